@@ -1,0 +1,46 @@
+import type { StepSchema } from '../../../shared/src/inputs.js';
+
+export const schema = {
+  name: 'check-dependencies',
+  title: 'Validate the service dependency graph, compute deploy waves, probe dependency health',
+  description:
+    'Validates dependency-config.yml (unknown services, cycles, levels, deploy order), computes a deterministic deploy order and the waves of services that can deploy in parallel, lists the services affected by changed files, and probes the health of what a service depends on.',
+  inputs: {
+    config: { type: 'string', default: 'dependency-config.yml', description: 'Path of the dependency configuration file.' },
+    service: {
+      type: 'string',
+      description: 'The service being deployed: its dependencies are probed, transitively. Empty probes every service that has a health check.',
+    },
+    'check-health': { type: 'boolean', default: 'true', description: 'Probe the health endpoints of the dependencies.' },
+    timeout: { type: 'duration', default: '60s', description: 'How long to wait, in all, for the dependencies to become healthy.' },
+    'probe-timeout': { type: 'duration', default: '5s', description: 'Timeout of one probe attempt.' },
+    interval: { type: 'duration', default: '2s', description: 'First wait between attempts; it doubles after each failure, with jitter.' },
+    concurrency: { type: 'integer', default: '16', min: 1, description: 'Most probes in flight at once.' },
+    'expect-status': {
+      type: 'string',
+      description: 'Comma-separated HTTP status codes that count as healthy (e.g. 200,204). Empty accepts any 2xx.',
+    },
+    'consul-url': {
+      type: 'string',
+      description: 'Consul HTTP API address for consul:<service> health checks (e.g. http://127.0.0.1:8500). Token from CONSUL_HTTP_TOKEN.',
+    },
+    'min-instances': { type: 'integer', default: '1', min: 1, description: 'Passing Consul instances a consul:<service> check needs.' },
+    'changed-files': {
+      type: 'lines',
+      description: 'Newline-separated changed files; with each service\'s paths they give the affected services. Empty: every service is affected.',
+    },
+    'fail-on-unhealthy': { type: 'boolean', default: 'true', description: 'Fail the job (exit 1) when a dependency is unhealthy.' },
+    strict: {
+      type: 'boolean',
+      default: 'true',
+      description: 'Treat level and deploy_order inconsistencies as errors; false reports them as warnings.',
+    },
+  },
+  outputs: {
+    order: { description: 'Deploy order: JSON array of service names.' },
+    waves: { description: 'Deploy waves: JSON array of arrays of names that can deploy in parallel (feeds a matrix with fromJSON).' },
+    healthy: { description: 'true when every probed dependency is healthy (also true when nothing was probed).' },
+    unhealthy: { description: 'JSON array of the unhealthy services.' },
+    affected: { description: 'JSON array of the services affected by changed-files and everything that depends on them, in wave order.' },
+  },
+} as const satisfies StepSchema;

@@ -1,0 +1,78 @@
+import { formatDuration } from '../../../shared/src/duration.js';
+import type { DependencyConfig } from '../../../shared/src/graph/config.js';
+import type { ProbeResult } from '../../../shared/src/http/probe.js';
+import { code, fenced, type Summary } from '../../../shared/src/report/markdown.js';
+import { mermaidGraph } from '../../../shared/src/report/mermaid.js';
+
+/** Past this many services the diagram stops being readable (and summaries have a size limit). */
+const MAX_GRAPH_NODES = 150;
+
+export interface SummaryData {
+  config: DependencyConfig;
+  waves: string[][];
+  probes: ProbeResult[];
+  affected: string[];
+  service: string;
+  checked: boolean;
+}
+
+export function renderSummary(summary: Summary, d: SummaryData): void {
+  const unhealthy = d.probes.filter((p) => !p.healthy);
+  const count = d.config.services.size;
+  summary.add(
+    [
+      `**${count} services** in ${d.waves.length} wave${d.waves.length === 1 ? '' : 's'} · ` +
+        (d.checked
+          ? d.probes.length
+            ? unhealthy.length
+              ? `❌ **${unhealthy.length} of ${d.probes.length} unhealthy**`
+              : `✅ all ${d.probes.length} probed ${d.service ? 'dependencies' : 'services'} healthy`
+            : 'no health checks declared'
+          : 'health checks skipped') +
+        (d.service ? ` · deploying ${code(d.service)}` : ''),
+    ].join(''),
+  );
+  if (d.probes.length) {
+    summary.heading('Health', 3);
+    summary.table(
+      ['Service', 'Check', 'Status', 'Latency', 'Attempts', 'Last error'],
+      d.probes.map((p) => [
+        p.name,
+        code(p.url),
+        p.healthy ? '✅ healthy' : '❌ unhealthy',
+        formatDuration(p.latencyMs),
+        p.attempts,
+        p.healthy ? '' : (p.lastError ?? ''),
+      ]),
+    );
+  }
+  summary.heading('Deploy waves', 3);
+  summary.table(
+    ['Wave', 'Services (in parallel)'],
+    d.waves.map((w, i) => [i + 1, w.join(', ')]),
+  );
+  if (d.affected.length !== count) {
+    summary.add(`**Affected by the change:** ${d.affected.length ? d.affected.map(code).join(', ') : 'none'}`);
+  }
+  if (count <= MAX_GRAPH_NODES) summary.add(fenced('mermaid', graph(d)));
+  else summary.add(`_Graph omitted: ${count} services is more than a diagram can show._`);
+}
+
+function graph(d: SummaryData): string {
+  const health = new Map(d.probes.map((p) => [p.name, p.healthy]));
+  const nodes = [...d.config.services.keys()].map((id) => ({
+    id,
+    className: health.has(id) ? (health.get(id) ? 'healthy' : 'unhealthy') : id === d.service ? 'target' : undefined,
+  }));
+  const edges: [string, string][] = [];
+  for (const s of d.config.services.values()) for (const dep of new Set(s.dependencies)) edges.push([dep, s.name]);
+  return mermaidGraph(nodes, edges, {
+    direction: 'LR',
+    groups: d.waves.map((ids, i) => ({ title: `Wave ${i + 1}`, ids })),
+    classes: {
+      healthy: 'fill:#dafbe1,stroke:#1a7f37,color:#1f2328',
+      unhealthy: 'fill:#ffebe9,stroke:#cf222e,color:#1f2328',
+      target: 'fill:#ddf4ff,stroke:#0969da,color:#1f2328',
+    },
+  });
+}

@@ -1,0 +1,4 @@
+import { cli, main } from '../shared/src/cli.js';
+import { steps } from './steps.js';
+
+main(cli(steps, process.argv.slice(2)));

@@ -1,0 +1,30 @@
+// Type-checks, then bundles each step's action and the CLI with ncc. `--out DIR` writes the bundles under DIR
+// (same relative paths) so CI can compare a fresh build with the committed one.
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+const root = new URL('..', import.meta.url).pathname;
+const outIdx = process.argv.indexOf('--out');
+const outRoot = outIdx === -1 ? root : process.argv[outIdx + 1];
+const bin = (name) => join(root, 'node_modules', '.bin', name);
+const run = (cmd, args) => execFileSync(cmd, args, { cwd: root, stdio: 'inherit' });
+
+if (!process.argv.includes('--no-check')) run(bin('tsc'), ['--noEmit', '-p', 'tsconfig.json']);
+
+const entries = readdirSync(join(root, 'actions'))
+  .filter((step) => existsSync(join(root, 'actions', step, 'src', 'main.ts')))
+  .map((step) => [join('actions', step, 'src', 'main.ts'), join('actions', step, 'dist')]);
+entries.push([join('cli', 'main.ts'), join('dist', 'cli')]);
+
+for (const [entry, out] of entries) {
+  const dir = join(outRoot, out);
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir, { recursive: true });
+  run(bin('ncc'), ['build', entry, '-o', dir, '--target', 'es2022', '--quiet', '--license', 'licenses.txt']);
+  // ncc names ESM output index.js already; keep a stable trailing newline for diffs.
+  const file = join(dir, 'index.js');
+  const text = readFileSync(file, 'utf8');
+  if (!text.endsWith('\n')) writeFileSync(file, text + '\n');
+  console.log(`built ${out}/index.js`);
+}

@@ -1,0 +1,48 @@
+// Writes every file generated from the step schemas: each action.yml and the README input tables.
+// `--check` writes nothing and exits 1 when a generated file is stale, so CI catches a forgotten `npm run gen`.
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { steps } from '../cli/steps.js';
+import { actionYml, readmeInputs } from './generated.js';
+
+const root = new URL('..', import.meta.url).pathname;
+const check = process.argv.includes('--check');
+const stale: string[] = [];
+
+function emit(path: string, content: string): void {
+  const file = join(root, path);
+  let current = '';
+  try {
+    current = readFileSync(file, 'utf8');
+  } catch {
+    // A missing file is stale.
+  }
+  if (current === content) return;
+  stale.push(path);
+  if (!check) writeFileSync(file, content);
+}
+
+/** Replaces the text between `<!-- NAME:start -->` and `<!-- NAME:end -->`. */
+function splice(text: string, name: string, body: string): string {
+  const start = `<!-- ${name}:start -->`;
+  const end = `<!-- ${name}:end -->`;
+  const a = text.indexOf(start);
+  const b = text.indexOf(end);
+  if (a === -1 || b === -1) return text;
+  return text.slice(0, a + start.length) + '\n' + body + '\n' + text.slice(b);
+}
+
+for (const step of steps) {
+  const dir = join('actions', step.schema.name);
+  emit(join(dir, 'action.yml'), actionYml(step.schema));
+  const readme = join(dir, 'README.md');
+  emit(readme, splice(readFileSync(join(root, readme), 'utf8'), 'inputs', readmeInputs(step.schema)));
+}
+
+if (stale.length) {
+  console.log(`${check ? 'stale' : 'updated'}: ${stale.join(', ')}`);
+  if (check) {
+    console.log('Run `npm run gen` and commit the result.');
+    process.exit(1);
+  }
+} else console.log('generated files are up to date');

@@ -1,0 +1,131 @@
+import { ConfigError, EXIT } from './errors.js';
+import type { InputSpec, StepSchema } from './inputs.js';
+import { detectPlatform, type Env } from './platform/index.js';
+import { run } from './run.js';
+import { closest } from './text.js';
+import type { Step } from './step.js';
+
+export interface ParsedArgs {
+  flags: Record<string, string>;
+  json: boolean;
+  help: boolean;
+}
+
+/**
+ * Parses `--name value`, `--name=value`, and a bare `--name` (true, for boolean inputs) against a schema.
+ * An unknown flag is an error naming the closest input.
+ */
+export function parseArgs(schema: StepSchema, argv: string[]): ParsedArgs {
+  const out: ParsedArgs = { flags: {}, json: false, help: false };
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    if (arg === '--help' || arg === '-h') {
+      out.help = true;
+      continue;
+    }
+    if (arg === '--json') {
+      out.json = true;
+      continue;
+    }
+    if (!arg.startsWith('--')) throw new ConfigError(`Unexpected argument '${arg}'. Inputs are given as --name value.`);
+    const eq = arg.indexOf('=');
+    const name = arg.slice(2, eq === -1 ? undefined : eq);
+    const spec = schema.inputs[name];
+    if (!spec) {
+      const known = Object.keys(schema.inputs);
+      const near = closest(name, known);
+      throw new ConfigError(
+        `Unknown flag '--${name}' for ${schema.name}.${near ? ` Did you mean '--${near}'?` : ''} Run 'shipgate ${schema.name} --help' for its inputs.`,
+      );
+    }
+    if (eq !== -1) out.flags[name] = arg.slice(eq + 1);
+    else if (spec.type === 'boolean' && (i + 1 >= argv.length || argv[i + 1].startsWith('--'))) out.flags[name] = 'true';
+    else if (i + 1 < argv.length) out.flags[name] = argv[++i];
+    else throw new ConfigError(`Flag '--${name}' needs a value: ${spec.description}`);
+  }
+  return out;
+}
+
+function describeDefault(spec: InputSpec): string {
+  if (spec.required) return 'required';
+  if (spec.default === undefined || spec.default === '') return '';
+  return `default: ${spec.default.replace(/\n/g, '\\n')}`;
+}
+
+/** `shipgate <step> --help`, generated from the step's schema. */
+export function helpText(schema: StepSchema): string {
+  const lines = [`shipgate ${schema.name} [--input value …] [--json]`, '', schema.description, '', 'Inputs:'];
+  for (const [name, spec] of Object.entries(schema.inputs)) {
+    const extra = [spec.options ? `one of: ${spec.options.join(', ')}` : '', describeDefault(spec)].filter(Boolean);
+    lines.push(`  --${name}${extra.length ? `  (${extra.join('; ')})` : ''}`, `      ${spec.description}`);
+  }
+  lines.push('', 'Outputs:');
+  for (const [name, spec] of Object.entries(schema.outputs)) lines.push(`  ${name}  ${spec.description}`);
+  lines.push(
+    '',
+    'Inputs may also come from SHIPGATE_<NAME> variables (e.g. SHIPGATE_CHECK_HEALTH), or INPUT_<NAME> on GitHub Actions.',
+    'Exit codes: 0 passed, 1 the verdict failed, 2 bad input, 3 a system answered badly, 70 a Shipgate bug.',
+  );
+  return lines.join('\n') + '\n';
+}
+
+export interface Io {
+  env: Env;
+  stdout: (t: string) => void;
+  stderr: (t: string) => void;
+  cwd?: string;
+}
+
+const processIo = (): Io => ({
+  env: process.env,
+  stdout: (t) => void process.stdout.write(t),
+  stderr: (t) => void process.stderr.write(t),
+});
+
+/** Runs one step with flags from argv on the detected platform; returns the exit code. */
+export async function runWithArgs(step: Step<any>, argv: string[], io: Io = processIo()): Promise<number> {
+  let args: ParsedArgs;
+  try {
+    args = parseArgs(step.schema, argv);
+  } catch (err) {
+    io.stderr(`error: ${(err as Error).message}\n`);
+    return EXIT.config;
+  }
+  if (args.help) {
+    io.stdout(helpText(step.schema));
+    return EXIT.ok;
+  }
+  const platform = detectPlatform({ ...io, flags: args.flags, json: args.json });
+  return run(step, platform);
+}
+
+/** `shipgate <step> …`: dispatches to the same step code the actions bundle. */
+export async function cli(steps: Step<any>[], argv: string[], io: Io = processIo()): Promise<number> {
+  const [name, ...rest] = argv;
+  const usage = () =>
+    `Usage: shipgate <step> [--input value …] [--json]\n\nSteps:\n${steps.map((s) => `  ${s.schema.name.padEnd(20)} ${s.schema.title}`).join('\n')}\n\nRun 'shipgate <step> --help' for a step's inputs.\n`;
+  if (!name || name === '--help' || name === '-h') {
+    io.stdout(usage());
+    return name ? EXIT.ok : EXIT.config;
+  }
+  const step = steps.find((s) => s.schema.name === name);
+  if (!step) {
+    const near = closest(name, steps.map((s) => s.schema.name));
+    io.stderr(`error: Unknown step '${name}'.${near ? ` Did you mean '${near}'?` : ''}\n\n${usage()}`);
+    return EXIT.config;
+  }
+  return runWithArgs(step, rest, io);
+}
+
+/** Entry of a bundled action or CLI: runs and sets the process exit code. */
+export function main(promise: Promise<number>): void {
+  promise.then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (err) => {
+      process.stderr.write(`Internal error (a Shipgate bug, please report it): ${err?.stack ?? err}\n`);
+      process.exitCode = EXIT.bug;
+    },
+  );
+}

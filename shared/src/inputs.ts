@@ -1,0 +1,129 @@
+import { ConfigError } from './errors.js';
+import { parseDuration } from './duration.js';
+
+/** How an input's text is turned into a value. */
+export type InputType = 'string' | 'boolean' | 'integer' | 'duration' | 'enum' | 'lines';
+
+/** One input of a step. The schema is the single source of action.yml, CLI help, components and docs. */
+export interface InputSpec {
+  description: string;
+  type: InputType;
+  /** The default as the user would type it; absent means empty. */
+  default?: string;
+  required?: boolean;
+  /** Allowed values, for `enum`. */
+  options?: readonly string[];
+  /** Lowest allowed value, for `integer`. */
+  min?: number;
+}
+
+export interface OutputSpec {
+  description: string;
+}
+
+/** Everything a step declares about itself. */
+export interface StepSchema {
+  name: string;
+  title: string;
+  description: string;
+  inputs: Record<string, InputSpec>;
+  outputs: Record<string, OutputSpec>;
+}
+
+type Base<S extends InputSpec> = S['type'] extends 'boolean'
+  ? boolean
+  : S['type'] extends 'integer' | 'duration'
+    ? number
+    : S['type'] extends 'lines'
+      ? string[]
+      : string;
+
+/** Strings and lists are never undefined (empty instead); other types are when they have no default. */
+type ValueOf<S extends InputSpec> = S['type'] extends 'string' | 'lines'
+  ? Base<S>
+  : S extends { default: string } | { required: true }
+    ? Base<S>
+    : Base<S> | undefined;
+
+/** The parsed, typed inputs of a schema: durations in milliseconds, lines as arrays. */
+export type Inputs<I extends Record<string, InputSpec>> = { [K in keyof I]: ValueOf<I[K]> };
+
+const TRUE = new Set(['true', 'True', 'TRUE']);
+const FALSE = new Set(['false', 'False', 'FALSE']);
+
+/** YAML 1.2 core booleans, as GitHub and GitLab both spell them. */
+export function parseBoolean(text: string): boolean | undefined {
+  if (TRUE.has(text)) return true;
+  if (FALSE.has(text)) return false;
+  return undefined;
+}
+
+function quote(value: string): string {
+  return value.length > 80 ? `'${value.slice(0, 77)}...'` : `'${value}'`;
+}
+
+function parseOne(name: string, spec: InputSpec, raw: string): unknown {
+  const bad = (expected: string) => new ConfigError(`Input '${name}' is ${quote(raw)}. Expected ${expected}.`);
+  switch (spec.type) {
+    case 'string':
+      return raw;
+    case 'lines':
+      return raw
+        .split(/\r?\n/)
+        .map((l) => l.trim())
+        .filter((l) => l !== '');
+    case 'boolean': {
+      const b = parseBoolean(raw.trim());
+      if (b === undefined) throw bad('true or false');
+      return b;
+    }
+    case 'integer': {
+      const t = raw.trim();
+      const n = Number(t);
+      if (!/^-?\d+$/.test(t) || !Number.isSafeInteger(n)) throw bad('a whole number');
+      if (spec.min !== undefined && n < spec.min) throw bad(`a whole number of at least ${spec.min}`);
+      return n;
+    }
+    case 'duration': {
+      const ms = parseDuration(raw);
+      if (ms === undefined) throw bad('a duration such as 500ms, 30s, 2m or 1h');
+      return ms;
+    }
+    case 'enum': {
+      const t = raw.trim();
+      if (!spec.options?.includes(t)) throw bad(`one of: ${spec.options?.join(', ')}`);
+      return t;
+    }
+  }
+}
+
+/**
+ * Parses every input of a schema at once from a raw lookup (flags, INPUT_* or SHIPGATE_* env).
+ * Empty means "use the default"; all problems are reported together.
+ */
+export function parseInputs<I extends Record<string, InputSpec>>(
+  inputs: I,
+  lookup: (name: string) => string | undefined,
+): Inputs<I> {
+  const out: Record<string, unknown> = {};
+  const problems: string[] = [];
+  for (const [name, spec] of Object.entries(inputs)) {
+    const given = lookup(name);
+    const raw = given === undefined || given.trim() === '' ? (spec.default ?? '') : given;
+    if (spec.required && raw.trim() === '') {
+      problems.push(`Input '${name}' is required: ${spec.description}`);
+      continue;
+    }
+    if (raw.trim() === '' && spec.type !== 'string' && spec.type !== 'lines') {
+      out[name] = undefined;
+      continue;
+    }
+    try {
+      out[name] = parseOne(name, spec, raw);
+    } catch (err) {
+      problems.push((err as Error).message);
+    }
+  }
+  if (problems.length) throw new ConfigError(problems.join('\n'));
+  return out as Inputs<I>;
+}

@@ -1,0 +1,135 @@
+/** Where a message points in the user's files. */
+export interface Annotation {
+  file?: string;
+  line?: number;
+  column?: number;
+  title?: string;
+}
+
+export type Env = Record<string, string | undefined>;
+
+/** What a platform is built from: plain values, so tests pass plain objects. */
+export interface PlatformContext {
+  env: Env;
+  /** Inputs given as CLI flags, by kebab-case name; they win over the environment. */
+  flags?: Record<string, string>;
+  /** Local only: print outputs as one JSON object on stdout. */
+  json?: boolean;
+  stdout?: (text: string) => void;
+  stderr?: (text: string) => void;
+  cwd?: string;
+}
+
+/**
+ * Where a step runs: GitHub Actions, GitLab CI or a terminal. Steps talk to the platform only through this,
+ * never to process.env or @actions/core.
+ */
+export interface Platform {
+  readonly name: 'github' | 'gitlab' | 'local';
+  /** Raw text of an input by its kebab-case name; undefined when not given. */
+  input(name: string): string | undefined;
+  /** A job variable that is not a secret (e.g. CI_PROJECT_URL). */
+  env(name: string): string | undefined;
+  /** A job variable that is a secret: masked from every log line before it is returned. */
+  secret(name: string): string | undefined;
+  /** Masks a value from every later log line. */
+  setSecret(value: string): void;
+  setOutput(name: string, value: string): void;
+  /** Appends markdown to the job summary. */
+  writeSummary(markdown: string): void;
+  info(message: string): void;
+  debug(message: string): void;
+  warning(message: string, at?: Annotation): void;
+  error(message: string, at?: Annotation): void;
+  /** Runs fn inside a collapsible log section. */
+  group<T>(title: string, fn: () => Promise<T>): Promise<T>;
+  /** Flushes what must come last (local JSON outputs). */
+  finish(): void;
+}
+
+/** Replaces every registered secret with *** in text that is about to be printed or written. */
+export class Redactor {
+  private readonly secrets = new Set<string>();
+
+  add(value: string | undefined): void {
+    if (!value) return;
+    for (const part of [value, ...value.split(/\r?\n/)]) {
+      if (part.trim().length >= 3) this.secrets.add(part.trim());
+    }
+  }
+
+  redact(text: string): string {
+    let out = text;
+    // Longest first, so a secret that contains another is hidden whole.
+    for (const s of [...this.secrets].sort((a, b) => b.length - a.length)) out = out.split(s).join('***');
+    return out;
+  }
+}
+
+/** `check-health` → `CHECK_HEALTH`, the spelling of env variables. */
+export function envName(input: string): string {
+  return input.replace(/[^A-Za-z0-9]/g, '_').toUpperCase();
+}
+
+/** Shared behaviour of the three platforms: input lookup order, redaction, writers. */
+export abstract class BasePlatform implements Platform {
+  abstract readonly name: Platform['name'];
+  protected readonly redactor = new Redactor();
+  protected readonly envVars: Env;
+  protected readonly flags: Record<string, string>;
+  protected readonly out: (text: string) => void;
+  protected readonly err: (text: string) => void;
+  protected readonly cwd: string;
+
+  constructor(ctx: PlatformContext) {
+    this.envVars = ctx.env;
+    this.flags = ctx.flags ?? {};
+    this.out = ctx.stdout ?? ((t) => void process.stdout.write(t));
+    this.err = ctx.stderr ?? ((t) => void process.stderr.write(t));
+    this.cwd = ctx.cwd ?? process.cwd();
+  }
+
+  /** The platform's own place for an input in the environment. */
+  protected abstract envInput(name: string): string | undefined;
+
+  input(name: string): string | undefined {
+    return this.flags[name] ?? this.envInput(name);
+  }
+
+  env(name: string): string | undefined {
+    return this.envVars[name];
+  }
+
+  secret(name: string): string | undefined {
+    const value = this.envVars[name];
+    this.setSecret(value ?? '');
+    return value || undefined;
+  }
+
+  setSecret(value: string): void {
+    this.redactor.add(value);
+  }
+
+  protected line(text: string): void {
+    this.out(this.redactor.redact(text) + '\n');
+  }
+
+  info(message: string): void {
+    this.line(message);
+  }
+
+  abstract setOutput(name: string, value: string): void;
+  abstract writeSummary(markdown: string): void;
+  abstract debug(message: string): void;
+  abstract warning(message: string, at?: Annotation): void;
+  abstract error(message: string, at?: Annotation): void;
+  abstract group<T>(title: string, fn: () => Promise<T>): Promise<T>;
+
+  finish(): void {}
+}
+
+/** `file:line:col: ` for plain-text annotations. */
+export function where(at?: Annotation): string {
+  if (!at?.file) return '';
+  return `${at.file}${at.line ? `:${at.line}` : ''}${at.line && at.column ? `:${at.column}` : ''}: `;
+}

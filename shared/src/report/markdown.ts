@@ -1,0 +1,55 @@
+/** Escapes a cell so pipes and newlines do not break the table. */
+export function cell(value: unknown): string {
+  return String(value ?? '')
+    .replace(/\|/g, '\\|')
+    .replace(/\r?\n/g, '<br>');
+}
+
+/** A GitHub-flavoured markdown table. */
+export function table(headers: string[], rows: unknown[][]): string {
+  const head = `| ${headers.map(cell).join(' | ')} |`;
+  const rule = `| ${headers.map(() => '---').join(' | ')} |`;
+  return [head, rule, ...rows.map((r) => `| ${r.map(cell).join(' | ')} |`)].join('\n');
+}
+
+/** Inline code that survives backticks in the value. */
+export function code(value: string): string {
+  const fence = value.includes('`') ? '``' : '`';
+  return `${fence}${value}${fence}`;
+}
+
+/** A fenced block, e.g. a mermaid diagram. */
+export function fenced(lang: string, body: string): string {
+  return '```' + lang + '\n' + body + '\n```';
+}
+
+/** A collapsed section; GitHub and GitLab both render <details>. */
+export function details(summaryText: string, body: string): string {
+  return `<details><summary>${summaryText}</summary>\n\n${body}\n\n</details>`;
+}
+
+/** Collects the markdown of one step's job summary, written once at the end by run(). */
+export class Summary {
+  private readonly parts: string[] = [];
+
+  add(markdown: string): this {
+    this.parts.push(markdown);
+    return this;
+  }
+
+  heading(text: string, level = 2): this {
+    return this.add(`${'#'.repeat(level)} ${text}`);
+  }
+
+  table(headers: string[], rows: unknown[][]): this {
+    return this.add(table(headers, rows));
+  }
+
+  get empty(): boolean {
+    return this.parts.length === 0;
+  }
+
+  toString(): string {
+    return this.parts.join('\n\n');
+  }
+}

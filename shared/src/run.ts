@@ -1,0 +1,55 @@
+import { realClock, type Clock } from './clock.js';
+import { ConfigError, EXIT, ExternalError } from './errors.js';
+import { parseInputs, type InputSpec } from './inputs.js';
+import type { Platform } from './platform/index.js';
+import { Summary } from './report/markdown.js';
+import type { Step } from './step.js';
+
+/**
+ * The one place that turns a step's verdict or error into outputs, summary and exit code.
+ * The summary is always written, also when the step failed or threw.
+ */
+export async function run<I extends Record<string, InputSpec>>(
+  step: Step<I>,
+  platform: Platform,
+  clock: Clock = realClock,
+): Promise<number> {
+  const summary = new Summary();
+  let code: number = EXIT.ok;
+  let status = '';
+  try {
+    const inputs = parseInputs(step.schema.inputs, (name) => platform.input(name));
+    const result = await step.run({ inputs, platform, clock, summary });
+    for (const [name, value] of Object.entries(result.outputs)) platform.setOutput(name, value);
+    if (result.failure) {
+      platform.error(result.failure);
+      status = `**Failed:** ${result.failure}`;
+      code = EXIT.verdict;
+    }
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      for (const p of err.problems) platform.error(p.message, p);
+      if (!err.problems.length) platform.error(err.message);
+      status = `**Configuration error** (exit ${EXIT.config}):\n\n${fence(err.message)}`;
+      code = EXIT.config;
+    } else if (err instanceof ExternalError) {
+      platform.error(err.message);
+      status = `**A system Shipgate talks to failed** (exit ${EXIT.external}):\n\n${fence(err.message)}`;
+      code = EXIT.external;
+    } else {
+      const e = err instanceof Error ? err : new Error(String(err));
+      platform.error(`Internal error in ${step.schema.name} (a Shipgate bug, please report it): ${e.message}`);
+      platform.debug(e.stack ?? '');
+      status = `**Internal error** (exit ${EXIT.bug}): ${e.message}`;
+      code = EXIT.bug;
+    }
+  }
+  if (status) summary.add(status);
+  if (!summary.empty) platform.writeSummary(`## Shipgate · ${step.schema.name}\n\n${summary}`);
+  platform.finish();
+  return code;
+}
+
+function fence(text: string): string {
+  return '```\n' + text + '\n```';
+}
