@@ -83,7 +83,7 @@ describe('parseConfig', () => {
   });
 
   it('rejects duplicate service names', () => {
-    expect(configErrorOf(() => parse('services:\n  a: {}\n  a: {}\n')).message).toMatch(/unique|duplicate/i);
+    expect(configErrorOf(() => parse('services:\n  a: {}\n  a: {}\n')).message).toMatch(/Service 'a' is defined twice \(first on line 2\)/);
   });
 });
 

@@ -43,7 +43,7 @@ export const checkDependencies = defineStep({
         );
       }
       for (const t of targets) maskUrlPassword(t.url, (v) => platform.setSecret(v));
-      const what = service ? `the ${targets.length} dependencies of ${service}` : `${targets.length} services`;
+      const what = service ? `the ${targets.length} dependencies of ${service}` : `${targets.length} service${targets.length === 1 ? "" : "s"}`;
       if (targets.length) {
         probes = await platform.group(`Probing ${what}`, () =>
           probeAll(targets, {

@@ -42,7 +42,7 @@ export function loadConfig(file: string): { config: DependencyConfig; warnings: 
 /** Parses dependency-config.yml text; every problem is reported at once with its line. */
 export function parseConfig(text: string, file: string): { config: DependencyConfig; warnings: Problem[] } {
   const lc = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lc, prettyErrors: false, uniqueKeys: true });
+  const doc = parseDocument(text, { lineCounter: lc, prettyErrors: false, uniqueKeys: false });
   const problems: Problem[] = [];
   const warnings: Problem[] = [];
   const lineOf = (node: Node | Pair | null | undefined): number => {
@@ -69,6 +69,9 @@ export function parseConfig(text: string, file: string): { config: DependencyCon
     const line = lineOf(pair.key as Node);
     const def: ServiceDef = { name, dependencies: [], paths: [], line, dependencyLines: [] };
     if (!name) fail('A service name must be a plain string.', line);
+    // Checked here in one pass: the yaml package's own uniqueKeys check is quadratic in the number of services.
+    const twin = services.get(name);
+    if (twin) fail(`Service '${name}' is defined twice (first on line ${twin.line}).`, line);
     const body = pair.value;
     if (body != null && !(isScalar(body) && body.value == null)) {
       if (!isMap(body)) {

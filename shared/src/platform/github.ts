@@ -63,6 +63,10 @@ export class GitHubPlatform extends BasePlatform {
   }
 }
 
-function props(at?: Annotation): core.AnnotationProperties {
-  return { file: at?.file, startLine: at?.line, startColumn: at?.column, title: at?.title };
+/** Only the properties that are set: an empty one would print as `::error ::`. */
+function props(at?: Annotation): core.AnnotationProperties | undefined {
+  if (!at) return undefined;
+  const all = { file: at.file, startLine: at.line, startColumn: at.column, title: at.title };
+  const set = Object.fromEntries(Object.entries(all).filter(([, v]) => v !== undefined));
+  return Object.keys(set).length ? set : undefined;
 }

@@ -1,0 +1,129 @@
+import { describe, expect, it } from 'vitest';
+import { cli, helpText, parseArgs } from '../../shared/src/cli.js';
+import { ConfigError, ExternalError } from '../../shared/src/errors.js';
+import { LocalPlatform } from '../../shared/src/platform/index.js';
+import { run } from '../../shared/src/run.js';
+import { defineStep, type StepResult } from '../../shared/src/step.js';
+
+function makeStep(behaviour: () => StepResult | never) {
+  return defineStep({
+    schema: {
+      name: 'demo-step',
+      title: 'A step for tests',
+      description: 'Does what the test says.',
+      inputs: {
+        target: { type: 'string', required: true, description: 'What to act on.' },
+        'dry-run': { type: 'boolean', default: 'false', description: 'Only say what would happen.' },
+        wait: { type: 'duration', default: '2s', description: 'How long to wait.' },
+      },
+      outputs: { done: { description: 'true when done.' } },
+    },
+    async run({ inputs, summary }) {
+      summary.add(`acting on ${inputs.target}`);
+      return behaviour();
+    },
+  });
+}
+
+function harness(flags: Record<string, string>, json = true) {
+  const io = { out: '', err: '' };
+  const platform = new LocalPlatform({
+    env: {},
+    flags,
+    json,
+    stdout: (t) => void (io.out += t),
+    stderr: (t) => void (io.err += t),
+  });
+  return { io, platform };
+}
+
+describe('run', () => {
+  it('exits 0 with outputs and the summary when the verdict passes', async () => {
+    const { io, platform } = harness({ target: 'x' });
+    expect(await run(makeStep(() => ({ outputs: { done: 'true' } })), platform)).toBe(0);
+    expect(JSON.parse(io.out)).toEqual({ done: 'true' });
+    expect(io.err).toContain('acting on x');
+  });
+
+  it('exits 1 on a failed verdict, still setting outputs and writing the summary', async () => {
+    const { io, platform } = harness({ target: 'x' });
+    expect(await run(makeStep(() => ({ outputs: { done: 'false' }, failure: 'it broke' })), platform)).toBe(1);
+    expect(JSON.parse(io.out)).toEqual({ done: 'false' });
+    expect(io.err).toContain('error: it broke');
+    expect(io.err).toContain('**Failed:** it broke');
+  });
+
+  it('exits 2 on bad input before the step runs', async () => {
+    const { io, platform } = harness({ wait: 'soon' });
+    let ran = false;
+    const code = await run(
+      makeStep(() => {
+        ran = true;
+        return { outputs: {} };
+      }),
+      platform,
+    );
+    expect(code).toBe(2);
+    expect(ran).toBe(false);
+    expect(io.err).toContain("Input 'target' is required");
+    expect(io.err).toContain("Input 'wait' is 'soon'. Expected a duration");
+  });
+
+  it('exits 2 on a ConfigError with annotations, 3 on an ExternalError, 70 on a bug; the summary is always written', async () => {
+    const cases: [() => never, number, string][] = [
+      [() => { throw new ConfigError('bad file', [{ message: 'bad line', file: 'c.yml', line: 3 }]); }, 2, 'error: c.yml:3: bad line'],
+      [() => { throw new ExternalError('registry said 500'); }, 3, 'error: registry said 500'],
+      [() => { throw new TypeError('oops'); }, 70, 'Internal error in demo-step'],
+    ];
+    for (const [throwing, code, message] of cases) {
+      const { io, platform } = harness({ target: 'x' });
+      expect(await run(makeStep(throwing), platform)).toBe(code);
+      expect(io.err).toContain(message);
+      expect(io.err).toContain('## Shipgate · demo-step');
+      expect(io.err).toContain('acting on x');
+    }
+  });
+});
+
+describe('parseArgs', () => {
+  const step = makeStep(() => ({ outputs: {} }));
+  it('takes --name value, --name=value and bare booleans', () => {
+    expect(parseArgs(step.schema, ['--target', 'a b', '--wait=5s', '--dry-run']).flags).toEqual({
+      target: 'a b',
+      wait: '5s',
+      'dry-run': 'true',
+    });
+    expect(parseArgs(step.schema, ['--dry-run', '--target', 'x', '--json']).flags['dry-run']).toBe('true');
+    expect(parseArgs(step.schema, ['--dry-run', 'false']).flags['dry-run']).toBe('false');
+  });
+  it('rejects unknown flags with the closest name', () => {
+    expect(() => parseArgs(step.schema, ['--taget', 'x'])).toThrow("Unknown flag '--taget' for demo-step. Did you mean '--target'?");
+    expect(() => parseArgs(step.schema, ['--target'])).toThrow("Flag '--target' needs a value");
+  });
+  it('generates help from the schema', () => {
+    const help = helpText(step.schema);
+    expect(help).toContain('--target  (required)');
+    expect(help).toContain('--wait  (default: 2s)');
+    expect(help).toContain('How long to wait.');
+    expect(help).toContain('done  true when done.');
+  });
+});
+
+describe('cli', () => {
+  const io = () => {
+    const c = { out: '', err: '' };
+    return { c, io: { env: {}, stdout: (t: string) => void (c.out += t), stderr: (t: string) => void (c.err += t) } };
+  };
+  it('dispatches by step name and suggests the closest on a typo', async () => {
+    const step = makeStep(() => ({ outputs: { done: 'true' } }));
+    const a = io();
+    expect(await cli([step], ['demo-stp', '--target', 'x'], a.io)).toBe(2);
+    expect(a.c.err).toContain("Unknown step 'demo-stp'. Did you mean 'demo-step'?");
+    const b = io();
+    expect(await cli([step], ['demo-step', '--target', 'x', '--json'], b.io)).toBe(0);
+    expect(JSON.parse(b.c.out)).toEqual({ done: 'true' });
+    const h = io();
+    expect(await cli([step], ['demo-step', '--help'], h.io)).toBe(0);
+    expect(h.c.out).toContain('shipgate demo-step');
+  });
+});
