@@ -18,13 +18,13 @@ export const schema = {
     concurrency: { type: 'integer', default: '16', min: 1, description: 'Most probes in flight at once.' },
     'expect-status': {
       type: 'string',
-      description: 'Comma-separated HTTP status codes that count as healthy (e.g. 200,204). Empty accepts any 2xx.',
+      description: 'Comma-separated HTTP status codes that count as healthy (e.g. `200,204`). Empty accepts any 2xx.',
     },
     'consul-url': {
       type: 'string',
-      description: 'Consul HTTP API address for consul:<service> health checks (e.g. http://127.0.0.1:8500). Token from CONSUL_HTTP_TOKEN.',
+      description: 'Consul HTTP API address for `consul:<service>` health checks (e.g. `http://127.0.0.1:8500`); else `CONSUL_HTTP_ADDR`. Token from `CONSUL_HTTP_TOKEN`.',
     },
-    'min-instances': { type: 'integer', default: '1', min: 1, description: 'Passing Consul instances a consul:<service> check needs.' },
+    'min-instances': { type: 'integer', default: '1', min: 1, description: 'Passing Consul instances a `consul:<service>` check needs.' },
     'changed-files': {
       type: 'lines',
       description: 'Newline-separated changed files; with each service\'s paths they give the affected services. Empty: every service is affected.',

@@ -56,6 +56,7 @@ export const checkDependencies = defineStep({
             consul: consulUrl
               ? { url: consulUrl, token: platform.secret('CONSUL_HTTP_TOKEN'), minInstances: inputs['min-instances'] }
               : undefined,
+            progressEveryMs: Math.min(5000, Math.max(1000, inputs.timeout / 10)),
             onProgress: (pending, elapsed) =>
               platform.info(
                 `Waiting for ${pending.length} of ${targets.length}: ${pending.slice(0, 8).join(', ')}${pending.length > 8 ? ', …' : ''} (${formatDuration(elapsed)} of ${formatDuration(inputs.timeout)})`,

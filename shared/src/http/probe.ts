@@ -2,6 +2,7 @@ import net from 'node:net';
 import { realClock, type Clock } from '../clock.js';
 import { formatDuration } from '../duration.js';
 import { errorMessage } from '../errors.js';
+import { httpGet, TimeoutError } from './get.js';
 
 /** A health endpoint: `http(s)://…` (GET, 2xx or expectStatus), `tcp://host:port` (connect), `consul:<service>`. */
 export interface ProbeTarget {
@@ -80,10 +81,8 @@ export async function attemptOnce(target: ProbeTarget, opts: AttemptOptions): Pr
 }
 
 async function httpAttempt(url: string, expect: number[], timeoutMs: number): Promise<Outcome> {
-  return withTimeout(url, timeoutMs, '', async (signal) => {
-    const res = await fetch(url, { signal });
-    // Nobody reads the body; cancelling it hands the socket back instead of leaving it half-read.
-    await res.body?.cancel().catch(() => undefined);
+  return guarded(url, timeoutMs, '', async () => {
+    const res = await httpGet(url, { timeoutMs });
     const ok = expect.length > 0 ? expect.includes(res.status) : res.status >= 200 && res.status < 300;
     if (ok) return { ok, status: res.status };
     const wanted = expect.length > 0 ? ` (expected ${expect.join(' or ')})` : '';
@@ -115,10 +114,10 @@ async function consulAttempt(service: string, consul: AttemptOptions['consul'], 
   if (!service) return { ok: false, error: "consul target needs a service name, e.g. 'consul:api'" };
   if (!/^https?:\/\//i.test(consul.url)) return { ok: false, error: `consul-url must be an http(s) URL, got '${consul.url}'` };
   const url = `${consul.url.replace(/\/+$/, '')}/v1/health/service/${encodeURIComponent(service)}?passing`;
-  return withTimeout(url, timeoutMs, 'Consul: ', async (signal) => {
-    const res = await fetch(url, { signal, headers: consul.token ? { 'x-consul-token': consul.token } : {} });
-    const text = await res.text();
-    if (!res.ok) return { ok: false, error: `HTTP ${res.status} from Consul` };
+  return guarded(url, timeoutMs, 'Consul: ', async () => {
+    const res = await httpGet(url, { timeoutMs, readBody: true, headers: consul.token ? { 'x-consul-token': consul.token } : {} });
+    const text = res.body;
+    if (res.status < 200 || res.status > 299) return { ok: false, error: `HTTP ${res.status} from Consul` };
     const entries = parseJson(text);
     if (!Array.isArray(entries)) return { ok: false, error: 'unexpected response from Consul (expected a JSON array)' };
     // `?passing` already filters; re-checking guards against a proxy or cache in between that dropped the query.
@@ -139,19 +138,14 @@ function parseJson(text: string): unknown {
 const allPassing = (checks: unknown) =>
   !Array.isArray(checks) || checks.every((c: { Status?: unknown } | null) => c?.Status === 'passing');
 
-/** Runs a fetch with an abort timer that is always cleared, turning errors into short text. */
-type Run = (signal: AbortSignal) => Promise<Outcome>;
-async function withTimeout(url: string, timeoutMs: number, prefix: string, run: Run): Promise<Outcome> {
-  const abort = new AbortController();
-  const timer = setTimeout(() => abort.abort(), timeoutMs);
+/** Runs a request, turning a time-out or a network error into short text. */
+async function guarded(url: string, timeoutMs: number, prefix: string, run: () => Promise<Outcome>): Promise<Outcome> {
   try {
-    return await run(abort.signal);
+    return await run();
   } catch (err) {
     const u = URL.canParse(url) ? new URL(url) : undefined;
     const where = u ? `${u.hostname}:${u.port || (u.protocol === 'https:' ? 443 : 80)}` : url;
-    return { ok: false, error: prefix + (abort.signal.aborted ? timedOut(timeoutMs) : describeNetError(err, where)) };
-  } finally {
-    clearTimeout(timer);
+    return { ok: false, error: prefix + (err instanceof TimeoutError ? timedOut(timeoutMs) : describeNetError(err, where)) };
   }
 }
 
@@ -166,7 +160,7 @@ const NET_ERRORS: Record<string, string> = {
 type ErrorLike = { code?: unknown; cause?: unknown; errors?: unknown[] } | undefined;
 
 function describeNetError(err: unknown, where: string): string {
-  // fetch only says "fetch failed": the socket error sits in `cause`, and a
+  // A wrapped error keeps the socket error in `cause`, and a
   // dual-stack connect wraps one error per address in an AggregateError.
   let e = err as ErrorLike;
   for (let depth = 0; depth < 5 && e && typeof e.code !== 'string' && (e.cause ?? e.errors?.[0]); depth++) {

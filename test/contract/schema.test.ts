@@ -1,0 +1,49 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import { steps } from '../../cli/steps.js';
+import { helpText, parseArgs } from '../../shared/src/cli.js';
+import { parseInputs } from '../../shared/src/inputs.js';
+import { actionYml } from '../../scripts/generated.js';
+import { ROOT } from '../helpers/run-bundle.js';
+
+// One source of truth: the schema. action.yml, CLI flags and help must say the same.
+describe.each(steps.map((s) => [s.schema.name, s] as const))('%s', (name, step) => {
+  const dir = join(ROOT, 'actions', name);
+  const action = parse(readFileSync(join(dir, 'action.yml'), 'utf8'));
+
+  it('action.yml declares exactly the schema inputs with the same defaults and required flags', () => {
+    const fromAction = Object.entries(action.inputs as Record<string, { default?: string; required: boolean }>).map(
+      ([k, v]) => [k, v.default, v.required],
+    );
+    const fromSchema = Object.entries(step.schema.inputs).map(([k, v]) => [k, v.default, v.required ?? false]);
+    expect(fromAction).toEqual(fromSchema);
+    expect(Object.keys(action.outputs)).toEqual(Object.keys(step.schema.outputs));
+  });
+
+  it('action.yml is the generated text (npm run gen is not stale)', () => {
+    expect(readFileSync(join(dir, 'action.yml'), 'utf8')).toBe(actionYml(step.schema));
+  });
+
+  it('runs the committed bundle on node24', () => {
+    expect(action.runs).toEqual({ using: 'node24', main: 'dist/index.js' });
+    expect(existsSync(join(dir, 'dist', 'index.js'))).toBe(true);
+  });
+
+  it('every input is a CLI flag listed in --help, and every default parses', () => {
+    const help = helpText(step.schema);
+    for (const input of Object.keys(step.schema.inputs)) {
+      expect(help).toContain(`--${input}`);
+      const value = step.schema.inputs[input].default ?? 'x';
+      expect(parseArgs(step.schema, [`--${input}`, value]).flags[input]).toBe(value);
+    }
+    const required = Object.entries(step.schema.inputs).filter(([, s]) => s.required);
+    const filled = Object.fromEntries(required.map(([k]) => [k, 'x']));
+    expect(() => parseInputs(step.schema.inputs, (n) => filled[n])).not.toThrow();
+  });
+
+  it('names inputs and outputs in kebab-case', () => {
+    for (const n of [...Object.keys(step.schema.inputs), ...Object.keys(step.schema.outputs)]) expect(n).toMatch(/^[a-z][a-z0-9]*(-[a-z0-9]+)*$/);
+  });
+});
