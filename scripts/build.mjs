@@ -8,7 +8,13 @@ const root = new URL('..', import.meta.url).pathname;
 const outIdx = process.argv.indexOf('--out');
 const outRoot = outIdx === -1 ? root : process.argv[outIdx + 1];
 const bin = (name) => join(root, 'node_modules', '.bin', name);
-const run = (cmd, args) => execFileSync(cmd, args, { cwd: root, stdio: 'inherit' });
+const run = (cmd, args) => {
+  try {
+    execFileSync(cmd, args, { cwd: root, stdio: 'inherit' });
+  } catch {
+    process.exit(1); // the command printed its own errors
+  }
+};
 
 if (!process.argv.includes('--no-check')) run(bin('tsc'), ['--noEmit', '-p', 'tsconfig.json']);
 

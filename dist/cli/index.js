@@ -40857,7 +40857,7 @@ function loadConfig(file) {
 /** Parses dependency-config.yml text; every problem is reported at once with its line. */
 function parseConfig(text, file) {
     const lc = new dist/* LineCounter */.HN();
-    const doc = (0,dist/* parseDocument */.Tp)(text, { lineCounter: lc, prettyErrors: false, uniqueKeys: true });
+    const doc = (0,dist/* parseDocument */.Tp)(text, { lineCounter: lc, prettyErrors: false, uniqueKeys: false });
     const problems = [];
     const warnings = [];
     const lineOf = (node) => {
@@ -40884,6 +40884,10 @@ function parseConfig(text, file) {
         const def = { name, dependencies: [], paths: [], line, dependencyLines: [] };
         if (!name)
             fail('A service name must be a plain string.', line);
+        // Checked here in one pass: the yaml package's own uniqueKeys check is quadratic in the number of services.
+        const twin = services.get(name);
+        if (twin)
+            fail(`Service '${name}' is defined twice (first on line ${twin.line}).`, line);
         const body = pair.value;
         if (body != null && !((0,dist/* isScalar */.jn)(body) && body.value == null)) {
             if (!(0,dist/* isMap */.jh)(body)) {
@@ -41275,7 +41279,55 @@ function matchesAny(file, globs) {
 // EXTERNAL MODULE: external "node:net"
 var external_node_net_ = __nccwpck_require__(7030);
 var external_node_net_default = /*#__PURE__*/__nccwpck_require__.n(external_node_net_);
+// EXTERNAL MODULE: external "node:http"
+var external_node_http_ = __nccwpck_require__(7067);
+var external_node_http_default = /*#__PURE__*/__nccwpck_require__.n(external_node_http_);
+;// CONCATENATED MODULE: external "node:https"
+const external_node_https_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:https");
+var external_node_https_default = /*#__PURE__*/__nccwpck_require__.n(external_node_https_namespaceObject);
+;// CONCATENATED MODULE: ./shared/src/http/get.ts
+
+
+/** Thrown when a request did not finish within its time. */
+class TimeoutError extends Error {
+    ms;
+    constructor(ms) {
+        super(`timed out after ${ms}ms`);
+        this.ms = ms;
+        this.name = 'TimeoutError';
+    }
+}
+/**
+ * One GET with a hard time limit over the whole exchange. node:http rather than fetch: a probe run sends
+ * hundreds of requests at once, and fetch costs several times the CPU per request.
+ * Network errors are thrown as they come (with their `code`), a time-out as TimeoutError.
+ */
+function httpGet(url, opts) {
+    const u = new URL(url);
+    const lib = u.protocol === 'https:' ? (external_node_https_default()) : (external_node_http_default());
+    return new Promise((resolve, reject) => {
+        const req = lib.get(u, { headers: opts.headers, agent: false }, (res) => {
+            const chunks = [];
+            res.on('data', (c) => opts.readBody && chunks.push(c));
+            res.on('end', () => {
+                clearTimeout(timer);
+                resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') });
+            });
+            res.on('error', fail);
+        });
+        const timer = setTimeout(() => {
+            req.destroy(new TimeoutError(opts.timeoutMs));
+        }, opts.timeoutMs);
+        function fail(err) {
+            clearTimeout(timer);
+            reject(err);
+        }
+        req.on('error', fail);
+    });
+}
+
 ;// CONCATENATED MODULE: ./shared/src/http/probe.ts
+
 
 
 
@@ -41305,10 +41357,8 @@ async function attemptOnce(target, opts) {
     return { ...outcome, latencyMs: opts.clock.now() - start };
 }
 async function httpAttempt(url, expect, timeoutMs) {
-    return withTimeout(url, timeoutMs, '', async (signal) => {
-        const res = await fetch(url, { signal });
-        // Nobody reads the body; cancelling it hands the socket back instead of leaving it half-read.
-        await res.body?.cancel().catch(() => undefined);
+    return guarded(url, timeoutMs, '', async () => {
+        const res = await httpGet(url, { timeoutMs });
         const ok = expect.length > 0 ? expect.includes(res.status) : res.status >= 200 && res.status < 300;
         if (ok)
             return { ok, status: res.status };
@@ -41343,10 +41393,10 @@ async function consulAttempt(service, consul, timeoutMs) {
     if (!/^https?:\/\//i.test(consul.url))
         return { ok: false, error: `consul-url must be an http(s) URL, got '${consul.url}'` };
     const url = `${consul.url.replace(/\/+$/, '')}/v1/health/service/${encodeURIComponent(service)}?passing`;
-    return withTimeout(url, timeoutMs, 'Consul: ', async (signal) => {
-        const res = await fetch(url, { signal, headers: consul.token ? { 'x-consul-token': consul.token } : {} });
-        const text = await res.text();
-        if (!res.ok)
+    return guarded(url, timeoutMs, 'Consul: ', async () => {
+        const res = await httpGet(url, { timeoutMs, readBody: true, headers: consul.token ? { 'x-consul-token': consul.token } : {} });
+        const text = res.body;
+        if (res.status < 200 || res.status > 299)
             return { ok: false, error: `HTTP ${res.status} from Consul` };
         const entries = parseJson(text);
         if (!Array.isArray(entries))
@@ -41367,19 +41417,15 @@ function parseJson(text) {
     }
 }
 const allPassing = (checks) => !Array.isArray(checks) || checks.every((c) => c?.Status === 'passing');
-async function withTimeout(url, timeoutMs, prefix, run) {
-    const abort = new AbortController();
-    const timer = setTimeout(() => abort.abort(), timeoutMs);
+/** Runs a request, turning a time-out or a network error into short text. */
+async function guarded(url, timeoutMs, prefix, run) {
     try {
-        return await run(abort.signal);
+        return await run();
     }
     catch (err) {
         const u = URL.canParse(url) ? new URL(url) : undefined;
         const where = u ? `${u.hostname}:${u.port || (u.protocol === 'https:' ? 443 : 80)}` : url;
-        return { ok: false, error: prefix + (abort.signal.aborted ? timedOut(timeoutMs) : describeNetError(err, where)) };
-    }
-    finally {
-        clearTimeout(timer);
+        return { ok: false, error: prefix + (err instanceof TimeoutError ? timedOut(timeoutMs) : describeNetError(err, where)) };
     }
 }
 const timedOut = (ms) => `timed out after ${formatDuration(ms)}`;
@@ -41389,7 +41435,7 @@ const NET_ERRORS = {
     ETIMEDOUT: 'connect timed out', UND_ERR_CONNECT_TIMEOUT: 'connect timed out', ENETUNREACH: 'network unreachable',
 };
 function describeNetError(err, where) {
-    // fetch only says "fetch failed": the socket error sits in `cause`, and a
+    // A wrapped error keeps the socket error in `cause`, and a
     // dual-stack connect wraps one error per address in an AggregateError.
     let e = err;
     for (let depth = 0; depth < 5 && e && typeof e.code !== 'string' && (e.cause ?? e.errors?.[0]); depth++) {
@@ -41537,13 +41583,13 @@ const schema = {
         concurrency: { type: 'integer', default: '16', min: 1, description: 'Most probes in flight at once.' },
         'expect-status': {
             type: 'string',
-            description: 'Comma-separated HTTP status codes that count as healthy (e.g. 200,204). Empty accepts any 2xx.',
+            description: 'Comma-separated HTTP status codes that count as healthy (e.g. `200,204`). Empty accepts any 2xx.',
         },
         'consul-url': {
             type: 'string',
-            description: 'Consul HTTP API address for consul:<service> health checks (e.g. http://127.0.0.1:8500). Token from CONSUL_HTTP_TOKEN.',
+            description: 'Consul HTTP API address for `consul:<service>` health checks (e.g. `http://127.0.0.1:8500`); else `CONSUL_HTTP_ADDR`. Token from `CONSUL_HTTP_TOKEN`.',
         },
-        'min-instances': { type: 'integer', default: '1', min: 1, description: 'Passing Consul instances a consul:<service> check needs.' },
+        'min-instances': { type: 'integer', default: '1', min: 1, description: 'Passing Consul instances a `consul:<service>` check needs.' },
         'changed-files': {
             type: 'lines',
             description: 'Newline-separated changed files; with each service\'s paths they give the affected services. Empty: every service is affected.',
@@ -41720,6 +41766,7 @@ const checkDependencies = defineStep({
                     consul: consulUrl
                         ? { url: consulUrl, token: platform.secret('CONSUL_HTTP_TOKEN'), minInstances: inputs['min-instances'] }
                         : undefined,
+                    progressEveryMs: Math.min(5000, Math.max(1000, inputs.timeout / 10)),
                     onProgress: (pending, elapsed) => platform.info(`Waiting for ${pending.length} of ${targets.length}: ${pending.slice(0, 8).join(', ')}${pending.length > 8 ? ', …' : ''} (${formatDuration(elapsed)} of ${formatDuration(inputs.timeout)})`),
                 }));
             }

@@ -4,12 +4,13 @@ import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { steps } from '../../cli/steps.js';
 import { helpText, parseArgs } from '../../shared/src/cli.js';
-import { parseInputs } from '../../shared/src/inputs.js';
+import { parseInputs, type StepSchema } from '../../shared/src/inputs.js';
 import { actionYml } from '../../scripts/generated.js';
 import { ROOT } from '../helpers/run-bundle.js';
 
 // One source of truth: the schema. action.yml, CLI flags and help must say the same.
-describe.each(steps.map((s) => [s.schema.name, s] as const))('%s', (name, step) => {
+describe.each(steps.map((s) => [s.schema.name, s.schema as StepSchema] as const))('%s', (name, schema) => {
+  const step = { schema };
   const dir = join(ROOT, 'actions', name);
   const action = parse(readFileSync(join(dir, 'action.yml'), 'utf8'));
 
