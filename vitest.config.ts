@@ -8,5 +8,6 @@ export default defineConfig({
     hookTimeout: 600_000,
     // Two cores: integration and e2e files start real servers and processes.
     maxWorkers: 2,
+    reporters: ['default', './test/helpers/closing-line.ts'],
   },
 });
