@@ -3,11 +3,12 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { steps } from '../cli/steps.js';
-import { actionYml, readmeInputs } from './generated.js';
+import { actionYml, componentYml, readmeInputs } from './generated.js';
 
 const root = new URL('..', import.meta.url).pathname;
 const check = process.argv.includes('--check');
 const stale: string[] = [];
+const { version } = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { version: string };
 
 function emit(path: string, content: string): void {
   const file = join(root, path);
@@ -35,6 +36,7 @@ function splice(text: string, name: string, body: string): string {
 for (const step of steps) {
   const dir = join('actions', step.schema.name);
   emit(join(dir, 'action.yml'), actionYml(step.schema));
+  emit(join('templates', `${step.schema.name}.yml`), componentYml(step.schema, version));
   const readme = join(dir, 'README.md');
   emit(readme, splice(readFileSync(join(root, readme), 'utf8'), 'inputs', readmeInputs(step.schema)));
 }

@@ -1,6 +1,7 @@
 // What the schemas generate; shared by gen.ts and the contract tests, so both see the same text.
 import { stringify } from 'yaml';
-import type { StepSchema } from '../shared/src/inputs.js';
+import type { InputSpec, StepSchema } from '../shared/src/inputs.js';
+import { envName } from '../shared/src/platform/platform.js';
 import { table } from '../shared/src/report/markdown.js';
 
 export function actionYml(schema: StepSchema): string {
@@ -41,4 +42,56 @@ export function readmeInputs(schema: StepSchema): string {
     Object.entries(schema.outputs).map(([name, s]) => [`\`${name}\``, s.description]),
   );
   return `${inputs}\n\n${outputs}`;
+}
+
+/** GitLab's input types: strings, except booleans and whole numbers. */
+function gitlabType(spec: InputSpec): 'string' | 'boolean' | 'number' {
+  if (spec.type === 'boolean') return 'boolean';
+  if (spec.type === 'integer') return 'number';
+  return 'string';
+}
+
+/** The GitLab CI/CD component of a step: spec:inputs from the schema, one job that runs the published CLI. */
+export function componentYml(schema: StepSchema, version: string): string {
+  const inputs: Record<string, Record<string, unknown>> = {
+    stage: { default: 'test', description: 'Stage of the job.' },
+    'job-prefix': { default: 'shipgate', description: 'Prefix of the job name: <job-prefix>-' + schema.name + '.' },
+    version: { default: version, description: 'Version of the shipgate npm package to run.' },
+    image: { default: 'node:24-slim', description: 'Image of the job; it needs Node.js 20 or newer and npx.' },
+  };
+  const variables: Record<string, string> = {};
+  for (const [name, spec] of Object.entries(schema.inputs)) {
+    const type = gitlabType(spec);
+    const entry: Record<string, unknown> = { description: spec.description };
+    if (type !== 'string') entry.type = type;
+    if (!spec.required) {
+      const d = spec.default ?? '';
+      entry.default = type === 'boolean' ? d === 'true' : type === 'number' ? Number(d) : d;
+    }
+    if (spec.options) entry.options = [...spec.options];
+    inputs[name] = entry;
+    variables[`SHIPGATE_${envName(name)}`] = `$[[ inputs.${name} ]]`;
+  }
+  const header = stringify({ spec: { inputs } }, { lineWidth: 0 });
+  const job = {
+    [`$[[ inputs.job-prefix ]]-${schema.name}`]: {
+      stage: '$[[ inputs.stage ]]',
+      image: '$[[ inputs.image ]]',
+      variables,
+      // Inputs travel as SHIPGATE_* variables, never pasted into the script.
+      script: [`npx --yes shipgate@$[[ inputs.version ]] ${schema.name}`],
+      artifacts: {
+        when: 'always',
+        reports: { dotenv: 'shipgate.env' },
+        paths: ['shipgate-summary.md'],
+      },
+      rules: [
+        { if: '$CI_PIPELINE_SOURCE == "merge_request_event"' },
+        { if: '$CI_COMMIT_BRANCH == $CI_DEFAULT_BRANCH' },
+        { if: '$CI_COMMIT_TAG' },
+      ],
+    },
+  };
+  const body = stringify(job, { lineWidth: 0 });
+  return `# Generated from actions/${schema.name}/src/schema.ts by \`npm run gen\`: edit the schema, not this file.\n${header}---\n${body}`;
 }

@@ -5,7 +5,7 @@ import { parse } from 'yaml';
 import { steps } from '../../cli/steps.js';
 import { helpText, parseArgs } from '../../shared/src/cli.js';
 import { parseInputs, type StepSchema } from '../../shared/src/inputs.js';
-import { actionYml } from '../../scripts/generated.js';
+import { actionYml, componentYml } from '../../scripts/generated.js';
 import { ROOT } from '../helpers/run-bundle.js';
 
 // One source of truth: the schema. action.yml, CLI flags and help must say the same.
@@ -25,6 +25,24 @@ describe.each(steps.map((s) => [s.schema.name, s.schema as StepSchema] as const)
 
   it('action.yml is the generated text (npm run gen is not stale)', () => {
     expect(readFileSync(join(dir, 'action.yml'), 'utf8')).toBe(actionYml(step.schema));
+  });
+
+  it('the GitLab component declares the schema inputs with the same defaults, and passes each as a SHIPGATE_* variable', () => {
+    const text = readFileSync(join(ROOT, 'templates', `${name}.yml`), 'utf8');
+    const { version } = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8'));
+    expect(text).toBe(componentYml(schema, version));
+    const [header, body] = text.split('\n---\n').map((part) => parse(part));
+    const inputs = header.spec.inputs as Record<string, { default?: unknown; type?: string }>;
+    expect(Object.keys(inputs)).toEqual(['stage', 'job-prefix', 'version', 'image', ...Object.keys(schema.inputs)]);
+    for (const [input, spec] of Object.entries(schema.inputs)) {
+      expect(spec.required ? undefined : String(inputs[input].default), input).toBe(spec.required ? undefined : (spec.default ?? ''));
+    }
+    const job = body[`$[[ inputs.job-prefix ]]-${name}`];
+    expect(job.script).toEqual([`npx --yes shipgate@$[[ inputs.version ]] ${name}`]);
+    for (const input of Object.keys(schema.inputs)) {
+      expect(job.variables[`SHIPGATE_${input.toUpperCase().replace(/-/g, '_')}`]).toBe(`$[[ inputs.${input} ]]`);
+    }
+    expect(job.artifacts.reports.dotenv).toBe('shipgate.env');
   });
 
   it('runs the committed bundle on node24', () => {
