@@ -2,12 +2,23 @@
 export interface Clock {
   /** Milliseconds on a monotonic scale. */
   now(): number;
-  sleep(ms: number): Promise<void>;
+  /** Waits ms; resolves early, without keeping the process alive, when `signal` aborts. */
+  sleep(ms: number, signal?: AbortSignal): Promise<void>;
 }
 
 export const realClock: Clock = {
   now: () => performance.now(),
-  sleep: (ms) => new Promise((resolve) => setTimeout(resolve, Math.max(0, ms))),
+  sleep: (ms, signal) =>
+    new Promise((resolve) => {
+      if (signal?.aborted) return resolve();
+      const done = () => {
+        clearTimeout(timer);
+        signal?.removeEventListener('abort', done);
+        resolve();
+      };
+      const timer = setTimeout(done, Math.max(0, ms));
+      signal?.addEventListener('abort', done, { once: true });
+    }),
 };
 
 /** A clock whose sleep returns at once and moves time forward: for tests of waits and deadlines. */

@@ -125,6 +125,15 @@ describe('check-dependencies', () => {
     expect(r.log).toMatch(/:4: Service 'b': health 'not a url' is not a health address/);
   });
 
+  it('never prints credentials from health URLs', async () => {
+    const url = flapping.url.replace('http://', 'http://probe:hunter2-pass@') + '/health?token=tok-in-query';
+    const r = await runStep(`services:\n  db: { health: "${url}" }\n  api: { dependencies: [db] }\n`, { service: 'api' });
+    expect(r.code).toBe(0);
+    expect(r.log).toContain('***');
+    expect(r.log).not.toContain('hunter2-pass');
+    expect(r.log).not.toContain('tok-in-query');
+  });
+
   it('prints a progress line while it waits', async () => {
     const r = await runStep(`services:\n  a: { health: "http://127.0.0.1:9/x" }\n`, { timeout: '2500ms', interval: '100ms' });
     expect(r.code).toBe(1);

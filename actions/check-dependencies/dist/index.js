@@ -40456,7 +40456,17 @@ function detectPlatform(ctx) {
 ;// CONCATENATED MODULE: ./shared/src/clock.ts
 const realClock = {
     now: () => performance.now(),
-    sleep: (ms) => new Promise((resolve) => setTimeout(resolve, Math.max(0, ms))),
+    sleep: (ms, signal) => new Promise((resolve) => {
+        if (signal?.aborted)
+            return resolve();
+        const done = () => {
+            clearTimeout(timer);
+            signal?.removeEventListener('abort', done);
+            resolve();
+        };
+        const timer = setTimeout(done, Math.max(0, ms));
+        signal?.addEventListener('abort', done, { once: true });
+    }),
 };
 /** A clock whose sleep returns at once and moves time forward: for tests of waits and deadlines. */
 class FakeClock {
@@ -41331,7 +41341,6 @@ function httpGet(url, opts) {
 
 
 
-
 /**
  * Checks a target once, giving up after `opts.attemptTimeoutMs`.
  * Never throws: every failure comes back as `ok: false` with a short, human-readable `error`.
@@ -41533,30 +41542,19 @@ async function probeOne(t, opts, attempt, deadline, slots) {
 function reportProgress(opts, start, pendingNames) {
     const { clock, onProgress } = opts;
     const every = Math.max(1, opts.progressEveryMs ?? 5000);
-    let done = false;
-    let cancelSleep = () => { };
-    // realClock.sleep cannot be cancelled and would hold the process open for up to `every` after we return
-    const sleep = (ms) => clock !== realClock
-        ? clock.sleep(ms)
-        : new Promise((resolve) => {
-            const timer = setTimeout(resolve, ms);
-            cancelSleep = () => (clearTimeout(timer), resolve());
-        });
+    const stop = new AbortController();
     void (async () => {
-        while (!done) {
-            await sleep(every);
+        while (!stop.signal.aborted) {
+            await clock.sleep(every, stop.signal);
             // a fake clock's sleep resolves at once: yield a macrotask so the probes' I/O runs instead of starving
             await new Promise((resolve) => setImmediate(resolve));
-            if (!done)
+            if (!stop.signal.aborted)
                 onProgress?.(pendingNames(), clock.now() - start);
         }
     })().catch(() => {
         // a throwing progress callback must not break probing; it just stops being called
     });
-    return () => {
-        done = true;
-        cancelSleep();
-    };
+    return () => stop.abort();
 }
 
 ;// CONCATENATED MODULE: ./shared/src/step.ts
@@ -41745,7 +41743,7 @@ const checkDependencies = defineStep({
         const affected = affectedServices(config, order, inputs['changed-files']);
         let probes = [];
         if (inputs['check-health']) {
-            const targets = healthTargets(config, service);
+            const targets = healthTargets(config, order, service);
             const expectStatus = parseStatuses(inputs['expect-status']);
             const consulUrl = inputs['consul-url'] || consulFromEnv(platform.env('CONSUL_HTTP_ADDR'));
             if (!consulUrl && targets.some((t) => t.url.startsWith('consul:'))) {
@@ -41753,7 +41751,8 @@ const checkDependencies = defineStep({
                 throw new ConfigError(`Service '${who.name}' has health '${who.url}', but input 'consul-url' is empty. Set consul-url (e.g. http://127.0.0.1:8500) or CONSUL_HTTP_ADDR.`);
             }
             for (const t of targets)
-                maskUrlPassword(t.url, (v) => platform.setSecret(v));
+                for (const secret of urlSecrets(t.url))
+                    platform.setSecret(secret);
             const what = service ? `the ${targets.length} dependencies of ${service}` : `${targets.length} service${targets.length === 1 ? "" : "s"}`;
             if (targets.length) {
                 probes = await platform.group(`Probing ${what}`, () => probeAll(targets, {
@@ -41797,14 +41796,13 @@ const checkDependencies = defineStep({
         return { outputs, failure };
     },
 });
-/** The services whose health gates this deploy: the transitive dependencies of `service`, or all. */
-function healthTargets(config, service) {
-    const names = service ? dependenciesOf(config, service) : new Set(config.services.keys());
-    const targets = [];
-    for (const s of config.services.values())
-        if (names.has(s.name) && s.health)
-            targets.push({ name: s.name, url: s.health });
-    return targets;
+/** The services whose health gates this deploy, in deploy order: the transitive dependencies of `service`, or all. */
+function healthTargets(config, order, service) {
+    const wanted = service ? dependenciesOf(config, service) : undefined;
+    return order
+        .map((name) => config.services.get(name))
+        .filter((s) => s.health && (!wanted || wanted.has(s.name)))
+        .map((s) => ({ name: s.name, url: s.health }));
 }
 /**
  * Services touched by the changed files plus everything that depends on them, in deploy order.
@@ -41843,15 +41841,17 @@ function consulFromEnv(addr) {
         return '';
     return /^https?:\/\//.test(addr) ? addr : `http://${addr}`;
 }
-function maskUrlPassword(url, mask) {
-    try {
-        const u = new URL(url);
-        if (u.password)
-            mask(decodeURIComponent(u.password));
-    }
-    catch {
-        // consul:<name> and the like carry no credentials.
-    }
+const SECRET_PARAM = /token|key|secret|passw|auth|signature/i;
+/** Credentials a health URL may carry: a password, or query values such as `?token=…`. */
+function urlSecrets(url) {
+    if (!URL.canParse(url))
+        return []; // consul:<name> carries none
+    const u = new URL(url);
+    const found = u.password ? [decodeURIComponent(u.password)] : [];
+    for (const [name, value] of u.searchParams)
+        if (SECRET_PARAM.test(name) && value)
+            found.push(value, encodeURIComponent(value));
+    return found;
 }
 
 ;// CONCATENATED MODULE: ./actions/check-dependencies/src/main.ts

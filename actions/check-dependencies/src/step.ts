@@ -33,7 +33,7 @@ export const checkDependencies = defineStep({
 
     let probes: ProbeResult[] = [];
     if (inputs['check-health']) {
-      const targets = healthTargets(config, service);
+      const targets = healthTargets(config, order, service);
       const expectStatus = parseStatuses(inputs['expect-status']);
       const consulUrl = inputs['consul-url'] || consulFromEnv(platform.env('CONSUL_HTTP_ADDR'));
       if (!consulUrl && targets.some((t) => t.url.startsWith('consul:'))) {
@@ -42,7 +42,7 @@ export const checkDependencies = defineStep({
           `Service '${who.name}' has health '${who.url}', but input 'consul-url' is empty. Set consul-url (e.g. http://127.0.0.1:8500) or CONSUL_HTTP_ADDR.`,
         );
       }
-      for (const t of targets) maskUrlPassword(t.url, (v) => platform.setSecret(v));
+      for (const t of targets) for (const secret of urlSecrets(t.url)) platform.setSecret(secret);
       const what = service ? `the ${targets.length} dependencies of ${service}` : `${targets.length} service${targets.length === 1 ? "" : "s"}`;
       if (targets.length) {
         probes = await platform.group(`Probing ${what}`, () =>
@@ -89,12 +89,13 @@ export const checkDependencies = defineStep({
   },
 });
 
-/** The services whose health gates this deploy: the transitive dependencies of `service`, or all. */
-function healthTargets(config: DependencyConfig, service: string): ProbeTarget[] {
-  const names = service ? dependenciesOf(config, service) : new Set(config.services.keys());
-  const targets: ProbeTarget[] = [];
-  for (const s of config.services.values()) if (names.has(s.name) && s.health) targets.push({ name: s.name, url: s.health });
-  return targets;
+/** The services whose health gates this deploy, in deploy order: the transitive dependencies of `service`, or all. */
+function healthTargets(config: DependencyConfig, order: string[], service: string): ProbeTarget[] {
+  const wanted = service ? dependenciesOf(config, service) : undefined;
+  return order
+    .map((name) => config.services.get(name)!)
+    .filter((s) => s.health && (!wanted || wanted.has(s.name)))
+    .map((s) => ({ name: s.name, url: s.health! }));
 }
 
 /**
@@ -132,11 +133,13 @@ function consulFromEnv(addr: string | undefined): string {
   return /^https?:\/\//.test(addr) ? addr : `http://${addr}`;
 }
 
-function maskUrlPassword(url: string, mask: (v: string) => void): void {
-  try {
-    const u = new URL(url);
-    if (u.password) mask(decodeURIComponent(u.password));
-  } catch {
-    // consul:<name> and the like carry no credentials.
-  }
+const SECRET_PARAM = /token|key|secret|passw|auth|signature/i;
+
+/** Credentials a health URL may carry: a password, or query values such as `?token=…`. */
+export function urlSecrets(url: string): string[] {
+  if (!URL.canParse(url)) return []; // consul:<name> carries none
+  const u = new URL(url);
+  const found = u.password ? [decodeURIComponent(u.password)] : [];
+  for (const [name, value] of u.searchParams) if (SECRET_PARAM.test(name) && value) found.push(value, encodeURIComponent(value));
+  return found;
 }

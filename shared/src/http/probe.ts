@@ -1,5 +1,5 @@
 import net from 'node:net';
-import { realClock, type Clock } from '../clock.js';
+import type { Clock } from '../clock.js';
 import { formatDuration } from '../duration.js';
 import { errorMessage } from '../errors.js';
 import { httpGet, TimeoutError } from './get.js';
@@ -260,28 +260,16 @@ async function probeOne(t: ProbeTarget, opts: ProbeOptions, attempt: AttemptFn, 
 function reportProgress(opts: ProbeOptions, start: number, pendingNames: () => string[]): () => void {
   const { clock, onProgress } = opts;
   const every = Math.max(1, opts.progressEveryMs ?? 5000);
-  let done = false;
-  let cancelSleep = () => {};
-  // realClock.sleep cannot be cancelled and would hold the process open for up to `every` after we return
-  const sleep = (ms: number) =>
-    clock !== realClock
-      ? clock.sleep(ms)
-      : new Promise<void>((resolve) => {
-          const timer = setTimeout(resolve, ms);
-          cancelSleep = () => (clearTimeout(timer), resolve());
-        });
+  const stop = new AbortController();
   void (async () => {
-    while (!done) {
-      await sleep(every);
+    while (!stop.signal.aborted) {
+      await clock.sleep(every, stop.signal);
       // a fake clock's sleep resolves at once: yield a macrotask so the probes' I/O runs instead of starving
       await new Promise((resolve) => setImmediate(resolve));
-      if (!done) onProgress?.(pendingNames(), clock.now() - start);
+      if (!stop.signal.aborted) onProgress?.(pendingNames(), clock.now() - start);
     }
   })().catch(() => {
     // a throwing progress callback must not break probing; it just stops being called
   });
-  return () => {
-    done = true;
-    cancelSleep();
-  };
+  return () => stop.abort();
 }
