@@ -43,9 +43,11 @@ describe('parseConfig', () => {
     const c = parse(SEED);
     expect([...c.services.keys()]).toEqual(['config-center', 'service-registry', 'inventory-service', 'user-service', 'order-service']);
     const inv = c.services.get('inventory-service')!;
-    expect(inv).toMatchObject({ level: 2, deployOrder: 3, health: 'http://127.0.0.1:8081/health', paths: ['services/inventory/**'], line: 4 });
+    expect(inv).toMatchObject({ level: 2, deployOrder: 3, health: 'http://127.0.0.1:8081/health', paths: ['services/inventory/**'] });
     expect(inv.dependencies).toEqual(['config-center', 'service-registry']);
-    expect(inv.dependencyLines).toEqual([6, 6]);
+    expect(c.lineOf(['services', 'inventory-service'])).toBe(4);
+    expect(c.lineOf(['services', 'inventory-service', 'dependencies', 1])).toBe(6);
+    expect(c.lineOf(['services', 'order-service', 'paths'])).toBe(19);
   });
 
   it('accepts a service with no body and missing optional fields', () => {
@@ -83,7 +85,7 @@ describe('parseConfig', () => {
   });
 
   it('rejects duplicate service names', () => {
-    expect(configErrorOf(() => parse('services:\n  a: {}\n  a: {}\n')).message).toMatch(/Service 'a' is defined twice \(first on line 2\)/);
+    expect(configErrorOf(() => parse('services:\n  a: {}\n  a: {}\n')).message).toMatch(/dependency-config\.yml:3: YAML syntax error: duplicated mapping key/);
   });
 });
 

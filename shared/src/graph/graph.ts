@@ -18,41 +18,33 @@ export function checkGraph(config: DependencyConfig): GraphCheck {
   const inconsistencies: Problem[] = [];
   for (const s of services.values()) {
     s.dependencies.forEach((dep, i) => {
-      const line = s.dependencyLines[i] ?? s.line;
+      // The line is looked up only for a problem that is reported.
+      const problem = (message: string): Problem => ({ file, message, line: config.lineOf(['services', s.name, 'dependencies', i]) });
       if (dep === s.name) {
-        errors.push({ file, line, message: `Service '${s.name}' depends on itself.` });
+        errors.push(problem(`Service '${s.name}' depends on itself.`));
         return;
       }
       const d = services.get(dep);
       if (!d) {
         const near = closest(dep, services.keys());
-        errors.push({
-          file,
-          line,
-          message: `Service '${s.name}' depends on '${dep}', which is not defined.${near ? ` Did you mean '${near}'?` : ''}`,
-        });
+        errors.push(problem(`Service '${s.name}' depends on '${dep}', which is not defined.${near ? ` Did you mean '${near}'?` : ''}`));
         return;
       }
       if (s.level !== undefined && d.level !== undefined && s.level <= d.level) {
-        inconsistencies.push({
-          file,
-          line,
-          message: `Service '${s.name}' has level ${s.level}, not above its dependency '${dep}' (level ${d.level}).`,
-        });
+        inconsistencies.push(problem(`Service '${s.name}' has level ${s.level}, not above its dependency '${dep}' (level ${d.level}).`));
       }
       if (s.deployOrder !== undefined && d.deployOrder !== undefined && s.deployOrder <= d.deployOrder) {
-        inconsistencies.push({
-          file,
-          line,
-          message: `Service '${s.name}' has deploy_order ${s.deployOrder}, which deploys it before (or with) its dependency '${dep}' (deploy_order ${d.deployOrder}).`,
-        });
+        inconsistencies.push(
+          problem(
+            `Service '${s.name}' has deploy_order ${s.deployOrder}, which deploys it before (or with) its dependency '${dep}' (deploy_order ${d.deployOrder}).`,
+          ),
+        );
       }
     });
   }
   const cycles = findCycles(config);
   for (const cycle of cycles.list) {
-    const first = services.get(cycle[0])!;
-    errors.push({ file, line: first.line, message: `Dependency cycle: ${[...cycle, cycle[0]].join(' → ')}` });
+    errors.push({ file, line: config.lineOf(['services', cycle[0]]), message: `Dependency cycle: ${[...cycle, cycle[0]].join(' → ')}` });
   }
   if (cycles.truncated) errors.push({ file, message: `More than ${MAX_CYCLES} dependency cycles; only the first ${MAX_CYCLES} are listed.` });
   return { errors, inconsistencies };
