@@ -83,7 +83,7 @@ export function componentYml(schema: StepSchema, version: string): string {
       artifacts: {
         when: 'always',
         reports: { dotenv: 'shipgate.env' },
-        paths: ['shipgate-summary.md'],
+        paths: ['shipgate-summary.md', 'shipgate-outputs.json'],
       },
       rules: [
         { if: '$CI_PIPELINE_SOURCE == "merge_request_event"' },

@@ -40333,29 +40333,54 @@ const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(impo
 
 
 const ESC = '\u001b[0K';
+/** GitLab rejects a dotenv report of 5 KiB or more, and with it the job's artifacts. */
+const DOTENV_LIMIT = 5120;
 /**
- * GitLab CI: inputs from flags or SHIPGATE_* variables, outputs to a dotenv report, summary to a markdown artifact
- * and the log. GitLab has no runtime masking, so every line is redacted here before it is printed.
+ * GitLab CI: inputs from flags or SHIPGATE_* variables, outputs to a dotenv report (and all of them, whole, to a JSON
+ * artifact), summary to a markdown artifact and the log. GitLab has no runtime masking, so every line is redacted
+ * here before it is printed.
  */
 class GitLabPlatform extends BasePlatform {
     name = 'gitlab';
     dotenvFile;
     summaryFile;
+    outputsFile;
+    outputs = {};
     sections = 0;
     constructor(ctx) {
         super(ctx);
         this.dotenvFile = (0,external_node_path_namespaceObject.resolve)(this.cwd, ctx.env.SHIPGATE_DOTENV_FILE || 'shipgate.env');
         this.summaryFile = (0,external_node_path_namespaceObject.resolve)(this.cwd, ctx.env.SHIPGATE_SUMMARY_FILE || 'shipgate-summary.md');
-        // A fresh job starts a fresh summary; outputs append, so several steps in one job share one dotenv file.
-        (0,external_node_fs_namespaceObject.writeFileSync)(this.summaryFile, '');
+        this.outputsFile = (0,external_node_path_namespaceObject.resolve)(this.cwd, ctx.env.SHIPGATE_OUTPUTS_FILE || 'shipgate-outputs.json');
     }
     envInput(name) {
         return this.envVars[`SHIPGATE_${envName(name)}`];
     }
+    // Reports are appended to, so several Shipgate steps in one job share one dotenv report and one summary.
     setOutput(name, value) {
-        // dotenv reports hold one line per variable: newlines travel escaped.
-        const flat = this.redactor.redact(value).replace(/\\/g, '\\\\').replace(/\r?\n/g, '\\n');
-        (0,external_node_fs_namespaceObject.appendFileSync)(this.dotenvFile, `SHIPGATE_${envName(name)}=${flat}\n`);
+        const clean = this.redactor.redact(value);
+        this.outputs[name] = clean;
+        // GitLab keeps dotenv values as written, one line each: a newline can only travel as the two characters \n.
+        const line = `SHIPGATE_${envName(name)}=${clean.replace(/\r?\n/g, '\\n')}\n`;
+        const size = (0,external_node_fs_namespaceObject.existsSync)(this.dotenvFile) ? (0,external_node_fs_namespaceObject.statSync)(this.dotenvFile).size : 0;
+        if (size + Buffer.byteLength(line) >= DOTENV_LIMIT) {
+            this.warning(`Output '${name}' (${Buffer.byteLength(line)} bytes) would take the dotenv report past GitLab's 5 KiB limit; it is only in ${(0,external_node_path_namespaceObject.basename)(this.outputsFile)}.`);
+            return;
+        }
+        (0,external_node_fs_namespaceObject.appendFileSync)(this.dotenvFile, line);
+    }
+    /** Writes every output, whole, to a JSON artifact (merged with an earlier step's in the same job). */
+    finish() {
+        if (!Object.keys(this.outputs).length)
+            return;
+        let earlier = {};
+        try {
+            earlier = JSON.parse((0,external_node_fs_namespaceObject.readFileSync)(this.outputsFile, 'utf8'));
+        }
+        catch {
+            // No earlier step, or not ours: start afresh.
+        }
+        (0,external_node_fs_namespaceObject.writeFileSync)(this.outputsFile, JSON.stringify({ ...earlier, ...this.outputs }, null, 2) + '\n');
     }
     writeSummary(markdown) {
         const text = this.redactor.redact(markdown);

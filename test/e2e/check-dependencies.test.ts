@@ -162,6 +162,7 @@ describe('CLI as a GitLab job runs it', () => {
     expect(dotenv).toContain('SHIPGATE_AFFECTED=["inventory-service","order-service"]\n');
     expect(dotenv).toMatch(/^SHIPGATE_WAVES=\[\["config-center","service-registry"\],/m);
     expect(readFileSync(join(job, 'shipgate-summary.md'), 'utf8')).toContain('**Affected by the change:** `inventory-service`, `order-service`');
+    expect(JSON.parse(readFileSync(join(job, 'shipgate-outputs.json'), 'utf8')).affected).toBe('["inventory-service","order-service"]');
     expect(r.stdout).toMatch(/section_start:\d+:shipgate_1\[collapsed=true\]/);
     expect(r.stdout + r.stderr).not.toContain('consul-secret-token');
   });

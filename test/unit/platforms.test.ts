@@ -109,11 +109,34 @@ describe('GitLabPlatform', () => {
     expect(io.lines.out).toContain('## Done');
   });
 
+  it('keeps the dotenv report under GitLab\'s 5 KiB limit and every output whole in a JSON artifact', () => {
+    const io = capture();
+    const p = new GitLabPlatform({ env: {}, cwd: dir, ...io });
+    const big = JSON.stringify(Array.from({ length: 600 }, (_, i) => `service-${i}`));
+    p.setOutput('healthy', 'true');
+    p.setOutput('order', big);
+    p.setOutput('notes', 'a\nb');
+    p.finish();
+    const dotenv = readFileSync(join(dir, 'shipgate.env'), 'utf8');
+    expect(dotenv).toBe('SHIPGATE_HEALTHY=true\nSHIPGATE_NOTES=a\\nb\n');
+    expect(io.lines.out).toMatch(/warning.*Output 'order' \(\d+ bytes\) would take the dotenv report past GitLab's 5 KiB limit; it is only in shipgate-outputs\.json/);
+    expect(JSON.parse(readFileSync(join(dir, 'shipgate-outputs.json'), 'utf8'))).toEqual({ healthy: 'true', order: big, notes: 'a\nb' });
+    // A second step in the same job adds to both.
+    const q = new GitLabPlatform({ env: {}, cwd: dir, ...capture() });
+    q.setOutput('version', '1.2.0');
+    q.finish();
+    expect(readFileSync(join(dir, 'shipgate.env'), 'utf8')).toBe(dotenv + 'SHIPGATE_VERSION=1.2.0\n');
+    expect(JSON.parse(readFileSync(join(dir, 'shipgate-outputs.json'), 'utf8')).version).toBe('1.2.0');
+  });
+
   it('honours custom report paths', () => {
     const p = new GitLabPlatform({ env: { SHIPGATE_DOTENV_FILE: 'o.env', SHIPGATE_SUMMARY_FILE: 's.md' }, cwd: dir, ...capture() });
     p.setOutput('a', '1');
+    p.writeSummary('one');
+    new GitLabPlatform({ env: { SHIPGATE_SUMMARY_FILE: 's.md' }, cwd: dir, ...capture() }).writeSummary('two');
     expect(readFileSync(join(dir, 'o.env'), 'utf8')).toBe('SHIPGATE_A=1\n');
-    expect(existsSync(join(dir, 's.md'))).toBe(true);
+    expect(readFileSync(join(dir, 's.md'), 'utf8')).toBe('one\ntwo\n');
+    expect(existsSync(join(dir, 'shipgate.env'))).toBe(false);
   });
 
   it('redacts secrets itself, since GitLab has no runtime mask', () => {

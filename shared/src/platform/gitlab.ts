@@ -1,35 +1,61 @@
-import { appendFileSync, writeFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { appendFileSync, existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { basename, resolve } from 'node:path';
 import { type Annotation, BasePlatform, type PlatformContext, envName, where } from './platform.js';
 
 const ESC = '\u001b[0K';
+/** GitLab rejects a dotenv report of 5 KiB or more, and with it the job's artifacts. */
+export const DOTENV_LIMIT = 5120;
 
 /**
- * GitLab CI: inputs from flags or SHIPGATE_* variables, outputs to a dotenv report, summary to a markdown artifact
- * and the log. GitLab has no runtime masking, so every line is redacted here before it is printed.
+ * GitLab CI: inputs from flags or SHIPGATE_* variables, outputs to a dotenv report (and all of them, whole, to a JSON
+ * artifact), summary to a markdown artifact and the log. GitLab has no runtime masking, so every line is redacted
+ * here before it is printed.
  */
 export class GitLabPlatform extends BasePlatform {
   readonly name = 'gitlab' as const;
   private readonly dotenvFile: string;
   private readonly summaryFile: string;
+  private readonly outputsFile: string;
+  private readonly outputs: Record<string, string> = {};
   private sections = 0;
 
   constructor(ctx: PlatformContext) {
     super(ctx);
     this.dotenvFile = resolve(this.cwd, ctx.env.SHIPGATE_DOTENV_FILE || 'shipgate.env');
     this.summaryFile = resolve(this.cwd, ctx.env.SHIPGATE_SUMMARY_FILE || 'shipgate-summary.md');
-    // A fresh job starts a fresh summary; outputs append, so several steps in one job share one dotenv file.
-    writeFileSync(this.summaryFile, '');
+    this.outputsFile = resolve(this.cwd, ctx.env.SHIPGATE_OUTPUTS_FILE || 'shipgate-outputs.json');
   }
 
   protected envInput(name: string): string | undefined {
     return this.envVars[`SHIPGATE_${envName(name)}`];
   }
 
+  // Reports are appended to, so several Shipgate steps in one job share one dotenv report and one summary.
   setOutput(name: string, value: string): void {
-    // dotenv reports hold one line per variable: newlines travel escaped.
-    const flat = this.redactor.redact(value).replace(/\\/g, '\\\\').replace(/\r?\n/g, '\\n');
-    appendFileSync(this.dotenvFile, `SHIPGATE_${envName(name)}=${flat}\n`);
+    const clean = this.redactor.redact(value);
+    this.outputs[name] = clean;
+    // GitLab keeps dotenv values as written, one line each: a newline can only travel as the two characters \n.
+    const line = `SHIPGATE_${envName(name)}=${clean.replace(/\r?\n/g, '\\n')}\n`;
+    const size = existsSync(this.dotenvFile) ? statSync(this.dotenvFile).size : 0;
+    if (size + Buffer.byteLength(line) >= DOTENV_LIMIT) {
+      this.warning(
+        `Output '${name}' (${Buffer.byteLength(line)} bytes) would take the dotenv report past GitLab's 5 KiB limit; it is only in ${basename(this.outputsFile)}.`,
+      );
+      return;
+    }
+    appendFileSync(this.dotenvFile, line);
+  }
+
+  /** Writes every output, whole, to a JSON artifact (merged with an earlier step's in the same job). */
+  override finish(): void {
+    if (!Object.keys(this.outputs).length) return;
+    let earlier: Record<string, string> = {};
+    try {
+      earlier = JSON.parse(readFileSync(this.outputsFile, 'utf8'));
+    } catch {
+      // No earlier step, or not ours: start afresh.
+    }
+    writeFileSync(this.outputsFile, JSON.stringify({ ...earlier, ...this.outputs }, null, 2) + '\n');
   }
 
   writeSummary(markdown: string): void {
