@@ -23,3 +23,8 @@ export function closest(name: string, candidates: Iterable<string>): string | un
   }
   return bestD <= Math.max(2, Math.floor(name.length / 3)) ? best : undefined;
 }
+
+/** `1 service`, `3 services`. */
+export function plural(n: number, word: string, many = `${word}s`): string {
+  return `${n} ${n === 1 ? word : many}`;
+}

@@ -40756,6 +40756,10 @@ function text_closest(name, candidates) {
     }
     return bestD <= Math.max(2, Math.floor(name.length / 3)) ? best : undefined;
 }
+/** `1 service`, `3 services`. */
+function plural(n, word, many = `${word}s`) {
+    return `${n} ${n === 1 ? word : many}`;
+}
 
 ;// CONCATENATED MODULE: ./shared/src/cli.ts
 
@@ -44374,6 +44378,12 @@ function matchesAny(file, globs) {
     return globs.some((g) => g.test(f));
 }
 
+;// CONCATENATED MODULE: ./shared/src/step.ts
+/** Declares a step with its inputs typed from the schema literal. */
+function defineStep(step) {
+    return step;
+}
+
 // EXTERNAL MODULE: external "node:net"
 var external_node_net_ = __nccwpck_require__(7030);
 var external_node_net_default = /*#__PURE__*/__nccwpck_require__.n(external_node_net_);
@@ -44645,10 +44655,95 @@ function reportProgress(opts, start, pendingNames) {
     return () => stop.abort();
 }
 
-;// CONCATENATED MODULE: ./shared/src/step.ts
-/** Declares a step with its inputs typed from the schema literal. */
-function defineStep(step) {
-    return step;
+;// CONCATENATED MODULE: ./actions/check-dependencies/src/health.ts
+
+
+
+
+
+/** Probes the services whose health gates this deploy; validates the probe inputs before the first request. */
+async function probeDependencies(ctx, config, order, service) {
+    const { inputs, platform, clock } = ctx;
+    const targets = healthTargets(config, order, service);
+    const expectStatus = parseStatuses(inputs['expect-status']);
+    const consulUrl = inputs['consul-url'] || consulFromEnv(platform.env('CONSUL_HTTP_ADDR'));
+    const needsConsul = targets.find((t) => t.url.startsWith('consul:'));
+    if (!consulUrl && needsConsul) {
+        throw new ConfigError(`Service '${needsConsul.name}' has health '${needsConsul.url}', but input 'consul-url' is empty. Set consul-url (e.g. http://127.0.0.1:8500) or CONSUL_HTTP_ADDR.`);
+    }
+    if (!targets.length) {
+        platform.info(`No health checks to run: ${service ? `no dependency of ${service}` : 'no service'} declares 'health'.`);
+        return [];
+    }
+    for (const t of targets)
+        for (const secret of urlSecrets(t.url))
+            platform.setSecret(secret);
+    const what = service ? `the ${plural(targets.length, 'dependency', 'dependencies')} of ${service}` : plural(targets.length, 'service');
+    const probes = await platform.group(`Probing ${what}`, () => probeAll(targets, {
+        clock,
+        attemptTimeoutMs: inputs['probe-timeout'],
+        intervalMs: inputs.interval,
+        deadlineMs: inputs.timeout,
+        concurrency: inputs.concurrency,
+        expectStatus,
+        consul: consulUrl ? { url: consulUrl, token: platform.secret('CONSUL_HTTP_TOKEN'), minInstances: inputs['min-instances'] } : undefined,
+        progressEveryMs: Math.min(5000, Math.max(1000, inputs.timeout / 10)),
+        onProgress: (pending, elapsed) => platform.info(`Waiting for ${pending.length} of ${targets.length}: ${pending.slice(0, 8).join(', ')}${pending.length > 8 ? ', …' : ''} (${formatDuration(elapsed)} of ${formatDuration(inputs.timeout)})`),
+    }));
+    logResults(ctx, probes);
+    return probes;
+}
+function logResults({ inputs, platform }, probes) {
+    for (const p of probes) {
+        const tried = `after ${plural(p.attempts, 'attempt')}`;
+        if (p.healthy)
+            platform.info(`healthy   ${p.name} (${p.url}) ${tried}`);
+        else {
+            const line = `UNHEALTHY ${p.name} (${p.url}) ${tried}: ${p.lastError ?? 'unhealthy'}`;
+            // When unhealthy fails the job, run() reports it as the error; otherwise it deserves a warning annotation.
+            if (inputs['fail-on-unhealthy'])
+                platform.info(line);
+            else
+                platform.warning(line);
+        }
+    }
+}
+/** The services whose health gates this deploy, in deploy order: the transitive dependencies of `service`, or all. */
+function healthTargets(config, order, service) {
+    const wanted = service ? dependenciesOf(config, service) : undefined;
+    return order
+        .map((name) => config.services.get(name))
+        .filter((s) => s.health && (!wanted || wanted.has(s.name)))
+        .map((s) => ({ name: s.name, url: s.health }));
+}
+function parseStatuses(text) {
+    if (!text.trim())
+        return [];
+    return text.split(',').map((part) => {
+        const n = Number(part.trim());
+        if (!Number.isInteger(n) || n < 100 || n > 599) {
+            throw new ConfigError(`Input 'expect-status' is '${text}'. Expected comma-separated HTTP status codes such as 200,204.`);
+        }
+        return n;
+    });
+}
+/** CONSUL_HTTP_ADDR is often host:port without a scheme. */
+function consulFromEnv(addr) {
+    if (!addr)
+        return '';
+    return /^https?:\/\//.test(addr) ? addr : `http://${addr}`;
+}
+const SECRET_PARAM = /token|key|secret|passw|auth|signature/i;
+/** Credentials a health URL may carry: a password, or query values such as `?token=…`. */
+function urlSecrets(url) {
+    if (!URL.canParse(url))
+        return []; // consul:<name> carries none
+    const u = new URL(url);
+    const found = u.password ? [decodeURIComponent(u.password)] : [];
+    for (const [name, value] of u.searchParams)
+        if (SECRET_PARAM.test(name) && value)
+            found.push(value, encodeURIComponent(value));
+    return found;
 }
 
 ;// CONCATENATED MODULE: ./actions/check-dependencies/src/schema.ts
@@ -44806,10 +44901,10 @@ function graph(d) {
 
 
 
-
 const checkDependencies = defineStep({
     schema: schema_schema,
-    async run({ inputs, platform, clock, summary }) {
+    async run(ctx) {
+        const { inputs, platform, summary } = ctx;
         const { config, warnings } = loadConfig(inputs.config);
         for (const w of warnings)
             platform.warning(w.message, w);
@@ -44829,47 +44924,8 @@ const checkDependencies = defineStep({
         const waves = computeWaves(config);
         const order = waves.flat();
         const affected = affectedServices(config, order, inputs['changed-files']);
-        let probes = [];
-        if (inputs['check-health']) {
-            const targets = healthTargets(config, order, service);
-            const expectStatus = parseStatuses(inputs['expect-status']);
-            const consulUrl = inputs['consul-url'] || consulFromEnv(platform.env('CONSUL_HTTP_ADDR'));
-            if (!consulUrl && targets.some((t) => t.url.startsWith('consul:'))) {
-                const who = targets.find((t) => t.url.startsWith('consul:'));
-                throw new ConfigError(`Service '${who.name}' has health '${who.url}', but input 'consul-url' is empty. Set consul-url (e.g. http://127.0.0.1:8500) or CONSUL_HTTP_ADDR.`);
-            }
-            for (const t of targets)
-                for (const secret of urlSecrets(t.url))
-                    platform.setSecret(secret);
-            const what = service ? `the ${targets.length} dependencies of ${service}` : `${targets.length} service${targets.length === 1 ? "" : "s"}`;
-            if (targets.length) {
-                probes = await platform.group(`Probing ${what}`, () => probeAll(targets, {
-                    clock,
-                    attemptTimeoutMs: inputs['probe-timeout'],
-                    intervalMs: inputs.interval,
-                    deadlineMs: inputs.timeout,
-                    concurrency: inputs.concurrency,
-                    expectStatus,
-                    consul: consulUrl
-                        ? { url: consulUrl, token: platform.secret('CONSUL_HTTP_TOKEN'), minInstances: inputs['min-instances'] }
-                        : undefined,
-                    progressEveryMs: Math.min(5000, Math.max(1000, inputs.timeout / 10)),
-                    onProgress: (pending, elapsed) => platform.info(`Waiting for ${pending.length} of ${targets.length}: ${pending.slice(0, 8).join(', ')}${pending.length > 8 ? ', …' : ''} (${formatDuration(elapsed)} of ${formatDuration(inputs.timeout)})`),
-                }));
-            }
-            else
-                platform.info(`No health checks to run: ${service ? `the dependencies of ${service}` : 'no service'} declare 'health'.`);
-        }
+        const probes = inputs['check-health'] ? await probeDependencies(ctx, config, order, service) : [];
         const unhealthy = probes.filter((p) => !p.healthy);
-        for (const p of probes) {
-            const line = `${p.healthy ? 'healthy  ' : 'UNHEALTHY'} ${p.name} (${p.url}) after ${p.attempts} attempt${p.attempts === 1 ? '' : 's'}${p.lastError && !p.healthy ? `: ${p.lastError}` : ''}`;
-            if (p.healthy)
-                platform.info(line);
-            else if (!inputs['fail-on-unhealthy'])
-                platform.warning(line);
-            else
-                platform.info(line);
-        }
         renderSummary(summary, { config, waves, probes, affected, service, checked: inputs['check-health'] });
         const outputs = {
             order: JSON.stringify(order),
@@ -44879,19 +44935,11 @@ const checkDependencies = defineStep({
             affected: JSON.stringify(affected),
         };
         const failure = unhealthy.length && inputs['fail-on-unhealthy']
-            ? `${unhealthy.length} of ${probes.length} dependencies unhealthy: ${unhealthy.map((p) => `${p.name} (${p.lastError ?? 'unhealthy'})`).join(', ')}`
+            ? `${unhealthy.length} of ${plural(probes.length, 'dependency', 'dependencies')} unhealthy: ${unhealthy.map((p) => `${p.name} (${p.lastError ?? 'unhealthy'})`).join(', ')}`
             : undefined;
         return { outputs, failure };
     },
 });
-/** The services whose health gates this deploy, in deploy order: the transitive dependencies of `service`, or all. */
-function healthTargets(config, order, service) {
-    const wanted = service ? dependenciesOf(config, service) : undefined;
-    return order
-        .map((name) => config.services.get(name))
-        .filter((s) => s.health && (!wanted || wanted.has(s.name)))
-        .map((s) => ({ name: s.name, url: s.health }));
-}
 /**
  * Services touched by the changed files plus everything that depends on them, in deploy order.
  * Without a change list every service is affected.
@@ -44911,35 +44959,6 @@ function affectedServices(config, order, changed) {
         }
     }
     return order.filter((n) => hit.has(n));
-}
-function parseStatuses(text) {
-    if (!text.trim())
-        return [];
-    return text.split(',').map((part) => {
-        const n = Number(part.trim());
-        if (!Number.isInteger(n) || n < 100 || n > 599) {
-            throw new ConfigError(`Input 'expect-status' is '${text}'. Expected comma-separated HTTP status codes such as 200,204.`);
-        }
-        return n;
-    });
-}
-/** CONSUL_HTTP_ADDR is often host:port without a scheme. */
-function consulFromEnv(addr) {
-    if (!addr)
-        return '';
-    return /^https?:\/\//.test(addr) ? addr : `http://${addr}`;
-}
-const SECRET_PARAM = /token|key|secret|passw|auth|signature/i;
-/** Credentials a health URL may carry: a password, or query values such as `?token=…`. */
-function urlSecrets(url) {
-    if (!URL.canParse(url))
-        return []; // consul:<name> carries none
-    const u = new URL(url);
-    const found = u.password ? [decodeURIComponent(u.password)] : [];
-    for (const [name, value] of u.searchParams)
-        if (SECRET_PARAM.test(name) && value)
-            found.push(value, encodeURIComponent(value));
-    return found;
 }
 
 ;// CONCATENATED MODULE: ./actions/check-dependencies/src/main.ts
