@@ -44100,7 +44100,7 @@ function healthProblem(url) {
 function configError(problems) {
     const sorted = [...problems].sort((a, b) => (a.line ?? 0) - (b.line ?? 0));
     const text = sorted.map((p) => `${p.file}${p.line ? `:${p.line}` : ''}: ${p.message}`).join('\n');
-    return new ConfigError(`${sorted.length} problem${sorted.length === 1 ? '' : 's'} in ${sorted[0]?.file ?? 'the configuration'}:\n${text}`, sorted);
+    return new ConfigError(`${plural(sorted.length, 'problem')} in ${sorted[0]?.file ?? 'the configuration'}:\n${text}`, sorted);
 }
 
 ;// CONCATENATED MODULE: ./shared/src/graph/graph.ts
@@ -44439,6 +44439,7 @@ function httpGet(url, opts) {
 
 
 
+
 /**
  * Checks a target once, giving up after `opts.attemptTimeoutMs`.
  * Never throws: every failure comes back as `ok: false` with a short, human-readable `error`.
@@ -44512,7 +44513,7 @@ async function consulAttempt(service, consul, timeoutMs) {
         const n = entries.filter((e) => allPassing(e?.Checks)).length;
         if (n >= consul.minInstances)
             return { ok: true };
-        return { ok: false, error: `${n} passing ${n === 1 ? 'instance' : 'instances'}, need ${consul.minInstances}` };
+        return { ok: false, error: `${plural(n, 'passing instance', 'passing instances')}, need ${consul.minInstances}` };
     });
 }
 function parseJson(text) {
@@ -44833,22 +44834,21 @@ function mermaidGraph(nodes, edges, opts = {}) {
 
 
 
+
 /** Past this many services the diagram stops being readable (and summaries have a size limit). */
 const MAX_GRAPH_NODES = 150;
 function renderSummary(summary, d) {
     const unhealthy = d.probes.filter((p) => !p.healthy);
     const count = d.config.services.size;
-    summary.add([
-        `**${count} services** in ${d.waves.length} wave${d.waves.length === 1 ? '' : 's'} · ` +
-            (d.checked
-                ? d.probes.length
-                    ? unhealthy.length
-                        ? `❌ **${unhealthy.length} of ${d.probes.length} unhealthy**`
-                        : `✅ all ${d.probes.length} probed ${d.service ? 'dependencies' : 'services'} healthy`
-                    : 'no health checks declared'
-                : 'health checks skipped') +
-            (d.service ? ` · deploying ${code(d.service)}` : ''),
-    ].join(''));
+    const health = !d.checked
+        ? 'health checks skipped'
+        : !d.probes.length
+            ? 'no health checks declared'
+            : unhealthy.length
+                ? `❌ **${unhealthy.length} of ${d.probes.length} unhealthy**`
+                : `✅ all ${d.probes.length} probed ${d.service ? 'dependencies' : 'services'} healthy`;
+    const target = d.service ? ` · deploying ${code(d.service)}` : '';
+    summary.add(`**${plural(count, 'service')}** in ${plural(d.waves.length, 'wave')} · ${health}${target}`);
     if (d.probes.length) {
         summary.heading('Health', 3);
         summary.table(['Service', 'Check', 'Status', 'Latency', 'Attempts', 'Last error'], d.probes.map((p) => [

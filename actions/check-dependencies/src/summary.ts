@@ -3,6 +3,7 @@ import type { DependencyConfig } from '../../../shared/src/graph/config.js';
 import type { ProbeResult } from '../../../shared/src/http/probe.js';
 import { code, fenced, type Summary } from '../../../shared/src/report/markdown.js';
 import { mermaidGraph } from '../../../shared/src/report/mermaid.js';
+import { plural } from '../../../shared/src/text.js';
 
 /** Past this many services the diagram stops being readable (and summaries have a size limit). */
 const MAX_GRAPH_NODES = 150;
@@ -19,19 +20,15 @@ export interface SummaryData {
 export function renderSummary(summary: Summary, d: SummaryData): void {
   const unhealthy = d.probes.filter((p) => !p.healthy);
   const count = d.config.services.size;
-  summary.add(
-    [
-      `**${count} services** in ${d.waves.length} wave${d.waves.length === 1 ? '' : 's'} · ` +
-        (d.checked
-          ? d.probes.length
-            ? unhealthy.length
-              ? `❌ **${unhealthy.length} of ${d.probes.length} unhealthy**`
-              : `✅ all ${d.probes.length} probed ${d.service ? 'dependencies' : 'services'} healthy`
-            : 'no health checks declared'
-          : 'health checks skipped') +
-        (d.service ? ` · deploying ${code(d.service)}` : ''),
-    ].join(''),
-  );
+  const health = !d.checked
+    ? 'health checks skipped'
+    : !d.probes.length
+      ? 'no health checks declared'
+      : unhealthy.length
+        ? `❌ **${unhealthy.length} of ${d.probes.length} unhealthy**`
+        : `✅ all ${d.probes.length} probed ${d.service ? 'dependencies' : 'services'} healthy`;
+  const target = d.service ? ` · deploying ${code(d.service)}` : '';
+  summary.add(`**${plural(count, 'service')}** in ${plural(d.waves.length, 'wave')} · ${health}${target}`);
   if (d.probes.length) {
     summary.heading('Health', 3);
     summary.table(

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { load, YAMLException } from 'js-yaml';
 import { ConfigError, type Problem } from '../errors.js';
-import { closest } from '../text.js';
+import { closest, plural } from '../text.js';
 import { yamlLocator, type YamlPath } from './locate.js';
 
 /** One service of dependency-config.yml. */
@@ -127,7 +127,7 @@ export function configError(problems: Problem[]): ConfigError {
   const sorted = [...problems].sort((a, b) => (a.line ?? 0) - (b.line ?? 0));
   const text = sorted.map((p) => `${p.file}${p.line ? `:${p.line}` : ''}: ${p.message}`).join('\n');
   return new ConfigError(
-    `${sorted.length} problem${sorted.length === 1 ? '' : 's'} in ${sorted[0]?.file ?? 'the configuration'}:\n${text}`,
+    `${plural(sorted.length, 'problem')} in ${sorted[0]?.file ?? 'the configuration'}:\n${text}`,
     sorted,
   );
 }

@@ -3,6 +3,7 @@ import type { Clock } from '../clock.js';
 import { formatDuration } from '../duration.js';
 import { errorMessage } from '../errors.js';
 import { httpGet, TimeoutError } from './get.js';
+import { plural } from '../text.js';
 
 /** A health endpoint: `http(s)://…` (GET, 2xx or expectStatus), `tcp://host:port` (connect), `consul:<service>`. */
 export interface ProbeTarget {
@@ -123,7 +124,7 @@ async function consulAttempt(service: string, consul: AttemptOptions['consul'], 
     // `?passing` already filters; re-checking guards against a proxy or cache in between that dropped the query.
     const n = entries.filter((e: { Checks?: unknown } | null) => allPassing(e?.Checks)).length;
     if (n >= consul.minInstances) return { ok: true };
-    return { ok: false, error: `${n} passing ${n === 1 ? 'instance' : 'instances'}, need ${consul.minInstances}` };
+    return { ok: false, error: `${plural(n, 'passing instance', 'passing instances')}, need ${consul.minInstances}` };
   });
 }
 
