@@ -119,6 +119,18 @@ describe('check-dependencies', () => {
     expect(r.code).toBe(0);
   });
 
+  it('names a missing config file and the fix', async () => {
+    const io = { out: '', err: '' };
+    const platform = new LocalPlatform({
+      env: {},
+      flags: { config: join(dir, 'nope.yml') },
+      stdout: (t) => void (io.out += t),
+      stderr: (t) => void (io.err += t),
+    });
+    expect(await run(checkDependencies, platform)).toBe(2);
+    expect(io.err).toContain(`Input 'config' is '${join(dir, 'nope.yml')}': no such file.`);
+  });
+
   it('rejects a health address that is not a URL, with its line', async () => {
     const r = await runStep('services:\n  a: {}\n  b:\n    health: "not a url"\n', {});
     expect(r.code).toBe(2);
