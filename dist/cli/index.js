@@ -37215,6 +37215,8 @@ exports.visitAsync = visitAsync;
 /************************************************************************/
 var __webpack_exports__ = {};
 
+;// CONCATENATED MODULE: ./package.json
+const package_namespaceObject = {"rE":"0.1.0"};
 ;// CONCATENATED MODULE: ./shared/src/errors.ts
 /** The user's mistake: bad input, a broken config file. Exit code 2. */
 class ConfigError extends Error {
@@ -40846,9 +40848,13 @@ async function runWithArgs(step, argv, io = processIo()) {
     return run(step, platform);
 }
 /** `shipgate <step> …`: dispatches to the same step code the actions bundle. */
-async function cli(steps, argv, io = processIo()) {
+async function cli(steps, argv, io = processIo(), version = '') {
     const [name, ...rest] = argv;
-    const usage = () => `Usage: shipgate <step> [--input value …] [--json]\n\nSteps:\n${steps.map((s) => `  ${s.schema.name.padEnd(20)} ${s.schema.title}`).join('\n')}\n\nRun 'shipgate <step> --help' for a step's inputs.\n`;
+    if (name === '--version' || name === '-v') {
+        io.stdout(`shipgate ${version}\n`);
+        return EXIT.ok;
+    }
+    const usage = () => `Usage: shipgate <step> [--input value …] [--json]\n       shipgate --version\n\nSteps:\n${steps.map((s) => `  ${s.schema.name.padEnd(20)} ${s.schema.title}`).join('\n')}\n\nRun 'shipgate <step> --help' for a step's inputs.\n`;
     if (!name || name === '--help' || name === '-h') {
         io.stdout(usage());
         return name ? EXIT.ok : EXIT.config;
@@ -44590,6 +44596,8 @@ async function probeAllWith(targets, opts, attempt) {
         stopProgress();
     }
 }
+/** The least time a target's first attempt gets, whatever is left of the deadline. */
+const FIRST_ATTEMPT_MS = 1000;
 async function probeOne(t, opts, attempt, deadline, slots) {
     const { clock } = opts;
     const base = Math.max(1, opts.intervalMs); // a zero interval would busy-loop on a fake clock
@@ -44604,9 +44612,11 @@ async function probeOne(t, opts, attempt, deadline, slots) {
             slots.release(); // the slot came free only after the deadline
             break;
         }
-        // Retries only get the time left. The first attempt always gets the full timeout: with deadline 0,
-        // or after queueing for a slot, a 1 ms attempt could only ever report "timed out".
-        const timeoutMs = attempts === 0 ? opts.attemptTimeoutMs : Math.max(1, Math.min(opts.attemptTimeoutMs, left));
+        // Retries only get the time left. The first attempt gets at least FIRST_ATTEMPT_MS: with deadline 0, or after
+        // queueing for a slot, a 1 ms attempt could only ever report "timed out"; so `timeout` is overrun by 1 s at most.
+        const timeoutMs = attempts === 0
+            ? Math.min(opts.attemptTimeoutMs, Math.max(left, FIRST_ATTEMPT_MS))
+            : Math.max(1, Math.min(opts.attemptTimeoutMs, left));
         let result;
         try {
             result = await attempt(t, timeoutMs);
@@ -44618,7 +44628,7 @@ async function probeOne(t, opts, attempt, deadline, slots) {
             slots.release();
         }
         attempts++;
-        if (result.ok || timeoutMs >= opts.attemptTimeoutMs)
+        if (result.ok || attempts === 1 || timeoutMs >= opts.attemptTimeoutMs)
             last = result; // see probeAllWith's TSDoc
         if (result.ok)
             break;
@@ -44969,5 +44979,6 @@ const steps = [checkDependencies];
 ;// CONCATENATED MODULE: ./cli/main.ts
 
 
-main(cli(steps, process.argv.slice(2)));
+
+main(cli(steps, process.argv.slice(2), undefined, package_namespaceObject.rE));
 

@@ -100,10 +100,14 @@ export async function runWithArgs(step: Step<any>, argv: string[], io: Io = proc
 }
 
 /** `shipgate <step> …`: dispatches to the same step code the actions bundle. */
-export async function cli(steps: Step<any>[], argv: string[], io: Io = processIo()): Promise<number> {
+export async function cli(steps: Step<any>[], argv: string[], io: Io = processIo(), version = ''): Promise<number> {
   const [name, ...rest] = argv;
+  if (name === '--version' || name === '-v') {
+    io.stdout(`shipgate ${version}\n`);
+    return EXIT.ok;
+  }
   const usage = () =>
-    `Usage: shipgate <step> [--input value …] [--json]\n\nSteps:\n${steps.map((s) => `  ${s.schema.name.padEnd(20)} ${s.schema.title}`).join('\n')}\n\nRun 'shipgate <step> --help' for a step's inputs.\n`;
+    `Usage: shipgate <step> [--input value …] [--json]\n       shipgate --version\n\nSteps:\n${steps.map((s) => `  ${s.schema.name.padEnd(20)} ${s.schema.title}`).join('\n')}\n\nRun 'shipgate <step> --help' for a step's inputs.\n`;
   if (!name || name === '--help' || name === '-h') {
     io.stdout(usage());
     return name ? EXIT.ok : EXIT.config;

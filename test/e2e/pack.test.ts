@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -19,6 +19,10 @@ describe('npm package', () => {
     expect(help.code).toBe(0);
     expect(help.stdout).toContain('shipgate check-dependencies');
     expect(help.stdout).toContain('--fail-on-unhealthy  (default: true)');
+
+    const version = await runProcess('npx', ['--yes', `./${tgz}`, '--version'], { cwd: dir, env, timeoutMs: 120_000 });
+    const { version: expected } = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8'));
+    expect(version.stdout.trim()).toBe(`shipgate ${expected}`);
 
     writeFileSync(join(dir, 'dependency-config.yml'), 'services:\n  a: {}\n  b: { dependencies: [a] }\n');
     const ran = await runProcess('npx', ['--yes', `./${tgz}`, 'check-dependencies', '--json'], { cwd: dir, env, timeoutMs: 120_000 });

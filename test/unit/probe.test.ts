@@ -108,6 +108,16 @@ describe('probeAllWith', () => {
     expect(timeouts).toEqual([500, 500, 500]);
   });
 
+  it('bounds the first attempt by the deadline, but never below one second', async () => {
+    const clock = new FakeClock();
+    const seen: number[] = [];
+    const record = async (_t: ProbeTarget, timeoutMs: number) => (seen.push(timeoutMs), pass());
+    await probeAllWith([target('a')], options(clock, { deadlineMs: 2_000, attemptTimeoutMs: 5_000 }), record);
+    await probeAllWith([target('a')], options(clock, { deadlineMs: 0, attemptTimeoutMs: 5_000 }), record);
+    await probeAllWith([target('a')], options(clock, { deadlineMs: 60_000, attemptTimeoutMs: 5_000 }), record);
+    expect(seen).toEqual([2_000, 1_000, 5_000]);
+  });
+
   it('keeps the earlier reason when a retry cut short by the deadline fails', async () => {
     const clock = new FakeClock();
     const opts = options(clock, { random: () => 0.99, deadlineMs: 1_000, attemptTimeoutMs: 500 });

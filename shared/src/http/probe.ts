@@ -212,6 +212,9 @@ export async function probeAllWith(targets: ProbeTarget[], opts: ProbeOptions, a
   }
 }
 
+/** The least time a target's first attempt gets, whatever is left of the deadline. */
+const FIRST_ATTEMPT_MS = 1000;
+
 type Slots = { acquire: () => Promise<void>; release: () => void };
 
 async function probeOne(t: ProbeTarget, opts: ProbeOptions, attempt: AttemptFn, deadline: number, slots: Slots) {
@@ -228,9 +231,12 @@ async function probeOne(t: ProbeTarget, opts: ProbeOptions, attempt: AttemptFn, 
       slots.release(); // the slot came free only after the deadline
       break;
     }
-    // Retries only get the time left. The first attempt always gets the full timeout: with deadline 0,
-    // or after queueing for a slot, a 1 ms attempt could only ever report "timed out".
-    const timeoutMs = attempts === 0 ? opts.attemptTimeoutMs : Math.max(1, Math.min(opts.attemptTimeoutMs, left));
+    // Retries only get the time left. The first attempt gets at least FIRST_ATTEMPT_MS: with deadline 0, or after
+    // queueing for a slot, a 1 ms attempt could only ever report "timed out"; so `timeout` is overrun by 1 s at most.
+    const timeoutMs =
+      attempts === 0
+        ? Math.min(opts.attemptTimeoutMs, Math.max(left, FIRST_ATTEMPT_MS))
+        : Math.max(1, Math.min(opts.attemptTimeoutMs, left));
     let result: AttemptResult;
     try {
       result = await attempt(t, timeoutMs);
@@ -240,7 +246,7 @@ async function probeOne(t: ProbeTarget, opts: ProbeOptions, attempt: AttemptFn, 
       slots.release();
     }
     attempts++;
-    if (result.ok || timeoutMs >= opts.attemptTimeoutMs) last = result; // see probeAllWith's TSDoc
+    if (result.ok || attempts === 1 || timeoutMs >= opts.attemptTimeoutMs) last = result; // see probeAllWith's TSDoc
     if (result.ok) break;
     const remaining = deadline - clock.now();
     if (remaining <= 0) break;
