@@ -3,7 +3,6 @@ import { ConfigError } from '../../../shared/src/errors.js';
 import type { DependencyConfig } from '../../../shared/src/graph/config.js';
 import { dependenciesOf } from '../../../shared/src/graph/graph.js';
 import { probeAll, type ProbeResult, type ProbeTarget } from '../../../shared/src/http/probe.js';
-import type { Inputs } from '../../../shared/src/inputs.js';
 import type { StepContext } from '../../../shared/src/step.js';
 import { plural } from '../../../shared/src/text.js';
 import type { schema } from './schema.js';
@@ -70,7 +69,7 @@ function healthTargets(config: DependencyConfig, order: string[], service: strin
     .map((s) => ({ name: s.name, url: s.health! }));
 }
 
-function parseStatuses(text: Inputs<typeof schema.inputs>['expect-status']): number[] {
+function parseStatuses(text: string): number[] {
   if (!text.trim()) return [];
   return text.split(',').map((part) => {
     const n = Number(part.trim());
