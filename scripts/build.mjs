@@ -1,5 +1,5 @@
 // Type-checks, then bundles each step's action and the CLI with ncc. `--out DIR` writes the bundles under DIR
-// (same relative paths) so CI can compare a fresh build with the committed one.
+// (same relative paths) so CI can compare a fresh build with the committed one. `--only` is for development.
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -22,8 +22,12 @@ const entries = readdirSync(join(root, 'actions'))
   .filter((step) => existsSync(join(root, 'actions', step, 'src', 'main.ts')))
   .map((step) => [join('actions', step, 'src', 'main.ts'), join('actions', step, 'dist')]);
 entries.push([join('cli', 'main.ts'), join('dist', 'cli')]);
+// `--only a,b` bundles just those steps (`cli` for the CLI), for work on one step at a time.
+const onlyIdx = process.argv.indexOf('--only');
+const only = onlyIdx === -1 ? null : process.argv[onlyIdx + 1].split(',');
+const wanted = (out) => !only || only.some((name) => out === join('actions', name, 'dist') || (name === 'cli' && out === join('dist', 'cli')));
 
-for (const [entry, out] of entries) {
+for (const [entry, out] of entries.filter(([, out]) => wanted(out))) {
   const dir = join(outRoot, out);
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });

@@ -1,0 +1,93 @@
+// Which forge a job runs on, and an authenticated client for it. Capabilities (PR/MR comments, tags and releases,
+// deployments) live in their own modules beside this one and take a Forge.
+import { readFileSync } from 'node:fs';
+import { getOctokit } from '@actions/github';
+import { Gitlab } from '@gitbeaker/rest';
+import type { Platform } from '../platform/platform.js';
+
+export type Octokit = ReturnType<typeof getOctokit>;
+export type GitlabApi = InstanceType<typeof Gitlab>;
+
+export interface GitHubForge {
+  kind: 'github';
+  octokit: Octokit;
+  /** API base, e.g. https://api.github.com or http://127.0.0.1:PORT in tests. */
+  apiUrl: string;
+  owner: string;
+  repo: string;
+  /** The pull request of this run, when the event has one. */
+  pullNumber?: number;
+  /** Commit of this run (GITHUB_SHA). */
+  sha?: string;
+}
+
+export interface GitLabForge {
+  kind: 'gitlab';
+  api: GitlabApi;
+  /** Server URL without /api/v4. */
+  host: string;
+  projectId: string;
+  /** The merge request of this pipeline, when it is a merge-request pipeline. */
+  mergeRequestIid?: number;
+  sha?: string;
+  /** True when the token is CI_JOB_TOKEN, which many endpoints refuse (notes, releases need a project or personal token). */
+  jobToken: boolean;
+}
+
+export type Forge = GitHubForge | GitLabForge;
+
+/** The PR number of a GitHub run: from the event payload, else from refs/pull/N/merge. */
+function githubPullNumber(platform: Platform): number | undefined {
+  const eventPath = platform.env('GITHUB_EVENT_PATH');
+  if (eventPath) {
+    try {
+      const event = JSON.parse(readFileSync(eventPath, 'utf8')) as { pull_request?: { number?: number }; number?: number };
+      if (event.pull_request?.number) return event.pull_request.number;
+    } catch {
+      // A missing or unreadable event file only means no PR is known.
+    }
+  }
+  const ref = /^refs\/pull\/(\d+)\//.exec(platform.env('GITHUB_REF') ?? '');
+  return ref ? Number(ref[1]) : undefined;
+}
+
+/**
+ * The forge this job can talk to, or undefined when no token is present (a local run, or a job without one).
+ * Tokens are read through platform.secret, so they are masked before anything is logged.
+ */
+export function detectForge(platform: Platform): Forge | undefined {
+  if (platform.name === 'github' || platform.env('GITHUB_REPOSITORY')) {
+    const token = platform.secret('GITHUB_TOKEN');
+    const [owner, repo] = (platform.env('GITHUB_REPOSITORY') ?? '').split('/');
+    if (!token || !owner || !repo) return undefined;
+    const apiUrl = (platform.env('GITHUB_API_URL') || 'https://api.github.com').replace(/\/+$/, '');
+    return {
+      kind: 'github',
+      octokit: getOctokit(token, { baseUrl: apiUrl }),
+      apiUrl,
+      owner,
+      repo,
+      pullNumber: githubPullNumber(platform),
+      sha: platform.env('GITHUB_SHA'),
+    };
+  }
+  if (platform.name === 'gitlab' || platform.env('GITLAB_CI')) {
+    const token = platform.secret('GITLAB_TOKEN');
+    const jobToken = token ? undefined : platform.secret('CI_JOB_TOKEN');
+    const projectId = platform.env('CI_PROJECT_ID');
+    const api = (platform.env('CI_API_V4_URL') ?? '').replace(/\/+$/, '');
+    const host = api ? api.replace(/\/api\/v4$/, '') : (platform.env('CI_SERVER_URL') ?? '').replace(/\/+$/, '');
+    if (!(token || jobToken) || !projectId || !host) return undefined;
+    const iid = platform.env('CI_MERGE_REQUEST_IID');
+    return {
+      kind: 'gitlab',
+      api: token ? new Gitlab({ host, token }) : new Gitlab({ host, jobToken: jobToken! }),
+      host,
+      projectId,
+      mergeRequestIid: iid ? Number(iid) : undefined,
+      sha: platform.env('CI_COMMIT_SHA'),
+      jobToken: !token,
+    };
+  }
+  return undefined;
+}
