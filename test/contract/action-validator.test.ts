@@ -1,0 +1,49 @@
+import { mkdtempSync, readdirSync, readFileSync, existsSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ROOT, runProcess } from '../helpers/run-bundle.js';
+
+// Every action.yml and reusable workflow checked by @action-validator/cli (one file per call), against the schemas
+// GitHub's own editors use.
+const validator = join(ROOT, 'node_modules', '@action-validator', 'cli', 'cli.mjs');
+const actions = readdirSync(join(ROOT, 'actions'))
+  .map((step) => join('actions', step, 'action.yml'))
+  .filter((f) => existsSync(join(ROOT, f)));
+const workflowsDir = join(ROOT, '.github', 'workflows');
+const workflows = existsSync(workflowsDir) ? readdirSync(workflowsDir).filter((f) => /\.ya?ml$/.test(f)).map((f) => join('.github', 'workflows', f)) : [];
+const tmp = mkdtempSync(join(tmpdir(), 'shipgate-validate-'));
+
+async function validate(file: string): Promise<{ code: number; out: string }> {
+  const r = await runProcess(process.execPath, [validator, file], { cwd: ROOT });
+  return { code: r.code, out: r.stdout + r.stderr };
+}
+
+describe('action-validator', () => {
+  it.each(actions)('%s is a valid action on node24', async (file) => {
+    const text = readFileSync(join(ROOT, file), 'utf8');
+    expect(text).toMatch(/^ {2}using: node24$/m);
+    // The validator's bundled schema predates `node24` in runs.using (its enum stops at node20); everything else in the
+    // file is checked as written.
+    const copy = join(tmp, file.replaceAll('/', '_'));
+    writeFileSync(copy, text.replace(/^ {2}using: node24$/m, '  using: node20'));
+    const r = await validate(copy);
+    expect(r.out).toBe('');
+    expect(r.code).toBe(0);
+  });
+
+  // The project's own CI workflows and the reusable ones, once there are any.
+  if (workflows.length) it.each(workflows)('workflow %s is valid', async (file) => {
+    const r = await validate(join(ROOT, file));
+    expect(r.out).toBe('');
+    expect(r.code).toBe(0);
+  });
+
+  it('reports a misspelt key, so a pass above means something', async () => {
+    const bad = join(tmp, 'bad-action.yml');
+    writeFileSync(bad, 'name: x\ndescription: y\nruns:\n  using: node20\n  main: dist/index.js\ninputs:\n  a:\n    descripton: typo\n');
+    const r = await validate(bad);
+    expect(r.code).not.toBe(0);
+    expect(r.out).toContain("Additional property 'descripton' is not allowed");
+  });
+});
