@@ -51,6 +51,9 @@ function gitlabType(spec: InputSpec): 'string' | 'boolean' | 'number' {
   return 'string';
 }
 
+/** GitLab checks string inputs against `regex` when the pipeline is created; the same grammar as shared/src/duration.ts. */
+const DURATION_REGEX = '^(0|([0-9]+(\\.[0-9]+)?(ms|s|m|h))+)?$';
+
 /** The GitLab CI/CD component of a step: spec:inputs from the schema, one job that runs the published CLI. */
 export function componentYml(schema: StepSchema, version: string): string {
   const inputs: Record<string, Record<string, unknown>> = {
@@ -69,6 +72,7 @@ export function componentYml(schema: StepSchema, version: string): string {
       entry.default = type === 'boolean' ? d === 'true' : type === 'number' ? Number(d) : d;
     }
     if (spec.options) entry.options = [...spec.options];
+    if (spec.type === 'duration') entry.regex = DURATION_REGEX;
     inputs[name] = entry;
     variables[`SHIPGATE_${envName(name)}`] = `$[[ inputs.${name} ]]`;
   }

@@ -58,8 +58,20 @@ describe.each(steps.map((s) => [s.schema.name, s.schema as StepSchema] as const)
       expect(parseArgs(step.schema, [`--${input}`, value]).flags[input]).toBe(value);
     }
     const required = Object.entries(step.schema.inputs).filter(([, s]) => s.required);
-    const filled = Object.fromEntries(required.map(([k]) => [k, 'x']));
+    const filled = Object.fromEntries(required.map(([k, s]) => [k, s.options?.[0] ?? 'x']));
     expect(() => parseInputs(step.schema.inputs, (n) => filled[n])).not.toThrow();
+  });
+
+  it('the component\'s duration regex accepts exactly what the step parses', () => {
+    const [header] = readFileSync(join(ROOT, 'templates', `${name}.yml`), 'utf8').split('\n---\n').map((part) => parse(part));
+    for (const [input, spec] of Object.entries(schema.inputs).filter(([, s]) => s.type === 'duration')) {
+      const re = new RegExp(header.spec.inputs[input].regex);
+      for (const text of [spec.default ?? '', '500ms', '30s', '1m30s', '2.5s', '0']) expect(re.test(text), `${input}: ${text}`).toBe(true);
+      for (const text of ['30', '5 s', '1d', 's', '-1s']) {
+        expect(re.test(text), `${input}: ${text}`).toBe(false);
+        expect(() => parseInputs({ [input]: spec }, () => text), `${input}: ${text}`).toThrow();
+      }
+    }
   });
 
   it('names inputs and outputs in kebab-case', () => {
