@@ -86,8 +86,8 @@ export function componentYml(schema: StepSchema, version: string): string {
       script: [`npx --yes shipgate@$[[ inputs.version ]] ${schema.name}`],
       artifacts: {
         when: 'always',
-        reports: { dotenv: 'shipgate.env' },
-        paths: ['shipgate-summary.md', 'shipgate-outputs.json'],
+        reports: { dotenv: 'shipgate.env', ...schema.artifacts?.reports },
+        paths: ['shipgate-summary.md', 'shipgate-outputs.json', ...(schema.artifacts?.paths ?? [])],
       },
       rules: [
         { if: '$CI_PIPELINE_SOURCE == "merge_request_event"' },

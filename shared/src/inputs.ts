@@ -28,6 +28,11 @@ export interface StepSchema {
   description: string;
   inputs: Record<string, InputSpec>;
   outputs: Record<string, OutputSpec>;
+  /**
+   * Files the GitLab component keeps beyond the summary, outputs and dotenv: `reports` by GitLab report type
+   * (junit, codequality, load_performance…) and plain `paths`. `$[[ inputs.x ]]` may name an input's value.
+   */
+  artifacts?: { reports?: Record<string, string>; paths?: string[] };
 }
 
 type Base<S extends InputSpec> = S['type'] extends 'boolean'
