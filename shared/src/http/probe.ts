@@ -160,7 +160,8 @@ const NET_ERRORS: Record<string, string> = {
 
 type ErrorLike = { code?: unknown; cause?: unknown; errors?: unknown[] } | undefined;
 
-function describeNetError(err: unknown, where: string): string {
+/** A network error as short text (`connection refused (host:port)`), looking through wrapped and aggregate errors. */
+export function describeNetError(err: unknown, where: string): string {
   // A wrapped error keeps the socket error in `cause`, and a
   // dual-stack connect wraps one error per address in an AggregateError.
   let e = err as ErrorLike;

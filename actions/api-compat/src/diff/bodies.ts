@@ -1,0 +1,155 @@
+// Request bodies and responses: presence, required-ness, media types, status codes, headers, and their schemas.
+import { type DiffContext, type OperationPair, entries, mediaKey, member } from './context.js';
+import { anySlot } from './compare.js';
+import type { Doc } from './doc.js';
+import { isObject, join } from './pointer.js';
+import type { Subject } from './rules.js';
+import type { Slot } from './view.js';
+
+interface Media {
+  name: string;
+  ptr: string;
+  schema: Slot;
+}
+
+function mediaTypes(content: unknown, ptr: string): Map<string, Media> {
+  const out = new Map<string, Media>();
+  for (const [name, node] of entries(content)) {
+    const mptr = join(ptr, 'content', name);
+    const schema = isObject(node) && 'schema' in node ? { node: node.schema, ptr: join(mptr, 'schema') } : anySlot(mptr);
+    out.set(mediaKey(name), { name, ptr: mptr, schema });
+  }
+  return out;
+}
+
+/** A head media type that accepts what the base one did: the same, or a wildcard over it (requests only). */
+function accepting(head: Map<string, Media>, key: string, wildcards: boolean): Media | undefined {
+  const exact = head.get(key);
+  if (exact || !wildcards) return exact;
+  return head.get(`${key.split('/')[0]}/*`) ?? head.get('*/*');
+}
+
+function diffContent(ctx: DiffContext, pair: OperationPair, base: Map<string, Media>, head: Map<string, Media>, subject: Subject, label: string, rules: { removed: string; added: string }): void {
+  const request = subject.startsWith('request');
+  for (const [key, b] of base) {
+    const h = accepting(head, key, request);
+    if (!h) {
+      ctx.out.add(rules.removed, pair.op, b.ptr, 'base', `${label}: media type ${b.name} removed`);
+      continue;
+    }
+    ctx.out.addSchemaChanges(ctx.cmp.compare(b.schema, h.schema, subject), subject, pair.op, `${label} (${b.name})`);
+  }
+  for (const [key, h] of head) if (!base.has(key)) ctx.out.add(rules.added, pair.op, h.ptr, 'head', `${label}: media type ${h.name} added`);
+}
+
+export function diffRequestBody(ctx: DiffContext, pair: OperationPair): void {
+  const b = member(ctx.base, pair.bOp, pair.bPtr, 'requestBody');
+  const h = member(ctx.head, pair.hOp, pair.hPtr, 'requestBody');
+  const { op } = pair;
+  if (!b && !h) return;
+  if (!b) {
+    const required = h!.node.required === true;
+    ctx.out.add(required ? 'request-body-added-required' : 'request-body-added-optional', op, h!.site, 'head', `${required ? 'required' : 'optional'} request body added`);
+    return;
+  }
+  if (!h) {
+    ctx.out.add('request-body-removed', op, b.site, 'base', 'request body removed');
+    return;
+  }
+  const bReq = b.node.required === true;
+  const hReq = h.node.required === true;
+  if (bReq !== hReq) {
+    ctx.out.add(hReq ? 'request-body-became-required' : 'request-body-became-optional', op, h.site, 'head', `request body: ${hReq ? 'optional → required' : 'required → optional'}`);
+  }
+  diffContent(ctx, pair, mediaTypes(b.node.content, b.ptr), mediaTypes(h.node.content, h.ptr), 'request-property', 'request body', {
+    removed: 'request-body-media-type-removed',
+    added: 'request-body-media-type-added',
+  });
+}
+
+const isSuccess = (status: string) => /^2/.test(status);
+
+/** The head response that answers for a base status: the same code, else its range (2XX), else `default` for errors. */
+function answering(head: Record<string, unknown>, status: string): string | undefined {
+  if (status in head) return status;
+  const range = `${status[0]}XX`;
+  for (const key of Object.keys(head)) if (key.toUpperCase() === range) return key;
+  if (/^[1-5]XX$/i.test(status)) {
+    const inRange = Object.keys(head).find((k) => k[0] === status[0] && /^\d+$/.test(k));
+    if (inRange) return inRange;
+  }
+  if (!isSuccess(status) && 'default' in head) return 'default';
+  return undefined;
+}
+
+export function diffResponses(ctx: DiffContext, pair: OperationPair): void {
+  const bRes = member(ctx.base, pair.bOp, pair.bPtr, 'responses');
+  const hRes = member(ctx.head, pair.hOp, pair.hPtr, 'responses');
+  if (!bRes || !hRes) return;
+  const answered = new Set<string>();
+  for (const status of Object.keys(bRes.node)) {
+    const hStatus = answering(hRes.node, status);
+    if (hStatus === undefined) {
+      const rule = isSuccess(status) ? 'response-success-status-removed' : 'response-status-removed';
+      ctx.out.add(rule, pair.op, join(bRes.ptr, status), 'base', `response ${status} removed`);
+      continue;
+    }
+    answered.add(hStatus);
+    diffResponse(ctx, pair, status, bRes, hRes, hStatus);
+  }
+  for (const status of Object.keys(hRes.node)) {
+    if (!(status in bRes.node) && !answered.has(status)) ctx.out.add('response-status-added', pair.op, join(hRes.ptr, status), 'head', `response ${status} added`);
+  }
+}
+
+type Located = { node: Record<string, unknown>; ptr: string };
+
+function diffResponse(ctx: DiffContext, pair: OperationPair, status: string, bRes: Located, hRes: Located, hStatus: string): void {
+  const b = member(ctx.base, bRes.node, bRes.ptr, status);
+  const h = member(ctx.head, hRes.node, hRes.ptr, hStatus);
+  if (!b || !h) return;
+  const label = `response ${status}`;
+  diffHeaders(ctx, pair, b, h, label);
+  diffContent(ctx, pair, mediaTypes(b.node.content, b.ptr), mediaTypes(h.node.content, h.ptr), 'response-property', label, {
+    removed: 'response-media-type-removed',
+    added: 'response-media-type-added',
+  });
+}
+
+interface Header {
+  name: string;
+  site: string;
+  node: Record<string, unknown>;
+  schema: Slot;
+}
+
+function headers(doc: Doc, response: Located): Map<string, Header> {
+  const out = new Map<string, Header>();
+  for (const [name] of entries(response.node.headers)) {
+    if (name.toLowerCase() === 'content-type') continue;
+    const m = member(doc, response.node.headers as Record<string, unknown>, join(response.ptr, 'headers'), name);
+    if (!m) continue;
+    const schema = 'schema' in m.node ? { node: m.node.schema, ptr: join(m.ptr, 'schema') } : anySlot(m.ptr);
+    out.set(name.toLowerCase(), { name, site: m.site, node: m.node, schema });
+  }
+  return out;
+}
+
+function diffHeaders(ctx: DiffContext, pair: OperationPair, b: Located, h: Located, label: string): void {
+  const bh = headers(ctx.base, b);
+  const hh = headers(ctx.head, h);
+  for (const [key, bHeader] of bh) {
+    const hHeader = hh.get(key);
+    const bReq = bHeader.node.required === true;
+    if (!hHeader) {
+      ctx.out.add(bReq ? 'response-header-removed' : 'response-optional-header-removed', pair.op, bHeader.site, 'base', `${label}: header '${bHeader.name}' removed`);
+      continue;
+    }
+    if (bReq && hHeader.node.required !== true) {
+      ctx.out.add('response-header-became-optional', pair.op, hHeader.site, 'head', `${label}: header '${hHeader.name}' became optional`);
+    }
+    const changes = ctx.cmp.compare(bHeader.schema, hHeader.schema, 'response-header');
+    ctx.out.addSchemaChanges(changes, 'response-header', pair.op, `${label} header '${hHeader.name}'`);
+  }
+  for (const [key, hHeader] of hh) if (!bh.has(key)) ctx.out.add('response-header-added', pair.op, hHeader.site, 'head', `${label}: header '${hHeader.name}' added`);
+}

@@ -1,0 +1,60 @@
+// Gathers findings: looks up each rule's severity in the catalog, drops duplicates (the same rule at the same place
+// of the same operation, e.g. one schema reached through two media types), and sorts the result.
+import type { Finding } from '../model.js';
+import type { SchemaChange } from './compare.js';
+import type { Side } from './doc.js';
+import { RULE_BY_ID, type Subject, schemaRuleId } from './rules.js';
+
+/** The operation a finding is about, when it is about one. */
+export interface OpRef {
+  method?: string;
+  path?: string;
+}
+
+const RANK = { error: 0, warning: 1, info: 2 } as const;
+
+export class Collector {
+  private readonly findings: Finding[] = [];
+  private readonly seen = new Set<string>();
+
+  add(rule: string, op: OpRef, location: string, document: Side, message: string): void {
+    const info = RULE_BY_ID.get(rule);
+    if (!info) throw new Error(`rule ${rule} is not in the catalog`);
+    const key = `${rule}\u0000${op.method ?? ''}\u0000${op.path ?? ''}\u0000${document}\u0000${location}`;
+    if (this.seen.has(key)) return;
+    this.seen.add(key);
+    const finding: Finding = { rule, severity: info.severity, location, document, message };
+    if (op.method) finding.method = op.method;
+    if (op.path) finding.path = op.path;
+    this.findings.push(finding);
+  }
+
+  /** Reports the changes found in one schema, naming it with `label` (e.g. `response 200 (application/json)`). */
+  addSchemaChanges(changes: SchemaChange[], subject: Subject, op: OpRef, label: string): void {
+    for (const c of changes) {
+      const where = c.path.length ? ` property '${propertyPath(c.path)}'` : '';
+      this.add(schemaRuleId(subject, c.kind), op, c.location, c.document, `${label}${where}: ${c.detail}`);
+    }
+  }
+
+  sorted(): Finding[] {
+    return [...this.findings].sort(
+      (a, b) =>
+        RANK[a.severity] - RANK[b.severity] ||
+        cmp(a.path ?? '', b.path ?? '') ||
+        cmp(a.method ?? '', b.method ?? '') ||
+        cmp(a.rule, b.rule) ||
+        cmp(a.location, b.location) ||
+        cmp(a.message, b.message),
+    );
+  }
+}
+
+const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+
+/** `['items', '[]', 'name']` → `items[].name`. */
+export function propertyPath(path: string[]): string {
+  let out = '';
+  for (const seg of path) out = seg === '[]' ? `${out}[]` : out ? `${out}.${seg}` : seg;
+  return out;
+}

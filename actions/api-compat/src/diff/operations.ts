@@ -1,0 +1,134 @@
+// Paths and operations: matching them across versions, removals (with deprecation and sunset), additions, and the
+// per-operation comparisons.
+import { type DiffContext, type OperationPair, entries } from './context.js';
+import { diffRequestBody, diffResponses } from './bodies.js';
+import type { Doc } from './doc.js';
+import { diffParameters } from './parameters.js';
+import { isObject, join } from './pointer.js';
+import { diffOperationSecurity } from './security.js';
+import { diffServers } from './servers.js';
+
+export const METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace', 'query'] as const;
+
+/** `/users/{id}` and `/users/{userId}` are the same path. */
+const shape = (path: string) => path.replace(/\{[^}]*\}/g, '{}');
+
+interface Item {
+  path: string;
+  node: Record<string, unknown>;
+  ptr: string;
+}
+
+function items(doc: Doc): Map<string, Item> {
+  const out = new Map<string, Item>();
+  for (const [path, raw] of entries(doc.root.paths)) {
+    const ptr = join('#/paths', path);
+    const { node } = doc.deref(raw, ptr);
+    if (isObject(node)) out.set(path, { path, node, ptr });
+  }
+  return out;
+}
+
+export function diffPaths(ctx: DiffContext): void {
+  const base = items(ctx.base);
+  const head = items(ctx.head);
+  const headByShape = new Map<string, Item[]>();
+  for (const item of head.values()) {
+    if (base.has(item.path)) continue;
+    const list = headByShape.get(shape(item.path)) ?? [];
+    list.push(item);
+    headByShape.set(shape(item.path), list);
+  }
+  const matched = new Set<string>();
+  for (const b of base.values()) {
+    let h = head.get(b.path);
+    if (!h) {
+      const candidates = (headByShape.get(shape(b.path)) ?? []).filter((c) => !matched.has(c.path));
+      if (candidates.length === 1) h = candidates[0];
+    }
+    if (!h) {
+      for (const method of METHODS) if (isObject(b.node[method])) removed(ctx, b, method, 'api-path-removed');
+      continue;
+    }
+    matched.add(h.path);
+    diffItem(ctx, b, h);
+  }
+  for (const h of head.values()) {
+    if (matched.has(h.path)) continue;
+    for (const method of METHODS) {
+      if (isObject(h.node[method])) ctx.out.add('api-operation-added', { method: method.toUpperCase(), path: h.path }, join(h.ptr, method), 'head', `${method.toUpperCase()} ${h.path} added`);
+    }
+  }
+}
+
+function diffItem(ctx: DiffContext, b: Item, h: Item): void {
+  diffServers(ctx, { path: h.path }, b.node, b.ptr, h.node, h.ptr);
+  for (const method of METHODS) {
+    const bOp = b.node[method];
+    const hOp = h.node[method];
+    const op = { method: method.toUpperCase(), path: h.path };
+    if (isObject(bOp) && isObject(hOp)) {
+      diffOperation(ctx, { op, basePath: b.path, headPath: h.path, bItem: b.node, hItem: h.node, bOp, hOp, bPtr: join(b.ptr, method), hPtr: join(h.ptr, method) });
+    } else if (isObject(bOp)) removed(ctx, b, method, 'api-operation-removed');
+    else if (isObject(hOp)) ctx.out.add('api-operation-added', op, join(h.ptr, method), 'head', `${op.method} ${h.path} added`);
+  }
+}
+
+function diffOperation(ctx: DiffContext, pair: OperationPair): void {
+  const { bOp, hOp, op } = pair;
+  if (typeof bOp.operationId === 'string' && bOp.operationId !== hOp.operationId) {
+    const now = typeof hOp.operationId === 'string' ? `'${hOp.operationId}'` : 'none';
+    ctx.out.add('api-operation-id-changed', op, join(pair.hPtr, 'operationId'), 'head', `operationId '${bOp.operationId}' → ${now}`);
+  }
+  if (bOp.deprecated !== true && hOp.deprecated === true) ctx.out.add('api-operation-deprecated', op, join(pair.hPtr, 'deprecated'), 'head', `${op.method} ${op.path} deprecated`);
+  diffParameters(ctx, pair);
+  diffRequestBody(ctx, pair);
+  diffResponses(ctx, pair);
+  diffOperationSecurity(ctx, pair);
+  diffServers(ctx, op, bOp, pair.bPtr, hOp, pair.hPtr);
+}
+
+const SUNSET_KEYS = new Set(['x-sunset', 'x-sunset-date', 'x-api-sunset', 'sunset']);
+
+/**
+ * The sunset date the base document announces for an operation: an `x-sunset` extension on the operation or its path,
+ * or the example/default of a `Sunset` response header (RFC 8594).
+ */
+function sunsetOf(doc: Doc, op: Record<string, unknown>, item: Record<string, unknown>): Date | undefined {
+  const parse = (v: unknown) => {
+    const t = v instanceof Date ? v.getTime() : typeof v === 'string' ? Date.parse(v) : NaN;
+    return Number.isNaN(t) ? undefined : new Date(t);
+  };
+  for (const owner of [op, item]) {
+    for (const [key, value] of Object.entries(owner)) if (SUNSET_KEYS.has(key.toLowerCase())) return parse(value);
+  }
+  for (const [, raw] of entries(op.responses)) {
+    const response = doc.deref(raw, '#').node;
+    if (!isObject(response)) continue;
+    for (const [name, header] of entries(response.headers)) {
+      if (name.toLowerCase() !== 'sunset' || !isObject(header)) continue;
+      const schema = isObject(header.schema) ? header.schema : {};
+      const date = parse(header.example ?? schema.example ?? schema.default ?? (Array.isArray(schema.enum) ? schema.enum[0] : undefined));
+      if (date) return date;
+    }
+  }
+  return undefined;
+}
+
+function removed(ctx: DiffContext, item: Item, method: string, plainRule: 'api-path-removed' | 'api-operation-removed'): void {
+  const op = item.node[method] as Record<string, unknown>;
+  const deprecated = op.deprecated === true || item.node.deprecated === true;
+  const sunset = sunsetOf(ctx.base, op, item.node);
+  const what = `${method.toUpperCase()} ${item.path}`;
+  let rule: string = plainRule;
+  let message = `${what} removed${plainRule === 'api-path-removed' ? ' (path removed)' : ''}`;
+  if (sunset) {
+    const day = sunset.toISOString().slice(0, 10);
+    rule = sunset.getTime() <= ctx.now.getTime() ? 'api-removed-after-sunset' : 'api-removed-before-sunset';
+    message = `${what} removed; its sunset date ${day} ${rule === 'api-removed-after-sunset' ? 'has passed' : 'is still ahead'}`;
+  } else if (deprecated) {
+    rule = 'api-removed-after-deprecation';
+    message = `${what} removed after deprecation`;
+  }
+  ctx.out.add(rule, { method: method.toUpperCase(), path: item.path }, join(item.ptr, method), 'base', message);
+}

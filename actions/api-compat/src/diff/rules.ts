@@ -1,0 +1,182 @@
+// The rule catalog: every rule id a finding can carry, with its severity and title. Schema rules are generated from
+// one table per direction, because the same change (say, maxLength lowered) is checked in several places: request
+// parameters, request bodies, response bodies and response headers.
+import type { RuleInfo, Severity } from '../model.js';
+
+/** Where a schema sits: the prefix of the schema rules reported for it. */
+export type Subject = 'request-parameter' | 'request-property' | 'response-property' | 'response-header';
+
+interface SchemaKind {
+  kind: string;
+  severity: Severity;
+  title: string;
+  addition?: boolean;
+  /** Also reported for a parameter (request) or a response header (response), not only for bodies. */
+  scalar?: boolean;
+}
+
+// Request direction: narrowing what a client may send breaks it; widening is an addition.
+const REQUEST_KINDS: SchemaKind[] = [
+  { kind: 'type-changed', severity: 'error', title: 'type changed to one that rejects values clients send', scalar: true },
+  { kind: 'type-widened', severity: 'info', title: 'type widened (accepts more values)', addition: true, scalar: true },
+  { kind: 'format-changed', severity: 'error', title: 'format added or changed', scalar: true },
+  { kind: 'format-widened', severity: 'info', title: 'format removed or widened', addition: true, scalar: true },
+  { kind: 'became-not-nullable', severity: 'error', title: 'no longer accepts null', scalar: true },
+  { kind: 'became-nullable', severity: 'info', title: 'now accepts null', addition: true, scalar: true },
+  { kind: 'enum-value-removed', severity: 'error', title: 'enum value removed', scalar: true },
+  { kind: 'enum-value-added', severity: 'info', title: 'enum value added', addition: true, scalar: true },
+  { kind: 'became-enum', severity: 'error', title: 'restricted to an enum (or const)', scalar: true },
+  { kind: 'max-length-decreased', severity: 'error', title: 'maxLength added or lowered', scalar: true },
+  { kind: 'min-length-increased', severity: 'error', title: 'minLength added or raised', scalar: true },
+  { kind: 'max-decreased', severity: 'error', title: 'maximum added or lowered', scalar: true },
+  { kind: 'min-increased', severity: 'error', title: 'minimum added or raised', scalar: true },
+  { kind: 'max-items-decreased', severity: 'error', title: 'maxItems added or lowered', scalar: true },
+  { kind: 'min-items-increased', severity: 'error', title: 'minItems added or raised', scalar: true },
+  { kind: 'max-properties-decreased', severity: 'error', title: 'maxProperties added or lowered' },
+  { kind: 'min-properties-increased', severity: 'error', title: 'minProperties added or raised' },
+  { kind: 'pattern-added', severity: 'error', title: 'pattern added', scalar: true },
+  { kind: 'pattern-changed', severity: 'error', title: 'pattern changed', scalar: true },
+  { kind: 'multiple-of-changed', severity: 'error', title: 'multipleOf added or changed incompatibly', scalar: true },
+  { kind: 'unique-items-added', severity: 'error', title: 'uniqueItems required', scalar: true },
+  { kind: 'constraint-relaxed', severity: 'info', title: 'constraint relaxed (accepts more values)', addition: true, scalar: true },
+  { kind: 'additional-properties-closed', severity: 'error', title: 'additionalProperties closed or restricted' },
+  { kind: 'property-removed', severity: 'warning', title: 'property removed (clients still sending it may be rejected)' },
+  { kind: 'new-required-property', severity: 'error', title: 'new required property' },
+  { kind: 'new-optional-property', severity: 'info', title: 'new optional property', addition: true },
+  { kind: 'became-required', severity: 'error', title: 'property became required' },
+  { kind: 'became-optional', severity: 'info', title: 'property became optional', addition: true },
+  { kind: 'one-of-branch-removed', severity: 'error', title: 'oneOf alternative removed' },
+  { kind: 'one-of-branch-added', severity: 'info', title: 'oneOf alternative added', addition: true },
+  { kind: 'any-of-branch-removed', severity: 'error', title: 'anyOf alternative removed' },
+  { kind: 'any-of-branch-added', severity: 'info', title: 'anyOf alternative added', addition: true },
+  { kind: 'discriminator-changed', severity: 'warning', title: 'discriminator property or mapping changed' },
+];
+
+// Response direction: widening what a server may return breaks clients; narrowing is safe.
+const RESPONSE_KINDS: SchemaKind[] = [
+  { kind: 'type-changed', severity: 'error', title: 'type changed or widened', scalar: true },
+  { kind: 'type-narrowed', severity: 'info', title: 'type narrowed (returns a subset)', scalar: true },
+  { kind: 'format-changed', severity: 'error', title: 'format removed or changed', scalar: true },
+  { kind: 'format-narrowed', severity: 'info', title: 'format added or narrowed', scalar: true },
+  { kind: 'became-nullable', severity: 'error', title: 'may now be null', scalar: true },
+  { kind: 'became-not-nullable', severity: 'info', title: 'no longer null', scalar: true },
+  { kind: 'enum-value-added', severity: 'warning', title: 'enum value added (or enum removed): clients may get values they do not handle', scalar: true },
+  { kind: 'enum-value-removed', severity: 'info', title: 'enum value removed', scalar: true },
+  { kind: 'max-length-increased', severity: 'error', title: 'maxLength raised or removed', scalar: true },
+  { kind: 'min-length-decreased', severity: 'error', title: 'minLength lowered or removed', scalar: true },
+  { kind: 'max-increased', severity: 'error', title: 'maximum raised or removed', scalar: true },
+  { kind: 'min-decreased', severity: 'error', title: 'minimum lowered or removed', scalar: true },
+  { kind: 'max-items-increased', severity: 'error', title: 'maxItems raised or removed' },
+  { kind: 'min-items-decreased', severity: 'error', title: 'minItems lowered or removed' },
+  { kind: 'max-properties-increased', severity: 'error', title: 'maxProperties raised or removed' },
+  { kind: 'min-properties-decreased', severity: 'error', title: 'minProperties lowered or removed' },
+  { kind: 'pattern-removed', severity: 'error', title: 'pattern removed', scalar: true },
+  { kind: 'pattern-changed', severity: 'warning', title: 'pattern changed', scalar: true },
+  { kind: 'multiple-of-changed', severity: 'error', title: 'multipleOf removed or changed incompatibly', scalar: true },
+  { kind: 'unique-items-removed', severity: 'error', title: 'uniqueItems no longer guaranteed' },
+  { kind: 'constraint-tightened', severity: 'info', title: 'constraint tightened (returns a subset)', scalar: true },
+  { kind: 'required-property-removed', severity: 'error', title: 'required property removed' },
+  { kind: 'optional-property-removed', severity: 'warning', title: 'optional property removed' },
+  { kind: 'became-optional', severity: 'error', title: 'property became optional (may be missing)' },
+  { kind: 'became-required', severity: 'info', title: 'property became required' },
+  { kind: 'property-added', severity: 'info', title: 'property added', addition: true },
+  { kind: 'one-of-branch-added', severity: 'warning', title: 'oneOf alternative added (clients may get a shape they do not handle)' },
+  { kind: 'one-of-branch-removed', severity: 'info', title: 'oneOf alternative removed' },
+  { kind: 'any-of-branch-added', severity: 'warning', title: 'anyOf alternative added (clients may get a shape they do not handle)' },
+  { kind: 'any-of-branch-removed', severity: 'info', title: 'anyOf alternative removed' },
+  { kind: 'discriminator-changed', severity: 'warning', title: 'discriminator property or mapping changed' },
+];
+
+const SUBJECT_TITLE: Record<Subject, string> = {
+  'request-parameter': 'Request parameter',
+  'request-property': 'Request body',
+  'response-property': 'Response body',
+  'response-header': 'Response header',
+};
+
+function schemaRules(subject: Subject, kinds: SchemaKind[], scalarOnly: boolean): RuleInfo[] {
+  return kinds
+    .filter((k) => !scalarOnly || k.scalar)
+    .map((k) => ({
+      id: `${subject}-${k.kind}`,
+      severity: k.severity,
+      title: `${SUBJECT_TITLE[subject]}: ${k.title}`,
+      ...(k.addition ? { addition: true } : {}),
+    }));
+}
+
+const r = (id: string, severity: Severity, title: string, addition = false): RuleInfo =>
+  addition ? { id, severity, title, addition } : { id, severity, title };
+
+const STRUCTURE_RULES: RuleInfo[] = [
+  // Paths and operations
+  r('api-path-removed', 'error', 'Path removed (every operation under it)'),
+  r('api-operation-removed', 'error', 'Operation removed'),
+  r('api-removed-after-deprecation', 'warning', 'Path or operation removed after it was deprecated'),
+  r('api-removed-before-sunset', 'error', 'Path or operation removed before its announced sunset date'),
+  r('api-removed-after-sunset', 'info', 'Path or operation removed after its sunset date (allowed)'),
+  r('api-operation-added', 'info', 'Operation added', true),
+  r('api-operation-id-changed', 'warning', 'operationId changed or removed (breaks generated clients)'),
+  r('api-operation-deprecated', 'info', 'Operation deprecated'),
+  // Parameters
+  r('request-parameter-added-required', 'error', 'New required request parameter'),
+  r('request-parameter-added-optional', 'info', 'New optional request parameter', true),
+  r('request-parameter-removed', 'warning', 'Request parameter removed (clients still sending it may be rejected)'),
+  r('request-parameter-removed-after-deprecation', 'info', 'Deprecated request parameter removed'),
+  r('request-parameter-became-required', 'error', 'Optional request parameter became required'),
+  r('request-parameter-became-optional', 'info', 'Required request parameter became optional', true),
+  r('request-parameter-location-changed', 'error', 'Request parameter moved to another location (query, header, path, cookie)'),
+  r('request-parameter-style-changed', 'error', 'Request parameter serialisation (style or explode) changed'),
+  r('request-parameter-default-changed', 'error', 'Default of an optional request parameter changed or removed'),
+  r('request-parameter-deprecated', 'info', 'Request parameter deprecated'),
+  // Request body
+  r('request-body-added-required', 'error', 'Required request body added'),
+  r('request-body-added-optional', 'info', 'Optional request body added', true),
+  r('request-body-removed', 'error', 'Request body removed'),
+  r('request-body-became-required', 'error', 'Request body became required'),
+  r('request-body-became-optional', 'info', 'Request body became optional', true),
+  r('request-body-media-type-removed', 'error', 'Request media type removed'),
+  r('request-body-media-type-added', 'info', 'Request media type added', true),
+  // Responses
+  r('response-success-status-removed', 'error', 'Success (2xx) response status removed'),
+  r('response-status-removed', 'info', 'Non-success response status removed'),
+  r('response-status-added', 'info', 'Response status added', true),
+  r('response-media-type-removed', 'error', 'Response media type removed'),
+  r('response-media-type-added', 'info', 'Response media type added', true),
+  r('response-header-removed', 'error', 'Required response header removed'),
+  r('response-optional-header-removed', 'warning', 'Optional response header removed'),
+  r('response-header-became-optional', 'error', 'Response header became optional'),
+  r('response-header-added', 'info', 'Response header added', true),
+  // Security
+  r('security-requirement-added', 'error', 'New security requirement (operation or global): clients must now authenticate differently'),
+  r('security-requirement-removed', 'error', 'Security alternative removed: clients using it are refused'),
+  r('security-removed', 'info', 'Security removed: the operation no longer requires authentication'),
+  r('security-scope-added', 'error', 'OAuth/OpenID scope added to a security requirement'),
+  r('security-scope-removed', 'info', 'Scope removed from a security requirement'),
+  r('security-scheme-removed', 'error', 'Security scheme used by the API removed from components'),
+  r('security-scheme-type-changed', 'error', 'Security scheme type, location, name or HTTP scheme changed'),
+  r('security-scheme-flow-changed', 'warning', 'OAuth flow removed or its URLs changed'),
+  // Servers: a warning, because clients usually configure the base URL themselves; it still deserves a look.
+  r('server-removed', 'warning', 'Server removed (warning: clients usually configure the base URL)'),
+  r('server-base-path-changed', 'warning', 'Server base path changed (warning: clients usually configure the base URL)'),
+  r('server-added', 'info', 'Server added'),
+];
+
+export const RULES: readonly RuleInfo[] = [
+  ...STRUCTURE_RULES,
+  ...schemaRules('request-parameter', REQUEST_KINDS, true),
+  ...schemaRules('request-property', REQUEST_KINDS, false),
+  ...schemaRules('response-property', RESPONSE_KINDS, false),
+  ...schemaRules('response-header', RESPONSE_KINDS, true),
+];
+
+export const RULE_BY_ID: ReadonlyMap<string, RuleInfo> = new Map(RULES.map((rule) => [rule.id, rule]));
+
+/** The rule id for a schema change: parameters and headers fall back to the body rule for nested object kinds. */
+export function schemaRuleId(subject: Subject, kind: string): string {
+  const id = `${subject}-${kind}`;
+  if (RULE_BY_ID.has(id)) return id;
+  const fallback = subject.startsWith('request') ? `request-property-${kind}` : `response-property-${kind}`;
+  if (RULE_BY_ID.has(fallback)) return fallback;
+  throw new Error(`no rule for schema change ${kind} in ${subject}`);
+}

@@ -1,0 +1,69 @@
+// Fast proof that two schemas are identical, refs included: the same text, and every `$ref` names a component whose
+// own closure is identical on both sides. Most of a large document does not change between versions; proving it
+// once per component lets the comparison skip whole subtrees.
+import type { Doc } from './doc.js';
+
+export class Sameness {
+  private readonly known = new Map<string, boolean>();
+  private readonly pending = new Set<string>();
+  /** Set when a result leaned on a ref still being checked (a cycle): such "same" results are not cached. */
+  private leaned = false;
+
+  constructor(
+    private readonly base: Doc,
+    private readonly head: Doc,
+  ) {}
+
+  nodes(b: unknown, h: unknown): boolean {
+    const outer = this.leaned;
+    this.leaned = false;
+    const result = this.equal(b, h);
+    this.leaned ||= outer;
+    return result;
+  }
+
+  private ref(ref: string): boolean {
+    const cached = this.known.get(ref);
+    if (cached !== undefined) return cached;
+    if (this.pending.has(ref)) {
+      this.leaned = true;
+      return true;
+    }
+    const b = this.base.resolve(ref);
+    const h = this.head.resolve(ref);
+    if (b === undefined || h === undefined) return false;
+    this.pending.add(ref);
+    const outer = this.leaned;
+    this.leaned = false;
+    const result = this.equal(b, h);
+    this.pending.delete(ref);
+    if (!result || !this.leaned) this.known.set(ref, result);
+    this.leaned ||= outer;
+    return result;
+  }
+
+  private equal(a: unknown, b: unknown): boolean {
+    if (a === b) return true;
+    if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
+    if (Array.isArray(a)) {
+      if (!Array.isArray(b) || a.length !== b.length) return false;
+      for (let i = 0; i < a.length; i++) if (!this.equal(a[i], b[i])) return false;
+      return true;
+    }
+    if (Array.isArray(b)) return false;
+    const ra = a as Record<string, unknown>;
+    const rb = b as Record<string, unknown>;
+    if (typeof ra.$ref === 'string' || typeof rb.$ref === 'string') {
+      if (ra.$ref !== rb.$ref) return false;
+    }
+    const ka = Object.keys(ra);
+    if (ka.length !== Object.keys(rb).length) return false;
+    for (const k of ka) {
+      if (!(k in rb)) return false;
+      if (k === 'description' || k === 'summary' || k === 'example' || k === 'examples') continue;
+      if (!this.equal(ra[k], rb[k])) return false;
+    }
+    if (typeof ra.$ref === 'string') return this.ref(ra.$ref);
+    return true;
+  }
+}

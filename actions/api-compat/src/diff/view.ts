@@ -1,0 +1,299 @@
+// A schema as the comparison sees it: refs followed, allOf branches merged, and equivalent spellings made equal
+// (3.0 `nullable` vs 3.1 `type: [x, 'null']`, `const` vs a one-value `enum`, boolean vs numeric exclusive bounds,
+// `anyOf: [X, {type: 'null'}]` vs a nullable X), so that only real differences remain to compare.
+import type { Doc } from './doc.js';
+import { isObject, join } from './pointer.js';
+
+/** A schema node as written (maybe a `$ref`) and where it is. Synthetic slots are merges made here, not in the document. */
+export interface Slot {
+  node: unknown;
+  ptr: string;
+  synthetic?: boolean;
+}
+
+/** Several schemas that all apply at one place (allOf parts, or the same property defined twice); each keeps its location. */
+export class MergeNode {
+  constructor(readonly slots: Slot[]) {}
+}
+
+export interface Bound {
+  value: number;
+  exclusive: boolean;
+}
+
+export interface SchemaView {
+  /** Pointer of the schema object after following refs. */
+  ptr: string;
+  synthetic: boolean;
+  /** Allowed types without 'null'; undefined = any type. */
+  types?: Set<string>;
+  nullable: boolean;
+  format?: string;
+  /** Allowed values (without null); undefined = unrestricted. */
+  enum?: unknown[];
+  properties: Map<string, Slot>;
+  required: Set<string>;
+  /** false = closed, a slot = values must match it, undefined = open. */
+  additional?: false | Slot;
+  items?: Slot;
+  max?: Bound;
+  min?: Bound;
+  lengths: Partial<Record<LengthKeyword, number>>;
+  pattern?: string;
+  multipleOf?: number;
+  uniqueItems: boolean;
+  readOnly: boolean;
+  writeOnly: boolean;
+  oneOf?: Slot[];
+  anyOf?: Slot[];
+  discriminator?: { propertyName?: string; mapping: Record<string, string> };
+  /** Pointer of the object that defines each keyword, for finding locations. */
+  origin: Map<string, string>;
+}
+
+export const LENGTH_KEYWORDS = ['maxLength', 'minLength', 'maxItems', 'minItems', 'maxProperties', 'minProperties'] as const;
+export type LengthKeyword = (typeof LENGTH_KEYWORDS)[number];
+
+const ANNOTATIONS = new Set(['description', 'summary', 'title', 'example', 'examples', 'deprecated', '$comment', 'externalDocs', 'xml', '$id', '$schema']);
+const SHAPE_KEYWORDS = ['type', 'properties', 'items', 'additionalProperties', 'enum', 'const', 'allOf', 'format', 'required'];
+const MAX_DEPTH = 64;
+
+const emptyView = (ptr: string, synthetic: boolean): SchemaView => ({
+  ptr,
+  synthetic,
+  nullable: false,
+  properties: new Map(),
+  required: new Set(),
+  lengths: {},
+  uniqueItems: false,
+  readOnly: false,
+  writeOnly: false,
+  origin: new Map(),
+});
+
+/** The normalised view of the schema at `slot` in `doc` (cached per pointer for real document nodes). */
+export function viewOf(doc: Doc, slot: Slot, depth = 0): SchemaView {
+  let node = slot.node;
+  let ptr = slot.ptr;
+  let synthetic = slot.synthetic === true;
+  if (node instanceof MergeNode) {
+    const view = emptyView(ptr, true);
+    for (const part of node.slots) merge(view, viewOf(doc, part, depth + 1));
+    return view;
+  }
+  if (isObject(node) && typeof node.$ref === 'string' && hasSchemaSiblings(node)) {
+    // 3.1 allows keywords next to $ref; they constrain the target like an allOf.
+    const { $ref, ...rest } = node;
+    const view = build(doc, rest, ptr, true, depth);
+    merge(view, viewOf(doc, { node: { $ref }, ptr }, depth + 1));
+    return view;
+  } else {
+    const target = doc.deref(node, ptr);
+    if (target.viaRef) synthetic = false;
+    node = target.node;
+    ptr = target.ptr;
+  }
+  if (synthetic) return build(doc, node, ptr, true, depth);
+  const cached = doc.views.get(ptr);
+  if (cached) return cached;
+  // An allOf cycle (A allOf B, B allOf A) contributes nothing more the second time round.
+  if (doc.building.has(ptr)) return emptyView(ptr, true);
+  doc.building.add(ptr);
+  const view = build(doc, node, ptr, false, depth);
+  doc.building.delete(ptr);
+  doc.views.set(ptr, view);
+  return view;
+}
+
+function hasSchemaSiblings(node: Record<string, unknown>): boolean {
+  for (const key of Object.keys(node)) if (key !== '$ref' && !ANNOTATIONS.has(key) && !key.startsWith('x-')) return true;
+  return false;
+}
+
+function build(doc: Doc, node: unknown, ptr: string, synthetic: boolean, depth: number): SchemaView {
+  const view = emptyView(ptr, synthetic);
+  if (node === false) {
+    view.enum = [];
+    return view;
+  }
+  if (!isObject(node) || depth > MAX_DEPTH) return view;
+  readOwn(view, node, ptr);
+  if (Array.isArray(node.allOf)) {
+    node.allOf.forEach((branch, i) => merge(view, viewOf(doc, { node: branch, ptr: join(ptr, 'allOf', i), synthetic }, depth + 1)));
+  }
+  for (const key of ['oneOf', 'anyOf'] as const) {
+    const list = view[key];
+    if (!list) continue;
+    const kept = list.filter((s) => !isNullSchema(doc, s));
+    if (kept.length !== list.length) view.nullable = true;
+    if (kept.length === 1 && !SHAPE_KEYWORDS.some((k) => k in node)) {
+      // `anyOf: [X, {type: null}]` is a nullable X.
+      view[key] = undefined;
+      merge(view, viewOf(doc, kept[0], depth + 1));
+    } else view[key] = kept.length ? kept : undefined;
+  }
+  return view;
+}
+
+function isNullSchema(doc: Doc, slot: Slot): boolean {
+  const { node } = doc.deref(slot.node, slot.ptr);
+  if (!isObject(node)) return false;
+  if (node.type === 'null') return true;
+  if (Array.isArray(node.type) && node.type.length === 1 && node.type[0] === 'null') return true;
+  return Array.isArray(node.enum) && node.enum.length === 1 && node.enum[0] === null && node.type === undefined;
+}
+
+function readOwn(view: SchemaView, node: Record<string, unknown>, ptr: string): void {
+  const mark = (kw: string) => view.origin.set(kw, join(ptr, kw));
+  const types = typeof node.type === 'string' ? [node.type] : Array.isArray(node.type) ? node.type.map(String) : undefined;
+  if (types) {
+    mark('type');
+    if (types.includes('null')) view.nullable = true;
+    const real = types.filter((t) => t !== 'null');
+    if (real.length) view.types = new Set(real);
+  }
+  if (node.nullable === true) {
+    view.nullable = true;
+    mark('nullable');
+  }
+  if (typeof node.format === 'string') {
+    view.format = node.format;
+    mark('format');
+  }
+  let values: unknown[] | undefined = Array.isArray(node.enum) ? node.enum : undefined;
+  if ('const' in node) values = values ? values.filter((v) => sameValue(v, node.const)) : [node.const];
+  if (values) {
+    mark(Array.isArray(node.enum) ? 'enum' : 'const');
+    if (values.includes(null)) view.nullable = true;
+    view.enum = values.filter((v) => v !== null);
+    if (!view.enum.length && view.nullable) view.enum = undefined;
+  }
+  if (isObject(node.properties)) {
+    mark('properties');
+    for (const [name, schema] of Object.entries(node.properties)) view.properties.set(name, { node: schema, ptr: join(ptr, 'properties', name) });
+  }
+  if (Array.isArray(node.required)) for (const name of node.required) view.required.add(String(name));
+  if (node.additionalProperties === false) view.additional = false;
+  else if (isObject(node.additionalProperties) && Object.keys(node.additionalProperties).length) {
+    view.additional = { node: node.additionalProperties, ptr: join(ptr, 'additionalProperties') };
+  }
+  if ('additionalProperties' in node) mark('additionalProperties');
+  if (isObject(node.items)) {
+    view.items = { node: node.items, ptr: join(ptr, 'items') };
+    mark('items');
+  }
+  view.max = bound(node.maximum, node.exclusiveMaximum, 'max');
+  view.min = bound(node.minimum, node.exclusiveMinimum, 'min');
+  for (const kw of ['maximum', 'exclusiveMaximum', 'minimum', 'exclusiveMinimum']) if (kw in node) mark(kw);
+  for (const kw of LENGTH_KEYWORDS) {
+    const v = node[kw];
+    if (typeof v === 'number' && !(kw.startsWith('min') && v === 0)) {
+      view.lengths[kw] = v;
+      mark(kw);
+    }
+  }
+  if (typeof node.pattern === 'string') {
+    view.pattern = node.pattern;
+    mark('pattern');
+  }
+  if (typeof node.multipleOf === 'number' && node.multipleOf > 0) {
+    view.multipleOf = node.multipleOf;
+    mark('multipleOf');
+  }
+  if (node.uniqueItems === true) {
+    view.uniqueItems = true;
+    mark('uniqueItems');
+  }
+  view.readOnly = node.readOnly === true;
+  view.writeOnly = node.writeOnly === true;
+  for (const key of ['oneOf', 'anyOf'] as const) {
+    const list = node[key];
+    if (Array.isArray(list) && list.length) {
+      view[key] = list.map((s, i) => ({ node: s, ptr: join(ptr, key, i) }));
+      mark(key);
+    }
+  }
+  if (isObject(node.discriminator)) {
+    const d = node.discriminator;
+    view.discriminator = {
+      propertyName: typeof d.propertyName === 'string' ? d.propertyName : undefined,
+      mapping: isObject(d.mapping) ? (d.mapping as Record<string, string>) : {},
+    };
+    mark('discriminator');
+  }
+  if (!view.types) {
+    // A schema with properties and no type is an object schema in practice; keep it equal to one that says so.
+    if (view.properties.size || view.additional !== undefined || view.required.size) view.types = new Set(['object']);
+    else if (view.items) view.types = new Set(['array']);
+  }
+}
+
+function bound(plain: unknown, exclusive: unknown, side: 'max' | 'min'): Bound | undefined {
+  let result: Bound | undefined = typeof plain === 'number' ? { value: plain, exclusive: exclusive === true } : undefined;
+  if (typeof exclusive === 'number') {
+    const candidate = { value: exclusive, exclusive: true };
+    if (!result || tighter(candidate, result, side)) result = candidate;
+  }
+  return result;
+}
+
+/** Is bound a strictly tighter than bound b? */
+export function tighter(a: Bound, b: Bound, side: 'max' | 'min'): boolean {
+  if (a.value !== b.value) return side === 'max' ? a.value < b.value : a.value > b.value;
+  return a.exclusive && !b.exclusive;
+}
+
+function merge(into: SchemaView, from: SchemaView): void {
+  if (from.types) {
+    if (!into.types) into.types = new Set(from.types);
+    else {
+      const both = new Set([...into.types].filter((t) => from.types!.has(t) || (t === 'integer' && from.types!.has('number'))));
+      for (const t of from.types) if (t === 'integer' && into.types.has('number')) both.add('integer');
+      if (both.size) into.types = both;
+    }
+  }
+  into.nullable ||= from.nullable;
+  into.format ??= from.format;
+  if (from.enum) into.enum = into.enum ? into.enum.filter((v) => from.enum!.some((w) => sameValue(v, w))) : [...from.enum];
+  for (const [name, slot] of from.properties) {
+    const mine = into.properties.get(name);
+    into.properties.set(name, mine ? mergedSlot(mine, slot) : slot);
+  }
+  for (const name of from.required) into.required.add(name);
+  if (from.additional === false || into.additional === false) into.additional = false;
+  else into.additional ??= from.additional;
+  into.items = into.items && from.items ? mergedSlot(into.items, from.items) : (into.items ?? from.items);
+  if (from.max && (!into.max || tighter(from.max, into.max, 'max'))) into.max = from.max;
+  if (from.min && (!into.min || tighter(from.min, into.min, 'min'))) into.min = from.min;
+  for (const kw of LENGTH_KEYWORDS) {
+    const v = from.lengths[kw];
+    if (v === undefined) continue;
+    const mine = into.lengths[kw];
+    into.lengths[kw] = mine === undefined ? v : kw.startsWith('max') ? Math.min(mine, v) : Math.max(mine, v);
+  }
+  into.pattern ??= from.pattern;
+  into.multipleOf ??= from.multipleOf;
+  into.uniqueItems ||= from.uniqueItems;
+  into.readOnly ||= from.readOnly;
+  into.writeOnly ||= from.writeOnly;
+  into.oneOf ??= from.oneOf;
+  into.anyOf ??= from.anyOf;
+  into.discriminator ??= from.discriminator;
+  for (const [kw, where] of from.origin) if (!into.origin.has(kw)) into.origin.set(kw, where);
+}
+
+function mergedSlot(a: Slot, b: Slot): Slot {
+  const parts = [...(a.node instanceof MergeNode ? a.node.slots : [a]), ...(b.node instanceof MergeNode ? b.node.slots : [b])];
+  return { node: new MergeNode(parts), ptr: parts[0].ptr, synthetic: true };
+}
+
+/** Structural equality of JSON values (key order ignored). */
+export function sameValue(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
+  if (Array.isArray(a) !== Array.isArray(b)) return false;
+  const ka = Object.keys(a);
+  const kb = Object.keys(b);
+  if (ka.length !== kb.length) return false;
+  return ka.every((k) => sameValue((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k]));
+}

@@ -1,0 +1,53 @@
+import type { StepSchema } from '../../../shared/src/inputs.js';
+
+export const schema = {
+  name: 'api-compat',
+  title: 'Fail on breaking changes between two OpenAPI documents, with reports and a PR/MR comment',
+  description:
+    'Compares a base and a head OpenAPI document (Swagger 2.0, OpenAPI 3.0 or 3.1; a file, an http(s) URL or git:<ref>:<path>), reports every change with a stable rule id and severity, writes JSON, JUnit, SARIF and GitLab code-quality reports, and optionally upserts one PR comment or MR note.',
+  inputs: {
+    base: {
+      type: 'string',
+      required: true,
+      description: 'The document before the change: a file path, an http(s) URL, or git:<ref>:<path> read from the local repository (e.g. `git:origin/main:openapi.yaml`).',
+    },
+    head: {
+      type: 'string',
+      required: true,
+      description: 'The document after the change, in the same forms as `base` (usually the file in the work tree).',
+    },
+    'fail-on': {
+      type: 'enum',
+      options: ['breaking', 'warning', 'never'],
+      default: 'breaking',
+      description: 'Which findings fail the job (exit 1): breaking changes, breaking changes and warnings, or never.',
+    },
+    exceptions: {
+      type: 'string',
+      description: 'YAML file of accepted changes (rule, method, path glob, reason, optional expires date). Empty: none.',
+    },
+    comment: {
+      type: 'boolean',
+      default: 'false',
+      description: 'Upsert one PR comment (GitHub, GITHUB_TOKEN) or MR note (GitLab, GITLAB_TOKEN or CI_JOB_TOKEN) with the findings, updated on every run.',
+    },
+    'report-dir': {
+      type: 'string',
+      default: 'shipgate-reports',
+      description: 'Directory for the reports: api-compat.json, api-compat.junit.xml, api-compat.sarif, api-compat.codequality.json.',
+    },
+    'allow-external-refs': {
+      type: 'boolean',
+      default: 'false',
+      description: 'Fetch `$ref`s that point to http(s) URLs. Relative file refs are always followed.',
+    },
+  },
+  outputs: {
+    breaking: { description: 'true when a breaking change was found (after exceptions), else false.' },
+    'breaking-count': { description: 'Number of breaking changes (severity error), after exceptions.' },
+    'warning-count': { description: 'Number of changes that may break some clients (severity warning), after exceptions.' },
+    'change-count': { description: 'Number of changes found, of every severity, accepted ones included.' },
+    'suggested-bump': { description: 'major when breaking, minor when something was added, patch for other changes, none when nothing changed.' },
+    report: { description: 'Path of the JSON report.' },
+  },
+} as const satisfies StepSchema;

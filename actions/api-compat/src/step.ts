@@ -1,0 +1,85 @@
+import { ConfigError, type Problem } from '../../../shared/src/errors.js';
+import { defineStep } from '../../../shared/src/step.js';
+import { plural } from '../../../shared/src/text.js';
+import { postComment, jobLink } from './comment.js';
+import { diffDocuments, RULES } from './diff/index.js';
+import { applyExceptions, loadExceptions } from './exceptions.js';
+import { loadDocument, type LoadedDocument, type LoadOptions } from './load/index.js';
+import { locateFindings } from './locations.js';
+import { outcomeOf, type FailOn } from './outcome.js';
+import { writeReports } from './reports.js';
+import { schema } from './schema.js';
+import { renderComment, renderFindings, SUMMARY_LIMITS, type SummaryData } from './summary.js';
+
+/** Findings annotated on the file (GitHub shows at most 10 per type and step; more is noise). */
+const ANNOTATIONS = 20;
+
+export const apiCompat = defineStep({
+  schema,
+  async run(ctx) {
+    const { inputs, platform, summary } = ctx;
+    // Relative paths are the job's working directory, as for every file input of every step.
+    const cwd = process.cwd();
+
+    // Everything the user gave is checked before the first side effect (a report written, a comment posted).
+    const exceptionsInput = inputs.exceptions.trim();
+    const ex = exceptionsInput ? loadExceptions(exceptionsInput, cwd, RULES.map((r) => r.id)) : undefined;
+    for (const w of ex?.warnings ?? []) platform.warning(w.message, w);
+    const [base, head] = await loadBoth(inputs.base, inputs.head, { cwd, allowExternalRefs: inputs['allow-external-refs'] ?? false });
+
+    const now = new Date();
+    const raw = await platform.group(`Comparing ${inputs.base} → ${inputs.head}`, async () => {
+      const t = performance.now();
+      const found = diffDocuments(base.doc, head.doc, { now });
+      platform.info(`${plural(found.length, 'change')} found in ${Math.round(performance.now() - t)}ms.`);
+      return found;
+    });
+    const applied = applyExceptions(raw, ex?.exceptions, now);
+    const outcome = outcomeOf(applied.findings, RULES, inputs['fail-on'] as FailOn);
+    const findings = locateFindings(applied.findings, base, head);
+
+    const paths = writeReports(inputs['report-dir'].trim() || 'shipgate-reports', {
+      base: base.doc,
+      head: head.doc,
+      failOn: inputs['fail-on'] as FailOn,
+      outcome,
+      findings,
+      applied,
+      exceptionsFile: exceptionsInput || undefined,
+      rules: RULES,
+    });
+    const data: SummaryData = { base: base.doc, head: head.doc, outcome, findings, applied, reportPath: paths.json };
+    summary.add(renderFindings(data, SUMMARY_LIMITS));
+    for (const e of applied.expired) {
+      platform.warning(`Exception for ${e.rule}${e.path ? ` ${e.path}` : ''} expired on ${e.expires}; it no longer applies.`, { file: exceptionsInput, line: e.line });
+    }
+    for (const f of findings.filter((f) => f.severity !== 'info').slice(0, ANNOTATIONS)) {
+      platform.warning(`${f.rule}: ${f.message}`, { file: f.file, line: f.line, title: f.severity === 'error' ? 'Breaking API change' : 'API change' });
+    }
+    if (inputs.comment) await postComment(platform, renderComment(data, jobLink(platform)));
+
+    return {
+      outputs: {
+        breaking: String(outcome.breaking > 0),
+        'breaking-count': String(outcome.breaking),
+        'warning-count': String(outcome.warnings),
+        'change-count': String(outcome.changes),
+        'suggested-bump': outcome.bump,
+        report: paths.json,
+      },
+      failure: outcome.failure,
+    };
+  },
+});
+
+/** Loads base and head side by side; when both are bad, both problems are reported at once. */
+async function loadBoth(base: string, head: string, opts: LoadOptions): Promise<[LoadedDocument, LoadedDocument]> {
+  const [b, h] = await Promise.allSettled([loadDocument('base', base, opts), loadDocument('head', head, opts)]);
+  if (b.status === 'fulfilled' && h.status === 'fulfilled') return [b.value, h.value];
+  const errors = [b, h].filter((r): r is PromiseRejectedResult => r.status === 'rejected').map((r) => r.reason as unknown);
+  const other = errors.find((e) => !(e instanceof ConfigError));
+  if (other) throw other;
+  // Each error is logged through its problems (run() prints those), so one without positions becomes one.
+  const problems: Problem[] = errors.flatMap((e) => ((e as ConfigError).problems.length ? (e as ConfigError).problems : [{ message: (e as Error).message }]));
+  throw new ConfigError(errors.map((e) => (e as Error).message).join('\n'), problems);
+}

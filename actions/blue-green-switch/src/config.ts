@@ -1,0 +1,109 @@
+// Every input checked and typed before the first request to anything: bad input never leaves a half-done switch.
+import { ConfigError } from '../../../shared/src/errors.js';
+import { colourUrl } from '../../../shared/src/http/gate.js';
+import type { AnalysisBounds } from '../../../shared/src/metrics/prometheus.js';
+import type { StepContext } from '../../../shared/src/step.js';
+import type { TrafficBackend } from '../../../shared/src/traffic/backend.js';
+import { createBackend } from '../../../shared/src/traffic/index.js';
+import { backendSettings } from '../../../shared/src/traffic/inputs.js';
+import type { schema } from './schema.js';
+
+export type Ctx = StepContext<typeof schema.inputs>;
+
+/** The switch as the inputs describe it. */
+export interface SwitchConfig {
+  backend: TrafficBackend;
+  colors: [string, string];
+  /** `auto` or one of the colours. */
+  target: string;
+  /** Health URL template, with `{color}`; undefined skips health checks. */
+  healthUrl?: string;
+  threshold: number;
+  healthTimeoutMs: number;
+  dryRun: boolean;
+  /** Percent on the target after each step, ascending, ending at 100. */
+  steps: number[];
+  stepIntervalMs: number;
+  analysis?: { url: string; query: string; bounds: AnalysisBounds; token?: string };
+  stateFile?: string;
+}
+
+/** `10,50,100` → [10, 50, 100]: whole percentages from 1 to 100, strictly ascending, the last one 100. */
+export function parseSteps(text: string): number[] {
+  const bad = (why: string) =>
+    new ConfigError(`Input 'steps' is '${text}'. ${why} Expected ascending whole percentages ending at 100, e.g. 100 or 10,50,100.`);
+  const parts = text.split(',').map((p) => p.trim());
+  if (parts.some((p) => !/^\d+$/.test(p))) throw bad('It is not a comma-separated list of numbers.');
+  const steps = parts.map(Number);
+  const out = steps.find((s) => s < 1 || s > 100);
+  if (out !== undefined) throw bad(`${out} is not a percentage from 1 to 100.`);
+  const descent = steps.findIndex((s, i) => i > 0 && s <= steps[i - 1]);
+  if (descent > 0) throw bad(`${steps[descent]} follows ${steps[descent - 1]}: the steps are not ascending.`);
+  if (steps.at(-1) !== 100) throw bad('The last step is not 100, so the switch would never complete.');
+  return steps;
+}
+
+function parseBound(input: 'analysis-max' | 'analysis-min', text: string): number | undefined {
+  if (!text.trim()) return undefined;
+  const n = Number(text.trim());
+  if (!Number.isFinite(n)) throw new ConfigError(`Input '${input}' is '${text}'. Expected a number such as 0.01.`);
+  return n;
+}
+
+function httpUrl(input: string, text: string): void {
+  if (!URL.canParse(text) || !/^https?:$/.test(new URL(text).protocol)) {
+    throw new ConfigError(`Input '${input}' is '${text}'. Expected an http:// or https:// URL.`);
+  }
+}
+
+function analysisConfig({ inputs, platform }: Ctx): SwitchConfig['analysis'] {
+  const url = inputs['prometheus-url'].trim();
+  const query = inputs['analysis-query'].trim();
+  const bounds = { max: parseBound('analysis-max', inputs['analysis-max']), min: parseBound('analysis-min', inputs['analysis-min']) };
+  const hasBounds = bounds.max !== undefined || bounds.min !== undefined;
+  if (!url && !query) {
+    if (hasBounds) throw new ConfigError(`Inputs 'analysis-max' / 'analysis-min' are set, but 'analysis-query' and 'prometheus-url' are empty. Set both, or drop the bounds.`);
+    return undefined;
+  }
+  if (!url) throw new ConfigError(`Input 'analysis-query' is set, but 'prometheus-url' is empty. Set it to your Prometheus, e.g. http://prometheus:9090.`);
+  if (!query) throw new ConfigError(`Input 'prometheus-url' is set, but 'analysis-query' is empty. Set the PromQL to evaluate after each step.`);
+  httpUrl('prometheus-url', url);
+  if (!hasBounds) throw new ConfigError(`Input 'analysis-query' is set without 'analysis-max' or 'analysis-min'. Set at least one bound.`);
+  if (bounds.max !== undefined && bounds.min !== undefined && bounds.min > bounds.max) {
+    throw new ConfigError(`Input 'analysis-min' (${bounds.min}) is above 'analysis-max' (${bounds.max}): no value could pass.`);
+  }
+  return { url, query, bounds, token: platform.secret('PROMETHEUS_TOKEN') };
+}
+
+/** Parses and checks every input; creates the backend without contacting it. */
+export function loadConfig(ctx: Ctx): SwitchConfig {
+  const { inputs, platform, clock } = ctx;
+  const settings = backendSettings(inputs, (name) => platform.env(name));
+  const backend = createBackend(inputs.provider, settings, { platform, clock });
+  const colors = settings.colors;
+  const target = inputs.target.trim() || 'auto';
+  if (target !== 'auto' && !colors.includes(target)) {
+    throw new ConfigError(`Input 'target' is '${target}'. Expected auto or one of the colours in 'colors': ${colors.join(', ')}.`);
+  }
+  const steps = parseSteps(inputs.steps);
+  if (backend.selectorOnly && steps.length > 1) {
+    throw new ConfigError(
+      `Input 'steps' is '${inputs.steps}', but provider '${inputs.provider}' switches a selector: all traffic moves at once. Use steps: 100, or a weighted provider.`,
+    );
+  }
+  const healthUrl = inputs['health-url'].trim() || undefined;
+  if (healthUrl) httpUrl('health-url', colourUrl(healthUrl, colors[0]));
+  return {
+    backend,
+    colors,
+    target,
+    healthUrl,
+    threshold: inputs['healthy-threshold'],
+    healthTimeoutMs: inputs['health-timeout'],
+    dryRun: inputs['dry-run'],
+    steps,
+    stepIntervalMs: inputs['step-interval'],
+    analysis: analysisConfig(ctx),
+    stateFile: inputs['state-file'].trim() || undefined,
+  };
+}

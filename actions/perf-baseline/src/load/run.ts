@@ -1,0 +1,58 @@
+import { formatDuration } from '../../../../shared/src/duration.js';
+import type { Measurement } from '../measurement.js';
+import type { LoadParams } from '../settings.js';
+import { measure, type Share, type Tick } from './measure.js';
+import { measureInWorkers } from './workers.js';
+
+/** How often a long run prints where it is. */
+const PROGRESS_EVERY_MS = 5000;
+
+/** Runs the measurement `runs` times, each after its own warm-up, in this thread or in `workers` threads. */
+export async function runLoad(p: LoadParams, log: (line: string) => void): Promise<Measurement[]> {
+  const share: Share = {
+    url: p.url,
+    method: p.method,
+    headers: p.headers,
+    body: p.body,
+    connections: p.connections,
+    durationMs: p.durationMs,
+    warmupMs: p.warmupMs,
+    rate: p.rate,
+  };
+  const out: Measurement[] = [];
+  for (let run = 1; run <= p.runs; run++) {
+    const progress = startProgress(p, p.runs > 1 ? `run ${run} of ${p.runs}: ` : '', log);
+    try {
+      out.push(p.workers > 1 ? await measureInWorkers(share, p.workers, progress.tick) : await measure(share, progress.tick));
+    } finally {
+      progress.stop();
+    }
+  }
+  return out;
+}
+
+/** A line every few seconds: phase, time, answers per second and errors since the last line. */
+function startProgress(p: LoadParams, prefix: string, log: (line: string) => void) {
+  const start = performance.now();
+  let answers = 0;
+  let errors = 0;
+  let last = start;
+  const timer = setInterval(() => {
+    const now = performance.now();
+    const elapsed = now - start;
+    const phase =
+      elapsed < p.warmupMs
+        ? `warm-up ${formatDuration(elapsed)} of ${formatDuration(p.warmupMs)}`
+        : `${formatDuration(Math.min(elapsed - p.warmupMs, p.durationMs))} of ${formatDuration(p.durationMs)}`;
+    const perSecond = Math.round(answers / ((now - last) / 1000));
+    log(`${prefix}${phase}: ${perSecond.toLocaleString('en-US')} answers/s, ${errors.toLocaleString('en-US')} errors in the last ${formatDuration(now - last)}`);
+    [answers, errors, last] = [0, 0, now];
+  }, PROGRESS_EVERY_MS);
+  return {
+    tick: (t: Tick) => {
+      answers += t.responses;
+      errors += t.errors;
+    },
+    stop: () => clearInterval(timer),
+  };
+}

@@ -1,0 +1,64 @@
+import type { StepSchema } from '../../../shared/src/inputs.js';
+
+export const schema = {
+  name: 'perf-baseline',
+  title: 'Load-test an HTTP endpoint, gate on thresholds and on regression against a stored baseline',
+  description:
+    'Sends load to one HTTP endpoint with autocannon (after a pre-flight request and an uncounted warm-up), gates on absolute latency, throughput and error thresholds, and compares with an earlier result with a bootstrap confidence interval, so that runner noise is not reported as a regression. Writes a result file (with the full latency histogram) that later runs use as their baseline and that shards of a CI matrix merge exactly.',
+  inputs: {
+    url: { type: 'string', required: true, description: 'The endpoint to load, e.g. `http://127.0.0.1:8080/api/orders`.' },
+    method: {
+      type: 'enum',
+      default: 'GET',
+      options: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS'],
+      description: 'HTTP method of every request.',
+    },
+    headers: {
+      type: 'lines',
+      description: 'Request headers, one `Name: value` per line. Values of credential headers (Authorization, Cookie, *token*, *key*) are masked in logs and never stored in the result.',
+    },
+    body: { type: 'string', description: 'Request body, sent as is (set `Content-Type` in `headers`).' },
+    connections: { type: 'integer', default: '10', min: 1, description: 'Concurrent connections (closed model: each sends its next request when the answer arrives).' },
+    duration: { type: 'duration', default: '30s', description: 'How long each measured run lasts (at least 1s).' },
+    warmup: { type: 'duration', default: '5s', description: 'Load sent before each run and never counted (JIT, caches, connection pools). `0` for none.' },
+    rate: {
+      type: 'integer',
+      min: 1,
+      description: 'Fixed total requests per second (open model) instead of as fast as the connections allow. Empty: unlimited.',
+    },
+    workers: { type: 'integer', default: '1', min: 1, description: 'Worker threads that generate the load, each with its share of the connections; raise it when one core cannot saturate the service.' },
+    runs: { type: 'integer', default: '1', min: 1, description: 'Measure this many times; with 3 or more the regression test uses the spread between runs.' },
+    'max-p50': { type: 'duration', description: 'Fail when the median latency is above this, e.g. `50ms`.' },
+    'max-p95': { type: 'duration', description: 'Fail when the 95th percentile latency is above this, e.g. `150ms`.' },
+    'max-p99': { type: 'duration', description: 'Fail when the 99th percentile latency is above this, e.g. `300ms`.' },
+    'min-rps': { type: 'string', description: 'Fail when fewer requests per second were answered, e.g. `500`.' },
+    'max-error-rate': {
+      type: 'string',
+      description: 'Fail when the share of non-2xx answers and socket errors is above this percentage, e.g. `1%`.',
+    },
+    baseline: {
+      type: 'string',
+      description: 'Path of an earlier result file (from `save`) to compare with. A missing file is a warning (first run, cache miss) and gives `regressed=unknown`.',
+    },
+    'max-regression': {
+      type: 'string',
+      default: 'p95:+10%,rps:-10%',
+      description: 'Allowed change against the baseline, per metric (`p50`, `p90`, `p95`, `p99` may rise, `rps` may fall by at most this much). A regression is reported only when the whole 95 % confidence interval is past the limit.',
+    },
+    save: { type: 'string', default: 'perf-result.json', description: 'Path to write this result to (the baseline of later runs).' },
+    merge: {
+      type: 'lines',
+      description: 'Result files of parallel shards (one path per line) to combine instead of running load: the histograms are added, so the merged percentiles are exact.',
+    },
+  },
+  outputs: {
+    rps: { description: 'Answered requests per second (sum over shards when merging).' },
+    'p50-ms': { description: 'Median latency in milliseconds.' },
+    'p95-ms': { description: '95th percentile latency in milliseconds.' },
+    'p99-ms': { description: '99th percentile latency in milliseconds.' },
+    'error-rate': { description: 'Share of requests that got a non-2xx answer or a socket error, as a fraction (`0.0123`).' },
+    passed: { description: '`true` when every threshold held and nothing regressed (the step exits 0).' },
+    regressed: { description: '`true` or `false` against the baseline; `unknown` when there is none or it cannot be compared.' },
+    result: { description: 'Path of the result JSON written by this run.' },
+  },
+} as const satisfies StepSchema;

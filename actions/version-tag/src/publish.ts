@@ -1,0 +1,106 @@
+// The side effects, in the issue's order: tag, release, re-tag images. Each finished effect is recorded, so a failure
+// later says precisely what was already done and what was not.
+import { ExternalError, errorMessage } from '../../../shared/src/errors.js';
+import type { Forge } from '../../../shared/src/forge/forge.js';
+import { createRelease, createTag } from '../../../shared/src/forge/release.js';
+import { git } from '../../../shared/src/git/git.js';
+import type { Platform } from '../../../shared/src/platform/index.js';
+import { formatImageRef, type RegistryClient } from '../../../shared/src/registry/index.js';
+import { shortSha } from './changelog.js';
+import type { ImagePlan } from './images.js';
+
+export interface PublishPlan {
+  tag: string;
+  sha: string;
+  /** Annotated tag message and release notes. */
+  notes: string;
+  prerelease: boolean;
+  /** Create the tag (input `push`). */
+  push: boolean;
+  release: boolean;
+  images: ImagePlan[];
+}
+
+/** One finished side effect, for the summary. */
+export interface Done {
+  what: string;
+  where: string;
+  /** Digest of an image, URL of a release. */
+  detail?: string;
+}
+
+export interface PublishResult {
+  done: Done[];
+  /** Image name → digest now under its new tags. */
+  digests: Map<string, string>;
+}
+
+/** The tag through the forge when there is a token; else an annotated git tag pushed to origin. */
+async function tag(plan: PublishPlan, forge: Forge | undefined, cwd: string, platform: Platform): Promise<Done> {
+  const message = `${plan.tag}\n\n${plan.notes}`.trim();
+  if (forge) {
+    await createTag(forge, { tag: plan.tag, sha: plan.sha, message });
+    const where = forge.kind === 'github' ? `GitHub ${forge.owner}/${forge.repo}` : `GitLab project ${forge.projectId}`;
+    return { what: `tag ${plan.tag}`, where: `${where} at ${shortSha(plan.sha)}` };
+  }
+  // CI machines often have no git identity; an annotated tag needs one.
+  const identity: Record<string, string> = (await git(['config', '--get', 'user.email'], { cwd }).catch(() => '')).trim()
+    ? {}
+    : { GIT_COMMITTER_NAME: 'shipgate', GIT_COMMITTER_EMAIL: 'shipgate@users.noreply.localhost' };
+  await git(['tag', '--annotate', '--file=-', plan.tag, plan.sha], { cwd, input: message + '\n', env: identity });
+  try {
+    await git(['push', '--quiet', 'origin', `refs/tags/${plan.tag}`], { cwd });
+  } catch (err) {
+    await git(['tag', '--delete', plan.tag], { cwd }).catch(() => undefined);
+    const fix =
+      platform.name === 'github'
+        ? "Give the job 'permissions: contents: write' (actions/checkout keeps its token for git push), or pass GITHUB_TOKEN in env to tag through the API."
+        : platform.name === 'gitlab'
+          ? 'Set GITLAB_TOKEN (a project access token with the api scope) to tag through the API: CI_JOB_TOKEN cannot push.'
+          : 'Check that you may push tags to origin.';
+    throw new ExternalError(`git push of tag ${plan.tag} to origin failed: ${errorMessage(err)} ${fix}`, { cause: err });
+  }
+  const origin = (await git(['remote', 'get-url', 'origin'], { cwd })).trim().replace(/\/\/[^@/]*@/, '//');
+  return { what: `tag ${plan.tag}`, where: `${origin} at ${shortSha(plan.sha)} (git push)` };
+}
+
+/**
+ * Carries out the plan. On a failure, throws an ExternalError that lists what was already done and what was not,
+ * so nobody has to guess the state of the release.
+ */
+export async function publish(plan: PublishPlan, deps: { forge?: Forge; cwd: string; platform: Platform; registry?: RegistryClient }): Promise<PublishResult> {
+  const done: Done[] = [];
+  const digests = new Map<string, string>();
+  const steps: { name: string; run: () => Promise<void> }[] = [];
+  if (plan.push) steps.push({ name: `tag ${plan.tag}`, run: async () => void done.push(await tag(plan, deps.forge, deps.cwd, deps.platform)) });
+  if (plan.release) {
+    steps.push({
+      name: `release ${plan.tag}`,
+      run: async () => {
+        const r = await createRelease(deps.forge!, { tag: plan.tag, name: plan.tag, notes: plan.notes, prerelease: plan.prerelease });
+        done.push({ what: `release ${plan.tag}`, where: deps.forge!.kind === 'github' ? 'GitHub' : 'GitLab', detail: r.url });
+      },
+    });
+  }
+  for (const image of plan.images) {
+    steps.push({
+      name: `re-tag of ${image.name}`,
+      run: async () => {
+        const r = await deps.registry!.retag(image.ref, image.sourceTag, image.tags);
+        digests.set(image.name, r.digest);
+        done.push({ what: `image ${formatImageRef(image.ref)}:${image.sourceTag}`, where: image.tags.join(', '), detail: r.digest });
+      },
+    });
+  }
+  for (let i = 0; i < steps.length; i++) {
+    try {
+      await steps[i].run();
+    } catch (err) {
+      const already = done.length ? `Already done: ${done.map((d) => `${d.what} → ${d.where}`).join('; ')}.` : 'Nothing was changed before this failure.';
+      const rest = steps.slice(i + 1).map((s) => s.name);
+      const notDone = `Not done: ${[steps[i].name, ...rest].join(', ')}.`;
+      throw Object.assign(new ExternalError(`${errorMessage(err)}\n${already}\n${notDone}`, { cause: err }), { done });
+    }
+  }
+  return { done, digests };
+}

@@ -1,0 +1,199 @@
+// HAProxy through its runtime API (`stats socket … level admin`): one server per colour in one backend, moved by
+// `set weight` and `set server … state`. The old colour is drained before it goes to maintenance, so requests it is
+// still serving finish.
+import net from 'node:net';
+import { ConfigError, ExternalError, errorMessage } from '../errors.js';
+import type { BackendDeps, BackendFactory, BackendSettings, TrafficBackend, TrafficState, Weights } from './backend.js';
+import { describeWeights, leader, percentages } from './weights.js';
+
+/** How long one runtime API command may take. */
+const COMMAND_TIMEOUT_MS = 5000;
+/** How long a drained server may keep serving its in-flight requests before it goes to maintenance anyway. */
+const DRAIN_TIMEOUT_MS = 30_000;
+const DRAIN_POLL_MS = 200;
+
+/** One server as `show servers state` reports it. */
+interface ServerState {
+  name: string;
+  /** srv_op_state: 0 stopped, 1 starting, 2 running, 3 stopping. */
+  op: number;
+  /** srv_admin_state bit field: 0x01/0x02/0x20 maintenance, 0x08/0x10 drain (0x04 only remembers `disabled` in the config). */
+  admin: number;
+  weight: number;
+}
+
+// HAProxy's SRV_ADMF_MAINT and SRV_ADMF_DRAIN masks.
+const MAINT = 0x01 | 0x02 | 0x20;
+const DRAIN = 0x08 | 0x10;
+
+/** Where the runtime API listens: a unix socket path, or host:port (IPv6 as [::1]:port). */
+export function socketAddress(text: string): net.NetConnectOpts {
+  const tcp = /^\[?([^[\]/]+?)\]?:(\d+)$/.exec(text);
+  if (tcp && !text.startsWith('/') && !text.startsWith('.')) return { host: tcp[1], port: Number(tcp[2]) };
+  return { path: text };
+}
+
+/** Sends one command and resolves with the whole answer (the API closes the connection after it). */
+export function runtimeCommand(socket: string, command: string, timeoutMs = COMMAND_TIMEOUT_MS): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const conn = net.connect(socketAddress(socket));
+    let out = '';
+    const timer = setTimeout(() => conn.destroy(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs);
+    conn.setEncoding('utf8');
+    conn.on('connect', () => conn.end(`${command}\n`));
+    conn.on('data', (d: string) => (out += d));
+    conn.on('close', () => (clearTimeout(timer), resolve(out)));
+    conn.on('error', (err) => {
+      clearTimeout(timer);
+      conn.destroy();
+      const code = (err as { code?: string }).code;
+      reject(new ExternalError(`HAProxy runtime API at '${socket}' (input 'haproxy-socket') failed on '${command}': ${code ?? errorMessage(err)}`));
+    });
+  });
+}
+
+/** Parses `show servers state <backend>` (format version 1). */
+export function parseServersState(text: string): ServerState[] {
+  const lines = text.split('\n').map((l) => l.trim()).filter(Boolean);
+  const header = lines.find((l) => l.startsWith('# '));
+  if (lines[0] !== '1' || !header) throw new Error(`unexpected answer: ${text.trim().slice(0, 200) || '(empty)'}`);
+  const cols = header.slice(2).split(/\s+/);
+  const at = (name: string) => cols.indexOf(name);
+  return lines
+    .filter((l) => !l.startsWith('#') && l !== '1')
+    .map((l) => l.split(/\s+/))
+    .map((f) => ({ name: f[at('srv_name')], op: Number(f[at('srv_op_state')]), admin: Number(f[at('srv_admin_state')]), weight: Number(f[at('srv_uweight')]) }));
+}
+
+/** The share a server really gets: none in maintenance, drained, or stopped by its health check. */
+function effectiveWeight(s: ServerState): number {
+  return s.admin & (MAINT | DRAIN) || s.op === 0 ? 0 : s.weight;
+}
+
+function describeServer(s: ServerState): string {
+  const admin = s.admin & MAINT ? 'maint' : s.admin & DRAIN ? 'drain' : 'ready';
+  const op = ['DOWN', 'starting', 'UP', 'stopping'][s.op] ?? `op ${s.op}`;
+  return `server ${s.name}: weight ${s.weight}, ${admin}, ${op}`;
+}
+
+export class HaproxyBackend implements TrafficBackend {
+  readonly provider = 'haproxy';
+  readonly selectorOnly = false;
+  private readonly socket: string;
+  private readonly backend: string;
+  private readonly colors: [string, string];
+
+  constructor(settings: BackendSettings, private readonly deps: BackendDeps) {
+    this.socket = settings.haproxySocket!;
+    this.backend = settings.haproxyBackend!;
+    this.colors = settings.colors;
+  }
+
+  private async command(cmd: string): Promise<string> {
+    this.deps.platform.debug(`haproxy> ${cmd}`);
+    return runtimeCommand(this.socket, cmd);
+  }
+
+  /** A `set …` command answers nothing on success; anything else is HAProxy saying why not. */
+  private async set(cmd: string): Promise<void> {
+    const answer = (await this.command(cmd)).trim();
+    if (answer) throw new ExternalError(`HAProxy refused '${cmd}': ${answer}`);
+  }
+
+  private async servers(): Promise<ServerState[]> {
+    const answer = await this.command(`show servers state ${this.backend}`);
+    if (/can't find backend/i.test(answer)) {
+      throw new ConfigError(`Input 'haproxy-backend' is '${this.backend}', but HAProxy at '${this.socket}' has no such backend.`);
+    }
+    let all: ServerState[];
+    try {
+      all = parseServersState(answer);
+    } catch (err) {
+      throw new ExternalError(`HAProxy at '${this.socket}' answered 'show servers state ${this.backend}' with an ${errorMessage(err)}`);
+    }
+    const missing = this.colors.filter((c) => !all.some((s) => s.name === c));
+    if (missing.length) {
+      throw new ConfigError(
+        `HAProxy backend '${this.backend}' has no server named ${missing.map((m) => `'${m}'`).join(' or ')} (it has: ${all.map((s) => s.name).join(', ') || 'none'}). Input 'colors' names the servers: one per colour.`,
+      );
+    }
+    return this.colors.map((c) => all.find((s) => s.name === c)!);
+  }
+
+  async active(): Promise<TrafficState> {
+    const servers = await this.servers();
+    const weights = percentages(Object.fromEntries(servers.map((s) => [s.name, effectiveWeight(s)])), this.colors);
+    return { active: leader(weights, this.colors), weights, details: [`backend ${this.backend}`, ...servers.map(describeServer)] };
+  }
+
+  /** The runtime commands for `target`, in order: the colours gaining traffic first, so capacity never dips. */
+  private commands(target: Weights): { now: string[]; afterDrain: string[] } {
+    const ref = (c: string) => `${this.backend}/${c}`;
+    const gaining = [...this.colors].sort((x, y) => target[y] - target[x]);
+    const now: string[] = [];
+    const afterDrain: string[] = [];
+    for (const c of gaining) {
+      if (target[c] > 0) now.push(`set weight ${ref(c)} ${target[c]}`, `set server ${ref(c)} state ready`);
+      else {
+        now.push(`set weight ${ref(c)} 0`, `set server ${ref(c)} state drain`);
+        afterDrain.push(`set server ${ref(c)} state maint`);
+      }
+    }
+    return { now, afterDrain };
+  }
+
+  async plan(target: Weights): Promise<string[]> {
+    const { now, afterDrain } = this.commands(target);
+    return [...now, ...afterDrain.map((c) => `${c}   # once its in-flight requests have finished (at most ${DRAIN_TIMEOUT_MS / 1000}s)`)];
+  }
+
+  async apply(target: Weights): Promise<void> {
+    const { now, afterDrain } = this.commands(target);
+    for (const cmd of now) await this.set(cmd);
+    for (const cmd of afterDrain) {
+      await this.waitIdle(cmd.split(' ')[2].split('/')[1]);
+      await this.set(cmd);
+    }
+  }
+
+  /** Waits until a drained server has no request in flight (`scur` in `show stat`), bounded by DRAIN_TIMEOUT_MS. */
+  private async waitIdle(server: string): Promise<void> {
+    const { clock, platform } = this.deps;
+    const deadline = clock.now() + DRAIN_TIMEOUT_MS;
+    for (;;) {
+      const current = await this.currentSessions(server);
+      if (current === 0) return;
+      if (clock.now() >= deadline) {
+        platform.warning(`HAProxy server ${this.backend}/${server} still had ${current} sessions after ${DRAIN_TIMEOUT_MS / 1000}s of draining.`);
+        return;
+      }
+      await clock.sleep(DRAIN_POLL_MS);
+    }
+  }
+
+  private async currentSessions(server: string): Promise<number> {
+    const csv = await this.command('show stat');
+    const lines = csv.split('\n');
+    const cols = (lines[0] ?? '').replace(/^# /, '').split(',');
+    const row = lines.map((l) => l.split(',')).find((f) => f[0] === this.backend && f[1] === server);
+    const n = Number(row?.[cols.indexOf('scur')]);
+    if (!row || !Number.isFinite(n)) throw new ExternalError(`HAProxy at '${this.socket}' did not list ${this.backend}/${server} in 'show stat'.`);
+    return n;
+  }
+
+  async verify(target: Weights): Promise<TrafficState> {
+    const state = await this.active();
+    if (this.colors.some((c) => state.weights[c] !== target[c])) {
+      throw new ExternalError(
+        `HAProxy backend '${this.backend}' routes ${describeWeights(state.weights)} after the change, not ${describeWeights(target)} (${state.details.slice(1).join('; ')}).`,
+      );
+    }
+    return state;
+  }
+}
+
+export const haproxy: BackendFactory = {
+  name: 'haproxy',
+  requires: ['haproxySocket', 'haproxyBackend'],
+  create: (settings, deps) => new HaproxyBackend(settings, deps),
+};

@@ -1,0 +1,64 @@
+// Where Kubernetes credentials come from, in client-go's order (KubeConfig.loadFromDefault's semantics): the
+// `kubeconfig` setting (the input, else KUBECONFIG; a path list is merged), then ~/.kube/config, then the pod's
+// service account. The job environment comes from the Platform, never from process.env.
+import { existsSync } from 'node:fs';
+import { delimiter, join } from 'node:path';
+import { KubeConfig } from '@kubernetes/client-node';
+import { ConfigError, errorMessage } from '../errors.js';
+import type { Platform } from '../platform/platform.js';
+
+const SERVICE_ACCOUNT = '/var/run/secrets/kubernetes.io/serviceaccount';
+
+function loadFiles(kc: KubeConfig, files: string[]): void {
+  files.forEach((file, i) => {
+    if (!existsSync(file)) {
+      throw new ConfigError(`Input 'kubeconfig' (or KUBECONFIG) names '${file}', which does not exist. Give the path of a kubeconfig file.`);
+    }
+    try {
+      if (i === 0) kc.loadFromFile(file);
+      else {
+        const more = new KubeConfig();
+        more.loadFromFile(file);
+        kc.mergeConfig(more);
+      }
+    } catch (err) {
+      throw new ConfigError(`Input 'kubeconfig' (or KUBECONFIG) names '${file}', which is not a valid kubeconfig: ${errorMessage(err)}`);
+    }
+  });
+}
+
+/** The same cluster and user KubeConfig.loadFromCluster builds, from the platform's environment. */
+function inCluster(kc: KubeConfig, host: string, port: string): void {
+  const scheme = ['80', '8080', '8001'].includes(port) ? 'http' : 'https';
+  const server = `${scheme}://${host.includes(':') ? `[${host}]` : host}:${port}`;
+  kc.loadFromClusterAndUser(
+    { name: 'inCluster', server, caFile: `${SERVICE_ACCOUNT}/ca.crt`, skipTLSVerify: false },
+    { name: 'inClusterUser', authProvider: { name: 'tokenFile', config: { tokenFile: `${SERVICE_ACCOUNT}/token` } } },
+  );
+}
+
+/**
+ * Loads the kubeconfig Shipgate talks to the cluster with, and masks its secrets (token, password) in every log line.
+ * Throws ConfigError, naming the `kubeconfig` input, when there is none or it cannot be read.
+ */
+export function loadKubeConfig(kubeconfig: string | undefined, platform: Platform): KubeConfig {
+  const kc = new KubeConfig();
+  const files = (kubeconfig ?? '').split(delimiter).filter(Boolean);
+  const home = platform.env('HOME');
+  const host = platform.env('KUBERNETES_SERVICE_HOST');
+  if (files.length) loadFiles(kc, files);
+  else if (home && existsSync(join(home, '.kube', 'config'))) loadFiles(kc, [join(home, '.kube', 'config')]);
+  else if (host && existsSync(`${SERVICE_ACCOUNT}/token`)) inCluster(kc, host, platform.env('KUBERNETES_SERVICE_PORT') ?? '443');
+  else {
+    throw new ConfigError(
+      "Input 'kubeconfig' is empty and there is no KUBECONFIG, ~/.kube/config or in-cluster service account. Give the path of a kubeconfig (e.g. written by your cloud's login action).",
+    );
+  }
+  if (!kc.getCurrentCluster()) {
+    throw new ConfigError(`The kubeconfig (input 'kubeconfig' or KUBECONFIG) has no current context with a cluster: current-context is '${kc.getCurrentContext() ?? ''}'.`);
+  }
+  const user = kc.getCurrentUser();
+  platform.setSecret(user?.token ?? '');
+  platform.setSecret(user?.password ?? '');
+  return kc;
+}

@@ -1,0 +1,226 @@
+// The one place Shipgate calls Kubernetes, through @kubernetes/client-node 1.4 (CoreV1Api for built-in objects,
+// CustomObjectsApi for Istio and Gateway API). Every answer is mapped to the project's errors here: a missing object
+// is the user's input (ConfigError), a refusal or an unreachable server is ExternalError (exit 3), and writes are
+// read-modify-write with resourceVersion as a precondition, retried with a fresh read on 409 Conflict.
+import { ApiException, CoreV1Api, CustomObjectsApi, PatchStrategy, setHeaderOptions, type KubeConfig } from '@kubernetes/client-node';
+import { ConfigError, ExternalError, errorMessage } from '../errors.js';
+import type { BackendDeps } from './backend.js';
+import { loadKubeConfig } from './kube-config.js';
+
+/** A kind of object Shipgate reads or patches. */
+export interface KubeResource {
+  /** API group; '' for the core group. */
+  group: string;
+  /** Versions to try, preferred first; the next is used when the server does not serve one. */
+  versions: string[];
+  plural: string;
+  kind: string;
+}
+
+/** One object, and the input that named it (for error messages). */
+export interface KubeRef {
+  resource: KubeResource;
+  namespace: string;
+  name: string;
+  input: string;
+}
+
+/** The parts of an object Shipgate reads. */
+export interface KubeObject {
+  apiVersion?: string;
+  kind?: string;
+  metadata?: { name?: string; namespace?: string; resourceVersion?: string; annotations?: Record<string, string> };
+  spec?: any;
+}
+
+export interface JsonPatchOp {
+  op: 'add' | 'remove' | 'replace' | 'test';
+  path: string;
+  value?: unknown;
+}
+
+/** A change as sent: a JSON merge patch (RFC 7386) or a JSON patch (RFC 6902). */
+export type KubePatch = { type: 'merge'; body: Record<string, unknown> } | { type: 'json'; ops: JsonPatchOp[] };
+
+export const SERVICE: KubeResource = { group: '', versions: ['v1'], plural: 'services', kind: 'Service' };
+
+/** Annotation on the routed object that remembers the colour traffic came from, for rollback. */
+export const PREVIOUS_ANNOTATION = 'shipgate.dev/previous-color';
+
+const ATTEMPTS = 5;
+
+/** A 409 from the API server: the object changed since it was read. */
+class Conflict extends ExternalError {}
+
+interface Status {
+  message?: string;
+  reason?: string;
+  details?: { name?: string };
+}
+
+/** The same change with the read resourceVersion as a precondition: the server answers 409 if the object moved on. */
+export function guarded(patch: KubePatch, current: KubeObject): KubePatch {
+  const rv = current.metadata?.resourceVersion;
+  if (!rv) return patch;
+  if (patch.type === 'json') return { type: 'json', ops: [{ op: 'replace', path: '/metadata/resourceVersion', value: rv }, ...patch.ops] };
+  const metadata = { ...(patch.body.metadata as Record<string, unknown> | undefined), resourceVersion: rv };
+  return { type: 'merge', body: { ...patch.body, metadata } };
+}
+
+export class KubeClient {
+  private readonly core: CoreV1Api;
+  private readonly custom: CustomObjectsApi;
+  /** Version each resource was found at, so a fallback is tried once. */
+  private readonly served = new Map<KubeResource, string>();
+  readonly server: string;
+
+  constructor(
+    kc: KubeConfig,
+    private readonly deps: BackendDeps,
+    private readonly timeoutMs = 30_000,
+  ) {
+    this.core = kc.makeApiClient(CoreV1Api);
+    this.custom = kc.makeApiClient(CustomObjectsApi);
+    this.server = kc.getCurrentCluster()?.server ?? '';
+  }
+
+  /** Loads credentials from the `kubeconfig` setting (see kube-config.ts). */
+  static connect(kubeconfig: string | undefined, deps: BackendDeps): KubeClient {
+    return new KubeClient(loadKubeConfig(kubeconfig, deps.platform), deps);
+  }
+
+  async get(ref: KubeRef): Promise<KubeObject> {
+    return this.call('get', ref, (version, options) =>
+      ref.resource.group === '' && ref.resource.plural === 'services'
+        ? this.core.readNamespacedService({ name: ref.name, namespace: ref.namespace }, options)
+        : this.custom.getNamespacedCustomObject({ ...this.coords(ref, version) }, options),
+    );
+  }
+
+  async patch(ref: KubeRef, patch: KubePatch): Promise<KubeObject> {
+    const body = patch.type === 'json' ? patch.ops : patch.body;
+    const type = patch.type === 'json' ? PatchStrategy.JsonPatch : PatchStrategy.MergePatch;
+    return this.call('patch', ref, (version, options) => {
+      const opts = setHeaderOptions('Content-Type', type, options);
+      return ref.resource.group === '' && ref.resource.plural === 'services'
+        ? this.core.patchNamespacedService({ name: ref.name, namespace: ref.namespace, body }, opts)
+        : this.custom.patchNamespacedCustomObject({ ...this.coords(ref, version), body }, opts);
+    });
+  }
+
+  /**
+   * Read-modify-write: `change` turns a fresh read into the patch to send (undefined: nothing to change). The
+   * patch is sent with the read resourceVersion as a precondition; on 409 the object is read again and the patch
+   * rebuilt, up to 5 times. Returns the object as written (or as read when nothing changed).
+   */
+  async modify(ref: KubeRef, change: (current: KubeObject) => KubePatch | undefined): Promise<KubeObject> {
+    for (let attempt = 1; ; attempt++) {
+      const current = await this.get(ref);
+      const patch = change(current);
+      if (!patch) return current;
+      try {
+        return await this.patch(ref, guarded(patch, current));
+      } catch (err) {
+        if (!(err instanceof Conflict) || attempt >= ATTEMPTS) throw err;
+        this.deps.platform.info(`${this.describe(ref)} changed while Shipgate was writing it (409 Conflict); reading it again (attempt ${attempt + 1} of ${ATTEMPTS}).`);
+        await this.deps.clock.sleep(100 * attempt);
+      }
+    }
+  }
+
+  /** `kubectl -n <ns> patch <resource> <name> --type=<type> -p '<patch>'`: the exact change, in a form people can rerun. */
+  command(ref: KubeRef, patch: KubePatch): string {
+    const body = JSON.stringify(patch.type === 'json' ? patch.ops : patch.body);
+    return `kubectl -n ${ref.namespace} patch ${this.kubectlName(ref.resource)} ${ref.name} --type=${patch.type} -p '${body}'`;
+  }
+
+  /** `Service default/web`. */
+  describe(ref: KubeRef): string {
+    return `${ref.resource.kind} ${ref.namespace}/${ref.name}`;
+  }
+
+  private kubectlName(r: KubeResource): string {
+    return r.group ? `${r.plural}.${r.group}` : r.plural;
+  }
+
+  private coords(ref: KubeRef, version: string) {
+    return { group: ref.resource.group, version, namespace: ref.namespace, plural: ref.resource.plural, name: ref.name };
+  }
+
+  /** Runs one API call with a timeout, trying the resource's next version when the server does not serve one. */
+  private async call<T>(verb: 'get' | 'patch', ref: KubeRef, fn: (version: string, options: ReturnType<typeof setHeaderOptions>) => Promise<T>): Promise<T> {
+    const known = this.served.get(ref.resource);
+    const versions = known ? [known] : ref.resource.versions;
+    for (const [i, version] of versions.entries()) {
+      // The timeout rides on the request itself, so a hung server does not keep the job alive after it gave up.
+      const header = setHeaderOptions('Accept', 'application/json');
+      const middleware = header.middleware!.map((m) => ({
+        pre: (ctx: Parameters<typeof m.pre>[0]) => (ctx.setSignal(AbortSignal.timeout(this.timeoutMs)), m.pre(ctx)),
+        post: m.post.bind(m),
+      }));
+      try {
+        const result = await fn(version, { ...header, middleware });
+        this.served.set(ref.resource, version);
+        return result;
+      } catch (err) {
+        const status = statusOf(err);
+        const unserved = err instanceof ApiException && err.code === 404 && !status?.details?.name;
+        if (unserved && i < versions.length - 1) continue;
+        throw this.translate(err, verb, ref, versions);
+      }
+    }
+    throw new Error('unreachable: the loop returns or throws');
+  }
+
+  private translate(err: unknown, verb: string, ref: KubeRef, versions: string[]): Error {
+    const what = this.describe(ref);
+    const res = this.kubectlName(ref.resource);
+    if (!(err instanceof ApiException)) {
+      const reason = (err as { name?: string })?.name === 'AbortError' || (err as { name?: string })?.name === 'TimeoutError' ? `no answer within ${this.timeoutMs / 1000}s` : errorMessage(err);
+      return new ExternalError(`The Kubernetes API at ${this.server} is unreachable (${verb} ${what}): ${reason}`, { cause: err });
+    }
+    const status = statusOf(err);
+    const said = status?.message ?? `HTTP ${err.code}`;
+    switch (err.code) {
+      case 401:
+        return new ExternalError(`The Kubernetes API at ${this.server} rejected the credentials (401 Unauthorized) for ${verb} ${what}. Check the user in the kubeconfig (input 'kubeconfig' or KUBECONFIG).`);
+      case 403:
+        return new ExternalError(`Forbidden: the Kubernetes API refused to ${verb} ${res} in namespace '${ref.namespace}' (RBAC). Grant the job's account the verb '${verb}' on '${res}' in a Role. The server said: ${said}`);
+      case 404:
+        if (status?.details?.name) {
+          return new ConfigError(`${what} does not exist (404): input '${ref.input}' is '${ref.name}' and input 'namespace' is '${ref.namespace}'. Check both.`);
+        }
+        return new ConfigError(`The Kubernetes API at ${this.server} does not serve ${res} (tried ${versions.join(', ')}): is the CRD installed, and is input 'provider' right?`);
+      case 409:
+        return new Conflict(`${what} kept changing while Shipgate wrote it (409 Conflict ${ATTEMPTS} times); nothing was applied. The server said: ${said}`);
+      case 422:
+        return new ExternalError(`The Kubernetes API rejected the change to ${what} (422 Invalid): ${said}`);
+      default:
+        return new ExternalError(`The Kubernetes API answered ${err.code} to ${verb} ${what}: ${said}`);
+    }
+  }
+}
+
+/** The Status object in an error answer; client-node hands over the raw body text. */
+function statusOf(err: unknown): Status | undefined {
+  if (!(err instanceof ApiException)) return undefined;
+  const body: unknown = err.body;
+  if (typeof body === 'object' && body !== null) return body as Status;
+  try {
+    return JSON.parse(String(body)) as Status;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The colour recorded by recordPrevious on `ref`, if any. */
+export async function readPrevious(client: KubeClient, ref: KubeRef): Promise<string | undefined> {
+  return (await client.get(ref)).metadata?.annotations?.[PREVIOUS_ANNOTATION] || undefined;
+}
+
+/** Stores `previous` in the annotation `shipgate.dev/previous-color` (merge patch, guarded by resourceVersion). */
+export async function writePrevious(client: KubeClient, ref: KubeRef, previous: string): Promise<void> {
+  await client.modify(ref, (current) =>
+    current.metadata?.annotations?.[PREVIOUS_ANNOTATION] === previous ? undefined : { type: 'merge', body: { metadata: { annotations: { [PREVIOUS_ANNOTATION]: previous } } } },
+  );
+}

@@ -1,0 +1,55 @@
+// The record a traffic switch leaves for rollback: which colour is live, which one it replaced, who switched and when.
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { ExternalError, errorMessage } from '../errors.js';
+import type { Weights } from './backend.js';
+
+/** Contents of the `state-file` JSON. */
+export interface SwitchRecord {
+  active: string;
+  /** The colour traffic moved away from: the one a rollback returns to. */
+  previous: string;
+  weights: Weights;
+  /** ISO 8601, UTC. */
+  time: string;
+  /** The CI user who ran the switch (GITHUB_ACTOR, GITLAB_USER_LOGIN), or the local user. */
+  who: string;
+}
+
+/** Who runs this job, as the platform names them. */
+export function whoRuns(env: (name: string) => string | undefined): string {
+  return env('GITHUB_ACTOR') || env('GITLAB_USER_LOGIN') || env('USER') || 'unknown';
+}
+
+/** Writes the record (temp file + rename, so a reader never sees half of it). */
+export function writeStateFile(path: string, record: SwitchRecord): void {
+  const temp = `${path}.${process.pid}.tmp`;
+  try {
+    mkdirSync(dirname(path), { recursive: true });
+    writeFileSync(temp, JSON.stringify(record, null, 2) + '\n');
+    renameSync(temp, path);
+  } catch (err) {
+    throw new ExternalError(`Cannot write input 'state-file' '${path}': ${(err as { code?: string }).code ?? errorMessage(err)}.`);
+  }
+}
+
+/** Reads a record written by writeStateFile; undefined when the file does not exist. */
+export function readStateFile(path: string): SwitchRecord | undefined {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (err) {
+    if ((err as { code?: string }).code === 'ENOENT') return undefined;
+    throw new ExternalError(`Cannot read state file '${path}': ${errorMessage(err)}.`);
+  }
+  let data: Partial<SwitchRecord> | null;
+  try {
+    data = JSON.parse(text) as Partial<SwitchRecord> | null;
+  } catch (err) {
+    throw new ExternalError(`State file '${path}' is not JSON: ${errorMessage(err)}.`);
+  }
+  if (typeof data?.active !== 'string' || typeof data.previous !== 'string') {
+    throw new ExternalError(`State file '${path}' has no 'active' and 'previous' colours; it was not written by Shipgate.`);
+  }
+  return data as SwitchRecord;
+}

@@ -1,0 +1,64 @@
+// A real HAProxy (Debian package) on loopback from a temp config: one frontend, one backend `web` with a server per
+// colour, the runtime API on a unix socket (and optionally on 127.0.0.1:port), in the foreground without master-worker.
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { freePort, listening, program, startDaemon, type Daemon } from './daemons.js';
+
+export interface Haproxy extends Daemon {
+  port: number;
+  url: string;
+  dir: string;
+  /** The admin-level runtime API socket. */
+  socket: string;
+  /** `127.0.0.1:port` of the TCP runtime API, when asked for. */
+  tcpSocket?: string;
+  backend: string;
+}
+
+export interface HaproxyOptions {
+  /** Server address (host:port) per colour, in order; the first gets weight 100, the others 0 and maintenance. */
+  servers: Record<string, string>;
+  /** Also open the runtime API on a TCP port. */
+  tcpApi?: boolean;
+  backend?: string;
+}
+
+export async function startHaproxy(opts: HaproxyOptions): Promise<Haproxy> {
+  const bin = await program('haproxy');
+  const dir = mkdtempSync(join(tmpdir(), 'shipgate-haproxy-'));
+  const port = await freePort();
+  const apiPort = opts.tcpApi ? await freePort() : undefined;
+  const backend = opts.backend ?? 'web';
+  const socket = join(dir, 'admin.sock');
+  const servers = Object.entries(opts.servers).map(([colour, address], i) =>
+    i === 0 ? `  server ${colour} ${address} weight 100` : `  server ${colour} ${address} weight 0 disabled`,
+  );
+  const conf = join(dir, 'haproxy.cfg');
+  writeFileSync(
+    conf,
+    [
+      'global',
+      `  stats socket ${socket} mode 600 level admin`,
+      ...(apiPort ? [`  stats socket ipv4@127.0.0.1:${apiPort} level admin`] : []),
+      '  maxconn 4096',
+      'defaults',
+      '  mode http',
+      '  timeout connect 2s',
+      '  timeout client 60s',
+      '  timeout server 60s',
+      '  timeout http-keep-alive 60s',
+      '  retries 3',
+      '  option redispatch',
+      'frontend fe',
+      `  bind 127.0.0.1:${port}`,
+      `  default_backend ${backend}`,
+      `backend ${backend}`,
+      '  balance roundrobin',
+      ...servers,
+      '',
+    ].join('\n'),
+  );
+  const daemon = await startDaemon(bin, ['-db', '-f', conf], { ready: () => listening(port) });
+  return { ...daemon, port, url: `http://127.0.0.1:${port}`, dir, socket, tcpSocket: apiPort ? `127.0.0.1:${apiPort}` : undefined, backend };
+}

@@ -1,0 +1,100 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runtimeCommand } from '../../shared/src/traffic/haproxy.js';
+import { colourPair, type ColourServer } from '../helpers/colours.js';
+import { startHaproxy, type Haproxy } from '../helpers/haproxy.js';
+import { startPrometheus, type Prometheus } from '../helpers/prometheus.js';
+import { closedPort } from '../helpers/servers.js';
+import { runSwitch } from '../helpers/switch.js';
+
+// Metric analysis against a real Prometheus scraping the two colours; the router is a real HAProxy.
+let haproxy: Haproxy;
+let prometheus: Prometheus;
+let pair: Awaited<ReturnType<typeof colourPair>>;
+
+beforeAll(async () => {
+  pair = await colourPair();
+  haproxy = await startHaproxy({ servers: { blue: pair.blue.address, green: pair.green.address } });
+  prometheus = await startPrometheus([pair.blue.address, pair.green.address]);
+}, 120_000);
+afterAll(async () => {
+  await prometheus?.stop();
+  await haproxy?.stop();
+  await pair?.close();
+});
+
+async function active(): Promise<string> {
+  const text = await runtimeCommand(haproxy.socket, 'show servers state web');
+  const line = text.split('\n').find((l) => / 100 \d+ /.test(l) && /^\d+ web \d+ (\w+) \S+ 2 0 /.test(l));
+  return line!.split(/\s+/)[3];
+}
+
+const idleOf = async (): Promise<ColourServer> => ((await active()) === 'blue' ? pair.green : pair.blue);
+
+function flags(target: ColourServer, extra: Record<string, string>): Record<string, string> {
+  return {
+    provider: 'haproxy',
+    'haproxy-socket': haproxy.socket,
+    'haproxy-backend': 'web',
+    target: target.colour,
+    'health-url': `${target.url}/healthz`,
+    'healthy-threshold': '2',
+    steps: '50,100',
+    'step-interval': '1s',
+    'prometheus-url': prometheus.url,
+    'analysis-query': `max(app_error_ratio{color="${target.colour}"})`,
+    'analysis-max': '0.05',
+    ...extra,
+  };
+}
+
+describe('blue-green-switch with Prometheus analysis', () => {
+  it('passes each step when the query is within bounds and shows the value', async () => {
+    const target = await idleOf();
+    const r = await runSwitch(flags(target, {}));
+    expect(r.code, r.log).toBe(0);
+    expect(r.outputs).toMatchObject({ active: target.colour, switched: 'true' });
+    expect(r.log).toMatch(/\| 1 \|.*\| ✅ 0 ≤ 0\.05 \|.*\n\| 2 \|.*\| ✅ 0 ≤ 0\.05 \|/);
+    expect(await active()).toBe(target.colour);
+  });
+
+  it('reverts when the analysis breaches its bound', async () => {
+    const before = await active();
+    const target = await idleOf();
+    target.errorRatio = 0.5;
+    try {
+      // Prometheus must have scraped the bad value before the first step's analysis runs.
+      await prometheus.query(`app_error_ratio{color="${target.colour}"} == 0.5`).then(async function wait(res): Promise<unknown> {
+        return res.length ? res : new Promise((r) => setTimeout(r, 250)).then(() => prometheus.query(`app_error_ratio{color="${target.colour}"} == 0.5`)).then(wait);
+      });
+      const r = await runSwitch(flags(target, {}));
+      expect(r.code, r.log).toBe(1);
+      expect(r.outputs).toMatchObject({ active: before, switched: 'false', reverted: 'true' });
+      expect(r.log).toContain(`Reverted to ${before}: analysis failed: 0.5 is above analysis-max 0.05`);
+      expect(await active()).toBe(before);
+    } finally {
+      target.errorRatio = 0;
+    }
+  });
+
+  it.each([
+    ['a query error', 'sum(', /analysis failed: Prometheus error \(bad_data\)/],
+    ['no data', 'max(no_such_metric)', /analysis failed: no data: the query returned no series/],
+    ['several series', 'app_error_ratio', /analysis failed: 2 series, expected one/],
+    ['NaN', 'max(app_error_ratio) / 0 * 0', /analysis failed: the value is NaN, not a number/],
+  ])('treats %s as a failed check and reverts', async (_what, query, reason) => {
+    const before = await active();
+    const r = await runSwitch(flags(await idleOf(), { 'analysis-query': query, steps: '100', 'step-interval': '200ms' }));
+    expect(r.code, r.log).toBe(1);
+    expect(r.outputs.reverted).toBe('true');
+    expect(r.log).toMatch(reason);
+    expect(await active()).toBe(before);
+  });
+
+  it('treats an unreachable Prometheus as a failed check', async () => {
+    const before = await active();
+    const r = await runSwitch(flags(await idleOf(), { 'prometheus-url': `http://127.0.0.1:${await closedPort()}`, steps: '100', 'step-interval': '200ms' }));
+    expect(r.code, r.log).toBe(1);
+    expect(r.log).toMatch(/analysis failed: Prometheus at .* did not answer/);
+    expect(await active()).toBe(before);
+  });
+});

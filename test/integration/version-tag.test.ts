@@ -1,0 +1,338 @@
+// version-tag against real git repositories in temp dirs: merges, reverts, tags on side branches, monorepo prefixes and
+// paths, a local bare origin to push to, and shallow clones made with `git clone --depth`.
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { versionTag } from '../../actions/version-tag/src/step.js';
+import { GitHubPlatform, GitLabPlatform, LocalPlatform, type Env } from '../../shared/src/platform/index.js';
+import { run } from '../../shared/src/run.js';
+import { shallowClone, TempRepo, withOrigin } from '../helpers/version-tag-repo.js';
+
+const repos: TempRepo[] = [];
+afterAll(() => repos.forEach((r) => r.remove()));
+function repo(): TempRepo {
+  const r = TempRepo.create();
+  repos.push(r);
+  return r;
+}
+
+export interface StepRun {
+  code: number;
+  outputs: Record<string, string>;
+  log: string;
+  summary: string;
+}
+
+/** Runs the step in `dir` as a terminal would (`--json`), with `flags` as inputs. */
+async function versionTagIn(dir: string, flags: Record<string, string>, env: Env = {}, kind: 'local' | 'github' | 'gitlab' = 'local'): Promise<StepRun> {
+  let out = '';
+  let err = '';
+  const ctx = { env, flags, json: true, cwd: dir, stdout: (t: string) => void (out += t), stderr: (t: string) => void (err += t) };
+  const platform = kind === 'github' ? new GitHubPlatform(ctx) : kind === 'gitlab' ? new GitLabPlatform(ctx) : new LocalPlatform(ctx);
+  const before = process.cwd();
+  process.chdir(dir);
+  try {
+    const code = await run(versionTag, platform);
+    const outputs = kind === 'local' ? JSON.parse(out.trim().split('\n').pop()!) : {};
+    return { code, outputs, log: err + out, summary: kind === 'local' ? err : out };
+  } finally {
+    process.chdir(before);
+  }
+}
+
+const dry = { 'dry-run': 'true' };
+
+describe('version-tag on real repositories', () => {
+  it('counts every commit since the last tag, not just the last one', async () => {
+    const r = repo();
+    r.commit('feat: first');
+    r.tag('v1.4.7');
+    r.commit('feat(api): add search');
+    r.commit('fix: trim');
+    r.commit('docs: readme');
+    const res = await versionTagIn(r.dir, dry);
+    expect(res.code).toBe(0);
+    expect(res.outputs).toMatchObject({ 'previous-version': '1.4.7', 'previous-tag': 'v1.4.7', version: '1.5.0', tag: 'v1.5.0', bump: 'minor', released: 'false' });
+    expect(res.outputs.changelog).toContain('### Features\n\n- **api:** add search (');
+    expect(res.summary).toContain('**`v1.4.7` → `v1.5.0`** · minor · 3 commits since `v1.4.7`');
+    expect(res.summary).toMatch(/\*\*Decided by:\*\* `[0-9a-f]{7}` feat\(api\): add search/);
+    expect(r.git('tag', '--list')).toBe('v1.4.7');
+  });
+
+  it('picks the last tag by SemVer precedence, ignoring pre-releases, floating tags and other prefixes', async () => {
+    const r = repo();
+    r.commit('feat: a');
+    r.tag('v1.9.0');
+    r.commit('fix: b');
+    r.tag('v1.10.0', 'HEAD', 'annotated release');
+    r.commit('fix: c');
+    r.tag('v1.11.0-rc.1');
+    r.tag('v2');
+    r.tag('v2.3');
+    r.tag('user-service/v7.0.0');
+    r.tag('nightly');
+    r.commit('fix: d');
+    const res = await versionTagIn(r.dir, dry);
+    expect(res.outputs).toMatchObject({ 'previous-tag': 'v1.10.0', version: '1.10.1', bump: 'patch' });
+    expect(res.summary).toContain('2 commits since `v1.10.0`');
+  });
+
+  it('counts the commits of merged side branches, and merge commits only with a conventional header', async () => {
+    const r = repo();
+    r.commit('chore: init');
+    r.tag('v2.0.0');
+    r.checkout('feature', true);
+    r.commit('feat(ui): dark mode');
+    r.commit('chore: lint');
+    r.checkout('main');
+    r.commit('docs: main line');
+    r.merge('feature', "Merge branch 'feature'\n\nBREAKING CHANGE: ignored: a merge without a conventional header");
+    const res = await versionTagIn(r.dir, dry);
+    expect(res.outputs).toMatchObject({ version: '2.1.0', bump: 'minor' });
+    expect(res.summary).toContain('merge: not counted');
+  });
+
+  it('ignores a tag on a side branch that is not merged, and refuses to reuse its name', async () => {
+    const r = repo();
+    r.commit('feat: base');
+    r.tag('v1.0.0');
+    r.checkout('release-1.1', true);
+    r.commit('fix: hotfix');
+    r.tag('v1.1.0');
+    r.checkout('main');
+    r.commit('feat: next');
+    const res = await versionTagIn(r.dir, dry);
+    expect(res.code).toBe(1);
+    expect(res.outputs).toMatchObject({ 'previous-tag': 'v1.0.0', tag: 'v1.1.0', bump: 'minor' });
+    expect(res.log).toMatch(/Tag v1\.1\.0 already exists at [0-9a-f]{7}, which is not in HEAD's history/);
+  });
+
+  it('reverts: a pair in the range drops out, a revert of a released change is a patch, a revert of a revert brings it back', async () => {
+    const r = repo();
+    r.commit('chore: init', { 'a.txt': '0' });
+    const released = r.commit('feat: released feature', { 'b.txt': '1' });
+    r.tag('v1.0.0');
+    const feat = r.commit('feat!: breaking thing', { 'c.txt': '1' });
+    r.revert(feat);
+    expect((await versionTagIn(r.dir, dry)).outputs).toMatchObject({ bump: 'none', version: '' });
+
+    r.revert(released);
+    expect((await versionTagIn(r.dir, dry)).outputs).toMatchObject({ bump: 'patch', version: '1.0.1' });
+
+    const again = r.git('log', '--format=%H', '--grep=breaking thing', '--grep=Revert', '--all-match', '-1');
+    r.revert(again);
+    const res = await versionTagIn(r.dir, dry);
+    expect(res.outputs).toMatchObject({ bump: 'major', version: '2.0.0' });
+    expect(res.outputs.changelog).toContain('### Breaking changes\n\n- breaking thing (');
+  });
+
+  it('per-service tags and paths in a monorepo', async () => {
+    const r = repo();
+    r.commit('chore: layout', { 'services/user/a': '1', 'services/order/a': '1' });
+    r.tag('user-service/v1.2.0');
+    r.tag('order-service/v3.0.0');
+    r.tag('v9.0.0');
+    r.commit('feat(order): new checkout', { 'services/order/b': '1' });
+    r.commit('fix(user): trim names', { 'services/user/b': '1' });
+    r.checkout('side', true);
+    r.commit('perf(user): faster lookup', { 'services/user/c': '1' });
+    r.checkout('main');
+    r.commit('docs: top level', { 'README.md': 'x' });
+    r.merge('side', "Merge branch 'side'");
+    const user = await versionTagIn(r.dir, { ...dry, prefix: 'user-service/v', path: 'services/user' });
+    expect(user.outputs).toMatchObject({ 'previous-tag': 'user-service/v1.2.0', tag: 'user-service/v1.2.1', bump: 'patch' });
+    expect(user.summary).toContain('3 commits since `user-service/v1.2.0` touching `services/user`');
+    const order = await versionTagIn(r.dir, { ...dry, prefix: 'order-service/v', path: 'services/order/' });
+    expect(order.outputs).toMatchObject({ tag: 'order-service/v3.1.0', bump: 'minor' });
+    expect((await versionTagIn(r.dir, { ...dry, path: 'services/nope' })).log).toContain("Input 'path' is 'services/nope', which is not in the repository at HEAD");
+  });
+
+  it('a merge request merge counts for the path it brings a change to, not for a path only the main line changed', async () => {
+    const r = repo();
+    r.commit('chore: layout', { 'services/user/a': '1', 'services/order/a': '1' });
+    r.tag('user-service/v1.0.0');
+    r.tag('order-service/v1.0.0');
+    r.checkout('mr', true);
+    r.commit('wip', { 'services/order/a': '2' });
+    r.checkout('main');
+    r.commit('chore(user): tidy', { 'services/user/a': '2' });
+    r.merge('mr', 'feat(order): new checkout (merge request title)');
+    const order = await versionTagIn(r.dir, { ...dry, prefix: 'order-service/v', path: 'services/order' });
+    expect(order.outputs).toMatchObject({ version: '1.1.0', bump: 'minor' });
+    const user = await versionTagIn(r.dir, { ...dry, prefix: 'user-service/v', path: 'services/user' });
+    expect(user.outputs).toMatchObject({ bump: 'none' });
+    expect(user.summary).toContain('1 commit since `user-service/v1.0.0` touching `services/user`');
+  });
+
+  it('starts at 0.0.0, or initial-version, and honours pre-major', async () => {
+    const r = repo();
+    r.commit('feat!: first');
+    expect((await versionTagIn(r.dir, dry)).outputs).toMatchObject({ 'previous-version': '', version: '1.0.0', bump: 'major' });
+    expect((await versionTagIn(r.dir, { ...dry, 'pre-major': 'true' })).outputs).toMatchObject({ version: '0.1.0', bump: 'minor' });
+    expect((await versionTagIn(r.dir, { ...dry, 'initial-version': '2.4.0' })).outputs).toMatchObject({ version: '3.0.0' });
+    r.tag('v0.3.1');
+    r.commit('feat: second');
+    r.commit('fix(x)!: third');
+    expect((await versionTagIn(r.dir, { ...dry, 'pre-major': 'true' })).outputs).toMatchObject({ version: '0.4.0', bump: 'minor' });
+    expect((await versionTagIn(r.dir, dry)).outputs).toMatchObject({ version: '1.0.0', bump: 'major' });
+  });
+
+  it('numbers pre-releases over existing rc tags, which never become the last release', async () => {
+    const r = repo();
+    r.commit('feat: a');
+    r.tag('v1.2.4');
+    r.commit('feat: b');
+    r.tag('v1.3.0-rc.1');
+    r.checkout('other', true);
+    r.commit('fix: elsewhere');
+    r.tag('v1.3.0-rc.2');
+    r.checkout('main');
+    r.commit('fix: c');
+    const res = await versionTagIn(r.dir, { ...dry, prerelease: 'rc' });
+    expect(res.outputs).toMatchObject({ 'previous-tag': 'v1.2.4', version: '1.3.0-rc.3', tag: 'v1.3.0-rc.3', bump: 'minor' });
+  });
+
+  it('reports nothing to release with bump none and exit 0', async () => {
+    const { origin, work: r } = withOrigin();
+    repos.push(origin, r);
+    r.commit('feat: a');
+    r.tag('v1.0.0');
+    const none = await versionTagIn(r.dir, dry);
+    expect(none).toMatchObject({ code: 0, outputs: { bump: 'none', version: '', tag: '', changelog: '', released: 'false' } });
+    r.commit('chore: b');
+    r.commit('Update README');
+    const res = await versionTagIn(r.dir, { push: 'true' });
+    expect(res.code).toBe(0);
+    expect(res.outputs.bump).toBe('none');
+    expect(res.summary).toContain('**No release** · 2 commits since `v1.0.0`');
+  });
+
+  it('api-breaking forces a major release, or fails the job under the fail policy', async () => {
+    const r = repo();
+    r.commit('feat: a');
+    r.tag('v1.2.0');
+    r.commit('fix: b');
+    const forced = await versionTagIn(r.dir, { ...dry, 'api-breaking': 'true' });
+    expect(forced.outputs).toMatchObject({ version: '2.0.0', bump: 'major' });
+    expect(forced.outputs.changelog).toContain('The API changed incompatibly (found by api-compat).');
+    const failed = await versionTagIn(r.dir, { ...dry, 'api-breaking': 'true', 'api-breaking-policy': 'fail' });
+    expect(failed.code).toBe(1);
+    expect(failed.log).toContain('no commit since v1.2.0 declares it');
+    r.commit('feat!: declared');
+    const declared = await versionTagIn(r.dir, { ...dry, 'api-breaking': 'true', 'api-breaking-policy': 'fail' });
+    expect(declared).toMatchObject({ code: 0, outputs: { version: '2.0.0' } });
+  });
+});
+
+describe('tagging through git push', () => {
+  it('creates an annotated tag and pushes it to origin', async () => {
+    const { origin, work } = withOrigin();
+    repos.push(origin, work);
+    work.commit('feat: a');
+    work.tag('v0.1.0');
+    work.commit('feat(api): b');
+    work.git('push', '--quiet', 'origin', 'main', '--tags');
+    const res = await versionTagIn(work.dir, {});
+    expect(res.code).toBe(0);
+    expect(res.outputs).toMatchObject({ tag: 'v0.2.0', released: 'true' });
+    expect(origin.git('rev-parse', 'v0.2.0^{commit}')).toBe(work.head());
+    expect(origin.git('cat-file', '-t', 'v0.2.0')).toBe('tag');
+    expect(origin.git('tag', '-l', '--format=%(contents)', 'v0.2.0')).toContain('- **api:** b (');
+    expect(res.summary).toContain('### Published');
+    // The next run starts from the new tag.
+    expect((await versionTagIn(work.dir, dry)).outputs.bump).toBe('none');
+  });
+
+  it('fails with exit 3 when the push is refused, and leaves no local tag behind', async () => {
+    const { origin, work } = withOrigin();
+    repos.push(origin, work);
+    work.commit('fix: a');
+    origin.git('config', 'receive.denyCurrentBranch', 'refuse');
+    const hook = join(origin.dir, 'hooks', 'pre-receive');
+    (await import('node:fs')).writeFileSync(hook, '#!/bin/sh\necho "tags are protected" >&2\nexit 1\n', { mode: 0o755 });
+    const res = await versionTagIn(work.dir, {});
+    expect(res.code).toBe(3);
+    expect(res.log).toContain('git push of tag v0.0.1 to origin failed');
+    expect(res.log).toContain('Nothing was changed before this failure.');
+    expect(work.git('tag', '--list')).toBe('');
+  });
+
+  it('refuses to publish without origin or token, before anything else', async () => {
+    const r = repo();
+    r.commit('feat: a');
+    const res = await versionTagIn(r.dir, {});
+    expect(res.code).toBe(2);
+    expect(res.log).toContain("Input 'push' is 'true', but there is no GITHUB_TOKEN to tag through the API and no git remote 'origin'");
+    const rel = await versionTagIn(r.dir, { release: 'true' });
+    expect(rel.log).toContain("Input 'release' is 'true', but no GITHUB_TOKEN is in the environment");
+  });
+});
+
+describe('shallow clones', () => {
+  function source(): TempRepo {
+    const r = repo();
+    r.commit('feat: a');
+    r.tag('v1.0.0');
+    for (let i = 0; i < 5; i++) r.commit(`fix: f${i}`);
+    r.commit('feat: last');
+    return r;
+  }
+
+  it('on a dry run, stops with the exact fix for the platform', async () => {
+    const clone = shallowClone(source(), 2);
+    repos.push(clone);
+    const gh = await versionTagIn(clone.dir, dry, { GITHUB_ACTIONS: 'true' }, 'github');
+    expect(gh.code).toBe(2);
+    expect(gh.log).toContain("Set 'fetch-depth: 0' on actions/checkout");
+    const gl = await versionTagIn(clone.dir, dry, { GITLAB_CI: 'true', SHIPGATE_SUMMARY_FILE: join(clone.dir, 's.md'), SHIPGATE_DOTENV_FILE: join(clone.dir, 'x.env') }, 'gitlab');
+    expect(gl.code).toBe(2);
+    expect(gl.log).toContain("Set the variable 'GIT_DEPTH: 0' on the job");
+  });
+
+  it('when it may write, fetches the history and tags from origin and computes the right version', async () => {
+    const src = source();
+    const clone = shallowClone(src, 1);
+    repos.push(clone);
+    expect(clone.git('rev-parse', '--is-shallow-repository')).toBe('true');
+    const res = await versionTagIn(clone.dir, { push: 'false' });
+    expect(res.code).toBe(0);
+    expect(res.outputs).toMatchObject({ 'previous-tag': 'v1.0.0', version: '1.1.0' });
+    expect(res.log).toContain('shallow clone; fetching the full history and the tags from origin');
+  });
+});
+
+describe('bad input: exit 2 with the fix named, nothing tagged', () => {
+  it.each([
+    [{ prefix: 'v1' }, "Input 'prefix' is 'v1': it ends in a digit"],
+    [{ prefix: 'my prefix/' }, "Input 'prefix' is 'my prefix/': git does not accept 'my prefix/0.0.0' as a tag name"],
+    [{ prefix: 'v..' }, "git does not accept 'v..0.0.0'"],
+    [{ 'initial-version': '1.0' }, "Input 'initial-version' is '1.0'. Expected a version X.Y.Z"],
+    [{ prerelease: 'rc.1' }, "Input 'prerelease' is 'rc.1'."],
+    [{ images: 'Foo/Bar' }, "Input 'images': image 'Foo/Bar' is not a valid image reference"],
+    [{ 'image-tags': '{sha}' }, "Input 'image-tags' has '{sha}'"],
+    [{ 'api-breaking-policy': 'ignore' }, "Input 'api-breaking-policy' is 'ignore'. Expected one of: force-major, fail."],
+    [{ release: 'true', push: 'false' }, "Input 'release' is 'true' but 'push' is 'false'"],
+  ])('%j', async (flags, message) => {
+    const { origin, work } = withOrigin();
+    repos.push(origin, work);
+    work.commit('feat: a');
+    const res = await versionTagIn(work.dir, flags);
+    expect(res.code).toBe(2);
+    expect(res.log).toContain(message);
+    expect(work.git('tag', '--list')).toBe('');
+    expect(origin.git('tag', '--list')).toBe('');
+  });
+
+  it('outside a git repository', async () => {
+    const res = await versionTagIn(mkdtempSync(join(tmpdir(), 'shipgate-nogit-')), dry);
+    expect(res.code).toBe(2);
+    expect(res.log).toContain('is not inside a git repository');
+  });
+
+  it('in a repository without commits', async () => {
+    const res = await versionTagIn(repo().dir, dry);
+    expect(res.code).toBe(2);
+    expect(res.log).toContain('has no commit yet');
+  });
+});
