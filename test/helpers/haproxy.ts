@@ -1,6 +1,7 @@
 // A real HAProxy (Debian package) on loopback from a temp config: one frontend, one backend `web` with a server per
 // colour, the runtime API on a unix socket (and optionally on 127.0.0.1:port), in the foreground without master-worker.
 import { mkdtempSync, writeFileSync } from 'node:fs';
+import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort, listening, program, startDaemon, type Daemon } from './daemons.js';
@@ -61,4 +62,31 @@ export async function startHaproxy(opts: HaproxyOptions): Promise<Haproxy> {
   );
   const daemon = await startDaemon(bin, ['-db', '-f', conf], { ready: () => listening(port) });
   return { ...daemon, port, url: `http://127.0.0.1:${port}`, dir, socket, tcpSocket: apiPort ? `127.0.0.1:${apiPort}` : undefined, backend };
+}
+
+/**
+ * Weight per server of `backend` as the runtime API reports it, 0 for a server in maintenance or drain: read
+ * independently of Shipgate's HAProxy module, so tests check it against HAProxy itself.
+ */
+export async function haproxyWeights(h: Haproxy): Promise<Record<string, number>> {
+  const text = await new Promise<string>((resolve, reject) => {
+    const conn = connect(h.socket);
+    let out = '';
+    conn.on('connect', () => conn.end(`show servers state ${h.backend}\n`));
+    conn.on('data', (d) => (out += d));
+    conn.on('close', () => resolve(out));
+    conn.on('error', reject);
+  });
+  const out: Record<string, number> = {};
+  for (const line of text.split('\n').filter((l) => /^\d+ \S+ \d+ /.test(l))) {
+    const [, , , name, , , admin, weight] = line.split(/\s+/);
+    out[name] = Number(admin) & 0x3b ? 0 : Number(weight);
+  }
+  return out;
+}
+
+/** The one server that takes traffic, or undefined when several (or none) do. */
+export async function haproxyActive(h: Haproxy): Promise<string | undefined> {
+  const live = Object.entries(await haproxyWeights(h)).filter(([, w]) => w > 0);
+  return live.length === 1 ? live[0][0] : undefined;
 }

@@ -48,6 +48,8 @@ export interface KubeServer extends TestServer {
   /** Serves one more resource type (e.g. a CRD a later step needs); discovery lists it at once. */
   define(type: ResourceType): void;
   deny(rule: Denial): void;
+  /** Drops every denial. */
+  allowAll(): void;
   /** Runs `mutate` as another writer's change just before the next write to that object, so that write's resourceVersion is stale. */
   interfere(type: ResourceType, namespace: string, name: string, mutate: (o: KubeObject) => void, times?: number): void;
   /** Writes a kubeconfig (YAML, http, token auth) pointing at this server and returns its path. */
@@ -231,6 +233,7 @@ export async function kubeServer(opts: { token?: string; user?: string; types?: 
     types,
     define: (type: ResourceType) => void types.push(type),
     deny: (rule: Denial) => void denials.push(rule),
+    allowAll: () => void denials.splice(0),
     interfere(type: ResourceType, namespace: string, name: string, mutate: (o: KubeObject) => void, times = 1) {
       interferences.push({ type, ns: namespace, name, mutate, times });
     },

@@ -126,7 +126,12 @@ interface TokenService {
 }
 
 async function startTokenService(dir: string, users: Record<string, string>, opts: RegistryOptions, log: TestRegistry['tokenRequests']): Promise<TokenService> {
-  execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', join(dir, 'token.key'), '-out', join(dir, 'token.crt'), '-days', '2', '-subj', '/CN=shipgate-test-token'], { stdio: 'pipe' });
+  try {
+    execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', join(dir, 'token.key'), '-out', join(dir, 'token.crt'), '-days', '2', '-subj', '/CN=shipgate-test-token'], { stdio: 'pipe' });
+  } catch (err) {
+    // node can make the key but not an X.509 certificate, which the registry's rootcertbundle needs
+    throw new Error(`A token-auth test registry needs openssl for its signing certificate (apt-get install -y openssl): ${String(err)}`);
+  }
   const key = createPrivateKey(readFileSync(join(dir, 'token.key')));
   const kid = libtrustKeyId(createPublicKey(key));
   const mint = (subject: string | undefined, access: Access[]) => jwt(key, kid, subject, access);

@@ -122,7 +122,7 @@ describe('the in-process GitHub routes match GitHub\'s published description', (
         body: JSON.stringify({ body: 'hi' }),
       });
       expect(res.status).toBe(201);
-      const comment = await res.json();
+      const comment = (await res.json()) as Record<string, unknown>;
       const schema = spec.components.schemas['issue-comment'];
       for (const field of schema.required as string[]) expect(comment, field).toHaveProperty(field);
       for (const [field, value] of Object.entries(comment)) {

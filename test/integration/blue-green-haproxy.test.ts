@@ -2,10 +2,9 @@ import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runtimeCommand } from '../../shared/src/traffic/haproxy.js';
 import { colourPair, type ColourServer } from '../helpers/colours.js';
 import { waitFor } from '../helpers/daemons.js';
-import { startHaproxy, type Haproxy } from '../helpers/haproxy.js';
+import { haproxyWeights, startHaproxy, type Haproxy } from '../helpers/haproxy.js';
 import { startLoad } from '../helpers/load.js';
 import { closedPort } from '../helpers/servers.js';
 import { runSwitch } from '../helpers/switch.js';
@@ -41,15 +40,7 @@ function flags(extra: Record<string, string> = {}): Record<string, string> {
 /** The colours listen on different ports of one host, so each gets its health URL spelled out. */
 const health = (target: ColourServer) => ({ 'health-url': `${target.url}/healthz` });
 
-async function weights(): Promise<Record<string, number>> {
-  const text = await runtimeCommand(haproxy.socket, 'show servers state web');
-  const out: Record<string, number> = {};
-  for (const line of text.split('\n').filter((l) => /^\d+ web /.test(l))) {
-    const f = line.split(/\s+/);
-    out[f[3]] = Number(f[6]) & 0x23 ? 0 : Number(f[7]);
-  }
-  return out;
-}
+const weights = () => haproxyWeights(haproxy);
 
 describe('blue-green-switch on HAProxy', () => {
   it('switches blue → green in steps and reverts a flapping blue, under load, with zero failed requests', async () => {

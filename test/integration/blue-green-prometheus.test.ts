@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runtimeCommand } from '../../shared/src/traffic/haproxy.js';
 import { colourPair, type ColourServer } from '../helpers/colours.js';
-import { startHaproxy, type Haproxy } from '../helpers/haproxy.js';
+import { waitFor } from '../helpers/daemons.js';
+import { haproxyActive, startHaproxy, type Haproxy } from '../helpers/haproxy.js';
 import { startPrometheus, type Prometheus } from '../helpers/prometheus.js';
 import { closedPort } from '../helpers/servers.js';
 import { runSwitch } from '../helpers/switch.js';
@@ -22,11 +22,7 @@ afterAll(async () => {
   await pair?.close();
 });
 
-async function active(): Promise<string> {
-  const text = await runtimeCommand(haproxy.socket, 'show servers state web');
-  const line = text.split('\n').find((l) => / 100 \d+ /.test(l) && /^\d+ web \d+ (\w+) \S+ 2 0 /.test(l));
-  return line!.split(/\s+/)[3];
-}
+const active = async () => (await haproxyActive(haproxy))!;
 
 const idleOf = async (): Promise<ColourServer> => ((await active()) === 'blue' ? pair.green : pair.blue);
 
@@ -63,9 +59,8 @@ describe('blue-green-switch with Prometheus analysis', () => {
     target.errorRatio = 0.5;
     try {
       // Prometheus must have scraped the bad value before the first step's analysis runs.
-      await prometheus.query(`app_error_ratio{color="${target.colour}"} == 0.5`).then(async function wait(res): Promise<unknown> {
-        return res.length ? res : new Promise((r) => setTimeout(r, 250)).then(() => prometheus.query(`app_error_ratio{color="${target.colour}"} == 0.5`)).then(wait);
-      });
+      const bad = `app_error_ratio{color="${target.colour}"} == 0.5`;
+      await waitFor('Prometheus to scrape the bad value', async () => (await prometheus.query(bad)).length > 0, 15_000, 250);
       const r = await runSwitch(flags(target, {}));
       expect(r.code, r.log).toBe(1);
       expect(r.outputs).toMatchObject({ active: before, switched: 'false', reverted: 'true' });

@@ -29,18 +29,20 @@ export interface Target {
   push: boolean;
 }
 
+/** The transport under RegistryClient: URLs, credentials, the challenge handshake and the token cache. */
 export class RegistrySession {
   private readonly tokens = new Map<string, { value: string; expiresAt: number }>();
   private readonly basic = new Set<string>();
 
   constructor(private readonly opts: RegistryOptions = {}) {}
 
-  /** `http(s)://host` of a registry's API. */
+  /** `http(s)://host` of a registry's API: http for loopback and the registries listed as insecure. */
   base(registry: string): string {
     const insecure = isLoopback(registry) || (this.opts.insecure ?? []).some((r) => r.trim().toLowerCase() === registry.toLowerCase());
     return `${insecure ? 'http' : 'https'}://${apiHost(registry)}`;
   }
 
+  /** The credentials used for a registry, if any (for messages that say where they came from). */
   auth(registry: string): RegistryAuth | undefined {
     return this.opts.credentials?.(registry);
   }

@@ -1,11 +1,17 @@
 // The registry of traffic backends: provider name → factory. A new backend is one import and one entry in `providers`.
 import { ConfigError } from '../errors.js';
 import type { BackendDeps, BackendFactory, BackendSettings, TrafficBackend } from './backend.js';
+import { gatewayApiBackend } from './gateway-api.js';
 import { haproxy } from './haproxy.js';
+import { istioBackend } from './istio.js';
+import { kubernetesBackend } from './kubernetes.js';
 import { nginx } from './nginx.js';
 
 /** Every backend by the name a user writes in `provider`. */
 export const providers: Record<string, BackendFactory> = {
+  [kubernetesBackend.name]: kubernetesBackend,
+  [istioBackend.name]: istioBackend,
+  [gatewayApiBackend.name]: gatewayApiBackend,
   [haproxy.name]: haproxy,
   [nginx.name]: nginx,
 };

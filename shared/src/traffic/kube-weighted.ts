@@ -4,6 +4,7 @@
 // it), sent with the read resourceVersion as a precondition.
 import { ExternalError } from '../errors.js';
 import type { TrafficBackend, TrafficState, Weights } from './backend.js';
+import { leader, percentages } from './weights.js';
 import { guarded, readPrevious, writePrevious, type JsonPatchOp, type KubeClient, type KubeObject, type KubePatch, type KubeRef } from './kube.js';
 
 /** One list of weighted destinations in the routed object. */
@@ -18,13 +19,6 @@ export interface WeightedList {
 
 const sameWeights = (a: Weights, b: Weights, colours: string[]) => colours.every((c) => (a[c] ?? 0) === (b[c] ?? 0));
 const show = (w: Weights, colours: string[]) => colours.map((c) => `${c} ${w[c] ?? 0}`).join(', ');
-
-/** The colour with the larger share; undefined when split evenly or nothing is routed. */
-export function leader(weights: Weights, colours: [string, string]): string | undefined {
-  const [a, b] = colours;
-  if ((weights[a] ?? 0) === (weights[b] ?? 0)) return undefined;
-  return (weights[a] ?? 0) > (weights[b] ?? 0) ? a : b;
-}
 
 /** A bug in the caller, not the user's input: targets are built by the step from validated `steps`. */
 export function checkTarget(target: Weights, colours: string[]): void {
@@ -52,13 +46,11 @@ export abstract class WeightedKubeBackend implements TrafficBackend {
   /** A new entry for `colour`, copied from another colour's entry. */
   protected abstract entry(template: any, colour: string, weight: number): unknown;
 
-  /** Percent per colour in one list (weights are relative; entries without a weight count as implicitWeight). */
+  /** Percent per colour in one list: weights are relative, and an entry without one counts as implicitWeight. */
   private percent(list: WeightedList): Weights {
-    const w = list.entries.map((e) => e.weight ?? this.implicitWeight(list.entries.length));
-    const total = w.reduce((s, x) => s + x, 0);
-    const out: Weights = Object.fromEntries(this.colours.map((c) => [c, 0]));
-    list.entries.forEach((e, i) => (out[e.colour] += total ? Math.round((w[i] * 100) / total) : 0));
-    return out;
+    const raw: Weights = Object.fromEntries(this.colours.map((c) => [c, 0]));
+    for (const e of list.entries) raw[e.colour] += e.weight ?? this.implicitWeight(list.entries.length);
+    return percentages(raw, this.colours);
   }
 
   private state(obj: KubeObject): TrafficState {

@@ -53,12 +53,16 @@ export function renderUpstream(name: string, addresses: [string, string][], targ
   return [HEADER, `upstream ${name} {`, ...others.map((o) => `    ${o}`), ...lines, '}', ''].join('\n');
 }
 
-/** Runs argv without a shell; rejects with what the command printed. */
+/** Runs argv without a shell; rejects with what the command printed, or how it ended. */
 function runCommand(argv: string[]): Promise<void> {
   return new Promise((resolve, reject) =>
-    execFile(argv[0], argv.slice(1), { timeout: RELOAD_TIMEOUT_MS }, (err, stdout, stderr) =>
-      err ? reject(new Error((stderr || stdout).trim() || errorMessage(err))) : resolve(),
-    ),
+    execFile(argv[0], argv.slice(1), { timeout: RELOAD_TIMEOUT_MS }, (err, stdout, stderr) => {
+      if (!err) return resolve();
+      const { code, killed } = err as { code?: unknown; killed?: boolean };
+      const how = killed ? `no end after ${RELOAD_TIMEOUT_MS / 1000}s` : code === 'ENOENT' ? `'${argv[0]}' not found` : `exit code ${String(code)}`;
+      const said = (stderr || stdout).trim().replace(/\s*\n\s*/g, ' ');
+      reject(new Error(said ? `${said} (${how})` : how));
+    }),
   );
 }
 

@@ -170,8 +170,9 @@ function pureVariants(v: SchemaView, kw: VariantKeyword): boolean {
   return !!v[kw] && !v.types && !v.properties.size && !v.items && v.enum === undefined;
 }
 
+/** Where a property's required-ness is decided in head: the `required` list when there is one, else the property. */
 function requiredPtr(hv: SchemaView, hs: Slot): string {
-  return hv.origin.has('properties') ? `${hv.ptr}/required` : hs.ptr;
+  return hv.origin.get('required') ?? hs.ptr;
 }
 
 const typeText = (t?: Set<string>) => (t ? [...t].sort().join('|') : 'any');

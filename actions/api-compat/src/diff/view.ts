@@ -172,7 +172,10 @@ function readOwn(view: SchemaView, node: Record<string, unknown>, ptr: string): 
     mark('properties');
     for (const [name, schema] of Object.entries(node.properties)) view.properties.set(name, { node: schema, ptr: join(ptr, 'properties', name) });
   }
-  if (Array.isArray(node.required)) for (const name of node.required) view.required.add(String(name));
+  if (Array.isArray(node.required)) {
+    for (const name of node.required) view.required.add(String(name));
+    mark('required');
+  }
   if (node.additionalProperties === false) view.additional = false;
   else if (isObject(node.additionalProperties) && Object.keys(node.additionalProperties).length) {
     view.additional = { node: node.additionalProperties, ptr: join(ptr, 'additionalProperties') };

@@ -1,0 +1,77 @@
+import { existsSync, writeFileSync } from 'node:fs';
+import { formatDuration } from '../../../shared/src/duration.js';
+import { defineStep } from '../../../shared/src/step.js';
+import { plural } from '../../../shared/src/text.js';
+import { compare, type Comparison } from './compare.js';
+import { k6Report } from './k6.js';
+import { runLoad } from './load/run.js';
+import { mergeResults } from './merge.js';
+import { preflight } from './preflight.js';
+import { buildResult, currentEnvironment, readResult, storedParams, writeResult, type Result } from './result.js';
+import { schema } from './schema.js';
+import { parseSettings } from './settings.js';
+import { renderSummary } from './summary.js';
+import { checkThresholds, ms } from './thresholds.js';
+
+/** Where the GitLab job writes its `load_performance` report (the component's artifacts:reports name it). */
+const K6_REPORT = 'load-performance.json';
+
+export const perfBaseline = defineStep({
+  schema,
+  async run(ctx) {
+    const { inputs, platform, summary } = ctx;
+    const settings = parseSettings(inputs);
+    for (const s of settings.secrets) platform.setSecret(s);
+    // Every file is read before any load is sent: a bad baseline must not cost a whole load run.
+    const baselinePath = settings.baseline;
+    let baseline: Result | undefined;
+    if (baselinePath && existsSync(baselinePath)) baseline = readResult('baseline', baselinePath);
+    else if (baselinePath) platform.warning(`No baseline at '${baselinePath}' (first run, or the cache or artifact was not found): nothing to compare with, regressed=unknown.`);
+    let result: Result;
+    if (settings.merge.length) {
+      result = mergeResults(settings.merge, settings.load.url);
+      platform.info(`Merged ${plural(settings.merge.length, 'shard result')}: ${settings.merge.join(', ')}`);
+    } else {
+      const { load } = settings;
+      const pre = await preflight(load);
+      platform.info(`Pre-flight ${load.method} ${load.url}: HTTP ${pre.status} in ${ms(pre.ms)}`);
+      const runs = await platform.group(`Load: ${plural(load.connections, 'connection')} for ${formatDuration(load.durationMs)}${load.runs > 1 ? ` × ${load.runs} runs` : ''}`, () =>
+        runLoad(load, (line) => platform.info(line)),
+      );
+      result = buildResult(storedParams(load), currentEnvironment(), runs);
+    }
+    writeResult(settings.save, result);
+    const n = result.file.summary;
+    if (platform.name === 'gitlab') {
+      writeFileSync(platform.env('SHIPGATE_LOAD_PERFORMANCE_FILE') || K6_REPORT, JSON.stringify(k6Report(n, result.total), null, 2) + '\n');
+    }
+
+    const checks = checkThresholds(n, settings.thresholds);
+    const comparison: Comparison | undefined = baseline && compare(baseline, result, settings.limits);
+    if (comparison?.status === 'refused') platform.warning(`Not compared with the baseline '${baselinePath}': ${comparison.reason}. regressed=unknown.`);
+    if (comparison?.status === 'compared') {
+      for (const c of comparison.changes) if (c.limit !== undefined) platform.info(`Against the baseline: ${c.text}`);
+      for (const note of comparison.notes) platform.warning(note);
+    }
+    const failures = [
+      ...checks.filter((c) => !c.ok).map((c) => c.text),
+      ...(comparison?.status === 'compared' ? comparison.changes.filter((c) => c.verdict === 'regressed').map((c) => c.text) : []),
+    ];
+    const failure = failures.length ? failures.join('; ') : undefined;
+    renderSummary(summary, { result, checks, comparison, baseline: baseline?.file.summary, baselinePath, merged: settings.merge.length, failure });
+    const fixed = (x: number, digits: number) => String(Number(x.toFixed(digits)));
+    return {
+      outputs: {
+        rps: fixed(n.rps, 1),
+        'p50-ms': fixed(n.p50, 3),
+        'p95-ms': fixed(n.p95, 3),
+        'p99-ms': fixed(n.p99, 3),
+        'error-rate': fixed(n.errorRate, 4),
+        passed: String(!failure),
+        regressed: comparison?.status === 'compared' ? String(comparison.regressed) : 'unknown',
+        result: settings.save,
+      },
+      failure,
+    };
+  },
+});

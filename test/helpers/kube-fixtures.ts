@@ -1,0 +1,100 @@
+// Objects the traffic tests route through, kubectl against the contract server, and a backend built the way the
+// steps build it (inputs → BackendSettings → factory).
+import { existsSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { delimiter, join } from 'node:path';
+import { FakeClock } from '../../shared/src/clock.js';
+import { parseInputs } from '../../shared/src/inputs.js';
+import { LocalPlatform } from '../../shared/src/platform/index.js';
+import type { BackendFactory, TrafficBackend } from '../../shared/src/traffic/backend.js';
+import { backendInputs, backendSettings } from '../../shared/src/traffic/inputs.js';
+import { HTTP_ROUTES, SERVICES, VIRTUAL_SERVICES, type KubeObject } from './kube-resources.js';
+import type { KubeServer } from './kube-server.js';
+import { runProcess, type Ran } from './run-bundle.js';
+
+export function seedService(server: KubeServer, name = 'web', color = 'blue', namespace = 'default'): KubeObject {
+  return server.store.create(SERVICES, {
+    apiVersion: 'v1',
+    kind: 'Service',
+    metadata: { name, namespace, labels: { app: name } },
+    spec: { selector: { app: name, color }, ports: [{ name: 'http', port: 80, targetPort: 8080 }] },
+  });
+}
+
+/** A VirtualService with a colour route (one destination, Istio's implicit 100 %) and a route to another service. */
+export function seedVirtualService(server: KubeServer, name = 'web', namespace = 'default'): KubeObject {
+  return server.store.create(VIRTUAL_SERVICES, {
+    apiVersion: 'networking.istio.io/v1',
+    kind: 'VirtualService',
+    metadata: { name, namespace },
+    spec: {
+      hosts: [`${name}.example.com`],
+      gateways: ['public'],
+      http: [
+        { name: 'static', match: [{ uri: { prefix: '/static' } }], route: [{ destination: { host: 'cdn' } }] },
+        { name: 'app', route: [{ destination: { host: name, subset: 'blue', port: { number: 80 } } }] },
+      ],
+    },
+  });
+}
+
+/** An HTTPRoute with a rule to another Service and a rule to `<name>-blue` (weight defaulted to 1 by the CRD). */
+export function seedHttpRoute(server: KubeServer, name = 'web', namespace = 'default', blueRef = `${name}-blue`): KubeObject {
+  return server.store.create(HTTP_ROUTES, {
+    apiVersion: 'gateway.networking.k8s.io/v1',
+    kind: 'HTTPRoute',
+    metadata: { name, namespace },
+    spec: {
+      parentRefs: [{ name: 'public-gateway' }],
+      hostnames: [`${name}.example.com`],
+      rules: [
+        { matches: [{ path: { type: 'PathPrefix', value: '/static' } }], backendRefs: [{ name: 'cdn', port: 80 }] },
+        { backendRefs: [{ name: blueRef, port: 8080 }] },
+      ],
+    },
+  });
+}
+
+const cacheDir = mkdtempSync(join(tmpdir(), 'shipgate-kubectl-cache-'));
+
+/** kubectl from PATH (GitHub's runners and this project's machines have it; Debian's package is kubernetes-client). */
+function kubectlBin(): string {
+  const found = (process.env.PATH ?? '').split(delimiter).map((d) => join(d, 'kubectl')).find((f) => existsSync(f));
+  if (!found) throw new Error('kubectl is not on PATH: install it (Debian: apt-get install -y kubernetes-client) to run the Kubernetes read-back tests.');
+  return found;
+}
+
+/** Runs kubectl against the server, asynchronously: the server lives in this process. */
+export function kubectl(kubeconfig: string, ...args: string[]): Promise<Ran> {
+  return runProcess(kubectlBin(), ['--kubeconfig', kubeconfig, '--cache-dir', cacheDir, ...args]);
+}
+
+/** kubectl … -o json, parsed. */
+export async function kubectlJson(kubeconfig: string, ...args: string[]): Promise<any> {
+  const r = await kubectl(kubeconfig, ...args, '-o', 'json');
+  if (r.code !== 0) throw new Error(`kubectl ${args.join(' ')} exited ${r.code}: ${r.stderr}`);
+  return JSON.parse(r.stdout);
+}
+
+export interface Built {
+  backend: TrafficBackend;
+  /** Everything the platform printed (tokens masked). */
+  log: string[];
+  platform: LocalPlatform;
+  clock: FakeClock;
+}
+
+/** Parses the inputs as a step does and creates the backend; `env` is the job environment (KUBECONFIG, HOME …). */
+export function backendFor(factory: BackendFactory, inputs: Record<string, string>, env: Record<string, string> = {}): Built {
+  const parsed = parseInputs(backendInputs, (n) => inputs[n]);
+  const settings = backendSettings(parsed, (n) => env[n]);
+  const log: string[] = [];
+  const platform = new LocalPlatform({ env, stdout: (t) => void log.push(t), stderr: (t) => void log.push(t) });
+  const clock = new FakeClock();
+  return { backend: factory.create(settings, { platform, clock }), log, platform, clock };
+}
+
+/** The PATCH requests the server received for one object path suffix, with their answers. */
+export function patches(server: KubeServer, suffix: string): { contentType?: string; body: unknown; status: number }[] {
+  return server.requests.filter((r) => r.method === 'PATCH' && r.path.endsWith(suffix)).map(({ contentType, body, status }) => ({ contentType, body, status }));
+}

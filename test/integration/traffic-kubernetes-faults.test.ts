@@ -1,0 +1,129 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ConfigError, ExternalError } from '../../shared/src/errors.js';
+import type { BackendFactory } from '../../shared/src/traffic/backend.js';
+import { gatewayApiBackend } from '../../shared/src/traffic/gateway-api.js';
+import { istioBackend } from '../../shared/src/traffic/istio.js';
+import { kubernetesBackend } from '../../shared/src/traffic/kubernetes.js';
+import { backendFor, patches, seedHttpRoute, seedService, seedVirtualService } from '../helpers/kube-fixtures.js';
+import { HTTP_ROUTES, SERVICES, VIRTUAL_SERVICES, type KubeObject, type ResourceType } from '../helpers/kube-resources.js';
+import { kubeconfigYaml, kubeServer, type KubeServer } from '../helpers/kube-server.js';
+import { closedPort } from '../helpers/servers.js';
+
+// What each Kubernetes backend does when the API server answers badly: conflicts, missing objects, RBAC, no server.
+let server: KubeServer;
+let kubeconfig: string;
+const dir = mkdtempSync(join(tmpdir(), 'shipgate-kube-faults-'));
+
+beforeAll(async () => {
+  server = await kubeServer();
+  kubeconfig = server.kubeconfig(dir);
+});
+afterAll(() => server.close());
+
+interface Case {
+  factory: BackendFactory;
+  type: ResourceType;
+  input: string;
+  seed: (s: KubeServer, name: string) => KubeObject;
+  /** What "routes green" looks like in the stored object. */
+  green: (o: KubeObject) => boolean;
+}
+
+const cases: Case[] = [
+  { factory: kubernetesBackend, type: SERVICES, input: 'service', seed: (s, n) => seedService(s, n), green: (o) => o.spec.selector.color === 'green' },
+  {
+    factory: istioBackend,
+    type: VIRTUAL_SERVICES,
+    input: 'virtual-service',
+    seed: (s, n) => seedVirtualService(s, n),
+    green: (o) => o.spec.http[1].route.find((d: any) => d.destination.subset === 'green')?.weight === 100,
+  },
+  {
+    factory: gatewayApiBackend,
+    type: HTTP_ROUTES,
+    input: 'http-route',
+    seed: (s, n) => seedHttpRoute(s, n),
+    green: (o) => o.spec.rules[1].backendRefs.find((r: any) => r.name.endsWith('-green'))?.weight === 100,
+  },
+];
+
+const GREEN = { blue: 0, green: 100 };
+let n = 0;
+
+describe.each(cases)('$factory.name backend faults', (c) => {
+  const fresh = () => {
+    const name = `web${++n}`;
+    c.seed(server, name);
+    // Gateway API backendRefs are named `<service>-<colour>`, as seeded.
+    const inputs = { [c.input]: name, kubeconfig, ...(c.factory.name === 'gateway-api' ? { service: name } : {}) };
+    return { name, inputs, stored: () => server.store.get(c.type, 'default', name)! };
+  };
+
+  it('retries a 409 conflict with a fresh read and keeps the concurrent change', async () => {
+    const { name, inputs, stored } = fresh();
+    server.interfere(c.type, 'default', name, (o) => void (o.metadata.labels = { ...o.metadata.labels, touched: 'by-someone-else' }));
+    const { backend, log } = backendFor(c.factory, inputs);
+    await backend.apply(GREEN);
+    expect(patches(server, `/${c.type.plural}/${name}`).map((p) => p.status)).toEqual([409, 200]);
+    expect(c.green(stored())).toBe(true);
+    expect(stored().metadata.labels?.touched).toBe('by-someone-else');
+    expect(log.join('')).toMatch(/changed while Shipgate was writing it \(409 Conflict\); reading it again \(attempt 2 of 5\)/);
+  });
+
+  it('gives up after 5 conflicts in a row with exit 3 and nothing applied', async () => {
+    const { name, inputs, stored } = fresh();
+    server.interfere(c.type, 'default', name, (o) => void (o.metadata.annotations = { ...o.metadata.annotations, n: String(Math.random()) }), 5);
+    const err = await backendFor(c.factory, inputs).backend.apply(GREEN).catch((e) => e);
+    expect(err).toBeInstanceOf(ExternalError);
+    expect(err.message).toMatch(/409 Conflict 5 times.*nothing was applied/);
+    expect(patches(server, `/${c.type.plural}/${name}`).map((p) => p.status)).toEqual([409, 409, 409, 409, 409]);
+    expect(c.green(stored())).toBe(false);
+  });
+
+  it('names the object, its input and the namespace when it does not exist (exit 2)', async () => {
+    const { inputs } = fresh();
+    const err = await backendFor(c.factory, { ...inputs, [c.input]: 'missing', namespace: 'shop' }).backend.active().catch((e) => e);
+    expect(err).toBeInstanceOf(ConfigError);
+    expect(err.message).toContain(`${c.type.kind} shop/missing does not exist (404): input '${c.input}' is 'missing' and input 'namespace' is 'shop'`);
+  });
+
+  it('reports an RBAC refusal with the verb and resource (exit 3), leaving the object as it was', async () => {
+    const { inputs, stored } = fresh();
+    const before = stored().metadata.resourceVersion;
+    server.deny({ verb: 'patch', resource: c.type.plural, namespace: 'default' });
+    try {
+      const err = await backendFor(c.factory, inputs).backend.apply(GREEN).catch((e) => e);
+      expect(err).toBeInstanceOf(ExternalError);
+      const res = c.type.group ? `${c.type.plural}.${c.type.group}` : c.type.plural;
+      expect(err.message).toContain(`refused to patch ${res} in namespace 'default' (RBAC)`);
+      expect(err.message).toContain(`cannot patch resource "${c.type.plural}"`);
+      expect(stored().metadata.resourceVersion).toBe(before);
+    } finally {
+      server.allowAll();
+    }
+  });
+
+  it('reports an unreachable API server with exit 3', async () => {
+    const { name, inputs } = fresh();
+    const file = join(dir, `closed-${name}.yaml`);
+    writeFileSync(file, kubeconfigYaml(`https://127.0.0.1:${await closedPort()}`, server.ca, server.token));
+    const err = await backendFor(c.factory, { ...inputs, kubeconfig: file }).backend.active().catch((e) => e);
+    expect(err).toBeInstanceOf(ExternalError);
+    expect(err.exitCode).toBe(3);
+    expect(err.message).toMatch(/The Kubernetes API at https:\/\/127\.0\.0\.1:\d+ is unreachable \(get .*\): .*ECONNREFUSED/);
+  });
+
+  it('reports rejected credentials (401) with exit 3 and does not print the token', async () => {
+    const { inputs } = fresh();
+    const file = join(dir, `bad-token-${n}.yaml`);
+    writeFileSync(file, kubeconfigYaml(server.url, server.ca, 'wrong-token-123'));
+    const { backend, log } = backendFor(c.factory, { ...inputs, kubeconfig: file });
+    const err = await backend.active().catch((e) => e);
+    expect(err).toBeInstanceOf(ExternalError);
+    expect(err.message).toContain('rejected the credentials (401 Unauthorized)');
+    expect(log.join('')).not.toContain('wrong-token-123');
+  });
+});

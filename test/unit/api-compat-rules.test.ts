@@ -1,0 +1,75 @@
+// The rule corpus: one small pair of documents per rule (the folder name is the rule the pair must produce), and
+// clean pairs that must produce neither an error nor a warning. Every rule in the catalog needs a pair.
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import YAML from 'yaml';
+import { describe, expect, it } from 'vitest';
+import { RULES, diffDocuments } from '../../actions/api-compat/src/diff/index.js';
+import { at } from '../../actions/api-compat/src/diff/pointer.js';
+import type { OpenApiDoc } from '../../actions/api-compat/src/model.js';
+
+const CORPUS = join(import.meta.dirname, '../fixtures/api-compat');
+const NOW = new Date('2026-01-15T00:00:00Z');
+
+function load(file: string): OpenApiDoc {
+  const root = YAML.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
+  const version = String(root.openapi).startsWith('3.1') ? '3.1' : '3.0';
+  return { version, root, source: file };
+}
+
+interface Expect {
+  /** Other rules the pair must also produce. */
+  also?: string[];
+  /** Rules the pair must not produce. */
+  absent?: string[];
+}
+
+function pair(dir: string) {
+  const base = load(join(dir, 'base.yaml'));
+  const head = load(join(dir, 'head.yaml'));
+  const expectFile = join(dir, 'expect.yaml');
+  const expected: Expect = existsSync(expectFile) ? YAML.parse(readFileSync(expectFile, 'utf8')) : {};
+  const findings = diffDocuments(base, head, { now: NOW });
+  for (const f of findings) {
+    // Every location must point at something in the document it names.
+    expect(at((f.document === 'base' ? base : head).root, f.location), `${f.rule} at ${f.location}`).toBeDefined();
+    expect(f.message.length).toBeGreaterThan(5);
+  }
+  return { findings, expected };
+}
+
+const folders = (sub: string) => readdirSync(join(CORPUS, sub)).sort();
+const catalog = new Map(RULES.map((r) => [r.id, r]));
+
+describe('rule catalog', () => {
+  it('has unique kebab-case ids, each with a fixture pair', () => {
+    expect(new Set(RULES.map((r) => r.id)).size).toBe(RULES.length);
+    const fixtures = new Set(folders('rules'));
+    for (const rule of RULES) {
+      expect(rule.id).toMatch(/^[a-z]+(-[a-z]+)*$/);
+      expect(fixtures.has(rule.id), `fixture for ${rule.id}`).toBe(true);
+    }
+    for (const folder of fixtures) expect(catalog.has(folder), `${folder} is a rule`).toBe(true);
+  });
+});
+
+describe('rule pairs', () => {
+  it.each(folders('rules'))('%s', (rule) => {
+    const { findings, expected } = pair(join(CORPUS, 'rules', rule));
+    const hit = findings.find((f) => f.rule === rule);
+    expect(hit, `${rule} not found in ${JSON.stringify(findings.map((f) => f.rule))}`).toBeDefined();
+    expect(hit!.severity).toBe(catalog.get(rule)!.severity);
+    // A pair written for a compatible change must not be called breaking by some other rule.
+    if (hit!.severity !== 'error') expect(findings.filter((f) => f.severity === 'error').map((f) => f.rule)).toEqual([]);
+    for (const other of expected.also ?? []) expect(findings.map((f) => f.rule)).toContain(other);
+    for (const other of expected.absent ?? []) expect(findings.map((f) => f.rule)).not.toContain(other);
+  });
+});
+
+describe('clean pairs', () => {
+  it.each(folders('clean'))('%s reports no error and no warning', (name) => {
+    const { findings, expected } = pair(join(CORPUS, 'clean', name));
+    expect(findings.filter((f) => f.severity !== 'info').map((f) => `${f.rule}: ${f.message}`)).toEqual([]);
+    for (const other of expected.also ?? []) expect(findings.map((f) => f.rule)).toContain(other);
+  });
+});
