@@ -5,7 +5,18 @@
 import type { Doc, Side } from './doc.js';
 import type { Subject } from './rules.js';
 import { isObject } from './pointer.js';
-import { type Bound, LENGTH_KEYWORDS, type LengthKeyword, type SchemaView, type Slot, sameValue, tighter, viewOf } from './view.js';
+import {
+  type Emit,
+  compareBounds,
+  compareDiscriminator,
+  compareEnum,
+  compareFormat,
+  compareMultipleOf,
+  compareNullable,
+  comparePattern,
+  compareTypes,
+} from './keywords.js';
+import { type SchemaView, type Slot, viewOf } from './view.js';
 import { Sameness } from './same.js';
 import { compareVariants, type VariantKeyword } from './variants.js';
 
@@ -20,16 +31,12 @@ export interface SchemaChange {
 }
 
 const MAX_DEPTH = 48;
-const TRIVIAL_PATTERNS = new Set(['.*', '^.*$', '^.*', '.*$', '[\\s\\S]*', '^[\\s\\S]*$']);
-/** Format pairs where the second accepts every value of the first. */
-const WIDER_FORMAT: Record<string, string[]> = { int32: ['int64'], float: ['double'], int8: ['int16', 'int32', 'int64'], int16: ['int32', 'int64'] };
-
-type Emit = (kind: string, detail: string, location: string, document?: Side) => void;
 
 export class SchemaComparer {
   private readonly memo = new Map<string, SchemaChange[]>();
   private readonly active = new Set<string>();
   private readonly same: Sameness;
+  private truncated = false;
 
   constructor(
     readonly base: Doc,
@@ -46,7 +53,10 @@ export class SchemaComparer {
   }
 
   walk(b: Slot, h: Slot, subject: Subject, path: string[], out: SchemaChange[], depth: number): void {
-    if (depth > MAX_DEPTH) return;
+    if (depth > MAX_DEPTH) {
+      this.truncated = true;
+      return;
+    }
     // Unchanged subtrees (the bulk of a large document) need no walk. Inline nodes are checked where a walk starts.
     if ((depth === 0 || isRef(b.node)) && this.same.nodes(b.node, h.node)) return;
     const bv = viewOf(this.base, b);
@@ -60,10 +70,14 @@ export class SchemaComparer {
     if (!changes) {
       if (this.active.has(key)) return; // a recursive schema met itself: everything below was or will be reported
       this.active.add(key);
+      const outer = this.truncated;
+      this.truncated = false;
       changes = [];
       this.body(b, bv, h, hv, subject, [], changes, depth);
       this.active.delete(key);
-      this.memo.set(key, changes);
+      // A result cut short by the depth bound is valid here but not complete enough to replay elsewhere.
+      if (!this.truncated) this.memo.set(key, changes);
+      this.truncated ||= outer;
     }
     for (const c of changes) out.push(path.length ? { ...c, path: [...path, ...c.path] } : c);
   }
@@ -74,7 +88,7 @@ export class SchemaComparer {
     const where = (kw: string) => hv.origin.get(kw) ?? bv.origin.get(kw) ?? hv.ptr;
     const whereHead = (kw: string) => hv.origin.get(kw) ?? hv.ptr;
 
-    compareNullable(bv, hv, request, emit, where);
+    compareNullable(bv, hv, emit, where);
     // A plain schema that became a oneOf/anyOf (or the reverse) is compared as a set of alternatives.
     for (const kw of ['oneOf', 'anyOf'] as const) {
       if (!bv[kw] !== !hv[kw] && (pureVariants(bv, kw) || pureVariants(hv, kw))) {
@@ -96,7 +110,7 @@ export class SchemaComparer {
       else emit(request ? 'constraint-relaxed' : 'constraint-tightened', `uniqueItems ${bv.uniqueItems} → ${hv.uniqueItems}`, hv.ptr);
     }
     compareDiscriminator(bv, hv, emit, whereHead);
-    this.properties(bv, hv, subject, request, path, out, depth, emit);
+    this.properties(bv, hv, subject, request, path, out, depth);
     this.additional(bv, hv, subject, request, path, out, depth, emit);
     if (bv.items || hv.items) {
       this.walk(bv.items ?? anySlot(bv.ptr), hv.items ?? anySlot(hv.ptr), subject, [...path, '[]'], out, depth + 1);
@@ -106,7 +120,7 @@ export class SchemaComparer {
     }
   }
 
-  private properties(bv: SchemaView, hv: SchemaView, subject: Subject, request: boolean, path: string[], out: SchemaChange[], depth: number, emit: Emit): void {
+  private properties(bv: SchemaView, hv: SchemaView, subject: Subject, request: boolean, path: string[], out: SchemaChange[], depth: number): void {
     if (!bv.properties.size && !hv.properties.size) return;
     // readOnly properties are never sent, writeOnly ones never returned: they do not exist in that direction.
     const visible = (doc: Doc, slot: Slot) => {
@@ -138,7 +152,6 @@ export class SchemaComparer {
       const kind = !request ? 'property-added' : required ? 'new-required-property' : 'new-optional-property';
       out.push({ kind, path: child(name), detail: required ? 'added (required)' : 'added', location: hs.ptr, document: 'head' });
     }
-    void emit;
   }
 
   private additional(bv: SchemaView, hv: SchemaView, subject: Subject, request: boolean, path: string[], out: SchemaChange[], depth: number, emit: Emit): void {
@@ -175,149 +188,3 @@ function requiredPtr(hv: SchemaView, hs: Slot): string {
   return hv.origin.get('required') ?? hs.ptr;
 }
 
-const typeText = (t?: Set<string>) => (t ? [...t].sort().join('|') : 'any');
-
-function covers(outer: Set<string> | undefined, inner: Set<string> | undefined): boolean {
-  if (!outer) return true;
-  if (!inner) return false;
-  for (const t of inner) if (!outer.has(t) && !(t === 'integer' && outer.has('number'))) return false;
-  return true;
-}
-
-/** Reports a type change; false when the types no longer overlap (comparing further would only add noise). */
-function compareTypes(bv: SchemaView, hv: SchemaView, request: boolean, emit: Emit, where: (kw: string) => string): boolean {
-  const bt = bv.types;
-  const ht = hv.types;
-  if (covers(bt, ht) && covers(ht, bt)) return true;
-  const detail = `type ${typeText(bt)} → ${typeText(ht)}`;
-  if (request) emit(covers(ht, bt) ? 'type-widened' : 'type-changed', detail, where('type'));
-  else emit(covers(bt, ht) ? 'type-narrowed' : 'type-changed', detail, where('type'));
-  // Disjoint types (string → object): what lies below cannot be compared meaningfully.
-  return !bt || !ht || [...ht].some((t) => covers(bt, new Set([t]))) || [...bt].some((t) => covers(ht, new Set([t])));
-}
-
-function compareFormat(bv: SchemaView, hv: SchemaView, request: boolean, emit: Emit, where: (kw: string) => string): void {
-  const b = bv.format;
-  const h = hv.format;
-  if (b === h) return;
-  const detail = `format ${b ?? 'none'} → ${h ?? 'none'}`;
-  const widens = h === undefined || (b !== undefined && (WIDER_FORMAT[b] ?? []).includes(h));
-  const narrows = b === undefined || (h !== undefined && (WIDER_FORMAT[h] ?? []).includes(b));
-  if (request) emit(widens ? 'format-widened' : 'format-changed', detail, where('format'));
-  else emit(narrows ? 'format-narrowed' : 'format-changed', detail, where('format'));
-}
-
-function compareNullable(bv: SchemaView, hv: SchemaView, request: boolean, emit: Emit, where: (kw: string) => string): void {
-  if (bv.nullable === hv.nullable) return;
-  const kw = hv.origin.has('nullable') ? 'nullable' : 'type';
-  emit(hv.nullable ? 'became-nullable' : 'became-not-nullable', hv.nullable ? 'now nullable' : 'no longer nullable', where(kw));
-  void request;
-}
-
-const show = (v: unknown) => {
-  const s = JSON.stringify(v) ?? String(v);
-  return s.length > 40 ? `${s.slice(0, 37)}...` : s;
-};
-const list = (values: unknown[]) => (values.length > 5 ? `${values.slice(0, 5).map(show).join(', ')} and ${values.length - 5} more` : values.map(show).join(', '));
-
-function compareEnum(bv: SchemaView, hv: SchemaView, request: boolean, emit: Emit, where: (kw: string) => string): void {
-  const b = bv.enum;
-  const h = hv.enum;
-  if (!b && !h) return;
-  const loc = where(hv.origin.has('enum') ? 'enum' : 'const');
-  if (b && h) {
-    const removed = b.filter((v) => !h.some((w) => sameValue(v, w)));
-    const added = h.filter((v) => !b.some((w) => sameValue(v, w)));
-    if (removed.length) emit('enum-value-removed', `enum value${removed.length > 1 ? 's' : ''} ${list(removed)} removed`, loc);
-    if (added.length) emit('enum-value-added', `enum value${added.length > 1 ? 's' : ''} ${list(added)} added`, loc);
-  } else if (h) {
-    emit(request ? 'became-enum' : 'constraint-tightened', `now restricted to ${list(h)}`, loc);
-  } else if (b) {
-    emit(request ? 'constraint-relaxed' : 'enum-value-added', `enum ${list(b)} removed: any value allowed`, hv.ptr);
-  }
-}
-
-const boundText = (b?: Bound) => (b ? `${b.exclusive ? '(exclusive) ' : ''}${b.value}` : 'none');
-
-function compareBounds(bv: SchemaView, hv: SchemaView, request: boolean, emit: Emit, where: (kw: string) => string): void {
-  for (const side of ['max', 'min'] as const) {
-    const b = bv[side];
-    const h = hv[side];
-    if (!b && !h) continue;
-    const tightened = !!h && (!b || tighter(h, b, side));
-    const loosened = !!b && (!h || tighter(b, h, side));
-    if (!tightened && !loosened) continue;
-    const name = side === 'max' ? 'maximum' : 'minimum';
-    const detail = `${name} ${boundText(b)} → ${boundText(h)}`;
-    const loc = where(hv.origin.has(name) ? name : side === 'max' ? 'exclusiveMaximum' : 'exclusiveMinimum');
-    emitBound(side === 'max' ? 'max' : 'min', side, tightened, request, detail, loc, emit);
-  }
-  for (const kw of LENGTH_KEYWORDS) {
-    const b = bv.lengths[kw];
-    const h = hv.lengths[kw];
-    if (b === h) continue;
-    const side = kw.startsWith('max') ? 'max' : 'min';
-    const tightened = h !== undefined && (b === undefined || (side === 'max' ? h < b : h > b));
-    emitBound(KEBAB[kw], side, tightened, request, `${kw} ${b ?? 'none'} → ${h ?? 'none'}`, where(kw), emit);
-  }
-}
-
-const KEBAB: Record<LengthKeyword, string> = {
-  maxLength: 'max-length',
-  minLength: 'min-length',
-  maxItems: 'max-items',
-  minItems: 'min-items',
-  maxProperties: 'max-properties',
-  minProperties: 'min-properties',
-};
-
-function emitBound(name: string, side: 'max' | 'min', tightened: boolean, request: boolean, detail: string, loc: string, emit: Emit): void {
-  if (request) {
-    if (tightened) emit(`${name}-${side === 'max' ? 'decreased' : 'increased'}`, detail, loc);
-    else emit('constraint-relaxed', detail, loc);
-  } else if (!tightened) emit(`${name}-${side === 'max' ? 'increased' : 'decreased'}`, detail, loc);
-  else emit('constraint-tightened', detail, loc);
-}
-
-function comparePattern(bv: SchemaView, hv: SchemaView, request: boolean, emit: Emit, where: (kw: string) => string): void {
-  const b = bv.pattern && !TRIVIAL_PATTERNS.has(bv.pattern) ? bv.pattern : undefined;
-  const h = hv.pattern && !TRIVIAL_PATTERNS.has(hv.pattern) ? hv.pattern : undefined;
-  if (b === h) return;
-  const detail = `pattern ${b ? show(b) : 'none'} → ${h ? show(h) : 'none'}`;
-  const loc = where('pattern');
-  if (!b) emit(request ? 'pattern-added' : 'constraint-tightened', detail, loc);
-  else if (!h) emit(request ? 'constraint-relaxed' : 'pattern-removed', detail, loc);
-  else emit('pattern-changed', detail, loc);
-}
-
-const divides = (small: number, big: number) => {
-  const q = big / small;
-  return Math.abs(q - Math.round(q)) < 1e-9;
-};
-
-function compareMultipleOf(bv: SchemaView, hv: SchemaView, request: boolean, emit: Emit, where: (kw: string) => string): void {
-  const b = bv.multipleOf;
-  const h = hv.multipleOf;
-  if (b === h) return;
-  const detail = `multipleOf ${b ?? 'none'} → ${h ?? 'none'}`;
-  // Values valid before stay valid when the new step divides the old one.
-  const widens = h === undefined || (b !== undefined && divides(h, b));
-  const narrows = b === undefined || (h !== undefined && divides(b, h));
-  if (request) emit(widens ? 'constraint-relaxed' : 'multiple-of-changed', detail, where('multipleOf'));
-  else emit(narrows ? 'constraint-tightened' : 'multiple-of-changed', detail, where('multipleOf'));
-}
-
-function compareDiscriminator(bv: SchemaView, hv: SchemaView, emit: Emit, where: (kw: string) => string): void {
-  const b = bv.discriminator;
-  const h = hv.discriminator;
-  if (!b || !h) return;
-  if (b.propertyName !== h.propertyName) {
-    emit('discriminator-changed', `discriminator property ${show(b.propertyName)} → ${show(h.propertyName)}`, where('discriminator'));
-    return;
-  }
-  const lost = Object.keys(b.mapping).filter((k) => h.mapping[k] !== undefined && h.mapping[k] !== b.mapping[k]);
-  const gone = Object.keys(b.mapping).filter((k) => h.mapping[k] === undefined);
-  if (lost.length || gone.length) {
-    emit('discriminator-changed', `discriminator mapping ${[...gone.map((k) => `${k} removed`), ...lost.map((k) => `${k} retargeted`)].join(', ')}`, where('discriminator'));
-  }
-}

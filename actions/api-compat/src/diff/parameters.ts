@@ -4,7 +4,8 @@ import type { Doc } from './doc.js';
 import { type DiffContext, type OperationPair, entries } from './context.js';
 import { anySlot } from './compare.js';
 import { isObject, join } from './pointer.js';
-import { type Slot, sameValue } from './view.js';
+import { sameValue } from './values.js';
+import type { Slot } from './view.js';
 
 interface Param {
   name: string;

@@ -4,7 +4,8 @@
 import type { SchemaChange, SchemaComparer } from './compare.js';
 import type { Subject } from './rules.js';
 import { isObject } from './pointer.js';
-import { type Slot, sameValue, viewOf } from './view.js';
+import { sameValue } from './values.js';
+import { type Slot, viewOf } from './view.js';
 
 export type VariantKeyword = 'oneOf' | 'anyOf';
 

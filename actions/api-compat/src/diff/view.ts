@@ -3,6 +3,7 @@
 // `anyOf: [X, {type: 'null'}]` vs a nullable X), so that only real differences remain to compare.
 import type { Doc } from './doc.js';
 import { isObject, join } from './pointer.js';
+import { type Bound, LENGTH_KEYWORDS, type LengthKeyword, sameValue, tighter } from './values.js';
 
 /** A schema node as written (maybe a `$ref`) and where it is. Synthetic slots are merges made here, not in the document. */
 export interface Slot {
@@ -14,11 +15,6 @@ export interface Slot {
 /** Several schemas that all apply at one place (allOf parts, or the same property defined twice); each keeps its location. */
 export class MergeNode {
   constructor(readonly slots: Slot[]) {}
-}
-
-export interface Bound {
-  value: number;
-  exclusive: boolean;
 }
 
 export interface SchemaView {
@@ -50,9 +46,6 @@ export interface SchemaView {
   /** Pointer of the object that defines each keyword, for finding locations. */
   origin: Map<string, string>;
 }
-
-export const LENGTH_KEYWORDS = ['maxLength', 'minLength', 'maxItems', 'minItems', 'maxProperties', 'minProperties'] as const;
-export type LengthKeyword = (typeof LENGTH_KEYWORDS)[number];
 
 const ANNOTATIONS = new Set(['description', 'summary', 'title', 'example', 'examples', 'deprecated', '$comment', 'externalDocs', 'xml', '$id', '$schema']);
 const SHAPE_KEYWORDS = ['type', 'properties', 'items', 'additionalProperties', 'enum', 'const', 'allOf', 'format', 'required'];
@@ -240,12 +233,6 @@ function bound(plain: unknown, exclusive: unknown, side: 'max' | 'min'): Bound |
   return result;
 }
 
-/** Is bound a strictly tighter than bound b? */
-export function tighter(a: Bound, b: Bound, side: 'max' | 'min'): boolean {
-  if (a.value !== b.value) return side === 'max' ? a.value < b.value : a.value > b.value;
-  return a.exclusive && !b.exclusive;
-}
-
 function merge(into: SchemaView, from: SchemaView): void {
   if (from.types) {
     if (!into.types) into.types = new Set(from.types);
@@ -290,13 +277,3 @@ function mergedSlot(a: Slot, b: Slot): Slot {
   return { node: new MergeNode(parts), ptr: parts[0].ptr, synthetic: true };
 }
 
-/** Structural equality of JSON values (key order ignored). */
-export function sameValue(a: unknown, b: unknown): boolean {
-  if (a === b) return true;
-  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
-  if (Array.isArray(a) !== Array.isArray(b)) return false;
-  const ka = Object.keys(a);
-  const kb = Object.keys(b);
-  if (ka.length !== kb.length) return false;
-  return ka.every((k) => sameValue((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k]));
-}

@@ -31,15 +31,18 @@ export async function runLoad(p: LoadParams, log: (line: string) => void): Promi
   return out;
 }
 
-/** A line every few seconds: phase, time, answers per second and errors since the last line. */
+/**
+ * A line every few seconds: phase, time, answers per second and errors since the last line. The time comes from
+ * the threads' own ticks, so the start-up of worker threads does not count as load time.
+ */
 function startProgress(p: LoadParams, prefix: string, log: (line: string) => void) {
-  const start = performance.now();
+  let elapsed = 0;
   let answers = 0;
   let errors = 0;
-  let last = start;
+  let last = performance.now();
   const timer = setInterval(() => {
+    if (!elapsed) return; // threads still starting
     const now = performance.now();
-    const elapsed = now - start;
     const phase =
       elapsed < p.warmupMs
         ? `warm-up ${formatDuration(elapsed)} of ${formatDuration(p.warmupMs)}`
@@ -50,6 +53,7 @@ function startProgress(p: LoadParams, prefix: string, log: (line: string) => voi
   }, PROGRESS_EVERY_MS);
   return {
     tick: (t: Tick) => {
+      elapsed = Math.max(elapsed, t.elapsedMs);
       answers += t.responses;
       errors += t.errors;
     },
