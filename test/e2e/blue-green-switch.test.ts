@@ -69,7 +69,8 @@ describe('blue-green-switch end to end', () => {
     const md = readFileSync(summary, 'utf8');
     expect(md).toContain('**blue → green** via `haproxy` · ✅ switched in 2 steps');
     expect(md).toMatch(/\| 1 \| blue 50 % · green 50 % \| ✅ \d+ probes in [\d.]+m?s \| ✅ blue 50 % · green 50 % \|/);
-    expect(r.stdout).toContain('::group::Step 2 of 2: blue 0 % · green 100 %');
+    // The runner unescapes %25 in workflow commands.
+    expect(r.stdout).toContain('::group::Step 2 of 2: blue 0 %25 · green 100 %25');
     expect(JSON.parse(readFileSync(stateFile, 'utf8'))).toMatchObject({ active: 'green', previous: 'blue', who: 'octocat' });
     expect(pair.green.hits).toBe(0); // no load here: only health probes reached green, on /healthz
   });
@@ -84,13 +85,8 @@ describe('blue-green-switch end to end', () => {
 
   it('GitLab: the CLI reverts when the target fails its checks, and reports it in the dotenv report', async () => {
     const job = mkdtempSync(join(tmpdir(), 'shipgate-gitlab-bg-'));
-    pair.blue.errorRatio = 0;
-    pair.blue.health = 'healthy';
-    // blue passes its gate, then the target health URL points at a path that fails only after traffic moved: a
-    // flapping blue (every other probe fails) never reaches 2 in a row once strict checking starts.
-    const watch = setInterval(() => {
-      if (pair.blue.hits > 0 || pair.blue.healthProbes >= 2) pair.blue.health = 'flapping';
-    }, 5);
+    // blue passes its gate (probes 1 and 2) and fails from its third probe on, once it has the traffic.
+    pair.blue.failFromProbe = pair.blue.healthProbes + 3;
     try {
       const r = await runProcess(process.execPath, [CLI, 'blue-green-switch', '--target', 'blue'], {
         cwd: job,
@@ -115,8 +111,7 @@ describe('blue-green-switch end to end', () => {
       expect(readFileSync(join(job, 'shipgate-summary.md'), 'utf8')).toContain('❌ **reverted to green**: target blue unhealthy while taking 100 % of the traffic');
       expect(await haproxyWeights(haproxy)).toEqual({ blue: 0, green: 100 });
     } finally {
-      clearInterval(watch);
-      pair.blue.health = 'healthy';
+      pair.blue.failFromProbe = undefined;
     }
   });
 

@@ -1,5 +1,5 @@
 // The two colours of a blue-green pair as real Node servers on loopback: `/` answers with the colour's name, `/healthz`
-// follows a switch the test controls, `/metrics` exposes Prometheus text a test can make breach a threshold.
+// follows a switch the test controls, `/slow?ms=N` answers late, `/metrics` exposes Prometheus text a test can make breach a threshold.
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
@@ -17,6 +17,8 @@ export interface ColourServer {
   /** Date.now() of the first such request, if any. */
   firstHitAt?: number;
   health: HealthMode;
+  /** When set, `/healthz` fails from this many probes on, whatever `health` says: a target that breaks once it takes traffic. */
+  failFromProbe?: number;
   healthProbes: number;
   /** Value of the gauge `app_error_ratio{color=…}` on /metrics. */
   errorRatio: number;
@@ -28,7 +30,8 @@ export async function colourServer(colour: string): Promise<ColourServer> {
   const server: Server = createServer((req, res) => {
     if (req.url === '/healthz') {
       state.healthProbes++;
-      const ok = state.health === 'healthy' || (state.health === 'flapping' && state.healthProbes % 2 === 1);
+      const broken = state.failFromProbe !== undefined && state.healthProbes >= state.failFromProbe;
+      const ok = !broken && (state.health === 'healthy' || (state.health === 'flapping' && state.healthProbes % 2 === 1));
       res.writeHead(ok ? 200 : 503, { 'content-type': 'text/plain' }).end(ok ? 'ok' : 'unhealthy');
       return;
     }
@@ -42,7 +45,11 @@ export async function colourServer(colour: string): Promise<ColourServer> {
     }
     state.hits++;
     state.firstHitAt ??= Date.now();
-    res.writeHead(200, { 'content-type': 'text/plain', 'x-colour': colour }).end(colour);
+    const answer = () => res.writeHead(200, { 'content-type': 'text/plain', 'x-colour': colour }).end(colour);
+    // `/slow?ms=N`: a long request still in flight while traffic moves away
+    const slow = /^\/slow\?ms=(\d+)$/.exec(req.url ?? '');
+    if (slow) setTimeout(answer, Number(slow[1]));
+    else answer();
   });
   // Longer than any proxy's idle time, so a reused upstream connection is never closed under a request in flight.
   server.keepAliveTimeout = 120_000;

@@ -120,6 +120,20 @@ describe('blue-green-switch on HAProxy', () => {
     expect(await weights()).toEqual(before);
   });
 
+  it('lets a request in flight on the old colour finish before putting it in maintenance', async () => {
+    const before = await weights();
+    const [from, to] = before.blue === 100 ? [pair.blue, pair.green] : [pair.green, pair.blue];
+    const hits = from.hits;
+    const inFlight = fetch(`${haproxy.url}/slow?ms=2500`).then(async (res) => ({ status: res.status, body: await res.text(), at: Date.now() }));
+    await waitFor('the slow request to reach the active colour', () => from.hits > hits);
+    const r = await runSwitch({ ...flags(health(to)), 'healthy-threshold': '1', 'step-interval': '200ms' });
+    const switchedAt = Date.now();
+    expect(r.code, r.log).toBe(0);
+    expect(await inFlight).toMatchObject({ status: 200, body: from.colour });
+    expect(switchedAt).toBeGreaterThanOrEqual((await inFlight).at);
+    expect(await weights()).toEqual({ [from.colour]: 0, [to.colour]: 100 });
+  });
+
   it('names a server that is not in the backend (exit 2)', async () => {
     const r = await runSwitch({ ...flags(), colors: 'blue,purple' });
     expect(r.code, r.log).toBe(2);

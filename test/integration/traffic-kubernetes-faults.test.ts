@@ -1,11 +1,16 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
+import { createServer, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { realClock } from '../../shared/src/clock.js';
 import { ConfigError, ExternalError } from '../../shared/src/errors.js';
+import { LocalPlatform } from '../../shared/src/platform/index.js';
 import type { BackendFactory } from '../../shared/src/traffic/backend.js';
 import { gatewayApiBackend } from '../../shared/src/traffic/gateway-api.js';
 import { istioBackend } from '../../shared/src/traffic/istio.js';
+import { KubeClient, SERVICE } from '../../shared/src/traffic/kube.js';
+import { loadKubeConfig } from '../../shared/src/traffic/kube-config.js';
 import { kubernetesBackend } from '../../shared/src/traffic/kubernetes.js';
 import { backendFor, patches, seedHttpRoute, seedService, seedVirtualService } from '../helpers/kube-fixtures.js';
 import { HTTP_ROUTES, SERVICES, VIRTUAL_SERVICES, type KubeObject, type ResourceType } from '../helpers/kube-resources.js';
@@ -125,5 +130,26 @@ describe.each(cases)('$factory.name backend faults', (c) => {
     expect(err).toBeInstanceOf(ExternalError);
     expect(err.message).toContain('rejected the credentials (401 Unauthorized)');
     expect(log.join('')).not.toContain('wrong-token-123');
+  });
+});
+
+describe('KubeClient against an API server that accepts connections and never answers', () => {
+  it('gives up after its timeout with exit 3 instead of hanging the job', async () => {
+    const sockets: Socket[] = [];
+    const hung = createServer((s) => void sockets.push(s));
+    await new Promise<void>((resolve) => hung.listen(0, '127.0.0.1', resolve));
+    try {
+      const file = join(dir, 'hung.yaml');
+      writeFileSync(file, kubeconfigYaml(`https://127.0.0.1:${(hung.address() as { port: number }).port}`, server.ca, server.token));
+      const platform = new LocalPlatform({ env: {}, stderr: () => {} });
+      const client = new KubeClient(loadKubeConfig(file, platform), { platform, clock: realClock }, 300);
+      const err = await client.get({ resource: SERVICE, namespace: 'default', name: 'web', input: 'service' }).catch((e) => e);
+      expect(err).toBeInstanceOf(ExternalError);
+      expect(err.message).toMatch(/is unreachable \(get Service default\/web\): no answer within 0\.3s/);
+      expect(sockets.length).toBeGreaterThan(0);
+    } finally {
+      sockets.forEach((s) => s.destroy());
+      await new Promise((resolve) => hung.close(resolve));
+    }
   });
 });

@@ -1,6 +1,6 @@
-import { mkdtempSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { delimiter, join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ConfigError } from '../../shared/src/errors.js';
 import { kubernetesBackend } from '../../shared/src/traffic/kubernetes.js';
@@ -105,7 +105,15 @@ describe('kubernetes backend (Service selector)', () => {
     expect(() => build({ kubeconfig: join(dir, 'nope.yaml') })).toThrow(ConfigError);
     expect(() => build({ kubeconfig: join(dir, 'nope.yaml') })).toThrow(/Input 'kubeconfig'.*nope\.yaml.*does not exist/);
     expect(() => backendFor(kubernetesBackend, { service: name }, { HOME: dir })).toThrow(/Input 'kubeconfig' is empty/);
-    // KUBECONFIG from the job environment is used when the input is empty.
-    expect(() => backendFor(kubernetesBackend, { service: name }, { KUBECONFIG: kubeconfig })).not.toThrow();
+  });
+
+  it('finds the kubeconfig in KUBECONFIG (a path list) or ~/.kube/config when the input is empty', async () => {
+    const home = join(dir, 'home');
+    mkdirSync(join(home, '.kube'), { recursive: true });
+    copyFileSync(kubeconfig, join(home, '.kube', 'config'));
+    expect((await backendFor(kubernetesBackend, { service: name }, { HOME: home }).backend.active()).active).toBe('blue');
+    const list = [join(dir, 'absent-but-first.yaml'), kubeconfig].join(delimiter);
+    expect(() => backendFor(kubernetesBackend, { service: name }, { KUBECONFIG: list })).toThrow(/absent-but-first\.yaml/);
+    expect((await backendFor(kubernetesBackend, { service: name }, { KUBECONFIG: kubeconfig, HOME: dir }).backend.active()).active).toBe('blue');
   });
 });

@@ -140,6 +140,10 @@ describe('version-tag on real repositories', () => {
     r.checkout('main');
     r.commit('docs: top level', { 'README.md': 'x' });
     r.merge('side', "Merge branch 'side'");
+    r.checkout('experiment', true);
+    r.commit('feat(user): experiment', { 'services/user/x': '1' });
+    r.tag('user-service/v9.9.9');
+    r.checkout('main');
     const user = await versionTagIn(r.dir, { ...dry, prefix: 'user-service/v', path: 'services/user' });
     expect(user.outputs).toMatchObject({ 'previous-tag': 'user-service/v1.2.0', tag: 'user-service/v1.2.1', bump: 'patch' });
     expect(user.summary).toContain('3 commits since `user-service/v1.2.0` touching `services/user`');

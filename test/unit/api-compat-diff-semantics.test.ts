@@ -90,10 +90,10 @@ describe('parameters', () => {
 
 describe('direction', () => {
   const body = (schema: Json) => api({ '/x': { post: { requestBody: { required: true, ...json(schema) }, responses: { '200': { description: 'ok', ...json(schema) } } } } });
-  it('wrapping a schema into oneOf with a new alternative: fine for requests, a warning for responses', () => {
+  it('wrapping a schema into oneOf with a new alternative: fine for requests, breaking for responses', () => {
     const plain = { type: 'object', properties: { a: { type: 'string' } } };
     const found = diffDocuments(body(plain), body({ oneOf: [plain, { type: 'object', properties: { b: { type: 'integer' } } }] }));
-    expect(found.map((f) => `${f.severity} ${f.rule}`)).toEqual(['warning response-property-one-of-branch-added', 'info request-property-one-of-branch-added']);
+    expect(found.map((f) => `${f.severity} ${f.rule}`)).toEqual(['error response-property-one-of-branch-added', 'info request-property-one-of-branch-added']);
   });
   it('a readOnly property that becomes writable and required is a new request requirement', () => {
     const s = (readOnly: boolean) => ({ type: 'object', required: ['id'], properties: { id: { type: 'integer', readOnly } } });

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { decideBump, type Commit } from '../../actions/version-tag/src/bump.js';
-import { changelog } from '../../actions/version-tag/src/changelog.js';
+import { changelog, MAX_ENTRIES } from '../../actions/version-tag/src/changelog.js';
 
 const sha = (label: string) => createHash('sha1').update(label).digest('hex');
 
@@ -141,5 +141,12 @@ describe('decideBump', () => {
       ].join('\n'),
     );
     expect(changelog(decideBump(range(['a', 'chore: x'])).commits)).toBe('');
+  });
+
+  it('cuts a long section, saying how many entries are left out', () => {
+    const many = Array.from({ length: MAX_ENTRIES + 7 }, (_, i) => [`c${i}`, `fix: number ${i}`] as [string, string]);
+    const text = changelog(decideBump(range(...many)).commits);
+    expect(text.split('\n').filter((l) => l.startsWith('- fix') || l.startsWith('- number'))).toHaveLength(MAX_ENTRIES);
+    expect(text.endsWith('\n- … and 7 more')).toBe(true);
   });
 });

@@ -61278,15 +61278,18 @@ const REVERTS = /^\s*This reverts commit ([0-9a-fA-F]{4,64})\b/m;
  * without one this returns a message that means nothing (no type, not breaking, not a revert).
  */
 function parseMessage(message, merge = false) {
-    const lines = message.replace(/\r\n?/g, '\n').split('\n');
-    const header = lines[0].trimEnd();
+    // Histories are long and most bodies are plain: split lines only when a footer or revert line can be there.
+    const text = message.includes('\r') ? message.replace(/\r\n?/g, '\n') : message;
+    const nl = text.indexOf('\n');
+    const header = (nl === -1 ? text : text.slice(0, nl)).trimEnd();
+    const body = nl === -1 ? '' : text.slice(nl + 1);
     const m = HEADER.exec(header);
     if (merge && !m)
         return { subject: header, breaking: false, breakingNotes: [], revert: false };
-    const breakingNotes = footers(lines.slice(1));
+    const breakingNotes = body.includes('BREAKING') ? footers(body.split('\n')) : [];
     const type = m?.[1].toLowerCase();
-    const gitRevert = GIT_REVERT.exec(header);
-    const revert = type === 'revert' || (!m && gitRevert !== null);
+    const gitRevert = m ? null : GIT_REVERT.exec(header);
+    const revert = type === 'revert' || gitRevert !== null;
     return {
         type,
         scope: m?.[2]?.trim() || undefined,
@@ -61295,7 +61298,7 @@ function parseMessage(message, merge = false) {
         breaking: Boolean(m?.[3]) || breakingNotes.length > 0,
         breakingNotes: breakingNotes.filter(Boolean),
         revert,
-        reverts: revert ? REVERTS.exec(lines.slice(1).join('\n'))?.[1].toLowerCase() : undefined,
+        reverts: revert ? REVERTS.exec(body)?.[1].toLowerCase() : undefined,
     };
 }
 /** The BREAKING CHANGE footers of a body; a footer's text runs on until a blank line or the next footer token. */
@@ -61341,7 +61344,7 @@ function counts(c) {
 function decideBump(range) {
     const commits = range.map((c) => {
         const parsed = parseMessage(c.message, c.parents.length > 1);
-        return { ...c, parsed, level: levelOf(parsed) };
+        return { sha: c.sha, parents: c.parents, message: c.message, parsed, level: levelOf(parsed) };
     });
     cancelReverts(commits);
     let level = 'none';
@@ -61393,6 +61396,8 @@ function cancelReverts(commits) {
 ;// CONCATENATED MODULE: ./actions/version-tag/src/changelog.ts
 
 const SECTIONS = ['Breaking changes', 'Features', 'Fixes', 'Performance'];
+/** Entries per section: keeps a release body under GitHub's 125,000 characters and the summary readable. */
+const MAX_ENTRIES = 250;
 /** `abc1234`: the seven hex digits a changelog and a summary show. */
 function shortSha(sha) {
     return sha.slice(0, 7);
@@ -61426,12 +61431,89 @@ function changelog(commits, extraBreaking = []) {
     }
     return [...sections]
         .filter(([, lines]) => lines.length)
-        .map(([title, lines]) => `### ${title}\n\n${lines.join('\n')}`)
+        .map(([title, lines]) => {
+        const more = lines.length > MAX_ENTRIES ? `\n- … and ${lines.length - MAX_ENTRIES} more` : '';
+        return `### ${title}\n\n${lines.slice(0, MAX_ENTRIES).join('\n')}${more}`;
+    })
         .join('\n\n');
+}
+
+// EXTERNAL MODULE: ./node_modules/semver/index.js
+var semver = __nccwpck_require__(2088);
+var semver_default = /*#__PURE__*/__nccwpck_require__.n(semver);
+;// CONCATENATED MODULE: ./actions/version-tag/src/version.ts
+// SemVer arithmetic and which tags are releases. Pure: tag names in, versions out.
+
+
+/** A release version: X.Y.Z without pre-release or build, no leading zeros. */
+const RELEASE = /^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)$/;
+const IDENTIFIER = /^[0-9A-Za-z-]+$/;
+/**
+ * The highest `<prefix>X.Y.Z` among `tags` by SemVer precedence (1.10.0 beats 1.9.0). Pre-release tags, floating
+ * `v2`/`v2.3` tags, tags with another prefix and anything else that is not exactly X.Y.Z after the prefix are ignored.
+ */
+function lastRelease(tags, prefix) {
+    let best;
+    for (const tag of tags) {
+        if (!tag.startsWith(prefix))
+            continue;
+        const version = tag.slice(prefix.length);
+        if (!RELEASE.test(version))
+            continue;
+        if (!best || semver_default().gt(version, best.version))
+            best = { tag, version };
+    }
+    return best;
+}
+/** `initial-version` as a version, or a ConfigError naming the fix. */
+function parseInitialVersion(text) {
+    const t = text.trim();
+    if (!t)
+        return undefined;
+    if (RELEASE.test(t))
+        return t;
+    const bare = t.replace(/^v/i, '');
+    const hint = RELEASE.test(bare) ? ` Write it without the prefix: '${bare}'.` : '';
+    throw new ConfigError(`Input 'initial-version' is '${text}'. Expected a version X.Y.Z such as 0.1.0 or 1.0.0.${hint}`);
+}
+/** `prerelease` as a SemVer pre-release identifier, or a ConfigError naming the fix. */
+function parsePrerelease(text) {
+    const t = text.trim();
+    if (!t)
+        return undefined;
+    if (IDENTIFIER.test(t) && !/^\d+$/.test(t))
+        return t;
+    throw new ConfigError(`Input 'prerelease' is '${text}'. Expected one SemVer pre-release identifier of letters, digits and hyphens, not only digits, such as rc, beta or alpha.`);
+}
+/**
+ * The next version. SemVer resets lower parts (1.4.7 + minor = 1.5.0); on 0.x a breaking change goes to 1.0.0 unless
+ * pre-major, which shifts every bump one place down. A pre-release numbers itself past the existing tags of its version.
+ */
+function nextVersion(o) {
+    if (o.level === 'none')
+        return { bump: 'none', version: '' };
+    const base = o.previous ?? o.initialVersion ?? '0.0.0';
+    let bump = o.level;
+    if (o.preMajor && semver_default().major(base) === 0)
+        bump = bump === 'major' ? 'minor' : 'patch';
+    const release = semver_default().inc(base, bump);
+    if (!o.prerelease)
+        return { bump, version: release };
+    const stem = `${o.prefix}${release}-${o.prerelease}.`;
+    let n = 0;
+    for (const tag of o.tags) {
+        if (!tag.startsWith(stem))
+            continue;
+        const rest = tag.slice(stem.length);
+        if (/^(0|[1-9]\d*)$/.test(rest))
+            n = Math.max(n, Number(rest));
+    }
+    return { bump, version: `${release}-${o.prerelease}.${n + 1}` };
 }
 
 ;// CONCATENATED MODULE: ./actions/version-tag/src/history.ts
 // Everything version-tag reads from git: tags, the commit range, shallow clones. Each is one git call.
+
 
 
 /**
@@ -61451,14 +61533,51 @@ async function checkPrefix(cwd, prefix) {
         throw err;
     }
 }
-/** Names of the tags reachable from HEAD, and of all tags (pre-release numbering must see tags on other branches too). */
+/** Every tag of the repository → the commit it points to (annotated tags peeled). */
 async function readTags(cwd) {
-    const [merged, all] = await Promise.all([
-        git(['tag', '--merged', 'HEAD'], { cwd }),
-        git(['tag', '--list'], { cwd }),
-    ]);
-    const lines = (text) => text.split('\n').filter(Boolean);
-    return { merged: lines(merged), all: lines(all) };
+    const out = await git(['for-each-ref', '--format=%(refname:strip=2)%00%(objectname)%00%(*objectname)', 'refs/tags'], { cwd });
+    const tags = new Map();
+    for (const line of out.split('\n')) {
+        if (!line)
+            continue;
+        const [name, object, peeled] = line.split('\0');
+        tags.set(name, peeled || object);
+    }
+    return tags;
+}
+/**
+ * The highest `<prefix>X.Y.Z` tag reachable from HEAD and the commits since it. The highest tag overall usually is
+ * reachable, and the range read anyway proves it without another walk of the history: a tag is an ancestor of HEAD
+ * exactly when it is HEAD or the parent of a commit in `<tag>..HEAD`. (A path-limited log leaves out commits, so then
+ * git answers.) Only when it is not, `git tag --merged HEAD` lists the reachable tags.
+ */
+async function readHistory(cwd, tags, prefix, path, head) {
+    const best = lastRelease(tags.keys(), prefix);
+    if (!best)
+        return { commits: await readCommits(cwd, undefined, path) };
+    const at = tags.get(best.tag);
+    if (!path) {
+        const commits = await readCommits(cwd, best.tag, '');
+        if (at === head || commits.some((c) => c.parents.includes(at)))
+            return { previous: best, commits };
+    }
+    else if (await isAncestor(cwd, at)) {
+        return { previous: best, commits: await readCommits(cwd, best.tag, path) };
+    }
+    const merged = (await git(['tag', '--merged', 'HEAD', '--list', `${prefix}*`], { cwd })).split('\n').filter(Boolean);
+    const previous = lastRelease(merged, prefix);
+    return { previous, commits: await readCommits(cwd, previous?.tag, path) };
+}
+async function isAncestor(cwd, commit) {
+    try {
+        await git(['merge-base', '--is-ancestor', commit, 'HEAD'], { cwd });
+        return true;
+    }
+    catch (err) {
+        if (err instanceof GitFailure && err.code === 1)
+            return false;
+        throw err;
+    }
 }
 /**
  * The commits of `<from>..HEAD` (all of HEAD's history without `from`), newest first, following every parent.
@@ -61557,21 +61676,7 @@ async function hasOrigin(cwd) {
         throw err;
     }
 }
-/** The commit a tag points to, or undefined when there is no such tag. */
-async function tagCommit(cwd, tag) {
-    try {
-        return (await git(['rev-parse', '--verify', '--quiet', `refs/tags/${tag}^{commit}`], { cwd })).trim() || undefined;
-    }
-    catch (err) {
-        if (err instanceof GitFailure)
-            return undefined;
-        throw err;
-    }
-}
 
-// EXTERNAL MODULE: ./node_modules/semver/index.js
-var semver = __nccwpck_require__(2088);
-var semver_default = /*#__PURE__*/__nccwpck_require__.n(semver);
 ;// CONCATENATED MODULE: ./shared/src/registry/ref.ts
 // Image references with Docker's defaulting rules (distribution/reference normalize.go): no registry means Docker Hub,
 // and a one-segment Docker Hub name lives under library/.
@@ -62751,76 +62856,6 @@ function renderSummary(summary, r) {
     }
 }
 
-;// CONCATENATED MODULE: ./actions/version-tag/src/version.ts
-// SemVer arithmetic and which tags are releases. Pure: tag names in, versions out.
-
-
-/** A release version: X.Y.Z without pre-release or build, no leading zeros. */
-const RELEASE = /^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)$/;
-const IDENTIFIER = /^[0-9A-Za-z-]+$/;
-/**
- * The highest `<prefix>X.Y.Z` among `tags` by SemVer precedence (1.10.0 beats 1.9.0). Pre-release tags, floating
- * `v2`/`v2.3` tags, tags with another prefix and anything else that is not exactly X.Y.Z after the prefix are ignored.
- */
-function lastRelease(tags, prefix) {
-    let best;
-    for (const tag of tags) {
-        if (!tag.startsWith(prefix))
-            continue;
-        const version = tag.slice(prefix.length);
-        if (!RELEASE.test(version))
-            continue;
-        if (!best || semver_default().gt(version, best.version))
-            best = { tag, version };
-    }
-    return best;
-}
-/** `initial-version` as a version, or a ConfigError naming the fix. */
-function parseInitialVersion(text) {
-    const t = text.trim();
-    if (!t)
-        return undefined;
-    if (RELEASE.test(t))
-        return t;
-    const bare = t.replace(/^v/i, '');
-    const hint = RELEASE.test(bare) ? ` Write it without the prefix: '${bare}'.` : '';
-    throw new ConfigError(`Input 'initial-version' is '${text}'. Expected a version X.Y.Z such as 0.1.0 or 1.0.0.${hint}`);
-}
-/** `prerelease` as a SemVer pre-release identifier, or a ConfigError naming the fix. */
-function parsePrerelease(text) {
-    const t = text.trim();
-    if (!t)
-        return undefined;
-    if (IDENTIFIER.test(t) && !/^\d+$/.test(t))
-        return t;
-    throw new ConfigError(`Input 'prerelease' is '${text}'. Expected one SemVer pre-release identifier of letters, digits and hyphens, not only digits, such as rc, beta or alpha.`);
-}
-/**
- * The next version. SemVer resets lower parts (1.4.7 + minor = 1.5.0); on 0.x a breaking change goes to 1.0.0 unless
- * pre-major, which shifts every bump one place down. A pre-release numbers itself past the existing tags of its version.
- */
-function nextVersion(o) {
-    if (o.level === 'none')
-        return { bump: 'none', version: '' };
-    const base = o.previous ?? o.initialVersion ?? '0.0.0';
-    let bump = o.level;
-    if (o.preMajor && semver_default().major(base) === 0)
-        bump = bump === 'major' ? 'minor' : 'patch';
-    const release = semver_default().inc(base, bump);
-    if (!o.prerelease)
-        return { bump, version: release };
-    const stem = `${o.prefix}${release}-${o.prerelease}.`;
-    let n = 0;
-    for (const tag of o.tags) {
-        if (!tag.startsWith(stem))
-            continue;
-        const rest = tag.slice(stem.length);
-        if (/^(0|[1-9]\d*)$/.test(rest))
-            n = Math.max(n, Number(rest));
-    }
-    return { bump, version: `${release}-${o.prerelease}.${n + 1}` };
-}
-
 ;// CONCATENATED MODULE: ./actions/version-tag/src/step.ts
 
 
@@ -62859,8 +62894,7 @@ const versionTag = defineStep({
             await checkCanPublish(ctx, cwd, Boolean(forge));
         await ensureFullHistory(cwd, platform, !dry);
         const tags = await readTags(cwd);
-        const previous = lastRelease(tags.merged, prefix);
-        const commits = await readCommits(cwd, previous?.tag, path);
+        const { previous, commits } = await readHistory(cwd, tags, prefix, path, sha);
         const decision = decideBump(commits);
         const api = inputs['api-breaking'];
         const forced = api && decision.level !== 'major' && inputs['api-breaking-policy'] === 'force-major';
@@ -62871,7 +62905,7 @@ const versionTag = defineStep({
             preMajor: inputs['pre-major'],
             prerelease,
             prefix,
-            tags: tags.all,
+            tags: tags.keys(),
         });
         const tag = next.version ? `${prefix}${next.version}` : '';
         const notes = changelog(decision.commits, forced ? ['The API changed incompatibly (found by api-compat).'] : []);
@@ -62895,7 +62929,7 @@ const versionTag = defineStep({
             failure = `The API has a breaking change (api-breaking: true), but no commit since ${previous?.tag ?? 'the start'} declares it (a '!' before the colon or a BREAKING CHANGE footer). Add one, or set api-breaking-policy: force-major.`;
         }
         else if (tag) {
-            const at = await tagCommit(cwd, tag);
+            const at = tags.get(tag);
             if (at)
                 failure = `Tag ${tag} already exists at ${at.slice(0, 7)}, which is not in HEAD's history (a tag on another branch). Merge that branch, or delete the tag, then run again.`;
         }

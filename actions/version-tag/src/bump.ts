@@ -36,7 +36,7 @@ export function counts(c: CountedCommit): boolean {
 export function decideBump(range: Commit[]): BumpDecision {
   const commits: CountedCommit[] = range.map((c) => {
     const parsed = parseMessage(c.message, c.parents.length > 1);
-    return { ...c, parsed, level: levelOf(parsed) };
+    return { sha: c.sha, parents: c.parents, message: c.message, parsed, level: levelOf(parsed) };
   });
   cancelReverts(commits);
   let level: Level = 'none';

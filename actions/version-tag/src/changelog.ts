@@ -1,6 +1,8 @@
 import { counts, type CountedCommit } from './bump.js';
 
 const SECTIONS = ['Breaking changes', 'Features', 'Fixes', 'Performance'] as const;
+/** Entries per section: keeps a release body under GitHub's 125,000 characters and the summary readable. */
+export const MAX_ENTRIES = 250;
 
 /** `abc1234`: the seven hex digits a changelog and a summary show. */
 export function shortSha(sha: string): string {
@@ -30,6 +32,9 @@ export function changelog(commits: CountedCommit[], extraBreaking: string[] = []
   }
   return [...sections]
     .filter(([, lines]) => lines.length)
-    .map(([title, lines]) => `### ${title}\n\n${lines.join('\n')}`)
+    .map(([title, lines]) => {
+      const more = lines.length > MAX_ENTRIES ? `\n- … and ${lines.length - MAX_ENTRIES} more` : '';
+      return `### ${title}\n\n${lines.slice(0, MAX_ENTRIES).join('\n')}${more}`;
+    })
     .join('\n\n');
 }

@@ -35,14 +35,17 @@ const REVERTS = /^\s*This reverts commit ([0-9a-fA-F]{4,64})\b/m;
  * without one this returns a message that means nothing (no type, not breaking, not a revert).
  */
 export function parseMessage(message: string, merge = false): ParsedMessage {
-  const lines = message.replace(/\r\n?/g, '\n').split('\n');
-  const header = lines[0].trimEnd();
+  // Histories are long and most bodies are plain: split lines only when a footer or revert line can be there.
+  const text = message.includes('\r') ? message.replace(/\r\n?/g, '\n') : message;
+  const nl = text.indexOf('\n');
+  const header = (nl === -1 ? text : text.slice(0, nl)).trimEnd();
+  const body = nl === -1 ? '' : text.slice(nl + 1);
   const m = HEADER.exec(header);
   if (merge && !m) return { subject: header, breaking: false, breakingNotes: [], revert: false };
-  const breakingNotes = footers(lines.slice(1));
+  const breakingNotes = body.includes('BREAKING') ? footers(body.split('\n')) : [];
   const type = m?.[1].toLowerCase();
-  const gitRevert = GIT_REVERT.exec(header);
-  const revert = type === 'revert' || (!m && gitRevert !== null);
+  const gitRevert = m ? null : GIT_REVERT.exec(header);
+  const revert = type === 'revert' || gitRevert !== null;
   return {
     type,
     scope: m?.[2]?.trim() || undefined,
@@ -51,7 +54,7 @@ export function parseMessage(message: string, merge = false): ParsedMessage {
     breaking: Boolean(m?.[3]) || breakingNotes.length > 0,
     breakingNotes: breakingNotes.filter(Boolean),
     revert,
-    reverts: revert ? REVERTS.exec(lines.slice(1).join('\n'))?.[1].toLowerCase() : undefined,
+    reverts: revert ? REVERTS.exec(body)?.[1].toLowerCase() : undefined,
   };
 }
 

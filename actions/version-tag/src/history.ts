@@ -3,6 +3,7 @@ import { ConfigError } from '../../../shared/src/errors.js';
 import { git, GitFailure, isShallow } from '../../../shared/src/git/git.js';
 import type { Platform } from '../../../shared/src/platform/index.js';
 import type { Commit } from './bump.js';
+import { lastRelease, type Release } from './version.js';
 
 /**
  * A prefix no SemVer tag can follow is a ConfigError: git must accept `<prefix>0.0.0` as a tag name, and a prefix
@@ -19,14 +20,53 @@ export async function checkPrefix(cwd: string, prefix: string): Promise<void> {
   }
 }
 
-/** Names of the tags reachable from HEAD, and of all tags (pre-release numbering must see tags on other branches too). */
-export async function readTags(cwd: string): Promise<{ merged: string[]; all: string[] }> {
-  const [merged, all] = await Promise.all([
-    git(['tag', '--merged', 'HEAD'], { cwd }),
-    git(['tag', '--list'], { cwd }),
-  ]);
-  const lines = (text: string) => text.split('\n').filter(Boolean);
-  return { merged: lines(merged), all: lines(all) };
+/** Every tag of the repository → the commit it points to (annotated tags peeled). */
+export async function readTags(cwd: string): Promise<Map<string, string>> {
+  const out = await git(['for-each-ref', '--format=%(refname:strip=2)%00%(objectname)%00%(*objectname)', 'refs/tags'], { cwd });
+  const tags = new Map<string, string>();
+  for (const line of out.split('\n')) {
+    if (!line) continue;
+    const [name, object, peeled] = line.split('\0');
+    tags.set(name, peeled || object);
+  }
+  return tags;
+}
+
+/** The last release and the commits since it: what the version is computed from. */
+export interface History {
+  previous?: Release;
+  commits: Commit[];
+}
+
+/**
+ * The highest `<prefix>X.Y.Z` tag reachable from HEAD and the commits since it. The highest tag overall usually is
+ * reachable, and the range read anyway proves it without another walk of the history: a tag is an ancestor of HEAD
+ * exactly when it is HEAD or the parent of a commit in `<tag>..HEAD`. (A path-limited log leaves out commits, so then
+ * git answers.) Only when it is not, `git tag --merged HEAD` lists the reachable tags.
+ */
+export async function readHistory(cwd: string, tags: Map<string, string>, prefix: string, path: string, head: string): Promise<History> {
+  const best = lastRelease(tags.keys(), prefix);
+  if (!best) return { commits: await readCommits(cwd, undefined, path) };
+  const at = tags.get(best.tag)!;
+  if (!path) {
+    const commits = await readCommits(cwd, best.tag, '');
+    if (at === head || commits.some((c) => c.parents.includes(at))) return { previous: best, commits };
+  } else if (await isAncestor(cwd, at)) {
+    return { previous: best, commits: await readCommits(cwd, best.tag, path) };
+  }
+  const merged = (await git(['tag', '--merged', 'HEAD', '--list', `${prefix}*`], { cwd })).split('\n').filter(Boolean);
+  const previous = lastRelease(merged, prefix);
+  return { previous, commits: await readCommits(cwd, previous?.tag, path) };
+}
+
+async function isAncestor(cwd: string, commit: string): Promise<boolean> {
+  try {
+    await git(['merge-base', '--is-ancestor', commit, 'HEAD'], { cwd });
+    return true;
+  } catch (err) {
+    if (err instanceof GitFailure && err.code === 1) return false;
+    throw err;
+  }
 }
 
 /**
@@ -117,16 +157,6 @@ export async function hasOrigin(cwd: string): Promise<boolean> {
     return true;
   } catch (err) {
     if (err instanceof GitFailure) return false;
-    throw err;
-  }
-}
-
-/** The commit a tag points to, or undefined when there is no such tag. */
-export async function tagCommit(cwd: string, tag: string): Promise<string | undefined> {
-  try {
-    return (await git(['rev-parse', '--verify', '--quiet', `refs/tags/${tag}^{commit}`], { cwd })).trim() || undefined;
-  } catch (err) {
-    if (err instanceof GitFailure) return undefined;
     throw err;
   }
 }

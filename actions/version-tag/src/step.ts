@@ -4,12 +4,12 @@ import { repoRoot } from '../../../shared/src/git/git.js';
 import { defineStep, type StepContext } from '../../../shared/src/step.js';
 import { decideBump } from './bump.js';
 import { changelog } from './changelog.js';
-import { checkPath, checkPrefix, ensureFullHistory, hasOrigin, headSha, readCommits, readTags, tagCommit } from './history.js';
+import { checkPath, checkPrefix, ensureFullHistory, hasOrigin, headSha, readHistory, readTags } from './history.js';
 import { checkImagesExist, checkTemplates, imageTags, parseImages, registryClient, sourceTagOf, type ImagePlan } from './images.js';
 import { publish, type Done } from './publish.js';
 import { schema } from './schema.js';
 import { renderSummary } from './summary.js';
-import { lastRelease, nextVersion, parseInitialVersion, parsePrerelease } from './version.js';
+import { nextVersion, parseInitialVersion, parsePrerelease } from './version.js';
 
 type Ctx = StepContext<typeof schema.inputs>;
 
@@ -38,8 +38,7 @@ export const versionTag = defineStep({
     await ensureFullHistory(cwd, platform, !dry);
 
     const tags = await readTags(cwd);
-    const previous = lastRelease(tags.merged, prefix);
-    const commits = await readCommits(cwd, previous?.tag, path);
+    const { previous, commits } = await readHistory(cwd, tags, prefix, path, sha);
     const decision = decideBump(commits);
     const api = inputs['api-breaking'];
     const forced = api && decision.level !== 'major' && inputs['api-breaking-policy'] === 'force-major';
@@ -50,7 +49,7 @@ export const versionTag = defineStep({
       preMajor: inputs['pre-major'],
       prerelease,
       prefix,
-      tags: tags.all,
+      tags: tags.keys(),
     });
     const tag = next.version ? `${prefix}${next.version}` : '';
     const notes = changelog(decision.commits, forced ? ['The API changed incompatibly (found by api-compat).'] : []);
@@ -74,7 +73,7 @@ export const versionTag = defineStep({
     if (api && decision.level !== 'major' && inputs['api-breaking-policy'] === 'fail') {
       failure = `The API has a breaking change (api-breaking: true), but no commit since ${previous?.tag ?? 'the start'} declares it (a '!' before the colon or a BREAKING CHANGE footer). Add one, or set api-breaking-policy: force-major.`;
     } else if (tag) {
-      const at = await tagCommit(cwd, tag);
+      const at = tags.get(tag);
       if (at) failure = `Tag ${tag} already exists at ${at.slice(0, 7)}, which is not in HEAD's history (a tag on another branch). Merge that branch, or delete the tag, then run again.`;
     }
     if (failure || !tag || dry) {

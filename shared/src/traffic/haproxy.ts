@@ -126,17 +126,20 @@ export class HaproxyBackend implements TrafficBackend {
     return { active: leader(weights, this.colors), weights, details: [`backend ${this.backend}`, ...servers.map(describeServer)] };
   }
 
-  /** The runtime commands for `target`, in order: the colours gaining traffic first, so capacity never dips. */
-  private commands(target: Weights): { now: string[]; afterDrain: string[] } {
+  /**
+   * The runtime commands for `target`, in order: the colours gaining traffic first, so capacity never dips. A colour
+   * going to 0 % is drained now and put in maintenance once its in-flight requests have finished.
+   */
+  private commands(target: Weights): { now: string[]; afterDrain: { server: string; command: string }[] } {
     const ref = (c: string) => `${this.backend}/${c}`;
     const gaining = [...this.colors].sort((x, y) => target[y] - target[x]);
     const now: string[] = [];
-    const afterDrain: string[] = [];
+    const afterDrain: { server: string; command: string }[] = [];
     for (const c of gaining) {
       if (target[c] > 0) now.push(`set weight ${ref(c)} ${target[c]}`, `set server ${ref(c)} state ready`);
       else {
         now.push(`set weight ${ref(c)} 0`, `set server ${ref(c)} state drain`);
-        afterDrain.push(`set server ${ref(c)} state maint`);
+        afterDrain.push({ server: c, command: `set server ${ref(c)} state maint` });
       }
     }
     return { now, afterDrain };
@@ -144,15 +147,15 @@ export class HaproxyBackend implements TrafficBackend {
 
   async plan(target: Weights): Promise<string[]> {
     const { now, afterDrain } = this.commands(target);
-    return [...now, ...afterDrain.map((c) => `${c}   # once its in-flight requests have finished (at most ${DRAIN_TIMEOUT_MS / 1000}s)`)];
+    return [...now, ...afterDrain.map((d) => `${d.command}   # once its in-flight requests have finished (at most ${DRAIN_TIMEOUT_MS / 1000}s)`)];
   }
 
   async apply(target: Weights): Promise<void> {
     const { now, afterDrain } = this.commands(target);
     for (const cmd of now) await this.set(cmd);
-    for (const cmd of afterDrain) {
-      await this.waitIdle(cmd.split(' ')[2].split('/')[1]);
-      await this.set(cmd);
+    for (const { server, command } of afterDrain) {
+      await this.waitIdle(server);
+      await this.set(command);
     }
   }
 
@@ -172,7 +175,8 @@ export class HaproxyBackend implements TrafficBackend {
   }
 
   private async currentSessions(server: string): Promise<number> {
-    const csv = await this.command('show stat');
+    // type 4: server rows only
+    const csv = await this.command(`show stat ${this.backend} 4 -1`);
     const lines = csv.split('\n');
     const cols = (lines[0] ?? '').replace(/^# /, '').split(',');
     const row = lines.map((l) => l.split(',')).find((f) => f[0] === this.backend && f[1] === server);

@@ -49,6 +49,8 @@ export const PREVIOUS_ANNOTATION = 'shipgate.dev/previous-color';
 
 const ATTEMPTS = 5;
 
+type Options = ReturnType<typeof setHeaderOptions>;
+
 /** A 409 from the API server: the object changed since it was read. */
 class Conflict extends ExternalError {}
 
@@ -90,11 +92,7 @@ export class KubeClient {
   }
 
   async get(ref: KubeRef): Promise<KubeObject> {
-    return this.call('get', ref, (version, options) =>
-      ref.resource.group === '' && ref.resource.plural === 'services'
-        ? this.core.readNamespacedService({ name: ref.name, namespace: ref.namespace }, options)
-        : this.custom.getNamespacedCustomObject({ ...this.coords(ref, version) }, options),
-    );
+    return this.call('get', ref, (version, options) => this.typed(ref)?.read(options) ?? this.custom.getNamespacedCustomObject(this.coords(ref, version), options));
   }
 
   async patch(ref: KubeRef, patch: KubePatch): Promise<KubeObject> {
@@ -102,10 +100,20 @@ export class KubeClient {
     const type = patch.type === 'json' ? PatchStrategy.JsonPatch : PatchStrategy.MergePatch;
     return this.call('patch', ref, (version, options) => {
       const opts = setHeaderOptions('Content-Type', type, options);
-      return ref.resource.group === '' && ref.resource.plural === 'services'
-        ? this.core.patchNamespacedService({ name: ref.name, namespace: ref.namespace, body }, opts)
-        : this.custom.patchNamespacedCustomObject({ ...this.coords(ref, version), body }, opts);
+      return this.typed(ref)?.patch(body, opts) ?? this.custom.patchNamespacedCustomObject({ ...this.coords(ref, version), body }, opts);
     });
+  }
+
+  /** Built-in kinds go through their typed API (add AppsV1Api here for Deployments); custom resources through CustomObjectsApi. */
+  private typed(ref: KubeRef): { read(o: Options): Promise<KubeObject>; patch(body: unknown, o: Options): Promise<KubeObject> } | undefined {
+    const { name, namespace } = ref;
+    if (ref.resource.group === '' && ref.resource.plural === 'services') {
+      return {
+        read: (o) => this.core.readNamespacedService({ name, namespace }, o),
+        patch: (body, o) => this.core.patchNamespacedService({ name, namespace, body }, o),
+      };
+    }
+    return undefined;
   }
 
   /**
@@ -148,7 +156,7 @@ export class KubeClient {
   }
 
   /** Runs one API call with a timeout, trying the resource's next version when the server does not serve one. */
-  private async call<T>(verb: 'get' | 'patch', ref: KubeRef, fn: (version: string, options: ReturnType<typeof setHeaderOptions>) => Promise<T>): Promise<T> {
+  private async call<T>(verb: 'get' | 'patch', ref: KubeRef, fn: (version: string, options: Options) => Promise<T>): Promise<T> {
     const known = this.served.get(ref.resource);
     const versions = known ? [known] : ref.resource.versions;
     for (const [i, version] of versions.entries()) {

@@ -3,6 +3,7 @@ import { type DiffContext, type OperationPair, entries, mediaKey, member } from 
 import { anySlot } from './compare.js';
 import type { Doc } from './doc.js';
 import { isObject, join } from './pointer.js';
+import type { OpRef } from './collector.js';
 import type { Subject } from './rules.js';
 import type { Slot } from './view.js';
 
@@ -12,7 +13,7 @@ interface Media {
   schema: Slot;
 }
 
-function mediaTypes(content: unknown, ptr: string): Map<string, Media> {
+export function mediaTypes(content: unknown, ptr: string): Map<string, Media> {
   const out = new Map<string, Media>();
   for (const [name, node] of entries(content)) {
     const mptr = join(ptr, 'content', name);
@@ -22,24 +23,31 @@ function mediaTypes(content: unknown, ptr: string): Map<string, Media> {
   return out;
 }
 
-/** A head media type that accepts what the base one did: the same, or a wildcard over it (requests only). */
-function accepting(head: Map<string, Media>, key: string, wildcards: boolean): Media | undefined {
+/**
+ * The head media type that answers for a base one: the same; for requests, a wildcard that accepts it; for responses,
+ * one concrete type in place of a base wildcard (`application/*` → `application/json` returns a subset).
+ */
+function answering(head: Map<string, Media>, key: string, request: boolean): Media | undefined {
   const exact = head.get(key);
-  if (exact || !wildcards) return exact;
-  return head.get(`${key.split('/')[0]}/*`) ?? head.get('*/*');
+  if (exact) return exact;
+  if (request) return head.get(`${key.split('/')[0]}/*`) ?? head.get('*/*');
+  if (key === '*/*') return head.values().next().value;
+  if (key.endsWith('/*')) return [...head].find(([k]) => k.startsWith(key.slice(0, -1)))?.[1];
+  return undefined;
 }
 
-function diffContent(ctx: DiffContext, pair: OperationPair, base: Map<string, Media>, head: Map<string, Media>, subject: Subject, label: string, rules: { removed: string; added: string }): void {
+/** Compares the media types of one body (request or response) and the schema of each. */
+export function diffContent(ctx: DiffContext, op: OpRef, base: Map<string, Media>, head: Map<string, Media>, subject: Subject, label: string, rules: { removed: string; added: string }): void {
   const request = subject.startsWith('request');
   for (const [key, b] of base) {
-    const h = accepting(head, key, request);
+    const h = answering(head, key, request);
     if (!h) {
-      ctx.out.add(rules.removed, pair.op, b.ptr, 'base', `${label}: media type ${b.name} removed`);
+      ctx.out.add(rules.removed, op, b.ptr, 'base', `${label}: media type ${b.name} removed`);
       continue;
     }
-    ctx.out.addSchemaChanges(ctx.cmp.compare(b.schema, h.schema, subject), subject, pair.op, `${label} (${b.name})`);
+    ctx.out.addSchemaChanges(ctx.cmp.compare(b.schema, h.schema, subject), subject, op, `${label} (${b.name})`);
   }
-  for (const [key, h] of head) if (!base.has(key)) ctx.out.add(rules.added, pair.op, h.ptr, 'head', `${label}: media type ${h.name} added`);
+  for (const [key, h] of head) if (!base.has(key)) ctx.out.add(rules.added, op, h.ptr, 'head', `${label}: media type ${h.name} added`);
 }
 
 export function diffRequestBody(ctx: DiffContext, pair: OperationPair): void {
@@ -61,7 +69,7 @@ export function diffRequestBody(ctx: DiffContext, pair: OperationPair): void {
   if (bReq !== hReq) {
     ctx.out.add(hReq ? 'request-body-became-required' : 'request-body-became-optional', op, h.site, 'head', `request body: ${hReq ? 'optional → required' : 'required → optional'}`);
   }
-  diffContent(ctx, pair, mediaTypes(b.node.content, b.ptr), mediaTypes(h.node.content, h.ptr), 'request-property', 'request body', {
+  diffContent(ctx, pair.op, mediaTypes(b.node.content, b.ptr), mediaTypes(h.node.content, h.ptr), 'request-property', 'request body', {
     removed: 'request-body-media-type-removed',
     added: 'request-body-media-type-added',
   });
@@ -70,7 +78,7 @@ export function diffRequestBody(ctx: DiffContext, pair: OperationPair): void {
 const isSuccess = (status: string) => /^2/.test(status);
 
 /** The head response that answers for a base status: the same code, else its range (2XX), else `default` for errors. */
-function answering(head: Record<string, unknown>, status: string): string | undefined {
+function answeringStatus(head: Record<string, unknown>, status: string): string | undefined {
   if (status in head) return status;
   const range = `${status[0]}XX`;
   for (const key of Object.keys(head)) if (key.toUpperCase() === range) return key;
@@ -88,7 +96,7 @@ export function diffResponses(ctx: DiffContext, pair: OperationPair): void {
   if (!bRes || !hRes) return;
   const answered = new Set<string>();
   for (const status of Object.keys(bRes.node)) {
-    const hStatus = answering(hRes.node, status);
+    const hStatus = answeringStatus(hRes.node, status);
     if (hStatus === undefined) {
       const rule = isSuccess(status) ? 'response-success-status-removed' : 'response-status-removed';
       ctx.out.add(rule, pair.op, join(bRes.ptr, status), 'base', `response ${status} removed`);
@@ -110,7 +118,7 @@ function diffResponse(ctx: DiffContext, pair: OperationPair, status: string, bRe
   if (!b || !h) return;
   const label = `response ${status}`;
   diffHeaders(ctx, pair, b, h, label);
-  diffContent(ctx, pair, mediaTypes(b.node.content, b.ptr), mediaTypes(h.node.content, h.ptr), 'response-property', label, {
+  diffContent(ctx, pair.op, mediaTypes(b.node.content, b.ptr), mediaTypes(h.node.content, h.ptr), 'response-property', label, {
     removed: 'response-media-type-removed',
     added: 'response-media-type-added',
   });

@@ -16,10 +16,30 @@ const RANK = { error: 0, warning: 1, info: 2 } as const;
 export class Collector {
   private readonly findings: Finding[] = [];
   private readonly seen = new Set<string>();
+  private unstable?: string;
+
+  /**
+   * Runs `fn` with breaking findings reported as `api-unstable-operation-changed` (info) when `level` is set: draft and
+   * alpha operations promise nothing, so their changes are listed but do not gate.
+   */
+  relaxed(level: string | undefined, fn: () => void): void {
+    const outer = this.unstable;
+    this.unstable = level;
+    try {
+      fn();
+    } finally {
+      this.unstable = outer;
+    }
+  }
 
   add(rule: string, op: OpRef, location: string, document: Side, message: string): void {
-    const info = RULE_BY_ID.get(rule);
+    let info = RULE_BY_ID.get(rule);
     if (!info) throw new Error(`rule ${rule} is not in the catalog`);
+    if (this.unstable && info.severity === 'error') {
+      message = `${message} (${rule}; not gated: the operation is ${this.unstable})`;
+      rule = 'api-unstable-operation-changed';
+      info = RULE_BY_ID.get(rule)!;
+    }
     const key = `${rule}\u0000${op.method ?? ''}\u0000${op.path ?? ''}\u0000${document}\u0000${location}`;
     if (this.seen.has(key)) return;
     this.seen.add(key);

@@ -17,6 +17,8 @@ import {
   compareTypes,
 } from './keywords.js';
 import { type SchemaView, type Slot, viewOf } from './view.js';
+import { compareApplicators, compareConst, compareExtensible } from './applicators.js';
+import { valueKey } from './values.js';
 import { Sameness } from './same.js';
 import { compareVariants, type VariantKeyword } from './variants.js';
 
@@ -110,6 +112,10 @@ export class SchemaComparer {
       else emit(request ? 'constraint-relaxed' : 'constraint-tightened', `uniqueItems ${bv.uniqueItems} → ${hv.uniqueItems}`, hv.ptr);
     }
     compareDiscriminator(bv, hv, emit, whereHead);
+    compareApplicators(bv, hv, request, emit, whereHead);
+    compareConst(bv, hv, request, emit, whereHead);
+    compareExtensible(bv, hv, request, emit, whereHead);
+    if (bv.prefixItems || hv.prefixItems) this.tuple(bv, hv, subject, path, out, depth, emit);
     this.properties(bv, hv, subject, request, path, out, depth);
     this.additional(bv, hv, subject, request, path, out, depth, emit);
     if (bv.items || hv.items) {
@@ -168,6 +174,21 @@ export class SchemaComparer {
       return;
     }
     this.walk(b ?? anySlot(bv.ptr), h ?? anySlot(hv.ptr), subject, [...path, '*'], out, depth + 1);
+  }
+
+  /** 3.1 tuples, position by position; an extra position is a new shape for readers, a missing one for writers. */
+  private tuple(bv: SchemaView, hv: SchemaView, subject: Subject, path: string[], out: SchemaChange[], depth: number, emit: Emit): void {
+    const b = bv.prefixItems ?? [];
+    const h = hv.prefixItems ?? [];
+    for (let i = 0; i < Math.min(b.length, h.length); i++) this.walk(b[i], h[i], subject, [...path, `[${i}]`], out, depth + 1);
+    // A position described the same way the other side describes all items is no change (items → prefixItems).
+    const sameAsItems = (slot: Slot, items?: Slot) => items !== undefined && valueKey(slot.node) === valueKey(items.node);
+    for (let i = b.length; i < h.length; i++) {
+      if (!sameAsItems(h[i], bv.items)) emit('prefix-items-added', `tuple position ${i} added`, h[i].ptr);
+    }
+    for (let i = h.length; i < b.length; i++) {
+      if (!sameAsItems(b[i], hv.items)) emit('prefix-items-removed', `tuple position ${i} removed`, b[i].ptr, 'base');
+    }
   }
 }
 

@@ -7,6 +7,7 @@ import { Doc } from './doc.js';
 import { diffPaths } from './operations.js';
 import { diffSecuritySchemes } from './security.js';
 import { diffServers } from './servers.js';
+import { diffWebhooks } from './webhooks.js';
 
 export { RULES, RULE_BY_ID } from './rules.js';
 
@@ -27,5 +28,6 @@ export function diffDocuments(base: OpenApiDoc, head: OpenApiDoc, options: DiffO
   diffServers(ctx, {}, b.root, '#', h.root, '#');
   diffSecuritySchemes(ctx);
   diffPaths(ctx);
+  diffWebhooks(ctx);
   return ctx.out.sorted();
 }

@@ -1,7 +1,7 @@
 // Keyword-level comparisons of two schema views: each reports through `emit` with a kind whose severity depends on
 // the direction (see rules.ts). They see one level only; properties, items and alternatives are walked in compare.ts.
 import type { Side } from './doc.js';
-import { type Bound, LENGTH_KEYWORDS, type LengthKeyword, sameValue, tighter } from './values.js';
+import { type Bound, LENGTH_KEYWORDS, type LengthKeyword, tighter, valuesMissing } from './values.js';
 import type { SchemaView } from './view.js';
 
 export type Emit = (kind: string, detail: string, location: string, document?: Side) => void;
@@ -49,7 +49,8 @@ export function compareNullable(bv: SchemaView, hv: SchemaView, emit: Emit, wher
   emit(hv.nullable ? 'became-nullable' : 'became-not-nullable', hv.nullable ? 'now nullable' : 'no longer nullable', where(kw));
 }
 
-const show = (v: unknown) => {
+export const show = (v: unknown): string => {
+  if (v === undefined) return 'none';
   const s = JSON.stringify(v) ?? String(v);
   return s.length > 40 ? `${s.slice(0, 37)}...` : s;
 };
@@ -61,8 +62,8 @@ export function compareEnum(bv: SchemaView, hv: SchemaView, request: boolean, em
   if (!b && !h) return;
   const loc = where(hv.origin.has('enum') ? 'enum' : 'const');
   if (b && h) {
-    const removed = b.filter((v) => !h.some((w) => sameValue(v, w)));
-    const added = h.filter((v) => !b.some((w) => sameValue(v, w)));
+    const removed = valuesMissing(b, h);
+    const added = valuesMissing(h, b);
     if (removed.length) emit('enum-value-removed', `enum value${removed.length > 1 ? 's' : ''} ${list(removed)} removed`, loc);
     if (added.length) emit('enum-value-added', `enum value${added.length > 1 ? 's' : ''} ${list(added)} added`, loc);
   } else if (h) {

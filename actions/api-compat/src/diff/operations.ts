@@ -7,6 +7,7 @@ import { diffParameters } from './parameters.js';
 import { isObject, join } from './pointer.js';
 import { diffOperationSecurity } from './security.js';
 import { diffServers } from './servers.js';
+import { type Sunset, UNSTABLE_BELOW, levelName, ownSunset, parseSunset, stability, sunsetPassed, sunsetText } from './sunset.js';
 
 export const METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace', 'query'] as const;
 
@@ -68,7 +69,10 @@ function diffItem(ctx: DiffContext, b: Item, h: Item): void {
     const hOp = h.node[method];
     const op = { method: method.toUpperCase(), path: h.path };
     if (isObject(bOp) && isObject(hOp)) {
-      diffOperation(ctx, { op, basePath: b.path, headPath: h.path, bItem: b.node, hItem: h.node, bOp, hOp, bPtr: join(b.ptr, method), hPtr: join(h.ptr, method) });
+      const pair = { op, basePath: b.path, headPath: h.path, bItem: b.node, hItem: h.node, bOp, hOp, bPtr: join(b.ptr, method), hPtr: join(h.ptr, method) };
+      const [was, is] = [stability(bOp), stability(hOp)];
+      if (is < was) ctx.out.add('api-stability-decreased', op, join(pair.hPtr, 'x-stability-level'), 'head', `stability ${levelName(was)} → ${levelName(is)}`);
+      ctx.out.relaxed(was < UNSTABLE_BELOW ? levelName(was) : undefined, () => diffOperation(ctx, pair));
     } else if (isObject(bOp)) removed(ctx, b, method, 'api-operation-removed');
     else if (isObject(hOp)) ctx.out.add('api-operation-added', op, join(h.ptr, method), 'head', `${op.method} ${h.path} added`);
   }
@@ -88,28 +92,21 @@ function diffOperation(ctx: DiffContext, pair: OperationPair): void {
   diffServers(ctx, op, bOp, pair.bPtr, hOp, pair.hPtr);
 }
 
-const SUNSET_KEYS = new Set(['x-sunset', 'x-sunset-date', 'x-api-sunset', 'sunset']);
-
 /**
  * The sunset date the base document announces for an operation: an `x-sunset` extension on the operation or its path,
  * or the example/default of a `Sunset` response header (RFC 8594).
  */
-function sunsetOf(doc: Doc, op: Record<string, unknown>, item: Record<string, unknown>): Date | undefined {
-  const parse = (v: unknown) => {
-    const t = v instanceof Date ? v.getTime() : typeof v === 'string' ? Date.parse(v) : NaN;
-    return Number.isNaN(t) ? undefined : new Date(t);
-  };
-  for (const owner of [op, item]) {
-    for (const [key, value] of Object.entries(owner)) if (SUNSET_KEYS.has(key.toLowerCase())) return parse(value);
-  }
+function sunsetOf(doc: Doc, op: Record<string, unknown>, item: Record<string, unknown>): Sunset {
+  const own = ownSunset(op) ?? ownSunset(item);
+  if (own) return own;
   for (const [, raw] of entries(op.responses)) {
     const response = doc.deref(raw, '#').node;
     if (!isObject(response)) continue;
     for (const [name, header] of entries(response.headers)) {
       if (name.toLowerCase() !== 'sunset' || !isObject(header)) continue;
       const schema = isObject(header.schema) ? header.schema : {};
-      const date = parse(header.example ?? schema.example ?? schema.default ?? (Array.isArray(schema.enum) ? schema.enum[0] : undefined));
-      if (date) return date;
+      const date = parseSunset(header.example ?? schema.example ?? schema.default ?? (Array.isArray(schema.enum) ? schema.enum[0] : undefined));
+      if (date !== 'invalid') return date;
     }
   }
   return undefined;
@@ -123,12 +120,15 @@ function removed(ctx: DiffContext, item: Item, method: string, plainRule: 'api-p
   let rule: string = plainRule;
   let message = `${what} removed${plainRule === 'api-path-removed' ? ' (path removed)' : ''}`;
   if (sunset) {
-    const day = sunset.toISOString().slice(0, 10);
-    rule = sunset.getTime() <= ctx.now.getTime() ? 'api-removed-after-sunset' : 'api-removed-before-sunset';
-    message = `${what} removed; its sunset date ${day} ${rule === 'api-removed-after-sunset' ? 'has passed' : 'is still ahead'}`;
+    const passed = sunsetPassed(sunset, ctx.now);
+    rule = passed ? 'api-removed-after-sunset' : 'api-removed-before-sunset';
+    message = `${what} removed; its sunset date ${sunsetText(sunset)}${sunset === 'invalid' ? '' : passed ? ' has passed' : ' is still ahead'}`;
   } else if (deprecated) {
     rule = 'api-removed-after-deprecation';
     message = `${what} removed after deprecation`;
+  } else if (stability(op) < UNSTABLE_BELOW) {
+    rule = 'api-removed-while-unstable';
+    message = `${what} removed (it was ${levelName(stability(op))}, which promises nothing)`;
   }
   ctx.out.add(rule, { method: method.toUpperCase(), path: item.path }, join(item.ptr, method), 'base', message);
 }

@@ -5,6 +5,7 @@ import { type DiffContext, type OperationPair, entries } from './context.js';
 import { anySlot } from './compare.js';
 import { isObject, join } from './pointer.js';
 import { sameValue } from './values.js';
+import { ownSunset, sunsetPassed, sunsetText } from './sunset.js';
 import type { Slot } from './view.js';
 
 interface Param {
@@ -90,14 +91,23 @@ export function diffParameters(ctx: DiffContext, pair: OperationPair): void {
       ctx.out.add('request-parameter-location-changed', op, moved[1].site, 'head', `parameter '${b.name}' moved from ${b.in} to ${moved[1].in}`);
       continue;
     }
-    const deprecated = b.node.deprecated === true;
-    ctx.out.add(deprecated ? 'request-parameter-removed-after-deprecation' : 'request-parameter-removed', op, b.site, 'base', `${label(b)} removed${deprecated ? ' (was deprecated)' : ''}`);
+    removedParam(ctx, pair, b);
   }
   for (const [key, h] of head) {
     if (base.has(key) || claimed.has(key)) continue;
     const required = isRequired(h);
     ctx.out.add(required ? 'request-parameter-added-required' : 'request-parameter-added-optional', op, h.site, 'head', `${label(h)} added${required ? ' (required)' : ''}`);
   }
+}
+
+function removedParam(ctx: DiffContext, pair: OperationPair, b: Param): void {
+  const sunset = ownSunset(b.node);
+  if (sunset && !sunsetPassed(sunset, ctx.now)) {
+    ctx.out.add('request-parameter-removed-before-sunset', pair.op, b.site, 'base', `${label(b)} removed; its sunset date ${sunsetText(sunset)}${sunset === 'invalid' ? '' : ' is still ahead'}`);
+    return;
+  }
+  const deprecated = b.node.deprecated === true || sunset !== undefined;
+  ctx.out.add(deprecated ? 'request-parameter-removed-after-deprecation' : 'request-parameter-removed', pair.op, b.site, 'base', `${label(b)} removed${deprecated ? ' (was deprecated)' : ''}`);
 }
 
 /** `#/paths/~1users/get` → `#/paths/~1users`. */

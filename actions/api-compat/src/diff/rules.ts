@@ -35,7 +35,7 @@ const REQUEST_KINDS: SchemaKind[] = [
   { kind: 'max-properties-decreased', severity: 'error', title: 'maxProperties added or lowered' },
   { kind: 'min-properties-increased', severity: 'error', title: 'minProperties added or raised' },
   { kind: 'pattern-added', severity: 'error', title: 'pattern added', scalar: true },
-  { kind: 'pattern-changed', severity: 'error', title: 'pattern changed', scalar: true },
+  { kind: 'pattern-changed', severity: 'warning', title: 'pattern changed (cannot tell if narrower)', scalar: true },
   { kind: 'multiple-of-changed', severity: 'error', title: 'multipleOf added or changed incompatibly', scalar: true },
   { kind: 'unique-items-added', severity: 'error', title: 'uniqueItems required', scalar: true },
   { kind: 'constraint-relaxed', severity: 'info', title: 'constraint relaxed (accepts more values)', addition: true, scalar: true },
@@ -50,6 +50,11 @@ const REQUEST_KINDS: SchemaKind[] = [
   { kind: 'any-of-branch-removed', severity: 'error', title: 'anyOf alternative removed' },
   { kind: 'any-of-branch-added', severity: 'info', title: 'anyOf alternative added', addition: true },
   { kind: 'discriminator-changed', severity: 'warning', title: 'discriminator property or mapping changed' },
+  { kind: 'keyword-added', severity: 'error', title: 'validation keyword added (not, if/then/else, contains, dependentRequired, propertyNames, …)' },
+  { kind: 'keyword-changed', severity: 'warning', title: 'validation keyword changed (not, if/then/else, contains, …): cannot tell if narrower' },
+  { kind: 'content-type-changed', severity: 'error', title: 'contentMediaType or contentEncoding changed' },
+  { kind: 'prefix-items-removed', severity: 'error', title: 'tuple position (prefixItems) removed' },
+  { kind: 'prefix-items-added', severity: 'info', title: 'tuple position (prefixItems) added' },
 ];
 
 // Response direction: widening what a server may return breaks clients; narrowing is safe.
@@ -80,11 +85,17 @@ const RESPONSE_KINDS: SchemaKind[] = [
   { kind: 'became-optional', severity: 'error', title: 'property became optional (may be missing)' },
   { kind: 'became-required', severity: 'info', title: 'property became required' },
   { kind: 'property-added', severity: 'info', title: 'property added', addition: true },
-  { kind: 'one-of-branch-added', severity: 'warning', title: 'oneOf alternative added (clients may get a shape they do not handle)' },
+  { kind: 'one-of-branch-added', severity: 'error', title: 'oneOf alternative added: clients may get a shape they do not handle' },
   { kind: 'one-of-branch-removed', severity: 'info', title: 'oneOf alternative removed' },
-  { kind: 'any-of-branch-added', severity: 'warning', title: 'anyOf alternative added (clients may get a shape they do not handle)' },
+  { kind: 'any-of-branch-added', severity: 'error', title: 'anyOf alternative added: clients may get a shape they do not handle' },
   { kind: 'any-of-branch-removed', severity: 'info', title: 'anyOf alternative removed' },
   { kind: 'discriminator-changed', severity: 'warning', title: 'discriminator property or mapping changed' },
+  { kind: 'keyword-removed', severity: 'error', title: 'validation keyword removed (not, if/then/else, contains, dependentRequired, propertyNames, …)' },
+  { kind: 'keyword-changed', severity: 'warning', title: 'validation keyword changed (not, if/then/else, contains, …): cannot tell if wider' },
+  { kind: 'content-type-changed', severity: 'error', title: 'contentMediaType or contentEncoding changed' },
+  { kind: 'const-changed', severity: 'error', title: 'const removed or changed (clients rely on the fixed value)' },
+  { kind: 'prefix-items-added', severity: 'error', title: 'tuple position (prefixItems) added: readers get a new shape' },
+  { kind: 'prefix-items-removed', severity: 'info', title: 'tuple position (prefixItems) removed' },
 ];
 
 const SUBJECT_TITLE: Record<Subject, string> = {
@@ -118,11 +129,18 @@ const STRUCTURE_RULES: RuleInfo[] = [
   r('api-operation-added', 'info', 'Operation added', true),
   r('api-operation-id-changed', 'warning', 'operationId changed or removed (breaks generated clients)'),
   r('api-operation-deprecated', 'info', 'Operation deprecated'),
+  r('api-stability-decreased', 'error', 'x-stability-level lowered (e.g. stable → beta): the operation promises less'),
+  r('api-removed-while-unstable', 'info', 'Draft or alpha operation removed (x-stability-level: it promised nothing)'),
+  r('api-unstable-operation-changed', 'info', 'Breaking change in a draft or alpha operation (reported, not gated)'),
+  // Webhooks (OpenAPI 3.1): requests the API sends to its clients
+  r('webhook-removed', 'error', 'Webhook removed: receivers relying on it get nothing'),
+  r('webhook-added', 'info', 'Webhook added', true),
   // Parameters
   r('request-parameter-added-required', 'error', 'New required request parameter'),
   r('request-parameter-added-optional', 'info', 'New optional request parameter', true),
   r('request-parameter-removed', 'warning', 'Request parameter removed (clients still sending it may be rejected)'),
   r('request-parameter-removed-after-deprecation', 'info', 'Deprecated request parameter removed'),
+  r('request-parameter-removed-before-sunset', 'error', 'Deprecated request parameter removed before its sunset date (or with one that cannot be read)'),
   r('request-parameter-became-required', 'error', 'Optional request parameter became required'),
   r('request-parameter-became-optional', 'info', 'Required request parameter became optional', true),
   r('request-parameter-location-changed', 'error', 'Request parameter moved to another location (query, header, path, cookie)'),

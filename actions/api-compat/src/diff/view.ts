@@ -3,7 +3,7 @@
 // `anyOf: [X, {type: 'null'}]` vs a nullable X), so that only real differences remain to compare.
 import type { Doc } from './doc.js';
 import { isObject, join } from './pointer.js';
-import { type Bound, LENGTH_KEYWORDS, type LengthKeyword, sameValue, tighter } from './values.js';
+import { type Bound, LENGTH_KEYWORDS, type LengthKeyword, sameValue, tighter, valuesShared } from './values.js';
 
 /** A schema node as written (maybe a `$ref`) and where it is. Synthetic slots are merges made here, not in the document. */
 export interface Slot {
@@ -43,6 +43,14 @@ export interface SchemaView {
   oneOf?: Slot[];
   anyOf?: Slot[];
   discriminator?: { propertyName?: string; mapping: Record<string, string> };
+  /** The single value of a `const` (wrapped, since the value may be anything), when the schema has one. */
+  constValue?: { value: unknown };
+  /** `x-extensible-enum` values: documented values that may grow, never shrink. */
+  extensible?: unknown[];
+  /** 3.1 tuple positions. */
+  prefixItems?: Slot[];
+  /** Validation keywords compared as a whole (not, if/then/else, contains, dependentRequired, …), by name. */
+  applicators: Map<string, { value: unknown; ptr: string }>;
   /** Pointer of the object that defines each keyword, for finding locations. */
   origin: Map<string, string>;
 }
@@ -61,8 +69,29 @@ const emptyView = (ptr: string, synthetic: boolean): SchemaView => ({
   uniqueItems: false,
   readOnly: false,
   writeOnly: false,
+  applicators: new Map(),
   origin: new Map(),
 });
+
+/** Keywords that restrict valid values in ways compared as whole values (see applicators.ts). */
+export const APPLICATORS = [
+  'not',
+  'if',
+  'then',
+  'else',
+  'contains',
+  'minContains',
+  'maxContains',
+  'dependentRequired',
+  'dependentSchemas',
+  'propertyNames',
+  'patternProperties',
+  'unevaluatedProperties',
+  'unevaluatedItems',
+  'contentMediaType',
+  'contentEncoding',
+  'contentSchema',
+] as const;
 
 /** The normalised view of the schema at `slot` in `doc` (cached per pointer for real document nodes). */
 export function viewOf(doc: Doc, slot: Slot, depth = 0): SchemaView {
@@ -154,6 +183,7 @@ function readOwn(view: SchemaView, node: Record<string, unknown>, ptr: string): 
     mark('format');
   }
   let values: unknown[] | undefined = Array.isArray(node.enum) ? node.enum : undefined;
+  if ('const' in node) view.constValue = { value: node.const };
   if ('const' in node) values = values ? values.filter((v) => sameValue(v, node.const)) : [node.const];
   if (values) {
     mark(Array.isArray(node.enum) ? 'enum' : 'const');
@@ -174,7 +204,24 @@ function readOwn(view: SchemaView, node: Record<string, unknown>, ptr: string): 
     view.additional = { node: node.additionalProperties, ptr: join(ptr, 'additionalProperties') };
   }
   if ('additionalProperties' in node) mark('additionalProperties');
-  if (isObject(node.items)) {
+  if (Array.isArray(node['x-extensible-enum'])) {
+    view.extensible = node['x-extensible-enum'];
+    mark('x-extensible-enum');
+  }
+  if (Array.isArray(node.prefixItems)) {
+    view.prefixItems = node.prefixItems.map((s, i) => ({ node: s, ptr: join(ptr, 'prefixItems', i) }));
+    mark('prefixItems');
+  } else if (Array.isArray(node.items)) {
+    // Draft 4-2019 tuples (`items` as a list) mean what 3.1 spells prefixItems.
+    view.prefixItems = node.items.map((s, i) => ({ node: s, ptr: join(ptr, 'items', i) }));
+    mark('items');
+  }
+  for (const kw of APPLICATORS) {
+    if (node[kw] === undefined) continue;
+    view.applicators.set(kw, { value: node[kw], ptr: join(ptr, kw) });
+    mark(kw);
+  }
+  if (isObject(node.items) || typeof node.items === 'boolean') {
     view.items = { node: node.items, ptr: join(ptr, 'items') };
     mark('items');
   }
@@ -220,7 +267,7 @@ function readOwn(view: SchemaView, node: Record<string, unknown>, ptr: string): 
   if (!view.types) {
     // A schema with properties and no type is an object schema in practice; keep it equal to one that says so.
     if (view.properties.size || view.additional !== undefined || view.required.size) view.types = new Set(['object']);
-    else if (view.items) view.types = new Set(['array']);
+    else if (view.items || view.prefixItems) view.types = new Set(['array']);
   }
 }
 
@@ -244,7 +291,7 @@ function merge(into: SchemaView, from: SchemaView): void {
   }
   into.nullable ||= from.nullable;
   into.format ??= from.format;
-  if (from.enum) into.enum = into.enum ? into.enum.filter((v) => from.enum!.some((w) => sameValue(v, w))) : [...from.enum];
+  if (from.enum) into.enum = into.enum ? valuesShared(into.enum, from.enum) : [...from.enum];
   for (const [name, slot] of from.properties) {
     const mine = into.properties.get(name);
     into.properties.set(name, mine ? mergedSlot(mine, slot) : slot);
@@ -269,6 +316,10 @@ function merge(into: SchemaView, from: SchemaView): void {
   into.oneOf ??= from.oneOf;
   into.anyOf ??= from.anyOf;
   into.discriminator ??= from.discriminator;
+  into.constValue ??= from.constValue;
+  into.extensible ??= from.extensible;
+  into.prefixItems ??= from.prefixItems;
+  for (const [kw, v] of from.applicators) if (!into.applicators.has(kw)) into.applicators.set(kw, v);
   for (const [kw, where] of from.origin) if (!into.origin.has(kw)) into.origin.set(kw, where);
 }
 

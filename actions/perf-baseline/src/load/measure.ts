@@ -8,7 +8,6 @@ import type { LoadParams } from '../settings.js';
 export interface Tick {
   /** Since this thread started its load. */
   elapsedMs: number;
-  warmup: boolean;
   responses: number;
   errors: number;
 }
@@ -39,7 +38,7 @@ export function measure(share: Share, onTick?: (t: Tick) => void): Promise<Measu
   const start = performance.now();
   const from = start + share.warmupMs;
   const to = from + share.durationMs;
-  let tick: Tick = { elapsedMs: 0, warmup: share.warmupMs > 0, responses: 0, errors: 0 };
+  let tick: Tick = { elapsedMs: 0, responses: 0, errors: 0 };
   const slot = (now: number) => (now >= from && now < to ? m.seconds[Math.floor((now - from) / 1000)] : undefined);
 
   return new Promise((resolve, reject) => {
@@ -91,9 +90,8 @@ export function measure(share: Share, onTick?: (t: Tick) => void): Promise<Measu
       if (err?.message === 'request timed out') m.timeouts++;
     });
     const ticker = setInterval(() => {
-      const now = performance.now();
-      onTick?.({ ...tick, elapsedMs: now - start });
-      tick = { elapsedMs: 0, warmup: now < from, responses: 0, errors: 0 };
+      onTick?.({ ...tick, elapsedMs: performance.now() - start });
+      tick = { elapsedMs: 0, responses: 0, errors: 0 };
     }, 1000);
   });
 }

@@ -16,6 +16,9 @@ type FromWorker = { type: 'tick'; tick: Tick } | { type: 'done'; record: Measure
 if (!isMainThread && workerData?.[MARK]) {
   const port = parentPort!;
   const send = (msg: FromWorker) => port.postMessage(msg);
+  // A listener keeps the thread alive after the load: with nothing left to run, Node would end it and report the
+  // await below as unsettled. The parent ends the thread once it has the result.
+  port.on('message', () => {});
   measure(workerData.share as Share, (tick) => send({ type: 'tick', tick })).then(
     (m) => send({ type: 'done', record: encodeMeasurement(m) }),
     (err) => send({ type: 'failed', message: errorMessage(err) }),

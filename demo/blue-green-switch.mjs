@@ -1,0 +1,154 @@
+// Demo: a local HAProxy in front of a blue and a green Node server. Shipgate switches it from blue to green in steps
+// while requests keep flowing, then tries to go back to blue — but blue breaks once it takes traffic, and Shipgate
+// reverts by itself. HAProxy comes from Debian (installed with apt-get when missing).
+import { execFileSync, spawn } from 'node:child_process';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import { connect } from 'node:net';
+import { join } from 'node:path';
+
+const HAPROXY = '/usr/sbin/haproxy';
+
+function haproxyBinary() {
+  if (!existsSync(HAPROXY)) {
+    console.log('Installing HAProxy from Debian (apt-get install haproxy)…');
+    const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+    execFileSync('apt-get', ['update'], { stdio: 'inherit', env });
+    execFileSync('apt-get', ['install', '-y', '--no-install-recommends', 'haproxy'], { stdio: 'inherit', env });
+  }
+  return HAPROXY;
+}
+
+/** A colour's server: `/` answers with its name, `/healthz` with `health()`. */
+function colourServer(name, health) {
+  const state = { name, hits: 0, probes: 0 };
+  state.server = createServer((req, res) => {
+    if (req.url === '/healthz') {
+      state.probes++;
+      const ok = health(state);
+      return void res.writeHead(ok ? 200 : 503).end(ok ? 'ok' : 'unhealthy');
+    }
+    state.hits++;
+    res.writeHead(200, { 'content-type': 'text/plain' }).end(`${name}\n`);
+  });
+  state.server.keepAliveTimeout = 120_000;
+  return state;
+}
+
+const listening = (port) =>
+  new Promise((resolve) => {
+    const s = connect({ port, host: '127.0.0.1' });
+    s.once('connect', () => (s.destroy(), resolve(true)));
+    s.once('error', () => resolve(false));
+  });
+
+function freePort() {
+  return new Promise((resolve) => {
+    const probe = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = probe.address();
+      probe.close(() => resolve(port));
+    });
+  });
+}
+
+/** Requests in a loop until stopped, counting answers per colour and failures. */
+function traffic(url) {
+  const seen = { blue: 0, green: 0, failed: 0 };
+  let running = true;
+  const loops = Array.from({ length: 4 }, async () => {
+    while (running) {
+      try {
+        const res = await fetch(url);
+        const body = (await res.text()).trim();
+        if (res.ok) seen[body] = (seen[body] ?? 0) + 1;
+        else seen.failed++;
+      } catch {
+        seen.failed++;
+      }
+    }
+  });
+  return { seen, stop: async () => ((running = false), await Promise.all(loops), seen) };
+}
+
+function dotenv(work) {
+  return Object.fromEntries(
+    readFileSync(join(work, 'shipgate.env'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]),
+  );
+}
+
+export async function demo({ shipgate, work, step, listen, onExit }) {
+  const bin = haproxyBinary();
+  // Once set, blue's health fails as soon as blue serves one more request than it had.
+  let blueBreaksAfter = Infinity;
+  const blue = colourServer('blue', (s) => s.hits <= blueBreaksAfter);
+  const green = colourServer('green', () => true);
+  const bluePort = await listen(blue.server);
+  const greenPort = await listen(green.server);
+
+  const port = await freePort();
+  const socket = join(work, 'admin.sock');
+  const conf = join(work, 'haproxy.cfg');
+  writeFileSync(
+    conf,
+    `global
+  stats socket ${socket} mode 600 level admin
+defaults
+  mode http
+  timeout connect 2s
+  timeout client 60s
+  timeout server 60s
+frontend fe
+  bind 127.0.0.1:${port}
+  default_backend web
+backend web
+  balance roundrobin
+  server blue 127.0.0.1:${bluePort} weight 100
+  server green 127.0.0.1:${greenPort} weight 0 disabled
+`,
+  );
+  const proxy = spawn(bin, ['-db', '-f', conf], { stdio: 'ignore' });
+  onExit(() => proxy.kill('SIGTERM'));
+  for (let i = 0; !(await listening(port)); i++) {
+    if (i > 100) throw new Error('HAProxy did not start');
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  const url = `http://127.0.0.1:${port}/`;
+  const env = { SHIPGATE_HEALTH_TIMEOUT: '10s', SHIPGATE_PROVIDER: 'haproxy', SHIPGATE_HAPROXY_SOCKET: socket, SHIPGATE_HAPROXY_BACKEND: 'web', GITLAB_USER_LOGIN: 'demo' };
+
+  step(`HAProxy on ${url} sends everything to blue; the dry run shows the runtime commands of each step`);
+  const dry = await shipgate(['blue-green-switch', '--dry-run', '--steps', '25,100'], env);
+  if (dry.code !== 0 || !dry.stdout.includes('set weight web/green 25')) throw new Error(`dry run: exit ${dry.code}`);
+
+  step('Switch to green in steps 25,100 while 4 clients keep sending requests');
+  let load = traffic(url);
+  const up = await shipgate(
+    ['blue-green-switch', '--steps', '25,100', '--step-interval', '1s', '--health-url', `http://127.0.0.1:${greenPort}/healthz`, '--state-file', 'web-state.json'],
+    env,
+  );
+  let seen = await load.stop();
+  console.log(`\n→ exit ${up.code}; requests answered: blue ${seen.blue}, green ${seen.green}; failed: ${seen.failed}`);
+  console.log(`→ outputs: ${JSON.stringify(dotenv(work))}`);
+  console.log(`→ web-state.json: ${readFileSync(join(work, 'web-state.json'), 'utf8').trim()}`);
+  if (up.code !== 0 || dotenv(work).SHIPGATE_ACTIVE !== 'green' || seen.failed || !seen.green) throw new Error('the switch to green did not go as expected');
+
+  step('Back to blue — but blue breaks as soon as it takes traffic: Shipgate reverts to green and fails the job');
+  blueBreaksAfter = blue.hits;
+  load = traffic(url);
+  const back = await shipgate(
+    ['blue-green-switch', '--steps', '25,100', '--step-interval', '1s', '--health-url', `http://127.0.0.1:${bluePort}/healthz`],
+    env,
+  );
+  seen = await load.stop();
+  const out = dotenv(work);
+  console.log(`\n→ exit ${back.code} (1 = a check failed and traffic was moved back); requests: blue ${seen.blue}, green ${seen.green}; failed: ${seen.failed}`);
+  console.log(`→ outputs: ${JSON.stringify(out)}`);
+  if (back.code !== 1 || out.SHIPGATE_REVERTED !== 'true' || out.SHIPGATE_ACTIVE !== 'green' || seen.failed) {
+    throw new Error('the automatic revert did not go as expected');
+  }
+  const now = (await (await fetch(url)).text()).trim();
+  console.log(`→ HAProxy now serves: ${now}`);
+  if (now !== 'green') throw new Error(`after the revert HAProxy serves ${now}`);
+}
