@@ -1,5 +1,6 @@
 // Objects the traffic tests route through, kubectl against the contract server, and a backend built the way the
 // steps build it (inputs → BackendSettings → factory).
+import { program } from './daemons.js';
 import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
@@ -57,16 +58,15 @@ export function seedHttpRoute(server: KubeServer, name = 'web', namespace = 'def
 
 const cacheDir = mkdtempSync(join(tmpdir(), 'shipgate-kubectl-cache-'));
 
-/** kubectl from PATH (GitHub's runners and this project's machines have it; Debian's package is kubernetes-client). */
-function kubectlBin(): string {
+/** kubectl from PATH, else Debian's package kubernetes-client, installed on demand. */
+async function kubectlBin(): Promise<string> {
   const found = (process.env.PATH ?? '').split(delimiter).map((d) => join(d, 'kubectl')).find((f) => existsSync(f));
-  if (!found) throw new Error('kubectl is not on PATH: install it (Debian: apt-get install -y kubernetes-client) to run the Kubernetes read-back tests.');
-  return found;
+  return found ?? program('kubectl');
 }
 
 /** Runs kubectl against the server, asynchronously: the server lives in this process. */
-export function kubectl(kubeconfig: string, ...args: string[]): Promise<Ran> {
-  return runProcess(kubectlBin(), ['--kubeconfig', kubeconfig, '--cache-dir', cacheDir, ...args]);
+export async function kubectl(kubeconfig: string, ...args: string[]): Promise<Ran> {
+  return runProcess(await kubectlBin(), ['--kubeconfig', kubeconfig, '--cache-dir', cacheDir, ...args]);
 }
 
 /** kubectl … -o json, parsed. */

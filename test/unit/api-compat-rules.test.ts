@@ -1,11 +1,14 @@
 // The rule corpus: one small pair of documents per rule (the folder name is the rule the pair must produce), and
-// clean pairs that must produce neither an error nor a warning. Every rule in the catalog needs a pair.
+// clean pairs that must produce neither an error nor a warning. Every rule in the catalog needs a pair. A rule folder
+// may hold variants in subfolders (e.g. `swagger-2.0/`), each a pair that must produce the same rule; Swagger 2.0
+// documents go through the loader's conversion first, as they do in the step.
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import YAML from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { RULES, diffDocuments } from '../../actions/api-compat/src/diff/index.js';
 import { at } from '../../actions/api-compat/src/diff/pointer.js';
+import { convertSwagger2 } from '../../actions/api-compat/src/load/swagger2.js';
 import type { OpenApiDoc } from '../../actions/api-compat/src/model.js';
 
 const CORPUS = join(import.meta.dirname, '../fixtures/api-compat');
@@ -13,6 +16,7 @@ const NOW = new Date('2026-01-15T00:00:00Z');
 
 function load(file: string): OpenApiDoc {
   const root = YAML.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
+  if (root.swagger === '2.0') return { version: '2.0', root: convertSwagger2(root), source: file };
   const version = String(root.openapi).startsWith('3.1') ? '3.1' : '3.0';
   return { version, root, source: file };
 }
@@ -39,6 +43,13 @@ function pair(dir: string) {
 }
 
 const folders = (sub: string) => readdirSync(join(CORPUS, sub)).sort();
+/** `[rule, dir]` for every pair in the rules corpus: the folder itself and each variant subfolder. */
+const rulePairs = (): [string, string][] =>
+  folders('rules').flatMap((rule) => {
+    const dir = join(CORPUS, 'rules', rule);
+    const variants = readdirSync(dir, { withFileTypes: true }).filter((e) => e.isDirectory() && existsSync(join(dir, e.name, 'base.yaml')));
+    return [[rule, dir] as [string, string], ...variants.map((v) => [`${rule}/${v.name}`, join(dir, v.name)] as [string, string])];
+  });
 const catalog = new Map(RULES.map((r) => [r.id, r]));
 
 describe('rule catalog', () => {
@@ -54,8 +65,9 @@ describe('rule catalog', () => {
 });
 
 describe('rule pairs', () => {
-  it.each(folders('rules'))('%s', (rule) => {
-    const { findings, expected } = pair(join(CORPUS, 'rules', rule));
+  it.each(rulePairs())('%s', (name, dir) => {
+    const rule = name.split('/')[0];
+    const { findings, expected } = pair(dir);
     const hit = findings.find((f) => f.rule === rule);
     expect(hit, `${rule} not found in ${JSON.stringify(findings.map((f) => f.rule))}`).toBeDefined();
     expect(hit!.severity).toBe(catalog.get(rule)!.severity);

@@ -1,6 +1,35 @@
 // The rule catalog: every rule id a finding can carry, with its severity and title. Schema rules are generated from
 // one table per direction, because the same change (say, maxLength lowered) is checked in several places: request
 // parameters, request bodies, response bodies and response headers.
+//
+// Severities follow the widely accepted classification (the leading Go tool's checker levels, where its releases
+// agree): narrowing a request or widening a response is an error, an undecidable change a warning. Deliberate
+// deviations, and why:
+//
+// | change                                      | here    | there     | why                                                     |
+// |---------------------------------------------|---------|-----------|---------------------------------------------------------|
+// | security added to an open operation, or a   | error   | info      | the issue lists "new requirement" as breaking: clients  |
+// | new global requirement                      |         |           | without credentials are refused                         |
+// | security scheme in use removed, or its type | error   | info      | the issue lists "scheme removed"; a client sending an   |
+// | (apiKey → http…) changed                    |         |           | API key to a bearer scheme is refused                   |
+// | default of an optional parameter changed    | error   | error →   | clients that omit it get other behaviour; newer releases|
+// |                                             |         | info      | relaxed it, older ones and most reviewers call it       |
+// |                                             |         |           | breaking                                                |
+// | request property removed                    | warning | warning   | (agrees) servers usually ignore unknown properties      |
+// | optional response property removed         | warning | info/warn | a client reading it gets undefined; worth a look        |
+// | response enum value added                   | warning | warning   | (agrees) tolerant readers are fine, strict ones break   |
+// | response oneOf/anyOf alternative added      | error   | error     | (agrees since releases 1.30) a new shape in a union     |
+// | pattern changed (not added/removed)         | warning | warning   | (agrees) narrower or wider cannot be decided in general |
+// | constraint set where none was, in a request | error   | warn →    | setting maxLength etc. rejects values that were valid;  |
+// |   (maxLength, minimum, pattern…)            |         | error     | newer releases agree                                    |
+// | path-level parameter constraint changed     | error   | info      | the tool skips path-level parameters unless flattened;  |
+// |                                             |         |           | they apply to every operation, so they are compared     |
+// | request body wrapped into a oneOf whose     | info    | error     | every old body is still valid; generated clients may    |
+// |   alternatives include the old schema       |         |           | need regenerating, which is not a wire break            |
+// | adding an allOf part that only adds         | info    | error     | judged by what the merged schema accepts: optional      |
+// |   optional properties to a request          |         |           | properties reject nothing                               |
+// | server URL or base path changed             | warning | info      | clients usually configure the base URL, but a moved     |
+// |                                             |         |           | base path deserves a reviewer's look                    |
 import type { RuleInfo, Severity } from '../model.js';
 
 /** Where a schema sits: the prefix of the schema rules reported for it. */
