@@ -2,6 +2,7 @@ import { ConfigError } from '../../../shared/src/errors.js';
 import { detectForge } from '../../../shared/src/forge/forge.js';
 import { repoRoot } from '../../../shared/src/git/git.js';
 import { defineStep, type StepContext } from '../../../shared/src/step.js';
+import { plural } from '../../../shared/src/text.js';
 import { decideBump } from './bump.js';
 import { changelog } from './changelog.js';
 import { checkPath, checkPrefix, ensureFullHistory, hasOrigin, headSha, readHistory, readTags } from './history.js';
@@ -83,7 +84,7 @@ export const versionTag = defineStep({
 
     const registry = plans.length ? registryClient(platform) : undefined;
     try {
-      if (registry) await platform.group(`Checking ${plans.length} image(s) under ${sourceTag}`, () => checkImagesExist(registry, plans));
+      if (registry) await platform.group(`Checking ${plural(plans.length, 'image')} under ${sourceTag}`, () => checkImagesExist(registry, plans));
       const result = await platform.group(`Publishing ${tag}`, () =>
         publish({ tag, sha, notes, prerelease: Boolean(prerelease), push: inputs.push, release: inputs.release, images: plans }, { forge, cwd, platform, registry }),
       );

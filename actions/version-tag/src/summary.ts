@@ -43,7 +43,8 @@ export function renderSummary(summary: Summary, r: VersionReport): void {
   const n = r.decision.commits.length;
   const since = `${plural(n, 'commit')} since ${r.previous ? code(r.previous.tag) : 'the first commit'}${r.path ? ` touching ${code(r.path)}` : ''}`;
   if (!r.tag) {
-    summary.add(`**No release** · ${since}, none of them a feature, fix, performance change, revert or breaking change · HEAD ${code(shortSha(r.sha))}`);
+    const what = n ? `${since}, none of them a feature, fix, performance change, revert or breaking change that still stands` : `no commit since ${r.previous ? code(r.previous.tag) : 'the first commit'}${r.path ? ` touching ${code(r.path)}` : ''}`;
+    summary.add(`**No release** · ${what} · HEAD ${code(shortSha(r.sha))}`);
   } else {
     const from = r.previous ? code(r.previous.tag) : '_no release yet_';
     const state = r.dry ? ' · **dry run**: nothing was tagged' : '';

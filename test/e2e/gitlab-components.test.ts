@@ -1,0 +1,91 @@
+import { execFileSync } from 'node:child_process';
+import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { program } from '../helpers/daemons.js';
+import { ROOT, runProcess } from '../helpers/run-bundle.js';
+import { httpServer, status, type TestServer } from '../helpers/servers.js';
+
+// The generated GitLab components, included with inputs into a project and run by gitlab-ci-local with the shell
+// executor (no Docker here): the job runs `npx shipgate@<version>`, here the tarball `npm pack` makes, and later jobs
+// read its outputs from the dotenv report.
+const gcl = join(ROOT, 'node_modules', '.bin', 'gitlab-ci-local');
+let dir: string;
+let tgz: string;
+let healthy: TestServer;
+let failing: TestServer;
+
+/** A git project with the components under templates/, the package tarball, `.gitlab-ci.yml` and `files`. */
+function project(name: string, ci: string, files: Record<string, string>): string {
+  const p = join(dir, name);
+  mkdirSync(join(p, 'templates'), { recursive: true });
+  for (const f of readdirSync(join(ROOT, 'templates'))) copyFileSync(join(ROOT, 'templates', f), join(p, 'templates', f));
+  copyFileSync(join(dir, tgz), join(p, tgz));
+  writeFileSync(join(p, '.gitlab-ci.yml'), ci);
+  for (const [file, text] of Object.entries(files)) writeFileSync(join(p, file), text);
+  writeFileSync(join(p, '.gitignore'), '.gitlab-ci-local/\n');
+  const git = (...args: string[]) => execFileSync('git', args, { cwd: p, stdio: 'ignore' });
+  git('init', '-q', '-b', 'main');
+  git('-c', 'user.email=ci@example.com', '-c', 'user.name=ci', 'add', '-A');
+  git('-c', 'user.email=ci@example.com', '-c', 'user.name=ci', 'commit', '-qm', 'pipeline');
+  git('remote', 'add', 'origin', 'https://gitlab.example.com/shop/delivery.git');
+  return p;
+}
+
+/** Runs the whole pipeline. gitlab-ci-local sets GITLAB_CI=false; a real runner sets true, so the job does too. */
+function pipeline(p: string) {
+  return runProcess(gcl, ['--force-shell-executor', '--variable', 'GITLAB_CI=true'], {
+    cwd: p,
+    env: { npm_config_cache: join(dir, 'npm-cache'), npm_config_update_notifier: 'false' },
+    timeoutMs: 240_000,
+  });
+}
+
+beforeAll(async () => {
+  await program('rsync'); // gitlab-ci-local copies the project with it
+  dir = mkdtempSync(join(tmpdir(), 'shipgate-gcl-'));
+  execFileSync('npm', ['pack', '--pack-destination', dir, '--silent'], { cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'] });
+  tgz = readdirSync(dir).find((f) => f.endsWith('.tgz'))!;
+  healthy = await httpServer(status(200));
+  failing = await httpServer(status(503));
+});
+
+afterAll(async () => {
+  await healthy?.close();
+  await failing?.close();
+});
+
+describe('GitLab component: check-dependencies', () => {
+  const ci = () => `stages: [test, deploy]
+include:
+  - local: templates/check-dependencies.yml
+    inputs:
+      version: file:./${tgz}
+      service: web
+      timeout: 3s
+      interval: 500ms
+deploy:
+  stage: deploy
+  needs: [shipgate-check-dependencies]
+  script:
+    - 'echo "deploying waves $SHIPGATE_WAVES, healthy=$SHIPGATE_HEALTHY"'
+`;
+  const config = (health: string) => ({ 'dependency-config.yml': `services:\n  db: { health: "${health}" }\n  web: { dependencies: [db] }\n` });
+
+  it('passes its outputs to the next job through the dotenv report', async () => {
+    const r = await pipeline(project('pass', ci(), config(`${healthy.url}/health`)));
+    expect(r.stdout + r.stderr).toContain('deploying waves [["db"],["web"]], healthy=true');
+    expect(r.stdout).toMatch(/PASS\s+shipgate-check-dependencies/);
+    expect(r.stdout).toMatch(/PASS\s+deploy/);
+    expect(r.code).toBe(0);
+  }, 300_000);
+
+  it('fails the job on an unhealthy dependency, and the deploy job does not run', async () => {
+    const r = await pipeline(project('fail', ci(), config(`${failing.url}/health`)));
+    expect(r.stdout).toMatch(/FAIL\s+shipgate-check-dependencies/);
+    expect(r.stdout).toMatch(/UNHEALTHY db \(http:\/\/127\.0\.0\.1:\d+\/health\) after \d+ attempts: HTTP 503/);
+    expect(r.stdout).not.toContain('deploying waves');
+    expect(r.code).not.toBe(0);
+  }, 300_000);
+});
