@@ -1,7 +1,8 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { githubEnv, githubOutputs } from '../helpers/github-runner.js';
 import { colourPair } from '../helpers/colours.js';
 import { haproxyWeights, startHaproxy, type Haproxy } from '../helpers/haproxy.js';
 import { node24, ROOT, runProcess } from '../helpers/run-bundle.js';
@@ -26,34 +27,12 @@ afterAll(async () => {
   await pair?.close();
 });
 
-/** Reads the GITHUB_OUTPUT file the way the runner does (name<<DELIM … DELIM). */
-function githubOutputs(file: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  const lines = readFileSync(file, 'utf8').split('\n');
-  for (let i = 0; i < lines.length; i++) {
-    const m = lines[i].match(/^([\w-]+)<<(.+)$/);
-    if (!m) continue;
-    const value: string[] = [];
-    while (lines[++i] !== m[2]) value.push(lines[i]);
-    out[m[1]] = value.join('\n');
-  }
-  return out;
-}
-
-function githubEnv(name: string, inputs: Record<string, string>) {
-  const output = join(dir, `${name}.out`);
-  const summary = join(dir, `${name}.md`);
-  writeFileSync(output, '');
-  writeFileSync(summary, '');
-  const env: Record<string, string> = { GITHUB_ACTIONS: 'true', GITHUB_OUTPUT: output, GITHUB_STEP_SUMMARY: summary, GITHUB_ACTOR: 'octocat' };
-  for (const [k, v] of Object.entries(inputs)) env[`INPUT_${k.toUpperCase()}`] = v;
-  return { env, output, summary };
-}
+const githubEnvOf = (name: string, inputs: Record<string, string>) => githubEnv(dir, name, inputs, { GITHUB_ACTOR: 'octocat' });
 
 describe('blue-green-switch end to end', () => {
   it('GitHub: the bundle on node 24 switches HAProxy blue → green in steps, with outputs, summary and state file', async () => {
     const stateFile = join(dir, 'state', 'web.json');
-    const { env, output, summary } = githubEnv('switch', {
+    const { env, output, summary } = githubEnvOf('switch', {
       provider: 'haproxy',
       'haproxy-socket': haproxy.socket,
       'haproxy-backend': 'web',
@@ -76,7 +55,7 @@ describe('blue-green-switch end to end', () => {
   });
 
   it('GitHub: bad input exits 2 before touching HAProxy, naming the input', async () => {
-    const { env, output } = githubEnv('bad', { provider: 'haproxy', 'haproxy-socket': haproxy.socket, 'haproxy-backend': 'web', steps: '50,20,100' });
+    const { env, output } = githubEnvOf('bad', { provider: 'haproxy', 'haproxy-socket': haproxy.socket, 'haproxy-backend': 'web', steps: '50,20,100' });
     const r = await runProcess(process.execPath, [ACTION], { env, cwd: dir });
     expect(r.code).toBe(2);
     expect(r.stdout).toContain("::error::Input 'steps' is '50,20,100'. 20 follows 50: the steps are not ascending.");

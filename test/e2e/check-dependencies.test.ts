@@ -2,6 +2,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { githubEnv, githubOutputs } from '../helpers/github-runner.js';
 import { closedPort, httpServer, status, type TestServer } from '../helpers/servers.js';
 import { node24, ROOT, runProcess } from '../helpers/run-bundle.js';
 
@@ -47,30 +48,7 @@ afterAll(async () => {
   await failing.close();
 });
 
-/** Reads the GITHUB_OUTPUT file the way the runner does (name<<DELIM … DELIM). */
-function githubOutputs(file: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  const lines = readFileSync(file, 'utf8').split('\n');
-  for (let i = 0; i < lines.length; i++) {
-    const m = lines[i].match(/^([\w-]+)<<(.+)$/);
-    if (!m) continue;
-    const value: string[] = [];
-    while (lines[++i] !== m[2]) value.push(lines[i]);
-    out[m[1]] = value.join('\n');
-  }
-  return out;
-}
-
-function githubEnv(name: string, inputs: Record<string, string>) {
-  const output = join(dir, `${name}.out`);
-  const summary = join(dir, `${name}.md`);
-  writeFileSync(output, '');
-  writeFileSync(summary, '');
-  const env: Record<string, string> = { GITHUB_ACTIONS: 'true', GITHUB_OUTPUT: output, GITHUB_STEP_SUMMARY: summary };
-  // The runner spells INPUT_ names upper-cased with dashes kept.
-  for (const [k, v] of Object.entries(inputs)) env[`INPUT_${k.toUpperCase()}`] = v;
-  return { env, output, summary };
-}
+const githubEnvOf = (name: string, inputs: Record<string, string>) => githubEnv(dir, name, inputs);
 
 const fast = { timeout: '1500ms', interval: '100ms', 'probe-timeout': '500ms' };
 
@@ -84,7 +62,7 @@ describe.each([
   ['node 24', () => node24Bin],
 ])('GitHub Action bundle under %s', (_label, nodeBin) => {
   it('passes and sets outputs when the dependencies of a service are healthy', async () => {
-    const { env, output, summary } = githubEnv('ok', { config: 'dependency-config.yml', service: 'inventory-service', ...fast });
+    const { env, output, summary } = githubEnvOf('ok', { config: 'dependency-config.yml', service: 'inventory-service', ...fast });
     const r = await runProcess(nodeBin(), [ACTION], { env, cwd: dir });
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
@@ -104,7 +82,7 @@ describe.each([
   });
 
   it('fails with exit 1 and lists the unhealthy dependencies with their errors', async () => {
-    const { env, output, summary } = githubEnv('bad', { service: 'order-service', ...fast });
+    const { env, output, summary } = githubEnvOf('bad', { service: 'order-service', ...fast });
     const r = await runProcess(nodeBin(), [ACTION], { env, cwd: dir });
     expect(r.code).toBe(1);
     const out = githubOutputs(output);
@@ -115,7 +93,7 @@ describe.each([
   });
 
   it('exits 0 on unhealthy dependencies when fail-on-unhealthy is false', async () => {
-    const { env, output } = githubEnv('soft', { service: 'order-service', 'fail-on-unhealthy': 'false', ...fast });
+    const { env, output } = githubEnvOf('soft', { service: 'order-service', 'fail-on-unhealthy': 'false', ...fast });
     const r = await runProcess(nodeBin(), [ACTION], { env, cwd: dir });
     expect(r.code).toBe(0);
     expect(githubOutputs(output).healthy).toBe('false');
@@ -126,7 +104,7 @@ describe.each([
 describe('GitHub Action bundle on bad input', () => {
   it('exits 2 with an annotation at the line of an unknown dependency, and writes no outputs', async () => {
     writeFileSync(join(dir, 'broken.yml'), 'services:\n  a: {}\n  b:\n    dependencies: [aa, c]\n  c: { dependencies: [b] }\n');
-    const { env, output, summary } = githubEnv('broken', { config: 'broken.yml', 'check-health': 'false' });
+    const { env, output, summary } = githubEnvOf('broken', { config: 'broken.yml', 'check-health': 'false' });
     const r = await runProcess(process.execPath, [ACTION], { env, cwd: dir });
     expect(r.code).toBe(2);
     expect(r.stdout).toContain("::error file=broken.yml,line=4::Service 'b' depends on 'aa', which is not defined. Did you mean 'a'?");
@@ -136,7 +114,7 @@ describe('GitHub Action bundle on bad input', () => {
   });
 
   it('exits 2 naming the input for a bad value', async () => {
-    const { env } = githubEnv('badinput', { timeout: 'forever' });
+    const { env } = githubEnvOf('badinput', { timeout: 'forever' });
     const r = await runProcess(process.execPath, [ACTION], { env, cwd: dir });
     expect(r.code).toBe(2);
     expect(r.stdout).toContain("Input 'timeout' is 'forever'. Expected a duration such as 500ms, 30s, 2m or 1h.");
