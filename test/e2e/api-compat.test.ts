@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { githubComments, gitlabNotes, type CommentServer } from '../helpers/forge-comments.js';
-import { ROOT, runProcess } from '../helpers/run-bundle.js';
+import { node24, ROOT, runProcess } from '../helpers/run-bundle.js';
 
 // The committed bundles, run as the GitHub runner and a GitLab job run them.
 const ACTION = join(ROOT, 'actions/api-compat/dist/index.js');
@@ -75,6 +75,14 @@ describe('GitHub Action bundle', () => {
     expect(md).toContain('## Shipgate · api-compat');
     expect(md).toContain('❌ **1 breaking change**');
     for (const f of ['api-compat.json', 'api-compat.junit.xml', 'api-compat.sarif', 'api-compat.codequality.json']) expect(existsSync(join(dir, 'reports', f)), f).toBe(true);
+  });
+
+  it('runs the same under Node 24, as runs.using: node24 does', async () => {
+    const { env, output } = githubRun('node24', { base: 'base.yaml', head: 'head-breaking.yaml', 'report-dir': 'reports-24' });
+    const r = await runProcess(node24(), [ACTION], { env, cwd: dir });
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(1);
+    expect(githubOutputs(output)['breaking-count']).toBe('1');
   });
 
   it('passes the same change with fail-on never', async () => {

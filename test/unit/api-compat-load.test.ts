@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { ConfigError } from '../../shared/src/errors.js';
 import { loadDocument, type LoadedDocument } from '../../actions/api-compat/src/load/index.js';
 import { parseLocation } from '../../actions/api-compat/src/load/source.js';
+import { locateJson } from '../../actions/api-compat/src/load/locate-json.js';
 import { ROOT } from '../helpers/run-bundle.js';
 
 const cwd = join(ROOT, 'test/fixtures/api-compat/load');
@@ -161,6 +162,17 @@ describe('Swagger 2.0 is converted to the OpenAPI 3.0 shape', () => {
   });
 });
 
+describe('Swagger 2.0 split over files', () => {
+  it('converts parameters and responses from other files where they are used', async () => {
+    const doc = await load('split2/swagger.yaml');
+    const get = (doc.doc.root.paths as Obj)['/items'].get;
+    expect(get.parameters).toEqual([{ name: 'page', in: 'query', schema: { type: 'integer', minimum: 1 } }]);
+    const items = get.responses['200'].content['application/json'].schema.items;
+    expect(items.$ref).toBe('#/x-shipgate-external/0/definitions/Item');
+    expect(deref(doc, items).properties.name).toEqual({ type: 'string', nullable: true });
+  });
+});
+
 describe('OpenAPI 3.1 and JSON', () => {
   it('keeps 3.1 keywords as written and locates keys with escaped characters', async () => {
     const doc = await load('openapi-3.1.json');
@@ -174,5 +186,34 @@ describe('OpenAPI 3.1 and JSON', () => {
       '#/components/schemas/Nope',
     ]);
     expect([a.line, b.line, c.line]).toEqual([24, 7, 18]);
+  });
+});
+
+describe('locateJson', () => {
+  const text = `{
+  "skip": { "s": "a } ] { [ \\" string", "n": [1, 2, {"x": null}] },
+  "paths": {
+    "/a\\"b": {
+      "get": { "parameters": [
+        { "name": "x" },
+        {
+          "name": "y"
+        }
+      ] }
+    }
+  }
+}`;
+  it('finds keys and array elements past strings with brackets and escapes, in one pass', () => {
+    const lines = locateJson(text, [
+      ['paths', '/a"b', 'get', 'parameters', '1', 'name'],
+      ['paths', '/a"b', 'get', 'parameters', '0'],
+      ['skip', 'n', '2', 'x'],
+      ['paths', '/a"b', 'post'],
+      [],
+    ]);
+    expect(lines).toEqual([8, 6, 2, 4, 1]);
+  });
+  it('falls back to what it found when the text is broken', () => {
+    expect(locateJson('{\n "a": {\n  "b": [1, \n', [['a', 'b', '5']])).toEqual([3]);
   });
 });

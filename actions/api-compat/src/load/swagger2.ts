@@ -4,6 +4,7 @@
 // (`type: file`, `x-nullable`, string discriminator).
 import { isObject, pointerSegments, resolvePointer } from './pointer.js';
 import { walkObjects } from './walk.js';
+import { EXTERNAL } from './bundle.js';
 
 type Obj = Record<string, unknown>;
 
@@ -50,7 +51,7 @@ export function convertSwagger2(src: Obj): Obj {
       if (METHODS.includes(k) && isObject(v)) converted[k] = convertOperation(v, shared, { consumes, produces, resolve, bodyNames });
       else if (k === 'parameters') {
         const own = shared.filter((p) => !isBodyOrForm(resolve(p)));
-        if (own.length) converted.parameters = own.map((p) => convertParameterOrRef(p));
+        if (own.length) converted.parameters = own.map((p) => convertParameterOrRef(inlineExternal(p, resolve)));
       } else converted[k] = v;
     }
     paths[path] = converted;
@@ -107,7 +108,7 @@ function convertOperation(op: Obj, shared: unknown[], ctx: OpContext): Obj {
     if (k === 'parameters' || k === 'consumes' || k === 'produces' || k === 'schemes' || k === 'responses') continue;
     out[k] = v;
   }
-  const parameters = own.filter((p) => !isBodyOrForm(ctx.resolve(p))).map((p) => convertParameterOrRef(p));
+  const parameters = own.filter((p) => !isBodyOrForm(ctx.resolve(p))).map((p) => convertParameterOrRef(inlineExternal(p, ctx.resolve)));
   if (parameters.length) out.parameters = parameters;
 
   const body = all.find((p) => ctx.resolve(p)?.in === 'body');
@@ -120,10 +121,18 @@ function convertOperation(op: Obj, shared: unknown[], ctx: OpContext): Obj {
   } else if (form.length) out.requestBody = formBody(form, consumes);
   if (op.responses !== undefined) {
     out.responses = isObject(op.responses)
-      ? Object.fromEntries(Object.entries(op.responses).map(([k, r]) => [k, convertResponse(r, produces)]))
+      ? Object.fromEntries(Object.entries(op.responses).map(([k, r]) => [k, convertResponse(inlineExternal(r, ctx.resolve), produces)]))
       : op.responses;
   }
   return out;
+}
+
+/**
+ * A parameter or response in another file is still in the 2.0 shape (only the root's sections are converted as
+ * components): it is converted where it is used instead.
+ */
+function inlineExternal(v: unknown, resolve: (v: unknown) => Obj | undefined): unknown {
+  return isObject(v) && typeof v.$ref === 'string' && v.$ref.startsWith(`#/${EXTERNAL}/`) ? (resolve(v) ?? v) : v;
 }
 
 function convertParameterOrRef(p: unknown): unknown {
