@@ -142,7 +142,7 @@ describe('KubeClient against an API server that accepts connections and never an
       const file = join(dir, 'hung.yaml');
       writeFileSync(file, kubeconfigYaml(`https://127.0.0.1:${(hung.address() as { port: number }).port}`, server.ca, server.token));
       const platform = new LocalPlatform({ env: {}, stderr: () => {} });
-      const client = new KubeClient(loadKubeConfig(file, platform), { platform, clock: realClock }, 300);
+      const client = new KubeClient(() => loadKubeConfig(file, platform), { platform, clock: realClock }, 300);
       const err = await client.get({ resource: SERVICE, namespace: 'default', name: 'web', input: 'service' }).catch((e) => e);
       expect(err).toBeInstanceOf(ExternalError);
       expect(err.message).toMatch(/is unreachable \(get Service default\/web\): no answer within 0\.3s/);

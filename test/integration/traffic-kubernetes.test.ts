@@ -94,17 +94,18 @@ describe('kubernetes backend (Service selector)', () => {
     expect(await build().backend.recordedPrevious!()).toBe('green');
   });
 
-  it('masks the kubeconfig token in everything the platform prints', () => {
-    const { platform, log } = build();
+  it('masks the kubeconfig token in everything the platform prints once the kubeconfig is loaded', async () => {
+    const { platform, log, backend } = build();
+    await backend.active();
     platform.info(`token is ${server.token}`);
     expect(log.join('')).toContain('token is ***');
     expect(log.join('')).not.toContain(server.token);
   });
 
-  it('names the kubeconfig input when the file is missing or no credentials exist', () => {
-    expect(() => build({ kubeconfig: join(dir, 'nope.yaml') })).toThrow(ConfigError);
-    expect(() => build({ kubeconfig: join(dir, 'nope.yaml') })).toThrow(/Input 'kubeconfig'.*nope\.yaml.*does not exist/);
-    expect(() => backendFor(kubernetesBackend, { service: name }, { HOME: dir })).toThrow(/Input 'kubeconfig' is empty/);
+  it('names the kubeconfig input when the file is missing or no credentials exist, on the first read', async () => {
+    await expect(build({ kubeconfig: join(dir, 'nope.yaml') }).backend.active()).rejects.toThrow(ConfigError);
+    await expect(build({ kubeconfig: join(dir, 'nope.yaml') }).backend.active()).rejects.toThrow(/Input 'kubeconfig'.*nope\.yaml.*does not exist/);
+    await expect(backendFor(kubernetesBackend, { service: name }, { HOME: dir }).backend.active()).rejects.toThrow(/Input 'kubeconfig' is empty/);
   });
 
   it('finds the kubeconfig in KUBECONFIG (a path list) or ~/.kube/config when the input is empty', async () => {
@@ -113,7 +114,7 @@ describe('kubernetes backend (Service selector)', () => {
     copyFileSync(kubeconfig, join(home, '.kube', 'config'));
     expect((await backendFor(kubernetesBackend, { service: name }, { HOME: home }).backend.active()).active).toBe('blue');
     const list = [join(dir, 'absent-but-first.yaml'), kubeconfig].join(delimiter);
-    expect(() => backendFor(kubernetesBackend, { service: name }, { KUBECONFIG: list })).toThrow(/absent-but-first\.yaml/);
+    await expect(backendFor(kubernetesBackend, { service: name }, { KUBECONFIG: list }).backend.active()).rejects.toThrow(/absent-but-first\.yaml/);
     expect((await backendFor(kubernetesBackend, { service: name }, { KUBECONFIG: kubeconfig, HOME: dir }).backend.active()).active).toBe('blue');
   });
 });

@@ -3,13 +3,24 @@
 // service account. The job environment comes from the Platform, never from process.env.
 import { existsSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
-import { KubeConfig } from '@kubernetes/client-node';
+import type { KubeConfig } from '@kubernetes/client-node';
 import { ConfigError, errorMessage } from '../errors.js';
 import type { Platform } from '../platform/platform.js';
 
+type KubeLibrary = typeof import('@kubernetes/client-node');
+let library: Promise<KubeLibrary> | undefined;
+
+/**
+ * @kubernetes/client-node, loaded on first use: it is most of a bundle that holds it, and only the Kubernetes
+ * backends need it, so every other step and backend starts without parsing it.
+ */
+export function kubeLibrary(): Promise<KubeLibrary> {
+  return (library ??= import('@kubernetes/client-node'));
+}
+
 const SERVICE_ACCOUNT = '/var/run/secrets/kubernetes.io/serviceaccount';
 
-function loadFiles(kc: KubeConfig, files: string[]): void {
+function loadFiles(kc: KubeConfig, files: string[], KubeConfigClass: new () => KubeConfig): void {
   files.forEach((file, i) => {
     if (!existsSync(file)) {
       throw new ConfigError(`Input 'kubeconfig' (or KUBECONFIG) names '${file}', which does not exist. Give the path of a kubeconfig file.`);
@@ -17,7 +28,7 @@ function loadFiles(kc: KubeConfig, files: string[]): void {
     try {
       if (i === 0) kc.loadFromFile(file);
       else {
-        const more = new KubeConfig();
+        const more = new KubeConfigClass();
         more.loadFromFile(file);
         kc.mergeConfig(more);
       }
@@ -41,13 +52,14 @@ function inCluster(kc: KubeConfig, host: string, port: string): void {
  * Loads the kubeconfig Shipgate talks to the cluster with, and masks its secrets (token, password) in every log line.
  * Throws ConfigError, naming the `kubeconfig` input, when there is none or it cannot be read.
  */
-export function loadKubeConfig(kubeconfig: string | undefined, platform: Platform): KubeConfig {
+export async function loadKubeConfig(kubeconfig: string | undefined, platform: Platform): Promise<KubeConfig> {
+  const { KubeConfig } = await kubeLibrary();
   const kc = new KubeConfig();
   const files = (kubeconfig ?? '').split(delimiter).filter(Boolean);
   const home = platform.env('HOME');
   const host = platform.env('KUBERNETES_SERVICE_HOST');
-  if (files.length) loadFiles(kc, files);
-  else if (home && existsSync(join(home, '.kube', 'config'))) loadFiles(kc, [join(home, '.kube', 'config')]);
+  if (files.length) loadFiles(kc, files, KubeConfig);
+  else if (home && existsSync(join(home, '.kube', 'config'))) loadFiles(kc, [join(home, '.kube', 'config')], KubeConfig);
   else if (host && existsSync(`${SERVICE_ACCOUNT}/token`)) inCluster(kc, host, platform.env('KUBERNETES_SERVICE_PORT') ?? '443');
   else {
     throw new ConfigError(

@@ -2,10 +2,10 @@
 // CustomObjectsApi for Istio and Gateway API). Every answer is mapped to the project's errors here: a missing object
 // is the user's input (ConfigError), a refusal or an unreachable server is ExternalError (exit 3), and writes are
 // read-modify-write with resourceVersion as a precondition, retried with a fresh read on 409 Conflict.
-import { ApiException, CoreV1Api, CustomObjectsApi, PatchStrategy, setHeaderOptions, type KubeConfig } from '@kubernetes/client-node';
+import type { CoreV1Api, CustomObjectsApi, KubeConfig, setHeaderOptions } from '@kubernetes/client-node';
 import { ConfigError, ExternalError, errorMessage } from '../errors.js';
 import type { BackendDeps } from './backend.js';
-import { loadKubeConfig } from './kube-config.js';
+import { kubeLibrary, loadKubeConfig } from './kube-config.js';
 
 /** A kind of object Shipgate reads or patches. */
 export interface KubeResource {
@@ -69,48 +69,66 @@ export function guarded(patch: KubePatch, current: KubeObject): KubePatch {
   return { type: 'merge', body: { ...patch.body, metadata } };
 }
 
+type KubeLibrary = Awaited<ReturnType<typeof kubeLibrary>>;
+
+interface Apis {
+  lib: KubeLibrary;
+  core: CoreV1Api;
+  custom: CustomObjectsApi;
+}
+
 export class KubeClient {
-  private readonly core: CoreV1Api;
-  private readonly custom: CustomObjectsApi;
+  private apis?: Promise<Apis>;
+  /** Set once the first call has loaded the library (every error path runs after that). */
+  private lib?: KubeLibrary;
   /** Version each resource was found at, so a fallback is tried once. */
   private readonly served = new Map<KubeResource, string>();
-  readonly server: string;
+  server = '';
 
+  /** `config` loads the kubeconfig; it runs on the first call, which is always a read, so a bad one fails before any change. */
   constructor(
-    kc: KubeConfig,
+    private readonly config: () => Promise<KubeConfig>,
     private readonly deps: BackendDeps,
     private readonly timeoutMs = 30_000,
-  ) {
-    this.core = kc.makeApiClient(CoreV1Api);
-    this.custom = kc.makeApiClient(CustomObjectsApi);
-    this.server = kc.getCurrentCluster()?.server ?? '';
-  }
+  ) {}
 
   /** Loads credentials from the `kubeconfig` setting (see kube-config.ts). */
   static connect(kubeconfig: string | undefined, deps: BackendDeps): KubeClient {
-    return new KubeClient(loadKubeConfig(kubeconfig, deps.platform), deps);
+    return new KubeClient(() => loadKubeConfig(kubeconfig, deps.platform), deps);
+  }
+
+  private api(): Promise<Apis> {
+    return (this.apis ??= (async () => {
+      const lib = await kubeLibrary();
+      const kc = await this.config();
+      this.lib = lib;
+      this.server = kc.getCurrentCluster()?.server ?? '';
+      return { lib, core: kc.makeApiClient(lib.CoreV1Api), custom: kc.makeApiClient(lib.CustomObjectsApi) };
+    })());
   }
 
   async get(ref: KubeRef): Promise<KubeObject> {
-    return this.call('get', ref, (version, options) => this.typed(ref)?.read(options) ?? this.custom.getNamespacedCustomObject(this.coords(ref, version), options));
+    const apis = await this.api();
+    return this.call('get', ref, (version, options) => this.typed(apis, ref)?.read(options) ?? apis.custom.getNamespacedCustomObject(this.coords(ref, version), options));
   }
 
   async patch(ref: KubeRef, patch: KubePatch): Promise<KubeObject> {
+    const apis = await this.api();
     const body = patch.type === 'json' ? patch.ops : patch.body;
-    const type = patch.type === 'json' ? PatchStrategy.JsonPatch : PatchStrategy.MergePatch;
+    const type = patch.type === 'json' ? apis.lib.PatchStrategy.JsonPatch : apis.lib.PatchStrategy.MergePatch;
     return this.call('patch', ref, (version, options) => {
-      const opts = setHeaderOptions('Content-Type', type, options);
-      return this.typed(ref)?.patch(body, opts) ?? this.custom.patchNamespacedCustomObject({ ...this.coords(ref, version), body }, opts);
+      const opts = apis.lib.setHeaderOptions('Content-Type', type, options);
+      return this.typed(apis, ref)?.patch(body, opts) ?? apis.custom.patchNamespacedCustomObject({ ...this.coords(ref, version), body }, opts);
     });
   }
 
   /** Built-in kinds go through their typed API (add AppsV1Api here for Deployments); custom resources through CustomObjectsApi. */
-  private typed(ref: KubeRef): { read(o: Options): Promise<KubeObject>; patch(body: unknown, o: Options): Promise<KubeObject> } | undefined {
+  private typed({ core }: Apis, ref: KubeRef): { read(o: Options): Promise<KubeObject>; patch(body: unknown, o: Options): Promise<KubeObject> } | undefined {
     const { name, namespace } = ref;
     if (ref.resource.group === '' && ref.resource.plural === 'services') {
       return {
-        read: (o) => this.core.readNamespacedService({ name, namespace }, o),
-        patch: (body, o) => this.core.patchNamespacedService({ name, namespace, body }, o),
+        read: (o) => core.readNamespacedService({ name, namespace }, o),
+        patch: (body, o) => core.patchNamespacedService({ name, namespace, body }, o),
       };
     }
     return undefined;
@@ -159,9 +177,10 @@ export class KubeClient {
   private async call<T>(verb: 'get' | 'patch', ref: KubeRef, fn: (version: string, options: Options) => Promise<T>): Promise<T> {
     const known = this.served.get(ref.resource);
     const versions = known ? [known] : ref.resource.versions;
+    const lib = this.lib!;
     for (const [i, version] of versions.entries()) {
       // The timeout rides on the request itself, so a hung server does not keep the job alive after it gave up.
-      const header = setHeaderOptions('Accept', 'application/json');
+      const header = lib.setHeaderOptions('Accept', 'application/json');
       const middleware = header.middleware!.map((m) => ({
         pre: (ctx: Parameters<typeof m.pre>[0]) => (ctx.setSignal(AbortSignal.timeout(this.timeoutMs)), m.pre(ctx)),
         post: m.post.bind(m),
@@ -171,8 +190,8 @@ export class KubeClient {
         this.served.set(ref.resource, version);
         return result;
       } catch (err) {
-        const status = statusOf(err);
-        const unserved = err instanceof ApiException && err.code === 404 && !status?.details?.name;
+        const status = statusOf(lib, err);
+        const unserved = err instanceof lib.ApiException && err.code === 404 && !status?.details?.name;
         if (unserved && i < versions.length - 1) continue;
         throw this.translate(err, verb, ref, versions);
       }
@@ -183,11 +202,12 @@ export class KubeClient {
   private translate(err: unknown, verb: string, ref: KubeRef, versions: string[]): Error {
     const what = this.describe(ref);
     const res = this.kubectlName(ref.resource);
-    if (!(err instanceof ApiException)) {
+    const lib = this.lib!;
+    if (!(err instanceof lib.ApiException)) {
       const reason = (err as { name?: string })?.name === 'AbortError' || (err as { name?: string })?.name === 'TimeoutError' ? `no answer within ${this.timeoutMs / 1000}s` : errorMessage(err);
       return new ExternalError(`The Kubernetes API at ${this.server} is unreachable (${verb} ${what}): ${reason}`, { cause: err });
     }
-    const status = statusOf(err);
+    const status = statusOf(lib, err);
     const said = status?.message ?? `HTTP ${err.code}`;
     switch (err.code) {
       case 401:
@@ -210,8 +230,8 @@ export class KubeClient {
 }
 
 /** The Status object in an error answer; client-node hands over the raw body text. */
-function statusOf(err: unknown): Status | undefined {
-  if (!(err instanceof ApiException)) return undefined;
+function statusOf(lib: KubeLibrary, err: unknown): Status | undefined {
+  if (!(err instanceof lib.ApiException)) return undefined;
   const body: unknown = err.body;
   if (typeof body === 'object' && body !== null) return body as Status;
   try {
