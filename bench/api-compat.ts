@@ -96,7 +96,7 @@ async function runShipgate(base: string, head: string, label: string): Promise<{
 async function runOpenapiDiff(base: string, head: string): Promise<string> {
   const m = await measure(['--max-old-space-size=4096'], openapiDiff, [base, head]);
   let what: string;
-  if (m.killed) what = `killed after the ${TIME_LIMIT / 1000} s limit`;
+  if (m.killed) what = `unfinished, killed at the ${TIME_LIMIT / 1000} s limit${(m.rssMb ?? 0) > 3500 ? ' with its heap near the 4 GB cap' : ''}`;
   else if (/heap out of memory|Allocation failed/i.test(m.stderr)) what = 'aborted: JavaScript heap out of memory (4 GB cap)';
   else if (m.code === 0 || m.code === 1) {
     const breaking = /(\d+) breaking/i.exec(m.stdout + m.stderr);

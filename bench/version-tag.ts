@@ -1,9 +1,9 @@
 // version-tag on a big history: 5,000 tags, then 20,000 commits since the last release tag, built with git fast-import.
-// Prints the time to compute the next version (the step in-process, dry run, and the CLI as a process) next to a bare
-// `git log --format=%B <tag>..HEAD` over the same range. Goal: the step within 3x of the bare log.
+// Prints the time to compute the next version (the step in-process, the action bundle and the CLI as processes, all dry
+// runs) next to a bare `git log --format=%B <tag>..HEAD` over the same range. Goal: the step within 3x of the bare log.
 //   npx tsx bench/version-tag.ts [--commits 20000] [--tags 5000] [--runs 5]
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -75,6 +75,8 @@ try {
   execFileSync('git', ['init', '--quiet', '--initial-branch=main', dir]);
   execFileSync('git', ['fast-import', '--quiet'], { cwd: dir, input: stream(), maxBuffer: 1 << 30 });
   execFileSync('git', ['checkout', '--quiet', 'main'], { cwd: dir });
+  // as a clone has them: git clone writes every ref into packed-refs
+  execFileSync('git', ['pack-refs', '--all'], { cwd: dir });
   const lastTag = execFileSync('git', ['describe', '--tags', '--abbrev=0', '--match', 'v*[0-9]', '--exclude', '*-rc.*', 'HEAD'], { cwd: dir, encoding: 'utf8' }).trim();
   console.log(`repository: ${TAGS + COMMITS} commits, ${TAGS} tags, built in ${((performance.now() - t0) / 1000).toFixed(1)} s; last release ${lastTag}`);
 
@@ -93,15 +95,22 @@ try {
     }
     outputs = JSON.parse(out.trim().split('\n').pop()!);
   });
-  const cli = await time(() =>
-    execFileSync(process.execPath, [join(root, 'bin/shipgate.js'), 'version-tag', '--dry-run', '--json'], { cwd: dir, maxBuffer: 1 << 30, stdio: ['ignore', 'pipe', 'ignore'] }),
-  );
+  // The bundles as a runner starts them; a bundle not built yet is reported, not timed.
+  const processTime = async (bundle: string) =>
+    existsSync(join(root, bundle))
+      ? time(() => execFileSync(process.execPath, [join(root, bundle), ...(bundle.startsWith('bin') ? ['version-tag'] : []), '--dry-run', '--json'], { cwd: dir, maxBuffer: 1 << 30, stdio: ['ignore', 'pipe', 'ignore'] }))
+      : undefined;
+  const action = await processTime('actions/version-tag/dist/index.js');
+  const cli = existsSync(join(root, 'dist/cli/index.js')) ? await processTime('bin/shipgate.js') : undefined;
   if (outputs['previous-tag'] !== lastTag || outputs.bump !== 'minor') throw new Error(`unexpected result: ${JSON.stringify(outputs)}`);
 
   console.log(`next version: ${outputs['previous-tag']} → ${outputs.tag} (${outputs.bump}) over ${COMMITS} commits`);
   console.log(`bare git log --format=%B ${lastTag}..HEAD   ${bare.toFixed(0).padStart(6)} ms`);
   console.log(`version-tag, in-process (dry run)          ${step.toFixed(0).padStart(6)} ms   ${(step / bare).toFixed(2)}x  (goal ≤ 3x)`);
-  console.log(`shipgate version-tag CLI process           ${cli.toFixed(0).padStart(6)} ms   ${(cli / bare).toFixed(2)}x  (includes Node start-up)`);
+  const row = (label: string, ms: number | undefined, note: string) =>
+    console.log(`${label.padEnd(43)}${ms === undefined ? '   (not built: node scripts/build.mjs --only version-tag,cli)' : `${ms.toFixed(0).padStart(6)} ms   ${(ms / bare).toFixed(2)}x  (${note})`}`);
+  row('action bundle as a process (dry run)', action, 'includes Node start-up');
+  row('shipgate CLI as a process (dry run)', cli, 'includes loading every step');
   console.log(`median of ${RUNS} runs after one warm-up`);
 } finally {
   if (keep) console.log(`kept ${dir}`);

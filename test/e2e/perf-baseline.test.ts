@@ -54,7 +54,7 @@ function githubEnv(name: string, inputs: Record<string, string>) {
 
 const load = { duration: '1s', warmup: '300ms', connections: '4' };
 
-describe('GitHub Action bundle under node 24', () => {
+describe('GitHub Action bundle under node 24', { timeout: 60_000 }, () => {
   it('loads the endpoint from two worker threads, sets every output and writes the summary and the result', async () => {
     const { env, output, summary } = githubEnv('ok', {
       url: `${service.url}/orders`,
@@ -75,7 +75,11 @@ describe('GitHub Action bundle under node 24', () => {
     const file = JSON.parse(readFileSync(join(dir, 'results/perf.json'), 'utf8'));
     expect(file.params.workers).toBe(2);
     expect(file.params.headerNames).toEqual(['Accept', 'Authorization']);
-    expect(JSON.stringify(file) + r.stdout).not.toContain('e2e-secret-token');
+    expect(JSON.stringify(file)).not.toContain('e2e-secret-token');
+    // the runner masks what ::add-mask:: names; nothing else may print the credential
+    expect(r.stdout.split('\n').filter((l) => !l.startsWith('::add-mask::')).join('\n')).not.toContain('e2e-secret-token');
+    expect(r.stdout).toContain('::add-mask::e2e-secret-token');
+    expect(r.stdout).not.toContain('::add-mask::Bearer\n');
     const md = readFileSync(summary, 'utf8');
     expect(md).toContain('| Metric | Value | Threshold | Baseline | Change | Verdict |');
     expect(md).toMatch(/\| p95 \| [\d.]+ ms \| ≤ 2,000 ms \|/);
@@ -85,20 +89,21 @@ describe('GitHub Action bundle under node 24', () => {
 
   it('exits 2 naming each bad input and its accepted form, before any request', async () => {
     const before = service.hits;
-    const { env, output } = githubEnv('bad', { url: service.url, 'max-regression': 'p95:10', rate: '0', duration: 'soon' });
+    const { env, output } = githubEnv('bad', { url: service.url, duration: 'soon', 'max-p95': '150' });
     const r = await runProcess(node24Bin, [ACTION], { env, cwd: dir });
     expect(r.code).toBe(2);
-    expect(r.stdout).toContain("Input 'duration' is 'soon'. Expected a duration such as 500ms, 30s, 2m or 1h.");
-    expect(r.stdout).toContain("Input 'rate' is '0'. Expected a whole number of at least 1.");
-    const again = await runProcess(node24Bin, [ACTION], { env: githubEnv('bad2', { url: service.url, 'max-regression': 'p95:10' }).env, cwd: dir });
+    expect(r.stdout).toContain("::error::Input 'duration' is 'soon'. Expected a duration such as 500ms, 30s, 2m or 1h.");
+    expect(r.stdout).toContain("Input 'max-p95' is '150'. Expected a duration such as 500ms, 30s, 2m or 1h.");
+    const again = await runProcess(node24Bin, [ACTION], { env: githubEnv('bad2', { url: service.url, 'max-regression': 'p95:10', rate: '0' }).env, cwd: dir });
     expect(again.code).toBe(2);
     expect(again.stdout).toContain("Input 'max-regression' is 'p95:10'");
+    expect(again.stdout).toContain("Input 'rate' is '0'. Expected a whole number of requests per second of at least 1");
     expect(readFileSync(output, 'utf8')).toBe('');
     expect(service.hits).toBe(before);
   });
 });
 
-describe('CLI as a GitLab job runs it', () => {
+describe('CLI as a GitLab job runs it', { timeout: 60_000 }, () => {
   const gitlab = (job: string, vars: Record<string, string>) =>
     runProcess(process.execPath, [CLI, 'perf-baseline'], { cwd: job, env: { GITLAB_CI: 'true', ...vars } });
 

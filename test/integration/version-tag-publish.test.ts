@@ -1,13 +1,10 @@
 // version-tag's side effects against real parts: tags and releases through in-process GitHub and GitLab API servers,
 // images re-tagged in Debian's docker-registry (anonymous, basic auth, bearer tokens), and what a failure halfway says.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { versionTag } from '../../actions/version-tag/src/step.js';
-import { LocalPlatform, type Env } from '../../shared/src/platform/index.js';
 import { parseImageRef, RegistryClient } from '../../shared/src/registry/index.js';
-import { run } from '../../shared/src/run.js';
 import { githubReleaseServer, gitlabReleaseServer } from '../helpers/forge-releases.js';
 import { startRegistry, pushImage, pushIndex, type TestRegistry } from '../helpers/registry.js';
-import { TempRepo, withOrigin } from '../helpers/version-tag-repo.js';
+import { TempRepo, versionTagIn, withOrigin } from '../helpers/version-tag-repo.js';
 
 const repos: TempRepo[] = [];
 let open: TestRegistry;
@@ -35,20 +32,6 @@ function releasable(): TempRepo {
   work.commit('feat(api): search\n\nCloses #4');
   work.commit('fix: trim');
   return work;
-}
-
-async function versionTagIn(dir: string, flags: Record<string, string>, env: Env) {
-  let out = '';
-  let err = '';
-  const platform = new LocalPlatform({ env, flags, json: true, cwd: dir, stdout: (t) => void (out += t), stderr: (t) => void (err += t) });
-  const before = process.cwd();
-  process.chdir(dir);
-  try {
-    const code = await run(versionTag, platform);
-    return { code, outputs: JSON.parse(out.trim().split('\n').pop()!) as Record<string, string>, log: err };
-  } finally {
-    process.chdir(before);
-  }
 }
 
 const digestOf = (reg: TestRegistry, repository: string, tag: string, creds?: { username: string; password: string }) =>
@@ -136,6 +119,25 @@ describe('through the GitLab API', () => {
       expect(res.outputs).toMatchObject({ tag: 'v1.5.0-rc.1', released: 'true' });
       expect(gl.state.tags.get('v1.5.0-rc.1')?.sha).toBe(work.head());
       expect(gl.state.releases.get('v1.5.0-rc.1')?.notes).toContain('- **api:** search (');
+    } finally {
+      await gl.close();
+    }
+  });
+
+  it('with only CI_JOB_TOKEN, pushes the tag with git (the job token cannot create tags) and creates the release through the API', async () => {
+    const work = releasable();
+    const gl = await gitlabReleaseServer('42', 'acme/shop', { commits: [work.head()], token: 'gl-write', jobToken: 'job-token-value' });
+    try {
+      // GitLab knows a pushed tag at once; this server learns it from the test.
+      gl.state.tags.set('v1.5.0', { sha: work.head() });
+      const env = { GITLAB_CI: 'true', CI_PROJECT_ID: '42', CI_API_V4_URL: `${gl.url}/api/v4`, CI_JOB_TOKEN: 'job-token-value' };
+      const res = await versionTagIn(work.dir, { release: 'true' }, env);
+      expect(res.code).toBe(0);
+      expect(res.log).not.toContain('job-token-value');
+      expect(work.git('ls-remote', '--tags', 'origin')).toContain('refs/tags/v1.5.0');
+      expect(gl.requests.map((r) => `${r.method} ${r.path}`)).toEqual(['POST /api/v4/projects/42/releases']);
+      expect(gl.requests[0].headers['job-token']).toBe('job-token-value');
+      expect(gl.state.releases.get('v1.5.0')?.notes).toBe(res.outputs.changelog);
     } finally {
       await gl.close();
     }

@@ -1,13 +1,7 @@
-// version-tag against real git repositories in temp dirs: merges, reverts, tags on side branches, monorepo prefixes and
-// paths, a local bare origin to push to, and shallow clones made with `git clone --depth`.
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+// What version-tag computes on real git repositories in temp dirs: every commit since the last tag, merged side
+// branches, reverts made with `git revert`, tags on side branches, monorepo prefixes and paths, pre-releases.
 import { afterAll, describe, expect, it } from 'vitest';
-import { versionTag } from '../../actions/version-tag/src/step.js';
-import { GitHubPlatform, GitLabPlatform, LocalPlatform, type Env } from '../../shared/src/platform/index.js';
-import { run } from '../../shared/src/run.js';
-import { shallowClone, TempRepo, withOrigin } from '../helpers/version-tag-repo.js';
+import { TempRepo, versionTagIn, withOrigin } from '../helpers/version-tag-repo.js';
 
 const repos: TempRepo[] = [];
 afterAll(() => repos.forEach((r) => r.remove()));
@@ -15,30 +9,6 @@ function repo(): TempRepo {
   const r = TempRepo.create();
   repos.push(r);
   return r;
-}
-
-export interface StepRun {
-  code: number;
-  outputs: Record<string, string>;
-  log: string;
-  summary: string;
-}
-
-/** Runs the step in `dir` as a terminal would (`--json`), with `flags` as inputs. */
-async function versionTagIn(dir: string, flags: Record<string, string>, env: Env = {}, kind: 'local' | 'github' | 'gitlab' = 'local'): Promise<StepRun> {
-  let out = '';
-  let err = '';
-  const ctx = { env, flags, json: true, cwd: dir, stdout: (t: string) => void (out += t), stderr: (t: string) => void (err += t) };
-  const platform = kind === 'github' ? new GitHubPlatform(ctx) : kind === 'gitlab' ? new GitLabPlatform(ctx) : new LocalPlatform(ctx);
-  const before = process.cwd();
-  process.chdir(dir);
-  try {
-    const code = await run(versionTag, platform);
-    const outputs = kind === 'local' ? JSON.parse(out.trim().split('\n').pop()!) : {};
-    return { code, outputs, log: err + out, summary: kind === 'local' ? err : out };
-  } finally {
-    process.chdir(before);
-  }
 }
 
 const dry = { 'dry-run': 'true' };
@@ -76,6 +46,16 @@ describe('version-tag on real repositories', () => {
     const res = await versionTagIn(r.dir, dry);
     expect(res.outputs).toMatchObject({ 'previous-tag': 'v1.10.0', version: '1.10.1', bump: 'patch' });
     expect(res.summary).toContain('2 commits since `v1.10.0`');
+  });
+
+  it('an explicitly empty prefix reads and writes bare X.Y.Z tags', async () => {
+    const r = repo();
+    r.commit('feat: a');
+    r.tag('1.9.0');
+    r.tag('v7.0.0');
+    r.commit('fix: b');
+    expect((await versionTagIn(r.dir, { ...dry, prefix: '' })).outputs).toMatchObject({ 'previous-tag': '1.9.0', tag: '1.9.1' });
+    expect((await versionTagIn(r.dir, dry)).outputs).toMatchObject({ 'previous-tag': 'v7.0.0', tag: 'v7.0.1' });
   });
 
   it('counts the commits of merged side branches, and merge commits only with a conventional header', async () => {
@@ -226,117 +206,5 @@ describe('version-tag on real repositories', () => {
     r.commit('feat!: declared');
     const declared = await versionTagIn(r.dir, { ...dry, 'api-breaking': 'true', 'api-breaking-policy': 'fail' });
     expect(declared).toMatchObject({ code: 0, outputs: { version: '2.0.0' } });
-  });
-});
-
-describe('tagging through git push', () => {
-  it('creates an annotated tag and pushes it to origin', async () => {
-    const { origin, work } = withOrigin();
-    repos.push(origin, work);
-    work.commit('feat: a');
-    work.tag('v0.1.0');
-    work.commit('feat(api): b');
-    work.git('push', '--quiet', 'origin', 'main', '--tags');
-    const res = await versionTagIn(work.dir, {});
-    expect(res.code).toBe(0);
-    expect(res.outputs).toMatchObject({ tag: 'v0.2.0', released: 'true' });
-    expect(origin.git('rev-parse', 'v0.2.0^{commit}')).toBe(work.head());
-    expect(origin.git('cat-file', '-t', 'v0.2.0')).toBe('tag');
-    expect(origin.git('tag', '-l', '--format=%(contents)', 'v0.2.0')).toContain('- **api:** b (');
-    expect(res.summary).toContain('### Published');
-    // The next run starts from the new tag.
-    expect((await versionTagIn(work.dir, dry)).outputs.bump).toBe('none');
-  });
-
-  it('fails with exit 3 when the push is refused, and leaves no local tag behind', async () => {
-    const { origin, work } = withOrigin();
-    repos.push(origin, work);
-    work.commit('fix: a');
-    origin.git('config', 'receive.denyCurrentBranch', 'refuse');
-    const hook = join(origin.dir, 'hooks', 'pre-receive');
-    (await import('node:fs')).writeFileSync(hook, '#!/bin/sh\necho "tags are protected" >&2\nexit 1\n', { mode: 0o755 });
-    const res = await versionTagIn(work.dir, {});
-    expect(res.code).toBe(3);
-    expect(res.log).toContain('git push of tag v0.0.1 to origin failed');
-    expect(res.log).toContain('Nothing was changed before this failure.');
-    expect(work.git('tag', '--list')).toBe('');
-  });
-
-  it('refuses to publish without origin or token, before anything else', async () => {
-    const r = repo();
-    r.commit('feat: a');
-    const res = await versionTagIn(r.dir, {});
-    expect(res.code).toBe(2);
-    expect(res.log).toContain("Input 'push' is 'true', but there is no GITHUB_TOKEN to tag through the API and no git remote 'origin'");
-    const rel = await versionTagIn(r.dir, { release: 'true' });
-    expect(rel.log).toContain("Input 'release' is 'true', but no GITHUB_TOKEN is in the environment");
-  });
-});
-
-describe('shallow clones', () => {
-  function source(): TempRepo {
-    const r = repo();
-    r.commit('feat: a');
-    r.tag('v1.0.0');
-    for (let i = 0; i < 5; i++) r.commit(`fix: f${i}`);
-    r.commit('feat: last');
-    return r;
-  }
-
-  it('on a dry run, stops with the exact fix for the platform', async () => {
-    const clone = shallowClone(source(), 2);
-    repos.push(clone);
-    const gh = await versionTagIn(clone.dir, dry, { GITHUB_ACTIONS: 'true' }, 'github');
-    expect(gh.code).toBe(2);
-    expect(gh.log).toContain("Set 'fetch-depth: 0' on actions/checkout");
-    const gl = await versionTagIn(clone.dir, dry, { GITLAB_CI: 'true', SHIPGATE_SUMMARY_FILE: join(clone.dir, 's.md'), SHIPGATE_DOTENV_FILE: join(clone.dir, 'x.env') }, 'gitlab');
-    expect(gl.code).toBe(2);
-    expect(gl.log).toContain("Set the variable 'GIT_DEPTH: 0' on the job");
-  });
-
-  it('when it may write, fetches the history and tags from origin and computes the right version', async () => {
-    const src = source();
-    const clone = shallowClone(src, 1);
-    repos.push(clone);
-    expect(clone.git('rev-parse', '--is-shallow-repository')).toBe('true');
-    const res = await versionTagIn(clone.dir, { push: 'false' });
-    expect(res.code).toBe(0);
-    expect(res.outputs).toMatchObject({ 'previous-tag': 'v1.0.0', version: '1.1.0' });
-    expect(res.log).toContain('shallow clone; fetching the full history and the tags from origin');
-  });
-});
-
-describe('bad input: exit 2 with the fix named, nothing tagged', () => {
-  it.each([
-    [{ prefix: 'v1' }, "Input 'prefix' is 'v1': it ends in a digit"],
-    [{ prefix: 'my prefix/' }, "Input 'prefix' is 'my prefix/': git does not accept 'my prefix/0.0.0' as a tag name"],
-    [{ prefix: 'v..' }, "git does not accept 'v..0.0.0'"],
-    [{ 'initial-version': '1.0' }, "Input 'initial-version' is '1.0'. Expected a version X.Y.Z"],
-    [{ prerelease: 'rc.1' }, "Input 'prerelease' is 'rc.1'."],
-    [{ images: 'Foo/Bar' }, "Input 'images': image 'Foo/Bar' is not a valid image reference"],
-    [{ 'image-tags': '{sha}' }, "Input 'image-tags' has '{sha}'"],
-    [{ 'api-breaking-policy': 'ignore' }, "Input 'api-breaking-policy' is 'ignore'. Expected one of: force-major, fail."],
-    [{ release: 'true', push: 'false' }, "Input 'release' is 'true' but 'push' is 'false'"],
-  ])('%j', async (flags, message) => {
-    const { origin, work } = withOrigin();
-    repos.push(origin, work);
-    work.commit('feat: a');
-    const res = await versionTagIn(work.dir, flags);
-    expect(res.code).toBe(2);
-    expect(res.log).toContain(message);
-    expect(work.git('tag', '--list')).toBe('');
-    expect(origin.git('tag', '--list')).toBe('');
-  });
-
-  it('outside a git repository', async () => {
-    const res = await versionTagIn(mkdtempSync(join(tmpdir(), 'shipgate-nogit-')), dry);
-    expect(res.code).toBe(2);
-    expect(res.log).toContain('is not inside a git repository');
-  });
-
-  it('in a repository without commits', async () => {
-    const res = await versionTagIn(repo().dir, dry);
-    expect(res.code).toBe(2);
-    expect(res.log).toContain('has no commit yet');
   });
 });

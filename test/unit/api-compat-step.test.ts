@@ -145,3 +145,11 @@ describe('bad input', () => {
     expect(r.log).toContain("warning: Input 'comment' is true, but no token is available, so no comment was posted.");
   });
 });
+
+describe('report-dir', () => {
+  it('names the input when the reports cannot be written', async () => {
+    const r = await step({ base: at('base.yaml'), head: at('base.yaml'), 'report-dir': at('base.yaml') });
+    expect(r.code).toBe(2);
+    expect(r.log).toContain(`Input 'report-dir' is '${at('base.yaml')}': the reports cannot be written there (EEXIST)`);
+  });
+});

@@ -58,6 +58,7 @@ describe('perf-baseline inputs', () => {
     expect(s.load.headers).toEqual({ Accept: 'application/json', Authorization: 'Bearer s3cr3t-token', 'X-Api-Key': 'k-123' });
     expect(s.secrets).toEqual(expect.arrayContaining(['Bearer s3cr3t-token', 's3cr3t-token', 'k-123', 'hunter22']));
     expect(s.secrets).not.toContain('application/json');
+    expect(s.secrets).not.toContain('Bearer');
   });
 
   it('name a bad header line by number and name, never its value', () => {
@@ -105,7 +106,10 @@ describe('perf-baseline inputs', () => {
   });
 
   it('reject a rate below 1 and an invalid duration through the schema', () => {
-    expect(problem(() => settings({ url: 'http://x/', rate: '0' }))).toBe("Input 'rate' is '0'. Expected a whole number of at least 1.");
+    expect(problem(() => settings({ url: 'http://x/', rate: '0' }))).toBe(
+      "Input 'rate' is '0'. Expected a whole number of requests per second of at least 1, such as 200, or empty for as fast as the connections go.",
+    );
+    expect(settings({ url: 'http://x/', rate: '250' }).load.rate).toBe(250);
     expect(problem(() => settings({ url: 'http://x/', 'max-p95': '150' }))).toBe("Input 'max-p95' is '150'. Expected a duration such as 500ms, 30s, 2m or 1h.");
     expect(problem(() => settings({ url: 'http://x/', rate: '3', workers: '4', connections: '8' }))).toContain("Input 'rate' is 3 but 'workers' is 4");
   });

@@ -67139,32 +67139,10 @@ function compareDiscriminator(bv, hv, emit, where) {
     }
 }
 
-;// CONCATENATED MODULE: ./actions/api-compat/src/diff/view.ts
+;// CONCATENATED MODULE: ./actions/api-compat/src/diff/view-read.ts
+// Reading one schema object's own keywords into a view (refs, allOf and merges are handled in view.ts).
 
 
-/** Several schemas that all apply at one place (allOf parts, or the same property defined twice); each keeps its location. */
-class MergeNode {
-    slots;
-    constructor(slots) {
-        this.slots = slots;
-    }
-}
-const ANNOTATIONS = new Set(['description', 'summary', 'title', 'example', 'examples', 'deprecated', '$comment', 'externalDocs', 'xml', '$id', '$schema']);
-const SHAPE_KEYWORDS = ['type', 'properties', 'items', 'additionalProperties', 'enum', 'const', 'allOf', 'format', 'required'];
-const MAX_DEPTH = 64;
-const emptyView = (ptr, synthetic) => ({
-    ptr,
-    synthetic,
-    nullable: false,
-    properties: new Map(),
-    required: new Set(),
-    lengths: {},
-    uniqueItems: false,
-    readOnly: false,
-    writeOnly: false,
-    applicators: new Map(),
-    origin: new Map(),
-});
 /** Keywords that restrict valid values in ways compared as whole values (see applicators.ts). */
 const APPLICATORS = [
     'not',
@@ -67184,90 +67162,6 @@ const APPLICATORS = [
     'contentEncoding',
     'contentSchema',
 ];
-/** The normalised view of the schema at `slot` in `doc` (cached per pointer for real document nodes). */
-function viewOf(doc, slot, depth = 0) {
-    let node = slot.node;
-    let ptr = slot.ptr;
-    let synthetic = slot.synthetic === true;
-    if (node instanceof MergeNode) {
-        const view = emptyView(ptr, true);
-        for (const part of node.slots)
-            view_merge(view, viewOf(doc, part, depth + 1));
-        return view;
-    }
-    if (isObject(node) && typeof node.$ref === 'string' && hasSchemaSiblings(node)) {
-        // 3.1 allows keywords next to $ref; they constrain the target like an allOf.
-        const { $ref, ...rest } = node;
-        const view = build(doc, rest, ptr, true, depth);
-        view_merge(view, viewOf(doc, { node: { $ref }, ptr }, depth + 1));
-        return view;
-    }
-    else {
-        const target = doc.deref(node, ptr);
-        if (target.viaRef)
-            synthetic = false;
-        node = target.node;
-        ptr = target.ptr;
-    }
-    if (synthetic)
-        return build(doc, node, ptr, true, depth);
-    const cached = doc.views.get(ptr);
-    if (cached)
-        return cached;
-    // An allOf cycle (A allOf B, B allOf A) contributes nothing more the second time round.
-    if (doc.building.has(ptr))
-        return emptyView(ptr, true);
-    doc.building.add(ptr);
-    const view = build(doc, node, ptr, false, depth);
-    doc.building.delete(ptr);
-    doc.views.set(ptr, view);
-    return view;
-}
-function hasSchemaSiblings(node) {
-    for (const key of Object.keys(node))
-        if (key !== '$ref' && !ANNOTATIONS.has(key) && !key.startsWith('x-'))
-            return true;
-    return false;
-}
-function build(doc, node, ptr, synthetic, depth) {
-    const view = emptyView(ptr, synthetic);
-    if (node === false) {
-        view.enum = [];
-        return view;
-    }
-    if (!isObject(node) || depth > MAX_DEPTH)
-        return view;
-    readOwn(view, node, ptr);
-    if (Array.isArray(node.allOf)) {
-        node.allOf.forEach((branch, i) => view_merge(view, viewOf(doc, { node: branch, ptr: join(ptr, 'allOf', i), synthetic }, depth + 1)));
-    }
-    for (const key of ['oneOf', 'anyOf']) {
-        const list = view[key];
-        if (!list)
-            continue;
-        const kept = list.filter((s) => !isNullSchema(doc, s));
-        if (kept.length !== list.length)
-            view.nullable = true;
-        if (kept.length === 1 && !SHAPE_KEYWORDS.some((k) => k in node)) {
-            // `anyOf: [X, {type: null}]` is a nullable X.
-            view[key] = undefined;
-            view_merge(view, viewOf(doc, kept[0], depth + 1));
-        }
-        else
-            view[key] = kept.length ? kept : undefined;
-    }
-    return view;
-}
-function isNullSchema(doc, slot) {
-    const { node } = doc.deref(slot.node, slot.ptr);
-    if (!isObject(node))
-        return false;
-    if (node.type === 'null')
-        return true;
-    if (Array.isArray(node.type) && node.type.length === 1 && node.type[0] === 'null')
-        return true;
-    return Array.isArray(node.enum) && node.enum.length === 1 && node.enum[0] === null && node.type === undefined;
-}
 function readOwn(view, node, ptr) {
     const mark = (kw) => view.origin.set(kw, join(ptr, kw));
     const types = typeof node.type === 'string' ? [node.type] : Array.isArray(node.type) ? node.type.map(String) : undefined;
@@ -67397,6 +67291,118 @@ function bound(plain, exclusive, side) {
             result = candidate;
     }
     return result;
+}
+
+;// CONCATENATED MODULE: ./actions/api-compat/src/diff/view.ts
+
+
+
+/** Several schemas that all apply at one place (allOf parts, or the same property defined twice); each keeps its location. */
+class MergeNode {
+    slots;
+    constructor(slots) {
+        this.slots = slots;
+    }
+}
+const ANNOTATIONS = new Set(['description', 'summary', 'title', 'example', 'examples', 'deprecated', '$comment', 'externalDocs', 'xml', '$id', '$schema']);
+const SHAPE_KEYWORDS = ['type', 'properties', 'items', 'additionalProperties', 'enum', 'const', 'allOf', 'format', 'required'];
+const MAX_DEPTH = 64;
+const emptyView = (ptr, synthetic) => ({
+    ptr,
+    synthetic,
+    nullable: false,
+    properties: new Map(),
+    required: new Set(),
+    lengths: {},
+    uniqueItems: false,
+    readOnly: false,
+    writeOnly: false,
+    applicators: new Map(),
+    origin: new Map(),
+});
+/** The normalised view of the schema at `slot` in `doc` (cached per pointer for real document nodes). */
+function viewOf(doc, slot, depth = 0) {
+    let node = slot.node;
+    let ptr = slot.ptr;
+    let synthetic = slot.synthetic === true;
+    if (node instanceof MergeNode) {
+        const view = emptyView(ptr, true);
+        for (const part of node.slots)
+            view_merge(view, viewOf(doc, part, depth + 1));
+        return view;
+    }
+    if (isObject(node) && typeof node.$ref === 'string' && hasSchemaSiblings(node)) {
+        // 3.1 allows keywords next to $ref; they constrain the target like an allOf.
+        const { $ref, ...rest } = node;
+        const view = build(doc, rest, ptr, true, depth);
+        view_merge(view, viewOf(doc, { node: { $ref }, ptr }, depth + 1));
+        return view;
+    }
+    else {
+        const target = doc.deref(node, ptr);
+        if (target.viaRef)
+            synthetic = false;
+        node = target.node;
+        ptr = target.ptr;
+    }
+    if (synthetic)
+        return build(doc, node, ptr, true, depth);
+    const cached = doc.views.get(ptr);
+    if (cached)
+        return cached;
+    // An allOf cycle (A allOf B, B allOf A) contributes nothing more the second time round.
+    if (doc.building.has(ptr))
+        return emptyView(ptr, true);
+    doc.building.add(ptr);
+    const view = build(doc, node, ptr, false, depth);
+    doc.building.delete(ptr);
+    doc.views.set(ptr, view);
+    return view;
+}
+function hasSchemaSiblings(node) {
+    for (const key of Object.keys(node))
+        if (key !== '$ref' && !ANNOTATIONS.has(key) && !key.startsWith('x-'))
+            return true;
+    return false;
+}
+function build(doc, node, ptr, synthetic, depth) {
+    const view = emptyView(ptr, synthetic);
+    if (node === false) {
+        view.enum = [];
+        return view;
+    }
+    if (!isObject(node) || depth > MAX_DEPTH)
+        return view;
+    readOwn(view, node, ptr);
+    if (Array.isArray(node.allOf)) {
+        node.allOf.forEach((branch, i) => view_merge(view, viewOf(doc, { node: branch, ptr: join(ptr, 'allOf', i), synthetic }, depth + 1)));
+    }
+    for (const key of ['oneOf', 'anyOf']) {
+        const list = view[key];
+        if (!list)
+            continue;
+        const kept = list.filter((s) => !isNullSchema(doc, s));
+        if (kept.length !== list.length)
+            view.nullable = true;
+        if (kept.length === 1 && !SHAPE_KEYWORDS.some((k) => k in node)) {
+            // `anyOf: [X, {type: null}]` is a nullable X.
+            view[key] = undefined;
+            view_merge(view, viewOf(doc, kept[0], depth + 1));
+        }
+        else
+            view[key] = kept.length ? kept : undefined;
+    }
+    return view;
+}
+function isNullSchema(doc, slot) {
+    const { node } = doc.deref(slot.node, slot.ptr);
+    if (!isObject(node))
+        return false;
+    if (node.type === 'null')
+        return true;
+    if (Array.isArray(node.type) && node.type.length === 1 && node.type[0] === 'null')
+        return true;
+    return Array.isArray(node.enum) && node.enum.length === 1 && node.enum[0] === null && node.type === undefined;
 }
 function view_merge(into, from) {
     if (from.types) {
@@ -72809,6 +72815,7 @@ function lineColumn(text, offset) {
 // (`type: file`, `x-nullable`, string discriminator).
 
 
+
 const swagger2_METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch'];
 const SCHEMA_KEYS = [
     'type', 'format', 'items', 'default', 'enum', 'maximum', 'exclusiveMaximum', 'minimum', 'exclusiveMinimum',
@@ -72854,7 +72861,7 @@ function convertSwagger2(src) {
             else if (k === 'parameters') {
                 const own = shared.filter((p) => !isBodyOrForm(resolve(p)));
                 if (own.length)
-                    converted.parameters = own.map((p) => convertParameterOrRef(p));
+                    converted.parameters = own.map((p) => convertParameterOrRef(inlineExternal(p, resolve)));
             }
             else
                 converted[k] = v;
@@ -72910,7 +72917,7 @@ function convertOperation(op, shared, ctx) {
             continue;
         out[k] = v;
     }
-    const parameters = own.filter((p) => !isBodyOrForm(ctx.resolve(p))).map((p) => convertParameterOrRef(p));
+    const parameters = own.filter((p) => !isBodyOrForm(ctx.resolve(p))).map((p) => convertParameterOrRef(inlineExternal(p, ctx.resolve)));
     if (parameters.length)
         out.parameters = parameters;
     const body = all.find((p) => ctx.resolve(p)?.in === 'body');
@@ -72925,10 +72932,17 @@ function convertOperation(op, shared, ctx) {
         out.requestBody = formBody(form, consumes);
     if (op.responses !== undefined) {
         out.responses = pointer_isObject(op.responses)
-            ? Object.fromEntries(Object.entries(op.responses).map(([k, r]) => [k, convertResponse(r, produces)]))
+            ? Object.fromEntries(Object.entries(op.responses).map(([k, r]) => [k, convertResponse(inlineExternal(r, ctx.resolve), produces)]))
             : op.responses;
     }
     return out;
+}
+/**
+ * A parameter or response in another file is still in the 2.0 shape (only the root's sections are converted as
+ * components): it is converted where it is used instead.
+ */
+function inlineExternal(v, resolve) {
+    return pointer_isObject(v) && typeof v.$ref === 'string' && v.$ref.startsWith(`#/${EXTERNAL}/`) ? (resolve(v) ?? v) : v;
 }
 function convertParameterOrRef(p) {
     // Refs are rewritten with all the others at the end.
@@ -73589,16 +73603,9 @@ const apiCompat = defineStep({
         const applied = applyExceptions(raw, ex?.exceptions, now);
         const outcome = outcomeOf(applied.findings, RULES, inputs['fail-on']);
         const findings = locateFindings(applied.findings, base, head);
-        const paths = writeReports(inputs['report-dir'].trim() || 'shipgate-reports', {
-            base: base.doc,
-            head: head.doc,
-            failOn: inputs['fail-on'],
-            outcome,
-            findings,
-            applied,
-            exceptionsFile: exceptionsInput || undefined,
-            rules: RULES,
-        });
+        const reportDir = inputs['report-dir'].trim() || 'shipgate-reports';
+        const report = { base: base.doc, head: head.doc, failOn: inputs['fail-on'], outcome, findings, applied, exceptionsFile: exceptionsInput || undefined, rules: RULES };
+        const paths = writeOrExplain(reportDir, () => writeReports(reportDir, report));
         const data = { base: base.doc, head: head.doc, outcome, findings, applied, reportPath: paths.json };
         summary.add(renderFindings(data, SUMMARY_LIMITS));
         for (const e of applied.expired) {
@@ -73622,6 +73629,18 @@ const apiCompat = defineStep({
         };
     },
 });
+/** A directory the job cannot write to is the user's to fix: name the input. */
+function writeOrExplain(dir, write) {
+    try {
+        return write();
+    }
+    catch (err) {
+        const code = err.code;
+        if (!code)
+            throw err;
+        throw new errors_ConfigError(`Input 'report-dir' is '${dir}': the reports cannot be written there (${code}). Point it at a writable directory.`);
+    }
+}
 /** Loads base and head side by side; when both are bad, both problems are reported at once. */
 async function loadBoth(base, head, opts) {
     const [b, h] = await Promise.allSettled([loadDocument('base', base, opts), loadDocument('head', head, opts)]);

@@ -38,16 +38,9 @@ export const apiCompat = defineStep({
     const outcome = outcomeOf(applied.findings, RULES, inputs['fail-on'] as FailOn);
     const findings = locateFindings(applied.findings, base, head);
 
-    const paths = writeReports(inputs['report-dir'].trim() || 'shipgate-reports', {
-      base: base.doc,
-      head: head.doc,
-      failOn: inputs['fail-on'] as FailOn,
-      outcome,
-      findings,
-      applied,
-      exceptionsFile: exceptionsInput || undefined,
-      rules: RULES,
-    });
+    const reportDir = inputs['report-dir'].trim() || 'shipgate-reports';
+    const report = { base: base.doc, head: head.doc, failOn: inputs['fail-on'] as FailOn, outcome, findings, applied, exceptionsFile: exceptionsInput || undefined, rules: RULES };
+    const paths = writeOrExplain(reportDir, () => writeReports(reportDir, report));
     const data: SummaryData = { base: base.doc, head: head.doc, outcome, findings, applied, reportPath: paths.json };
     summary.add(renderFindings(data, SUMMARY_LIMITS));
     for (const e of applied.expired) {
@@ -71,6 +64,17 @@ export const apiCompat = defineStep({
     };
   },
 });
+
+/** A directory the job cannot write to is the user's to fix: name the input. */
+function writeOrExplain<T>(dir: string, write: () => T): T {
+  try {
+    return write();
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (!code) throw err;
+    throw new ConfigError(`Input 'report-dir' is '${dir}': the reports cannot be written there (${code}). Point it at a writable directory.`);
+  }
+}
 
 /** Loads base and head side by side; when both are bad, both problems are reported at once. */
 async function loadBoth(base: string, head: string, opts: LoadOptions): Promise<[LoadedDocument, LoadedDocument]> {

@@ -58428,6 +58428,7 @@ function k6Report(n, total) {
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   I: () => (/* binding */ REQUEST_TIMEOUT_S),
 /* harmony export */   x: () => (/* binding */ measure)
 /* harmony export */ });
 /* harmony import */ var autocannon__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8174);
@@ -58530,10 +58531,14 @@ __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __we
 /* harmony export */   e: () => (/* binding */ runLoad)
 /* harmony export */ });
 /* harmony import */ var _shared_src_duration_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2515);
-/* harmony import */ var _measure_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6118);
-/* harmony import */ var _workers_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(6269);
-var __webpack_async_dependencies__ = __webpack_handle_async_dependencies__([_workers_js__WEBPACK_IMPORTED_MODULE_2__]);
-_workers_js__WEBPACK_IMPORTED_MODULE_2__ = (__webpack_async_dependencies__.then ? (await __webpack_async_dependencies__)() : __webpack_async_dependencies__)[0];
+/* harmony import */ var _shared_src_errors_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3904);
+/* harmony import */ var _measurement_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(7937);
+/* harmony import */ var _measure_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(6118);
+/* harmony import */ var _workers_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(6269);
+var __webpack_async_dependencies__ = __webpack_handle_async_dependencies__([_workers_js__WEBPACK_IMPORTED_MODULE_4__]);
+_workers_js__WEBPACK_IMPORTED_MODULE_4__ = (__webpack_async_dependencies__.then ? (await __webpack_async_dependencies__)() : __webpack_async_dependencies__)[0];
+
+
 
 
 
@@ -58555,7 +58560,11 @@ async function runLoad(p, log) {
     for (let run = 1; run <= p.runs; run++) {
         const progress = startProgress(p, p.runs > 1 ? `run ${run} of ${p.runs}: ` : '', log);
         try {
-            out.push(p.workers > 1 ? await (0,_workers_js__WEBPACK_IMPORTED_MODULE_2__/* .measureInWorkers */ .x)(share, p.workers, progress.tick) : await (0,_measure_js__WEBPACK_IMPORTED_MODULE_1__/* .measure */ .x)(share, progress.tick));
+            const m = p.workers > 1 ? await (0,_workers_js__WEBPACK_IMPORTED_MODULE_4__/* .measureInWorkers */ .x)(share, p.workers, progress.tick) : await (0,_measure_js__WEBPACK_IMPORTED_MODULE_3__/* .measure */ .x)(share, progress.tick);
+            if (!(0,_measurement_js__WEBPACK_IMPORTED_MODULE_2__/* .attempts */ .r2)(m)) {
+                throw new _shared_src_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .ExternalError */ .yA(`No request to ${p.url} finished during the ${(0,_shared_src_duration_js__WEBPACK_IMPORTED_MODULE_0__/* .formatDuration */ .a)(p.durationMs)} of ${p.runs > 1 ? `run ${run}` : 'load'}: no answer and no socket error. The service stalls under load (requests time out after ${_measure_js__WEBPACK_IMPORTED_MODULE_3__/* .REQUEST_TIMEOUT_S */ .I}s).`);
+            }
+            out.push(m);
         }
         finally {
             progress.stop();
@@ -58625,12 +58634,18 @@ const MARK = 'shipgate-perf-baseline-worker';
 if (!node_worker_threads__WEBPACK_IMPORTED_MODULE_0__.isMainThread && node_worker_threads__WEBPACK_IMPORTED_MODULE_0__.workerData?.[MARK]) {
     const port = node_worker_threads__WEBPACK_IMPORTED_MODULE_0__.parentPort;
     const send = (msg) => port.postMessage(msg);
-    // A listener keeps the thread alive after the load: with nothing left to run, Node would end it and report the
-    // await below as unsettled. The parent ends the thread once it has the result.
-    port.on('message', () => { });
-    (0,_measure_js__WEBPACK_IMPORTED_MODULE_3__/* .measure */ .x)(node_worker_threads__WEBPACK_IMPORTED_MODULE_0__.workerData.share, (tick) => send({ type: 'tick', tick })).then((m) => send({ type: 'done', record: (0,_measurement_js__WEBPACK_IMPORTED_MODULE_2__/* .encodeMeasurement */ .fB)(m) }), (err) => send({ type: 'failed', message: (0,_shared_src_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .errorMessage */ .gJ)(err) }));
+    // The listener also keeps the thread alive after the load: with nothing left to run, Node would end it and report
+    // the await below as unsettled. The parent ends the thread once it has the result.
+    port.on('message', (msg) => {
+        if (msg !== 'start')
+            return;
+        (0,_measure_js__WEBPACK_IMPORTED_MODULE_3__/* .measure */ .x)(node_worker_threads__WEBPACK_IMPORTED_MODULE_0__.workerData.share, (tick) => send({ type: 'tick', tick })).then((m) => send({ type: 'done', record: (0,_measurement_js__WEBPACK_IMPORTED_MODULE_2__/* .encodeMeasurement */ .fB)(m) }), (err) => send({ type: 'failed', message: (0,_shared_src_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .errorMessage */ .gJ)(err) }));
+    });
+    // Ready only in a later turn of the event loop: by then the rest of a bundle (the CLI's is 20 MB, every step) has
+    // been evaluated. Load started earlier got its first answers a second late, while that code still ran.
+    setImmediate(() => send({ type: 'ready' }));
     // In a bundle this module is part of the whole program, whose entry would run the step again in this thread:
-    // an await that never settles holds the rest of the module graph back. The parent ends the thread when done.
+    // an await that never settles holds the rest of the module graph back.
     await new Promise(() => { });
 }
 /** Splits connections (and the rate) evenly over `workers` threads; the first ones take the remainder. */
@@ -58642,33 +58657,44 @@ function splitShare(share, workers) {
         rate: share.rate === undefined ? undefined : part(share.rate, i),
     }));
 }
-/** Runs one measurement spread over `workers` threads at once and combines what they measured. */
+/**
+ * Runs one measurement spread over `workers` threads and combines what they measured. The threads start their load
+ * together, once all of them are loaded, so that their seconds line up.
+ */
 async function measureInWorkers(share, workers, onTick) {
-    const parts = await Promise.all(splitShare(share, workers).map((s) => inWorker(s, onTick)));
-    return (0,_measurement_js__WEBPACK_IMPORTED_MODULE_2__/* .combineConcurrent */ .RR)(parts);
+    const threads = splitShare(share, workers).map((s) => loadThread(s, onTick));
+    try {
+        await Promise.all(threads.map((t) => t.ready));
+        for (const t of threads)
+            t.worker.postMessage('start');
+        return (0,_measurement_js__WEBPACK_IMPORTED_MODULE_2__/* .combineConcurrent */ .RR)(await Promise.all(threads.map((t) => t.result)));
+    }
+    finally {
+        for (const t of threads)
+            void t.worker.terminate();
+    }
 }
-function inWorker(share, onTick) {
+function loadThread(share, onTick) {
     const worker = startWorker(new URL(import.meta.url), { [MARK]: true, share });
-    return new Promise((resolve, reject) => {
-        let settled = false;
-        const finish = (fn) => {
-            if (settled)
-                return;
-            settled = true;
-            fn();
-            void worker.terminate();
-        };
+    let ready;
+    const isReady = new Promise((resolve) => (ready = resolve));
+    const result = new Promise((resolve, reject) => {
         worker.on('message', (msg) => {
-            if (msg.type === 'tick')
+            if (msg.type === 'ready')
+                ready();
+            else if (msg.type === 'tick')
                 onTick?.(msg.tick);
             else if (msg.type === 'done')
-                finish(() => resolve((0,_measurement_js__WEBPACK_IMPORTED_MODULE_2__/* .decodeMeasurement */ .Tt)(msg.record)));
+                resolve((0,_measurement_js__WEBPACK_IMPORTED_MODULE_2__/* .decodeMeasurement */ .Tt)(msg.record));
             else
-                finish(() => reject(new _shared_src_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .ExternalError */ .yA(msg.message)));
+                reject(new _shared_src_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .ExternalError */ .yA(msg.message));
         });
-        worker.on('error', (err) => finish(() => reject(new Error(`A load worker thread failed: ${(0,_shared_src_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .errorMessage */ .gJ)(err)}`))));
-        worker.on('exit', (code) => finish(() => reject(new Error(`A load worker thread exited (code ${code}) before it reported.`))));
+        worker.on('error', (err) => reject(new Error(`A load worker thread failed: ${(0,_shared_src_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .errorMessage */ .gJ)(err)}`)));
+        worker.on('exit', (code) => reject(new Error(`A load worker thread exited (code ${code}) before it reported.`)));
     });
+    result.catch(() => { }); // awaited later; a thread that fails before the others are ready must not go unhandled
+    // a thread that dies while loading ends the wait for the others
+    return { worker, ready: Promise.race([isReady, result.then(() => { })]), result };
 }
 /**
  * A thread running `file`. From source (tests, benchmarks) it is TypeScript: Node 20 does not apply loader hooks
@@ -59153,9 +59179,9 @@ const schema = {
         connections: { type: 'integer', default: '10', min: 1, description: 'Concurrent connections (closed model: each sends its next request when the answer arrives).' },
         duration: { type: 'duration', default: '30s', description: 'How long each measured run lasts (at least 1s).' },
         warmup: { type: 'duration', default: '5s', description: 'Load sent before each run and never counted (JIT, caches, connection pools). `0` for none.' },
+        // text, not an integer input: a GitLab component input of type number cannot be empty, and 0 would mean "none"
         rate: {
-            type: 'integer',
-            min: 1,
+            type: 'string',
             description: 'Fixed total requests per second (open model) instead of as fast as the connections allow. Empty: unlimited.',
         },
         workers: { type: 'integer', default: '1', min: 1, description: 'Worker threads that generate the load, each with its share of the connections; raise it when one core cannot saturate the service.' },
@@ -59330,14 +59356,15 @@ function parseSettings(raw) {
         }
     };
     const url = attempt(() => parseUrl(raw.url)) ?? '';
+    const rate = attempt(() => parseRate(raw.rate));
     const headers = attempt(() => parseHeaders(raw.headers)) ?? {};
     if (raw.duration < 1000)
         problems.push(`Input 'duration' is ${(0,duration/* formatDuration */.a)(raw.duration)}. Expected at least 1s, such as 30s.`);
     if (raw.connections < raw.workers) {
         problems.push(`Input 'workers' is ${raw.workers} but 'connections' is ${raw.connections}: each worker needs at least one connection. Lower workers or raise connections.`);
     }
-    if (raw.rate !== undefined && raw.rate < raw.workers) {
-        problems.push(`Input 'rate' is ${raw.rate} but 'workers' is ${raw.workers}: each worker needs at least 1 request/s. Lower workers or raise rate.`);
+    if (rate !== undefined && rate < raw.workers) {
+        problems.push(`Input 'rate' is ${rate} but 'workers' is ${raw.workers}: each worker needs at least 1 request/s. Lower workers or raise rate.`);
     }
     const thresholds = {
         p50: raw['max-p50'],
@@ -59352,7 +59379,8 @@ function parseSettings(raw) {
     if (problems.length)
         throw new errors/* ConfigError */.xL(problems.join('\n'));
     const secrets = [
-        ...Object.entries(headers).flatMap(([name, value]) => (SECRET_HEADER.test(name) ? [value, ...value.split(/\s+/)] : [])),
+        // `Bearer abc`: the credential alone too (it may be printed without its scheme), never the scheme by itself
+        ...Object.entries(headers).flatMap(([name, value]) => (SECRET_HEADER.test(name) ? [value, value.replace(/^[A-Za-z]+\s+/, '')] : [])),
         ...urlSecrets(url),
     ];
     return {
@@ -59364,7 +59392,7 @@ function parseSettings(raw) {
             connections: raw.connections,
             durationMs: raw.duration,
             warmupMs: raw.warmup,
-            rate: raw.rate,
+            rate,
             workers: raw.workers,
             runs: raw.runs,
         },
@@ -59406,6 +59434,15 @@ function parsePercent(input, text) {
     if (!m || Number(m[1]) > 100)
         throw new errors/* ConfigError */.xL(`Input '${input}' is '${t}'. Expected a percentage from 0% to 100%, such as 1% or 0.5%.`);
     return Number(m[1]) / 100;
+}
+function parseRate(text) {
+    const t = text.trim();
+    if (!t)
+        return undefined;
+    if (!/^\d+$/.test(t) || Number(t) < 1) {
+        throw new errors/* ConfigError */.xL(`Input 'rate' is '${t}'. Expected a whole number of requests per second of at least 1, such as 200, or empty for as fast as the connections go.`);
+    }
+    return Number(t);
 }
 function parseRps(text) {
     const t = text.trim();

@@ -21,9 +21,9 @@ export const schema = {
     connections: { type: 'integer', default: '10', min: 1, description: 'Concurrent connections (closed model: each sends its next request when the answer arrives).' },
     duration: { type: 'duration', default: '30s', description: 'How long each measured run lasts (at least 1s).' },
     warmup: { type: 'duration', default: '5s', description: 'Load sent before each run and never counted (JIT, caches, connection pools). `0` for none.' },
+    // text, not an integer input: a GitLab component input of type number cannot be empty, and 0 would mean "none"
     rate: {
-      type: 'integer',
-      min: 1,
+      type: 'string',
       description: 'Fixed total requests per second (open model) instead of as fast as the connections allow. Empty: unlimited.',
     },
     workers: { type: 'integer', default: '1', min: 1, description: 'Worker threads that generate the load, each with its share of the connections; raise it when one core cannot saturate the service.' },

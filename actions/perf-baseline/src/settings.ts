@@ -69,13 +69,14 @@ export function parseSettings(raw: Raw): Settings {
     }
   };
   const url = attempt(() => parseUrl(raw.url)) ?? '';
+  const rate = attempt(() => parseRate(raw.rate));
   const headers = attempt(() => parseHeaders(raw.headers)) ?? {};
   if (raw.duration < 1000) problems.push(`Input 'duration' is ${formatDuration(raw.duration)}. Expected at least 1s, such as 30s.`);
   if (raw.connections < raw.workers) {
     problems.push(`Input 'workers' is ${raw.workers} but 'connections' is ${raw.connections}: each worker needs at least one connection. Lower workers or raise connections.`);
   }
-  if (raw.rate !== undefined && raw.rate < raw.workers) {
-    problems.push(`Input 'rate' is ${raw.rate} but 'workers' is ${raw.workers}: each worker needs at least 1 request/s. Lower workers or raise rate.`);
+  if (rate !== undefined && rate < raw.workers) {
+    problems.push(`Input 'rate' is ${rate} but 'workers' is ${raw.workers}: each worker needs at least 1 request/s. Lower workers or raise rate.`);
   }
   const thresholds: Thresholds = {
     p50: raw['max-p50'],
@@ -88,7 +89,8 @@ export function parseSettings(raw: Raw): Settings {
   if (!raw.save.trim()) problems.push(`Input 'save' is empty. Expected a file path such as perf-result.json.`);
   if (problems.length) throw new ConfigError(problems.join('\n'));
   const secrets = [
-    ...Object.entries(headers).flatMap(([name, value]) => (SECRET_HEADER.test(name) ? [value, ...value.split(/\s+/)] : [])),
+    // `Bearer abc`: the credential alone too (it may be printed without its scheme), never the scheme by itself
+    ...Object.entries(headers).flatMap(([name, value]) => (SECRET_HEADER.test(name) ? [value, value.replace(/^[A-Za-z]+\s+/, '')] : [])),
     ...urlSecrets(url),
   ];
   return {
@@ -100,7 +102,7 @@ export function parseSettings(raw: Raw): Settings {
       connections: raw.connections,
       durationMs: raw.duration,
       warmupMs: raw.warmup,
-      rate: raw.rate,
+      rate,
       workers: raw.workers,
       runs: raw.runs,
     },
@@ -143,6 +145,15 @@ export function parsePercent(input: string, text: string): number | undefined {
   const m = PERCENT.exec(t);
   if (!m || Number(m[1]) > 100) throw new ConfigError(`Input '${input}' is '${t}'. Expected a percentage from 0% to 100%, such as 1% or 0.5%.`);
   return Number(m[1]) / 100;
+}
+
+function parseRate(text: string): number | undefined {
+  const t = text.trim();
+  if (!t) return undefined;
+  if (!/^\d+$/.test(t) || Number(t) < 1) {
+    throw new ConfigError(`Input 'rate' is '${t}'. Expected a whole number of requests per second of at least 1, such as 200, or empty for as fast as the connections go.`);
+  }
+  return Number(t);
 }
 
 function parseRps(text: string): number | undefined {

@@ -20,16 +20,9 @@ export async function checkPrefix(cwd: string, prefix: string): Promise<void> {
   }
 }
 
-/** Every tag of the repository → the commit it points to (annotated tags peeled). */
-export async function readTags(cwd: string): Promise<Map<string, string>> {
-  const out = await git(['for-each-ref', '--format=%(refname:strip=2)%00%(objectname)%00%(*objectname)', 'refs/tags'], { cwd });
-  const tags = new Map<string, string>();
-  for (const line of out.split('\n')) {
-    if (!line) continue;
-    const [name, object, peeled] = line.split('\0');
-    tags.set(name, peeled || object);
-  }
-  return tags;
+/** The names of every tag: names only, which git reads from packed-refs without opening a single object. */
+export async function readTags(cwd: string): Promise<string[]> {
+  return (await git(['for-each-ref', '--format=%(refname:strip=2)', 'refs/tags'], { cwd })).split('\n').filter(Boolean);
 }
 
 /** The last release and the commits since it: what the version is computed from. */
@@ -44,19 +37,28 @@ export interface History {
  * exactly when it is HEAD or the parent of a commit in `<tag>..HEAD`. (A path-limited log leaves out commits, so then
  * git answers.) Only when it is not, `git tag --merged HEAD` lists the reachable tags.
  */
-export async function readHistory(cwd: string, tags: Map<string, string>, prefix: string, path: string, head: string): Promise<History> {
-  const best = lastRelease(tags.keys(), prefix);
+export async function readHistory(cwd: string, tags: string[], prefix: string, path: string, head: string): Promise<History> {
+  const best = lastRelease(tags, prefix);
   if (!best) return { commits: await readCommits(cwd, undefined, path) };
-  const at = tags.get(best.tag)!;
   if (!path) {
-    const commits = await readCommits(cwd, best.tag, '');
-    if (at === head || commits.some((c) => c.parents.includes(at))) return { previous: best, commits };
-  } else if (await isAncestor(cwd, at)) {
+    const [at, commits] = await Promise.all([tagCommit(cwd, best.tag), readCommits(cwd, best.tag, '')]);
+    if (at === head || commits.some((c) => c.parents.includes(at!))) return { previous: best, commits };
+  } else if (await isAncestor(cwd, best.tag)) {
     return { previous: best, commits: await readCommits(cwd, best.tag, path) };
   }
   const merged = (await git(['tag', '--merged', 'HEAD', '--list', `${prefix}*`], { cwd })).split('\n').filter(Boolean);
   const previous = lastRelease(merged, prefix);
   return { previous, commits: await readCommits(cwd, previous?.tag, path) };
+}
+
+/** The commit a tag points to (annotated tags peeled), or undefined when there is no such tag. */
+export async function tagCommit(cwd: string, tag: string): Promise<string | undefined> {
+  try {
+    return (await git(['rev-parse', '--verify', '--quiet', `refs/tags/${tag}^{commit}`], { cwd })).trim() || undefined;
+  } catch (err) {
+    if (err instanceof GitFailure) return undefined;
+    throw err;
+  }
 }
 
 async function isAncestor(cwd: string, commit: string): Promise<boolean> {

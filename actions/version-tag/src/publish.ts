@@ -35,10 +35,18 @@ export interface PublishResult {
   digests: Map<string, string>;
 }
 
+/**
+ * Whether the tag goes through the forge's API. GitLab's CI_JOB_TOKEN may create releases but not tags; git push
+ * with it works where the project allows job-token pushes, so that is the better bet without GITLAB_TOKEN.
+ */
+export function tagsThroughApi(forge: Forge | undefined): forge is Forge {
+  return forge !== undefined && !(forge.kind === 'gitlab' && forge.jobToken);
+}
+
 /** The tag through the forge when there is a token; else an annotated git tag pushed to origin. */
 async function tag(plan: PublishPlan, forge: Forge | undefined, cwd: string, platform: Platform): Promise<Done> {
   const message = `${plan.tag}\n\n${plan.notes}`.trim();
-  if (forge) {
+  if (tagsThroughApi(forge)) {
     await createTag(forge, { tag: plan.tag, sha: plan.sha, message });
     const where = forge.kind === 'github' ? `GitHub ${forge.owner}/${forge.repo}` : `GitLab project ${forge.projectId}`;
     return { what: `tag ${plan.tag}`, where: `${where} at ${shortSha(plan.sha)}` };
@@ -56,7 +64,7 @@ async function tag(plan: PublishPlan, forge: Forge | undefined, cwd: string, pla
       platform.name === 'github'
         ? "Give the job 'permissions: contents: write' (actions/checkout keeps its token for git push), or pass GITHUB_TOKEN in env to tag through the API."
         : platform.name === 'gitlab'
-          ? 'Set GITLAB_TOKEN (a project access token with the api scope) to tag through the API: CI_JOB_TOKEN cannot push.'
+          ? "Set GITLAB_TOKEN (a project access token with the api scope) to tag through the API, or allow Git push requests for the CI/CD job token in the project's settings."
           : 'Check that you may push tags to origin.';
     throw new ExternalError(`git push of tag ${plan.tag} to origin failed: ${errorMessage(err)} ${fix}`, { cause: err });
   }

@@ -9,7 +9,7 @@ export const schema = {
     prefix: {
       type: 'string',
       default: 'v',
-      description: 'Tag prefix before the version: `v` gives `v1.4.0`; `user-service/v` gives per-service tags in a monorepo.',
+      description: "Tag prefix before the version: `v` gives `v1.4.0`; `user-service/v` gives per-service tags in a monorepo; `''` (set, but empty) gives bare `1.4.0` tags.",
     },
     path: {
       type: 'string',
@@ -36,12 +36,12 @@ export const schema = {
     push: {
       type: 'boolean',
       default: 'true',
-      description: 'Create the tag: through the GitHub or GitLab API when a token is present (GITHUB_TOKEN, GITLAB_TOKEN, CI_JOB_TOKEN), else `git tag` and `git push origin <tag>`.',
+      description: 'Create the tag: through the GitHub or GitLab API when a token is present (GITHUB_TOKEN, GITLAB_TOKEN), else `git tag` and `git push origin <tag>`.',
     },
     release: {
       type: 'boolean',
       default: 'false',
-      description: 'Create a GitHub release or GitLab release for the tag, with the changelog as its notes (needs a token).',
+      description: 'Create a GitHub release or GitLab release for the tag, with the changelog as its notes (needs GITHUB_TOKEN, or GITLAB_TOKEN or CI_JOB_TOKEN).',
     },
     'api-breaking': {
       type: 'boolean',

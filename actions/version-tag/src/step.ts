@@ -1,13 +1,13 @@
 import { ConfigError } from '../../../shared/src/errors.js';
-import { detectForge } from '../../../shared/src/forge/forge.js';
+import { detectForge, type Forge } from '../../../shared/src/forge/forge.js';
 import { repoRoot } from '../../../shared/src/git/git.js';
 import { defineStep, type StepContext } from '../../../shared/src/step.js';
 import { plural } from '../../../shared/src/text.js';
 import { decideBump } from './bump.js';
 import { changelog } from './changelog.js';
-import { checkPath, checkPrefix, ensureFullHistory, hasOrigin, headSha, readHistory, readTags } from './history.js';
+import { checkPath, checkPrefix, ensureFullHistory, hasOrigin, headSha, readHistory, readTags, tagCommit } from './history.js';
 import { checkImagesExist, checkTemplates, imageTags, parseImages, registryClient, sourceTagOf, type ImagePlan } from './images.js';
-import { publish, type Done } from './publish.js';
+import { publish, tagsThroughApi, type Done } from './publish.js';
 import { schema } from './schema.js';
 import { renderSummary } from './summary.js';
 import { nextVersion, parseInitialVersion, parsePrerelease } from './version.js';
@@ -19,7 +19,9 @@ export const versionTag = defineStep({
   async run(ctx) {
     const { inputs, platform, summary } = ctx;
     const dry = inputs['dry-run'];
-    const prefix = inputs.prefix;
+    // Empty is meaningful here (bare `1.2.3` tags) and differs from "not given": runners pass the default when the
+    // user sets nothing, so a given empty value is a deliberate choice.
+    const prefix = platform.input('prefix')?.trim() === '' ? '' : inputs.prefix;
     const path = inputs.path.trim();
     const initialVersion = parseInitialVersion(inputs['initial-version']);
     const prerelease = parsePrerelease(inputs.prerelease);
@@ -30,12 +32,11 @@ export const versionTag = defineStep({
     }
 
     const cwd = await repoRoot(process.cwd());
-    await checkPrefix(cwd, prefix);
-    const sha = await headSha(cwd);
+    const [sha] = await Promise.all([headSha(cwd), checkPrefix(cwd, prefix)]);
     if (path) await checkPath(cwd, path);
     const sourceTag = sourceTagOf(inputs['source-tag'], sha);
     const forge = dry ? undefined : detectForge(platform);
-    if (!dry) await checkCanPublish(ctx, cwd, Boolean(forge));
+    if (!dry) await checkCanPublish(ctx, cwd, forge);
     await ensureFullHistory(cwd, platform, !dry);
 
     const tags = await readTags(cwd);
@@ -50,7 +51,7 @@ export const versionTag = defineStep({
       preMajor: inputs['pre-major'],
       prerelease,
       prefix,
-      tags: tags.keys(),
+      tags,
     });
     const tag = next.version ? `${prefix}${next.version}` : '';
     const notes = changelog(decision.commits, forced ? ['The API changed incompatibly (found by api-compat).'] : []);
@@ -74,7 +75,7 @@ export const versionTag = defineStep({
     if (api && decision.level !== 'major' && inputs['api-breaking-policy'] === 'fail') {
       failure = `The API has a breaking change (api-breaking: true), but no commit since ${previous?.tag ?? 'the start'} declares it (a '!' before the colon or a BREAKING CHANGE footer). Add one, or set api-breaking-policy: force-major.`;
     } else if (tag) {
-      const at = tags.get(tag);
+      const at = tags.includes(tag) ? await tagCommit(cwd, tag) : undefined;
       if (at) failure = `Tag ${tag} already exists at ${at.slice(0, 7)}, which is not in HEAD's history (a tag on another branch). Merge that branch, or delete the tag, then run again.`;
     }
     if (failure || !tag || dry) {
@@ -104,12 +105,12 @@ export const versionTag = defineStep({
 });
 
 /** Before anything is read or written: a token or an origin to tag through, and a token for a release. */
-async function checkCanPublish({ inputs, platform }: Ctx, cwd: string, hasForge: boolean): Promise<void> {
+async function checkCanPublish({ inputs, platform }: Ctx, cwd: string, forge: Forge | undefined): Promise<void> {
   const token = platform.name === 'gitlab' ? 'GITLAB_TOKEN (or CI_JOB_TOKEN)' : 'GITHUB_TOKEN';
-  if (inputs.release && !hasForge) {
+  if (inputs.release && !forge) {
     throw new ConfigError(`Input 'release' is 'true', but no ${token} is in the environment, so no release can be created. Pass the token in env, or set release: false.`);
   }
-  if (inputs.push && !hasForge && !(await hasOrigin(cwd))) {
+  if (inputs.push && !tagsThroughApi(forge) && !(await hasOrigin(cwd))) {
     throw new ConfigError(`Input 'push' is 'true', but there is no ${token} to tag through the API and no git remote 'origin' to push to. Pass the token, add origin, or set push: false.`);
   }
 }

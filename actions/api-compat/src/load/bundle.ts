@@ -19,7 +19,6 @@ export interface LoadedFile {
 
 export const EXTERNAL = 'x-shipgate-external';
 
-
 export interface BundleOptions {
   /** Fetch `$ref`s written as http(s) URLs (the `allow-external-refs` input). */
   allowRemote: boolean;

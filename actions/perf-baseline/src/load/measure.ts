@@ -16,7 +16,7 @@ export interface Tick {
 export type Share = Pick<LoadParams, 'url' | 'method' | 'headers' | 'body' | 'connections' | 'durationMs' | 'warmupMs' | 'rate'>;
 
 /** autocannon's per-request time-out, seconds: a service that stalls longer counts a socket error. */
-const REQUEST_TIMEOUT_S = 10;
+export const REQUEST_TIMEOUT_S = 10;
 
 /**
  * Runs autocannon once in this thread for warm-up + duration and records, from its per-response events, what

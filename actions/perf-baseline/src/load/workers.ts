@@ -11,20 +11,29 @@ import { measure, type Share, type Tick } from './measure.js';
  */
 const MARK = 'shipgate-perf-baseline-worker';
 
-type FromWorker = { type: 'tick'; tick: Tick } | { type: 'done'; record: MeasurementRecord } | { type: 'failed'; message: string };
+type FromWorker =
+  | { type: 'ready' }
+  | { type: 'tick'; tick: Tick }
+  | { type: 'done'; record: MeasurementRecord }
+  | { type: 'failed'; message: string };
 
 if (!isMainThread && workerData?.[MARK]) {
   const port = parentPort!;
   const send = (msg: FromWorker) => port.postMessage(msg);
-  // A listener keeps the thread alive after the load: with nothing left to run, Node would end it and report the
-  // await below as unsettled. The parent ends the thread once it has the result.
-  port.on('message', () => {});
-  measure(workerData.share as Share, (tick) => send({ type: 'tick', tick })).then(
-    (m) => send({ type: 'done', record: encodeMeasurement(m) }),
-    (err) => send({ type: 'failed', message: errorMessage(err) }),
-  );
+  // The listener also keeps the thread alive after the load: with nothing left to run, Node would end it and report
+  // the await below as unsettled. The parent ends the thread once it has the result.
+  port.on('message', (msg) => {
+    if (msg !== 'start') return;
+    measure(workerData.share as Share, (tick) => send({ type: 'tick', tick })).then(
+      (m) => send({ type: 'done', record: encodeMeasurement(m) }),
+      (err) => send({ type: 'failed', message: errorMessage(err) }),
+    );
+  });
+  // Ready only in a later turn of the event loop: by then the rest of a bundle (the CLI's is 20 MB, every step) has
+  // been evaluated. Load started earlier got its first answers a second late, while that code still ran.
+  setImmediate(() => send({ type: 'ready' }));
   // In a bundle this module is part of the whole program, whose entry would run the step again in this thread:
-  // an await that never settles holds the rest of the module graph back. The parent ends the thread when done.
+  // an await that never settles holds the rest of the module graph back.
   await new Promise(() => {});
 }
 
@@ -38,30 +47,38 @@ export function splitShare(share: Share, workers: number): Share[] {
   }));
 }
 
-/** Runs one measurement spread over `workers` threads at once and combines what they measured. */
+/**
+ * Runs one measurement spread over `workers` threads and combines what they measured. The threads start their load
+ * together, once all of them are loaded, so that their seconds line up.
+ */
 export async function measureInWorkers(share: Share, workers: number, onTick?: (t: Tick) => void): Promise<Measurement> {
-  const parts = await Promise.all(splitShare(share, workers).map((s) => inWorker(s, onTick)));
-  return combineConcurrent(parts);
+  const threads = splitShare(share, workers).map((s) => loadThread(s, onTick));
+  try {
+    await Promise.all(threads.map((t) => t.ready));
+    for (const t of threads) t.worker.postMessage('start');
+    return combineConcurrent(await Promise.all(threads.map((t) => t.result)));
+  } finally {
+    for (const t of threads) void t.worker.terminate();
+  }
 }
 
-function inWorker(share: Share, onTick?: (t: Tick) => void): Promise<Measurement> {
+function loadThread(share: Share, onTick?: (t: Tick) => void) {
   const worker = startWorker(new URL(import.meta.url), { [MARK]: true, share });
-  return new Promise((resolve, reject) => {
-    let settled = false;
-    const finish = (fn: () => void) => {
-      if (settled) return;
-      settled = true;
-      fn();
-      void worker.terminate();
-    };
+  let ready!: () => void;
+  const isReady = new Promise<void>((resolve) => (ready = resolve));
+  const result = new Promise<Measurement>((resolve, reject) => {
     worker.on('message', (msg: FromWorker) => {
-      if (msg.type === 'tick') onTick?.(msg.tick);
-      else if (msg.type === 'done') finish(() => resolve(decodeMeasurement(msg.record)));
-      else finish(() => reject(new ExternalError(msg.message)));
+      if (msg.type === 'ready') ready();
+      else if (msg.type === 'tick') onTick?.(msg.tick);
+      else if (msg.type === 'done') resolve(decodeMeasurement(msg.record));
+      else reject(new ExternalError(msg.message));
     });
-    worker.on('error', (err) => finish(() => reject(new Error(`A load worker thread failed: ${errorMessage(err)}`))));
-    worker.on('exit', (code) => finish(() => reject(new Error(`A load worker thread exited (code ${code}) before it reported.`))));
+    worker.on('error', (err) => reject(new Error(`A load worker thread failed: ${errorMessage(err)}`)));
+    worker.on('exit', (code) => reject(new Error(`A load worker thread exited (code ${code}) before it reported.`)));
   });
+  result.catch(() => {}); // awaited later; a thread that fails before the others are ready must not go unhandled
+  // a thread that dies while loading ends the wait for the others
+  return { worker, ready: Promise.race([isReady, result.then(() => {})]), result };
 }
 
 /**

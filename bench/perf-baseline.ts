@@ -1,0 +1,166 @@
+// Benchmark of perf-baseline (prints numbers; no pass/fail): `npx tsx bench/perf-baseline.ts [duration]` (default 60s).
+// One run each, side by side on the same NGINX (Debian package) serving a small file: the action's bundle, run as the
+// GitHub runner runs it (with 1 and with 2 worker threads), against wrk (Debian package) with the same connections and
+// duration. Printed: req/s, p50 and p99 of each, the ratios (goal: req/s ≥ 0.8 × wrk, p50 within 20 %), Shipgate's peak
+// memory (goal: under 200 MB for a 60 s run), and the CPU that other processes used meanwhile (the machine is shared).
+import { execFile, spawn } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseDuration } from '../shared/src/duration.js';
+import { program } from '../test/helpers/daemons.js';
+import { startNginx } from '../test/helpers/nginx.js';
+import { ROOT } from '../test/helpers/run-bundle.js';
+
+const duration = process.argv[2] ?? '60s';
+const seconds = (parseDuration(duration) ?? 60_000) / 1000;
+const CONNECTIONS = 32;
+const ACTION = join(ROOT, 'actions/perf-baseline/dist/index.js');
+
+/** Busy and total jiffies of the whole machine, from /proc/stat. */
+function machineCpu(): { busy: number; total: number } {
+  const [, ...f] = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/);
+  const n = f.map(Number);
+  const idle = n[3] + n[4];
+  const total = n.reduce((a, b) => a + b, 0);
+  return { busy: total - idle, total };
+}
+
+/** utime + stime of a process (and its threads), in jiffies; 0 when it is gone. */
+function processCpu(pid: number): number {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return Number(f[11]) + Number(f[12]);
+  } catch {
+    return 0;
+  }
+}
+
+function peakRssKb(pid: number): number {
+  try {
+    return Number(/VmHWM:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0);
+  } catch {
+    return 0;
+  }
+}
+
+interface Measured {
+  rps: number;
+  p50: number;
+  p99: number;
+  /** Jiffies the tool's process used; peak RSS in KB (Shipgate only). */
+  cpu: number;
+  peakKb?: number;
+  /** Jiffies the whole machine was busy during the run. */
+  machineBusy: number;
+  machineTotal: number;
+  nginxCpu: number;
+}
+
+/** Runs a command, sampling its CPU and peak memory until it exits. */
+async function sampled(cmd: string, args: string[], env: NodeJS.ProcessEnv, nginxPid: number): Promise<{ stdout: string } & Omit<Measured, 'rps' | 'p50' | 'p99'>> {
+  const before = machineCpu();
+  const nginxBefore = processCpu(nginxPid) + childrenCpu(nginxPid);
+  const child = spawn(cmd, args, { env, stdio: ['ignore', 'pipe', 'inherit'] });
+  let stdout = '';
+  child.stdout.on('data', (d) => (stdout += d));
+  let cpu = 0;
+  let peakKb = 0;
+  const timer = setInterval(() => {
+    cpu = Math.max(cpu, processCpu(child.pid!));
+    peakKb = Math.max(peakKb, peakRssKb(child.pid!));
+  }, 100);
+  await new Promise((resolve) => child.once('exit', resolve));
+  clearInterval(timer);
+  const after = machineCpu();
+  return {
+    stdout,
+    cpu,
+    peakKb,
+    machineBusy: after.busy - before.busy,
+    machineTotal: after.total - before.total,
+    nginxCpu: processCpu(nginxPid) + childrenCpu(nginxPid) - nginxBefore,
+  };
+}
+
+/** CPU of NGINX's worker processes (children of the master). */
+function childrenCpu(pid: number): number {
+  try {
+    const kids = readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number);
+    return kids.reduce((n, k) => n + processCpu(k), 0);
+  } catch {
+    return 0;
+  }
+}
+
+/** wrk's latency like `812.00us`, `1.21ms`, `1.02s` → ms. */
+function wrkMs(text: string): number {
+  const m = /([\d.]+)(us|ms|s)/.exec(text)!;
+  return Number(m[1]) * ({ us: 0.001, ms: 1, s: 1000 } as Record<string, number>)[m[2]];
+}
+
+async function runWrk(bin: string, url: string, nginxPid: number): Promise<Measured> {
+  const r = await sampled(bin, ['-t2', `-c${CONNECTIONS}`, `-d${seconds}s`, '--latency', url], process.env, nginxPid);
+  const rps = Number(/Requests\/sec:\s+([\d.]+)/.exec(r.stdout)?.[1]);
+  const p50 = wrkMs(/^\s+50%\s+(\S+)/m.exec(r.stdout)![1]);
+  const p99 = wrkMs(/^\s+99%\s+(\S+)/m.exec(r.stdout)![1]);
+  return { ...r, rps, p50, p99 };
+}
+
+async function runShipgate(url: string, workers: number, dir: string, nginxPid: number): Promise<Measured> {
+  const env = {
+    PATH: process.env.PATH,
+    SHIPGATE_URL: url,
+    SHIPGATE_CONNECTIONS: String(CONNECTIONS),
+    SHIPGATE_DURATION: `${seconds}s`,
+    SHIPGATE_WARMUP: '0',
+    SHIPGATE_WORKERS: String(workers),
+    SHIPGATE_SAVE: join(dir, `w${workers}.json`),
+  };
+  const r = await sampled(process.execPath, [ACTION, '--json'], env, nginxPid);
+  const out = JSON.parse(r.stdout.trim().split('\n').pop()!);
+  return { ...r, rps: Number(out.rps), p50: Number(out['p50-ms']), p99: Number(out['p99-ms']) };
+}
+
+const wrk = await program('wrk');
+if (!existsSync(ACTION)) throw new Error(`${ACTION} is missing: node scripts/build.mjs --only perf-baseline`);
+const nginx = await startNginx('server { listen 127.0.0.1:{port}; root {dir}/www; location / { } }');
+try {
+  mkdirSync(join(nginx.dir, 'www'));
+  writeFileSync(join(nginx.dir, 'www', 'orders.json'), JSON.stringify({ orders: Array.from({ length: 8 }, (_, i) => ({ id: i, total: 12.5 })) }));
+  const url = `${nginx.url}/orders.json`;
+  const dir = mkdtempSync(join(tmpdir(), 'shipgate-bench-perf-'));
+  // warm NGINX's file cache and the CPU frequency before the first measured tool
+  await new Promise((resolve) => execFile(wrk, ['-t1', '-c4', '-d2s', url], resolve));
+
+  console.log(`perf-baseline vs wrk on NGINX ${url}: ${CONNECTIONS} connections, ${seconds}s each, ${process.env.npm_config_user_agent ? '' : ''}2 cores`);
+  const rows: [string, Measured][] = [];
+  rows.push(['wrk -t2', await runWrk(wrk, url, nginx.pid)]);
+  rows.push(['shipgate (1 thread)', await runShipgate(url, 1, dir, nginx.pid)]);
+  rows.push(['shipgate (workers 2)', await runShipgate(url, 2, dir, nginx.pid)]);
+
+  const pct = (x: number) => `${(x * 100).toFixed(0)} %`;
+  const [, w] = rows[0];
+  console.log('\ntool                   req/s     p50 ms   p99 ms   ratio req/s   ratio p50   peak MB   tool CPU   NGINX CPU   other CPU');
+  for (const [name, m] of rows) {
+    const others = m.machineBusy - m.cpu - m.nginxCpu;
+    console.log(
+      [
+        name.padEnd(20),
+        m.rps.toFixed(0).padStart(8),
+        m.p50.toFixed(3).padStart(9),
+        m.p99.toFixed(3).padStart(8),
+        (m.rps / w.rps).toFixed(2).padStart(13),
+        (m.p50 / w.p50).toFixed(2).padStart(11),
+        (m.peakKb ? (m.peakKb / 1024).toFixed(0) : '-').padStart(9),
+        pct(m.cpu / m.machineTotal).padStart(10),
+        pct(m.nginxCpu / m.machineTotal).padStart(11),
+        pct(Math.max(0, others) / m.machineTotal).padStart(11),
+      ].join(' '),
+    );
+  }
+  console.log('\nCPU columns: share of the whole machine (all cores) during that run; "other" is everything but the tool and NGINX.');
+} finally {
+  await nginx.stop();
+}
