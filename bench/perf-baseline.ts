@@ -5,7 +5,7 @@
 // memory (goal: under 200 MB for a 60 s run), and the CPU that other processes used meanwhile (the machine is shared).
 import { execFile, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseDuration } from '../shared/src/duration.js';
 import { program } from '../test/helpers/daemons.js';
@@ -62,7 +62,7 @@ interface Measured {
 async function sampled(cmd: string, args: string[], env: NodeJS.ProcessEnv, nginxPid: number): Promise<{ stdout: string } & Omit<Measured, 'rps' | 'p50' | 'p99'>> {
   const before = machineCpu();
   const nginxBefore = processCpu(nginxPid) + childrenCpu(nginxPid);
-  const child = spawn(cmd, args, { env, stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(cmd, args, { env, stdio: ['ignore', 'pipe', 'ignore'] }); // Shipgate's log and summary go to stderr
   let stdout = '';
   child.stdout.on('data', (d) => (stdout += d));
   let cpu = 0;
@@ -134,7 +134,7 @@ try {
   // warm NGINX's file cache and the CPU frequency before the first measured tool
   await new Promise((resolve) => execFile(wrk, ['-t1', '-c4', '-d2s', url], resolve));
 
-  console.log(`perf-baseline vs wrk on NGINX ${url}: ${CONNECTIONS} connections, ${seconds}s each, ${process.env.npm_config_user_agent ? '' : ''}2 cores`);
+  console.log(`perf-baseline vs wrk on NGINX ${url}: ${CONNECTIONS} connections, ${seconds}s each, ${availableParallelism()} cores`);
   const rows: [string, Measured][] = [];
   rows.push(['wrk -t2', await runWrk(wrk, url, nginx.pid)]);
   rows.push(['shipgate (1 thread)', await runShipgate(url, 1, dir, nginx.pid)]);

@@ -3,6 +3,7 @@ import { copyFileSync, existsSync, mkdtempSync, readFileSync, writeFileSync } fr
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { githubEnv, githubOutputs } from '../helpers/github-runner.js';
 import { githubComments, gitlabNotes, type CommentServer } from '../helpers/forge-comments.js';
 import { node24, ROOT, runProcess } from '../helpers/run-bundle.js';
 
@@ -23,29 +24,7 @@ beforeAll(async () => {
 });
 afterAll(() => gh.close());
 
-/** Reads the GITHUB_OUTPUT file the way the runner does (name<<DELIM … DELIM). */
-function githubOutputs(file: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  const lines = readFileSync(file, 'utf8').split('\n');
-  for (let i = 0; i < lines.length; i++) {
-    const m = lines[i].match(/^([\w-]+)<<(.+)$/);
-    if (!m) continue;
-    const value: string[] = [];
-    while (lines[++i] !== m[2]) value.push(lines[i]);
-    out[m[1]] = value.join('\n');
-  }
-  return out;
-}
-
-function githubRun(name: string, inputs: Record<string, string>, extra: Record<string, string> = {}) {
-  const output = join(dir, `${name}.out`);
-  const summary = join(dir, `${name}.md`);
-  writeFileSync(output, '');
-  writeFileSync(summary, '');
-  const env: Record<string, string> = { GITHUB_ACTIONS: 'true', GITHUB_OUTPUT: output, GITHUB_STEP_SUMMARY: summary, ...extra };
-  for (const [k, v] of Object.entries(inputs)) env[`INPUT_${k.toUpperCase()}`] = v;
-  return { env, output, summary };
-}
+const githubRun = (name: string, inputs: Record<string, string>, extra: Record<string, string> = {}) => githubEnv(dir, name, inputs, extra);
 
 const prEnv = () => ({
   GITHUB_TOKEN: 'ghs_e2e_token_value',

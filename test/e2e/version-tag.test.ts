@@ -1,10 +1,11 @@
 // The committed bundles run as the GitHub runner runs the action (INPUT_*, GITHUB_OUTPUT, GITHUB_STEP_SUMMARY) and as a
 // GitLab job runs the CLI (GITLAB_CI, SHIPGATE_* variables, dotenv report), on real repositories, pushing to a local
 // bare origin and re-tagging an image in a real docker-registry.
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseImageRef, RegistryClient } from '../../shared/src/registry/index.js';
+import { githubEnv, githubOutputs } from '../helpers/github-runner.js';
 import { pushImage, startRegistry, type TestRegistry } from '../helpers/registry.js';
 import { node24, ROOT, runProcess } from '../helpers/run-bundle.js';
 import { TempRepo, withOrigin } from '../helpers/version-tag-repo.js';
@@ -34,37 +35,13 @@ function releasable(): TempRepo {
   return work;
 }
 
-/** Reads the GITHUB_OUTPUT file the way the runner does (name<<DELIM … DELIM). */
-function githubOutputs(file: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  const lines = readFileSync(file, 'utf8').split('\n');
-  for (let i = 0; i < lines.length; i++) {
-    const m = lines[i].match(/^([\w-]+)<<(.+)$/);
-    if (!m) continue;
-    const value: string[] = [];
-    while (lines[++i] !== m[2]) value.push(lines[i]);
-    out[m[1]] = value.join('\n');
-  }
-  return out;
-}
-
-function githubEnv(dir: string, inputs: Record<string, string>) {
-  const output = join(dir, '.gh-output');
-  const summary = join(dir, '.gh-summary.md');
-  writeFileSync(output, '');
-  writeFileSync(summary, '');
-  const env: Record<string, string> = { GITHUB_ACTIONS: 'true', GITHUB_OUTPUT: output, GITHUB_STEP_SUMMARY: summary };
-  for (const [k, v] of Object.entries(inputs)) env[`INPUT_${k.toUpperCase()}`] = v;
-  return { env, output, summary };
-}
-
 describe.each([
   ['machine node', () => process.execPath],
   ['node 24', () => node24Bin],
 ])('GitHub Action bundle under %s', (_label, nodeBin) => {
   it('computes the version on a dry run and writes outputs and summary, without touching origin', async () => {
     const work = releasable();
-    const { env, output, summary } = githubEnv(work.dir, { 'dry-run': 'true', 'pre-major': 'true' });
+    const { env, output, summary } = githubEnv(work.dir, '.gh', { 'dry-run': 'true', 'pre-major': 'true' });
     const r = await runProcess(nodeBin(), [ACTION], { env, cwd: work.dir });
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
@@ -80,7 +57,7 @@ describe('GitHub Action bundle publishing', () => {
   it('pushes the tag to origin and re-tags the image in the registry', async () => {
     const work = releasable();
     const built = await pushImage(registry, 'acme/web', `sha-${work.head().slice(0, 7)}`);
-    const { env, output } = githubEnv(work.dir, { images: `${registry.host}/acme/web`, 'image-tags': '{version}\n{major}.{minor}\nlatest' });
+    const { env, output } = githubEnv(work.dir, '.gh', { images: `${registry.host}/acme/web`, 'image-tags': '{version}\n{major}.{minor}\nlatest' });
     const r = await runProcess(process.execPath, [ACTION], { env, cwd: work.dir });
     expect(r.code).toBe(0);
     const out = githubOutputs(output);
@@ -93,7 +70,7 @@ describe('GitHub Action bundle publishing', () => {
 
   it('exits 2 naming the input on a bad prefix, with nothing tagged', async () => {
     const work = releasable();
-    const { env, output } = githubEnv(work.dir, { prefix: 'release 1' });
+    const { env, output } = githubEnv(work.dir, '.gh', { prefix: 'release 1' });
     const r = await runProcess(process.execPath, [ACTION], { env, cwd: work.dir });
     expect(r.code).toBe(2);
     expect(r.stdout).toContain("::error::Input 'prefix' is 'release 1': it ends in a digit");

@@ -7,7 +7,7 @@ import { compare, judge, percent } from '../../actions/perf-baseline/src/compare
 import { decodeHistogram, mergeHistograms, newHistogram } from '../../actions/perf-baseline/src/histogram.js';
 import { combineConcurrent, type Measurement } from '../../actions/perf-baseline/src/measurement.js';
 import { mergeResults } from '../../actions/perf-baseline/src/merge.js';
-import { buildResult, currentEnvironment, readResult, storedParams, writeResult, type Result } from '../../actions/perf-baseline/src/result.js';
+import { buildResult, checkWritable, currentEnvironment, readResult, storedParams, writeResult, type Result } from '../../actions/perf-baseline/src/result.js';
 import type { LoadParams } from '../../actions/perf-baseline/src/settings.js';
 import { bootstrapChange, PooledPercentiles, seededRandom } from '../../actions/perf-baseline/src/stats.js';
 
@@ -171,6 +171,11 @@ describe('perf-baseline result files', () => {
         new ConfigError(`Input 'baseline' names '${path}', which ${why}. Expected a result file written by perf-baseline's 'save'.`),
       );
     }
+  });
+
+  it("check before any load that 'save' can be written", () => {
+    expect(() => checkWritable(join(dir, 'new', 'deeper', 'result.json'))).not.toThrow();
+    expect(() => checkWritable(dir)).toThrow(new ConfigError(`Input 'save' is '${dir}', which is a directory. Expected a writable file path such as perf-result.json.`));
   });
 
   it("merge shards so the merged percentiles are those of one histogram over both, second by second", () => {

@@ -50,4 +50,11 @@ export const schema = {
     'suggested-bump': { description: 'major when breaking, minor when something was added, patch for other changes, none when nothing changed.' },
     report: { description: 'Path of the JSON report.' },
   },
+  artifacts: {
+    reports: {
+      junit: '$[[ inputs.report-dir ]]/api-compat.junit.xml',
+      codequality: '$[[ inputs.report-dir ]]/api-compat.codequality.json',
+    },
+    paths: ['$[[ inputs.report-dir ]]/'],
+  },
 } as const satisfies StepSchema;

@@ -51,11 +51,9 @@ export function compare(base: Result, current: Result, limits: RegressionLimit[]
   const samples = { base: units(base, sampling), current: units(current, sampling) };
   const pool = sampling === 'point' ? undefined : new PooledPercentiles([...samples.base, ...samples.current].map((u) => u.histogram));
   const cum = pool && { base: samples.base.map((u) => pool.cumulative(u.histogram)), current: samples.current.map((u) => pool.cumulative(u.histogram)) };
-  const wanted: Metric[] = ['p50', 'p95', 'p99', 'rps'];
-  for (const l of limits) if (!wanted.includes(l.metric)) wanted.splice(wanted.length - 1, 0, l.metric);
-  const order = (m: Metric) => (m === 'rps' ? 100 : LATENCY_METRICS.indexOf(m));
+  const wanted = new Set<Metric>(['p50', 'p95', 'p99', 'rps', ...limits.map((l) => l.metric)]);
   const changes: MetricChange[] = [];
-  for (const [i, metric] of wanted.sort((a, b) => order(a) - order(b)).entries()) {
+  for (const [i, metric] of [...LATENCY_METRICS, 'rps' as const].filter((m) => wanted.has(m)).entries()) {
     const opts = { iterations: ITERATIONS, seed: SEED + i, confidence: CONFIDENCE };
     const latency = metric !== 'rps';
     const b = latency ? percentileMs(base.total.histogram, pct(metric)) : rps(base.total);

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { accessSync, constants, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { availableParallelism, cpus } from 'node:os';
-import { dirname } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import { formatDuration } from '../../../shared/src/duration.js';
 import { ConfigError, errorMessage } from '../../../shared/src/errors.js';
 import { encodeHistogram, percentileMs } from './histogram.js';
@@ -151,8 +151,25 @@ export function buildResult(params: StoredParams, environment: Environment, runs
 }
 
 export function writeResult(path: string, r: Result): void {
-  mkdirSync(dirname(path), { recursive: true });
-  writeFileSync(path, JSON.stringify(r.file, null, 2) + '\n');
+  try {
+    mkdirSync(dirname(path), { recursive: true });
+    writeFileSync(path, JSON.stringify(r.file, null, 2) + '\n');
+  } catch (err) {
+    throw new ConfigError(`Input 'save' is '${path}', which cannot be written (${errorMessage(err)}). Expected a writable file path.`);
+  }
+}
+
+/** Checks, before any load, that `save` can be written: a long run must not end in a path it cannot write. */
+export function checkWritable(path: string): void {
+  const fail = (why: string) => new ConfigError(`Input 'save' is '${path}', which ${why}. Expected a writable file path such as perf-result.json.`);
+  if (existsSync(path) && statSync(path).isDirectory()) throw fail('is a directory');
+  let dir = dirname(resolve(path));
+  while (!existsSync(dir)) dir = dirname(dir);
+  try {
+    accessSync(existsSync(path) ? path : dir, constants.W_OK);
+  } catch {
+    throw fail('is not writable');
+  }
 }
 
 /**

@@ -7,13 +7,13 @@ import { k6Report } from './k6.js';
 import { runLoad } from './load/run.js';
 import { mergeResults } from './merge.js';
 import { preflight } from './preflight.js';
-import { buildResult, currentEnvironment, readResult, storedParams, writeResult, type Result } from './result.js';
+import { buildResult, checkWritable, currentEnvironment, readResult, storedParams, writeResult, type Result } from './result.js';
 import { schema } from './schema.js';
 import { parseSettings } from './settings.js';
 import { renderSummary } from './summary.js';
 import { checkThresholds, ms } from './thresholds.js';
 
-/** Where the GitLab job writes its `load_performance` report (the component's artifacts:reports name it). */
+/** The GitLab job's `load_performance` report; name it under artifacts:reports (see the README). */
 const K6_REPORT = 'load-performance.json';
 
 export const perfBaseline = defineStep({
@@ -22,7 +22,8 @@ export const perfBaseline = defineStep({
     const { inputs, platform, summary } = ctx;
     const settings = parseSettings(inputs);
     for (const s of settings.secrets) platform.setSecret(s);
-    // Every file is read before any load is sent: a bad baseline must not cost a whole load run.
+    // Every file is read, and `save` checked, before any load is sent: a bad path must not cost a whole load run.
+    checkWritable(settings.save);
     const baselinePath = settings.baseline;
     let baseline: Result | undefined;
     if (baselinePath && existsSync(baselinePath)) baseline = readResult('baseline', baselinePath);
