@@ -53,7 +53,8 @@ export function compare(base: Result, current: Result, limits: RegressionLimit[]
   const cum = pool && { base: samples.base.map((u) => pool.cumulative(u.histogram)), current: samples.current.map((u) => pool.cumulative(u.histogram)) };
   const wanted = new Set<Metric>(['p50', 'p95', 'p99', 'rps', ...limits.map((l) => l.metric)]);
   const changes: MetricChange[] = [];
-  for (const [i, metric] of [...LATENCY_METRICS, 'rps' as const].filter((m) => wanted.has(m)).entries()) {
+  for (const [i, metric] of [...LATENCY_METRICS, 'rps' as const].entries()) {
+    if (!wanted.has(metric)) continue;
     const opts = { iterations: ITERATIONS, seed: SEED + i, confidence: CONFIDENCE };
     const latency = metric !== 'rps';
     const b = latency ? percentileMs(base.total.histogram, pct(metric)) : rps(base.total);
