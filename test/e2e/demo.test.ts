@@ -3,13 +3,16 @@ import { ROOT, runProcess } from '../helpers/run-bundle.js';
 
 // The README's demo command, as a newcomer runs it.
 describe('npm run demo', () => {
-  it('plans the waves, stops on an unhealthy dependency, then passes once it recovers', async () => {
-    const r = await runProcess('npm', ['run', 'demo', '--silent'], { cwd: ROOT, timeoutMs: 120_000 });
+  it('runs every part: waves and health, a breaking change, load tests, a version and image re-tag, a blue/green switch and revert', async () => {
+    const r = await runProcess('npm', ['run', 'demo', '--silent'], { cwd: ROOT, timeoutMs: 300_000 });
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('SHIPGATE_AFFECTED=["inventory-service","order-service"]');
     expect(r.stdout).toMatch(/UNHEALTHY inventory-service \(http:\/\/127\.0\.0\.1:\d+\/health\) after \d+ attempts: HTTP 503/);
     expect(r.stdout).toContain('exit 1 (1 = an unhealthy dependency stops the deploy)');
     expect(r.stdout).toMatch(/healthy   inventory-service .* after [2-9]\d* attempts/);
+    for (const part of ['check-dependencies', 'api-compat', 'perf-baseline', 'version-tag', 'blue-green-switch']) {
+      expect(r.stdout, part).toContain(`✔ ${part}: as expected`);
+    }
     expect(r.stdout).toContain('Demo finished as expected.');
-  }, 120_000);
+  }, 300_000);
 });
