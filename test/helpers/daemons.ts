@@ -14,6 +14,7 @@ export const PROGRAMS = {
   'docker-registry': { pkg: 'docker-registry', bin: '/usr/bin/docker-registry' },
   wrk: { pkg: 'wrk', bin: '/usr/bin/wrk' },
   rsync: { pkg: 'rsync', bin: '/usr/bin/rsync' },
+  openssl: { pkg: 'openssl', bin: '/usr/bin/openssl' },
   // Debian's kubectl; machines that already have one (GitHub's runners, Google's apt repository) keep theirs.
   kubectl: { pkg: 'kubernetes-client', bin: '/usr/bin/kubectl' },
 } as const;

@@ -3,6 +3,7 @@
 // strategic merge as merge for built-in types), PUT, POST, DELETE, resourceVersion and 409 conflicts, Status objects
 // for 401/403/404/409/415/422, HTTPS with bearer-token auth and RBAC-style denials, and objects checked against the published
 // schemas after every write (kube-resources.ts). kubectl reads the same state back from it.
+import { program } from './daemons.js';
 import { execFile } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
@@ -268,7 +269,7 @@ function certificate(): Promise<{ key: string; cert: string }> {
   cached ??= (async () => {
     const dir = mkdtempSync(join(tmpdir(), 'shipgate-kube-tls-'));
     try {
-      await promisify(execFile)('openssl', [
+      await promisify(execFile)(await program('openssl'), [
         'req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-days', '2',
         '-subj', '/CN=kube-contract-server', '-addext', 'subjectAltName=IP:127.0.0.1,DNS:localhost',
         '-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem'),

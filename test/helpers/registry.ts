@@ -126,11 +126,12 @@ interface TokenService {
 }
 
 async function startTokenService(dir: string, users: Record<string, string>, opts: RegistryOptions, log: TestRegistry['tokenRequests']): Promise<TokenService> {
+  const openssl = await program('openssl');
   try {
-    execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', join(dir, 'token.key'), '-out', join(dir, 'token.crt'), '-days', '2', '-subj', '/CN=shipgate-test-token'], { stdio: 'pipe' });
+    execFileSync(openssl, ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', join(dir, 'token.key'), '-out', join(dir, 'token.crt'), '-days', '2', '-subj', '/CN=shipgate-test-token'], { stdio: 'pipe' });
   } catch (err) {
     // node can make the key but not an X.509 certificate, which the registry's rootcertbundle needs
-    throw new Error(`A token-auth test registry needs openssl for its signing certificate (apt-get install -y openssl): ${String(err)}`);
+    throw new Error(`openssl could not make the token signing certificate: ${String(err)}`);
   }
   const key = createPrivateKey(readFileSync(join(dir, 'token.key')));
   const kid = libtrustKeyId(createPublicKey(key));

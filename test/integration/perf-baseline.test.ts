@@ -41,7 +41,8 @@ let down: TestServer;
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'shipgate-perf-'));
-  nginx = await startNginx('server { listen 127.0.0.1:{port}; root {dir}/www; location / { } }');
+  // NGINX closes a keep-alive connection after keepalive_requests (1,000 by default): 50 makes it happen all the time
+  nginx = await startNginx('server { listen 127.0.0.1:{port}; keepalive_requests 50; root {dir}/www; location / { } }');
   mkdirSync(join(nginx.dir, 'www'));
   writeFileSync(join(nginx.dir, 'www', 'index.html'), '<h1>orders</h1>\n'.repeat(64));
   latency = await httpServer(slow(20));
@@ -55,7 +56,7 @@ afterAll(async () => {
 });
 
 describe('perf-baseline against real servers', { timeout: 60_000 }, () => {
-  it('loads NGINX serving a file with two worker threads, passes its thresholds and saves the result', async () => {
+  it('loads NGINX serving a file with two worker threads, passes its thresholds and saves the result; latencies stay true across reconnects', async () => {
     const save = join(dir, 'nginx.json');
     const r = await step({ url: `${nginx.url}/index.html`, ...short, workers: '2', 'max-p99': '1s', 'min-rps': '50', 'max-error-rate': '0%', save });
     expect(r.code, r.log).toBe(0);
@@ -67,6 +68,11 @@ describe('perf-baseline against real servers', { timeout: 60_000 }, () => {
     expect(file.environment.node).toBe(process.version);
     expect(decodeHistogram(file.histogram).totalCount).toBe(file.summary.responses);
     expect(file.runs[0].seconds).toHaveLength(2);
+    // Little's law: with one request in flight per connection, mean latency × throughput ≈ connections. Latencies
+    // timed from the wrong request (stale after NGINX closed a connection) would put it far above.
+    const inFlight = (file.summary.mean / 1000) * file.summary.rps;
+    expect(inFlight).toBeGreaterThan(4 * 0.4);
+    expect(inFlight).toBeLessThan(4 * 1.2);
     expect(r.log).toMatch(/\| p99 \| [\d.]+ ms \| ≤ 1,000 ms \|  \|  \| ✅ \|/);
     expect(r.log).toContain('xychart-beta');
   });
