@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -87,5 +87,51 @@ deploy:
     expect(r.stdout).toMatch(/UNHEALTHY db \(http:\/\/127\.0\.0\.1:\d+\/health\) after \d+ attempts: HTTP 503/);
     expect(r.stdout).not.toContain('deploying waves');
     expect(r.code).not.toBe(0);
+  }, 300_000);
+});
+
+describe('GitLab component: api-compat', () => {
+  const spec = (required: string) => `openapi: 3.0.3
+info: { title: orders, version: "1" }
+paths:
+  /orders:
+    get:
+      parameters:
+        - { name: limit, in: query, required: ${required}, schema: { type: integer } }
+      responses:
+        "200": { description: ok }
+`;
+  const ci = () => `stages: [test, deploy]
+include:
+  - local: templates/api-compat.yml
+    inputs:
+      version: file:./${tgz}
+      base: base.yaml
+      head: head.yaml
+release:
+  stage: deploy
+  needs: [shipgate-api-compat]
+  script:
+    - 'echo "next job sees bump=$SHIPGATE_SUGGESTED_BUMP"'
+`;
+
+  it('fails a breaking change and keeps the JUnit and code-quality reports for the merge request widgets', async () => {
+    const p = project('api-break', ci(), { 'base.yaml': spec('false'), 'head.yaml': spec('true') });
+    const r = await pipeline(p);
+    expect(r.stdout).toMatch(/FAIL\s+shipgate-api-compat/);
+    expect(r.stdout).toContain('request-parameter-became-required');
+    expect(r.stdout).not.toContain('next job sees');
+    const junit = readFileSync(join(p, '.gitlab-ci-local', 'artifacts', 'shipgate-api-compat', 'shipgate-reports', 'api-compat.junit.xml'), 'utf8');
+    expect(junit).toContain('<failure');
+    const quality = JSON.parse(readFileSync(join(p, '.gitlab-ci-local', 'artifacts', 'shipgate-api-compat', 'shipgate-reports', 'api-compat.codequality.json'), 'utf8'));
+    expect(quality[0].check_name).toBe('request-parameter-became-required');
+  }, 300_000);
+
+  it('passes a compatible change and hands the suggested bump to the next job', async () => {
+    const p = project('api-ok', ci(), { 'base.yaml': spec('true'), 'head.yaml': spec('false') });
+    const r = await pipeline(p);
+    expect(r.stdout).toMatch(/PASS\s+shipgate-api-compat/);
+    expect(r.stdout).toMatch(/next job sees bump=(minor|patch)/);
+    expect(r.code).toBe(0);
   }, 300_000);
 });

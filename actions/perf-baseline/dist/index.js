@@ -58225,13 +58225,11 @@ function compare(base, current, limits) {
     const samples = { base: units(base, sampling), current: units(current, sampling) };
     const pool = sampling === 'point' ? undefined : new PooledPercentiles([...samples.base, ...samples.current].map((u) => u.histogram));
     const cum = pool && { base: samples.base.map((u) => pool.cumulative(u.histogram)), current: samples.current.map((u) => pool.cumulative(u.histogram)) };
-    const wanted = ['p50', 'p95', 'p99', 'rps'];
-    for (const l of limits)
-        if (!wanted.includes(l.metric))
-            wanted.splice(wanted.length - 1, 0, l.metric);
-    const order = (m) => (m === 'rps' ? 100 : settings/* LATENCY_METRICS */.Z$.indexOf(m));
+    const wanted = new Set(['p50', 'p95', 'p99', 'rps', ...limits.map((l) => l.metric)]);
     const changes = [];
-    for (const [i, metric] of wanted.sort((a, b) => order(a) - order(b)).entries()) {
+    for (const [i, metric] of [...settings/* LATENCY_METRICS */.Z$, 'rps'].entries()) {
+        if (!wanted.has(metric))
+            continue;
         const opts = { iterations: ITERATIONS, seed: SEED + i, confidence: CONFIDENCE };
         const latency = metric !== 'rps';
         const b = latency ? (0,histogram/* percentileMs */.OZ)(base.total.histogram, pct(metric)) : (0,measurement/* rps */._m)(base.total);
@@ -58482,7 +58480,10 @@ function measure(share, onTick) {
             else
                 resolve(m);
         });
-        instance.on('response', (_client, status, bytes, ms) => {
+        const closes = closeTracker();
+        instance.on('response', (client, status, bytes, ms) => {
+            dropStaleRequests(client);
+            closes.watch(client);
             const now = performance.now();
             const ok = status >= 200 && status < 300;
             tick.responses++;
@@ -58504,6 +58505,8 @@ function measure(share, onTick) {
             }
         });
         instance.on('reqError', (err) => {
+            if (closes.benign())
+                return;
             tick.errors++;
             const s = slot(performance.now());
             if (!s)
@@ -58518,6 +58521,49 @@ function measure(share, onTick) {
             tick = { elapsedMs: 0, responses: 0, errors: 0 };
         }, 1000);
     });
+}
+/**
+ * Works around an autocannon 9 bug that inflates latencies more and more over a run. When the server closes a
+ * keep-alive connection (NGINX after 1,000 requests by default), the request written to the closing socket stays in
+ * the client's queue of pending requests, so every later answer on that connection is timed from an older request:
+ * over 15 s against NGINX the median rose from 2 ms to 20 ms. With one request in flight per connection the queue is
+ * empty when an answer has been taken from it, so whatever is left is stale.
+ */
+function dropStaleRequests(client) {
+    const queue = client?.pipelinedRequests;
+    if (queue?.size?.())
+        queue.clear?.();
+}
+/**
+ * Tells a reset that the server announced from a real socket error. autocannon writes the next request as soon as an
+ * answer arrives, also when that answer said `Connection: close` (NGINX closes a keep-alive connection after 1,000
+ * requests): the request then meets the closed socket and comes back as ECONNRESET. An HTTP client would not have
+ * sent it, so it is not the service's error. The reset counts as benign only on the socket that announced the close.
+ */
+function closeTracker() {
+    const watched = new WeakSet();
+    let benign = false;
+    return {
+        watch(client) {
+            if (!client || typeof client !== 'object' || watched.has(client))
+                return;
+            watched.add(client);
+            const c = client;
+            let closing;
+            c.on('headers', (h) => (closing = h?.shouldKeepAlive === false ? c.conn : undefined));
+            // before autocannon's own listener, which reports the error as a reqError right away
+            c.prependListener('connError', (err) => {
+                benign = closing !== undefined && closing === c.conn && (err?.code === 'ECONNRESET' || err?.code === 'EPIPE');
+                closing = undefined;
+            });
+        },
+        /** Whether the reqError being reported is such a reset; each answer is given once. */
+        benign() {
+            const was = benign;
+            benign = false;
+            return was;
+        },
+    };
 }
 
 
@@ -58993,6 +59039,7 @@ async function preflight(p, timeoutMs = PREFLIGHT_TIMEOUT_MS) {
 // EXPORTS
 __nccwpck_require__.d(__webpack_exports__, {
   CR: () => (/* binding */ buildResult),
+  ZB: () => (/* binding */ checkWritable),
   hf: () => (/* binding */ currentEnvironment),
   qF: () => (/* binding */ paramDifferences),
   Uv: () => (/* binding */ readResult),
@@ -59088,8 +59135,28 @@ function buildResult(params, environment, runs, createdAt = new Date()) {
     return { file, runs, total };
 }
 function writeResult(path, r) {
-    (0,external_node_fs_.mkdirSync)((0,external_node_path_.dirname)(path), { recursive: true });
-    (0,external_node_fs_.writeFileSync)(path, JSON.stringify(r.file, null, 2) + '\n');
+    try {
+        (0,external_node_fs_.mkdirSync)((0,external_node_path_.dirname)(path), { recursive: true });
+        (0,external_node_fs_.writeFileSync)(path, JSON.stringify(r.file, null, 2) + '\n');
+    }
+    catch (err) {
+        throw new errors/* ConfigError */.xL(`Input 'save' is '${path}', which cannot be written (${(0,errors/* errorMessage */.gJ)(err)}). Expected a writable file path.`);
+    }
+}
+/** Checks, before any load, that `save` can be written: a long run must not end in a path it cannot write. */
+function checkWritable(path) {
+    const fail = (why) => new errors/* ConfigError */.xL(`Input 'save' is '${path}', which ${why}. Expected a writable file path such as perf-result.json.`);
+    if ((0,external_node_fs_.existsSync)(path) && (0,external_node_fs_.statSync)(path).isDirectory())
+        throw fail('is a directory');
+    let dir = (0,external_node_path_.dirname)((0,external_node_path_.resolve)(path));
+    while (!(0,external_node_fs_.existsSync)(dir))
+        dir = (0,external_node_path_.dirname)(dir);
+    try {
+        (0,external_node_fs_.accessSync)((0,external_node_fs_.existsSync)(path) ? path : dir, external_node_fs_.constants.W_OK);
+    }
+    catch {
+        throw fail('is not writable');
+    }
 }
 /**
  * Reads a result file named by `input` (baseline or merge). Anything that is not a result this step wrote is
@@ -59521,7 +59588,7 @@ _load_run_js__WEBPACK_IMPORTED_MODULE_4__ = (__webpack_async_dependencies__.then
 
 
 
-/** Where the GitLab job writes its `load_performance` report (the component's artifacts:reports name it). */
+/** The GitLab job's `load_performance` report; name it under artifacts:reports (see the README). */
 const K6_REPORT = 'load-performance.json';
 const perfBaseline = (0,_shared_src_step_js__WEBPACK_IMPORTED_MODULE_11__/* .defineStep */ .o)({
     schema: _schema_js__WEBPACK_IMPORTED_MODULE_8__/* .schema */ .w,
@@ -59530,7 +59597,8 @@ const perfBaseline = (0,_shared_src_step_js__WEBPACK_IMPORTED_MODULE_11__/* .def
         const settings = (0,_settings_js__WEBPACK_IMPORTED_MODULE_9__/* .parseSettings */ .P$)(inputs);
         for (const s of settings.secrets)
             platform.setSecret(s);
-        // Every file is read before any load is sent: a bad baseline must not cost a whole load run.
+        // Every file is read, and `save` checked, before any load is sent: a bad path must not cost a whole load run.
+        (0,_result_js__WEBPACK_IMPORTED_MODULE_7__/* .checkWritable */ .ZB)(settings.save);
         const baselinePath = settings.baseline;
         let baseline;
         if (baselinePath && (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.existsSync)(baselinePath))
