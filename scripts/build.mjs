@@ -1,7 +1,7 @@
 // Type-checks, then bundles each step's action and the CLI with ncc. `--out DIR` writes the bundles under DIR
 // (same relative paths) so CI can compare a fresh build with the committed one. `--only` is for development.
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, writeFileSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 const root = new URL('..', import.meta.url).pathname;
@@ -29,12 +29,16 @@ const wanted = (out) => !only || only.some((name) => out === join('actions', nam
 
 for (const [entry, out] of entries.filter(([, out]) => wanted(out))) {
   const dir = join(outRoot, out);
-  rmSync(dir, { recursive: true, force: true });
-  mkdirSync(dir, { recursive: true });
-  run(bin('ncc'), ['build', entry, '-o', dir, '--target', 'es2022', '--quiet', '--license', 'licenses.txt']);
+  // Bundle beside the target and swap only on success, so a failed build never leaves an empty dist/ behind.
+  const next = `${dir}.next`;
+  rmSync(next, { recursive: true, force: true });
+  mkdirSync(next, { recursive: true });
+  run(bin('ncc'), ['build', entry, '-o', next, '--target', 'es2022', '--quiet', '--license', 'licenses.txt']);
   // ncc names ESM output index.js already; keep a stable trailing newline for diffs.
-  const file = join(dir, 'index.js');
+  const file = join(next, 'index.js');
   const text = readFileSync(file, 'utf8');
   if (!text.endsWith('\n')) writeFileSync(file, text + '\n');
+  rmSync(dir, { recursive: true, force: true });
+  renameSync(next, dir);
   console.log(`built ${out}/index.js`);
 }

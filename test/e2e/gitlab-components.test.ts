@@ -135,3 +135,29 @@ release:
     expect(r.code).toBe(0);
   }, 300_000);
 });
+
+describe('GitLab component: version-tag', () => {
+  it('computes the next version on a dry run and hands it to the next job', async () => {
+    const ci = `stages: [test, deploy]
+include:
+  - local: templates/version-tag.yml
+    inputs:
+      version: file:./${tgz}
+      dry-run: true
+deploy:
+  stage: deploy
+  needs: [shipgate-version-tag]
+  script:
+    - 'echo "next job sees version=$SHIPGATE_VERSION bump=$SHIPGATE_BUMP"'
+`;
+    const p = project('version', ci, {});
+    const commit = (msg: string) => execFileSync('git', ['-c', 'user.email=ci@example.com', '-c', 'user.name=ci', 'commit', '-q', '--allow-empty', '-m', msg], { cwd: p });
+    execFileSync('git', ['tag', 'v1.4.2'], { cwd: p });
+    commit('feat(orders): list orders by customer');
+    commit('fix: round totals');
+    const r = await pipeline(p);
+    expect(r.stdout).toMatch(/PASS\s+shipgate-version-tag/);
+    expect(r.stdout).toContain('next job sees version=1.5.0 bump=minor');
+    expect(r.code).toBe(0);
+  }, 300_000);
+});
