@@ -47,7 +47,8 @@ export function readmeInputs(schema: StepSchema): string {
 /** GitLab's input types: strings, except booleans and whole numbers. */
 function gitlabType(spec: InputSpec): 'string' | 'boolean' | 'number' {
   if (spec.type === 'boolean') return 'boolean';
-  if (spec.type === 'integer') return 'number';
+  // A number input cannot be left empty in GitLab, so an optional integer without a default stays a string (with a regex).
+  if (spec.type === 'integer') return spec.default !== undefined || spec.required ? 'number' : 'string';
   return 'string';
 }
 
@@ -73,6 +74,7 @@ export function componentYml(schema: StepSchema, version: string): string {
     }
     if (spec.options) entry.options = [...spec.options];
     if (spec.type === 'duration') entry.regex = DURATION_REGEX;
+    if (spec.type === 'integer' && type === 'string') entry.regex = '^([0-9]+)?$';
     inputs[name] = entry;
     variables[`SHIPGATE_${envName(name)}`] = `$[[ inputs.${name} ]]`;
   }

@@ -90,6 +90,13 @@ describe('blue-green-switch input checks (exit 2, nothing touched)', () => {
   it('rejects a health-url that is not http(s), after {color} is filled in', async () => {
     expect(await configError({ ...haproxy, 'health-url': 'tcp://{color}:80' })).toContain("Input 'health-url' is 'tcp://blue:80'");
   });
+
+  it('masks credentials in health-url and prometheus-url, also in the message that names the input', async () => {
+    const health = await configError({ ...haproxy, 'health-url': 'ftp://ops:hunter22@{color}.internal/health?token=abc123' });
+    expect(health).toContain("Input 'health-url' is 'ftp://ops:***@blue.internal/health?token=***'");
+    const prometheus = await configError({ ...haproxy, 'prometheus-url': 'ftp://ops:pw-98765@p', 'analysis-query': 'up', 'analysis-max': '1' });
+    expect(prometheus).toContain("Input 'prometheus-url' is 'ftp://ops:***@p'");
+  });
 });
 
 describe('parseSteps', () => {

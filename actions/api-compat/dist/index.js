@@ -53792,63 +53792,26 @@ function main(promise) {
     });
 }
 
+;// CONCATENATED MODULE: ./shared/src/http/url-secrets.ts
+// Credentials a URL given as input may carry. Steps mask them (platform.setSecret) before the URL reaches a log line,
+// a summary or an error message.
+const SECRET_PARAM = /token|key|secret|passw|auth|signature/i;
+/** Credentials in a URL: a password, or query values such as `?token=…` (raw and percent-encoded). */
+function urlSecrets(url) {
+    if (!URL.canParse(url))
+        return []; // consul:<name> carries none
+    const u = new URL(url);
+    const found = u.password ? [decodeURIComponent(u.password)] : [];
+    for (const [name, value] of u.searchParams)
+        if (SECRET_PARAM.test(name) && value)
+            found.push(value, encodeURIComponent(value));
+    return found;
+}
+
 ;// CONCATENATED MODULE: ./shared/src/step.ts
 /** Declares a step with its inputs typed from the schema literal. */
 function defineStep(step) {
     return step;
-}
-
-;// CONCATENATED MODULE: ./shared/src/forge/comment.ts
-// One comment per step on a pull request (GitHub) or merge request note (GitLab), found again on the next run by a
-// hidden marker and edited in place, so re-runs never pile up comments.
-
-/** The PR or MR number of this run, or undefined when it is not a PR/MR pipeline. */
-function reviewNumber(forge) {
-    return forge.kind === 'github' ? forge.pullNumber : forge.mergeRequestIid;
-}
-/**
- * Creates or updates the comment that contains `marker` (an HTML comment such as `<!-- shipgate:api-compat -->`,
- * invisible when rendered). The body written is the marker, then `body`. Every page of comments is searched.
- * A failing API call is an ExternalError with the forge's own message.
- */
-async function upsertComment(forge, marker, body) {
-    const number = reviewNumber(forge);
-    if (number === undefined)
-        throw new Error('upsertComment needs a pull request or merge request');
-    const text = `${marker}\n${body}`;
-    try {
-        if (forge.kind === 'github') {
-            const { octokit, owner, repo } = forge;
-            const comments = await octokit.paginate(octokit.rest.issues.listComments, { owner, repo, issue_number: number, per_page: 100 });
-            const mine = comments.find((c) => c.body?.includes(marker));
-            if (mine) {
-                const { data } = await octokit.rest.issues.updateComment({ owner, repo, comment_id: mine.id, body: text });
-                return { action: 'updated', id: data.id, url: data.html_url };
-            }
-            const { data } = await octokit.rest.issues.createComment({ owner, repo, issue_number: number, body: text });
-            return { action: 'created', id: data.id, url: data.html_url };
-        }
-        const { api, projectId } = forge;
-        // gitbeaker follows the Link header through every page.
-        const notes = await api.MergeRequestNotes.all(projectId, number, { perPage: 100 });
-        const mine = notes.find((n) => !n.system && typeof n.body === 'string' && n.body.includes(marker));
-        if (mine) {
-            const note = await api.MergeRequestNotes.edit(projectId, number, mine.id, { body: text });
-            return { action: 'updated', id: note.id };
-        }
-        const note = await api.MergeRequestNotes.create(projectId, number, text);
-        return { action: 'created', id: note.id };
-    }
-    catch (err) {
-        throw new ExternalError(`${forge.kind === 'github' ? 'GitHub' : 'GitLab'} refused the comment: ${describe(err)}`, { cause: err });
-    }
-}
-/** Status and message of an Octokit or gitbeaker error. */
-function describe(err) {
-    const e = err;
-    const status = e.status ?? e.cause?.response?.status;
-    const message = e.cause?.description ?? e.message ?? String(err);
-    return status ? `HTTP ${status}: ${message}` : message;
 }
 
 ;// CONCATENATED MODULE: ./node_modules/@actions/github/lib/context.js
@@ -66543,6 +66506,7 @@ var { Gitlab: dist_Gitlab } = API;
 
 
 
+
 /** The PR number of a GitHub run: from the event payload, else from refs/pull/N/merge. */
 function githubPullNumber(platform) {
     const eventPath = platform.env('GITHUB_EVENT_PATH');
@@ -66600,6 +66564,66 @@ function detectForge(platform) {
         };
     }
     return undefined;
+}
+/** Status and message of an Octokit RequestError or a Gitbeaker request error. */
+function apiError(err) {
+    const e = err;
+    if (typeof e?.status === 'number') {
+        const data = e.response?.data;
+        const details = data?.errors?.map((x) => x.message ?? x.code).filter(Boolean).join('; ');
+        return { status: e.status, message: [data?.message ?? errorMessage(err), details].filter(Boolean).join(': ') };
+    }
+    if (typeof e?.cause?.response?.status === 'number')
+        return { status: e.cause.response.status, message: e.cause.description || errorMessage(err) };
+    return { message: errorMessage(err) };
+}
+
+;// CONCATENATED MODULE: ./shared/src/forge/comment.ts
+// One comment per step on a pull request (GitHub) or merge request note (GitLab), found again on the next run by a
+// hidden marker and edited in place, so re-runs never pile up comments.
+
+
+/** The PR or MR number of this run, or undefined when it is not a PR/MR pipeline. */
+function reviewNumber(forge) {
+    return forge.kind === 'github' ? forge.pullNumber : forge.mergeRequestIid;
+}
+/**
+ * Creates or updates the comment that contains `marker` (an HTML comment such as `<!-- shipgate:api-compat -->`,
+ * invisible when rendered). The body written is the marker, then `body`. Every page of comments is searched.
+ * A failing API call is an ExternalError with the forge's own message.
+ */
+async function upsertComment(forge, marker, body) {
+    const number = reviewNumber(forge);
+    if (number === undefined)
+        throw new Error('upsertComment needs a pull request or merge request');
+    const text = `${marker}\n${body}`;
+    try {
+        if (forge.kind === 'github') {
+            const { octokit, owner, repo } = forge;
+            const comments = await octokit.paginate(octokit.rest.issues.listComments, { owner, repo, issue_number: number, per_page: 100 });
+            const mine = comments.find((c) => c.body?.includes(marker));
+            if (mine) {
+                const { data } = await octokit.rest.issues.updateComment({ owner, repo, comment_id: mine.id, body: text });
+                return { action: 'updated', id: data.id, url: data.html_url };
+            }
+            const { data } = await octokit.rest.issues.createComment({ owner, repo, issue_number: number, body: text });
+            return { action: 'created', id: data.id, url: data.html_url };
+        }
+        const { api, projectId } = forge;
+        // gitbeaker follows the Link header through every page.
+        const notes = await api.MergeRequestNotes.all(projectId, number, { perPage: 100 });
+        const mine = notes.find((n) => !n.system && typeof n.body === 'string' && n.body.includes(marker));
+        if (mine) {
+            const note = await api.MergeRequestNotes.edit(projectId, number, mine.id, { body: text });
+            return { action: 'updated', id: note.id };
+        }
+        const note = await api.MergeRequestNotes.create(projectId, number, text);
+        return { action: 'created', id: note.id };
+    }
+    catch (err) {
+        const { status, message } = apiError(err);
+        throw new ExternalError(`${forge.kind === 'github' ? 'GitHub' : 'GitLab'} refused the comment: ${status ? `HTTP ${status}: ` : ''}${message}`, { cause: err });
+    }
 }
 
 ;// CONCATENATED MODULE: ./actions/api-compat/src/comment.ts
@@ -66881,44 +66905,43 @@ function propertyPath(path) {
     return out;
 }
 
-;// CONCATENATED MODULE: ./actions/api-compat/src/diff/pointer.ts
-// JSON pointers (`#/paths/~1users/get`) into a parsed document: building them and following them.
-const pointer_escape = (s) => s.replace(/~/g, '~0').replace(/\//g, '~1');
-const pointer_unescape = (s) => decodeURIComponentSafe(s).replace(/~1/g, '/').replace(/~0/g, '~');
-function decodeURIComponentSafe(s) {
-    if (!s.includes('%'))
-        return s;
+;// CONCATENATED MODULE: ./actions/api-compat/src/load/pointer.ts
+// JSON pointers as `$ref` fragments write them (`#/components/schemas/Pet`, `~1` for '/', `~0` for '~').
+/** Segments of a `#/…` fragment, unescaped (percent-encoding too, as URI fragments may carry it). */
+function pointerSegments(fragment) {
+    const body = fragment.startsWith('#') ? fragment.slice(1) : fragment;
+    if (body === '' || body === '/')
+        return body === '/' ? [''] : [];
+    let text = body;
     try {
-        return decodeURIComponent(s);
+        text = decodeURIComponent(body);
     }
     catch {
-        return s;
+        // A stray '%' is kept as written.
     }
+    return text
+        .slice(text.startsWith('/') ? 1 : 0)
+        .split('/')
+        .map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
 }
-/** `join('#/paths', '/users', 'get')` → `#/paths/~1users/get`. */
-function join(ptr, ...segments) {
-    let out = ptr;
-    for (const s of segments)
-        out += `/${pointer_escape(String(s))}`;
-    return out;
+/** `#/a/b~1c` from segments. */
+function toPointer(segments) {
+    return '#' + segments.map((s) => '/' + String(s).replace(/~/g, '~0').replace(/\//g, '~1')).join('');
 }
-/** The value at a local pointer (`#/…`), or undefined when it does not resolve. */
-function at(root, ptr) {
-    if (!ptr.startsWith('#'))
-        return undefined;
-    const body = ptr.slice(1);
-    if (body === '' || body === '/')
-        return body === '' ? root : root?.[''];
+/** The value at a pointer, or undefined when there is none. */
+function resolvePointer(root, segments) {
     let node = root;
-    for (const raw of body.slice(1).split('/')) {
+    for (const s of segments) {
         if (node === null || typeof node !== 'object')
             return undefined;
-        node = node[pointer_unescape(raw)];
+        if (!Object.prototype.hasOwnProperty.call(node, s))
+            return undefined;
+        node = node[s];
     }
     return node;
 }
-function isObject(v) {
-    return v !== null && typeof v === 'object' && !Array.isArray(v);
+function isObject(value) {
+    return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 ;// CONCATENATED MODULE: ./actions/api-compat/src/diff/values.ts
@@ -67137,6 +67160,20 @@ function compareDiscriminator(bv, hv, emit, where) {
     if (lost.length || gone.length) {
         emit('discriminator-changed', `discriminator mapping ${[...gone.map((k) => `${k} removed`), ...lost.map((k) => `${k} retargeted`)].join(', ')}`, where('discriminator'));
     }
+}
+
+;// CONCATENATED MODULE: ./actions/api-compat/src/diff/pointer.ts
+// JSON pointers (`#/paths/~1users/get`) into a parsed document, as the diff builds and follows them: the same
+// escaping and decoding as the loader's (../load/pointer.ts), so a ref the loader resolved resolves here too.
+
+
+/** `join('#/paths', '/users', 'get')` → `#/paths/~1users/get`. */
+function join(ptr, ...segments) {
+    return ptr + toPointer(segments).slice(1);
+}
+/** The value at a local pointer (`#/…`), or undefined when it does not resolve. */
+function at(root, ptr) {
+    return ptr.startsWith('#') ? resolvePointer(root, pointerSegments(ptr)) : undefined;
 }
 
 ;// CONCATENATED MODULE: ./actions/api-compat/src/diff/view-read.ts
@@ -68274,7 +68311,7 @@ function effective(doc, op, opPtr) {
     const alts = list.filter(isObject).map((req) => new Map(Object.entries(req).map(([scheme, scopes]) => [scheme, new Set(Array.isArray(scopes) ? scopes.map(String) : [])])));
     return { alts, ptr };
 }
-const security_describe = (alt) => (alt.size ? [...alt.keys()].join(' + ') : 'anonymous');
+const describe = (alt) => (alt.size ? [...alt.keys()].join(' + ') : 'anonymous');
 const subset = (a, b) => [...a].every((x) => b.has(x));
 const keys = (alt) => new Set(alt.keys());
 /** Does a client holding `held` also satisfy `wanted`? */
@@ -68298,7 +68335,7 @@ function diffOperationSecurity(ctx, pair) {
         return;
     }
     if (openBefore) {
-        ctx.out.add('security-requirement-added', op, h.ptr, 'head', `now requires authentication: ${h.alts.map(security_describe).join(' or ')}`);
+        ctx.out.add('security-requirement-added', op, h.ptr, 'head', `now requires authentication: ${h.alts.map(describe).join(' or ')}`);
         return;
     }
     for (const alt of b.alts) {
@@ -68317,10 +68354,10 @@ function diffOperationSecurity(ctx, pair) {
         else if (h.alts.some((w) => subset(keys(alt), keys(w)))) {
             const wider = h.alts.find((w) => subset(keys(alt), keys(w)));
             const extra = [...wider.keys()].filter((k) => !alt.has(k));
-            ctx.out.add('security-requirement-added', op, h.ptr, 'head', `security ${security_describe(alt)} now also requires ${extra.join(' + ')}`);
+            ctx.out.add('security-requirement-added', op, h.ptr, 'head', `security ${describe(alt)} now also requires ${extra.join(' + ')}`);
         }
         else {
-            ctx.out.add('security-requirement-removed', op, h.ptr, 'head', `security ${security_describe(alt)} no longer accepted (now ${h.alts.map(security_describe).join(' or ')})`);
+            ctx.out.add('security-requirement-removed', op, h.ptr, 'head', `security ${describe(alt)} no longer accepted (now ${h.alts.map(describe).join(' or ')})`);
         }
     }
 }
@@ -72085,45 +72122,6 @@ function applyExceptions(findings, exceptions, now) {
     return { findings: out, accepted, expired, unused: live.filter((e) => !e.used) };
 }
 
-;// CONCATENATED MODULE: ./actions/api-compat/src/load/pointer.ts
-// JSON pointers as `$ref` fragments write them (`#/components/schemas/Pet`, `~1` for '/', `~0` for '~').
-/** Segments of a `#/…` fragment, unescaped (percent-encoding too, as URI fragments may carry it). */
-function pointerSegments(fragment) {
-    const body = fragment.startsWith('#') ? fragment.slice(1) : fragment;
-    if (body === '' || body === '/')
-        return body === '/' ? [''] : [];
-    let text = body;
-    try {
-        text = decodeURIComponent(body);
-    }
-    catch {
-        // A stray '%' is kept as written.
-    }
-    return text
-        .slice(text.startsWith('/') ? 1 : 0)
-        .split('/')
-        .map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
-}
-/** `#/a/b~1c` from segments. */
-function toPointer(segments) {
-    return '#' + segments.map((s) => '/' + String(s).replace(/~/g, '~0').replace(/\//g, '~1')).join('');
-}
-/** The value at a pointer, or undefined when there is none. */
-function resolvePointer(root, segments) {
-    let node = root;
-    for (const s of segments) {
-        if (node === null || typeof node !== 'object')
-            return undefined;
-        if (!Object.prototype.hasOwnProperty.call(node, s))
-            return undefined;
-        node = node[s];
-    }
-    return node;
-}
-function pointer_isObject(value) {
-    return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
 ;// CONCATENATED MODULE: ./actions/api-compat/src/load/walk.ts
 // One traversal of a parsed document, shared by bundling and the Swagger 2.0 conversion.
 
@@ -72153,7 +72151,7 @@ function walkObjects(root, visit) {
         for (const [key, child] of Object.entries(obj)) {
             if (key === 'example' || (example && key === 'value') || (key === 'examples' && Array.isArray(child)))
                 continue;
-            if (pointer_isObject(child) && (key === 'examples' || NAMED.has(key))) {
+            if (isObject(child) && (key === 'examples' || NAMED.has(key))) {
                 for (const v of Object.values(child))
                     stack.push([v, key === 'examples']);
                 continue;
@@ -72246,14 +72244,14 @@ class TimeoutError extends Error {
  */
 function httpGet(url, opts) {
     const u = new URL(url);
-    const lib = u.protocol === 'https:' ? (external_node_https_default()) : (external_node_http_default());
+    const lib = u.protocol === 'https:' ? https : http;
     return new Promise((resolve, reject) => {
         const req = lib.get(u, { headers: opts.headers, agent: false }, (res) => {
             const chunks = [];
             res.on('data', (c) => opts.readBody && chunks.push(c));
             res.on('end', () => {
                 clearTimeout(timer);
-                resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8'), headers: res.headers });
+                resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') });
             });
             res.on('error', fail);
         });
@@ -72268,9 +72266,78 @@ function httpGet(url, opts) {
     });
 }
 
+;// CONCATENATED MODULE: ./shared/src/http/request.ts
+
+
+
+/**
+ * One HTTP request with any method, raw body bytes and response headers, for APIs where the exact bytes matter
+ * (an OCI manifest's digest is the hash of its bytes, so nothing may re-encode them).
+ * Network errors are thrown as they come (with their `code`), a time-out as TimeoutError.
+ */
+async function httpRequest(url, opts) {
+    const deadline = Date.now() + opts.timeoutMs;
+    let current = new URL(url);
+    let method = (opts.method ?? 'GET').toUpperCase();
+    let headers = { ...opts.headers };
+    let body = opts.body;
+    for (let hops = 0;; hops++) {
+        const res = await once(current, method, headers, body, Math.max(1, deadline - Date.now()), opts.timeoutMs);
+        if (!isRedirect(res) || hops >= (opts.maxRedirects ?? 0))
+            return res;
+        const next = new URL(res.headers.location, current);
+        if (next.host !== current.host)
+            headers = withoutAuthorization(headers);
+        // 303, and 301/302 after a POST, turn into a GET as browsers and curl do
+        if (res.status === 303 || ((res.status === 301 || res.status === 302) && method === 'POST')) {
+            method = 'GET';
+            body = undefined;
+        }
+        current = next;
+    }
+}
+const REDIRECTS = new Set([301, 302, 303, 307, 308]);
+/** A redirect httpRequest follows (301/302/303/307/308 with a Location); one it hands back ran out of maxRedirects. */
+function isRedirect(res) {
+    return REDIRECTS.has(res.status) && Boolean(res.headers.location);
+}
+function withoutAuthorization(headers) {
+    return Object.fromEntries(Object.entries(headers).filter(([k]) => k.toLowerCase() !== 'authorization'));
+}
+function once(u, method, headers, body, ms, totalMs) {
+    const lib = u.protocol === 'https:' ? (external_node_https_default()) : (external_node_http_default());
+    const sent = body ? { ...headers, 'content-length': String(body.byteLength) } : headers;
+    return new Promise((resolve, reject) => {
+        const req = lib.request(u, { method, headers: sent, agent: false }, (res) => {
+            const chunks = [];
+            res.on('data', (c) => chunks.push(c));
+            res.on('end', () => {
+                clearTimeout(timer);
+                resolve({ status: res.statusCode ?? 0, headers: flatten(res.headers), body: Buffer.concat(chunks), url: u.toString() });
+            });
+            res.on('error', fail);
+        });
+        const timer = setTimeout(() => req.destroy(new TimeoutError(totalMs)), ms);
+        function fail(err) {
+            clearTimeout(timer);
+            reject(err);
+        }
+        req.on('error', fail);
+        req.end(body);
+    });
+}
+function flatten(headers) {
+    const out = {};
+    for (const [k, v] of Object.entries(headers))
+        if (v !== undefined)
+            out[k] = Array.isArray(v) ? v.join(k === 'set-cookie' ? '\n' : ', ') : v;
+    return out;
+}
+
 ;// CONCATENATED MODULE: ./actions/api-compat/src/load/source.ts
 // Where a document (or a file one of its `$ref`s points to) lives, and how its text is read: a file, an http(s) URL,
 // or a blob of the local git repository (`git:<ref>:<path>`).
+
 
 
 
@@ -72360,37 +72427,27 @@ async function readLocation(loc, opts) {
             }
     }
 }
-const REDIRECTS = 5;
+const source_REDIRECTS = 5;
+const HEADERS = { accept: 'application/json, application/yaml, text/yaml, */*;q=0.5', 'user-agent': 'shipgate-api-compat' };
 /** GET with redirects followed; a 4xx or an unreachable host is bad input, a 5xx a failing system. */
 async function fetchText(url, timeoutMs) {
-    let current = url;
-    for (let hop = 0; hop <= REDIRECTS; hop++) {
-        let res;
-        try {
-            res = await getFollowing(current, timeoutMs);
-        }
-        catch (err) {
-            if (err instanceof TimeoutError)
-                throw new errors_ConfigError(`${current} did not answer within ${timeoutMs / 1000}s.`);
-            const code = err.code;
-            throw new errors_ConfigError(`${current} is unreachable (${code ?? err.message}).`);
-        }
-        if (res.status >= 300 && res.status < 400 && res.location) {
-            current = new URL(res.location, current).href;
-            continue;
-        }
-        if (res.status >= 200 && res.status < 300)
-            return { text: res.body, url: current };
-        if (res.status >= 500)
-            throw new ExternalError(`${current} answered HTTP ${res.status}.`);
-        throw new errors_ConfigError(`${current} answered HTTP ${res.status}.`);
+    let res;
+    try {
+        res = await httpRequest(url, { timeoutMs, headers: HEADERS, maxRedirects: source_REDIRECTS });
     }
-    throw new errors_ConfigError(`${url} redirects more than ${REDIRECTS} times.`);
-}
-async function getFollowing(url, timeoutMs) {
-    const headers = { accept: 'application/json, application/yaml, text/yaml, */*;q=0.5', 'user-agent': 'shipgate-api-compat' };
-    const res = await httpGet(url, { timeoutMs, headers, readBody: true });
-    return { status: res.status, body: res.body, location: res.headers.location };
+    catch (err) {
+        if (err instanceof TimeoutError)
+            throw new errors_ConfigError(`${url} did not answer within ${timeoutMs / 1000}s.`);
+        const code = err.code;
+        throw new errors_ConfigError(`${url} is unreachable (${code ?? err.message}).`);
+    }
+    if (isRedirect(res))
+        throw new errors_ConfigError(`${url} redirects more than ${source_REDIRECTS} times.`);
+    if (res.status >= 200 && res.status < 300)
+        return { text: res.body.toString('utf8'), url: res.url };
+    if (res.status >= 500)
+        throw new ExternalError(`${res.url} answered HTTP ${res.status}.`);
+    throw new errors_ConfigError(`${res.url} answered HTTP ${res.status}.`);
 }
 
 ;// CONCATENATED MODULE: ./actions/api-compat/src/load/bundle.ts
@@ -72447,7 +72504,7 @@ async function bundle(root, opts) {
             }
         }
     }
-    if (files.length && pointer_isObject(root.value))
+    if (files.length && isObject(root.value))
         root.value[EXTERNAL] = files.map((f) => f.value);
     return files;
 }
@@ -72829,15 +72886,15 @@ const strings = (v) => (Array.isArray(v) ? v.filter((x) => typeof x === 'string'
 function convertSwagger2(src) {
     const consumes = strings(src.consumes) ?? ['application/json'];
     const produces = strings(src.produces) ?? ['application/json'];
-    const globalParams = pointer_isObject(src.parameters) ? src.parameters : {};
-    const bodyNames = new Set(Object.entries(globalParams).filter(([, p]) => pointer_isObject(p) && p.in === 'body').map(([n]) => n));
+    const globalParams = isObject(src.parameters) ? src.parameters : {};
+    const bodyNames = new Set(Object.entries(globalParams).filter(([, p]) => isObject(p) && p.in === 'body').map(([n]) => n));
     const resolve = (v) => {
-        if (!pointer_isObject(v))
+        if (!isObject(v))
             return undefined;
         if (typeof v.$ref !== 'string' || !v.$ref.startsWith('#'))
             return v;
         const target = resolvePointer(src, pointerSegments(v.$ref));
-        return pointer_isObject(target) ? target : undefined;
+        return isObject(target) ? target : undefined;
     };
     const out = { openapi: '3.0.3' };
     for (const [k, v] of Object.entries(src)) {
@@ -72848,15 +72905,15 @@ function convertSwagger2(src) {
     if (servers)
         out.servers = servers;
     const paths = {};
-    for (const [path, item] of Object.entries(pointer_isObject(src.paths) ? src.paths : {})) {
-        if (!pointer_isObject(item)) {
+    for (const [path, item] of Object.entries(isObject(src.paths) ? src.paths : {})) {
+        if (!isObject(item)) {
             paths[path] = item;
             continue;
         }
         const shared = Array.isArray(item.parameters) ? item.parameters : [];
         const converted = {};
         for (const [k, v] of Object.entries(item)) {
-            if (swagger2_METHODS.includes(k) && pointer_isObject(v))
+            if (swagger2_METHODS.includes(k) && isObject(v))
                 converted[k] = convertOperation(v, shared, { consumes, produces, resolve, bodyNames });
             else if (k === 'parameters') {
                 const own = shared.filter((p) => !isBodyOrForm(resolve(p)));
@@ -72870,12 +72927,12 @@ function convertSwagger2(src) {
     }
     out.paths = paths;
     const components = {};
-    if (pointer_isObject(src.definitions))
+    if (isObject(src.definitions))
         components.schemas = src.definitions;
     const params = {};
     const bodies = {};
     for (const [name, p] of Object.entries(globalParams)) {
-        if (!pointer_isObject(p))
+        if (!isObject(p))
             continue;
         if (p.in === 'body')
             bodies[name] = bodyOf(p, consumes);
@@ -72886,10 +72943,10 @@ function convertSwagger2(src) {
         components.parameters = params;
     if (Object.keys(bodies).length)
         components.requestBodies = bodies;
-    if (pointer_isObject(src.responses)) {
+    if (isObject(src.responses)) {
         components.responses = Object.fromEntries(Object.entries(src.responses).map(([k, r]) => [k, convertResponse(r, produces)]));
     }
-    if (pointer_isObject(src.securityDefinitions)) {
+    if (isObject(src.securityDefinitions)) {
         components.securitySchemes = Object.fromEntries(Object.entries(src.securityDefinitions).map(([k, s]) => [k, convertSecurity(s)]));
     }
     if (Object.keys(components).length)
@@ -72923,7 +72980,7 @@ function convertOperation(op, shared, ctx) {
     const body = all.find((p) => ctx.resolve(p)?.in === 'body');
     const form = all.map((p) => ctx.resolve(p)).filter((p) => p?.in === 'formData');
     if (body) {
-        const ref = pointer_isObject(body) && typeof body.$ref === 'string' ? body.$ref : undefined;
+        const ref = isObject(body) && typeof body.$ref === 'string' ? body.$ref : undefined;
         const name = ref?.startsWith('#/parameters/') ? ref.slice('#/parameters/'.length) : undefined;
         // A body parameter component becomes a requestBody component, unless the operation's own media types differ.
         out.requestBody = name && !op.consumes ? { $ref: `#/components/requestBodies/${name}` } : bodyOf(ctx.resolve(body), consumes);
@@ -72931,7 +72988,7 @@ function convertOperation(op, shared, ctx) {
     else if (form.length)
         out.requestBody = formBody(form, consumes);
     if (op.responses !== undefined) {
-        out.responses = pointer_isObject(op.responses)
+        out.responses = isObject(op.responses)
             ? Object.fromEntries(Object.entries(op.responses).map(([k, r]) => [k, convertResponse(inlineExternal(r, ctx.resolve), produces)]))
             : op.responses;
     }
@@ -72942,11 +72999,11 @@ function convertOperation(op, shared, ctx) {
  * components): it is converted where it is used instead.
  */
 function inlineExternal(v, resolve) {
-    return pointer_isObject(v) && typeof v.$ref === 'string' && v.$ref.startsWith(`#/${EXTERNAL}/`) ? (resolve(v) ?? v) : v;
+    return isObject(v) && typeof v.$ref === 'string' && v.$ref.startsWith(`#/${EXTERNAL}/`) ? (resolve(v) ?? v) : v;
 }
 function convertParameterOrRef(p) {
     // Refs are rewritten with all the others at the end.
-    return pointer_isObject(p) && typeof p.$ref !== 'string' ? convertParameter(p) : p;
+    return isObject(p) && typeof p.$ref !== 'string' ? convertParameter(p) : p;
 }
 function convertParameter(p) {
     const out = { ...extensions(p) };
@@ -72974,7 +73031,7 @@ function convertParameter(p) {
 /** The schema of a non-body parameter or header: its JSON-schema keywords, items converted the same way. */
 function paramSchema(p) {
     const schema = pick(p, SCHEMA_KEYS);
-    if (pointer_isObject(schema.items))
+    if (isObject(schema.items))
         schema.items = paramSchema(schema.items);
     if (schema.type === 'file')
         Object.assign(schema, { type: 'string', format: 'binary' });
@@ -73006,13 +73063,13 @@ function formBody(params, consumes) {
     return { content: Object.fromEntries(types.map((mt) => [mt, { schema }])), ...(required.length ? { required: true } : {}) };
 }
 function convertResponse(r, produces) {
-    if (!pointer_isObject(r) || typeof r.$ref === 'string')
+    if (!isObject(r) || typeof r.$ref === 'string')
         return r;
     const out = { ...extensions(r), description: r.description ?? '' };
-    if (pointer_isObject(r.headers)) {
+    if (isObject(r.headers)) {
         out.headers = Object.fromEntries(Object.entries(r.headers).map(([name, h]) => [
             name,
-            pointer_isObject(h) ? { ...extensions(h), ...(h.description !== undefined ? { description: h.description } : {}), schema: paramSchema(h) } : h,
+            isObject(h) ? { ...extensions(h), ...(h.description !== undefined ? { description: h.description } : {}), schema: paramSchema(h) } : h,
         ]));
     }
     if (r.schema !== undefined)
@@ -73021,7 +73078,7 @@ function convertResponse(r, produces) {
 }
 const FLOWS = { implicit: 'implicit', password: 'password', application: 'clientCredentials', accessCode: 'authorizationCode' };
 function convertSecurity(s) {
-    if (!pointer_isObject(s))
+    if (!isObject(s))
         return s;
     const base = { ...extensions(s), ...(s.description !== undefined ? { description: s.description } : {}) };
     if (s.type === 'basic')
@@ -73129,7 +73186,7 @@ async function readFile(at, opts) {
 }
 /** '2.0', '3.0' or '3.1' from the version field, or a ConfigError saying which field is missing or unsupported. */
 function detectVersion(value, name) {
-    if (!pointer_isObject(value)) {
+    if (!isObject(value)) {
         const what = Array.isArray(value) ? 'a list' : value === null || value === undefined ? 'nothing' : `a ${typeof value}`;
         throw new errors_ConfigError(`${name} is not an OpenAPI document: it holds ${what}, not a map with an 'openapi' (or 'swagger') field.`);
     }
@@ -73491,6 +73548,13 @@ const schema_schema = {
         'suggested-bump': { description: 'major when breaking, minor when something was added, patch for other changes, none when nothing changed.' },
         report: { description: 'Path of the JSON report.' },
     },
+    artifacts: {
+        reports: {
+            junit: '$[[ inputs.report-dir ]]/api-compat.junit.xml',
+            codequality: '$[[ inputs.report-dir ]]/api-compat.codequality.json',
+        },
+        paths: ['$[[ inputs.report-dir ]]/'],
+    },
 };
 
 ;// CONCATENATED MODULE: ./actions/api-compat/src/summary.ts
@@ -73579,6 +73643,7 @@ function describeEntry(e) {
 
 
 
+
 /** Findings annotated on the file (GitHub shows at most 10 per type and step; more is noise). */
 const step_ANNOTATIONS = 20;
 const apiCompat = defineStep({
@@ -73587,6 +73652,9 @@ const apiCompat = defineStep({
         const { inputs, platform, summary } = ctx;
         // Relative paths are the job's working directory, as for every file input of every step.
         const cwd = process.cwd();
+        // A document URL may carry a token (?token=…, user:password@): masked before any message names it.
+        for (const secret of [inputs.base, inputs.head].flatMap((u) => urlSecrets(u.trim())))
+            platform.setSecret(secret);
         // Everything the user gave is checked before the first side effect (a report written, a comment posted).
         const exceptionsInput = inputs.exceptions.trim();
         const ex = exceptionsInput ? loadExceptions(exceptionsInput, cwd, RULES.map((r) => r.id)) : undefined;

@@ -1,6 +1,7 @@
 // Every input checked and typed before the first request to anything: bad input never leaves a half-done switch.
 import { ConfigError } from '../../../shared/src/errors.js';
 import { colourUrl } from '../../../shared/src/http/gate.js';
+import { urlSecrets } from '../../../shared/src/http/url-secrets.js';
 import type { AnalysisBounds } from '../../../shared/src/metrics/prometheus.js';
 import type { StepContext } from '../../../shared/src/step.js';
 import type { TrafficBackend } from '../../../shared/src/traffic/backend.js';
@@ -79,6 +80,9 @@ function analysisConfig({ inputs, platform }: Ctx): SwitchConfig['analysis'] {
 export function loadConfig(ctx: Ctx): SwitchConfig {
   const { inputs, platform, clock } = ctx;
   const settings = backendSettings(inputs, (name) => platform.env(name));
+  // Credentials in the URLs (user:password@, ?token=) are masked before a message, a log line or the summary names them.
+  const urls = [inputs['prometheus-url'], ...settings.colors.map((c) => colourUrl(inputs['health-url'], c))];
+  for (const secret of urls.flatMap((u) => urlSecrets(u.trim()))) platform.setSecret(secret);
   const backend = createBackend(inputs.provider, settings, { platform, clock });
   const colors = settings.colors;
   const target = inputs.target.trim() || 'auto';

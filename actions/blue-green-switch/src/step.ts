@@ -30,7 +30,7 @@ async function recordSwitch(ctx: Ctx, cfg: SwitchConfig, o: Outcome): Promise<vo
     }
   }
   if (cfg.stateFile) {
-    writeStateFile(cfg.stateFile, {
+    await writeStateFile(cfg.stateFile, {
       active: o.target!,
       previous: o.from!,
       weights: o.after!.weights,

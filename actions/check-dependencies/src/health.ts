@@ -3,6 +3,7 @@ import { ConfigError } from '../../../shared/src/errors.js';
 import type { DependencyConfig } from '../../../shared/src/graph/config.js';
 import { dependenciesOf } from '../../../shared/src/graph/graph.js';
 import { probeAll, type ProbeResult, type ProbeTarget } from '../../../shared/src/http/probe.js';
+import { urlSecrets } from '../../../shared/src/http/url-secrets.js';
 import type { StepContext } from '../../../shared/src/step.js';
 import { plural } from '../../../shared/src/text.js';
 import type { schema } from './schema.js';
@@ -86,13 +87,5 @@ function consulFromEnv(addr: string | undefined): string {
   return /^https?:\/\//.test(addr) ? addr : `http://${addr}`;
 }
 
-const SECRET_PARAM = /token|key|secret|passw|auth|signature/i;
-
-/** Credentials a health URL may carry: a password, or query values such as `?token=…`. */
-export function urlSecrets(url: string): string[] {
-  if (!URL.canParse(url)) return []; // consul:<name> carries none
-  const u = new URL(url);
-  const found = u.password ? [decodeURIComponent(u.password)] : [];
-  for (const [name, value] of u.searchParams) if (SECRET_PARAM.test(name) && value) found.push(value, encodeURIComponent(value));
-  return found;
-}
+// Re-exported: perf-baseline imports it from here.
+export { urlSecrets };

@@ -27252,7 +27252,7 @@ module.exports = clean
 const eq = __nccwpck_require__(5082)
 const neq = __nccwpck_require__(4974)
 const gt = __nccwpck_require__(6599)
-const gte = __nccwpck_require__(8855)
+const gte = __nccwpck_require__(1236)
 const lt = __nccwpck_require__(3872)
 const lte = __nccwpck_require__(6717)
 
@@ -27507,7 +27507,7 @@ module.exports = gt
 
 /***/ }),
 
-/***/ 8855:
+/***/ 1236:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -27813,7 +27813,7 @@ const gt = __nccwpck_require__(6599)
 const lt = __nccwpck_require__(3872)
 const eq = __nccwpck_require__(5082)
 const neq = __nccwpck_require__(4974)
-const gte = __nccwpck_require__(8855)
+const gte = __nccwpck_require__(1236)
 const lte = __nccwpck_require__(6717)
 const cmp = __nccwpck_require__(8646)
 const coerce = __nccwpck_require__(5385)
@@ -28952,7 +28952,7 @@ const satisfies = __nccwpck_require__(8011)
 const gt = __nccwpck_require__(6599)
 const lt = __nccwpck_require__(3872)
 const lte = __nccwpck_require__(6717)
-const gte = __nccwpck_require__(8855)
+const gte = __nccwpck_require__(1236)
 
 const outside = (version, range, hilo, options) => {
   version = new SemVer(version, options)
@@ -58118,7 +58118,7 @@ var measurement = __nccwpck_require__(7937);
 // EXTERNAL MODULE: ./actions/perf-baseline/src/result.ts + 1 modules
 var result = __nccwpck_require__(5778);
 // EXTERNAL MODULE: ./actions/perf-baseline/src/settings.ts + 1 modules
-var settings = __nccwpck_require__(203);
+var settings = __nccwpck_require__(7307);
 ;// CONCATENATED MODULE: ./actions/perf-baseline/src/stats.ts
 
 /** Mulberry32: a small seeded generator, so the same two results always give the same interval. */
@@ -58910,7 +58910,7 @@ function mergeResults(paths, url) {
 
 /***/ }),
 
-/***/ 6714:
+/***/ 3849:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -58923,16 +58923,282 @@ __nccwpck_require__.d(__webpack_exports__, {
 var duration = __nccwpck_require__(2515);
 // EXTERNAL MODULE: ./shared/src/errors.ts
 var errors = __nccwpck_require__(3904);
-// EXTERNAL MODULE: ./shared/src/http/get.ts
-var get = __nccwpck_require__(1236);
-// EXTERNAL MODULE: ./shared/src/http/probe.ts
-var probe = __nccwpck_require__(5278);
 // EXTERNAL MODULE: external "node:http"
 var external_node_http_ = __nccwpck_require__(7067);
 var external_node_http_default = /*#__PURE__*/__nccwpck_require__.n(external_node_http_);
-// EXTERNAL MODULE: external "node:https"
-var external_node_https_ = __nccwpck_require__(4708);
-var external_node_https_default = /*#__PURE__*/__nccwpck_require__.n(external_node_https_);
+;// CONCATENATED MODULE: external "node:https"
+const external_node_https_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:https");
+var external_node_https_default = /*#__PURE__*/__nccwpck_require__.n(external_node_https_namespaceObject);
+;// CONCATENATED MODULE: ./shared/src/http/get.ts
+
+
+/** Thrown when a request did not finish within its time. */
+class get_TimeoutError extends Error {
+    ms;
+    constructor(ms) {
+        super(`timed out after ${ms}ms`);
+        this.ms = ms;
+        this.name = 'TimeoutError';
+    }
+}
+/**
+ * One GET with a hard time limit over the whole exchange. node:http rather than fetch: a probe run sends
+ * hundreds of requests at once, and fetch costs several times the CPU per request.
+ * Network errors are thrown as they come (with their `code`), a time-out as TimeoutError.
+ */
+function get_httpGet(url, opts) {
+    const u = new URL(url);
+    const lib = u.protocol === 'https:' ? https : http;
+    return new Promise((resolve, reject) => {
+        const req = lib.get(u, { headers: opts.headers, agent: false }, (res) => {
+            const chunks = [];
+            res.on('data', (c) => opts.readBody && chunks.push(c));
+            res.on('end', () => {
+                clearTimeout(timer);
+                resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') });
+            });
+            res.on('error', fail);
+        });
+        const timer = setTimeout(() => {
+            req.destroy(new get_TimeoutError(opts.timeoutMs));
+        }, opts.timeoutMs);
+        function fail(err) {
+            clearTimeout(timer);
+            reject(err);
+        }
+        req.on('error', fail);
+    });
+}
+
+// EXTERNAL MODULE: external "node:net"
+var external_node_net_ = __nccwpck_require__(7030);
+;// CONCATENATED MODULE: ./shared/src/http/probe.ts
+
+
+
+
+
+/**
+ * Checks a target once, giving up after `opts.attemptTimeoutMs`.
+ * Never throws: every failure comes back as `ok: false` with a short, human-readable `error`.
+ */
+async function attemptOnce(target, opts) {
+    const start = opts.clock.now();
+    const timeoutMs = Math.max(1, opts.attemptTimeoutMs);
+    const { url } = target;
+    let outcome;
+    try {
+        if (/^https?:\/\//i.test(url))
+            outcome = await httpAttempt(url, opts.expectStatus ?? [], timeoutMs);
+        else if (/^tcp:\/\//i.test(url))
+            outcome = await tcpAttempt(url, timeoutMs);
+        else if (url.startsWith('consul:'))
+            outcome = await consulAttempt(url.slice(7), opts.consul, timeoutMs);
+        else
+            outcome = { ok: false, error: `unsupported target '${url}' (use http://, https://, tcp:// or consul:)` };
+    }
+    catch (err) {
+        outcome = { ok: false, error: errorMessage(err) };
+    }
+    return { ...outcome, latencyMs: opts.clock.now() - start };
+}
+async function httpAttempt(url, expect, timeoutMs) {
+    return guarded(url, timeoutMs, '', async () => {
+        const res = await httpGet(url, { timeoutMs });
+        const ok = expect.length > 0 ? expect.includes(res.status) : res.status >= 200 && res.status < 300;
+        if (ok)
+            return { ok, status: res.status };
+        const wanted = expect.length > 0 ? ` (expected ${expect.join(' or ')})` : '';
+        return { ok, status: res.status, error: `HTTP ${res.status}${wanted}` };
+    });
+}
+function tcpAttempt(url, timeoutMs) {
+    const u = URL.canParse(url) ? new URL(url) : undefined;
+    const [host, port] = [u?.hostname.replace(/^\[(.*)\]$/, '$1'), Number(u?.port)]; // net wants IPv6 unbracketed
+    if (!u || !host || !port)
+        return Promise.resolve({ ok: false, error: `tcp target needs host:port, got '${url}'` });
+    const where = `${u.hostname}:${port}`;
+    return new Promise((resolve) => {
+        const socket = net.connect({ host, port });
+        const done = (outcome) => {
+            clearTimeout(timer);
+            socket.destroy();
+            resolve(outcome);
+        };
+        const timer = setTimeout(() => done({ ok: false, error: timedOut(timeoutMs) }), timeoutMs);
+        socket.once('connect', () => done({ ok: true }));
+        // `on`, not `once`: an error arriving after we settled still needs a listener, or it crashes the process.
+        socket.on('error', (err) => done({ ok: false, error: describeNetError(err, where) }));
+    });
+}
+async function consulAttempt(service, consul, timeoutMs) {
+    if (!consul)
+        return { ok: false, error: 'consul-url is not set' };
+    if (!service)
+        return { ok: false, error: "consul target needs a service name, e.g. 'consul:api'" };
+    if (!/^https?:\/\//i.test(consul.url))
+        return { ok: false, error: `consul-url must be an http(s) URL, got '${consul.url}'` };
+    const url = `${consul.url.replace(/\/+$/, '')}/v1/health/service/${encodeURIComponent(service)}?passing`;
+    return guarded(url, timeoutMs, 'Consul: ', async () => {
+        const res = await httpGet(url, { timeoutMs, readBody: true, headers: consul.token ? { 'x-consul-token': consul.token } : {} });
+        const text = res.body;
+        if (res.status < 200 || res.status > 299)
+            return { ok: false, error: `HTTP ${res.status} from Consul` };
+        const entries = parseJson(text);
+        if (!Array.isArray(entries))
+            return { ok: false, error: 'unexpected response from Consul (expected a JSON array)' };
+        // `?passing` already filters; re-checking guards against a proxy or cache in between that dropped the query.
+        const n = entries.filter((e) => allPassing(e?.Checks)).length;
+        if (n >= consul.minInstances)
+            return { ok: true };
+        return { ok: false, error: `${plural(n, 'passing instance', 'passing instances')}, need ${consul.minInstances}` };
+    });
+}
+function parseJson(text) {
+    try {
+        return JSON.parse(text);
+    }
+    catch {
+        return undefined; // callers check the shape anyway
+    }
+}
+const allPassing = (checks) => !Array.isArray(checks) || checks.every((c) => c?.Status === 'passing');
+/** Runs a request, turning a time-out or a network error into short text. */
+async function guarded(url, timeoutMs, prefix, run) {
+    try {
+        return await run();
+    }
+    catch (err) {
+        const u = URL.canParse(url) ? new URL(url) : undefined;
+        const where = u ? `${u.hostname}:${u.port || (u.protocol === 'https:' ? 443 : 80)}` : url;
+        return { ok: false, error: prefix + (err instanceof TimeoutError ? timedOut(timeoutMs) : describeNetError(err, where)) };
+    }
+}
+const timedOut = (ms) => `timed out after ${formatDuration(ms)}`;
+const NET_ERRORS = {
+    ECONNREFUSED: 'connection refused', ECONNRESET: 'connection reset', UND_ERR_SOCKET: 'connection closed by peer',
+    ENOTFOUND: 'host not found', EAI_AGAIN: 'DNS lookup failed', EHOSTUNREACH: 'host unreachable',
+    ETIMEDOUT: 'connect timed out', UND_ERR_CONNECT_TIMEOUT: 'connect timed out', ENETUNREACH: 'network unreachable',
+};
+/** A network error as short text (`connection refused (host:port)`), looking through wrapped and aggregate errors. */
+function describeNetError(err, where) {
+    // A wrapped error keeps the socket error in `cause`, and a
+    // dual-stack connect wraps one error per address in an AggregateError.
+    let e = err;
+    for (let depth = 0; depth < 5 && e && typeof e.code !== 'string' && (e.cause ?? e.errors?.[0]); depth++) {
+        e = (e.cause ?? e.errors?.[0]);
+    }
+    const known = typeof e?.code === 'string' ? NET_ERRORS[e.code] : undefined;
+    return `${known ?? (0,errors/* errorMessage */.gJ)(e ?? err)} (${where})`;
+}
+/**
+ * Probes every target until it is healthy or `opts.deadlineMs` has passed, with capped,
+ * jittered exponential backoff and at most `opts.concurrency` attempts in flight.
+ * Results come back in the order of `targets`.
+ */
+function probeAll(targets, opts) {
+    return probeAllWith(targets, opts, (t, timeoutMs) => attemptOnce(t, { ...opts, attemptTimeoutMs: timeoutMs }));
+}
+/**
+ * probeAll with the attempt injected, so retries, deadline and concurrency run without a network.
+ * A failed retry that the deadline cut short does not replace the earlier attempt's status and error:
+ * "timed out after 2ms" would hide the real reason.
+ */
+async function probeAllWith(targets, opts, attempt) {
+    const start = opts.clock.now();
+    const deadline = start + Math.max(0, opts.deadlineMs);
+    let free = Math.max(1, Math.floor(opts.concurrency) || 1);
+    const queue = [];
+    const slots = {
+        acquire: async () => (free > 0 ? void free-- : new Promise((resolve) => queue.push(resolve))),
+        // hands the slot straight to the next waiter (FIFO) so no target starves
+        release: () => (queue.length > 0 ? queue.shift()() : void free++),
+    };
+    const pending = new Set(targets.map((_, i) => i)); // indexes: names and urls may repeat
+    const running = Promise.all(targets.map(async (target, i) => {
+        const result = await probeOne(target, opts, attempt, deadline, slots);
+        pending.delete(i);
+        return result;
+    }));
+    const pendingNames = () => [...new Set([...pending].map((i) => targets[i].name))];
+    const stopProgress = opts.onProgress ? reportProgress(opts, start, pendingNames) : () => { };
+    try {
+        return await running;
+    }
+    finally {
+        stopProgress();
+    }
+}
+/** The least time a target's first attempt gets, whatever is left of the deadline. */
+const FIRST_ATTEMPT_MS = 1000;
+async function probeOne(t, opts, attempt, deadline, slots) {
+    const { clock } = opts;
+    const base = Math.max(1, opts.intervalMs); // a zero interval would busy-loop on a fake clock
+    let wait = base;
+    let attempts = 0;
+    let last = { ok: false, latencyMs: 0 };
+    // every target gets one attempt, even when the deadline is already gone
+    while (attempts === 0 || clock.now() < deadline) {
+        await slots.acquire();
+        const left = deadline - clock.now();
+        if (attempts > 0 && left <= 0) {
+            slots.release(); // the slot came free only after the deadline
+            break;
+        }
+        // Retries only get the time left. The first attempt gets at least FIRST_ATTEMPT_MS: with deadline 0, or after
+        // queueing for a slot, a 1 ms attempt could only ever report "timed out"; so `timeout` is overrun by 1 s at most.
+        const timeoutMs = attempts === 0
+            ? Math.min(opts.attemptTimeoutMs, Math.max(left, FIRST_ATTEMPT_MS))
+            : Math.max(1, Math.min(opts.attemptTimeoutMs, left));
+        let result;
+        try {
+            result = await attempt(t, timeoutMs);
+        }
+        catch (err) {
+            result = { ok: false, latencyMs: 0, error: errorMessage(err) };
+        }
+        finally {
+            slots.release();
+        }
+        attempts++;
+        if (result.ok || attempts === 1 || timeoutMs >= opts.attemptTimeoutMs)
+            last = result; // see probeAllWith's TSDoc
+        if (result.ok)
+            break;
+        const remaining = deadline - clock.now();
+        if (remaining <= 0)
+            break;
+        // jitter keeps probes of many replicas from hitting a recovering service in lockstep
+        const jittered = wait * (0.5 + (opts.random ?? Math.random)() * 0.5);
+        wait = Math.min(wait * 2, 8 * base);
+        await clock.sleep(Math.min(jittered, remaining));
+    }
+    const { ok, latencyMs, status, error } = last;
+    return {
+        ...{ name: t.name, url: t.url, healthy: ok, attempts, latencyMs },
+        ...(status !== undefined && { status }),
+        ...(!ok && { lastError: error ?? 'unhealthy' }),
+    };
+}
+/** Starts the progress loop; the returned function stops it at once. */
+function reportProgress(opts, start, pendingNames) {
+    const { clock, onProgress } = opts;
+    const every = Math.max(1, opts.progressEveryMs ?? 5000);
+    const stop = new AbortController();
+    void (async () => {
+        while (!stop.signal.aborted) {
+            await clock.sleep(every, stop.signal);
+            // a fake clock's sleep resolves at once: yield a macrotask so the probes' I/O runs instead of starving
+            await new Promise((resolve) => setImmediate(resolve));
+            if (!stop.signal.aborted)
+                onProgress?.(pendingNames(), clock.now() - start);
+        }
+    })().catch(() => {
+        // a throwing progress callback must not break probing; it just stops being called
+    });
+    return () => stop.abort();
+}
+
 ;// CONCATENATED MODULE: ./shared/src/http/request.ts
 
 
@@ -58950,10 +59216,9 @@ async function httpRequest(url, opts) {
     let body = opts.body;
     for (let hops = 0;; hops++) {
         const res = await once(current, method, headers, body, Math.max(1, deadline - Date.now()), opts.timeoutMs);
-        const location = res.headers.location;
-        if (!REDIRECTS.has(res.status) || !location || hops >= (opts.maxRedirects ?? 0))
+        if (!isRedirect(res) || hops >= (opts.maxRedirects ?? 0))
             return res;
-        const next = new URL(location, current);
+        const next = new URL(res.headers.location, current);
         if (next.host !== current.host)
             headers = withoutAuthorization(headers);
         // 303, and 301/302 after a POST, turn into a GET as browsers and curl do
@@ -58965,6 +59230,10 @@ async function httpRequest(url, opts) {
     }
 }
 const REDIRECTS = new Set([301, 302, 303, 307, 308]);
+/** A redirect httpRequest follows (301/302/303/307/308 with a Location); one it hands back ran out of maxRedirects. */
+function isRedirect(res) {
+    return REDIRECTS.has(res.status) && Boolean(res.headers.location);
+}
 function withoutAuthorization(headers) {
     return Object.fromEntries(Object.entries(headers).filter(([k]) => k.toLowerCase() !== 'authorization'));
 }
@@ -58981,7 +59250,7 @@ function once(u, method, headers, body, ms, totalMs) {
             });
             res.on('error', fail);
         });
-        const timer = setTimeout(() => req.destroy(new get/* TimeoutError */.M(totalMs)), ms);
+        const timer = setTimeout(() => req.destroy(new get_TimeoutError(totalMs)), ms);
         function fail(err) {
             clearTimeout(timer);
             reject(err);
@@ -59020,7 +59289,7 @@ async function preflight(p, timeoutMs = PREFLIGHT_TIMEOUT_MS) {
     catch (err) {
         const u = new URL(p.url);
         const where = `${u.hostname}:${u.port || (u.protocol === 'https:' ? 443 : 80)}`;
-        const reason = err instanceof get/* TimeoutError */.M ? `no answer within ${(0,duration/* formatDuration */.a)(timeoutMs)}` : (0,probe/* describeNetError */.r)(err, where);
+        const reason = err instanceof get_TimeoutError ? `no answer within ${(0,duration/* formatDuration */.a)(timeoutMs)}` : describeNetError(err, where);
         throw new errors/* ExternalError */.yA(`${what} failed: ${reason}. No load was sent; check that the service is up and 'url' is right.`);
     }
     if (status < 200 || status > 299) {
@@ -59291,7 +59560,7 @@ const schema = {
 
 /***/ }),
 
-/***/ 203:
+/***/ 7307:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -59303,92 +59572,11 @@ __nccwpck_require__.d(__webpack_exports__, {
 
 // UNUSED EXPORTS: parseHeaders, parsePercent, parseRegression
 
-// EXTERNAL MODULE: ./shared/src/duration.ts
-var duration = __nccwpck_require__(2515);
-// EXTERNAL MODULE: ./shared/src/errors.ts
-var errors = __nccwpck_require__(3904);
-// EXTERNAL MODULE: ./shared/src/http/probe.ts
-var probe = __nccwpck_require__(5278);
-;// CONCATENATED MODULE: ./actions/check-dependencies/src/health.ts
-
-
-
-
-
-/** Probes the services whose health gates this deploy; validates the probe inputs before the first request. */
-async function probeDependencies(ctx, config, order, service) {
-    const { inputs, platform, clock } = ctx;
-    const targets = healthTargets(config, order, service);
-    const expectStatus = parseStatuses(inputs['expect-status']);
-    const consulUrl = inputs['consul-url'] || consulFromEnv(platform.env('CONSUL_HTTP_ADDR'));
-    const needsConsul = targets.find((t) => t.url.startsWith('consul:'));
-    if (!consulUrl && needsConsul) {
-        throw new ConfigError(`Service '${needsConsul.name}' has health '${needsConsul.url}', but input 'consul-url' is empty. Set consul-url (e.g. http://127.0.0.1:8500) or CONSUL_HTTP_ADDR.`);
-    }
-    if (!targets.length) {
-        platform.info(`No health checks to run: ${service ? `no dependency of ${service}` : 'no service'} declares 'health'.`);
-        return [];
-    }
-    for (const t of targets)
-        for (const secret of urlSecrets(t.url))
-            platform.setSecret(secret);
-    const what = service ? `the ${plural(targets.length, 'dependency', 'dependencies')} of ${service}` : plural(targets.length, 'service');
-    const probes = await platform.group(`Probing ${what}`, () => probeAll(targets, {
-        clock,
-        attemptTimeoutMs: inputs['probe-timeout'],
-        intervalMs: inputs.interval,
-        deadlineMs: inputs.timeout,
-        concurrency: inputs.concurrency,
-        expectStatus,
-        consul: consulUrl ? { url: consulUrl, token: platform.secret('CONSUL_HTTP_TOKEN'), minInstances: inputs['min-instances'] } : undefined,
-        progressEveryMs: Math.min(5000, Math.max(1000, inputs.timeout / 10)),
-        onProgress: (pending, elapsed) => platform.info(`Waiting for ${pending.length} of ${targets.length}: ${pending.slice(0, 8).join(', ')}${pending.length > 8 ? ', …' : ''} (${formatDuration(elapsed)} of ${formatDuration(inputs.timeout)})`),
-    }));
-    logResults(ctx, probes);
-    return probes;
-}
-function logResults({ inputs, platform }, probes) {
-    for (const p of probes) {
-        const tried = `after ${plural(p.attempts, 'attempt')}`;
-        if (p.healthy)
-            platform.info(`healthy   ${p.name} (${p.url}) ${tried}`);
-        else {
-            const line = `UNHEALTHY ${p.name} (${p.url}) ${tried}: ${p.lastError ?? 'unhealthy'}`;
-            // When unhealthy fails the job, run() reports it as the error; otherwise it deserves a warning annotation.
-            if (inputs['fail-on-unhealthy'])
-                platform.info(line);
-            else
-                platform.warning(line);
-        }
-    }
-}
-/** The services whose health gates this deploy, in deploy order: the transitive dependencies of `service`, or all. */
-function healthTargets(config, order, service) {
-    const wanted = service ? dependenciesOf(config, service) : undefined;
-    return order
-        .map((name) => config.services.get(name))
-        .filter((s) => s.health && (!wanted || wanted.has(s.name)))
-        .map((s) => ({ name: s.name, url: s.health }));
-}
-function parseStatuses(text) {
-    if (!text.trim())
-        return [];
-    return text.split(',').map((part) => {
-        const n = Number(part.trim());
-        if (!Number.isInteger(n) || n < 100 || n > 599) {
-            throw new ConfigError(`Input 'expect-status' is '${text}'. Expected comma-separated HTTP status codes such as 200,204.`);
-        }
-        return n;
-    });
-}
-/** CONSUL_HTTP_ADDR is often host:port without a scheme. */
-function consulFromEnv(addr) {
-    if (!addr)
-        return '';
-    return /^https?:\/\//.test(addr) ? addr : `http://${addr}`;
-}
+;// CONCATENATED MODULE: ./shared/src/http/url-secrets.ts
+// Credentials a URL given as input may carry. Steps mask them (platform.setSecret) before the URL reaches a log line,
+// a summary or an error message.
 const SECRET_PARAM = /token|key|secret|passw|auth|signature/i;
-/** Credentials a health URL may carry: a password, or query values such as `?token=…`. */
+/** Credentials in a URL: a password, or query values such as `?token=…` (raw and percent-encoded). */
 function urlSecrets(url) {
     if (!URL.canParse(url))
         return []; // consul:<name> carries none
@@ -59400,6 +59588,10 @@ function urlSecrets(url) {
     return found;
 }
 
+// EXTERNAL MODULE: ./shared/src/duration.ts
+var duration = __nccwpck_require__(2515);
+// EXTERNAL MODULE: ./shared/src/errors.ts
+var errors = __nccwpck_require__(3904);
 ;// CONCATENATED MODULE: ./actions/perf-baseline/src/settings.ts
 
 
@@ -59566,10 +59758,10 @@ __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __we
 /* harmony import */ var _k6_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(1352);
 /* harmony import */ var _load_run_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(5187);
 /* harmony import */ var _merge_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(2521);
-/* harmony import */ var _preflight_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(6714);
+/* harmony import */ var _preflight_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(3849);
 /* harmony import */ var _result_js__WEBPACK_IMPORTED_MODULE_7__ = __nccwpck_require__(5778);
 /* harmony import */ var _schema_js__WEBPACK_IMPORTED_MODULE_8__ = __nccwpck_require__(6278);
-/* harmony import */ var _settings_js__WEBPACK_IMPORTED_MODULE_9__ = __nccwpck_require__(203);
+/* harmony import */ var _settings_js__WEBPACK_IMPORTED_MODULE_9__ = __nccwpck_require__(7307);
 /* harmony import */ var _summary_js__WEBPACK_IMPORTED_MODULE_10__ = __nccwpck_require__(7181);
 /* harmony import */ var _thresholds_js__WEBPACK_IMPORTED_MODULE_13__ = __nccwpck_require__(8317);
 var __webpack_async_dependencies__ = __webpack_handle_async_dependencies__([_load_run_js__WEBPACK_IMPORTED_MODULE_4__]);
@@ -63446,301 +63638,6 @@ function errorMessage(err) {
 
 /***/ }),
 
-/***/ 1236:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   M: () => (/* binding */ TimeoutError)
-/* harmony export */ });
-/* unused harmony export httpGet */
-/* harmony import */ var node_http__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7067);
-/* harmony import */ var node_http__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_http__WEBPACK_IMPORTED_MODULE_0__);
-/* harmony import */ var node_https__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(4708);
-/* harmony import */ var node_https__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__nccwpck_require__.n(node_https__WEBPACK_IMPORTED_MODULE_1__);
-
-
-/** Thrown when a request did not finish within its time. */
-class TimeoutError extends Error {
-    ms;
-    constructor(ms) {
-        super(`timed out after ${ms}ms`);
-        this.ms = ms;
-        this.name = 'TimeoutError';
-    }
-}
-/**
- * One GET with a hard time limit over the whole exchange. node:http rather than fetch: a probe run sends
- * hundreds of requests at once, and fetch costs several times the CPU per request.
- * Network errors are thrown as they come (with their `code`), a time-out as TimeoutError.
- */
-function httpGet(url, opts) {
-    const u = new URL(url);
-    const lib = u.protocol === 'https:' ? https : http;
-    return new Promise((resolve, reject) => {
-        const req = lib.get(u, { headers: opts.headers, agent: false }, (res) => {
-            const chunks = [];
-            res.on('data', (c) => opts.readBody && chunks.push(c));
-            res.on('end', () => {
-                clearTimeout(timer);
-                resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8'), headers: res.headers });
-            });
-            res.on('error', fail);
-        });
-        const timer = setTimeout(() => {
-            req.destroy(new TimeoutError(opts.timeoutMs));
-        }, opts.timeoutMs);
-        function fail(err) {
-            clearTimeout(timer);
-            reject(err);
-        }
-        req.on('error', fail);
-    });
-}
-
-
-/***/ }),
-
-/***/ 5278:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   r: () => (/* binding */ describeNetError)
-/* harmony export */ });
-/* unused harmony exports attemptOnce, probeAll, probeAllWith */
-/* harmony import */ var node_net__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7030);
-/* harmony import */ var node_net__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_net__WEBPACK_IMPORTED_MODULE_0__);
-/* harmony import */ var _duration_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(2515);
-/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(3904);
-/* harmony import */ var _get_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(1236);
-
-
-
-
-
-/**
- * Checks a target once, giving up after `opts.attemptTimeoutMs`.
- * Never throws: every failure comes back as `ok: false` with a short, human-readable `error`.
- */
-async function attemptOnce(target, opts) {
-    const start = opts.clock.now();
-    const timeoutMs = Math.max(1, opts.attemptTimeoutMs);
-    const { url } = target;
-    let outcome;
-    try {
-        if (/^https?:\/\//i.test(url))
-            outcome = await httpAttempt(url, opts.expectStatus ?? [], timeoutMs);
-        else if (/^tcp:\/\//i.test(url))
-            outcome = await tcpAttempt(url, timeoutMs);
-        else if (url.startsWith('consul:'))
-            outcome = await consulAttempt(url.slice(7), opts.consul, timeoutMs);
-        else
-            outcome = { ok: false, error: `unsupported target '${url}' (use http://, https://, tcp:// or consul:)` };
-    }
-    catch (err) {
-        outcome = { ok: false, error: errorMessage(err) };
-    }
-    return { ...outcome, latencyMs: opts.clock.now() - start };
-}
-async function httpAttempt(url, expect, timeoutMs) {
-    return guarded(url, timeoutMs, '', async () => {
-        const res = await httpGet(url, { timeoutMs });
-        const ok = expect.length > 0 ? expect.includes(res.status) : res.status >= 200 && res.status < 300;
-        if (ok)
-            return { ok, status: res.status };
-        const wanted = expect.length > 0 ? ` (expected ${expect.join(' or ')})` : '';
-        return { ok, status: res.status, error: `HTTP ${res.status}${wanted}` };
-    });
-}
-function tcpAttempt(url, timeoutMs) {
-    const u = URL.canParse(url) ? new URL(url) : undefined;
-    const [host, port] = [u?.hostname.replace(/^\[(.*)\]$/, '$1'), Number(u?.port)]; // net wants IPv6 unbracketed
-    if (!u || !host || !port)
-        return Promise.resolve({ ok: false, error: `tcp target needs host:port, got '${url}'` });
-    const where = `${u.hostname}:${port}`;
-    return new Promise((resolve) => {
-        const socket = net.connect({ host, port });
-        const done = (outcome) => {
-            clearTimeout(timer);
-            socket.destroy();
-            resolve(outcome);
-        };
-        const timer = setTimeout(() => done({ ok: false, error: timedOut(timeoutMs) }), timeoutMs);
-        socket.once('connect', () => done({ ok: true }));
-        // `on`, not `once`: an error arriving after we settled still needs a listener, or it crashes the process.
-        socket.on('error', (err) => done({ ok: false, error: describeNetError(err, where) }));
-    });
-}
-async function consulAttempt(service, consul, timeoutMs) {
-    if (!consul)
-        return { ok: false, error: 'consul-url is not set' };
-    if (!service)
-        return { ok: false, error: "consul target needs a service name, e.g. 'consul:api'" };
-    if (!/^https?:\/\//i.test(consul.url))
-        return { ok: false, error: `consul-url must be an http(s) URL, got '${consul.url}'` };
-    const url = `${consul.url.replace(/\/+$/, '')}/v1/health/service/${encodeURIComponent(service)}?passing`;
-    return guarded(url, timeoutMs, 'Consul: ', async () => {
-        const res = await httpGet(url, { timeoutMs, readBody: true, headers: consul.token ? { 'x-consul-token': consul.token } : {} });
-        const text = res.body;
-        if (res.status < 200 || res.status > 299)
-            return { ok: false, error: `HTTP ${res.status} from Consul` };
-        const entries = parseJson(text);
-        if (!Array.isArray(entries))
-            return { ok: false, error: 'unexpected response from Consul (expected a JSON array)' };
-        // `?passing` already filters; re-checking guards against a proxy or cache in between that dropped the query.
-        const n = entries.filter((e) => allPassing(e?.Checks)).length;
-        if (n >= consul.minInstances)
-            return { ok: true };
-        return { ok: false, error: `${plural(n, 'passing instance', 'passing instances')}, need ${consul.minInstances}` };
-    });
-}
-function parseJson(text) {
-    try {
-        return JSON.parse(text);
-    }
-    catch {
-        return undefined; // callers check the shape anyway
-    }
-}
-const allPassing = (checks) => !Array.isArray(checks) || checks.every((c) => c?.Status === 'passing');
-/** Runs a request, turning a time-out or a network error into short text. */
-async function guarded(url, timeoutMs, prefix, run) {
-    try {
-        return await run();
-    }
-    catch (err) {
-        const u = URL.canParse(url) ? new URL(url) : undefined;
-        const where = u ? `${u.hostname}:${u.port || (u.protocol === 'https:' ? 443 : 80)}` : url;
-        return { ok: false, error: prefix + (err instanceof TimeoutError ? timedOut(timeoutMs) : describeNetError(err, where)) };
-    }
-}
-const timedOut = (ms) => `timed out after ${formatDuration(ms)}`;
-const NET_ERRORS = {
-    ECONNREFUSED: 'connection refused', ECONNRESET: 'connection reset', UND_ERR_SOCKET: 'connection closed by peer',
-    ENOTFOUND: 'host not found', EAI_AGAIN: 'DNS lookup failed', EHOSTUNREACH: 'host unreachable',
-    ETIMEDOUT: 'connect timed out', UND_ERR_CONNECT_TIMEOUT: 'connect timed out', ENETUNREACH: 'network unreachable',
-};
-/** A network error as short text (`connection refused (host:port)`), looking through wrapped and aggregate errors. */
-function describeNetError(err, where) {
-    // A wrapped error keeps the socket error in `cause`, and a
-    // dual-stack connect wraps one error per address in an AggregateError.
-    let e = err;
-    for (let depth = 0; depth < 5 && e && typeof e.code !== 'string' && (e.cause ?? e.errors?.[0]); depth++) {
-        e = (e.cause ?? e.errors?.[0]);
-    }
-    const known = typeof e?.code === 'string' ? NET_ERRORS[e.code] : undefined;
-    return `${known ?? (0,_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .errorMessage */ .gJ)(e ?? err)} (${where})`;
-}
-/**
- * Probes every target until it is healthy or `opts.deadlineMs` has passed, with capped,
- * jittered exponential backoff and at most `opts.concurrency` attempts in flight.
- * Results come back in the order of `targets`.
- */
-function probeAll(targets, opts) {
-    return probeAllWith(targets, opts, (t, timeoutMs) => attemptOnce(t, { ...opts, attemptTimeoutMs: timeoutMs }));
-}
-/**
- * probeAll with the attempt injected, so retries, deadline and concurrency run without a network.
- * A failed retry that the deadline cut short does not replace the earlier attempt's status and error:
- * "timed out after 2ms" would hide the real reason.
- */
-async function probeAllWith(targets, opts, attempt) {
-    const start = opts.clock.now();
-    const deadline = start + Math.max(0, opts.deadlineMs);
-    let free = Math.max(1, Math.floor(opts.concurrency) || 1);
-    const queue = [];
-    const slots = {
-        acquire: async () => (free > 0 ? void free-- : new Promise((resolve) => queue.push(resolve))),
-        // hands the slot straight to the next waiter (FIFO) so no target starves
-        release: () => (queue.length > 0 ? queue.shift()() : void free++),
-    };
-    const pending = new Set(targets.map((_, i) => i)); // indexes: names and urls may repeat
-    const running = Promise.all(targets.map(async (target, i) => {
-        const result = await probeOne(target, opts, attempt, deadline, slots);
-        pending.delete(i);
-        return result;
-    }));
-    const pendingNames = () => [...new Set([...pending].map((i) => targets[i].name))];
-    const stopProgress = opts.onProgress ? reportProgress(opts, start, pendingNames) : () => { };
-    try {
-        return await running;
-    }
-    finally {
-        stopProgress();
-    }
-}
-/** The least time a target's first attempt gets, whatever is left of the deadline. */
-const FIRST_ATTEMPT_MS = 1000;
-async function probeOne(t, opts, attempt, deadline, slots) {
-    const { clock } = opts;
-    const base = Math.max(1, opts.intervalMs); // a zero interval would busy-loop on a fake clock
-    let wait = base;
-    let attempts = 0;
-    let last = { ok: false, latencyMs: 0 };
-    // every target gets one attempt, even when the deadline is already gone
-    while (attempts === 0 || clock.now() < deadline) {
-        await slots.acquire();
-        const left = deadline - clock.now();
-        if (attempts > 0 && left <= 0) {
-            slots.release(); // the slot came free only after the deadline
-            break;
-        }
-        // Retries only get the time left. The first attempt gets at least FIRST_ATTEMPT_MS: with deadline 0, or after
-        // queueing for a slot, a 1 ms attempt could only ever report "timed out"; so `timeout` is overrun by 1 s at most.
-        const timeoutMs = attempts === 0
-            ? Math.min(opts.attemptTimeoutMs, Math.max(left, FIRST_ATTEMPT_MS))
-            : Math.max(1, Math.min(opts.attemptTimeoutMs, left));
-        let result;
-        try {
-            result = await attempt(t, timeoutMs);
-        }
-        catch (err) {
-            result = { ok: false, latencyMs: 0, error: errorMessage(err) };
-        }
-        finally {
-            slots.release();
-        }
-        attempts++;
-        if (result.ok || attempts === 1 || timeoutMs >= opts.attemptTimeoutMs)
-            last = result; // see probeAllWith's TSDoc
-        if (result.ok)
-            break;
-        const remaining = deadline - clock.now();
-        if (remaining <= 0)
-            break;
-        // jitter keeps probes of many replicas from hitting a recovering service in lockstep
-        const jittered = wait * (0.5 + (opts.random ?? Math.random)() * 0.5);
-        wait = Math.min(wait * 2, 8 * base);
-        await clock.sleep(Math.min(jittered, remaining));
-    }
-    const { ok, latencyMs, status, error } = last;
-    return {
-        ...{ name: t.name, url: t.url, healthy: ok, attempts, latencyMs },
-        ...(status !== undefined && { status }),
-        ...(!ok && { lastError: error ?? 'unhealthy' }),
-    };
-}
-/** Starts the progress loop; the returned function stops it at once. */
-function reportProgress(opts, start, pendingNames) {
-    const { clock, onProgress } = opts;
-    const every = Math.max(1, opts.progressEveryMs ?? 5000);
-    const stop = new AbortController();
-    void (async () => {
-        while (!stop.signal.aborted) {
-            await clock.sleep(every, stop.signal);
-            // a fake clock's sleep resolves at once: yield a macrotask so the probes' I/O runs instead of starving
-            await new Promise((resolve) => setImmediate(resolve));
-            if (!stop.signal.aborted)
-                onProgress?.(pendingNames(), clock.now() - start);
-        }
-    })().catch(() => {
-        // a throwing progress callback must not break probing; it just stops being called
-    });
-    return () => stop.abort();
-}
-
-
-/***/ }),
-
 /***/ 5905:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
@@ -63998,13 +63895,6 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:http");
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:http2");
-
-/***/ }),
-
-/***/ 4708:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:https");
 
 /***/ }),
 

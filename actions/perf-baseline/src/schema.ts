@@ -61,4 +61,8 @@ export const schema = {
     regressed: { description: '`true` or `false` against the baseline; `unknown` when there is none or it cannot be compared.' },
     result: { description: 'Path of the result JSON written by this run.' },
   },
+  artifacts: {
+    reports: { load_performance: 'load-performance.json' },
+    paths: ['$[[ inputs.save ]]'],
+  },
 } as const satisfies StepSchema;

@@ -1,4 +1,4 @@
-import { urlSecrets } from '../../check-dependencies/src/health.js';
+import { urlSecrets } from '../../../shared/src/http/url-secrets.js';
 import { formatDuration } from '../../../shared/src/duration.js';
 import { ConfigError } from '../../../shared/src/errors.js';
 import type { Inputs } from '../../../shared/src/inputs.js';

@@ -61142,6 +61142,7 @@ var { Gitlab: dist_Gitlab } = API;
 
 
 
+
 /** The PR number of a GitHub run: from the event payload, else from refs/pull/N/merge. */
 function githubPullNumber(platform) {
     const eventPath = platform.env('GITHUB_EVENT_PATH');
@@ -61199,6 +61200,18 @@ function detectForge(platform) {
         };
     }
     return undefined;
+}
+/** Status and message of an Octokit RequestError or a Gitbeaker request error. */
+function apiError(err) {
+    const e = err;
+    if (typeof e?.status === 'number') {
+        const data = e.response?.data;
+        const details = data?.errors?.map((x) => x.message ?? x.code).filter(Boolean).join('; ');
+        return { status: e.status, message: [data?.message ?? errors_errorMessage(err), details].filter(Boolean).join(': ') };
+    }
+    if (typeof e?.cause?.response?.status === 'number')
+        return { status: e.cause.response.status, message: e.cause.description || errors_errorMessage(err) };
+    return { message: errors_errorMessage(err) };
 }
 
 ;// CONCATENATED MODULE: external "node:child_process"
@@ -61861,7 +61874,7 @@ function get_httpGet(url, opts) {
             res.on('data', (c) => opts.readBody && chunks.push(c));
             res.on('end', () => {
                 clearTimeout(timer);
-                resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8'), headers: res.headers });
+                resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') });
             });
             res.on('error', fail);
         });
@@ -62120,10 +62133,9 @@ async function httpRequest(url, opts) {
     let body = opts.body;
     for (let hops = 0;; hops++) {
         const res = await once(current, method, headers, body, Math.max(1, deadline - Date.now()), opts.timeoutMs);
-        const location = res.headers.location;
-        if (!REDIRECTS.has(res.status) || !location || hops >= (opts.maxRedirects ?? 0))
+        if (!isRedirect(res) || hops >= (opts.maxRedirects ?? 0))
             return res;
-        const next = new URL(location, current);
+        const next = new URL(res.headers.location, current);
         if (next.host !== current.host)
             headers = withoutAuthorization(headers);
         // 303, and 301/302 after a POST, turn into a GET as browsers and curl do
@@ -62135,6 +62147,10 @@ async function httpRequest(url, opts) {
     }
 }
 const REDIRECTS = new Set([301, 302, 303, 307, 308]);
+/** A redirect httpRequest follows (301/302/303/307/308 with a Location); one it hands back ran out of maxRedirects. */
+function isRedirect(res) {
+    return REDIRECTS.has(res.status) && Boolean(res.headers.location);
+}
 function withoutAuthorization(headers) {
     return Object.fromEntries(Object.entries(headers).filter(([k]) => k.toLowerCase() !== 'authorization'));
 }
@@ -62499,7 +62515,7 @@ function parseImages(lines) {
     for (const r of refs) {
         const key = formatImageRef(r);
         if (seen.has(key))
-            throw new ConfigError(`Input 'images' names ${key} twice.`);
+            throw new ConfigError(`Input 'images' names ${key} twice. List each image once.`);
         seen.add(key);
     }
     return refs;
@@ -62550,24 +62566,20 @@ function registryClient(platform) {
  * together; a refused request (401/403) is the client's own ExternalError naming the variables to set.
  */
 async function checkImagesExist(client, plans) {
-    const digests = new Map();
     const missing = [];
     for (const p of plans) {
         const source = withTag(p.ref, p.sourceTag);
-        const digest = await client.manifestExists(source);
-        if (digest)
-            digests.set(p.name, digest);
-        else
+        if (!(await client.manifestExists(source)))
             missing.push(formatImageRef(source));
     }
     if (missing.length) {
         throw new ExternalError(`Image ${missing.join(', ')} ${missing.length === 1 ? 'does' : 'do'} not exist in the registry, so nothing was tagged. Build and push the image under its source tag first, or set 'source-tag' to the tag it was pushed with.`);
     }
-    return digests;
 }
 
 ;// CONCATENATED MODULE: ./shared/src/forge/release.ts
 // Tags and releases on GitHub (REST: git/tags, git/refs, releases) and GitLab (repository/tags, releases).
+
 
 /** Creates the tag through the forge's API (no git push needed). ExternalError on 403 (permissions) or when it exists. */
 async function createTag(forge, req) {
@@ -62609,21 +62621,9 @@ async function createRelease(forge, req) {
         throw forgeFailure(forge, 'release', `create release ${req.tag}`, err);
     }
 }
-/** Status and message of an Octokit RequestError or a Gitbeaker request error. */
-function statusOf(err) {
-    const e = err;
-    if (typeof e?.status === 'number') {
-        const data = e.response?.data;
-        const details = data?.errors?.map((x) => x.message ?? x.code).filter(Boolean).join('; ');
-        return { status: e.status, message: [data?.message ?? errors_errorMessage(err), details].filter(Boolean).join(': ') };
-    }
-    if (typeof e?.cause?.response?.status === 'number')
-        return { status: e.cause.response.status, message: e.cause.description || errors_errorMessage(err) };
-    return { message: errors_errorMessage(err) };
-}
 /** An API failure as ExternalError with the remedy for the usual causes: missing permission, existing tag or release. */
 function forgeFailure(forge, what, action, err) {
-    const { status, message } = statusOf(err);
+    const { status, message } = apiError(err);
     const where = forge.kind === 'github' ? `GitHub (${forge.owner}/${forge.repo})` : `GitLab (project ${forge.projectId})`;
     const head = `Could not ${action} on ${where}: ${status ? `HTTP ${status} ` : ''}${message}.`;
     if (status === 401 || status === 403)

@@ -30,7 +30,7 @@ export function parseImages(lines: string[]): ImageRef[] {
   const seen = new Set<string>();
   for (const r of refs) {
     const key = formatImageRef(r);
-    if (seen.has(key)) throw new ConfigError(`Input 'images' names ${key} twice.`);
+    if (seen.has(key)) throw new ConfigError(`Input 'images' names ${key} twice. List each image once.`);
     seen.add(key);
   }
   return refs;
@@ -83,19 +83,15 @@ export function registryClient(platform: Platform): RegistryClient {
  * Checks that every image exists under its source tag, before anything is tagged. All missing images are named
  * together; a refused request (401/403) is the client's own ExternalError naming the variables to set.
  */
-export async function checkImagesExist(client: RegistryClient, plans: ImagePlan[]): Promise<Map<string, string>> {
-  const digests = new Map<string, string>();
+export async function checkImagesExist(client: RegistryClient, plans: ImagePlan[]): Promise<void> {
   const missing: string[] = [];
   for (const p of plans) {
     const source = withTag(p.ref, p.sourceTag);
-    const digest = await client.manifestExists(source);
-    if (digest) digests.set(p.name, digest);
-    else missing.push(formatImageRef(source));
+    if (!(await client.manifestExists(source))) missing.push(formatImageRef(source));
   }
   if (missing.length) {
     throw new ExternalError(
       `Image ${missing.join(', ')} ${missing.length === 1 ? 'does' : 'do'} not exist in the registry, so nothing was tagged. Build and push the image under its source tag first, or set 'source-tag' to the tag it was pushed with.`,
     );
   }
-  return digests;
 }

@@ -1,7 +1,7 @@
 // One comment per step on a pull request (GitHub) or merge request note (GitLab), found again on the next run by a
 // hidden marker and edited in place, so re-runs never pile up comments.
 import { ExternalError } from '../errors.js';
-import type { Forge } from './forge.js';
+import { apiError, type Forge } from './forge.js';
 
 /** What upsertComment did. */
 export interface UpsertResult {
@@ -48,14 +48,7 @@ export async function upsertComment(forge: Forge, marker: string, body: string):
     const note = await api.MergeRequestNotes.create(projectId, number, text);
     return { action: 'created', id: note.id };
   } catch (err) {
-    throw new ExternalError(`${forge.kind === 'github' ? 'GitHub' : 'GitLab'} refused the comment: ${describe(err)}`, { cause: err });
+    const { status, message } = apiError(err);
+    throw new ExternalError(`${forge.kind === 'github' ? 'GitHub' : 'GitLab'} refused the comment: ${status ? `HTTP ${status}: ` : ''}${message}`, { cause: err });
   }
-}
-
-/** Status and message of an Octokit or gitbeaker error. */
-function describe(err: unknown): string {
-  const e = err as { status?: number; message?: string; cause?: { response?: { status?: number }; description?: string } };
-  const status = e.status ?? e.cause?.response?.status;
-  const message = e.cause?.description ?? e.message ?? String(err);
-  return status ? `HTTP ${status}: ${message}` : message;
 }

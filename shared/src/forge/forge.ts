@@ -3,6 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { getOctokit } from '@actions/github';
 import { Gitlab } from '@gitbeaker/rest';
+import { errorMessage } from '../errors.js';
 import type { Platform } from '../platform/platform.js';
 
 export type Octokit = ReturnType<typeof getOctokit>;
@@ -90,4 +91,16 @@ export function detectForge(platform: Platform): Forge | undefined {
     };
   }
   return undefined;
+}
+
+/** Status and message of an Octokit RequestError or a Gitbeaker request error. */
+export function apiError(err: unknown): { status?: number; message: string } {
+  const e = err as { status?: number; response?: { data?: { message?: string; errors?: { code?: string; message?: string }[] } }; cause?: { response?: { status?: number }; description?: string } };
+  if (typeof e?.status === 'number') {
+    const data = e.response?.data;
+    const details = data?.errors?.map((x) => x.message ?? x.code).filter(Boolean).join('; ');
+    return { status: e.status, message: [data?.message ?? errorMessage(err), details].filter(Boolean).join(': ') };
+  }
+  if (typeof e?.cause?.response?.status === 'number') return { status: e.cause.response.status, message: e.cause.description || errorMessage(err) };
+  return { message: errorMessage(err) };
 }

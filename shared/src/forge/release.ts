@@ -1,6 +1,6 @@
 // Tags and releases on GitHub (REST: git/tags, git/refs, releases) and GitLab (repository/tags, releases).
-import { ExternalError, errorMessage } from '../errors.js';
-import type { Forge } from './forge.js';
+import { ExternalError } from '../errors.js';
+import { apiError, type Forge } from './forge.js';
 
 /** A tag to create at a commit; with a message it is an annotated tag, else a lightweight one. */
 export interface TagRequest {
@@ -74,21 +74,9 @@ export async function createRelease(forge: Forge, req: ReleaseRequest): Promise<
   }
 }
 
-/** Status and message of an Octokit RequestError or a Gitbeaker request error. */
-function statusOf(err: unknown): { status?: number; message: string } {
-  const e = err as { status?: number; response?: { data?: { message?: string; errors?: { code?: string; message?: string }[] } }; cause?: { response?: { status?: number }; description?: string } };
-  if (typeof e?.status === 'number') {
-    const data = e.response?.data;
-    const details = data?.errors?.map((x) => x.message ?? x.code).filter(Boolean).join('; ');
-    return { status: e.status, message: [data?.message ?? errorMessage(err), details].filter(Boolean).join(': ') };
-  }
-  if (typeof e?.cause?.response?.status === 'number') return { status: e.cause.response.status, message: e.cause.description || errorMessage(err) };
-  return { message: errorMessage(err) };
-}
-
 /** An API failure as ExternalError with the remedy for the usual causes: missing permission, existing tag or release. */
 export function forgeFailure(forge: Forge, what: 'tag' | 'release', action: string, err: unknown): ExternalError {
-  const { status, message } = statusOf(err);
+  const { status, message } = apiError(err);
   const where = forge.kind === 'github' ? `GitHub (${forge.owner}/${forge.repo})` : `GitLab (project ${forge.projectId})`;
   const head = `Could not ${action} on ${where}: ${status ? `HTTP ${status} ` : ''}${message}.`;
   if (status === 401 || status === 403) return new ExternalError(`${head} ${permissionFix(forge, what)}`, { cause: err });

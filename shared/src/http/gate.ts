@@ -1,7 +1,7 @@
 // The health gate of the traffic steps: a colour is healthy after N consecutive good answers. Before a switch the
 // gate waits for the colour to become healthy; after traffic moved it is strict: one bad answer fails it.
 import type { Clock } from '../clock.js';
-import { attemptOnce } from './probe.js';
+import { attemptOnce, type AttemptResult } from './probe.js';
 
 export interface GateOptions {
   clock: Clock;
@@ -50,7 +50,7 @@ export async function healthGate(url: string, o: GateOptions): Promise<GateResul
   let attempts = 0;
   let failures = 0;
   let lastError: string | undefined;
-  let last: Awaited<ReturnType<typeof attemptOnce>>;
+  let last: AttemptResult;
   for (;;) {
     const left = deadline - clock.now();
     last = await attemptOnce({ name: url, url }, { clock, attemptTimeoutMs: Math.max(1000, Math.min(o.attemptTimeoutMs ?? 5000, left)) });

@@ -21,10 +21,7 @@ export interface GetOptions {
  * hundreds of requests at once, and fetch costs several times the CPU per request.
  * Network errors are thrown as they come (with their `code`), a time-out as TimeoutError.
  */
-export function httpGet(
-  url: string,
-  opts: GetOptions,
-): Promise<{ status: number; body: string; headers: http.IncomingHttpHeaders }> {
+export function httpGet(url: string, opts: GetOptions): Promise<{ status: number; body: string }> {
   const u = new URL(url);
   const lib = u.protocol === 'https:' ? https : http;
   return new Promise((resolve, reject) => {
@@ -33,7 +30,7 @@ export function httpGet(
       res.on('data', (c: Buffer) => opts.readBody && chunks.push(c));
       res.on('end', () => {
         clearTimeout(timer);
-        resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8'), headers: res.headers });
+        resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') });
       });
       res.on('error', fail);
     });

@@ -34,9 +34,8 @@ export async function httpRequest(url: string, opts: RequestOptions): Promise<Ht
   let body = opts.body;
   for (let hops = 0; ; hops++) {
     const res = await once(current, method, headers, body, Math.max(1, deadline - Date.now()), opts.timeoutMs);
-    const location = res.headers.location;
-    if (!REDIRECTS.has(res.status) || !location || hops >= (opts.maxRedirects ?? 0)) return res;
-    const next = new URL(location, current);
+    if (!isRedirect(res) || hops >= (opts.maxRedirects ?? 0)) return res;
+    const next = new URL(res.headers.location, current);
     if (next.host !== current.host) headers = withoutAuthorization(headers);
     // 303, and 301/302 after a POST, turn into a GET as browsers and curl do
     if (res.status === 303 || ((res.status === 301 || res.status === 302) && method === 'POST')) {
@@ -48,6 +47,11 @@ export async function httpRequest(url: string, opts: RequestOptions): Promise<Ht
 }
 
 const REDIRECTS = new Set([301, 302, 303, 307, 308]);
+
+/** A redirect httpRequest follows (301/302/303/307/308 with a Location); one it hands back ran out of maxRedirects. */
+export function isRedirect(res: Pick<HttpResponse, 'status' | 'headers'>): boolean {
+  return REDIRECTS.has(res.status) && Boolean(res.headers.location);
+}
 
 function withoutAuthorization(headers: Record<string, string>): Record<string, string> {
   return Object.fromEntries(Object.entries(headers).filter(([k]) => k.toLowerCase() !== 'authorization'));

@@ -103,7 +103,7 @@ export class HaproxyBackend implements TrafficBackend {
   private async servers(): Promise<ServerState[]> {
     const answer = await this.command(`show servers state ${this.backend}`);
     if (/can't find backend/i.test(answer)) {
-      throw new ConfigError(`Input 'haproxy-backend' is '${this.backend}', but HAProxy at '${this.socket}' has no such backend.`);
+      throw new ConfigError(`Input 'haproxy-backend' is '${this.backend}', but HAProxy at '${this.socket}' has no such backend. Set it to the backend in haproxy.cfg that holds one server per colour.`);
     }
     let all: ServerState[];
     try {

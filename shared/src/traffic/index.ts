@@ -3,6 +3,7 @@ import { ConfigError } from '../errors.js';
 import type { BackendDeps, BackendFactory, BackendSettings, TrafficBackend } from './backend.js';
 import { gatewayApiBackend } from './gateway-api.js';
 import { haproxy } from './haproxy.js';
+import { ADDRESS_INPUTS } from './inputs.js';
 import { istioBackend } from './istio.js';
 import { kubernetesBackend } from './kubernetes.js';
 import { nginx } from './nginx.js';
@@ -45,7 +46,7 @@ export function missingInputs(factory: BackendFactory, settings: BackendSettings
     if (key === 'addresses' || key === 'backendRefs') {
       const perColour = value as Record<string, string | undefined>;
       settings.colors.forEach((c, i) => {
-        if (!perColour[c]) missing.push(key === 'addresses' ? ['blue-address', 'green-address'][i] : INPUT_OF[key]);
+        if (!perColour[c]) missing.push(key === 'addresses' ? ADDRESS_INPUTS[i] : INPUT_OF[key]);
       });
     } else if (value === undefined || value === '' || (Array.isArray(value) && !value.length)) {
       missing.push(INPUT_OF[key]);

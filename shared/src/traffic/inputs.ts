@@ -37,6 +37,9 @@ export const backendInputs = {
   kubeconfig: { type: 'string', description: 'kubernetes, istio, gateway-api: path of a kubeconfig; default `KUBECONFIG`, then in-cluster.' },
 } as const satisfies Record<string, InputSpec>;
 
+/** The inputs that give the address of the first and the second colour (named after the default colours). */
+export const ADDRESS_INPUTS = ['blue-address', 'green-address'] as const;
+
 /** `a=b,c=d` → { a: 'b', c: 'd' }; a ConfigError names the input when a pair is malformed. */
 function pairs(input: string, text: string): Record<string, string> {
   const out: Record<string, string> = {};

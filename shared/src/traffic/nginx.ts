@@ -2,16 +2,15 @@
 // colour at 0 % marked `down`. The file is replaced atomically and NGINX reloaded (old workers finish their requests);
 // a failed reload puts the previous file back and reloads again, so NGINX never keeps a half-made change.
 import { execFile } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
-import { readFile, rename, unlink, writeFile } from 'node:fs/promises';
-import { basename, dirname, join } from 'node:path';
+import { readFile } from 'node:fs/promises';
 import { ConfigError, ExternalError, errorMessage } from '../errors.js';
+import { writeFileAtomic } from '../fs.js';
+import { ADDRESS_INPUTS } from './inputs.js';
 import type { BackendDeps, BackendFactory, BackendSettings, TrafficBackend, TrafficState, Weights } from './backend.js';
 import { describeWeights, leader, percentages } from './weights.js';
 
 const RELOAD_TIMEOUT_MS = 30_000;
 const HEADER = '# Written by Shipgate on every traffic switch: change the step inputs, not this file.';
-const ADDRESS_INPUTS = ['blue-address', 'green-address'] as const;
 
 /** One `server` line of the upstream block. */
 interface ServerLine {
@@ -64,18 +63,6 @@ function runCommand(argv: string[]): Promise<void> {
       reject(new Error(said ? `${said} (${how})` : how));
     }),
   );
-}
-
-/** Replaces a file in one step: readers see the old content or the new, never a partial write. */
-async function writeAtomic(path: string, text: string): Promise<void> {
-  const temp = join(dirname(path), `.${basename(path)}.${randomBytes(4).toString('hex')}.tmp`);
-  try {
-    await writeFile(temp, text, { flush: true });
-    await rename(temp, path);
-  } catch (err) {
-    await unlink(temp).catch(() => {});
-    throw err;
-  }
 }
 
 export class NginxBackend implements TrafficBackend {
@@ -170,7 +157,7 @@ export class NginxBackend implements TrafficBackend {
   private async write(text: string): Promise<void> {
     this.deps.platform.debug(`writing ${this.file}`);
     try {
-      await writeAtomic(this.file, text);
+      await writeFileAtomic(this.file, text);
     } catch (err) {
       throw new ExternalError(`Cannot write input 'nginx-upstream-file' '${this.file}': ${(err as { code?: string }).code ?? errorMessage(err)}.`);
     }

@@ -1,7 +1,9 @@
 // The record a traffic switch leaves for rollback: which colour is live, which one it replaced, who switched and when.
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { ExternalError, errorMessage } from '../errors.js';
+import { writeFileAtomic } from '../fs.js';
 import type { Weights } from './backend.js';
 
 /** Contents of the `state-file` JSON. */
@@ -22,12 +24,10 @@ export function whoRuns(env: (name: string) => string | undefined): string {
 }
 
 /** Writes the record (temp file + rename, so a reader never sees half of it). */
-export function writeStateFile(path: string, record: SwitchRecord): void {
-  const temp = `${path}.${process.pid}.tmp`;
+export async function writeStateFile(path: string, record: SwitchRecord): Promise<void> {
   try {
-    mkdirSync(dirname(path), { recursive: true });
-    writeFileSync(temp, JSON.stringify(record, null, 2) + '\n');
-    renameSync(temp, path);
+    await mkdir(dirname(path), { recursive: true });
+    await writeFileAtomic(path, JSON.stringify(record, null, 2) + '\n');
   } catch (err) {
     throw new ExternalError(`Cannot write input 'state-file' '${path}': ${(err as { code?: string }).code ?? errorMessage(err)}.`);
   }

@@ -5,7 +5,8 @@ import { dirname, isAbsolute, posix, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ConfigError, ExternalError } from '../../../../shared/src/errors.js';
 import { git, GitFailure } from '../../../../shared/src/git/git.js';
-import { httpGet, TimeoutError } from '../../../../shared/src/http/get.js';
+import { TimeoutError } from '../../../../shared/src/http/get.js';
+import { httpRequest, isRedirect, type HttpResponse } from '../../../../shared/src/http/request.js';
 
 /** A place a document is read from. `path` of a file is absolute; of a git blob, relative to the repository root. */
 export type Location =
@@ -101,32 +102,20 @@ export async function readLocation(loc: Location, opts: ReadOptions): Promise<{ 
 }
 
 const REDIRECTS = 5;
+const HEADERS = { accept: 'application/json, application/yaml, text/yaml, */*;q=0.5', 'user-agent': 'shipgate-api-compat' };
 
 /** GET with redirects followed; a 4xx or an unreachable host is bad input, a 5xx a failing system. */
 async function fetchText(url: string, timeoutMs: number): Promise<{ text: string; url: string }> {
-  let current = url;
-  for (let hop = 0; hop <= REDIRECTS; hop++) {
-    let res: { status: number; body: string; location?: string };
-    try {
-      res = await getFollowing(current, timeoutMs);
-    } catch (err) {
-      if (err instanceof TimeoutError) throw new ConfigError(`${current} did not answer within ${timeoutMs / 1000}s.`);
-      const code = (err as NodeJS.ErrnoException).code;
-      throw new ConfigError(`${current} is unreachable (${code ?? (err as Error).message}).`);
-    }
-    if (res.status >= 300 && res.status < 400 && res.location) {
-      current = new URL(res.location, current).href;
-      continue;
-    }
-    if (res.status >= 200 && res.status < 300) return { text: res.body, url: current };
-    if (res.status >= 500) throw new ExternalError(`${current} answered HTTP ${res.status}.`);
-    throw new ConfigError(`${current} answered HTTP ${res.status}.`);
+  let res: HttpResponse;
+  try {
+    res = await httpRequest(url, { timeoutMs, headers: HEADERS, maxRedirects: REDIRECTS });
+  } catch (err) {
+    if (err instanceof TimeoutError) throw new ConfigError(`${url} did not answer within ${timeoutMs / 1000}s.`);
+    const code = (err as NodeJS.ErrnoException).code;
+    throw new ConfigError(`${url} is unreachable (${code ?? (err as Error).message}).`);
   }
-  throw new ConfigError(`${url} redirects more than ${REDIRECTS} times.`);
-}
-
-async function getFollowing(url: string, timeoutMs: number): Promise<{ status: number; body: string; location?: string }> {
-  const headers = { accept: 'application/json, application/yaml, text/yaml, */*;q=0.5', 'user-agent': 'shipgate-api-compat' };
-  const res = await httpGet(url, { timeoutMs, headers, readBody: true });
-  return { status: res.status, body: res.body, location: res.headers.location };
+  if (isRedirect(res)) throw new ConfigError(`${url} redirects more than ${REDIRECTS} times.`);
+  if (res.status >= 200 && res.status < 300) return { text: res.body.toString('utf8'), url: res.url };
+  if (res.status >= 500) throw new ExternalError(`${res.url} answered HTTP ${res.status}.`);
+  throw new ConfigError(`${res.url} answered HTTP ${res.status}.`);
 }
