@@ -161,3 +161,33 @@ deploy:
     expect(r.code).toBe(0);
   }, 300_000);
 });
+
+describe('GitLab component: perf-baseline', () => {
+  it('gates a short load test and keeps the load_performance report and the result file', async () => {
+    const ci = `stages: [test, deploy]
+include:
+  - local: templates/perf-baseline.yml
+    inputs:
+      version: file:./${tgz}
+      url: ${healthy.url}/
+      duration: 1s
+      warmup: "0"
+      connections: 2
+      max-error-rate: 1%
+deploy:
+  stage: deploy
+  needs: [shipgate-perf-baseline]
+  script:
+    - 'echo "next job sees passed=$SHIPGATE_PASSED regressed=$SHIPGATE_REGRESSED"'
+`;
+    const p = project('perf', ci, {});
+    const r = await pipeline(p);
+    expect(r.stdout).toMatch(/PASS\s+shipgate-perf-baseline/);
+    expect(r.stdout).toContain('next job sees passed=true regressed=unknown');
+    const artifacts = join(p, '.gitlab-ci-local', 'artifacts', 'shipgate-perf-baseline');
+    const k6 = JSON.parse(readFileSync(join(artifacts, 'load-performance.json'), 'utf8'));
+    expect(k6.metrics.http_reqs.rate).toBeGreaterThan(0);
+    expect(JSON.parse(readFileSync(join(artifacts, 'perf-result.json'), 'utf8')).summary).toBeDefined();
+    expect(r.code).toBe(0);
+  }, 300_000);
+});

@@ -63,6 +63,6 @@ export const schema = {
   },
   artifacts: {
     reports: { load_performance: 'load-performance.json' },
-    paths: ['$[[ inputs.save ]]'],
+    paths: ['load-performance.json', '$[[ inputs.save ]]'],
   },
 } as const satisfies StepSchema;
