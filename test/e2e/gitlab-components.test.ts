@@ -3,7 +3,9 @@ import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeF
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { colourPair } from '../helpers/colours.js';
 import { program } from '../helpers/daemons.js';
+import { haproxyActive, startHaproxy } from '../helpers/haproxy.js';
 import { ROOT, runProcess } from '../helpers/run-bundle.js';
 import { httpServer, status, type TestServer } from '../helpers/servers.js';
 
@@ -189,5 +191,41 @@ deploy:
     expect(k6.metrics.http_reqs.rate).toBeGreaterThan(0);
     expect(JSON.parse(readFileSync(join(artifacts, 'perf-result.json'), 'utf8')).summary).toBeDefined();
     expect(r.code).toBe(0);
+  }, 300_000);
+});
+
+describe('GitLab component: blue-green-switch', () => {
+  it('switches a real HAProxy from blue to green and hands the live colour to the next job', async () => {
+    const pair = await colourPair();
+    const haproxy = await startHaproxy({ servers: { blue: pair.blue.address, green: pair.green.address } });
+    try {
+      const ci = `stages: [deploy, verify]
+include:
+  - local: templates/blue-green-switch.yml
+    inputs:
+      version: file:./${tgz}
+      stage: deploy
+      provider: haproxy
+      haproxy-socket: ${haproxy.socket}
+      haproxy-backend: web
+      health-url: ${pair.green.url}/healthz
+      health-timeout: 10s
+      steps: 50,100
+      step-interval: 500ms
+verify:
+  stage: verify
+  needs: [shipgate-blue-green-switch]
+  script:
+    - 'echo "next job sees active=$SHIPGATE_ACTIVE previous=$SHIPGATE_PREVIOUS weights=$SHIPGATE_WEIGHTS"'
+`;
+      const r = await pipeline(project('switch', ci, {}));
+      expect(r.stdout).toMatch(/PASS\s+shipgate-blue-green-switch/);
+      expect(r.stdout).toContain('next job sees active=green previous=blue weights={"blue":0,"green":100}');
+      expect(await haproxyActive(haproxy)).toBe('green');
+      expect(r.code).toBe(0);
+    } finally {
+      await haproxy.stop();
+      await pair.close();
+    }
   }, 300_000);
 });
