@@ -60,7 +60,8 @@ export function componentYml(schema: StepSchema, version: string): string {
   const inputs: Record<string, Record<string, unknown>> = {
     stage: { default: 'test', description: 'Stage of the job.' },
     'job-prefix': { default: 'shipgate', description: 'Prefix of the job name: <job-prefix>-' + schema.name + '.' },
-    version: { default: version, description: 'Version of the shipgate npm package to run.' },
+    // The version is pasted into the job's script line, so it may hold only what an npm version or spec needs.
+    version: { default: version, description: 'Version of the shipgate npm package to run.', regex: '^[A-Za-z0-9^~][A-Za-z0-9.+_:/^~-]*$' },
     image: { default: 'node:24-slim', description: 'Image of the job; it needs Node.js 20 or newer and npx.' },
   };
   const variables: Record<string, string> = {};

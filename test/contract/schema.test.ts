@@ -78,3 +78,12 @@ describe.each(steps.map((s) => [s.schema.name, s.schema as StepSchema] as const)
     for (const n of [...Object.keys(step.schema.inputs), ...Object.keys(step.schema.outputs)]) expect(n).toMatch(/^[a-z][a-z0-9]*(-[a-z0-9]+)*$/);
   });
 });
+
+describe('component version input', () => {
+  it('accepts npm versions and specs but nothing a shell would act on', () => {
+    const [header] = readFileSync(join(ROOT, 'templates', 'check-dependencies.yml'), 'utf8').split('\n---\n').map((part) => parse(part));
+    const re = new RegExp(header.spec.inputs.version.regex);
+    for (const ok of ['0.1.0', '1.2.3-rc.1', 'latest', '^1', 'file:./shipgate-0.1.0.tgz']) expect(re.test(ok), ok).toBe(true);
+    for (const bad of ['1; rm -rf /', '$(id)', '1 2', '`id`', '']) expect(re.test(bad), bad).toBe(false);
+  });
+});

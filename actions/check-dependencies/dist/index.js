@@ -44546,6 +44546,7 @@ const NET_ERRORS = {
     ENOTFOUND: 'host not found', EAI_AGAIN: 'DNS lookup failed', EHOSTUNREACH: 'host unreachable',
     ETIMEDOUT: 'connect timed out', UND_ERR_CONNECT_TIMEOUT: 'connect timed out', ENETUNREACH: 'network unreachable',
 };
+/** A network error as short text (`connection refused (host:port)`), looking through wrapped and aggregate errors. */
 function describeNetError(err, where) {
     // A wrapped error keeps the socket error in `cause`, and a
     // dual-stack connect wraps one error per address in an AggregateError.
@@ -44664,7 +44665,24 @@ function reportProgress(opts, start, pendingNames) {
     return () => stop.abort();
 }
 
+;// CONCATENATED MODULE: ./shared/src/http/url-secrets.ts
+// Credentials a URL given as input may carry. Steps mask them (platform.setSecret) before the URL reaches a log line,
+// a summary or an error message.
+const SECRET_PARAM = /token|key|secret|passw|auth|signature/i;
+/** Credentials in a URL: a password, or query values such as `?token=…` (raw and percent-encoded). */
+function urlSecrets(url) {
+    if (!URL.canParse(url))
+        return []; // consul:<name> carries none
+    const u = new URL(url);
+    const found = u.password ? [decodeURIComponent(u.password)] : [];
+    for (const [name, value] of u.searchParams)
+        if (SECRET_PARAM.test(name) && value)
+            found.push(value, encodeURIComponent(value));
+    return found;
+}
+
 ;// CONCATENATED MODULE: ./actions/check-dependencies/src/health.ts
+
 
 
 
@@ -44742,18 +44760,8 @@ function consulFromEnv(addr) {
         return '';
     return /^https?:\/\//.test(addr) ? addr : `http://${addr}`;
 }
-const SECRET_PARAM = /token|key|secret|passw|auth|signature/i;
-/** Credentials a health URL may carry: a password, or query values such as `?token=…`. */
-function urlSecrets(url) {
-    if (!URL.canParse(url))
-        return []; // consul:<name> carries none
-    const u = new URL(url);
-    const found = u.password ? [decodeURIComponent(u.password)] : [];
-    for (const [name, value] of u.searchParams)
-        if (SECRET_PARAM.test(name) && value)
-            found.push(value, encodeURIComponent(value));
-    return found;
-}
+// Re-exported: perf-baseline imports it from here.
+
 
 ;// CONCATENATED MODULE: ./actions/check-dependencies/src/schema.ts
 const schema_schema = {

@@ -86,6 +86,3 @@ function consulFromEnv(addr: string | undefined): string {
   if (!addr) return '';
   return /^https?:\/\//.test(addr) ? addr : `http://${addr}`;
 }
-
-// Re-exported: perf-baseline imports it from here.
-export { urlSecrets };
