@@ -44760,8 +44760,6 @@ function consulFromEnv(addr) {
         return '';
     return /^https?:\/\//.test(addr) ? addr : `http://${addr}`;
 }
-// Re-exported: perf-baseline imports it from here.
-
 
 ;// CONCATENATED MODULE: ./actions/check-dependencies/src/schema.ts
 const schema_schema = {

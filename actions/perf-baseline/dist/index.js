@@ -59555,6 +59555,10 @@ const schema = {
         regressed: { description: '`true` or `false` against the baseline; `unknown` when there is none or it cannot be compared.' },
         result: { description: 'Path of the result JSON written by this run.' },
     },
+    artifacts: {
+        reports: { load_performance: 'load-performance.json' },
+        paths: ['load-performance.json', '$[[ inputs.save ]]'],
+    },
 };
 
 
