@@ -5,6 +5,8 @@ import { ROOT, runProcess } from '../helpers/run-bundle.js';
 describe('npm run demo', () => {
   it('runs every part: waves and health, a breaking change, load tests, a version and image re-tag, a blue/green switch and revert', async () => {
     const r = await runProcess('npm', ['run', 'demo', '--silent'], { cwd: ROOT, timeoutMs: 300_000 });
+    // A part that went wrong says why on its ✘ line; show that rather than only the exit code.
+    expect(r.stdout.match(/✘.*$/gm) ?? []).toEqual([]);
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('SHIPGATE_AFFECTED=["inventory-service","order-service"]');
     expect(r.stdout).toMatch(/UNHEALTHY inventory-service \(http:\/\/127\.0\.0\.1:\d+\/health\) after \d+ attempts: HTTP 503/);
