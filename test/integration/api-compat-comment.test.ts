@@ -19,19 +19,19 @@ describe('GitHub PR comment upsert (Octokit against the in-process API)', () => 
   });
   afterAll(() => gh.close());
 
-  const forge = () =>
-    detectForge(
+  const forge = async () =>
+    (await detectForge(
       new GitHubPlatform({
         ...quiet,
         env: { GITHUB_ACTIONS: 'true', GITHUB_TOKEN: 'ghs_secret', GITHUB_REPOSITORY: 'acme/shop', GITHUB_API_URL: gh.url, GITHUB_REF: 'refs/pull/7/merge' },
       }),
-    )!;
+    ))!;
 
   it('creates one comment, then finds it again on a later page and edits it in place', async () => {
-    const first = await upsertComment(forge(), MARKER, 'first run: 2 breaking');
+    const first = await upsertComment(await forge(), MARKER, 'first run: 2 breaking');
     expect(first.action).toBe('created');
     expect(first.url).toBe(`https://github.com/acme/shop/pull/7#issuecomment-${first.id}`);
-    const second = await upsertComment(forge(), MARKER, 'second run: 0 breaking');
+    const second = await upsertComment(await forge(), MARKER, 'second run: 0 breaking');
     expect(second).toMatchObject({ action: 'updated', id: first.id });
 
     const mine = gh.threads.get(7)!.filter((c) => c.body.includes(MARKER));
@@ -47,7 +47,7 @@ describe('GitHub PR comment upsert (Octokit against the in-process API)', () => 
   });
 
   it('turns a refused call into an ExternalError with GitHub\'s status and message', async () => {
-    const f = forge();
+    const f = await forge();
     if (f.kind !== 'github') throw new Error('expected GitHub');
     await expect(upsertComment({ ...f, pullNumber: 8 }, MARKER, 'x')).rejects.toThrow(/GitHub refused the comment: HTTP 404: Not Found/);
   });
@@ -61,18 +61,18 @@ describe('GitLab MR note upsert (gitbeaker against the in-process API)', () => {
   });
   afterAll(() => gl.close());
 
-  const forge = (env: Record<string, string> = { GITLAB_TOKEN: 'glpat-secret' }) =>
-    detectForge(
+  const forge = async (env: Record<string, string> = { GITLAB_TOKEN: 'glpat-secret' }) =>
+    (await detectForge(
       new GitLabPlatform({
         ...quiet,
         env: { GITLAB_CI: 'true', CI_API_V4_URL: `${gl.url}/api/v4`, CI_PROJECT_ID: '42', CI_MERGE_REQUEST_IID: '3', ...env },
       }),
-    )!;
+    ))!;
 
   it('creates one note, then updates it in place after following the pages', async () => {
-    const first = await upsertComment(forge(), MARKER, 'first');
+    const first = await upsertComment(await forge(), MARKER, 'first');
     expect(first.action).toBe('created');
-    const second = await upsertComment(forge(), MARKER, 'second');
+    const second = await upsertComment(await forge(), MARKER, 'second');
     expect(second).toMatchObject({ action: 'updated', id: first.id });
     const notes = gl.threads.get(3)!;
     expect(notes).toHaveLength(46);
@@ -87,7 +87,7 @@ describe('GitLab MR note upsert (gitbeaker against the in-process API)', () => {
 
   it('follows GitLab pagination when the notes span pages', async () => {
     gl.seed(3, 120);
-    const r = await upsertComment(forge({ CI_JOB_TOKEN: 'glpat-secret' }), MARKER, 'third');
+    const r = await upsertComment(await forge({ CI_JOB_TOKEN: 'glpat-secret' }), MARKER, 'third');
     expect(r.action).toBe('updated');
     expect(gl.threads.get(3)!.filter((n) => n.body.includes(MARKER))).toHaveLength(1);
     const pages = gl.requests.filter((x) => x.method === 'GET' && x.headers['job-token'] === 'glpat-secret').map((x) => x.query.get('page'));

@@ -23,14 +23,14 @@ async function github(token = 'gh-write') {
   const server = await githubReleaseServer('acme', 'shop', { commits: [SHA, OTHER], token: 'gh-write', readOnlyToken: 'gh-read' });
   servers.push(server);
   const env = { GITHUB_ACTIONS: 'true', GITHUB_REPOSITORY: 'acme/shop', GITHUB_TOKEN: token, GITHUB_API_URL: server.url };
-  return { server, forge: detectForge(new GitHubPlatform({ env, ...quiet }))! };
+  return { server, forge: (await detectForge(new GitHubPlatform({ env, ...quiet })))! };
 }
 
 async function gitlab(vars: Record<string, string> = { GITLAB_TOKEN: 'gl-write' }) {
   const server = await gitlabReleaseServer('42', 'acme/shop', { commits: [SHA, OTHER], token: 'gl-write', readOnlyToken: 'gl-reporter', jobToken: 'job-123' });
   servers.push(server);
   const env = { GITLAB_CI: 'true', CI_API_V4_URL: `${server.url}/api/v4`, CI_PROJECT_ID: '42', ...vars };
-  return { server, forge: detectForge(new GitLabPlatform({ env, ...quiet }))! };
+  return { server, forge: (await detectForge(new GitLabPlatform({ env, ...quiet })))! };
 }
 
 const failure = (p: Promise<unknown>) => p.then(() => undefined, (e: unknown) => e as Error);

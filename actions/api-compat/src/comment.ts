@@ -17,7 +17,7 @@ export function jobLink(platform: Platform): string {
 }
 
 export async function postComment(platform: Platform, body: string): Promise<void> {
-  const forge = detectForge(platform);
+  const forge = await detectForge(platform);
   if (!forge) {
     platform.warning(
       "Input 'comment' is true, but no token is available, so no comment was posted. On GitHub set env GITHUB_TOKEN: ${{ github.token }} (permissions: pull-requests: write); on GitLab set GITLAB_TOKEN (a project access token with api scope).",

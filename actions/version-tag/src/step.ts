@@ -35,7 +35,7 @@ export const versionTag = defineStep({
     const [sha] = await Promise.all([headSha(cwd), checkPrefix(cwd, prefix)]);
     if (path) await checkPath(cwd, path);
     const sourceTag = sourceTagOf(inputs['source-tag'], sha);
-    const forge = dry ? undefined : detectForge(platform);
+    const forge = dry ? undefined : await detectForge(platform);
     if (!dry) await checkCanPublish(ctx, cwd, forge);
     await ensureFullHistory(cwd, platform, !dry);
 
