@@ -100,8 +100,8 @@ function wrkMs(text: string): number {
   return Number(m[1]) * ({ us: 0.001, ms: 1, s: 1000 } as Record<string, number>)[m[2]];
 }
 
-async function runWrk(bin: string, url: string, nginxPid: number): Promise<Measured> {
-  const r = await sampled(bin, ['-t2', `-c${CONNECTIONS}`, `-d${seconds}s`, '--latency', url], process.env, nginxPid);
+async function runWrk(bin: string, url: string, nginxPid: number, threads: number): Promise<Measured> {
+  const r = await sampled(bin, [`-t${threads}`, `-c${CONNECTIONS}`, `-d${seconds}s`, '--latency', url], process.env, nginxPid);
   const rps = Number(/Requests\/sec:\s+([\d.]+)/.exec(r.stdout)?.[1]);
   const p50 = wrkMs(/^\s+50%\s+(\S+)/m.exec(r.stdout)![1]);
   const p99 = wrkMs(/^\s+99%\s+(\S+)/m.exec(r.stdout)![1]);
@@ -135,15 +135,18 @@ try {
   await new Promise((resolve) => execFile(wrk, ['-t1', '-c4', '-d2s', url], resolve));
 
   console.log(`perf-baseline vs wrk on NGINX ${url}: ${CONNECTIONS} connections, ${seconds}s each, ${availableParallelism()} cores`);
-  const rows: [string, Measured][] = [];
-  rows.push(['wrk -t2', await runWrk(wrk, url, nginx.pid)]);
-  rows.push(['shipgate (1 thread)', await runShipgate(url, 1, dir, nginx.pid)]);
-  rows.push(['shipgate (workers 2)', await runShipgate(url, 2, dir, nginx.pid)]);
+  // Each load generator is compared with wrk running as many threads: one core against one core, two against two.
+  const rows: [string, Measured, number][] = [];
+  rows.push(['wrk -t1', await runWrk(wrk, url, nginx.pid, 1), 1]);
+  rows.push(['wrk -t2', await runWrk(wrk, url, nginx.pid, 2), 2]);
+  rows.push(['shipgate (1 thread)', await runShipgate(url, 1, dir, nginx.pid), 1]);
+  rows.push(['shipgate (workers 2)', await runShipgate(url, 2, dir, nginx.pid), 2]);
 
   const pct = (x: number) => `${(x * 100).toFixed(0)} %`;
-  const [, w] = rows[0];
+  const wrkWith = (threads: number) => rows[threads - 1][1];
   console.log('\ntool                   req/s     p50 ms   p99 ms   ratio req/s   ratio p50   peak MB   tool CPU   NGINX CPU   other CPU');
-  for (const [name, m] of rows) {
+  for (const [name, m, threads] of rows) {
+    const w = wrkWith(threads);
     const others = m.machineBusy - m.cpu - m.nginxCpu;
     console.log(
       [
@@ -160,7 +163,8 @@ try {
       ].join(' '),
     );
   }
-  console.log('\nCPU columns: share of the whole machine (all cores) during that run; "other" is everything but the tool and NGINX.');
+  console.log('\nRatios are against wrk with as many threads (goal: req/s ≥ 0.80, p50 ≤ 1.20).');
+  console.log('CPU columns: share of the whole machine (all cores) during that run; "other" is everything but the tool and NGINX.');
 } finally {
   await nginx.stop();
 }
