@@ -108,6 +108,14 @@ async function runWrk(bin: string, url: string, nginxPid: number, threads: numbe
   return { ...r, rps, p50, p99 };
 }
 
+/** The autocannon CLI itself, one thread: the ceiling of the library Shipgate drives. */
+async function runAutocannon(url: string, nginxPid: number): Promise<Measured> {
+  const bin = join(ROOT, 'node_modules', '.bin', 'autocannon');
+  const r = await sampled(bin, ['-c', String(CONNECTIONS), '-d', String(seconds), '-j', url], process.env, nginxPid);
+  const j = JSON.parse(r.stdout) as { requests: { average: number }; latency: { p50: number; p99: number } };
+  return { ...r, rps: j.requests.average, p50: j.latency.p50, p99: j.latency.p99 };
+}
+
 async function runShipgate(url: string, workers: number, dir: string, nginxPid: number): Promise<Measured> {
   const env = {
     PATH: process.env.PATH,
@@ -139,6 +147,7 @@ try {
   const rows: [string, Measured, number][] = [];
   rows.push(['wrk -t1', await runWrk(wrk, url, nginx.pid, 1), 1]);
   rows.push(['wrk -t2', await runWrk(wrk, url, nginx.pid, 2), 2]);
+  rows.push(['autocannon CLI', await runAutocannon(url, nginx.pid), 1]);
   rows.push(['shipgate (1 thread)', await runShipgate(url, 1, dir, nginx.pid), 1]);
   rows.push(['shipgate (workers 2)', await runShipgate(url, 2, dir, nginx.pid), 2]);
 
