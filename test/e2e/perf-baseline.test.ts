@@ -1,8 +1,9 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { githubEnv, githubOutputs } from '../helpers/github-runner.js';
 import { httpServer, type TestServer } from '../helpers/servers.js';
 import { node24, ROOT, runProcess } from '../helpers/run-bundle.js';
 
@@ -28,35 +29,13 @@ afterAll(async () => {
   await service.close();
 });
 
-/** Reads the GITHUB_OUTPUT file the way the runner does (name<<DELIM … DELIM). */
-function githubOutputs(file: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  const lines = readFileSync(file, 'utf8').split('\n');
-  for (let i = 0; i < lines.length; i++) {
-    const m = lines[i].match(/^([\w-]+)<<(.+)$/);
-    if (!m) continue;
-    const value: string[] = [];
-    while (lines[++i] !== m[2]) value.push(lines[i]);
-    out[m[1]] = value.join('\n');
-  }
-  return out;
-}
-
-function githubEnv(name: string, inputs: Record<string, string>) {
-  const output = join(dir, `${name}.out`);
-  const summary = join(dir, `${name}.md`);
-  writeFileSync(output, '');
-  writeFileSync(summary, '');
-  const env: Record<string, string> = { GITHUB_ACTIONS: 'true', GITHUB_OUTPUT: output, GITHUB_STEP_SUMMARY: summary };
-  for (const [k, v] of Object.entries(inputs)) env[`INPUT_${k.toUpperCase()}`] = v;
-  return { env, output, summary };
-}
+const githubEnvOf = (name: string, inputs: Record<string, string>) => githubEnv(dir, name, inputs);
 
 const load = { duration: '1s', warmup: '300ms', connections: '4' };
 
 describe('GitHub Action bundle under node 24', { timeout: 60_000 }, () => {
   it('loads the endpoint from two worker threads, sets every output and writes the summary and the result', async () => {
-    const { env, output, summary } = githubEnv('ok', {
+    const { env, output, summary } = githubEnvOf('ok', {
       url: `${service.url}/orders`,
       ...load,
       workers: '2',
@@ -89,12 +68,12 @@ describe('GitHub Action bundle under node 24', { timeout: 60_000 }, () => {
 
   it('exits 2 naming each bad input and its accepted form, before any request', async () => {
     const before = service.hits;
-    const { env, output } = githubEnv('bad', { url: service.url, duration: 'soon', 'max-p95': '150' });
+    const { env, output } = githubEnvOf('bad', { url: service.url, duration: 'soon', 'max-p95': '150' });
     const r = await runProcess(node24Bin, [ACTION], { env, cwd: dir });
     expect(r.code).toBe(2);
     expect(r.stdout).toContain("::error::Input 'duration' is 'soon'. Expected a duration such as 500ms, 30s, 2m or 1h.");
     expect(r.stdout).toContain("Input 'max-p95' is '150'. Expected a duration such as 500ms, 30s, 2m or 1h.");
-    const again = await runProcess(node24Bin, [ACTION], { env: githubEnv('bad2', { url: service.url, 'max-regression': 'p95:10', rate: '0' }).env, cwd: dir });
+    const again = await runProcess(node24Bin, [ACTION], { env: githubEnvOf('bad2', { url: service.url, 'max-regression': 'p95:10', rate: '0' }).env, cwd: dir });
     expect(again.code).toBe(2);
     expect(again.stdout).toContain("Input 'max-regression' is 'p95:10'");
     expect(again.stdout).toContain("Input 'rate' is '0'. Expected a whole number of requests per second of at least 1");

@@ -1,6 +1,5 @@
 // Objects the traffic tests route through, kubectl against the contract server, and a backend built the way the
 // steps build it (inputs → BackendSettings → factory).
-import { program } from './daemons.js';
 import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
@@ -11,6 +10,7 @@ import type { BackendFactory, TrafficBackend } from '../../shared/src/traffic/ba
 import { backendInputs, backendSettings } from '../../shared/src/traffic/inputs.js';
 import { HTTP_ROUTES, SERVICES, VIRTUAL_SERVICES, type KubeObject } from './kube-resources.js';
 import type { KubeServer } from './kube-server.js';
+import { program } from './daemons.js';
 import { runProcess, type Ran } from './run-bundle.js';
 
 export function seedService(server: KubeServer, name = 'web', color = 'blue', namespace = 'default'): KubeObject {

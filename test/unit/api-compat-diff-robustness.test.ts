@@ -3,6 +3,7 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import YAML from 'yaml';
+import { seededRandom } from '../../shared/src/random.js';
 import { describe, expect, it } from 'vitest';
 import { RULE_BY_ID, diffDocuments } from '../../actions/api-compat/src/diff/index.js';
 import type { Finding, OpenApiDoc } from '../../actions/api-compat/src/model.js';
@@ -182,18 +183,6 @@ describe('odd but parseable documents', () => {
   });
 });
 
-// Seeded RNG (mulberry32): the same mutations on every run, so a failure is reproducible from its index.
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 const REPLACEMENTS: (() => unknown)[] = [
   () => null,
   () => true,
@@ -265,7 +254,8 @@ function corpusRoots(): unknown[] {
 describe('seeded random mutations of the corpus', () => {
   it('never throws and always returns well-formed findings (400 mutated pairs)', () => {
     const roots = corpusRoots();
-    const random = rng(20260115);
+    // seeded: the same mutations on every run, so a failure is reproducible from its index
+    const random = seededRandom(20260115);
     let compared = 0;
     for (let i = 0; i < 400; i++) {
       const original = roots[Math.floor(random() * roots.length)];

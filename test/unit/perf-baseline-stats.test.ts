@@ -9,7 +9,8 @@ import { combineConcurrent, type Measurement } from '../../actions/perf-baseline
 import { mergeResults } from '../../actions/perf-baseline/src/merge.js';
 import { buildResult, checkWritable, currentEnvironment, readResult, storedParams, writeResult, type Result } from '../../actions/perf-baseline/src/result.js';
 import type { LoadParams } from '../../actions/perf-baseline/src/settings.js';
-import { bootstrapChange, PooledPercentiles, seededRandom } from '../../actions/perf-baseline/src/stats.js';
+import { bootstrapChange, PooledPercentiles } from '../../actions/perf-baseline/src/stats.js';
+import { seededRandom } from '../../shared/src/random.js';
 
 const load: LoadParams = {
   url: 'http://127.0.0.1:8080/orders',

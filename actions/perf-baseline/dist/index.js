@@ -58099,7 +58099,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 5472:
+/***/ 1090:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -58119,9 +58119,9 @@ var measurement = __nccwpck_require__(7937);
 var result = __nccwpck_require__(5778);
 // EXTERNAL MODULE: ./actions/perf-baseline/src/settings.ts + 1 modules
 var settings = __nccwpck_require__(7307);
-;// CONCATENATED MODULE: ./actions/perf-baseline/src/stats.ts
-
-/** Mulberry32: a small seeded generator, so the same two results always give the same interval. */
+;// CONCATENATED MODULE: ./shared/src/random.ts
+// Reproducible randomness: the same seed gives the same sequence, so results and failures can be replayed.
+/** Mulberry32: a small seeded generator (bootstrap intervals, test mutations). */
 function seededRandom(seed) {
     let a = seed >>> 0;
     return () => {
@@ -58132,6 +58132,10 @@ function seededRandom(seed) {
         return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
     };
 }
+
+;// CONCATENATED MODULE: ./actions/perf-baseline/src/stats.ts
+
+
 /**
  * Percentile bootstrap of the relative change `stat(current) / stat(base) − 1`: both samples of units (seconds or
  * runs) are resampled with replacement, independently, `iterations` times. Undefined when a resampled base is 0.
@@ -59758,7 +59762,7 @@ __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __we
 /* harmony import */ var _shared_src_duration_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(2515);
 /* harmony import */ var _shared_src_step_js__WEBPACK_IMPORTED_MODULE_11__ = __nccwpck_require__(4709);
 /* harmony import */ var _shared_src_text_js__WEBPACK_IMPORTED_MODULE_12__ = __nccwpck_require__(9100);
-/* harmony import */ var _compare_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(5472);
+/* harmony import */ var _compare_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(1090);
 /* harmony import */ var _k6_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(1352);
 /* harmony import */ var _load_run_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(5187);
 /* harmony import */ var _merge_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(2521);
@@ -59867,7 +59871,7 @@ __webpack_async_result__();
 /* harmony import */ var _shared_src_duration_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2515);
 /* harmony import */ var _shared_src_report_markdown_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(5905);
 /* harmony import */ var _shared_src_text_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(9100);
-/* harmony import */ var _compare_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(5472);
+/* harmony import */ var _compare_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(1090);
 /* harmony import */ var _thresholds_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(8317);
 
 

@@ -1,16 +1,5 @@
+import { seededRandom } from '../../../shared/src/random.js';
 import { recordedValues, type Histogram } from './histogram.js';
-
-/** Mulberry32: a small seeded generator, so the same two results always give the same interval. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** An interval of the relative change (0.12 = +12 %). */
 export interface Interval {

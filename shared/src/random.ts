@@ -1,0 +1,13 @@
+// Reproducible randomness: the same seed gives the same sequence, so results and failures can be replayed.
+
+/** Mulberry32: a small seeded generator (bootstrap intervals, test mutations). */
+export function seededRandom(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
