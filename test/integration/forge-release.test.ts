@@ -1,7 +1,5 @@
 // Tags and releases through the real Octokit and Gitbeaker clients against in-process GitHub and GitLab servers;
 // the GitHub routes are checked against GitHub's published OpenAPI description.
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ExternalError } from '../../shared/src/errors.js';
 import { detectForge } from '../../shared/src/forge/forge.js';
@@ -9,7 +7,7 @@ import { createRelease, createTag } from '../../shared/src/forge/release.js';
 import { GitHubPlatform, GitLabPlatform } from '../../shared/src/platform/index.js';
 import { githubReleaseServer, gitlabParams, gitlabReleaseServer } from '../helpers/forge-releases.js';
 import type { ForgeServer } from '../helpers/forge-server.js';
-import { ROOT } from '../helpers/run-bundle.js';
+import { githubSpec, schemaProblems } from '../helpers/github-openapi.js';
 
 const SHA = 'a1b2c3d4e5f60718293a4b5c6d7e8f9012345678';
 const OTHER = '0f1e2d3c4b5a69788796a5b4c3d2e1f001234567';
@@ -86,29 +84,8 @@ describe('GitHub', () => {
 });
 
 describe("the in-process GitHub routes follow GitHub's OpenAPI description", () => {
-  const spec = JSON.parse(readFileSync(join(ROOT, 'node_modules/@octokit/openapi/generated/api.github.com.json'), 'utf8'));
-  type Schema = { $ref?: string; type?: string; required?: string[]; properties?: Record<string, Schema>; items?: Schema; nullable?: boolean; anyOf?: Schema[]; oneOf?: Schema[]; allOf?: Schema[] };
-  const deref = (s: Schema): Schema => (s.$ref ? deref(s.$ref.split('/').slice(1).reduce((o: any, k) => o[k], spec)) : s);
-
-  /** Where `value` breaks `schema`: missing required properties, properties GitHub does not have, wrong types. */
-  function problems(value: unknown, schema: Schema, at: string): string[] {
-    const s = deref(schema);
-    if (value === null) return s.nullable || s.type === 'null' ? [] : [`${at} is null`];
-    const alternatives = s.anyOf ?? s.oneOf;
-    if (alternatives) return alternatives.some((alt) => problems(value, alt, at).length === 0) ? [] : [`${at} matches none of the alternatives`];
-    if (s.allOf) return s.allOf.flatMap((part) => problems(value, part, at));
-    if (s.type === 'object' || s.properties) {
-      if (typeof value !== 'object' || Array.isArray(value)) return [`${at} is not an object`];
-      const obj = value as Record<string, unknown>;
-      return [
-        ...(s.required ?? []).filter((k) => !(k in obj)).map((k) => `${at}.${k} is missing`),
-        ...Object.entries(obj).flatMap(([k, v]) => (s.properties?.[k] ? problems(v, s.properties[k], `${at}.${k}`) : s.properties ? [`${at}.${k} is not in the schema`] : [])),
-      ];
-    }
-    if (s.type === 'array') return Array.isArray(value) ? value.flatMap((v, i) => problems(v, s.items ?? {}, `${at}[${i}]`)) : [`${at} is not an array`];
-    const js = s.type === 'integer' ? 'number' : s.type;
-    return js && typeof value !== js ? [`${at} is ${typeof value}, not ${s.type}`] : [];
-  }
+  const spec = githubSpec();
+  const problems = (value: unknown, schema: Parameters<typeof schemaProblems>[2], at: string) => schemaProblems(spec, value, schema, at);
 
   it('accepts the requests our client sends and answers with documented bodies', async () => {
     const { server, forge } = await github();

@@ -75,20 +75,30 @@ export async function createRelease(forge: Forge, req: ReleaseRequest): Promise<
 }
 
 /** An API failure as ExternalError with the remedy for the usual causes: missing permission, existing tag or release. */
-export function forgeFailure(forge: Forge, what: 'tag' | 'release', action: string, err: unknown): ExternalError {
+export function forgeFailure(forge: Forge, what: 'tag' | 'release' | 'deployment', action: string, err: unknown): ExternalError {
   const { status, message } = apiError(err);
   const where = forge.kind === 'github' ? `GitHub (${forge.owner}/${forge.repo})` : `GitLab (project ${forge.projectId})`;
   const head = `Could not ${action} on ${where}: ${status ? `HTTP ${status} ` : ''}${message}.`;
-  if (status === 401 || status === 403) return new ExternalError(`${head} ${permissionFix(forge, what)}`, { cause: err });
+  // GitLab used to answer a job token refused on the deployments API with 404 Project Not Found (gitlab-org/gitlab!163211).
+  const jobTokenHidden = status === 404 && what === 'deployment' && forge.kind === 'gitlab' && forge.jobToken;
+  if (status === 401 || status === 403 || jobTokenHidden) return new ExternalError(`${head} ${permissionFix(forge, what)}`, { cause: err });
   if ((status === 409 || status === 422 || status === 400) && /already[ _]exists/i.test(message)) {
     return new ExternalError(`${head} The ${what} already exists: delete it, or push a new commit so the next version is computed past it.`, { cause: err });
   }
   return new ExternalError(head, { cause: err });
 }
 
-function permissionFix(forge: Forge, what: 'tag' | 'release'): string {
-  if (forge.kind === 'github') return "The GITHUB_TOKEN needs 'contents: write': add `permissions: contents: write` to the job.";
+function permissionFix(forge: Forge, what: 'tag' | 'release' | 'deployment'): string {
+  const scope = what === 'deployment' ? 'deployments' : 'contents';
+  if (forge.kind === 'github') return `The GITHUB_TOKEN needs '${scope}: write': add \`permissions: ${scope}: write\` to the job.`;
+  if (what === 'deployment') return deploymentFix(forge.jobToken);
   const token = 'a project access token with the api scope and at least the Developer role (Maintainer when the tag is protected)';
   if (forge.jobToken && what === 'tag') return `CI_JOB_TOKEN cannot create tags through the API: set GITLAB_TOKEN to ${token}.`;
   return `The token needs ${forge.jobToken ? 'a job user with ' : ''}the Developer role or higher; else set GITLAB_TOKEN to ${token}.`;
+}
+
+function deploymentFix(jobToken: boolean): string {
+  const token = 'a project access token with the api scope and at least the Developer role (Maintainer, or an allowed deployer, when the environment is protected)';
+  if (jobToken) return `This GitLab refused CI_JOB_TOKEN for deployments (older GitLab versions do, and so does a pipeline user without the Developer role): set GITLAB_TOKEN to ${token}.`;
+  return `The token needs the Developer role or higher; else set GITLAB_TOKEN to ${token}.`;
 }
