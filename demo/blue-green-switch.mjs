@@ -20,7 +20,7 @@ function haproxyBinary() {
 }
 
 /** A colour's server: `/` answers with its name, `/healthz` with `health()`. */
-function colourServer(name, health) {
+export function colourServer(name, health) {
   const state = { name, hits: 0, probes: 0 };
   state.server = createServer((req, res) => {
     if (req.url === '/healthz') {
@@ -52,7 +52,7 @@ function freePort() {
 }
 
 /** Requests in a loop until stopped, counting answers per colour and failures. */
-function traffic(url) {
+export function traffic(url) {
   const seen = { blue: 0, green: 0, failed: 0 };
   let running = true;
   const loops = Array.from({ length: 4 }, async () => {
@@ -70,7 +70,7 @@ function traffic(url) {
   return { seen, stop: async () => ((running = false), await Promise.all(loops), seen) };
 }
 
-function dotenv(work) {
+export function dotenv(work) {
   return Object.fromEntries(
     readFileSync(join(work, 'shipgate.env'), 'utf8')
       .trim()
@@ -79,18 +79,16 @@ function dotenv(work) {
   );
 }
 
-export async function demo({ shipgate, work, step, listen, onExit }) {
+/**
+ * Starts HAProxy on a free loopback port in front of `servers` (colour → port, in order: the first gets all the
+ * traffic, the others weight 0 in maintenance), with the runtime API on a unix socket in `work`.
+ */
+export async function startHaproxy(work, servers, onExit) {
   const bin = haproxyBinary();
-  // Once set, blue's health fails as soon as blue serves one more request than it had.
-  let blueBreaksAfter = Infinity;
-  const blue = colourServer('blue', (s) => s.hits <= blueBreaksAfter);
-  const green = colourServer('green', () => true);
-  const bluePort = await listen(blue.server);
-  const greenPort = await listen(green.server);
-
   const port = await freePort();
   const socket = join(work, 'admin.sock');
   const conf = join(work, 'haproxy.cfg');
+  const lines = Object.entries(servers).map(([colour, p], i) => `  server ${colour} 127.0.0.1:${p} ${i === 0 ? 'weight 100' : 'weight 0 disabled'}`);
   writeFileSync(
     conf,
     `global
@@ -105,8 +103,7 @@ frontend fe
   default_backend web
 backend web
   balance roundrobin
-  server blue 127.0.0.1:${bluePort} weight 100
-  server green 127.0.0.1:${greenPort} weight 0 disabled
+${lines.join('\n')}
 `,
   );
   const proxy = spawn(bin, ['-db', '-f', conf], { stdio: 'ignore' });
@@ -115,7 +112,18 @@ backend web
     if (i > 100) throw new Error('HAProxy did not start');
     await new Promise((r) => setTimeout(r, 100));
   }
-  const url = `http://127.0.0.1:${port}/`;
+  return { url: `http://127.0.0.1:${port}/`, socket };
+}
+
+export async function demo({ shipgate, work, step, listen, onExit }) {
+  // Once set, blue's health fails as soon as blue serves one more request than it had.
+  let blueBreaksAfter = Infinity;
+  const blue = colourServer('blue', (s) => s.hits <= blueBreaksAfter);
+  const green = colourServer('green', () => true);
+  const bluePort = await listen(blue.server);
+  const greenPort = await listen(green.server);
+
+  const { url, socket } = await startHaproxy(work, { blue: bluePort, green: greenPort }, onExit);
   const env = { SHIPGATE_HEALTH_TIMEOUT: '10s', SHIPGATE_PROVIDER: 'haproxy', SHIPGATE_HAPROXY_SOCKET: socket, SHIPGATE_HAPROXY_BACKEND: 'web', GITLAB_USER_LOGIN: 'demo' };
 
   step(`HAProxy on ${url} sends everything to blue; the dry run shows the runtime commands of each step`);

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 
 const root = new URL('..', import.meta.url).pathname;
 const cli = join(root, 'bin', 'shipgate.js');
-const PARTS = ['check-dependencies', 'api-compat', 'perf-baseline', 'version-tag', 'blue-green-switch', 'rollback'];
+const PARTS = ['check-dependencies', 'api-compat', 'perf-baseline', 'version-tag', 'blue-green-switch', 'rollback', 'multi-service'];
 const onlyIdx = process.argv.indexOf('--only');
 const only = onlyIdx === -1 ? null : process.argv[onlyIdx + 1];
 if (only && !PARTS.includes(only)) {

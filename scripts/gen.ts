@@ -4,6 +4,8 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { steps } from '../cli/steps.js';
 import { actionYml, componentYml, readmeInputs } from './generated.js';
+import { generateWorkflow, workflows } from './workflows.js';
+import { pipelineYml, pipelines } from './pipelines.js';
 
 const root = new URL('..', import.meta.url).pathname;
 const check = process.argv.includes('--check');
@@ -40,6 +42,12 @@ for (const step of steps) {
   const readme = join(dir, 'README.md');
   emit(readme, splice(readFileSync(join(root, readme), 'utf8'), 'inputs', readmeInputs(step.schema)));
 }
+
+// GitHub reusable workflows: their input blocks and the Shipgate `uses:` lines (scripts/workflows.ts).
+for (const w of workflows) emit(w.file, generateWorkflow(readFileSync(join(root, w.file), 'utf8'), w));
+
+// GitLab whole-pipeline components: service-delivery and multi-service (scripts/pipelines.ts).
+for (const p of pipelines(version)) emit(p.file, pipelineYml(p, version));
 
 if (stale.length) {
   console.log(`${check ? 'stale' : 'updated'}: ${stale.join(', ')}`);

@@ -1,54 +1,26 @@
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { colourPair } from '../helpers/colours.js';
-import { program } from '../helpers/daemons.js';
+import { gitlabWork, pipeline as runPipeline, project as makeProject, type GitlabWork } from '../helpers/gitlab-ci-local.js';
 import { haproxyActive, startHaproxy } from '../helpers/haproxy.js';
-import { ROOT, runProcess } from '../helpers/run-bundle.js';
 import { httpServer, status, type TestServer } from '../helpers/servers.js';
 
 // The generated GitLab components, included with inputs into a project and run by gitlab-ci-local with the shell
 // executor (no Docker here): the job runs `npx shipgate@<version>`, here the tarball `npm pack` makes, and later jobs
 // read its outputs from the dotenv report.
-const gcl = join(ROOT, 'node_modules', '.bin', 'gitlab-ci-local');
-let dir: string;
+let work: GitlabWork;
 let tgz: string;
 let healthy: TestServer;
 let failing: TestServer;
 
-/** A git project with the components under templates/, the package tarball, `.gitlab-ci.yml` and `files`. */
-function project(name: string, ci: string, files: Record<string, string>): string {
-  const p = join(dir, name);
-  mkdirSync(join(p, 'templates'), { recursive: true });
-  for (const f of readdirSync(join(ROOT, 'templates'))) copyFileSync(join(ROOT, 'templates', f), join(p, 'templates', f));
-  copyFileSync(join(dir, tgz), join(p, tgz));
-  writeFileSync(join(p, '.gitlab-ci.yml'), ci);
-  for (const [file, text] of Object.entries(files)) writeFileSync(join(p, file), text);
-  writeFileSync(join(p, '.gitignore'), '.gitlab-ci-local/\n');
-  const git = (...args: string[]) => execFileSync('git', args, { cwd: p, stdio: 'ignore' });
-  git('init', '-q', '-b', 'main');
-  git('-c', 'user.email=ci@example.com', '-c', 'user.name=ci', 'add', '-A');
-  git('-c', 'user.email=ci@example.com', '-c', 'user.name=ci', 'commit', '-qm', 'pipeline');
-  git('remote', 'add', 'origin', 'https://gitlab.example.com/shop/delivery.git');
-  return p;
-}
-
-/** Runs the whole pipeline. gitlab-ci-local sets GITLAB_CI=false; a real runner sets true, so the job does too. */
-function pipeline(p: string) {
-  return runProcess(gcl, ['--force-shell-executor', '--variable', 'GITLAB_CI=true'], {
-    cwd: p,
-    env: { npm_config_cache: join(dir, 'npm-cache'), npm_config_update_notifier: 'false' },
-    timeoutMs: 240_000,
-  });
-}
+const project = (name: string, ci: string, files: Record<string, string>) => makeProject(work, name, ci, files);
+const pipeline = (p: string) => runPipeline(work, p);
 
 beforeAll(async () => {
-  await program('rsync'); // gitlab-ci-local copies the project with it
-  dir = mkdtempSync(join(tmpdir(), 'shipgate-gcl-'));
-  execFileSync('npm', ['pack', '--pack-destination', dir, '--silent'], { cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'] });
-  tgz = readdirSync(dir).find((f) => f.endsWith('.tgz'))!;
+  work = await gitlabWork();
+  tgz = work.tgz;
   healthy = await httpServer(status(200));
   failing = await httpServer(status(503));
 });

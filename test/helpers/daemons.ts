@@ -15,6 +15,8 @@ export const PROGRAMS = {
   wrk: { pkg: 'wrk', bin: '/usr/bin/wrk' },
   rsync: { pkg: 'rsync', bin: '/usr/bin/rsync' },
   openssl: { pkg: 'openssl', bin: '/usr/bin/openssl' },
+  // The reusable workflows' run: scripts use jq, as GitHub's hosted runners have it.
+  jq: { pkg: 'jq', bin: '/usr/bin/jq' },
   // Debian's kubectl; machines that already have one (GitHub's runners, Google's apt repository) keep theirs.
   kubectl: { pkg: 'kubernetes-client', bin: '/usr/bin/kubectl' },
 } as const;

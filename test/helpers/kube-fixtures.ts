@@ -8,7 +8,8 @@ import { parseInputs } from '../../shared/src/inputs.js';
 import { LocalPlatform } from '../../shared/src/platform/index.js';
 import type { BackendFactory, TrafficBackend } from '../../shared/src/traffic/backend.js';
 import { backendInputs, backendSettings } from '../../shared/src/traffic/inputs.js';
-import { HTTP_ROUTES, SERVICES, VIRTUAL_SERVICES, type KubeObject } from './kube-resources.js';
+import { DEPLOYMENTS, HTTP_ROUTES, SERVICES, VIRTUAL_SERVICES, type KubeObject } from './kube-resources.js';
+import type { RolloutSimulation } from './kube-rollout.js';
 import type { KubeServer } from './kube-server.js';
 import { program } from './daemons.js';
 import { runProcess, type Ran } from './run-bundle.js';
@@ -54,6 +55,53 @@ export function seedHttpRoute(server: KubeServer, name = 'web', namespace = 'def
       ],
     },
   });
+}
+
+/** A Deployment `name` with one container per entry of `containers` (name → image), as `kubectl create deployment` writes it. */
+export function deploymentObject(name: string, containers: Record<string, string>, opts: { namespace?: string; replicas?: number; progressDeadlineSeconds?: number; revisionHistoryLimit?: number } = {}): KubeObject {
+  const labels = { app: name };
+  return {
+    apiVersion: 'apps/v1',
+    kind: 'Deployment',
+    metadata: { name, namespace: opts.namespace ?? 'default', labels },
+    spec: {
+      replicas: opts.replicas ?? 3,
+      progressDeadlineSeconds: opts.progressDeadlineSeconds,
+      revisionHistoryLimit: opts.revisionHistoryLimit,
+      selector: { matchLabels: labels },
+      template: {
+        metadata: { labels },
+        spec: { containers: Object.entries(containers).map(([n, image]) => ({ name: n, image, ports: [{ containerPort: 8080 }] })) },
+      },
+    },
+  };
+}
+
+/**
+ * Creates Deployment `name` and rolls it through `images` one after another (each rollout finished), so it has one
+ * ReplicaSet and revision per image, the last one current; each change records `kubernetes.io/change-cause`.
+ */
+export function seedDeployment(
+  server: KubeServer,
+  sim: RolloutSimulation,
+  name: string,
+  images: string[],
+  opts: { namespace?: string; replicas?: number; progressDeadlineSeconds?: number; revisionHistoryLimit?: number; container?: string; sidecars?: Record<string, string> } = {},
+): KubeObject {
+  const ns = opts.namespace ?? 'default';
+  const container = opts.container ?? 'app';
+  const obj = deploymentObject(name, { [container]: images[0], ...opts.sidecars }, opts);
+  obj.metadata.annotations = { 'kubernetes.io/change-cause': `deploy ${images[0]}` };
+  server.store.create(DEPLOYMENTS, obj);
+  sim.settle();
+  for (const image of images.slice(1)) {
+    const dep = server.store.get(DEPLOYMENTS, ns, name)!;
+    dep.spec.template.spec.containers.find((c: { name: string }) => c.name === container).image = image;
+    dep.metadata.annotations = { ...dep.metadata.annotations, 'kubernetes.io/change-cause': `deploy ${image}` };
+    server.store.update(DEPLOYMENTS, ns, name, dep);
+    sim.settle();
+  }
+  return server.store.get(DEPLOYMENTS, ns, name)!;
 }
 
 const cacheDir = mkdtempSync(join(tmpdir(), 'shipgate-kubectl-cache-'));

@@ -110,7 +110,55 @@ export const SERVICES: ResourceType = {
   },
 };
 
-/** Registered for the rollback step's Deployment rollouts; a controller that moves their status can be added per test. */
+/** What apps/v1 validation adds to the schema: the selector selects the template, container names are unique. */
+function workloadCheck(obj: KubeObject): FieldError[] {
+  const out: FieldError[] = [];
+  const selector = (obj.spec?.selector?.matchLabels ?? {}) as Record<string, string>;
+  const labels = (obj.spec?.template?.metadata?.labels ?? {}) as Record<string, string>;
+  if (Object.entries(selector).some(([k, v]) => labels[k] !== v)) {
+    out.push({ field: 'spec.template.metadata.labels', message: `Invalid value: ${JSON.stringify(labels)}: \`selector\` does not match template \`labels\`` });
+  }
+  const names = ((obj.spec?.template?.spec?.containers ?? []) as { name?: string }[]).map((c) => c.name);
+  names.forEach((n, i) => {
+    if (names.indexOf(n) !== i) out.push({ field: `spec.template.spec.containers[${i}].name`, message: `Duplicate value: "${n}"` });
+  });
+  return out;
+}
+
+/**
+ * The pod template defaults the API server fills in (SetDefaults_PodSpec, _Container, _ContainerPort), so a template
+ * sent by kubectl (Go structs) and one sent by a JSON client compare equal once stored, as on a cluster.
+ */
+function podTemplateDefaults(template: any): void {
+  if (!template?.spec) return;
+  const spec = template.spec;
+  spec.restartPolicy ??= 'Always';
+  spec.terminationGracePeriodSeconds ??= 30;
+  spec.dnsPolicy ??= 'ClusterFirst';
+  spec.securityContext ??= {};
+  spec.schedulerName ??= 'default-scheduler';
+  for (const c of spec.containers ?? []) {
+    const tag = /^[^@]*:([^/:@]+)$/.exec(c.image ?? '')?.[1];
+    c.imagePullPolicy ??= !tag || tag === 'latest' ? 'Always' : 'IfNotPresent';
+    c.terminationMessagePath ??= '/dev/termination-log';
+    c.terminationMessagePolicy ??= 'File';
+    c.resources ??= {};
+    for (const p of c.ports ?? []) p.protocol ??= 'TCP';
+  }
+}
+
+/** The apps/v1 Deployment defaults the API server fills in (SetDefaults_Deployment). */
+function deploymentDefaults(obj: KubeObject): void {
+  obj.spec ??= {};
+  podTemplateDefaults(obj.spec.template);
+  obj.spec.replicas ??= 1;
+  obj.spec.progressDeadlineSeconds ??= 600;
+  obj.spec.revisionHistoryLimit ??= 10;
+  obj.spec.strategy ??= { type: 'RollingUpdate' };
+  if (obj.spec.strategy.type === 'RollingUpdate') obj.spec.strategy.rollingUpdate = { maxUnavailable: '25%', maxSurge: '25%', ...obj.spec.strategy.rollingUpdate };
+}
+
+/** Rolled out by the simulated Deployment controller in kube-rollout.ts, when a test starts it. */
 export const DEPLOYMENTS: ResourceType = {
   group: 'apps',
   versions: ['v1'],
@@ -122,7 +170,8 @@ export const DEPLOYMENTS: ResourceType = {
   builtin: true,
   generation: true,
   statusSubresource: true,
-  validate: (obj) => [...schemaCheck((o) => new Deployment(o as never))(obj), ...metadataCheck(obj)],
+  defaults: deploymentDefaults,
+  validate: (obj) => [...schemaCheck((o) => new Deployment(o as never))(obj), ...metadataCheck(obj), ...workloadCheck(obj)],
 };
 
 export const REPLICASETS: ResourceType = {
@@ -136,7 +185,12 @@ export const REPLICASETS: ResourceType = {
   builtin: true,
   generation: true,
   statusSubresource: true,
-  validate: (obj) => [...schemaCheck((o) => new ReplicaSet(o as never))(obj), ...metadataCheck(obj)],
+  defaults(obj) {
+    obj.spec ??= {};
+    obj.spec.replicas ??= 1;
+    podTemplateDefaults(obj.spec.template);
+  },
+  validate: (obj) => [...schemaCheck((o) => new ReplicaSet(o as never))(obj), ...metadataCheck(obj), ...workloadCheck(obj)],
 };
 
 export { VIRTUAL_SERVICES, HTTP_ROUTES } from './kube-crds.js';

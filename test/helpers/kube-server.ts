@@ -1,23 +1,23 @@
 // An in-process HTTP server that follows the Kubernetes API contract for the resources Shipgate uses: discovery as
-// kubectl reads it (/api, /apis, /api/v1, /apis/<group>/<version>), GET item and list, PATCH (merge, JSON patch,
+// kubectl reads it (/api, /apis, /api/v1, /apis/<group>/<version>), GET item and list (labelSelector, fieldSelector on
+// metadata.name/namespace, and a watch that stays open without events, enough for kubectl's informers), PATCH (merge, JSON patch,
 // strategic merge as merge for built-in types), PUT, POST, DELETE, resourceVersion and 409 conflicts, Status objects
 // for 401/403/404/409/415/422, HTTPS with bearer-token auth and RBAC-style denials, and objects checked against the published
 // schemas after every write (kube-resources.ts). kubectl reads the same state back from it.
-import { program } from './daemons.js';
-import { execFile } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
-import { stringify } from 'yaml';
 import { jsonPatch, mergePatch, PatchError } from './kube-patch.js';
 import { DEPLOYMENTS, HTTP_ROUTES, REPLICASETS, SERVICES, VIRTUAL_SERVICES, type KubeObject, type ResourceType } from './kube-resources.js';
 import { groupVersion, KubeStatusError, KubeStore, notFound, resourceName } from './kube-store.js';
 import { discovery } from './kube-discovery.js';
+import { matchesSelector, parseSelector } from './kube-selector.js';
+import { certificate, kubeconfigYaml } from './kube-tls.js';
 import type { TestServer } from './servers.js';
+
+export { kubeconfigYaml } from './kube-tls.js';
 
 /** One request as received, for assertions on what a client sent. */
 export interface KubeRequest {
@@ -53,6 +53,11 @@ export interface KubeServer extends TestServer {
   allowAll(): void;
   /** Runs `mutate` as another writer's change just before the next write to that object, so that write's resourceVersion is stale. */
   interfere(type: ResourceType, namespace: string, name: string, mutate: (o: KubeObject) => void, times?: number): void;
+  /**
+   * Runs `fn` before every request is handled, e.g. a simulated controller catching up with the time that passed
+   * (kube-rollout.ts), so what a client reads is what the cluster would show at that moment.
+   */
+  beforeRequest(fn: () => void): void;
   /** Writes a kubeconfig (YAML, http, token auth) pointing at this server and returns its path. */
   kubeconfig(dir: string, opts?: { namespace?: string; token?: string }): string;
 }
@@ -65,6 +70,10 @@ interface Parsed {
   subresource?: 'status';
 }
 
+/** The answer to a watch request: an open stream, ended after the request's timeoutSeconds (at most WATCH_MS). */
+const WATCH = Symbol('watch');
+const WATCH_MS = 5000;
+
 const BUILTIN_PATCH = ['application/merge-patch+json', 'application/json-patch+json', 'application/strategic-merge-patch+json'];
 const CUSTOM_PATCH = ['application/merge-patch+json', 'application/json-patch+json'];
 
@@ -75,6 +84,7 @@ export async function kubeServer(opts: { token?: string; user?: string; types?: 
   const denials: Denial[] = [];
   const interferences: { type: ResourceType; ns: string; name: string; mutate: (o: KubeObject) => void; times: number }[] = [];
   const requests: KubeRequest[] = [];
+  const hooks: (() => void)[] = [];
   const token = opts.token ?? 'shipgate-test-token';
   const user = opts.user ?? 'system:serviceaccount:ci:shipgate';
 
@@ -117,7 +127,7 @@ export async function kubeServer(opts: { token?: string; user?: string; types?: 
     store.update(p.type, p.namespace, p.name!, current);
   }
 
-  function handle(method: string, path: string, contentType: string, body: unknown, port: number): { status: number; body: unknown } {
+  function handle(method: string, path: string, query: URLSearchParams, contentType: string, body: unknown, port: number): { status: number; body: unknown } {
     const d = discovery(path, types, port);
     if (d !== undefined && method === 'GET') return { status: 200, body: d };
     const p = parse(path);
@@ -126,7 +136,14 @@ export async function kubeServer(opts: { token?: string; user?: string; types?: 
     if (!p.name) {
       if (method === 'GET') {
         authorize('list', p);
-        const items = store.list(p.type, ns).map((o) => outward(o, p));
+        if (query.get('watch') === 'true' || query.get('watch') === '1') return { status: 200, body: WATCH };
+        const selector = parseSelector(query.get('labelSelector') ?? '');
+        const fields = parseSelector(query.get('fieldSelector') ?? '');
+        const items = store
+          .list(p.type, ns)
+          .filter((o) => matchesSelector(selector, o.metadata.labels ?? {}))
+          .filter((o) => matchesSelector(fields, { 'metadata.name': o.metadata.name, 'metadata.namespace': o.metadata.namespace ?? '' }))
+          .map((o) => outward(o, p));
         return { status: 200, body: { kind: `${p.type.kind}List`, apiVersion: groupVersion(p.type, p.version), metadata: { resourceVersion: store.resourceVersion }, items } };
       }
       if (method === 'POST') {
@@ -185,7 +202,8 @@ export async function kubeServer(opts: { token?: string; user?: string; types?: 
     let raw = '';
     req.on('data', (chunk) => (raw += chunk));
     req.on('end', () => {
-      const path = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname).replace(/\/$/, '') || '/';
+      const url = new URL(req.url ?? '/', 'http://x');
+      const path = decodeURIComponent(url.pathname).replace(/\/$/, '') || '/';
       const contentType = (req.headers['content-type'] ?? '').split(';')[0].trim();
       const entry: KubeRequest = { method: req.method ?? 'GET', path, contentType: contentType || undefined, body: undefined, status: 0 };
       requests.push(entry);
@@ -199,7 +217,8 @@ export async function kubeServer(opts: { token?: string; user?: string; types?: 
             throw new KubeStatusError(400, 'BadRequest', `the body of the request could not be decoded as JSON`);
           }
         }
-        reply = handle(entry.method, path, contentType, entry.body, port);
+        for (const hook of hooks) hook();
+        reply = handle(entry.method, path, url.searchParams, contentType, entry.body, port);
       } catch (caught) {
         // A bug in the server answers 500 like an API server would, instead of ending the test process.
         const err = caught instanceof KubeStatusError ? caught : new KubeStatusError(500, 'InternalError', `Internal error occurred: ${String(caught)}`);
@@ -207,6 +226,12 @@ export async function kubeServer(opts: { token?: string; user?: string; types?: 
       }
       entry.status = reply.status;
       res.writeHead(reply.status, { 'content-type': 'application/json', 'audit-id': String(requests.length) });
+      if (reply.body === WATCH) {
+        const seconds = Number(url.searchParams.get('timeoutSeconds') ?? 0) || Infinity;
+        res.flushHeaders();
+        setTimeout(() => res.end(), Math.min(seconds * 1000, WATCH_MS)).unref();
+        return;
+      }
       res.end(JSON.stringify(reply.body));
     });
   });
@@ -235,6 +260,7 @@ export async function kubeServer(opts: { token?: string; user?: string; types?: 
     define: (type: ResourceType) => void types.push(type),
     deny: (rule: Denial) => void denials.push(rule),
     allowAll: () => void denials.splice(0),
+    beforeRequest: (fn: () => void) => void hooks.push(fn),
     interfere(type: ResourceType, namespace: string, name: string, mutate: (o: KubeObject) => void, times = 1) {
       interferences.push({ type, ns: namespace, name, mutate, times });
     },
@@ -245,39 +271,4 @@ export async function kubeServer(opts: { token?: string; user?: string; types?: 
       return file;
     },
   });
-}
-
-/**
- * A kubeconfig with token auth, as `kubectl config` would write it. The server is HTTPS with its own CA because
- * client-go (kubectl) never sends a bearer token over plain http.
- */
-export function kubeconfigYaml(url: string, ca: string, token: string, namespace = 'default'): string {
-  return stringify({
-    apiVersion: 'v1',
-    kind: 'Config',
-    clusters: [{ name: 'contract', cluster: { server: url, 'certificate-authority-data': Buffer.from(ca).toString('base64') } }],
-    users: [{ name: 'ci', user: { token } }],
-    contexts: [{ name: 'contract', context: { cluster: 'contract', user: 'ci', namespace } }],
-    'current-context': 'contract',
-  });
-}
-
-let cached: Promise<{ key: string; cert: string }> | undefined;
-
-/** A self-signed certificate for 127.0.0.1 made with openssl, once per test process. */
-function certificate(): Promise<{ key: string; cert: string }> {
-  cached ??= (async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'shipgate-kube-tls-'));
-    try {
-      await promisify(execFile)(await program('openssl'), [
-        'req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-days', '2',
-        '-subj', '/CN=kube-contract-server', '-addext', 'subjectAltName=IP:127.0.0.1,DNS:localhost',
-        '-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem'),
-      ]);
-      return { key: readFileSync(join(dir, 'key.pem'), 'utf8'), cert: readFileSync(join(dir, 'cert.pem'), 'utf8') };
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
-  })();
-  return cached;
 }

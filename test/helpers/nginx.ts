@@ -61,3 +61,25 @@ http {
       ),
   };
 }
+
+/**
+ * The `http` body of an NGINX in front of a blue/green pair: `/` through the upstream block in `upstreamFile` (which
+ * Shipgate rewrites), `/blue/` and `/green/` straight to each colour (for `{color}` health URLs).
+ *
+ * Client connections: NGINX before 1.31 (no keepalive_min_timeout) closes idle keep-alive connections the moment an
+ * old worker exits on reload, and a request the client sent in that instant is reset (nginx/nginx#303, #437): no
+ * router setting Shipgate writes can avoid it. So clients get one request per connection, closed with a lingering
+ * close, which a reload never resets; bench/blue-green-switch.ts shows the keep-alive numbers too.
+ */
+export function colourProxy(upstreamFile: string, addresses: { blue: string; green: string }): string {
+  return `
+  keepalive_timeout 0;
+  lingering_close always;
+  include ${upstreamFile};
+  server {
+    listen 127.0.0.1:{port};
+    location / { proxy_pass http://web; proxy_http_version 1.1; proxy_set_header Connection ""; }
+    location /blue/ { proxy_pass http://${addresses.blue}/; }
+    location /green/ { proxy_pass http://${addresses.green}/; }
+  }`;
+}

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { colourPair } from '../helpers/colours.js';
 import { waitFor } from '../helpers/daemons.js';
 import { startLoad } from '../helpers/load.js';
-import { startNginx, type Nginx } from '../helpers/nginx.js';
+import { colourProxy, startNginx, type Nginx } from '../helpers/nginx.js';
 import { runSwitch } from '../helpers/switch.js';
 
 // A real NGINX whose upstream include file Shipgate rewrites and reloads, under autocannon load.
@@ -21,20 +21,7 @@ beforeAll(async () => {
     upstreamFile,
     `upstream web {\n    keepalive 16;\n    server ${pair.blue.address} weight=100;\n    server ${pair.green.address} down;\n}\n`,
   );
-  // Client connections: NGINX before 1.31 (no keepalive_min_timeout) closes idle keep-alive connections the moment an
-  // old worker exits on reload, and a request the client sent in that instant is reset (nginx/nginx#303, #437): no
-  // router setting Shipgate writes can avoid it. So the load uses one request per connection, closed with a lingering
-  // close, which a reload never resets; bench/blue-green-switch.ts shows the keep-alive numbers too.
-  nginx = await startNginx(`
-  keepalive_timeout 0;
-  lingering_close always;
-  include ${upstreamFile};
-  server {
-    listen 127.0.0.1:{port};
-    location / { proxy_pass http://web; proxy_http_version 1.1; proxy_set_header Connection ""; }
-    location /blue/ { proxy_pass http://${pair.blue.address}/; }
-    location /green/ { proxy_pass http://${pair.green.address}/; }
-  }`);
+  nginx = await startNginx(colourProxy(upstreamFile, { blue: pair.blue.address, green: pair.green.address }));
 });
 afterAll(async () => {
   await nginx?.stop();

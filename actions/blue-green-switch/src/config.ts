@@ -2,7 +2,7 @@
 import { ConfigError } from '../../../shared/src/errors.js';
 import { colourUrl } from '../../../shared/src/http/gate.js';
 import { urlSecrets } from '../../../shared/src/http/url-secrets.js';
-import type { AnalysisBounds } from '../../../shared/src/metrics/prometheus.js';
+import { httpUrl, queryConfig, type QueryConfig } from '../../../shared/src/inputs-check.js';
 import type { StepContext } from '../../../shared/src/step.js';
 import type { TrafficBackend } from '../../../shared/src/traffic/backend.js';
 import { createBackend } from '../../../shared/src/traffic/index.js';
@@ -25,7 +25,7 @@ export interface SwitchConfig {
   /** Percent on the target after each step, ascending, ending at 100. */
   steps: number[];
   stepIntervalMs: number;
-  analysis?: { url: string; query: string; bounds: AnalysisBounds; token?: string };
+  analysis?: QueryConfig;
   stateFile?: string;
 }
 
@@ -44,36 +44,9 @@ export function parseSteps(text: string): number[] {
   return steps;
 }
 
-function parseBound(input: 'analysis-max' | 'analysis-min', text: string): number | undefined {
-  if (!text.trim()) return undefined;
-  const n = Number(text.trim());
-  if (!Number.isFinite(n)) throw new ConfigError(`Input '${input}' is '${text}'. Expected a number such as 0.01.`);
-  return n;
-}
-
-function httpUrl(input: string, text: string): void {
-  if (!URL.canParse(text) || !/^https?:$/.test(new URL(text).protocol)) {
-    throw new ConfigError(`Input '${input}' is '${text}'. Expected an http:// or https:// URL.`);
-  }
-}
-
 function analysisConfig({ inputs, platform }: Ctx): SwitchConfig['analysis'] {
-  const url = inputs['prometheus-url'].trim();
-  const query = inputs['analysis-query'].trim();
-  const bounds = { max: parseBound('analysis-max', inputs['analysis-max']), min: parseBound('analysis-min', inputs['analysis-min']) };
-  const hasBounds = bounds.max !== undefined || bounds.min !== undefined;
-  if (!url && !query) {
-    if (hasBounds) throw new ConfigError(`Inputs 'analysis-max' / 'analysis-min' are set, but 'analysis-query' and 'prometheus-url' are empty. Set both, or drop the bounds.`);
-    return undefined;
-  }
-  if (!url) throw new ConfigError(`Input 'analysis-query' is set, but 'prometheus-url' is empty. Set it to your Prometheus, e.g. http://prometheus:9090.`);
-  if (!query) throw new ConfigError(`Input 'prometheus-url' is set, but 'analysis-query' is empty. Set the PromQL to evaluate after each step.`);
-  httpUrl('prometheus-url', url);
-  if (!hasBounds) throw new ConfigError(`Input 'analysis-query' is set without 'analysis-max' or 'analysis-min'. Set at least one bound.`);
-  if (bounds.max !== undefined && bounds.min !== undefined && bounds.min > bounds.max) {
-    throw new ConfigError(`Input 'analysis-min' (${bounds.min}) is above 'analysis-max' (${bounds.max}): no value could pass.`);
-  }
-  return { url, query, bounds, token: platform.secret('PROMETHEUS_TOKEN') };
+  const values = { url: inputs['prometheus-url'], query: inputs['analysis-query'], max: inputs['analysis-max'], min: inputs['analysis-min'] };
+  return queryConfig(values, { query: 'analysis-query', max: 'analysis-max', min: 'analysis-min' }, platform, 'to evaluate after each step');
 }
 
 /** Parses and checks every input; creates the backend without contacting it. */

@@ -44388,6 +44388,117 @@ function defineStep(step) {
     return step;
 }
 
+;// CONCATENATED MODULE: ./actions/check-dependencies/src/child-pipeline.ts
+// The GitLab child pipeline of a deploy in waves, for `trigger: include: - artifact:` in the parent pipeline.
+
+
+
+/** Service names become job names, shell words and file names: keep them to what is safe in all three. */
+const SAFE_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
+const STATUS_DIR = 'shipgate-status';
+const gateJob = (wave) => `shipgate-wave-${wave}-gate`;
+const SUMMARY_JOB = 'shipgate-summary';
+// Prefixed, so that no service name is a GitLab keyword (`cache`, `pages`, `variables`) or another job's name.
+const serviceJob = (service) => `deploy-${service}`;
+/**
+ * Each gate collects the status every service job recorded (`after_script`, `$CI_JOB_STATUS`) for the waves up to
+ * GATE_WAVE, writes the summary, and fails when one is not `success`, so later waves, which need it, do not start.
+ * GitLab runs a `when: always` gate after a failure; gitlab-ci-local stops at the first gate that fails, which
+ * therefore writes the complete summary itself.
+ */
+const GATE_SCRIPT = `stopped=""
+for entry in $DEPLOY_PLAN; do
+  wave=\${entry%%:*}; service=\${entry#*:}
+  [ "$wave" -le "$GATE_WAVE" ] || continue
+  status=$(cat "${STATUS_DIR}/$service" 2>/dev/null || echo "not started")
+  [ "$status" = success ] || stopped="\${stopped:+$stopped, }$service ($status)"
+done
+{
+  echo "### Deploy of $DEPLOY_TITLE: status after wave $GATE_WAVE"
+  echo
+  echo "| Wave | Service | Status |"
+  echo "|---|---|---|"
+  for entry in $DEPLOY_PLAN; do
+    wave=\${entry%%:*}; service=\${entry#*:}
+    if [ "$wave" -gt "$GATE_WAVE" ]; then
+      if [ -n "$stopped" ]; then status="⏸ paused"; else status="⏳ next"; fi
+    else
+      case "$(cat "${STATUS_DIR}/$service" 2>/dev/null || echo none)" in
+        success) status="✅ deployed" ;;
+        failed) status="❌ failed" ;;
+        canceled) status="⛔ canceled" ;;
+        *) status="⏸ not started" ;;
+      esac
+    fi
+    echo "| $wave | $service | $status |"
+  done
+  echo
+  if [ -n "$stopped" ]; then
+    echo "**Deployment paused after wave $GATE_WAVE:** $stopped. Later waves do not start."
+  elif [ "$GATE_WAVE" -lt "$WAVE_COUNT" ]; then
+    echo "Wave $GATE_WAVE deployed; wave $((GATE_WAVE + 1)) starts."
+  else
+    echo "**All services deployed.**"
+  fi
+} > shipgate-summary.md
+cat shipgate-summary.md
+[ -z "$stopped" ]`;
+/** Checks what the child pipeline will name, before anything is written. */
+function checkChildPipeline(waves, opts) {
+    if (!/^\.[^\s'"]+$/.test(opts.extends)) {
+        throw new ConfigError(`Input 'child-extends' is '${opts.extends}'. Expected the name of a hidden job, starting with a dot, e.g. .deploy-service.`);
+    }
+    for (const service of waves.flat()) {
+        if (!SAFE_NAME.test(service)) {
+            throw new ConfigError(`Service '${service}' cannot name a job of the child pipeline (input 'child-pipeline'). Use letters, digits, '.', '_' and '-', starting with a letter or digit.`);
+        }
+    }
+}
+/** The child pipeline: stage `wave-<n>` per wave, job `deploy-<service>` per service, a gate after each wave, `shipgate-summary` last. */
+function childPipeline(waves, opts) {
+    const doc = {};
+    if (opts.include.length)
+        doc.include = opts.include.map((local) => ({ local }));
+    const count = waves.length;
+    doc.stages = [...waves.map((_, i) => `wave-${i + 1}`), 'summary'];
+    doc['.shipgate-gate'] = {
+        when: 'always',
+        variables: {
+            DEPLOY_PLAN: waves.flatMap((w, i) => w.map((s) => `${i + 1}:${s}`)).join(' '),
+            WAVE_COUNT: String(count),
+            DEPLOY_TITLE: `${plural(waves.flat().length, 'service')} in ${plural(count, 'wave')}`,
+        },
+        script: [GATE_SCRIPT],
+        artifacts: { when: 'always', paths: ['shipgate-summary.md', `${STATUS_DIR}/`] },
+    };
+    if (!count) {
+        doc[SUMMARY_JOB] = { stage: 'summary', script: ['echo "Nothing to deploy: no service is affected by the change." | tee shipgate-summary.md'] };
+    }
+    waves.forEach((wave, i) => {
+        const n = i + 1;
+        for (const service of wave) {
+            doc[serviceJob(service)] = {
+                stage: `wave-${n}`,
+                extends: opts.extends,
+                // The previous gate decides; a service job needs nothing else, so a wave starts as soon as it may.
+                needs: n === 1 ? [] : [gateJob(n - 1)],
+                variables: { SERVICE: service, WAVE: String(n) },
+                after_script: [`mkdir -p ${STATUS_DIR} && echo "$CI_JOB_STATUS" > ${STATUS_DIR}/${service}`],
+                artifacts: { when: 'always', paths: [`${STATUS_DIR}/`] },
+            };
+        }
+        const last = n === count;
+        doc[last ? SUMMARY_JOB : gateJob(n)] = {
+            extends: '.shipgate-gate',
+            stage: last ? 'summary' : `wave-${n}`,
+            needs: [...(n > 1 ? [gateJob(n - 1)] : []), ...wave.map(serviceJob)],
+            variables: { GATE_WAVE: String(n) },
+        };
+    });
+    const header = `# Generated by shipgate check-dependencies from ${opts.source}: the child pipeline of a deploy in ${plural(count, 'wave')}.\n`;
+    return header + dump(doc, { lineWidth: -1, noRefs: true });
+}
+
 // EXTERNAL MODULE: external "node:net"
 var external_node_net_ = __nccwpck_require__(7030);
 var external_node_net_default = /*#__PURE__*/__nccwpck_require__.n(external_node_net_);
@@ -44796,6 +44907,19 @@ const schema_schema = {
             default: 'true',
             description: 'Treat level and deploy_order inconsistencies as errors; false reports them as warnings.',
         },
+        'child-pipeline': {
+            type: 'string',
+            description: 'Path to write a GitLab child pipeline to (e.g. `shipgate-child-pipeline.yml`), for `trigger: include: artifact:`: one stage per wave, one job per affected service extending `child-extends`, and after each wave a gate that collects the statuses into the summary and stops later waves when a service failed. Empty: none.',
+        },
+        'child-extends': {
+            type: 'string',
+            default: '.deploy-service',
+            description: 'Hidden job that each service\'s job of the child pipeline extends; it gets the service\'s name in `SERVICE` and its wave in `WAVE`. Its `after_script` and `artifacts:paths` are replaced (they record the status).',
+        },
+        'child-include': {
+            type: 'lines',
+            description: 'Newline-separated files of the repository the child pipeline includes (`include: local:`), e.g. the one that defines `child-extends`.',
+        },
     },
     outputs: {
         order: { description: 'Deploy order: JSON array of service names.' },
@@ -44803,6 +44927,7 @@ const schema_schema = {
         healthy: { description: 'true when every probed dependency is healthy (also true when nothing was probed).' },
         unhealthy: { description: 'JSON array of the unhealthy services.' },
         affected: { description: 'JSON array of the services affected by changed-files and everything that depends on them, in wave order.' },
+        'child-pipeline-file': { description: 'Path of the GitLab child pipeline written (input `child-pipeline`); empty when none was asked for.' },
     },
 };
 
@@ -44915,6 +45040,8 @@ function graph(d) {
 
 
 
+
+
 const checkDependencies = defineStep({
     schema: schema_schema,
     async run(ctx) {
@@ -44938,8 +45065,17 @@ const checkDependencies = defineStep({
         const waves = computeWaves(config);
         const order = waves.flat();
         const affected = affectedServices(config, order, inputs['changed-files']);
+        // The child pipeline deploys what the change affects, in the same waves.
+        const deployWaves = waves.map((w) => w.filter((s) => affected.includes(s))).filter((w) => w.length);
+        const childFile = inputs['child-pipeline'].trim();
+        if (childFile)
+            checkChildPipeline(deployWaves, { extends: inputs['child-extends'].trim() });
         const probes = inputs['check-health'] ? await probeDependencies(ctx, config, order, service) : [];
         const unhealthy = probes.filter((p) => !p.healthy);
+        if (childFile) {
+            (0,external_node_fs_namespaceObject.writeFileSync)(childFile, childPipeline(deployWaves, { extends: inputs['child-extends'].trim(), include: inputs['child-include'], source: config.file }));
+            platform.info(`Child pipeline written to ${childFile}: ${plural(deployWaves.flat().length, 'service')} in ${plural(deployWaves.length, 'wave')}.`);
+        }
         renderSummary(summary, { config, waves, probes, affected, service, checked: inputs['check-health'] });
         const outputs = {
             order: JSON.stringify(order),
@@ -44947,6 +45083,7 @@ const checkDependencies = defineStep({
             healthy: String(unhealthy.length === 0),
             unhealthy: JSON.stringify(unhealthy.map((p) => p.name)),
             affected: JSON.stringify(affected),
+            'child-pipeline-file': childFile,
         };
         const failure = unhealthy.length && inputs['fail-on-unhealthy']
             ? `${unhealthy.length} of ${plural(probes.length, 'dependency', 'dependencies')} unhealthy: ${unhealthy.map((p) => `${p.name} (${p.lastError ?? 'unhealthy'})`).join(', ')}`

@@ -35,6 +35,20 @@ export const schema = {
       default: 'true',
       description: 'Treat level and deploy_order inconsistencies as errors; false reports them as warnings.',
     },
+    'child-pipeline': {
+      type: 'string',
+      description:
+        'Path to write a GitLab child pipeline to (e.g. `shipgate-child-pipeline.yml`), for `trigger: include: artifact:`: one stage per wave, one job per affected service extending `child-extends`, and after each wave a gate that collects the statuses into the summary and stops later waves when a service failed. Empty: none.',
+    },
+    'child-extends': {
+      type: 'string',
+      default: '.deploy-service',
+      description: 'Hidden job that each service\'s job of the child pipeline extends; it gets the service\'s name in `SERVICE` and its wave in `WAVE`. Its `after_script` and `artifacts:paths` are replaced (they record the status).',
+    },
+    'child-include': {
+      type: 'lines',
+      description: 'Newline-separated files of the repository the child pipeline includes (`include: local:`), e.g. the one that defines `child-extends`.',
+    },
   },
   outputs: {
     order: { description: 'Deploy order: JSON array of service names.' },
@@ -42,5 +56,6 @@ export const schema = {
     healthy: { description: 'true when every probed dependency is healthy (also true when nothing was probed).' },
     unhealthy: { description: 'JSON array of the unhealthy services.' },
     affected: { description: 'JSON array of the services affected by changed-files and everything that depends on them, in wave order.' },
+    'child-pipeline-file': { description: 'Path of the GitLab child pipeline written (input `child-pipeline`); empty when none was asked for.' },
   },
 } as const satisfies StepSchema;

@@ -1,3 +1,4 @@
+import { writeFileSync } from 'node:fs';
 import { ConfigError } from '../../../shared/src/errors.js';
 import { configError, loadConfig, type DependencyConfig } from '../../../shared/src/graph/config.js';
 import { checkGraph, computeWaves, dependentsOf } from '../../../shared/src/graph/graph.js';
@@ -5,6 +6,7 @@ import { globToRegExp, matchesAny } from '../../../shared/src/graph/glob.js';
 import type { ProbeResult } from '../../../shared/src/http/probe.js';
 import { defineStep } from '../../../shared/src/step.js';
 import { closest, plural } from '../../../shared/src/text.js';
+import { checkChildPipeline, childPipeline } from './child-pipeline.js';
 import { probeDependencies } from './health.js';
 import { schema } from './schema.js';
 import { renderSummary } from './summary.js';
@@ -29,9 +31,17 @@ export const checkDependencies = defineStep({
     const waves = computeWaves(config);
     const order = waves.flat();
     const affected = affectedServices(config, order, inputs['changed-files']);
+    // The child pipeline deploys what the change affects, in the same waves.
+    const deployWaves = waves.map((w) => w.filter((s) => affected.includes(s))).filter((w) => w.length);
+    const childFile = inputs['child-pipeline'].trim();
+    if (childFile) checkChildPipeline(deployWaves, { extends: inputs['child-extends'].trim() });
     const probes: ProbeResult[] = inputs['check-health'] ? await probeDependencies(ctx, config, order, service) : [];
     const unhealthy = probes.filter((p) => !p.healthy);
 
+    if (childFile) {
+      writeFileSync(childFile, childPipeline(deployWaves, { extends: inputs['child-extends'].trim(), include: inputs['child-include'], source: config.file }));
+      platform.info(`Child pipeline written to ${childFile}: ${plural(deployWaves.flat().length, 'service')} in ${plural(deployWaves.length, 'wave')}.`);
+    }
     renderSummary(summary, { config, waves, probes, affected, service, checked: inputs['check-health'] });
     const outputs = {
       order: JSON.stringify(order),
@@ -39,6 +49,7 @@ export const checkDependencies = defineStep({
       healthy: String(unhealthy.length === 0),
       unhealthy: JSON.stringify(unhealthy.map((p) => p.name)),
       affected: JSON.stringify(affected),
+      'child-pipeline-file': childFile,
     };
     const failure =
       unhealthy.length && inputs['fail-on-unhealthy']

@@ -1,9 +1,11 @@
 // Everything version-tag reads from git: tags, the commit range, shallow clones. Each is one git call.
 import { ConfigError } from '../../../shared/src/errors.js';
 import { git, GitFailure, isShallow } from '../../../shared/src/git/git.js';
+import { lastRelease, shallowFix, type Release } from '../../../shared/src/git/tags.js';
 import type { Platform } from '../../../shared/src/platform/index.js';
 import type { Commit } from './bump.js';
-import { lastRelease, type Release } from './version.js';
+
+export { readTags } from '../../../shared/src/git/tags.js';
 
 /**
  * A prefix no SemVer tag can follow is a ConfigError: git must accept `<prefix>0.0.0` as a tag name, and a prefix
@@ -18,11 +20,6 @@ export async function checkPrefix(cwd: string, prefix: string): Promise<void> {
     if (err instanceof GitFailure) throw bad(`git does not accept '${prefix}0.0.0' as a tag name (no spaces, ~ ^ : ? * [ \\, '..', '@{' or a leading '/').`);
     throw err;
   }
-}
-
-/** The names of every tag: names only, which git reads from packed-refs without opening a single object. */
-export async function readTags(cwd: string): Promise<string[]> {
-  return (await git(['for-each-ref', '--format=%(refname:strip=2)', 'refs/tags'], { cwd })).split('\n').filter(Boolean);
 }
 
 /** The last release and the commits since it: what the version is computed from. */
@@ -124,13 +121,6 @@ export async function checkPath(cwd: string, path: string): Promise<void> {
   if (!out.trim()) {
     throw new ConfigError(`Input 'path' is '${path}', which is not in the repository at HEAD. Give a file or directory relative to the repository root, e.g. services/user.`);
   }
-}
-
-/** What to change so the job clones the whole history, in the words of the platform it runs on. */
-export function shallowFix(platform: Platform): string {
-  if (platform.name === 'github') return "Set 'fetch-depth: 0' on actions/checkout (with: fetch-depth: 0), so the history and the tags are cloned.";
-  if (platform.name === 'gitlab') return "Set the variable 'GIT_DEPTH: 0' on the job (variables: GIT_DEPTH: 0), so the history and the tags are cloned.";
-  return "Run 'git fetch --unshallow --tags' first.";
 }
 
 /**

@@ -2,8 +2,9 @@
 // publish.ts.
 import semver from 'semver';
 import { ConfigError, ExternalError } from '../../../shared/src/errors.js';
-import type { Platform } from '../../../shared/src/platform/index.js';
-import { envCredentials, formatImageRef, isValidTag, parseImageRef, RegistryClient, withTag, type ImageRef } from '../../../shared/src/registry/index.js';
+import { formatImageRef, isValidTag, parseImageRef, withTag, type ImageRef, type RegistryClient } from '../../../shared/src/registry/index.js';
+
+export { registryClient } from '../../../shared/src/registry/job.js';
 
 const PLACEHOLDER = /\{([^{}]*)\}/g;
 const KNOWN = new Set(['version', 'major', 'minor', 'patch']);
@@ -70,13 +71,6 @@ export function imageTags(templates: string[], version: string): string[] {
   const pre = semver.prerelease(version) !== null;
   const wanted = pre ? templates.filter((t) => t.includes('{version}')) : templates;
   return [...new Set(wanted.map((t) => render(t, version)))];
-}
-
-/** A registry client with the job's credentials (REGISTRY_USERNAME/PASSWORD, or the platform's token). */
-export function registryClient(platform: Platform): RegistryClient {
-  // User names are not secrets: masking them would garble every log line that names the actor.
-  const lookup = (name: string) => (/USER(NAME)?$|ACTOR$|^CI_REGISTRY$/.test(name) ? platform.env(name) : platform.secret(name));
-  return new RegistryClient({ credentials: envCredentials(lookup) });
 }
 
 /**

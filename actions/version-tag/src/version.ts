@@ -1,31 +1,12 @@
 // SemVer arithmetic and which tags are releases. Pure: tag names in, versions out.
 import semver from 'semver';
 import { ConfigError } from '../../../shared/src/errors.js';
+import { RELEASE } from '../../../shared/src/git/tags.js';
 import type { Level } from './conventional.js';
 
-/** A release version: X.Y.Z without pre-release or build, no leading zeros. */
-const RELEASE = /^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)$/;
+export { lastRelease, type Release } from '../../../shared/src/git/tags.js';
+
 const IDENTIFIER = /^[0-9A-Za-z-]+$/;
-
-export interface Release {
-  tag: string;
-  version: string;
-}
-
-/**
- * The highest `<prefix>X.Y.Z` among `tags` by SemVer precedence (1.10.0 beats 1.9.0). Pre-release tags, floating
- * `v2`/`v2.3` tags, tags with another prefix and anything else that is not exactly X.Y.Z after the prefix are ignored.
- */
-export function lastRelease(tags: Iterable<string>, prefix: string): Release | undefined {
-  let best: Release | undefined;
-  for (const tag of tags) {
-    if (!tag.startsWith(prefix)) continue;
-    const version = tag.slice(prefix.length);
-    if (!RELEASE.test(version)) continue;
-    if (!best || semver.gt(version, best.version)) best = { tag, version };
-  }
-  return best;
-}
 
 /** `initial-version` as a version, or a ConfigError naming the fix. */
 export function parseInitialVersion(text: string): string | undefined {

@@ -62,16 +62,20 @@ export function singleValue(answer: ApiAnswer): { value: number } | { error: str
   return { value };
 }
 
+/** The input names a reason quotes for the bounds (rollback's are `trigger-max` / `trigger-min`). */
+export type BoundNames = { max: string; min: string };
+const ANALYSIS: BoundNames = { max: 'analysis-max', min: 'analysis-min' };
+
 /** Whether `value` meets the bounds, in words. */
-export function checkBounds(value: number, bounds: AnalysisBounds): { ok: boolean; reason: string } {
-  if (bounds.max !== undefined && value > bounds.max) return { ok: false, reason: `${value} is above analysis-max ${bounds.max}` };
-  if (bounds.min !== undefined && value < bounds.min) return { ok: false, reason: `${value} is below analysis-min ${bounds.min}` };
+export function checkBounds(value: number, bounds: AnalysisBounds, names: BoundNames = ANALYSIS): { ok: boolean; reason: string } {
+  if (bounds.max !== undefined && value > bounds.max) return { ok: false, reason: `${value} is above ${names.max} ${bounds.max}` };
+  if (bounds.min !== undefined && value < bounds.min) return { ok: false, reason: `${value} is below ${names.min} ${bounds.min}` };
   const met = [bounds.min !== undefined && `≥ ${bounds.min}`, bounds.max !== undefined && `≤ ${bounds.max}`].filter(Boolean).join(' and ');
   return { ok: true, reason: `${value} ${met}` };
 }
 
 /** Runs the query and checks it. Never throws: a failing Prometheus is a failed check, reported in `reason`. */
-export async function analyse(opts: QueryOptions, bounds: AnalysisBounds): Promise<AnalysisResult> {
+export async function analyse(opts: QueryOptions, bounds: AnalysisBounds, names: BoundNames = ANALYSIS): Promise<AnalysisResult> {
   const { query } = opts;
   let answer: ApiAnswer;
   try {
@@ -90,5 +94,5 @@ export async function analyse(opts: QueryOptions, bounds: AnalysisBounds): Promi
   }
   const single = singleValue(answer);
   if ('error' in single) return { ok: false, query, reason: single.error };
-  return { query, value: single.value, ...checkBounds(single.value, bounds) };
+  return { query, value: single.value, ...checkBounds(single.value, bounds, names) };
 }

@@ -1,8 +1,8 @@
-// The one place Shipgate calls Kubernetes, through @kubernetes/client-node 1.4 (CoreV1Api for built-in objects,
-// CustomObjectsApi for Istio and Gateway API). Every answer is mapped to the project's errors here: a missing object
+// The one place Shipgate calls Kubernetes, through @kubernetes/client-node 1.4 (CoreV1Api and AppsV1Api for built-in
+// objects, CustomObjectsApi for Istio and Gateway API). Every answer is mapped to the project's errors here: a missing object
 // is the user's input (ConfigError), a refusal or an unreachable server is ExternalError (exit 3), and writes are
 // read-modify-write with resourceVersion as a precondition, retried with a fresh read on 409 Conflict.
-import type { CoreV1Api, CustomObjectsApi, KubeConfig, setHeaderOptions } from '@kubernetes/client-node';
+import type { AppsV1Api, CoreV1Api, CustomObjectsApi, KubeConfig, setHeaderOptions } from '@kubernetes/client-node';
 import { ConfigError, ExternalError, errorMessage } from '../errors.js';
 import type { BackendDeps } from './backend.js';
 import { kubeLibrary, loadKubeConfig } from './kube-config.js';
@@ -25,13 +25,19 @@ export interface KubeRef {
   input: string;
 }
 
+/** Which object controls this one: a ReplicaSet's Deployment. */
+export type OwnerReference = { apiVersion?: string; kind?: string; name?: string; uid?: string; controller?: boolean };
+
 /** The parts of an object Shipgate reads. */
 export interface KubeObject {
   apiVersion?: string;
   kind?: string;
-  metadata?: { name?: string; namespace?: string; resourceVersion?: string; annotations?: Record<string, string> };
+  metadata?: { name?: string; namespace?: string; uid?: string; resourceVersion?: string; generation?: number; ownerReferences?: OwnerReference[] } & Labelled;
   spec?: any;
+  status?: any;
 }
+
+type Labelled = { annotations?: Record<string, string>; labels?: Record<string, string> };
 
 export interface JsonPatchOp {
   op: 'add' | 'remove' | 'replace' | 'test';
@@ -43,6 +49,8 @@ export interface JsonPatchOp {
 export type KubePatch = { type: 'merge'; body: Record<string, unknown> } | { type: 'json'; ops: JsonPatchOp[] };
 
 export const SERVICE: KubeResource = { group: '', versions: ['v1'], plural: 'services', kind: 'Service' };
+export const DEPLOYMENT: KubeResource = { group: 'apps', versions: ['v1'], plural: 'deployments', kind: 'Deployment' };
+export const REPLICASET: KubeResource = { group: 'apps', versions: ['v1'], plural: 'replicasets', kind: 'ReplicaSet' };
 
 /** Annotation on the routed object that remembers the colour traffic came from, for rollback. */
 export const PREVIOUS_ANNOTATION = 'shipgate.dev/previous-color';
@@ -74,8 +82,18 @@ type KubeLibrary = Awaited<ReturnType<typeof kubeLibrary>>;
 interface Apis {
   lib: KubeLibrary;
   core: CoreV1Api;
+  apps: AppsV1Api;
   custom: CustomObjectsApi;
 }
+
+/** The calls of one built-in kind through its typed API. */
+interface Typed {
+  read(o: Options): Promise<KubeObject>;
+  patch(body: unknown, o: Options): Promise<KubeObject>;
+  list(labelSelector: string | undefined, o: Options): Promise<{ items: KubeObject[] }>;
+}
+
+type Verb = 'get' | 'list' | 'patch';
 
 export class KubeClient {
   private apis?: Promise<Apis>;
@@ -103,7 +121,7 @@ export class KubeClient {
       const kc = await this.config();
       this.lib = lib;
       this.server = kc.getCurrentCluster()?.server ?? '';
-      return { lib, core: kc.makeApiClient(lib.CoreV1Api), custom: kc.makeApiClient(lib.CustomObjectsApi) };
+      return { lib, core: kc.makeApiClient(lib.CoreV1Api), apps: kc.makeApiClient(lib.AppsV1Api), custom: kc.makeApiClient(lib.CustomObjectsApi) };
     })());
   }
 
@@ -122,16 +140,45 @@ export class KubeClient {
     });
   }
 
-  /** Built-in kinds go through their typed API (add AppsV1Api here for Deployments); custom resources through CustomObjectsApi. */
-  private typed({ core }: Apis, ref: KubeRef): { read(o: Options): Promise<KubeObject>; patch(body: unknown, o: Options): Promise<KubeObject> } | undefined {
+  /** Objects of one kind in `namespace` matching `labelSelector` (`app=web,tier!=db`), e.g. a Deployment's ReplicaSets. */
+  async list(resource: KubeResource, namespace: string, labelSelector?: string, input = 'namespace'): Promise<KubeObject[]> {
+    const apis = await this.api();
+    const ref: KubeRef = { resource, namespace, name: '', input };
+    const answer = await this.call('list', ref, (version, options) => {
+      const typed = this.typed(apis, ref);
+      if (typed) return typed.list(labelSelector, options);
+      const { name: _name, ...coords } = this.coords(ref, version);
+      return apis.custom.listNamespacedCustomObject({ ...coords, labelSelector }, options) as Promise<{ items: KubeObject[] }>;
+    });
+    return answer.items ?? [];
+  }
+
+  /** Built-in kinds go through their typed API; custom resources through CustomObjectsApi. */
+  private typed({ core, apps }: Apis, ref: KubeRef): Typed | undefined {
     const { name, namespace } = ref;
-    if (ref.resource.group === '' && ref.resource.plural === 'services') {
-      return {
-        read: (o) => core.readNamespacedService({ name, namespace }, o),
-        patch: (body, o) => core.patchNamespacedService({ name, namespace, body }, o),
-      };
+    const key = `${ref.resource.group}/${ref.resource.plural}`;
+    switch (key) {
+      case '/services':
+        return {
+          read: (o) => core.readNamespacedService({ name, namespace }, o),
+          patch: (body, o) => core.patchNamespacedService({ name, namespace, body }, o),
+          list: (labelSelector, o) => core.listNamespacedService({ namespace, labelSelector }, o),
+        };
+      case 'apps/deployments':
+        return {
+          read: (o) => apps.readNamespacedDeployment({ name, namespace }, o),
+          patch: (body, o) => apps.patchNamespacedDeployment({ name, namespace, body }, o),
+          list: (labelSelector, o) => apps.listNamespacedDeployment({ namespace, labelSelector }, o),
+        };
+      case 'apps/replicasets':
+        return {
+          read: (o) => apps.readNamespacedReplicaSet({ name, namespace }, o),
+          patch: (body, o) => apps.patchNamespacedReplicaSet({ name, namespace, body }, o),
+          list: (labelSelector, o) => apps.listNamespacedReplicaSet({ namespace, labelSelector }, o),
+        };
+      default:
+        return undefined;
     }
-    return undefined;
   }
 
   /**
@@ -165,7 +212,8 @@ export class KubeClient {
     return `${ref.resource.kind} ${ref.namespace}/${ref.name}`;
   }
 
-  private kubectlName(r: KubeResource): string {
+  /** `deployments.apps` / `services`: the resource as kubectl names it unambiguously. */
+  kubectlName(r: KubeResource): string {
     return r.group ? `${r.plural}.${r.group}` : r.plural;
   }
 
@@ -174,7 +222,7 @@ export class KubeClient {
   }
 
   /** Runs one API call with a timeout, trying the resource's next version when the server does not serve one. */
-  private async call<T>(verb: 'get' | 'patch', ref: KubeRef, fn: (version: string, options: Options) => Promise<T>): Promise<T> {
+  private async call<T>(verb: Verb, ref: KubeRef, fn: (version: string, options: Options) => Promise<T>): Promise<T> {
     const known = this.served.get(ref.resource);
     const versions = known ? [known] : ref.resource.versions;
     const lib = this.lib!;
@@ -199,8 +247,8 @@ export class KubeClient {
     throw new Error('unreachable: the loop returns or throws');
   }
 
-  private translate(err: unknown, verb: string, ref: KubeRef, versions: string[]): Error {
-    const what = this.describe(ref);
+  private translate(err: unknown, verb: Verb, ref: KubeRef, versions: string[]): Error {
+    const what = ref.name ? this.describe(ref) : `${ref.resource.kind} objects in namespace ${ref.namespace}`;
     const res = this.kubectlName(ref.resource);
     const lib = this.lib!;
     if (!(err instanceof lib.ApiException)) {

@@ -1,0 +1,124 @@
+// The GitLab child pipeline of a deploy in waves, for `trigger: include: - artifact:` in the parent pipeline.
+import { dump } from 'js-yaml';
+import { ConfigError } from '../../../shared/src/errors.js';
+import { plural } from '../../../shared/src/text.js';
+
+/** What shapes the child pipeline besides the waves. */
+export interface ChildPipelineOptions {
+  /** Hidden job every service's job extends (`.deploy-service`). */
+  extends: string;
+  /** Repository files the child includes, e.g. the one that defines `extends`. */
+  include: string[];
+  /** Where the plan came from, named in the file's header. */
+  source: string;
+}
+
+/** Service names become job names, shell words and file names: keep them to what is safe in all three. */
+const SAFE_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
+const STATUS_DIR = 'shipgate-status';
+export const gateJob = (wave: number) => `shipgate-wave-${wave}-gate`;
+export const SUMMARY_JOB = 'shipgate-summary';
+// Prefixed, so that no service name is a GitLab keyword (`cache`, `pages`, `variables`) or another job's name.
+export const serviceJob = (service: string) => `deploy-${service}`;
+
+/**
+ * Each gate collects the status every service job recorded (`after_script`, `$CI_JOB_STATUS`) for the waves up to
+ * GATE_WAVE, writes the summary, and fails when one is not `success`, so later waves, which need it, do not start.
+ * GitLab runs a `when: always` gate after a failure; gitlab-ci-local stops at the first gate that fails, which
+ * therefore writes the complete summary itself.
+ */
+const GATE_SCRIPT = `stopped=""
+for entry in $DEPLOY_PLAN; do
+  wave=\${entry%%:*}; service=\${entry#*:}
+  [ "$wave" -le "$GATE_WAVE" ] || continue
+  status=$(cat "${STATUS_DIR}/$service" 2>/dev/null || echo "not started")
+  [ "$status" = success ] || stopped="\${stopped:+$stopped, }$service ($status)"
+done
+{
+  echo "### Deploy of $DEPLOY_TITLE: status after wave $GATE_WAVE"
+  echo
+  echo "| Wave | Service | Status |"
+  echo "|---|---|---|"
+  for entry in $DEPLOY_PLAN; do
+    wave=\${entry%%:*}; service=\${entry#*:}
+    if [ "$wave" -gt "$GATE_WAVE" ]; then
+      if [ -n "$stopped" ]; then status="⏸ paused"; else status="⏳ next"; fi
+    else
+      case "$(cat "${STATUS_DIR}/$service" 2>/dev/null || echo none)" in
+        success) status="✅ deployed" ;;
+        failed) status="❌ failed" ;;
+        canceled) status="⛔ canceled" ;;
+        *) status="⏸ not started" ;;
+      esac
+    fi
+    echo "| $wave | $service | $status |"
+  done
+  echo
+  if [ -n "$stopped" ]; then
+    echo "**Deployment paused after wave $GATE_WAVE:** $stopped. Later waves do not start."
+  elif [ "$GATE_WAVE" -lt "$WAVE_COUNT" ]; then
+    echo "Wave $GATE_WAVE deployed; wave $((GATE_WAVE + 1)) starts."
+  else
+    echo "**All services deployed.**"
+  fi
+} > shipgate-summary.md
+cat shipgate-summary.md
+[ -z "$stopped" ]`;
+
+/** Checks what the child pipeline will name, before anything is written. */
+export function checkChildPipeline(waves: string[][], opts: Pick<ChildPipelineOptions, 'extends'>): void {
+  if (!/^\.[^\s'"]+$/.test(opts.extends)) {
+    throw new ConfigError(`Input 'child-extends' is '${opts.extends}'. Expected the name of a hidden job, starting with a dot, e.g. .deploy-service.`);
+  }
+  for (const service of waves.flat()) {
+    if (!SAFE_NAME.test(service)) {
+      throw new ConfigError(
+        `Service '${service}' cannot name a job of the child pipeline (input 'child-pipeline'). Use letters, digits, '.', '_' and '-', starting with a letter or digit.`,
+      );
+    }
+  }
+}
+
+/** The child pipeline: stage `wave-<n>` per wave, job `deploy-<service>` per service, a gate after each wave, `shipgate-summary` last. */
+export function childPipeline(waves: string[][], opts: ChildPipelineOptions): string {
+  const doc: Record<string, unknown> = {};
+  if (opts.include.length) doc.include = opts.include.map((local) => ({ local }));
+  const count = waves.length;
+  doc.stages = [...waves.map((_, i) => `wave-${i + 1}`), 'summary'];
+  doc['.shipgate-gate'] = {
+    when: 'always',
+    variables: {
+      DEPLOY_PLAN: waves.flatMap((w, i) => w.map((s) => `${i + 1}:${s}`)).join(' '),
+      WAVE_COUNT: String(count),
+      DEPLOY_TITLE: `${plural(waves.flat().length, 'service')} in ${plural(count, 'wave')}`,
+    },
+    script: [GATE_SCRIPT],
+    artifacts: { when: 'always', paths: ['shipgate-summary.md', `${STATUS_DIR}/`] },
+  };
+  if (!count) {
+    doc[SUMMARY_JOB] = { stage: 'summary', script: ['echo "Nothing to deploy: no service is affected by the change." | tee shipgate-summary.md'] };
+  }
+  waves.forEach((wave, i) => {
+    const n = i + 1;
+    for (const service of wave) {
+      doc[serviceJob(service)] = {
+        stage: `wave-${n}`,
+        extends: opts.extends,
+        // The previous gate decides; a service job needs nothing else, so a wave starts as soon as it may.
+        needs: n === 1 ? [] : [gateJob(n - 1)],
+        variables: { SERVICE: service, WAVE: String(n) },
+        after_script: [`mkdir -p ${STATUS_DIR} && echo "$CI_JOB_STATUS" > ${STATUS_DIR}/${service}`],
+        artifacts: { when: 'always', paths: [`${STATUS_DIR}/`] },
+      };
+    }
+    const last = n === count;
+    doc[last ? SUMMARY_JOB : gateJob(n)] = {
+      extends: '.shipgate-gate',
+      stage: last ? 'summary' : `wave-${n}`,
+      needs: [...(n > 1 ? [gateJob(n - 1)] : []), ...wave.map(serviceJob)],
+      variables: { GATE_WAVE: String(n) },
+    };
+  });
+  const header = `# Generated by shipgate check-dependencies from ${opts.source}: the child pipeline of a deploy in ${plural(count, 'wave')}.\n`;
+  return header + dump(doc, { lineWidth: -1, noRefs: true });
+}

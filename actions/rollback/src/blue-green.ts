@@ -1,0 +1,97 @@
+// provider blue-green: send all traffic back to the colour blue-green-switch moved away from, through the same
+// backend modules (shared/src/traffic), and leave the swap where the next switch or rollback finds it.
+import { ConfigError, errorMessage } from '../../../shared/src/errors.js';
+import { PREVIOUS_ANNOTATION } from '../../../shared/src/traffic/kube.js';
+import { whoRuns, writeStateFile } from '../../../shared/src/traffic/state-file.js';
+import { describeWeights, weightsFor } from '../../../shared/src/traffic/weights.js';
+import type { BlueGreenConfig, Ctx } from './config.js';
+import type { Applied, Resolved, RollbackProvider } from './provider.js';
+import type { TargetSpec } from './to.js';
+
+export class BlueGreenProvider implements RollbackProvider {
+  readonly gateBefore = true;
+  readonly label: string;
+
+  constructor(
+    private readonly cfg: BlueGreenConfig,
+    private readonly to: TargetSpec,
+    private readonly ctx: Ctx,
+  ) {
+    this.label = `blue-green via ${cfg.backendName}`;
+  }
+
+  private other(colour: string): string {
+    return this.cfg.colors[0] === colour ? this.cfg.colors[1] : this.cfg.colors[0];
+  }
+
+  /** The colour to return to and where that came from. */
+  private async target(): Promise<{ colour: string; source: string }> {
+    const { record, stateFile, backend, backendName, colors } = this.cfg;
+    if (this.to.kind === 'colour') return { colour: this.to.colour, source: "input 'to'" };
+    if (record) return { colour: record.previous, source: `the previous colour in ${stateFile} (switched by ${record.who} at ${record.time})` };
+    const colour = await backend.recordedPrevious?.();
+    if (!colour) {
+      throw new ConfigError(`Nothing to roll back to: the ${backendName} object has no ${PREVIOUS_ANNOTATION} annotation (blue-green-switch writes it after a switch) and input 'state-file' is empty. Set 'to' to ${colors.join(' or ')}.`);
+    }
+    if (!colors.includes(colour)) {
+      throw new ConfigError(`The ${PREVIOUS_ANNOTATION} annotation says '${colour}', which is not one of 'colors' (${colors.join(', ')}). Set 'colors' as blue-green-switch had it, or set 'to'.`);
+    }
+    return { colour, source: `the ${PREVIOUS_ANNOTATION} annotation` };
+  }
+
+  async resolve(): Promise<Resolved> {
+    const before = await this.cfg.backend.active();
+    const { colour, source } = await this.target();
+    const noop = before.weights[colour] === 100;
+    const details = [`${this.cfg.backendName} routes ${describeWeights(before.weights)}`, ...before.details];
+    return { from: noop ? colour : this.other(colour), to: colour, colour, source, noop, details };
+  }
+
+  changes(r: Resolved): Promise<string[]> {
+    return this.cfg.backend.plan(weightsFor(this.cfg.colors, r.to, 100));
+  }
+
+  async apply(r: Resolved): Promise<Applied> {
+    const { backend, colors } = this.cfg;
+    const { clock } = this.ctx;
+    const weights = weightsFor(colors, r.to, 100);
+    const start = clock.now();
+    await backend.apply(weights);
+    try {
+      const state = await backend.verify(weights);
+      return { ok: true, reason: `read back: ${describeWeights(state.weights)}`, lines: state.details, elapsedMs: clock.now() - start };
+    } catch (err) {
+      return { ok: false, reason: `the router does not route what was applied: ${errorMessage(err)}`, lines: [], elapsedMs: clock.now() - start };
+    }
+  }
+
+  async record(r: Resolved): Promise<string[]> {
+    const { backend, backendName, stateFile } = this.cfg;
+    const { platform } = this.ctx;
+    const places: string[] = [];
+    if (backend.recordPrevious) {
+      try {
+        await backend.recordPrevious(r.from);
+        places.push(`${PREVIOUS_ANNOTATION}=${r.from} on the ${backendName} object`);
+      } catch (err) {
+        platform.warning(`Could not record the previous colour ${r.from} on the ${backendName} object: ${errorMessage(err)}`);
+      }
+    }
+    if (stateFile) {
+      try {
+        // apply() read these weights back from the router before record() runs
+        const weights = weightsFor(this.cfg.colors, r.to, 100);
+        await writeStateFile(stateFile, { active: r.to, previous: r.from, weights, time: new Date().toISOString(), who: whoRuns((n) => platform.env(n)) });
+        places.push(`${stateFile} (active ${r.to}, previous ${r.from})`);
+      } catch (err) {
+        platform.warning(`Could not update the state file ${stateFile}: ${errorMessage(err)}. A later rollback would read the old record.`);
+      }
+    }
+    return places;
+  }
+
+  async describeNow(): Promise<string> {
+    const state = await this.cfg.backend.active();
+    return `${this.cfg.backendName} routes ${describeWeights(state.weights)}`;
+  }
+}
