@@ -128,6 +128,18 @@ ${extra}`;
     await haproxy.stop();
   }, 300_000);
 
+  it('with switch-when: manual, the switch waits for a click and the watch waits for the switch', async () => {
+    haproxy = await startHaproxy({ servers: { blue: pair.blue.address, green: pair.green.address } });
+    const p = project(work, 'delivery-manual', ci('      switch-when: manual\n'), files('true', 'true'));
+    // GitLab leaves a manual job waiting; gitlab-ci-local instead refuses to start a pipeline whose jobs need a manual
+    // job that --manual does not click, which shows the rule took effect without running anything.
+    const r = await pipeline(work, p);
+    expect(r.stdout + r.stderr).toContain('shipgate-blue-green-switch is when:manual, its needed by shipgate-rollback, and not specified in --manual');
+    expect(r.stdout).not.toMatch(/shipgate-blue-green-switch\s+starting/);
+    expect(await haproxyActive(haproxy)).toBe('blue');
+    await haproxy.stop();
+  }, 300_000);
+
   it('forces a major version for a breaking change, then the watch rolls back to blue on a breach', async () => {
     haproxy = await startHaproxy({ servers: { blue: pair.blue.address, green: pair.green.address } });
     pair.green.errorRatio = 0.5; // green misbehaves once it has the traffic
@@ -206,5 +218,19 @@ include:
     expect(summary).toContain('| 3 | web | ⏸ paused |');
     expect(summary).toContain('**Deployment paused after wave 2:** worker (failed).');
     expect(existsSync(join(p, '.gitlab-ci-local', 'artifacts', 'shipgate-summary'))).toBe(false);
+  }, 300_000);
+
+  it('deploys every wave when all are healthy, and the last job writes the whole summary', async () => {
+    const p = project(work, 'multi-ok', ci(), { 'dependency-config.yml': config(healthy.url), '.gitlab/deploy-service.yml': deployJob() });
+    const r = await pipeline(work, p);
+    expect(r.stdout + r.stderr).toContain('deploying web in wave 3');
+    for (const job of ['deploy-db', 'deploy-cache', 'deploy-api', 'deploy-worker', 'deploy-web', 'shipgate-wave-1-gate', 'shipgate-wave-2-gate', 'shipgate-summary']) {
+      expect(r.stdout, job).toMatch(new RegExp(`PASS\\s+\\[shipgate-deploy\\] -> ${job}\\b`));
+    }
+    const summary = artifact(p, 'shipgate-summary', 'shipgate-summary.md');
+    expect(summary).toContain('### Deploy of 5 services in 3 waves: status after wave 3');
+    expect(summary).toContain('| 3 | web | ✅ deployed |');
+    expect(summary).toContain('**All services deployed.**');
+    expect(r.code).toBe(0);
   }, 300_000);
 });

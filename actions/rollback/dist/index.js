@@ -47585,10 +47585,7 @@ class KubeClient {
             return this.typed(apis, ref)?.patch(body, opts) ?? apis.custom.patchNamespacedCustomObject({ ...this.coords(ref, version), body }, opts);
         });
     }
-    /**
-     * Objects of one kind in `namespace` matching `labelSelector` (`app=web,tier!=db`), e.g. a Deployment's ReplicaSets.
-     * A refusal names the verb `list`; the server's answer is returned as read, without a resourceVersion guard.
-     */
+    /** Objects of one kind in `namespace` matching `labelSelector` (`app=web,tier!=db`), e.g. a Deployment's ReplicaSets. */
     async list(resource, namespace, labelSelector, input = 'namespace') {
         const apis = await this.api();
         const ref = { resource, namespace, name: '', input };
@@ -50885,8 +50882,8 @@ class DeploymentRollback {
         const c = this.container(dep.spec?.template);
         const s = dep.status ?? {};
         const cause = dep.metadata?.annotations?.[CHANGE_CAUSE];
+        // revision, container and image are fields of the state; the lines add what the caller cannot format itself.
         const lines = [
-            `${this.name}: revision ${revisionOf(dep)}, container '${c.name}' runs ${c.image ?? '(no image)'}`,
             `Replicas: ${s.availableReplicas ?? 0}/${dep.spec?.replicas ?? 1} available, ${s.updatedReplicas ?? 0} updated (generation ${dep.metadata?.generation ?? 0}, observed ${s.observedGeneration ?? 0})`,
             ...(cause ? [`Last change-cause: ${cause}`] : []),
             ...(dep.spec?.paused ? [`${this.name} is paused (kubectl rollout pause).`] : []),
@@ -51332,7 +51329,7 @@ function checks(o) {
     if (o.gate)
         rows.push(['Health before moving', probes(o.gate), code(o.gate.url)]);
     if (o.applied)
-        rows.push([o.resolved?.colour ? 'Router read back' : 'Rollout', `${o.applied.ok ? '✅' : '❌'} ${o.applied.reason}`, formatDuration(o.applied.elapsedMs)]);
+        rows.push([o.resolved?.colour ? 'Router' : 'Rollout', `${o.applied.ok ? '✅' : '❌'} ${o.applied.reason}`, formatDuration(o.applied.elapsedMs)]);
     if (o.health)
         rows.push(['Health after the rollback', probes(o.health), code(o.health.url)]);
     return rows;

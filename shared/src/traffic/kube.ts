@@ -32,12 +32,14 @@ export type OwnerReference = { apiVersion?: string; kind?: string; name?: string
 export interface KubeObject {
   apiVersion?: string;
   kind?: string;
-  metadata?: { name?: string; namespace?: string; uid?: string; resourceVersion?: string; generation?: number; ownerReferences?: OwnerReference[] } & Labelled;
+  metadata?: { name?: string; namespace?: string; uid?: string; resourceVersion?: string; generation?: number } & {
+    annotations?: Record<string, string>;
+    labels?: Record<string, string>;
+    ownerReferences?: OwnerReference[];
+  };
   spec?: any;
   status?: any;
 }
-
-type Labelled = { annotations?: Record<string, string>; labels?: Record<string, string> };
 
 export interface JsonPatchOp {
   op: 'add' | 'remove' | 'replace' | 'test';
