@@ -9,7 +9,6 @@ import { LocalPlatform } from '../../shared/src/platform/index.js';
 import type { BackendFactory, TrafficBackend } from '../../shared/src/traffic/backend.js';
 import { backendInputs, backendSettings } from '../../shared/src/traffic/inputs.js';
 import { DEPLOYMENTS, HTTP_ROUTES, SERVICES, VIRTUAL_SERVICES, type KubeObject } from './kube-resources.js';
-import type { RolloutSimulation } from './kube-rollout.js';
 import type { KubeServer } from './kube-server.js';
 import { program } from './daemons.js';
 import { runProcess, type Ran } from './run-bundle.js';
@@ -83,7 +82,7 @@ export function deploymentObject(name: string, containers: Record<string, string
  */
 export function seedDeployment(
   server: KubeServer,
-  sim: RolloutSimulation,
+  sim: { settle(): void },
   name: string,
   images: string[],
   opts: { namespace?: string; replicas?: number; progressDeadlineSeconds?: number; revisionHistoryLimit?: number; container?: string; sidecars?: Record<string, string> } = {},

@@ -39,7 +39,7 @@ export const schema = {
     },
     'state-file': {
       type: 'string',
-      description: 'blue-green: the JSON record blue-green-switch wrote (`previous` is the colour to return to). Kubernetes backends also read the `shipgate.dev/previous-color` annotation.',
+      description: 'blue-green: the JSON record blue-green-switch wrote (`previous` is the colour to return to), rewritten after the rollback with `active` and `previous` swapped. Kubernetes backends also read the `shipgate.dev/previous-color` annotation.',
     },
     deployment: { type: 'string', description: 'kubernetes: the Deployment to roll back.' },
     container: { type: 'string', description: 'kubernetes: the container whose image changes; may be empty when the pod has one container.' },
@@ -51,7 +51,7 @@ export const schema = {
     'prometheus-url': { type: 'string', description: 'Prometheus base URL for the trigger query (e.g. `http://prometheus:9090`); bearer token from `PROMETHEUS_TOKEN`.' },
     'trigger-query': {
       type: 'string',
-      description: 'PromQL watched before rolling back: the rollback happens only when it breaches `trigger-max` / `trigger-min`. Empty: roll back at once (a manual rollback).',
+      description: 'PromQL watched before rolling back: the rollback happens only when it breaches `trigger-max` / `trigger-min`. An evaluation without a number (error, no data, NaN) is a warning; when every one fails the job exits 3 with nothing changed. Empty: roll back at once (a manual rollback).',
     },
     'trigger-max': { type: 'string', description: 'The trigger breaches when the value is above this (e.g. `0.05` for an error rate).' },
     'trigger-min': { type: 'string', description: 'The trigger breaches when the value is below this (e.g. `0.95` for a success rate).' },

@@ -36007,80 +36007,51 @@ function changelog(commits, extraBreaking = []) {
 }
 
 // EXTERNAL MODULE: ./node_modules/semver/index.js
-var semver = __nccwpck_require__(2088);
-var semver_default = /*#__PURE__*/__nccwpck_require__.n(semver);
-;// CONCATENATED MODULE: ./actions/version-tag/src/version.ts
-// SemVer arithmetic and which tags are releases. Pure: tag names in, versions out.
+var node_modules_semver = __nccwpck_require__(2088);
+var semver_default = /*#__PURE__*/__nccwpck_require__.n(node_modules_semver);
+;// CONCATENATED MODULE: ./shared/src/git/tags.ts
+// Release tags in git: `<prefix>X.Y.Z`, as version-tag writes them and rollback reads them back.
 
 
 /** A release version: X.Y.Z without pre-release or build, no leading zeros. */
 const RELEASE = /^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)$/;
-const IDENTIFIER = /^[0-9A-Za-z-]+$/;
-/**
- * The highest `<prefix>X.Y.Z` among `tags` by SemVer precedence (1.10.0 beats 1.9.0). Pre-release tags, floating
- * `v2`/`v2.3` tags, tags with another prefix and anything else that is not exactly X.Y.Z after the prefix are ignored.
- */
+/** The names of every tag: names only, which git reads from packed-refs without opening a single object. */
+async function readTags(cwd) {
+    return (await git(['for-each-ref', '--format=%(refname:strip=2)', 'refs/tags'], { cwd })).split('\n').filter(Boolean);
+}
+/** `<prefix>X.Y.Z` as a release; undefined for pre-releases, floating `v2`/`v2.3` tags, other prefixes and the rest. */
+function releaseOf(tag, prefix) {
+    if (!tag.startsWith(prefix))
+        return undefined;
+    const version = tag.slice(prefix.length);
+    return RELEASE.test(version) ? { tag, version } : undefined;
+}
+/** The highest release among `tags` by SemVer precedence (1.10.0 beats 1.9.0); one pass, no sort. */
 function lastRelease(tags, prefix) {
     let best;
     for (const tag of tags) {
-        if (!tag.startsWith(prefix))
-            continue;
-        const version = tag.slice(prefix.length);
-        if (!RELEASE.test(version))
-            continue;
-        if (!best || semver_default().gt(version, best.version))
-            best = { tag, version };
+        const r = releaseOf(tag, prefix);
+        if (r && (!best || semver_default().gt(r.version, best.version)))
+            best = r;
     }
     return best;
 }
-/** `initial-version` as a version, or a ConfigError naming the fix. */
-function parseInitialVersion(text) {
-    const t = text.trim();
-    if (!t)
-        return undefined;
-    if (RELEASE.test(t))
-        return t;
-    const bare = t.replace(/^v/i, '');
-    const hint = RELEASE.test(bare) ? ` Write it without the prefix: '${bare}'.` : '';
-    throw new ConfigError(`Input 'initial-version' is '${text}'. Expected a version X.Y.Z such as 0.1.0 or 1.0.0.${hint}`);
+/** Every release among `tags`, highest first. */
+function releases(tags, prefix) {
+    return [...tags].flatMap((t) => releaseOf(t, prefix) ?? []).sort((a, b) => semver.rcompare(a.version, b.version));
 }
-/** `prerelease` as a SemVer pre-release identifier, or a ConfigError naming the fix. */
-function parsePrerelease(text) {
-    const t = text.trim();
-    if (!t)
-        return undefined;
-    if (IDENTIFIER.test(t) && !/^\d+$/.test(t))
-        return t;
-    throw new ConfigError(`Input 'prerelease' is '${text}'. Expected one SemVer pre-release identifier of letters, digits and hyphens, not only digits, such as rc, beta or alpha.`);
-}
-/**
- * The next version. SemVer resets lower parts (1.4.7 + minor = 1.5.0); on 0.x a breaking change goes to 1.0.0 unless
- * pre-major, which shifts every bump one place down. A pre-release numbers itself past the existing tags of its version.
- */
-function nextVersion(o) {
-    if (o.level === 'none')
-        return { bump: 'none', version: '' };
-    const base = o.previous ?? o.initialVersion ?? '0.0.0';
-    let bump = o.level;
-    if (o.preMajor && semver_default().major(base) === 0)
-        bump = bump === 'major' ? 'minor' : 'patch';
-    const release = semver_default().inc(base, bump);
-    if (!o.prerelease)
-        return { bump, version: release };
-    const stem = `${o.prefix}${release}-${o.prerelease}.`;
-    let n = 0;
-    for (const tag of o.tags) {
-        if (!tag.startsWith(stem))
-            continue;
-        const rest = tag.slice(stem.length);
-        if (/^(0|[1-9]\d*)$/.test(rest))
-            n = Math.max(n, Number(rest));
-    }
-    return { bump, version: `${release}-${o.prerelease}.${n + 1}` };
+/** What to change so the job clones the whole history and the tags, in the words of the platform it runs on. */
+function shallowFix(platform) {
+    if (platform.name === 'github')
+        return "Set 'fetch-depth: 0' on actions/checkout (with: fetch-depth: 0), so the history and the tags are cloned.";
+    if (platform.name === 'gitlab')
+        return "Set the variable 'GIT_DEPTH: 0' on the job (variables: GIT_DEPTH: 0), so the history and the tags are cloned.";
+    return "Run 'git fetch --unshallow --tags' first.";
 }
 
 ;// CONCATENATED MODULE: ./actions/version-tag/src/history.ts
 // Everything version-tag reads from git: tags, the commit range, shallow clones. Each is one git call.
+
 
 
 
@@ -36100,10 +36071,6 @@ async function checkPrefix(cwd, prefix) {
             throw bad(`git does not accept '${prefix}0.0.0' as a tag name (no spaces, ~ ^ : ? * [ \\, '..', '@{' or a leading '/').`);
         throw err;
     }
-}
-/** The names of every tag: names only, which git reads from packed-refs without opening a single object. */
-async function readTags(cwd) {
-    return (await git(['for-each-ref', '--format=%(refname:strip=2)', 'refs/tags'], { cwd })).split('\n').filter(Boolean);
 }
 /**
  * The highest `<prefix>X.Y.Z` tag reachable from HEAD and the commits since it. The highest tag overall usually is
@@ -36205,14 +36172,6 @@ async function checkPath(cwd, path) {
     if (!out.trim()) {
         throw new ConfigError(`Input 'path' is '${path}', which is not in the repository at HEAD. Give a file or directory relative to the repository root, e.g. services/user.`);
     }
-}
-/** What to change so the job clones the whole history, in the words of the platform it runs on. */
-function shallowFix(platform) {
-    if (platform.name === 'github')
-        return "Set 'fetch-depth: 0' on actions/checkout (with: fetch-depth: 0), so the history and the tags are cloned.";
-    if (platform.name === 'gitlab')
-        return "Set the variable 'GIT_DEPTH: 0' on the job (variables: GIT_DEPTH: 0), so the history and the tags are cloned.";
-    return "Run 'git fetch --unshallow --tags' first.";
 }
 /**
  * A shallow clone hides the tags and commits the version depends on. When writing is allowed (not a dry run) and
@@ -37048,9 +37007,20 @@ function mediaTypeOf(ref, res) {
 
 
 
+;// CONCATENATED MODULE: ./shared/src/registry/job.ts
+
+
+/** A registry client with the job's credentials (REGISTRY_USERNAME/PASSWORD, or the platform's token). */
+function registryClient(platform) {
+    // User names are not secrets: masking them would garble every log line that names the actor.
+    const lookup = (name) => (/USER(NAME)?$|ACTOR$|^CI_REGISTRY$/.test(name) ? platform.env(name) : platform.secret(name));
+    return new RegistryClient({ credentials: envCredentials(lookup) });
+}
+
 ;// CONCATENATED MODULE: ./actions/version-tag/src/images.ts
 // Which images get which tags. Everything here is checked before the first side effect; the registry calls are in
 // publish.ts.
+
 
 
 
@@ -37109,12 +37079,6 @@ function imageTags(templates, version) {
     const pre = semver_default().prerelease(version) !== null;
     const wanted = pre ? templates.filter((t) => t.includes('{version}')) : templates;
     return [...new Set(wanted.map((t) => render(t, version)))];
-}
-/** A registry client with the job's credentials (REGISTRY_USERNAME/PASSWORD, or the platform's token). */
-function registryClient(platform) {
-    // User names are not secrets: masking them would garble every log line that names the actor.
-    const lookup = (name) => (/USER(NAME)?$|ACTOR$|^CI_REGISTRY$/.test(name) ? platform.env(name) : platform.secret(name));
-    return new RegistryClient({ credentials: envCredentials(lookup) });
 }
 /**
  * Checks that every image exists under its source tag, before anything is tagged. All missing images are named
@@ -37181,7 +37145,9 @@ function forgeFailure(forge, what, action, err) {
     const { status, message } = apiError(err);
     const where = forge.kind === 'github' ? `GitHub (${forge.owner}/${forge.repo})` : `GitLab (project ${forge.projectId})`;
     const head = `Could not ${action} on ${where}: ${status ? `HTTP ${status} ` : ''}${message}.`;
-    if (status === 401 || status === 403)
+    // GitLab used to answer a job token refused on the deployments API with 404 Project Not Found (gitlab-org/gitlab!163211).
+    const jobTokenHidden = status === 404 && what === 'deployment' && forge.kind === 'gitlab' && forge.jobToken;
+    if (status === 401 || status === 403 || jobTokenHidden)
         return new ExternalError(`${head} ${permissionFix(forge, what)}`, { cause: err });
     if ((status === 409 || status === 422 || status === 400) && /already[ _]exists/i.test(message)) {
         return new ExternalError(`${head} The ${what} already exists: delete it, or push a new commit so the next version is computed past it.`, { cause: err });
@@ -37189,12 +37155,21 @@ function forgeFailure(forge, what, action, err) {
     return new ExternalError(head, { cause: err });
 }
 function permissionFix(forge, what) {
+    const scope = what === 'deployment' ? 'deployments' : 'contents';
     if (forge.kind === 'github')
-        return "The GITHUB_TOKEN needs 'contents: write': add `permissions: contents: write` to the job.";
+        return `The GITHUB_TOKEN needs '${scope}: write': add \`permissions: ${scope}: write\` to the job.`;
+    if (what === 'deployment')
+        return deploymentFix(forge.jobToken);
     const token = 'a project access token with the api scope and at least the Developer role (Maintainer when the tag is protected)';
     if (forge.jobToken && what === 'tag')
         return `CI_JOB_TOKEN cannot create tags through the API: set GITLAB_TOKEN to ${token}.`;
     return `The token needs ${forge.jobToken ? 'a job user with ' : ''}the Developer role or higher; else set GITLAB_TOKEN to ${token}.`;
+}
+function deploymentFix(jobToken) {
+    const token = 'a project access token with the api scope and at least the Developer role (Maintainer, or an allowed deployer, when the environment is protected)';
+    if (jobToken)
+        return `This GitLab refused CI_JOB_TOKEN for deployments (older GitLab versions do, and so does a pipeline user without the Developer role): set GITLAB_TOKEN to ${token}.`;
+    return `The token needs the Developer role or higher; else set GITLAB_TOKEN to ${token}.`;
 }
 
 ;// CONCATENATED MODULE: ./actions/version-tag/src/publish.ts
@@ -37419,6 +37394,59 @@ function renderSummary(summary, r) {
         const counted = r.decision.commits.filter(counts).length;
         summary.add(details(`${text_plural(n, 'commit')} read, ${counted} counted`, table(['Commit', 'Header', 'Effect'], rows) + cut));
     }
+}
+
+;// CONCATENATED MODULE: ./actions/version-tag/src/version.ts
+// SemVer arithmetic and which tags are releases. Pure: tag names in, versions out.
+
+
+
+
+const IDENTIFIER = /^[0-9A-Za-z-]+$/;
+/** `initial-version` as a version, or a ConfigError naming the fix. */
+function parseInitialVersion(text) {
+    const t = text.trim();
+    if (!t)
+        return undefined;
+    if (RELEASE.test(t))
+        return t;
+    const bare = t.replace(/^v/i, '');
+    const hint = RELEASE.test(bare) ? ` Write it without the prefix: '${bare}'.` : '';
+    throw new ConfigError(`Input 'initial-version' is '${text}'. Expected a version X.Y.Z such as 0.1.0 or 1.0.0.${hint}`);
+}
+/** `prerelease` as a SemVer pre-release identifier, or a ConfigError naming the fix. */
+function parsePrerelease(text) {
+    const t = text.trim();
+    if (!t)
+        return undefined;
+    if (IDENTIFIER.test(t) && !/^\d+$/.test(t))
+        return t;
+    throw new ConfigError(`Input 'prerelease' is '${text}'. Expected one SemVer pre-release identifier of letters, digits and hyphens, not only digits, such as rc, beta or alpha.`);
+}
+/**
+ * The next version. SemVer resets lower parts (1.4.7 + minor = 1.5.0); on 0.x a breaking change goes to 1.0.0 unless
+ * pre-major, which shifts every bump one place down. A pre-release numbers itself past the existing tags of its version.
+ */
+function nextVersion(o) {
+    if (o.level === 'none')
+        return { bump: 'none', version: '' };
+    const base = o.previous ?? o.initialVersion ?? '0.0.0';
+    let bump = o.level;
+    if (o.preMajor && semver_default().major(base) === 0)
+        bump = bump === 'major' ? 'minor' : 'patch';
+    const release = semver_default().inc(base, bump);
+    if (!o.prerelease)
+        return { bump, version: release };
+    const stem = `${o.prefix}${release}-${o.prerelease}.`;
+    let n = 0;
+    for (const tag of o.tags) {
+        if (!tag.startsWith(stem))
+            continue;
+        const rest = tag.slice(stem.length);
+        if (/^(0|[1-9]\d*)$/.test(rest))
+            n = Math.max(n, Number(rest));
+    }
+    return { bump, version: `${release}-${o.prerelease}.${n + 1}` };
 }
 
 ;// CONCATENATED MODULE: ./actions/version-tag/src/step.ts
