@@ -55,10 +55,6 @@ function gitlabType(spec: InputSpec): 'string' | 'boolean' | 'number' {
 /** GitLab checks string inputs against `regex` when the pipeline is created; the same grammar as shared/src/duration.ts. */
 const DURATION_REGEX = '^(0|([0-9]+(\\.[0-9]+)?(ms|s|m|h))+)?$';
 
-/** The component input naming the job's image: `image`, or `job-image` when the step has an `image` input of its own (rollback). */
-export function jobImageInput(schema: StepSchema): string {
-  return 'image' in schema.inputs ? 'job-image' : 'image';
-}
 
 /** The GitLab CI/CD component of a step: spec:inputs from the schema, one job that runs the published CLI. */
 export function componentYml(schema: StepSchema, version: string): string {
@@ -67,7 +63,7 @@ export function componentYml(schema: StepSchema, version: string): string {
     'job-prefix': { default: 'shipgate', description: 'Prefix of the job name: <job-prefix>-' + schema.name + '.' },
     // The version is pasted into the job's script line, so it may hold only what an npm version or spec needs.
     version: { default: version, description: 'Version of the shipgate npm package to run.', regex: '^[A-Za-z0-9^~][A-Za-z0-9.+_:/^~-]*$' },
-    [jobImageInput(schema)]: { default: 'node:24-slim', description: 'Image of the job; it needs Node.js 20 or newer and npx.' },
+    image: { default: 'node:24-slim', description: 'Image of the job; it needs Node.js 20 or newer and npx.' },
   };
   const variables: Record<string, string> = {};
   for (const [name, spec] of Object.entries(schema.inputs)) {
@@ -88,7 +84,7 @@ export function componentYml(schema: StepSchema, version: string): string {
   const job = {
     [`$[[ inputs.job-prefix ]]-${schema.name}`]: {
       stage: '$[[ inputs.stage ]]',
-      image: `$[[ inputs.${jobImageInput(schema)} ]]`,
+      image: '$[[ inputs.image ]]',
       variables,
       // Inputs travel as SHIPGATE_* variables, never pasted into the script.
       script: [`npx --yes shipgate@$[[ inputs.version ]] ${schema.name}`],

@@ -64,8 +64,7 @@ const common = (version: string, checks: string, deploys: string): Record<string
   'job-prefix': { default: 'shipgate', description: 'Prefix of the job names: <job-prefix>-<step>.' },
   // The version is pasted into the jobs' script lines, so it may hold only what an npm version or spec needs.
   version: { default: version, description: 'Version of the shipgate npm package to run.', regex: VERSION_REGEX },
-  // `image` is a step input (rollback's image repository), so the jobs' own image has another name.
-  'job-image': { default: 'node:24-slim', description: 'Image of the jobs; it needs Node.js 20 or newer and npx.' },
+  image: { default: 'node:24-slim', description: 'Image of the jobs; it needs Node.js 20 or newer and npx.' },
 });
 
 const BACKEND = ['colors', 'haproxy-socket', 'haproxy-backend', 'nginx-upstream-file', 'nginx-upstream', 'blue-address', 'green-address'];
@@ -215,7 +214,7 @@ function job(spec: JobSpec): Record<string, unknown> {
   const reports = Object.fromEntries(Object.entries(spec.step.artifacts?.reports ?? {}).map(([k, v]) => [k, artifactPath(v, spec, exposed)]));
   return {
     stage: `$[[ inputs.${spec.stage} ]]`,
-    image: '$[[ inputs.job-image ]]',
+    image: '$[[ inputs.image ]]',
     ...(spec.needs ? { needs: spec.needs.map(([step, artifacts]) => ({ job: jobName(step), artifacts })) } : {}),
     variables,
     // Inputs travel as SHIPGATE_* variables, never pasted into the script.

@@ -5,7 +5,7 @@ import { parse } from 'yaml';
 import { steps } from '../../cli/steps.js';
 import { helpText, parseArgs } from '../../shared/src/cli.js';
 import { parseInputs, type StepSchema } from '../../shared/src/inputs.js';
-import { actionYml, componentYml, jobImageInput } from '../../scripts/generated.js';
+import { actionYml, componentYml } from '../../scripts/generated.js';
 import { ROOT } from '../helpers/run-bundle.js';
 
 // One source of truth: the schema. action.yml, CLI flags and help must say the same.
@@ -33,8 +33,8 @@ describe.each(steps.map((s) => [s.schema.name, s.schema as StepSchema] as const)
     expect(text).toBe(componentYml(schema, version));
     const [header, body] = text.split('\n---\n').map((part) => parse(part));
     const inputs = header.spec.inputs as Record<string, { default?: unknown; type?: string }>;
-    expect(Object.keys(inputs)).toEqual(['stage', 'job-prefix', 'version', jobImageInput(schema), ...Object.keys(schema.inputs)]);
-    expect(body[`$[[ inputs.job-prefix ]]-${name}`].image).toBe(`$[[ inputs.${jobImageInput(schema)} ]]`);
+    expect(Object.keys(inputs)).toEqual(['stage', 'job-prefix', 'version', 'image', ...Object.keys(schema.inputs)]);
+    expect(body[`$[[ inputs.job-prefix ]]-${name}`].image).toBe('$[[ inputs.image ]]');
     for (const [input, spec] of Object.entries(schema.inputs)) {
       expect(spec.required ? undefined : String(inputs[input].default), input).toBe(spec.required ? undefined : (spec.default ?? ''));
     }

@@ -86,7 +86,7 @@ describe('rollback checks the target image in its registry first', () => {
     const cwd = process.cwd();
     process.chdir(repo.dir);
     try {
-      const r = await runRollback(flags({ image: `${registry.host}/shop/web`, reason: 'latency after 1.2.0' }), login);
+      const r = await runRollback(flags({ 'image-name': `${registry.host}/shop/web`, reason: 'latency after 1.2.0' }), login);
       expect(r.code, r.log).toBe(0);
       expect(r.outputs).toMatchObject({ 'rolled-back': 'true', to: `${registry.host}/shop/web:1.1.0` });
       expect(r.log).toContain(`**Target:** \`${registry.host}/shop/web:1.1.0\`, from the release before v1.2.0: v1.1.0`);

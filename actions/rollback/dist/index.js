@@ -50157,13 +50157,13 @@ function config_loadConfig(ctx) {
     const healthUrls = colors ? colors.map((c) => colourUrl(inputs['health-url'], c)) : [inputs['health-url']];
     for (const secret of [inputs['prometheus-url'], ...healthUrls].flatMap((u) => urlSecrets(u.trim())))
         platform.setSecret(secret);
-    const name = inputs.image.trim();
-    const image = name ? { ref: parseImageRef(name, "Input 'image': image"), name } : undefined;
+    const name = inputs['image-name'].trim();
+    const image = name ? { ref: parseImageRef(name, "Input 'image-name': image"), name } : undefined;
     if (image && (image.ref.tag || image.ref.digest)) {
-        throw new ConfigError(`Input 'image' is '${name}' with a tag or digest. Give the repository only ('${repositoryOf(name)}'); 'to' or the release tags say which tag.`);
+        throw new ConfigError(`Input 'image-name' is '${name}' with a tag or digest. Give the repository only ('${repositoryOf(name)}'); 'to' or the release tags say which tag.`);
     }
     if (image && provider === 'blue-green') {
-        throw new ConfigError(`Input 'image' is set with provider 'blue-green', which moves traffic between colours that already run and never changes an image. Drop 'image', or use provider 'kubernetes'.`);
+        throw new ConfigError(`Input 'image-name' is set with provider 'blue-green', which moves traffic between colours that already run and never changes an image. Drop 'image-name', or use provider 'kubernetes'.`);
     }
     // Empty is meaningful (bare `1.2.3` tags) and differs from "not given", as in version-tag.
     const prefix = platform.input('prefix')?.trim() === '' ? '' : inputs.prefix;
@@ -51105,7 +51105,7 @@ async function previousRelease(cwd, prefix, platform) {
         return { newest: found[0], previous: found[1] };
     const have = found.length ? `only one release tag (${found[0].tag})` : 'no release tag';
     const shallow = (await isShallow(root)) ? ` The clone is shallow, so tags may be missing: ${shallowFix(platform)}` : '';
-    throw new ConfigError(`Nothing to roll back to: input 'to' is empty and 'image' is set, so the rollback goes to the release before the newest, but the repository has ${have} with prefix '${prefix}' (input 'prefix'). Set 'to' to the version to return to, e.g. ${prefix}1.4.2.${shallow}`);
+    throw new ConfigError(`Nothing to roll back to: input 'to' is empty and 'image-name' is set, so the rollback goes to the release before the newest, but the repository has ${have} with prefix '${prefix}' (input 'prefix'). Set 'to' to the version to return to, e.g. ${prefix}1.4.2.${shallow}`);
 }
 
 ;// CONCATENATED MODULE: ./actions/rollback/src/kubernetes.ts
@@ -51148,7 +51148,7 @@ class KubernetesProvider {
             return { image: to.text, source: "input 'to'" };
         if (to.kind === 'tag') {
             const repository = image?.name ?? repositoryOf(now.image);
-            return { image: `${repository}:${to.tag}`, source: image ? "input 'to' on input 'image'" : `input 'to' on the repository of the running image`, release: to.release };
+            return { image: `${repository}:${to.tag}`, source: image ? "input 'to' on input 'image-name'" : `input 'to' on the repository of the running image`, release: to.release };
         }
         if (image && releases) {
             const { newest, previous } = releases;
@@ -51212,16 +51212,16 @@ const schema = {
         },
         to: {
             type: 'string',
-            description: 'What to roll back to: a full image reference (`registry/app:1.4.2`, `…@sha256:…`), a tag or a version (`1.4.2`, `v1.4.2`, with `image`), or a colour (blue-green). Empty: the previous good version (previous colour, previous revision, or with `image` the previous release tag in git).',
+            description: 'What to roll back to: a full image reference (`registry/app:1.4.2`, `…@sha256:…`), a tag or a version (`1.4.2`, `v1.4.2`, with `image-name`), or a colour (blue-green). Empty: the previous good version (previous colour, previous revision, or with `image-name` the previous release tag in git).',
         },
-        image: {
+        'image-name': {
             type: 'string',
-            description: 'Image repository the release tags name, without tag (e.g. `ghcr.io/acme/user-service`). With it, a tag or version in `to` (or the previous release tag in git) becomes `<image>:<tag>`, and that image must exist before anything changes.',
+            description: 'Image name without tag, the repository the release tags name (e.g. `ghcr.io/acme/user-service`). With it, a tag or version in `to` (or the previous release tag in git) becomes `<image-name>:<tag>`, and that image must exist before anything changes.',
         },
         prefix: {
             type: 'string',
             default: 'v',
-            description: 'Release tag prefix, as in version-tag: `v1.4.2` → image tag `1.4.2`. Used to find the previous release tag in git when `to` is empty and `image` is set.',
+            description: 'Release tag prefix, as in version-tag: `v1.4.2` → image tag `1.4.2`. Used to find the previous release tag in git when `to` is empty and `image-name` is set.',
         },
         reason: {
             type: 'string',

@@ -41,7 +41,7 @@ export interface TriggerConfig extends QueryConfig {
 export interface RollbackConfig {
   provider: 'blue-green' | 'kubernetes';
   to: TargetSpec;
-  /** Repository the release tags name (no tag), from `image`: parsed, and as written. */
+  /** Repository the release tags name (no tag), from `image-name`: parsed, and as written. */
   image?: { ref: ImageRef; name: string };
   prefix: string;
   /** From `reason`; empty means it is worked out (the breach, or who ran the job). */
@@ -125,13 +125,13 @@ export function loadConfig(ctx: Ctx): RollbackConfig {
   const healthUrls = colors ? colors.map((c) => colourUrl(inputs['health-url'], c)) : [inputs['health-url']];
   for (const secret of [inputs['prometheus-url'], ...healthUrls].flatMap((u) => urlSecrets(u.trim()))) platform.setSecret(secret);
 
-  const name = inputs.image.trim();
-  const image = name ? { ref: parseImageRef(name, "Input 'image': image"), name } : undefined;
+  const name = inputs['image-name'].trim();
+  const image = name ? { ref: parseImageRef(name, "Input 'image-name': image"), name } : undefined;
   if (image && (image.ref.tag || image.ref.digest)) {
-    throw new ConfigError(`Input 'image' is '${name}' with a tag or digest. Give the repository only ('${repositoryOf(name)}'); 'to' or the release tags say which tag.`);
+    throw new ConfigError(`Input 'image-name' is '${name}' with a tag or digest. Give the repository only ('${repositoryOf(name)}'); 'to' or the release tags say which tag.`);
   }
   if (image && provider === 'blue-green') {
-    throw new ConfigError(`Input 'image' is set with provider 'blue-green', which moves traffic between colours that already run and never changes an image. Drop 'image', or use provider 'kubernetes'.`);
+    throw new ConfigError(`Input 'image-name' is set with provider 'blue-green', which moves traffic between colours that already run and never changes an image. Drop 'image-name', or use provider 'kubernetes'.`);
   }
   // Empty is meaningful (bare `1.2.3` tags) and differs from "not given", as in version-tag.
   const prefix = platform.input('prefix')?.trim() === '' ? '' : inputs.prefix;

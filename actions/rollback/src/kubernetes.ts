@@ -49,7 +49,7 @@ export class KubernetesProvider implements RollbackProvider {
     if (to.kind === 'image') return { image: to.text, source: "input 'to'" };
     if (to.kind === 'tag') {
       const repository = image?.name ?? repositoryOf(now.image);
-      return { image: `${repository}:${to.tag}`, source: image ? "input 'to' on input 'image'" : `input 'to' on the repository of the running image`, release: to.release };
+      return { image: `${repository}:${to.tag}`, source: image ? "input 'to' on input 'image-name'" : `input 'to' on the repository of the running image`, release: to.release };
     }
     if (image && releases) {
       const { newest, previous } = releases;

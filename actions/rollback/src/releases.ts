@@ -13,6 +13,6 @@ export async function previousRelease(cwd: string, prefix: string, platform: Pla
   const have = found.length ? `only one release tag (${found[0].tag})` : 'no release tag';
   const shallow = (await isShallow(root)) ? ` The clone is shallow, so tags may be missing: ${shallowFix(platform)}` : '';
   throw new ConfigError(
-    `Nothing to roll back to: input 'to' is empty and 'image' is set, so the rollback goes to the release before the newest, but the repository has ${have} with prefix '${prefix}' (input 'prefix'). Set 'to' to the version to return to, e.g. ${prefix}1.4.2.${shallow}`,
+    `Nothing to roll back to: input 'to' is empty and 'image-name' is set, so the rollback goes to the release before the newest, but the repository has ${have} with prefix '${prefix}' (input 'prefix'). Set 'to' to the version to return to, e.g. ${prefix}1.4.2.${shallow}`,
   );
 }

@@ -17,16 +17,16 @@ export const schema = {
     to: {
       type: 'string',
       description:
-        'What to roll back to: a full image reference (`registry/app:1.4.2`, `…@sha256:…`), a tag or a version (`1.4.2`, `v1.4.2`, with `image`), or a colour (blue-green). Empty: the previous good version (previous colour, previous revision, or with `image` the previous release tag in git).',
+        'What to roll back to: a full image reference (`registry/app:1.4.2`, `…@sha256:…`), a tag or a version (`1.4.2`, `v1.4.2`, with `image-name`), or a colour (blue-green). Empty: the previous good version (previous colour, previous revision, or with `image-name` the previous release tag in git).',
     },
-    image: {
+    'image-name': {
       type: 'string',
-      description: 'Image repository the release tags name, without tag (e.g. `ghcr.io/acme/user-service`). With it, a tag or version in `to` (or the previous release tag in git) becomes `<image>:<tag>`, and that image must exist before anything changes.',
+      description: 'Image name without tag, the repository the release tags name (e.g. `ghcr.io/acme/user-service`). With it, a tag or version in `to` (or the previous release tag in git) becomes `<image-name>:<tag>`, and that image must exist before anything changes.',
     },
     prefix: {
       type: 'string',
       default: 'v',
-      description: 'Release tag prefix, as in version-tag: `v1.4.2` → image tag `1.4.2`. Used to find the previous release tag in git when `to` is empty and `image` is set.',
+      description: 'Release tag prefix, as in version-tag: `v1.4.2` → image tag `1.4.2`. Used to find the previous release tag in git when `to` is empty and `image-name` is set.',
     },
     reason: {
       type: 'string',
