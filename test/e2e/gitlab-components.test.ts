@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { colourPair } from '../helpers/colours.js';
-import { gitlabWork, pipeline as runPipeline, project as makeProject, type GitlabWork } from '../helpers/gitlab-ci-local.js';
+import { gitlabWork, openapiSpec as spec, pipeline as runPipeline, project as makeProject, type GitlabWork } from '../helpers/gitlab-ci-local.js';
 import { haproxyActive, startHaproxy } from '../helpers/haproxy.js';
 import { httpServer, status, type TestServer } from '../helpers/servers.js';
 
@@ -65,16 +65,6 @@ deploy:
 });
 
 describe('GitLab component: api-compat', () => {
-  const spec = (required: string) => `openapi: 3.0.3
-info: { title: orders, version: "1" }
-paths:
-  /orders:
-    get:
-      parameters:
-        - { name: limit, in: query, required: ${required}, schema: { type: integer } }
-      responses:
-        "200": { description: ok }
-`;
   const ci = () => `stages: [test, deploy]
 include:
   - local: templates/api-compat.yml

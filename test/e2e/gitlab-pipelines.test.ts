@@ -3,7 +3,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { colourPair, type ColourServer } from '../helpers/colours.js';
-import { gitlabWork, pipeline, project, type GitlabWork } from '../helpers/gitlab-ci-local.js';
+import { gitlabWork, openapiSpec as spec, pipeline, project, type GitlabWork } from '../helpers/gitlab-ci-local.js';
 import { haproxyActive, startHaproxy, type Haproxy } from '../helpers/haproxy.js';
 import { startPrometheus, type Prometheus } from '../helpers/prometheus.js';
 import { httpServer, status, type TestServer } from '../helpers/servers.js';
@@ -61,16 +61,6 @@ describe('GitLab component: service-delivery', () => {
     await pair?.close();
   });
 
-  const spec = (required: string) => `openapi: 3.0.3
-info: { title: orders, version: "1" }
-paths:
-  /orders:
-    get:
-      parameters:
-        - { name: limit, in: query, required: ${required}, schema: { type: integer } }
-      responses:
-        "200": { description: ok }
-`;
 
   const ci = (extra: string) => `stages: [test, deploy]
 include:

@@ -58,6 +58,8 @@ describe('rollback bundles with provider kubernetes', () => {
     expect(md).toContain('revision 2');
     expect(md).toContain(images[1]);
     expect(md).toMatch(/successfully rolled out/);
+    // the rollout as it was watched, one line per status seen, under its own heading
+    expect(md).toMatch(/<summary>The rollout as it went<\/summary>[\s\S]*?\d+(ms|s): [^\n]*successfully rolled out/);
     const dep = await kubectlJson(kubeconfig, 'get', 'deployment', 'cart');
     expect(dep.metadata.annotations).toMatchObject({ [REVISION]: '4', 'kubernetes.io/change-cause': 'error budget burnt' });
     expect(dep.spec.template.spec.containers[0].image).toBe(images[1]);

@@ -55,3 +55,15 @@ export function pipeline(work: GitlabWork, p: string, args: string[] = []) {
     timeoutMs: 240_000,
   });
 }
+
+/** A one-operation OpenAPI document whose `limit` parameter is required or not: `true` makes a breaking change of `false`. */
+export const openapiSpec = (required: string) => `openapi: 3.0.3
+info: { title: orders, version: "1" }
+paths:
+  /orders:
+    get:
+      parameters:
+        - { name: limit, in: query, required: ${required}, schema: { type: integer } }
+      responses:
+        "200": { description: ok }
+`;

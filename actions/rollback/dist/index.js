@@ -51368,6 +51368,8 @@ function renderSummary(summary, o, extra) {
     }
     if (r?.details.length)
         summary.add(details(`${o.provider} before`, fenced('', r.details.join('\n'))));
+    if (o.applied?.lines.length)
+        summary.add(details(o.resolved?.colour ? 'The router after the change' : 'The rollout as it went', fenced('', o.applied.lines.join('\n'))));
 }
 
 ;// CONCATENATED MODULE: ./actions/rollback/src/step.ts

@@ -70,4 +70,5 @@ export function renderSummary(summary: Summary, o: Outcome, extra: { dryRun: boo
     summary.add(details('Trigger evaluations', fenced('', lines.join('\n'))));
   }
   if (r?.details.length) summary.add(details(`${o.provider} before`, fenced('', r.details.join('\n'))));
+  if (o.applied?.lines.length) summary.add(details(o.resolved?.colour ? 'The router after the change' : 'The rollout as it went', fenced('', o.applied.lines.join('\n'))));
 }
