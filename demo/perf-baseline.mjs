@@ -6,11 +6,12 @@ import { createServer } from 'node:http';
 import { join } from 'node:path';
 
 export async function demo({ shipgate, work, step, listen }) {
-  const service = { delayMs: 5, requests: 0 };
+  const service = { delayMs: 5, flakyRequests: 0 };
   const port = await listen(
     createServer((req, res) => {
-      const n = ++service.requests;
-      const fail = req.url === '/api/flaky' && n % 10 === 0; // 10 % of the flaky endpoint's answers are 500s
+      // Every 10th answer of the flaky endpoint is a 500, counted on its own requests only: its first answer (the
+      // step's pre-flight) is always a 200, whatever the other endpoint served before.
+      const fail = req.url === '/api/flaky' && ++service.flakyRequests % 10 === 0;
       setTimeout(() => {
         res.writeHead(fail ? 500 : 200, { 'content-type': 'application/json' });
         res.end(fail ? '{"error":"boom"}' : '{"orders":[]}');

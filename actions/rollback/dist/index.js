@@ -50092,11 +50092,10 @@ function versionOf(text, prefix) {
 
 
 
-function blueGreenConfig({ inputs, platform, clock }) {
+function blueGreenConfig({ inputs, platform, clock }, settings) {
     const backendName = inputs.backend?.trim();
     if (!backendName)
         throw new ConfigError(`Input 'backend' is required with provider 'blue-green': the router blue-green-switch drives (haproxy, nginx, kubernetes, istio or gateway-api).`);
-    const settings = backendSettings(inputs, (name) => platform.env(name));
     const backend = createBackend(backendName, settings, { platform, clock });
     const stateFile = inputs['state-file'].trim() || undefined;
     const record = stateFile ? readStateFile(stateFile) : undefined;
@@ -50152,7 +50151,8 @@ function dependentsConfig({ inputs }) {
 function config_loadConfig(ctx) {
     const { inputs, platform } = ctx;
     const provider = inputs.provider;
-    const colors = provider === 'blue-green' ? backendSettings(inputs, (n) => platform.env(n)).colors : undefined;
+    const settings = provider === 'blue-green' ? backendSettings(inputs, (n) => platform.env(n)) : undefined;
+    const colors = settings?.colors;
     // Credentials in the URLs (user:password@, ?token=) are masked before a message, a log line or the summary names them.
     const healthUrls = colors ? colors.map((c) => colourUrl(inputs['health-url'], c)) : [inputs['health-url']];
     for (const secret of [inputs['prometheus-url'], ...healthUrls].flatMap((u) => urlSecrets(u.trim())))
@@ -50180,7 +50180,7 @@ function config_loadConfig(ctx) {
         image,
         prefix,
         reason: inputs.reason.trim(),
-        blueGreen: provider === 'blue-green' ? blueGreenConfig(ctx) : undefined,
+        blueGreen: settings ? blueGreenConfig(ctx, settings) : undefined,
         kubernetes: provider === 'kubernetes' ? kubernetesConfig(ctx) : undefined,
         trigger: triggerConfig(ctx),
         healthUrl,

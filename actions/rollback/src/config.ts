@@ -10,7 +10,7 @@ import { httpUrl, queryConfig, type QueryConfig } from '../../../shared/src/inpu
 import { parseImageRef, type ImageRef } from '../../../shared/src/registry/index.js';
 import type { StepContext } from '../../../shared/src/step.js';
 import { closest } from '../../../shared/src/text.js';
-import type { TrafficBackend } from '../../../shared/src/traffic/backend.js';
+import type { BackendSettings, TrafficBackend } from '../../../shared/src/traffic/backend.js';
 import { createBackend } from '../../../shared/src/traffic/index.js';
 import { backendSettings } from '../../../shared/src/traffic/inputs.js';
 import { readStateFile, type SwitchRecord } from '../../../shared/src/traffic/state-file.js';
@@ -59,10 +59,9 @@ export interface RollbackConfig {
   dryRun: boolean;
 }
 
-function blueGreenConfig({ inputs, platform, clock }: Ctx): BlueGreenConfig {
+function blueGreenConfig({ inputs, platform, clock }: Ctx, settings: BackendSettings): BlueGreenConfig {
   const backendName = inputs.backend?.trim();
   if (!backendName) throw new ConfigError(`Input 'backend' is required with provider 'blue-green': the router blue-green-switch drives (haproxy, nginx, kubernetes, istio or gateway-api).`);
-  const settings = backendSettings(inputs, (name) => platform.env(name));
   const backend = createBackend(backendName, settings, { platform, clock });
   const stateFile = inputs['state-file'].trim() || undefined;
   const record = stateFile ? readStateFile(stateFile) : undefined;
@@ -120,7 +119,8 @@ function dependentsConfig({ inputs }: Ctx): RollbackConfig['dependents'] {
 export function loadConfig(ctx: Ctx): RollbackConfig {
   const { inputs, platform } = ctx;
   const provider = inputs.provider as RollbackConfig['provider'];
-  const colors = provider === 'blue-green' ? backendSettings(inputs, (n) => platform.env(n)).colors : undefined;
+  const settings = provider === 'blue-green' ? backendSettings(inputs, (n) => platform.env(n)) : undefined;
+  const colors = settings?.colors;
   // Credentials in the URLs (user:password@, ?token=) are masked before a message, a log line or the summary names them.
   const healthUrls = colors ? colors.map((c) => colourUrl(inputs['health-url'], c)) : [inputs['health-url']];
   for (const secret of [inputs['prometheus-url'], ...healthUrls].flatMap((u) => urlSecrets(u.trim()))) platform.setSecret(secret);
@@ -147,7 +147,7 @@ export function loadConfig(ctx: Ctx): RollbackConfig {
     image,
     prefix,
     reason: inputs.reason.trim(),
-    blueGreen: provider === 'blue-green' ? blueGreenConfig(ctx) : undefined,
+    blueGreen: settings ? blueGreenConfig(ctx, settings) : undefined,
     kubernetes: provider === 'kubernetes' ? kubernetesConfig(ctx) : undefined,
     trigger: triggerConfig(ctx),
     healthUrl,
