@@ -55,6 +55,8 @@ function gitlabType(spec: InputSpec): 'string' | 'boolean' | 'number' {
 /** GitLab checks string inputs against `regex` when the pipeline is created; the same grammar as shared/src/duration.ts. */
 const DURATION_REGEX = '^(0|([0-9]+(\\.[0-9]+)?(ms|s|m|h))+)?$';
 
+/** What the `version` input may hold: it is pasted into a script line, so only what an npm version or spec needs. */
+export const VERSION_REGEX = '^[A-Za-z0-9^~][A-Za-z0-9.+_:/^~-]*$';
 
 /** The GitLab CI/CD component of a step: spec:inputs from the schema, one job that runs the published CLI. */
 export function componentYml(schema: StepSchema, version: string): string {
@@ -62,7 +64,7 @@ export function componentYml(schema: StepSchema, version: string): string {
     stage: { default: 'test', description: 'Stage of the job.' },
     'job-prefix': { default: 'shipgate', description: 'Prefix of the job name: <job-prefix>-' + schema.name + '.' },
     // The version is pasted into the job's script line, so it may hold only what an npm version or spec needs.
-    version: { default: version, description: 'Version of the shipgate npm package to run.', regex: '^[A-Za-z0-9^~][A-Za-z0-9.+_:/^~-]*$' },
+    version: { default: version, description: 'Version of the shipgate npm package to run.', regex: VERSION_REGEX },
     image: { default: 'node:24-slim', description: 'Image of the job; it needs Node.js 20 or newer and npx.' },
   };
   const variables: Record<string, string> = {};

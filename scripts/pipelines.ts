@@ -16,7 +16,7 @@ import { schema as perfBaseline } from '../actions/perf-baseline/src/schema.js';
 import { schema as versionTag } from '../actions/version-tag/src/schema.js';
 import { schema as blueGreenSwitch } from '../actions/blue-green-switch/src/schema.js';
 import { schema as rollback } from '../actions/rollback/src/schema.js';
-import { componentYml } from './generated.js';
+import { componentYml, VERSION_REGEX } from './generated.js';
 
 /** A component input of the pipeline's own (stages, job names, versions), not a step's. */
 type OwnInput = { default: string; description: string; options?: string[]; regex?: string };
@@ -55,7 +55,6 @@ export interface PipelineSpec {
   more?: Record<string, unknown>;
 }
 
-const VERSION_REGEX = '^[A-Za-z0-9^~][A-Za-z0-9.+_:/^~-]*$';
 const CHILD_PIPELINE = 'shipgate-child-pipeline.yml';
 
 const common = (version: string, checks: string, deploys: string): Record<string, OwnInput> => ({

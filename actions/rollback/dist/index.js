@@ -50791,9 +50791,8 @@ async function waitForRollout(read, clock, timeoutMs) {
 // (without its pod-template-hash label) back into the Deployment. Every write is one JSON patch guarded by the read
 // resourceVersion (KubeClient.modify) that also records `kubernetes.io/change-cause`.
 //
-// For 7a (the step) — the API agreed in the brief, plus compatible additions: `name` (`Deployment ns/web`),
-// `history()` (owned ReplicaSets, newest first), `alreadyThere(target)`, the `Revision` type, `CHANGE_CAUSE`.
-// - current() must run before plan(): plan is synchronous and describes the Deployment current() read.
+// How the rollback step uses it:
+// - current() runs before plan(): plan is synchronous and describes the Deployment current() read.
 // - previous() returns undefined when there is no lower revision: the step turns that into its ConfigError.
 // - apply() with `revision` copies that ReplicaSet's template as is (its image wins over target.image, which is
 //   then only for reporting); without, it sets target.image on the container. A target already running writes nothing.
@@ -50902,9 +50901,12 @@ class DeploymentRollback {
         const all = containersOf(rs.spec?.template);
         return (all.find((c) => c.name === container) ?? (all.length === 1 ? all[0] : undefined))?.image ?? '';
     }
-    /** The highest revision below the current one, as `kubectl rollout undo` picks it; undefined when there is none. */
-    async previous() {
-        const state = await this.current();
+    /**
+     * The highest revision below the current one, as `kubectl rollout undo` picks it; undefined when there is none.
+     * `now` is what current() just returned, so the Deployment is not read twice.
+     */
+    async previous(now) {
+        const state = now ?? (await this.current());
         const older = (await this.history()).find((rs) => revisionOf(rs) > 0 && revisionOf(rs) < state.revision);
         return older && { revision: revisionOf(older), image: this.imageIn(older, state.container), replicaSet: older.metadata?.name ?? '' };
     }
@@ -51154,7 +51156,7 @@ class KubernetesProvider {
             const { newest, previous } = releases;
             return { image: `${image.name}:${previous.version}`, source: `the release before ${newest.tag}: ${previous.tag}`, release: previous.tag };
         }
-        const previous = await this.deployment.previous();
+        const previous = await this.deployment.previous(now);
         if (!previous) {
             throw new ConfigError(`Nothing to roll back to: ${this.label} has no earlier revision in its ReplicaSet history (revisionHistoryLimit may be 0). Set 'to' to the image or version to return to.`);
         }

@@ -55,7 +55,7 @@ export class KubernetesProvider implements RollbackProvider {
       const { newest, previous } = releases;
       return { image: `${image.name}:${previous.version}`, source: `the release before ${newest.tag}: ${previous.tag}`, release: previous.tag };
     }
-    const previous = await this.deployment.previous();
+    const previous = await this.deployment.previous(now);
     if (!previous) {
       throw new ConfigError(`Nothing to roll back to: ${this.label} has no earlier revision in its ReplicaSet history (revisionHistoryLimit may be 0). Set 'to' to the image or version to return to.`);
     }

@@ -32,7 +32,12 @@ export type OwnerReference = { apiVersion?: string; kind?: string; name?: string
 export interface KubeObject {
   apiVersion?: string;
   kind?: string;
-  metadata?: { name?: string; namespace?: string; uid?: string; resourceVersion?: string; generation?: number } & {
+  metadata?: {
+    name?: string;
+    namespace?: string;
+    uid?: string;
+    resourceVersion?: string;
+    generation?: number;
     annotations?: Record<string, string>;
     labels?: Record<string, string>;
     ownerReferences?: OwnerReference[];
