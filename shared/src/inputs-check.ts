@@ -62,3 +62,47 @@ export function queryConfig(
   }
   return { url, query, bounds, token: platform.secret('PROMETHEUS_TOKEN') };
 }
+
+/**
+ * The shapes of names that reach a router's protocol, a Kubernetes object or a generated file. Anything outside them
+ * could end a command (`;`, a newline), add an argument (a space) or name an object other than the one meant.
+ */
+export const NAME_KINDS = {
+  /** HAProxy backend and server names, as haproxy.cfg allows them. */
+  haproxy: { pattern: /^[A-Za-z0-9._:-]{1,100}$/, expected: "an HAProxy name: letters, digits, '.', '_', ':' or '-'" },
+  /** An NGINX upstream name: one word in the generated include file. */
+  nginx: { pattern: /^[A-Za-z0-9._-]{1,100}$/, expected: "an NGINX upstream name: letters, digits, '.', '_' or '-'" },
+  /** Kubernetes namespaces and containers (RFC 1123 label). */
+  'dns-label': { pattern: /^(?=.{1,63}$)[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, expected: "a Kubernetes name: at most 63 lowercase letters, digits or '-', starting and ending with a letter or digit" },
+  /** Kubernetes Services (RFC 1035 label). */
+  'dns-1035': { pattern: /^(?=.{1,63}$)[a-z]([-a-z0-9]*[a-z0-9])?$/, expected: "a Kubernetes Service name: at most 63 lowercase letters, digits or '-', starting with a letter and ending with a letter or digit" },
+  /** Deployments, VirtualServices, HTTPRoutes (RFC 1123 subdomain). */
+  'dns-subdomain': {
+    pattern: /^(?=.{1,253}$)[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/,
+    expected: "a Kubernetes object name: lowercase letters, digits, '-' and '.', starting and ending with a letter or digit",
+  },
+  /** A label key, `[prefix/]name`. */
+  'label-key': {
+    pattern: /^((?=[^/]{1,253}\/)[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\/)?(?=[^/]{1,63}$)[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/,
+    expected: "a Kubernetes label key such as color or example.com/color",
+  },
+  /** A service of dependency-config.yml: it becomes job names, file names, matrix values and router names. */
+  service: { pattern: /^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/, expected: "a service name: letters, digits, '.', '_' and '-', starting with a letter or digit" },
+} as const;
+
+export type NameKind = keyof typeof NAME_KINDS;
+
+/** True when `value` is a name of `kind`. */
+export function isName(kind: NameKind, value: string): boolean {
+  return NAME_KINDS[kind].pattern.test(value);
+}
+
+/** A value as an error message shows it: control characters visible, so a newline cannot forge a log line. */
+export function shown(value: string): string {
+  return /[\x00-\x1f\x7f]/.test(value) ? JSON.stringify(value) : `'${value}'`;
+}
+
+/** Throws a ConfigError naming `input`, its value and the allowed shape, unless `value` is a name of `kind`. */
+export function checkName(kind: NameKind, input: string, value: string): void {
+  if (!isName(kind, value)) throw new ConfigError(`Input '${input}' is ${shown(value)}. Expected ${NAME_KINDS[kind].expected}.`);
+}

@@ -23,6 +23,8 @@ export interface HaproxyOptions {
   /** Also open the runtime API on a TCP port. */
   tcpApi?: boolean;
   backend?: string;
+  /** More backends with the same servers, e.g. to check that a switch of one never touches another. */
+  moreBackends?: string[];
 }
 
 export async function startHaproxy(opts: HaproxyOptions): Promise<Haproxy> {
@@ -57,6 +59,7 @@ export async function startHaproxy(opts: HaproxyOptions): Promise<Haproxy> {
       `backend ${backend}`,
       '  balance roundrobin',
       ...servers,
+      ...(opts.moreBackends ?? []).flatMap((b) => [`backend ${b}`, '  balance roundrobin', ...servers]),
       '',
     ].join('\n'),
   );
@@ -68,11 +71,11 @@ export async function startHaproxy(opts: HaproxyOptions): Promise<Haproxy> {
  * Weight per server of `backend` as the runtime API reports it, 0 for a server in maintenance or drain: read
  * independently of Shipgate's HAProxy module, so tests check it against HAProxy itself.
  */
-export async function haproxyWeights(h: Haproxy): Promise<Record<string, number>> {
+export async function haproxyWeights(h: Haproxy, backend = h.backend): Promise<Record<string, number>> {
   const text = await new Promise<string>((resolve, reject) => {
     const conn = connect(h.socket);
     let out = '';
-    conn.on('connect', () => conn.end(`show servers state ${h.backend}\n`));
+    conn.on('connect', () => conn.end(`show servers state ${backend}\n`));
     conn.on('data', (d) => (out += d));
     conn.on('close', () => resolve(out));
     conn.on('error', reject);

@@ -119,7 +119,8 @@ describe('check-dependencies child-pipeline', () => {
   it('rejects a service name that cannot name a job, and a child-extends that is not a hidden job, before writing', async () => {
     const bad = await plan('services:\n  "my service": {}\n', {});
     expect(bad.code).toBe(2);
-    expect(bad.log).toContain("Service 'my service' cannot name a job of the child pipeline");
+    // Refused when dependency-config.yml is read, on every path, before the child pipeline is planned.
+    expect(bad.log).toContain("Service 'my service': the name is not a service name: letters, digits");
     const ext = await plan('services:\n  db: {}\n', { 'child-extends': 'deploy' });
     expect(ext.code).toBe(2);
     expect(ext.log).toContain("Input 'child-extends' is 'deploy'. Expected the name of a hidden job");

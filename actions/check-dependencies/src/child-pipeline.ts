@@ -1,6 +1,7 @@
 // The GitLab child pipeline of a deploy in waves, for `trigger: include: - artifact:` in the parent pipeline.
 import { dump } from 'js-yaml';
 import { ConfigError } from '../../../shared/src/errors.js';
+import { isName } from '../../../shared/src/inputs-check.js';
 import { plural } from '../../../shared/src/text.js';
 
 /** What shapes the child pipeline besides the waves. */
@@ -13,8 +14,6 @@ export interface ChildPipelineOptions {
   source: string;
 }
 
-/** Service names become job names, shell words and file names: keep them to what is safe in all three. */
-const SAFE_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
 const STATUS_DIR = 'shipgate-status';
 export const gateJob = (wave: number) => `shipgate-wave-${wave}-gate`;
 export const SUMMARY_JOB = 'shipgate-summary';
@@ -71,7 +70,8 @@ export function checkChildPipeline(waves: string[][], opts: Pick<ChildPipelineOp
     throw new ConfigError(`Input 'child-extends' is '${opts.extends}'. Expected the name of a hidden job, starting with a dot, e.g. .deploy-service.`);
   }
   for (const service of waves.flat()) {
-    if (!SAFE_NAME.test(service)) {
+    // Service names become job names, shell words and file names; dependency-config.yml is checked with the same shape.
+    if (!isName('service', service)) {
       throw new ConfigError(
         `Service '${service}' cannot name a job of the child pipeline (input 'child-pipeline'). Use letters, digits, '.', '_' and '-', starting with a letter or digit.`,
       );

@@ -6,7 +6,7 @@ import { configError, loadConfig as loadDependencyConfig, type DependencyConfig 
 import { checkGraph } from '../../../shared/src/graph/graph.js';
 import { colourUrl } from '../../../shared/src/http/gate.js';
 import { urlSecrets } from '../../../shared/src/http/url-secrets.js';
-import { httpUrl, queryConfig, type QueryConfig } from '../../../shared/src/inputs-check.js';
+import { checkName, httpUrl, queryConfig, type QueryConfig } from '../../../shared/src/inputs-check.js';
 import { parseImageRef, type ImageRef } from '../../../shared/src/registry/index.js';
 import type { StepContext } from '../../../shared/src/step.js';
 import { closest } from '../../../shared/src/text.js';
@@ -82,8 +82,12 @@ function blueGreenConfig({ inputs, platform, clock }: Ctx, settings: BackendSett
 function kubernetesConfig({ inputs, platform }: Ctx): RollbackConfig['kubernetes'] {
   const deployment = inputs.deployment.trim();
   if (!deployment) throw new ConfigError(`Input 'deployment' is required with provider 'kubernetes': the name of the Deployment to roll back.`);
+  const container = inputs.container.trim() || undefined;
+  checkName('dns-subdomain', 'deployment', deployment);
+  checkName('dns-label', 'namespace', inputs.namespace);
+  if (container) checkName('dns-label', 'container', container);
   const kubeconfig = inputs.kubeconfig.trim() || platform.env('KUBECONFIG') || undefined;
-  return { settings: { deployment, namespace: inputs.namespace, container: inputs.container.trim() || undefined, kubeconfig }, timeoutMs: inputs.timeout };
+  return { settings: { deployment, namespace: inputs.namespace, container, kubeconfig }, timeoutMs: inputs.timeout };
 }
 
 function triggerConfig({ inputs, platform }: Ctx): TriggerConfig | undefined {

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { load, YAMLException } from 'js-yaml';
 import { ConfigError, type Problem } from '../errors.js';
+import { isName, NAME_KINDS, shown } from '../inputs-check.js';
 import { closest, plural } from '../text.js';
 import { yamlLocator, type YamlPath } from './locate.js';
 
@@ -67,6 +68,7 @@ export function parseConfig(text: string, file: string): { config: DependencyCon
   for (const [name, body] of Object.entries(servicesNode)) {
     const def: ServiceDef = { name, dependencies: [], paths: [] };
     services.set(name, def);
+    if (!isName('service', name)) problems.push(at(['services', name], `Service ${shown(name)}: the name is not ${NAME_KINDS.service.expected}.`));
     if (body == null) continue;
     if (!isMap(body)) {
       problems.push(at(['services', name], `Service '${name}' must be a map such as { dependencies: [] }.`));

@@ -1,6 +1,7 @@
 // The seam between the traffic steps (blue-green-switch, rollback) and the routers they drive. One module per backend
 // implements TrafficBackend; index.ts registers them by provider name.
 import type { Clock } from '../clock.js';
+import type { NameKind } from '../inputs-check.js';
 import type { Platform } from '../platform/platform.js';
 
 /** Percent of traffic per colour, e.g. { blue: 90, green: 10 }. Sums to 100. */
@@ -67,5 +68,7 @@ export interface BackendFactory {
   name: string;
   /** Input names this backend needs; missing ones are a ConfigError before any change. */
   requires: (keyof BackendSettings)[];
+  /** The settings this backend sends to its router as names, with their shape; checked before create(). */
+  names: Partial<Record<keyof BackendSettings, NameKind>>;
   create(settings: BackendSettings, deps: BackendDeps): TrafficBackend;
 }

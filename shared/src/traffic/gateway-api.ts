@@ -70,6 +70,7 @@ class GatewayApiBackend extends WeightedKubeBackend {
 export const gatewayApiBackend: BackendFactory = {
   name: 'gateway-api',
   requires: ['httpRoute'],
+  names: { httpRoute: 'dns-subdomain', namespace: 'dns-label', backendRefs: 'dns-1035' },
   create(settings: BackendSettings, deps) {
     const missing = settings.colors.filter((c) => !settings.backendRefs[c]);
     if (missing.length) {

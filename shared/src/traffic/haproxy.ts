@@ -3,6 +3,7 @@
 // still serving finish.
 import net from 'node:net';
 import { ConfigError, ExternalError, errorMessage } from '../errors.js';
+import { checkName, shown } from '../inputs-check.js';
 import type { BackendDeps, BackendFactory, BackendSettings, TrafficBackend, TrafficState, Weights } from './backend.js';
 import { describeWeights, leader, percentages } from './weights.js';
 
@@ -33,9 +34,20 @@ export function socketAddress(text: string): net.NetConnectOpts {
   return { path: text };
 }
 
+/**
+ * The runtime API reads `;` and a line end as the end of a command: one in a command would run a second one. Names
+ * are checked with the inputs; this refuses any line that slipped past, before anything is sent.
+ */
+export function checkCommandLine(command: string): void {
+  if (/[;\x00-\x1f\x7f]/.test(command) || /\s\s/.test(command) || command !== command.trim()) {
+    throw new Error(`Refused to send HAProxy runtime command ${shown(command)}: it holds a ';', a control character or a stray blank, so it could carry a second command.`);
+  }
+}
+
 /** Sends one command and resolves with the whole answer (the API closes the connection after it). */
 export function runtimeCommand(socket: string, command: string, timeoutMs = COMMAND_TIMEOUT_MS): Promise<string> {
   return new Promise((resolve, reject) => {
+    checkCommandLine(command);
     const conn = net.connect(socketAddress(socket));
     let out = '';
     const timer = setTimeout(() => conn.destroy(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs);
@@ -87,6 +99,9 @@ export class HaproxyBackend implements TrafficBackend {
     this.socket = settings.haproxySocket!;
     this.backend = settings.haproxyBackend!;
     this.colors = settings.colors;
+    // Each becomes one word of a runtime command: checked again here, whoever built the settings.
+    checkName('haproxy', 'haproxy-backend', this.backend);
+    for (const c of this.colors) checkName('haproxy', 'colors', c);
   }
 
   private async command(cmd: string): Promise<string> {
@@ -199,5 +214,6 @@ export class HaproxyBackend implements TrafficBackend {
 export const haproxy: BackendFactory = {
   name: 'haproxy',
   requires: ['haproxySocket', 'haproxyBackend'],
+  names: { haproxyBackend: 'haproxy' },
   create: (settings, deps) => new HaproxyBackend(settings, deps),
 };

@@ -1,5 +1,6 @@
 // The registry of traffic backends: provider name → factory. A new backend is one import and one entry in `providers`.
 import { ConfigError } from '../errors.js';
+import { checkName } from '../inputs-check.js';
 import type { BackendDeps, BackendFactory, BackendSettings, TrafficBackend } from './backend.js';
 import { gatewayApiBackend } from './gateway-api.js';
 import { haproxy } from './haproxy.js';
@@ -68,5 +69,17 @@ export function createBackend(name: string, settings: BackendSettings, deps: Bac
       missing.map((input) => `Input '${input}' is required with provider '${name}'. Set it, or pick the provider you run.`).join('\n'),
     );
   }
+  checkNames(factory, settings);
   return factory.create(settings, deps);
+}
+
+/** Every name the backend will send to its router has its shape, or a ConfigError names the input: nothing is sent. */
+function checkNames(factory: BackendFactory, settings: BackendSettings): void {
+  for (const [key, kind] of Object.entries(factory.names) as [keyof BackendSettings, NonNullable<BackendFactory['names'][keyof BackendSettings]>][]) {
+    const value = settings[key];
+    if (typeof value === 'string') checkName(kind, INPUT_OF[key], value);
+    else if (key === 'backendRefs') {
+      for (const ref of Object.values(value as Record<string, string | undefined>)) if (ref) checkName(kind, INPUT_OF[key], ref);
+    }
+  }
 }

@@ -54,6 +54,7 @@ class IstioBackend extends WeightedKubeBackend {
 export const istioBackend: BackendFactory = {
   name: 'istio',
   requires: ['virtualService'],
+  names: { virtualService: 'dns-subdomain', namespace: 'dns-label' },
   create(settings: BackendSettings, deps) {
     const ref: KubeRef = { resource: VIRTUAL_SERVICE, namespace: settings.namespace, name: settings.virtualService!, input: 'virtual-service' };
     return new IstioBackend(KubeClient.connect(settings.kubeconfig, deps), ref, settings.colors);

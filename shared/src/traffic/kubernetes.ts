@@ -83,6 +83,7 @@ class ServiceSelectorBackend implements TrafficBackend {
 export const kubernetesBackend: BackendFactory = {
   name: 'kubernetes',
   requires: ['service'],
+  names: { service: 'dns-1035', namespace: 'dns-label', selectorKey: 'label-key' },
   create(settings: BackendSettings, deps) {
     const ref: KubeRef = { resource: SERVICE, namespace: settings.namespace, name: settings.service!, input: 'service' };
     return new ServiceSelectorBackend(KubeClient.connect(settings.kubeconfig, deps), ref, settings.colors, settings.selectorKey);

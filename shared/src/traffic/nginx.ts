@@ -5,6 +5,7 @@ import { execFile } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { ConfigError, ExternalError, errorMessage } from '../errors.js';
 import { writeFileAtomic } from '../fs.js';
+import { checkName } from '../inputs-check.js';
 import { ADDRESS_INPUTS } from './inputs.js';
 import type { BackendDeps, BackendFactory, BackendSettings, TrafficBackend, TrafficState, Weights } from './backend.js';
 import { describeWeights, leader, percentages } from './weights.js';
@@ -79,9 +80,7 @@ export class NginxBackend implements TrafficBackend {
     this.upstream = settings.nginxUpstream!;
     this.colors = settings.colors;
     this.reload = settings.nginxReloadCommand;
-    if (!/^[A-Za-z0-9_.-]+$/.test(this.upstream)) {
-      throw new ConfigError(`Input 'nginx-upstream' is '${this.upstream}'. Expected an upstream name of letters, digits, '_', '-' or '.'.`);
-    }
+    checkName('nginx', 'nginx-upstream', this.upstream);
     this.addresses = this.colors.map((c, i) => {
       const address = settings.addresses[c]!;
       // The address lands in the config file: nothing that could end the directive or open a block.
@@ -175,5 +174,6 @@ export class NginxBackend implements TrafficBackend {
 export const nginx: BackendFactory = {
   name: 'nginx',
   requires: ['nginxUpstreamFile', 'nginxUpstream', 'addresses'],
+  names: { nginxUpstream: 'nginx' },
   create: (settings, deps) => new NginxBackend(settings, deps),
 };
