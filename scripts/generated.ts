@@ -58,6 +58,37 @@ const DURATION_REGEX = '^(0|([0-9]+(\\.[0-9]+)?(ms|s|m|h))+)?$';
 /** What the `version` input may hold: it is pasted into a script line, so only what an npm version or spec needs. */
 export const VERSION_REGEX = '^[A-Za-z0-9^~][A-Za-z0-9.+_:/^~-]*$';
 
+/** Steps that only read and report run wherever the pipeline runs, merge requests included. */
+const REVIEW_RULES = [
+  { if: '$CI_PIPELINE_SOURCE == "merge_request_event"' },
+  { if: '$CI_COMMIT_BRANCH == $CI_DEFAULT_BRANCH' },
+  { if: '$CI_COMMIT_TAG' },
+];
+
+/** The default branch only: a merge request's pipeline runs code its author controls, so it never tags or deploys. */
+export const SIDE_EFFECT_RULES = [{ if: '$CI_COMMIT_BRANCH == $CI_DEFAULT_BRANCH' }];
+
+/**
+ * The job keys of a step that tags or deploys, as templates/service-delivery.yml has them: `rules` (default branch),
+ * `resource_group` (one at a time; a switch and a rollback of one environment share it) and, for a deploy, the
+ * `environment`. Adds the inputs that override them to `inputs`.
+ */
+function sideEffectJob(schema: StepSchema, inputs: Record<string, Record<string, unknown>>): Record<string, unknown> {
+  inputs.rules = {
+    type: 'array',
+    default: SIDE_EFFECT_RULES,
+    description: `When the job runs (GitLab \`rules\`). The default branch only: ${schema.name} ${schema.changes === 'deploy' ? 'deploys' : 'tags and releases'}, so it must not run in a merge request's pipeline.`,
+  };
+  if (schema.changes === 'tag') return { resource_group: `$[[ inputs.job-prefix ]]-${schema.name}`, rules: '$[[ inputs.rules ]]' };
+  // rollback's own `environment` input (the deployment it records) is the same environment.
+  inputs.environment ??= { default: 'production', description: 'The GitLab environment the job deploys to; the resource group is <job-prefix>-<environment>.' };
+  return {
+    environment: { name: '$[[ inputs.environment ]]' },
+    resource_group: '$[[ inputs.job-prefix ]]-$[[ inputs.environment ]]',
+    rules: '$[[ inputs.rules ]]',
+  };
+}
+
 /** The GitLab CI/CD component of a step: spec:inputs from the schema, one job that runs the published CLI. */
 export function componentYml(schema: StepSchema, version: string): string {
   const inputs: Record<string, Record<string, unknown>> = {
@@ -82,6 +113,7 @@ export function componentYml(schema: StepSchema, version: string): string {
     inputs[name] = entry;
     variables[`SHIPGATE_${envName(name)}`] = `$[[ inputs.${name} ]]`;
   }
+  const guard = schema.changes ? sideEffectJob(schema, inputs) : { rules: REVIEW_RULES };
   const header = stringify({ spec: { inputs } }, { lineWidth: 0 });
   const job = {
     [`$[[ inputs.job-prefix ]]-${schema.name}`]: {
@@ -95,11 +127,7 @@ export function componentYml(schema: StepSchema, version: string): string {
         reports: { dotenv: 'shipgate.env', ...schema.artifacts?.reports },
         paths: ['shipgate-summary.md', 'shipgate-outputs.json', ...(schema.artifacts?.paths ?? [])],
       },
-      rules: [
-        { if: '$CI_PIPELINE_SOURCE == "merge_request_event"' },
-        { if: '$CI_COMMIT_BRANCH == $CI_DEFAULT_BRANCH' },
-        { if: '$CI_COMMIT_TAG' },
-      ],
+      ...guard,
     },
   };
   const body = stringify(job, { lineWidth: 0 });

@@ -33,6 +33,11 @@ export interface StepSchema {
    * (junit, codequality, load_performance…) and plain `paths`. `$[[ inputs.x ]]` may name an input's value.
    */
   artifacts?: { reports?: Record<string, string>; paths?: string[] };
+  /**
+   * What the step changes outside the job: `tag` (tags, releases, images) or `deploy` (traffic, a rollout). Its GitLab
+   * component then runs on the default branch only, one job at a time, and a `deploy` names its environment.
+   */
+  changes?: 'tag' | 'deploy';
 }
 
 type Base<S extends InputSpec> = S['type'] extends 'boolean'

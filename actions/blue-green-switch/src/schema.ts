@@ -4,6 +4,7 @@ import { backendInputs } from '../../../shared/src/traffic/inputs.js';
 
 export const schema = {
   name: 'blue-green-switch',
+  changes: 'deploy',
   title: 'Move production traffic between two colours, with health gates, weighted steps, metric analysis and automatic revert',
   description:
     'Reads which colour a router sends traffic to, health-gates the other colour, moves traffic to it (all at once or in weighted steps), checks the router, the health and an optional Prometheus query after every step, and reverts to the previous colour by itself when a check fails.',

@@ -4,6 +4,7 @@ import { backendInputs } from '../../../shared/src/traffic/inputs.js';
 
 export const schema = {
   name: 'rollback',
+  changes: 'deploy',
   title: 'Return a service to its last good version: verified target, watched metric trigger, health-checked, never silently green',
   description:
     'Finds the last good version (the colour blue-green-switch moved away from, the previous Deployment revision, the previous release tag, or an explicit `to`), checks that its image exists in its registry before touching anything, optionally watches a Prometheus query and rolls back only when it breaches, switches back or rolls the Deployment out and waits for it, verifies health, records a deployment on the forge, and lists the services that depend on this one.',

@@ -2,6 +2,7 @@ import type { StepSchema } from '../../../shared/src/inputs.js';
 
 export const schema = {
   name: 'version-tag',
+  changes: 'tag',
   title: 'Compute the next version from Conventional Commits, tag it, release it, re-tag the image',
   description:
     'Reads the commits since the last SemVer tag (all parents, optionally only those touching a path), decides the bump from Conventional Commits, creates the tag through the GitHub or GitLab API or git push, creates a release with the changelog, and re-tags already built images in their OCI registry without a rebuild.',
