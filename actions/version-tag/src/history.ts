@@ -14,6 +14,7 @@ export { readTags } from '../../../shared/src/git/tags.js';
 export async function checkPrefix(cwd: string, prefix: string): Promise<void> {
   const bad = (why: string) => new ConfigError(`Input 'prefix' is '${prefix}': ${why} Use e.g. 'v', or 'user-service/v' for per-service tags.`);
   if (/\d$/.test(prefix)) throw bad('it ends in a digit, so the version would run into it (v1 + 2.0.0 reads as v12.0.0).');
+  if (prefix.startsWith('-')) throw bad("it starts with '-', so git would read the tag as an option.");
   try {
     await git(['check-ref-format', `refs/tags/${prefix}0.0.0`], { cwd });
   } catch (err) {
@@ -43,7 +44,7 @@ export async function readHistory(cwd: string, tags: string[], prefix: string, p
   } else if (await isAncestor(cwd, best.tag)) {
     return { previous: best, commits: await readCommits(cwd, best.tag, path) };
   }
-  const merged = (await git(['tag', '--merged', 'HEAD', '--list', `${prefix}*`], { cwd })).split('\n').filter(Boolean);
+  const merged = (await git(['tag', '--merged', 'HEAD', '--list', '--end-of-options', `${prefix}*`], { cwd })).split('\n').filter(Boolean);
   const previous = lastRelease(merged, prefix);
   return { previous, commits: await readCommits(cwd, previous?.tag, path) };
 }

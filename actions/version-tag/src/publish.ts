@@ -55,11 +55,11 @@ async function tag(plan: PublishPlan, forge: Forge | undefined, cwd: string, pla
   const identity: Record<string, string> = (await git(['config', '--get', 'user.email'], { cwd }).catch(() => '')).trim()
     ? {}
     : { GIT_COMMITTER_NAME: 'shipgate', GIT_COMMITTER_EMAIL: 'shipgate@users.noreply.localhost' };
-  await git(['tag', '--annotate', '--file=-', plan.tag, plan.sha], { cwd, input: message + '\n', env: identity });
+  await git(['tag', '--annotate', '--file=-', '--end-of-options', plan.tag, plan.sha], { cwd, input: message + '\n', env: identity });
   try {
-    await git(['push', '--quiet', 'origin', `refs/tags/${plan.tag}`], { cwd });
+    await git(['push', '--quiet', '--end-of-options', 'origin', `refs/tags/${plan.tag}`], { cwd });
   } catch (err) {
-    await git(['tag', '--delete', plan.tag], { cwd }).catch(() => undefined);
+    await git(['tag', '--delete', '--end-of-options', plan.tag], { cwd }).catch(() => undefined);
     const fix =
       platform.name === 'github'
         ? "Give the job 'permissions: contents: write' (actions/checkout keeps its token for git push), or pass GITHUB_TOKEN in env to tag through the API."

@@ -28,6 +28,8 @@ export function parseLocation(spec: string, cwd: string): Location | string {
     const rest = s.slice(4);
     const colon = rest.indexOf(':');
     if (colon <= 0 || colon === rest.length - 1) return 'Expected git:<ref>:<path>, e.g. git:origin/main:openapi.yaml.';
+    // git would read it as an option (`--output=FILE` writes a file); no branch or tag name starts with '-'.
+    if (rest.startsWith('-')) return `The ref '${rest.slice(0, colon)}' starts with '-', which no branch, tag or commit does. Expected git:<ref>:<path>, e.g. git:origin/main:openapi.yaml.`;
     return { kind: 'git', ref: rest.slice(0, colon), path: rest.slice(colon + 1).replace(/^\.\//, '') };
   }
   if (/^https?:\/\//i.test(s)) return URL.canParse(s) ? { kind: 'url', url: s } : 'It is not a valid URL.';
@@ -90,7 +92,7 @@ export async function readLocation(loc: Location, opts: ReadOptions): Promise<{ 
     }
     case 'git':
       try {
-        return { text: await git(['show', `${loc.ref}:${loc.path}`], { cwd: opts.cwd }), loc };
+        return { text: await git(['show', '--end-of-options', `${loc.ref}:${loc.path}`], { cwd: opts.cwd }), loc };
       } catch (err) {
         if (!(err instanceof GitFailure)) throw err;
         const said = err.stderr.trim().split('\n').pop() ?? '';
