@@ -26,6 +26,8 @@ export interface RegistryOptions {
   anonymous?: ('pull' | 'push')[];
   /** Token mode: users who only get pull (push refused), to test a 403/401 on write. */
   readOnlyUsers?: string[];
+  /** Token mode: the realm the registry's challenge names instead of the test token service (e.g. a plain-http one elsewhere). */
+  realm?: string;
 }
 
 export interface TestRegistry {
@@ -61,7 +63,7 @@ export async function startRegistry(opts: RegistryOptions = {}): Promise<TestReg
     authBlock = `auth:\n  htpasswd:\n    realm: shipgate-test\n    path: ${dir}/htpasswd\n`;
   } else if (auth === 'token') {
     tokens = await startTokenService(dir, users, opts, tokenRequests);
-    authBlock = `auth:\n  token:\n    realm: ${tokens.server.url}/token\n    service: ${SERVICE}\n    issuer: ${ISSUER}\n    rootcertbundle: ${dir}/token.crt\n`;
+    authBlock = `auth:\n  token:\n    realm: ${opts.realm ?? `${tokens.server.url}/token`}\n    service: ${SERVICE}\n    issuer: ${ISSUER}\n    rootcertbundle: ${dir}/token.crt\n`;
   }
   mkdirSync(join(dir, 'data'));
   writeFileSync(

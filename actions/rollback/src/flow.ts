@@ -47,7 +47,7 @@ export interface Outcome {
 
 async function checkImage(ctx: Ctx, ref: ImageRef, out: Outcome): Promise<void> {
   const name = formatImageRef(ref);
-  const digest = await ctx.platform.group(`Checking that ${name} exists`, () => registryClient(ctx.platform).manifestExists(ref));
+  const digest = await ctx.platform.group(`Checking that ${name} exists`, () => registryClient(ctx.platform, { home: ref.registry, insecureRealm: ctx.inputs['insecure-token-realm'] }).manifestExists(ref));
   if (!digest) throw new ImageNotFoundError(ref);
   out.image = { ref: name, digest };
   ctx.platform.info(`${name} exists: ${digest}`);

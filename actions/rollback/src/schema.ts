@@ -24,6 +24,11 @@ export const schema = {
       type: 'string',
       description: 'Image name without tag, the repository the release tags name (e.g. `ghcr.io/acme/user-service`). With it, a tag or version in `to` (or the previous release tag in git) becomes `<image-name>:<tag>`, and that image must exist before anything changes.',
     },
+    'insecure-token-realm': {
+      type: 'boolean',
+      default: 'false',
+      description: 'Accept a registry token service (the realm its 401 names) over plain http: credentials then cross the network in clear. Only for a registry and network you trust; loopback needs no opt-in.',
+    },
     prefix: {
       type: 'string',
       default: 'v',

@@ -58,7 +58,12 @@ export const schema = {
     },
     images: {
       type: 'lines',
-      description: 'Newline-separated image names to re-tag, without tag, e.g. `ghcr.io/acme/user-service`. Credentials: REGISTRY_USERNAME/REGISTRY_PASSWORD, else the platform token.',
+      description: 'Newline-separated image names to re-tag, without tag, e.g. `ghcr.io/acme/user-service`. Credentials: REGISTRY_USERNAME/REGISTRY_PASSWORD for the registry of the first image (or the one REGISTRY_HOST names), else the platform token.',
+    },
+    'insecure-token-realm': {
+      type: 'boolean',
+      default: 'false',
+      description: 'Accept a registry token service (the realm its 401 names) over plain http: credentials then cross the network in clear. Only for a registry and network you trust; loopback needs no opt-in.',
     },
     'source-tag': {
       type: 'string',

@@ -83,7 +83,7 @@ export const versionTag = defineStep({
       return { outputs, failure };
     }
 
-    const registry = plans.length ? registryClient(platform) : undefined;
+    const registry = plans.length ? registryClient(platform, { home: plans[0].ref.registry, insecureRealm: inputs['insecure-token-realm'] }) : undefined;
     try {
       if (registry) await platform.group(`Checking ${plural(plans.length, 'image')} under ${sourceTag}`, () => checkImagesExist(registry, plans));
       const result = await platform.group(`Publishing ${tag}`, () =>

@@ -8,7 +8,7 @@ export interface RequestOptions {
   body?: Uint8Array;
   /** Hard limit over the whole exchange, redirects included. */
   timeoutMs: number;
-  /** Follow up to this many 301/302/303/307/308 redirects (0 = return them). Authorization is dropped on a host change. */
+  /** Follow up to this many 301/302/303/307/308 redirects (0 = return them). Authorization is dropped on a host change or a move from https to http. */
   maxRedirects?: number;
 }
 
@@ -36,7 +36,8 @@ export async function httpRequest(url: string, opts: RequestOptions): Promise<Ht
     const res = await once(current, method, headers, body, Math.max(1, deadline - Date.now()), opts.timeoutMs);
     if (!isRedirect(res) || hops >= (opts.maxRedirects ?? 0)) return res;
     const next = new URL(res.headers.location, current);
-    if (next.host !== current.host) headers = withoutAuthorization(headers);
+    // Credentials stay with the origin they were meant for, and never leave TLS.
+    if (next.host !== current.host || (current.protocol === 'https:' && next.protocol !== 'https:')) headers = withoutAuthorization(headers);
     // 303, and 301/302 after a POST, turn into a GET as browsers and curl do
     if (res.status === 303 || ((res.status === 301 || res.status === 302) && method === 'POST')) {
       method = 'GET';

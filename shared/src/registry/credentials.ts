@@ -1,7 +1,9 @@
 // Which credentials log in to which registry. The step reads the variables through its Platform (platform.secret, so
 // they are masked) and passes the lookup in; nothing here reads process.env.
 //
-//   any registry          REGISTRY_USERNAME + REGISTRY_PASSWORD (always preferred when both are set)
+//   REGISTRY_HOST         REGISTRY_USERNAME + REGISTRY_PASSWORD (preferred when both are set); without REGISTRY_HOST,
+//   (or the step's first  they log in to the registry of the first image the step names, and to no other: an image
+//    image's registry)    on another registry must not receive them
 //   ghcr.io               GITHUB_TOKEN, user GITHUB_ACTOR (GHCR accepts any user name with a token)
 //   GitLab's registry     CI_REGISTRY_USER + CI_REGISTRY_PASSWORD, else gitlab-ci-token + CI_JOB_TOKEN,
 //   (host = CI_REGISTRY)  the pair GitLab puts into every job for its own registry
@@ -22,11 +24,12 @@ export type Lookup = (name: string) => string | undefined;
 export type CredentialsFor = (registry: string) => RegistryAuth | undefined;
 
 /** The mapping above as a function of the registry host. */
-export function envCredentials(lookup: Lookup): CredentialsFor {
+export function envCredentials(lookup: Lookup, home?: string): CredentialsFor {
   return (registry) => {
     const username = lookup('REGISTRY_USERNAME');
     const password = lookup('REGISTRY_PASSWORD');
-    if (username && password) return { username, password, source: 'REGISTRY_USERNAME/REGISTRY_PASSWORD' };
+    const scope = lookup('REGISTRY_HOST') || home;
+    if (username && password && (!scope || sameHost(scope, registry))) return { username, password, source: 'REGISTRY_USERNAME/REGISTRY_PASSWORD' };
     if (registry === 'ghcr.io') {
       const token = lookup('GITHUB_TOKEN');
       if (token) return { username: lookup('GITHUB_ACTOR') || 'token', password: token, source: 'GITHUB_TOKEN' };
@@ -45,7 +48,7 @@ export function envCredentials(lookup: Lookup): CredentialsFor {
 
 /** What to tell a user whose request was refused: the variables that would log in to this registry. */
 export function credentialHint(registry: string): string {
-  const generic = 'set REGISTRY_USERNAME and REGISTRY_PASSWORD';
+  const generic = `set REGISTRY_USERNAME and REGISTRY_PASSWORD (with REGISTRY_HOST=${registry} when it is not the first image's registry)`;
   if (registry === 'ghcr.io') return `${generic}, or pass GITHUB_TOKEN with 'packages: write' permission`;
   if (registry === 'docker.io') return `${generic} (a Docker Hub user and access token)`;
   return `${generic} (on GitLab's own registry CI_REGISTRY_USER/CI_REGISTRY_PASSWORD or CI_JOB_TOKEN are used when CI_REGISTRY names it)`;

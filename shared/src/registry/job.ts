@@ -3,9 +3,13 @@ import type { Platform } from '../platform/platform.js';
 import { RegistryClient } from './client.js';
 import { envCredentials } from './credentials.js';
 
-/** A registry client with the job's credentials (REGISTRY_USERNAME/PASSWORD, or the platform's token). */
-export function registryClient(platform: Platform): RegistryClient {
-  // User names are not secrets: masking them would garble every log line that names the actor.
-  const lookup = (name: string) => (/USER(NAME)?$|ACTOR$|^CI_REGISTRY$/.test(name) ? platform.env(name) : platform.secret(name));
-  return new RegistryClient({ credentials: envCredentials(lookup) });
+/**
+ * A registry client with the job's credentials (REGISTRY_USERNAME/PASSWORD, or the platform's token). `home` is the
+ * registry of the step's first image: REGISTRY_USERNAME/PASSWORD go there only, unless REGISTRY_HOST names another.
+ * `insecureRealm` is the user's opt-in to a token service over plain http.
+ */
+export function registryClient(platform: Platform, opts: { home?: string; insecureRealm?: boolean } = {}): RegistryClient {
+  // User names and hosts are not secrets: masking them would garble every log line that names the actor.
+  const lookup = (name: string) => (/USER(NAME)?$|ACTOR$|^CI_REGISTRY$|^REGISTRY_HOST$/.test(name) ? platform.env(name) : platform.secret(name));
+  return new RegistryClient({ credentials: envCredentials(lookup, opts.home), insecureRealm: opts.insecureRealm });
 }

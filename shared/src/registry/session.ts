@@ -16,6 +16,8 @@ export interface RegistryOptions {
   credentials?: CredentialsFor;
   /** Registries (`host[:port]`) spoken to over plain HTTP besides loopback ones. */
   insecure?: string[];
+  /** Accept a token service (realm) over plain http from a registry that is not on loopback: credentials cross the network in clear. */
+  insecureRealm?: boolean;
   /** Per request, redirects included; default 30 s. */
   timeoutMs?: number;
   /** Milliseconds since the epoch, injected so token expiry is testable. */
@@ -79,8 +81,14 @@ export class RegistrySession {
     const creds = this.auth(target.registry);
     const url = tokenUrl(challenge, scope, creds?.username);
     if (!url) throw new ExternalError(`Registry ${target.registry} asked for a Bearer token without a usable realm (WWW-Authenticate realm='${challenge.params.realm ?? ''}').`);
-    const res = await this.call(target.registry, url, { method: 'GET', headers: creds ? { authorization: basicHeader(creds) } : {} });
     const realm = new URL(url).origin + new URL(url).pathname;
+    // A registry names its token service; a hostile or spoofed one could name a plain-http one to read the password.
+    if (new URL(url).protocol !== 'https:' && !this.opts.insecureRealm && !(isLoopback(target.registry) && isLoopback(new URL(url).host))) {
+      throw new ExternalError(
+        `Registry ${target.registry} sends for its token to ${realm} over plain http, where credentials would cross the network in clear. Refused; set input 'insecure-token-realm' to true only for a registry you trust on a network you trust.`,
+      );
+    }
+    const res = await this.call(target.registry, url, { method: 'GET', headers: creds ? { authorization: basicHeader(creds) } : {} });
     if (res.status === 401 || res.status === 403) {
       const who = creds ? `the credentials from ${creds.source} were refused` : 'anonymous access was refused';
       throw new ExternalError(`Token service ${realm} of registry ${target.registry}: ${who} (HTTP ${res.status}${registryMessage(res)}). ${capitalize(credentialHint(target.registry))}.`);
