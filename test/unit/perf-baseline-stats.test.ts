@@ -1,4 +1,5 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -134,11 +135,13 @@ describe('perf-baseline regression verdicts', () => {
 
   it('refuse to compare results of different loads, but not of another host or warm-up', () => {
     const base = result([run(1, 20)]);
-    const other = compare(base, result([run(2, 20)], { connections: 20, headers: { Authorization: 'Bearer other' } }), []);
+    const other = compare(base, result([run(2, 20)], { connections: 20, headers: { Authorization: 'Bearer other', 'X-Tenant': 'a' } }), []);
     expect(other).toEqual({
       status: 'refused',
-      reason: 'the baseline was measured with other load parameters (headers: Authorization → Authorization (other values); connections: 10 → 20)',
+      reason: 'the baseline was measured with other load parameters (headers: Authorization → Authorization, X-Tenant; connections: 10 → 20)',
     });
+    // Header values are not stored, so another token is the same load.
+    expect(compare(base, result([run(2, 20)], { headers: { Authorization: 'Bearer rotated' } }), []).status).toBe('compared');
     const moved = compare(base, result([run(2, 20)], { url: 'http://preview-42.internal/orders', warmupMs: 0 }), []);
     expect(moved.status).toBe('compared');
   });
@@ -156,6 +159,10 @@ describe('perf-baseline result files', () => {
     expect(back.total.histogram.getValueAtPercentile(99)).toBe(r.total.histogram.getValueAtPercentile(99));
     expect(back.runs[0].seconds).toHaveLength(10);
     expect(JSON.stringify(back.file)).not.toContain('t0ken-value');
+    // Not even as a hash, which could be guessed back for a short secret: the header names only.
+    expect(back.file.params).not.toHaveProperty('headersSha256');
+    expect(readFileSync(path, 'utf8')).not.toContain(createHash('sha256').update('authorization: Bearer t0ken-value').digest('hex'));
+    expect(back.file.params.headerNames).toEqual(['Authorization']);
     expect(decodeHistogram(back.file.histogram).totalCount).toBe(r.total.responses);
   });
 

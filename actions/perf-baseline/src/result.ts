@@ -19,14 +19,13 @@ import type { LoadParams } from './settings.js';
 export const FORMAT = 'shipgate-perf-baseline/v1';
 
 /**
- * The load as stored: header values and the body only as hashes (they may carry credentials), but enough to
- * tell whether two results measured the same thing.
+ * The load as stored: header names without their values (a hash of a short secret can be guessed back), the body
+ * only as a hash, but enough to tell whether two results measured the same thing.
  */
 export interface StoredParams {
   url: string;
   method: string;
   headerNames: string[];
-  headersSha256: string;
   bodySha256: string;
   bodyBytes: number;
   /** Per shard. */
@@ -94,7 +93,6 @@ export function storedParams(p: LoadParams, shards = 1): StoredParams {
     url: p.url,
     method: p.method,
     headerNames: names,
-    headersSha256: sha256(names.map((n) => `${n.toLowerCase()}: ${p.headers[n]}`).join('\n')),
     bodySha256: sha256(p.body),
     bodyBytes: Buffer.byteLength(p.body),
     connections: p.connections,
@@ -209,7 +207,7 @@ export function paramDifferences(base: StoredParams, current: StoredParams): str
   const fields: [string, unknown, unknown][] = [
     ['method', base.method, current.method],
     ['url path', pathOf(base.url), pathOf(current.url)],
-    ['headers', base.headersSha256, current.headersSha256],
+    ['headers', base.headerNames.join(', ').toLowerCase(), current.headerNames.join(', ').toLowerCase()],
     ['body', base.bodySha256, current.bodySha256],
     ['connections', base.connections, current.connections],
     ['duration', base.durationMs, current.durationMs],
@@ -220,7 +218,7 @@ export function paramDifferences(base: StoredParams, current: StoredParams): str
   return fields
     .filter(([, a, b]) => a !== b)
     .map(([name, a, b]) => {
-      if (name === 'headers') return `headers: ${base.headerNames.join(', ') || 'none'} → ${current.headerNames.join(', ') || 'none'}${base.headerNames.join() === current.headerNames.join() ? ' (other values)' : ''}`;
+      if (name === 'headers') return `headers: ${base.headerNames.join(', ') || 'none'} → ${current.headerNames.join(', ') || 'none'}`;
       if (name === 'body') return `body: ${base.bodyBytes} → ${current.bodyBytes} bytes${base.bodyBytes === current.bodyBytes ? ' (other content)' : ''}`;
       if (name === 'duration') return `duration: ${formatDuration(a as number)} → ${formatDuration(b as number)}`;
       return `${name}: ${a ?? 'none'} → ${b ?? 'none'}`;
