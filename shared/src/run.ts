@@ -1,5 +1,6 @@
 import { realClock, type Clock } from './clock.js';
 import { ConfigError, EXIT, ExternalError } from './errors.js';
+import { urlSecrets, urlsIn } from './http/url-secrets.js';
 import { parseInputs, type InputSpec } from './inputs.js';
 import type { Platform } from './platform/index.js';
 import { Summary } from './report/markdown.js';
@@ -18,6 +19,10 @@ export async function run<I extends Record<string, InputSpec>>(
   let code: number = EXIT.ok;
   let status = '';
   try {
+    // Credentials in any URL an input carries are masked before validation can name the input's value.
+    for (const name of Object.keys(step.schema.inputs)) {
+      for (const url of urlsIn(platform.input(name) ?? '')) for (const secret of urlSecrets(url)) platform.setSecret(secret);
+    }
     const inputs = parseInputs(step.schema.inputs, (name) => platform.input(name));
     const result = await step.run({ inputs, platform, clock, summary });
     for (const [name, value] of Object.entries(result.outputs)) platform.setOutput(name, value);

@@ -1,6 +1,7 @@
 // Loads one side of the comparison: reads the source, parses it once, checks it is OpenAPI, bundles refs into other
 // files, converts Swagger 2.0, and keeps what is needed to turn a pointer back into a file and line.
 import { ConfigError } from '../../../../shared/src/errors.js';
+import { redactUrl } from '../../../../shared/src/http/url-secrets.js';
 import type { OpenApiDoc } from '../model.js';
 import { bundle, type LoadedFile } from './bundle.js';
 import { DocumentLocator } from './locate.js';
@@ -50,7 +51,8 @@ export async function loadDocument(input: string, spec: string, opts: LoadOption
     const value = root.value as Record<string, unknown>;
     const converted = version === '2.0' ? convertSwagger2(value) : value;
     return {
-      doc: { version, root: converted, source: spec },
+      // The source is what reports and comments show: never the credentials a URL may carry.
+      doc: { version, root: converted, source: redactUrl(spec) },
       locator: new DocumentLocator(root, externals, version === '2.0'),
       files: [root, ...externals],
       location,
