@@ -85,6 +85,18 @@ export function redactUrl(url: string): string {
   return out;
 }
 
+/**
+ * A URL for node:http without its user info, which goes as `auth` instead: Node decodes user info itself and throws
+ * on an undecodable escape (`Bad%zz`); decoded here, such an escape is sent literally.
+ */
+export function requestTarget(u: URL): { url: URL; auth?: string } {
+  if (!u.username && !u.password) return { url: u };
+  const url = new URL(u);
+  url.username = '';
+  url.password = '';
+  return { url, auth: `${safeDecode(u.username)}:${safeDecode(u.password)}` };
+}
+
 /** Every URL written in free text (an input value, a list, a YAML block), for masking what they carry. */
 export function urlsIn(text: string): string[] {
   return text.match(/[A-Za-z][A-Za-z0-9+.-]*:\/\/[^\s'"<>`]+/g) ?? [];
