@@ -3,7 +3,7 @@ import { ConfigError, EXIT, ExternalError } from './errors.js';
 import { urlSecrets, urlsIn } from './http/url-secrets.js';
 import { parseInputs, type InputSpec } from './inputs.js';
 import type { Platform } from './platform/index.js';
-import { Summary } from './report/markdown.js';
+import { fenced, Summary } from './report/markdown.js';
 import type { Step } from './step.js';
 
 /**
@@ -35,11 +35,11 @@ export async function run<I extends Record<string, InputSpec>>(
     if (err instanceof ConfigError) {
       for (const p of err.problems) platform.error(p.message, p);
       if (!err.problems.length) platform.error(err.message);
-      status = `**Configuration error** (exit ${EXIT.config}):\n\n${fence(err.message)}`;
+      status = `**Configuration error** (exit ${EXIT.config}):\n\n${fenced('', err.message)}`;
       code = EXIT.config;
     } else if (err instanceof ExternalError) {
       platform.error(err.message);
-      status = `**A system Shipgate talks to failed** (exit ${EXIT.external}):\n\n${fence(err.message)}`;
+      status = `**A system Shipgate talks to failed** (exit ${EXIT.external}):\n\n${fenced('', err.message)}`;
       code = EXIT.external;
     } else {
       const e = err instanceof Error ? err : new Error(String(err));
@@ -53,8 +53,4 @@ export async function run<I extends Record<string, InputSpec>>(
   if (!summary.empty) platform.writeSummary(`## Shipgate · ${step.schema.name}\n\n${summary}`);
   platform.finish();
   return code;
-}
-
-function fence(text: string): string {
-  return '```\n' + text + '\n```';
 }
