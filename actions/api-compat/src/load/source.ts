@@ -5,7 +5,7 @@ import { dirname, isAbsolute, posix, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ConfigError, ExternalError } from '../../../../shared/src/errors.js';
 import { git, GitFailure } from '../../../../shared/src/git/git.js';
-import { redactUrl } from '../../../../shared/src/http/url-secrets.js';
+import { redactUrl, safeDecode } from '../../../../shared/src/http/url-secrets.js';
 import { TimeoutError } from '../../../../shared/src/http/get.js';
 import { httpRequest, isRedirect, type HttpResponse } from '../../../../shared/src/http/request.js';
 
@@ -45,7 +45,7 @@ export function isRemote(ref: string): boolean {
 export function resolveLocation(from: Location, target: string): Location {
   if (isRemote(target)) return { kind: 'url', url: new URL(target).href };
   if (target.startsWith('file:')) return { kind: 'file', path: fileURLToPath(target) };
-  const path = decodeURIComponent(target);
+  const path = safeDecode(target);
   switch (from.kind) {
     case 'file':
       return { kind: 'file', path: isAbsolute(path) ? path : resolve(dirname(from.path), path) };
