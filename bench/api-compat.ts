@@ -1,6 +1,10 @@
 // Benchmark of api-compat (prints numbers; no pass/fail): `npx tsx bench/api-compat.ts`.
 // 1. GitHub Enterprise Server 3.17 → 3.18 (@octokit/openapi, 11 MB of JSON each).
 // 2. 3.18 against a copy with the 20 scripted breaking edits of test/fixtures/api-compat/edits.ts: found or not.
+// 3. Schema DAGs (test/fixtures/api-compat/dag.ts), one leaf type changed: 22 levels of components each `$ref`-ing
+//    the previous twice, and YAML anchors 16 deep each aliased twice. Expanded, millions of schemas; the verdict is
+//    due within 5 s and 400 MB.
+// BENCH_OPENAPI_DIFF=0 leaves the openapi-diff rows out.
 // Each tool runs in its own process, side by side in the same run: Shipgate's committed action bundle and the
 // openapi-diff CLI (heap capped at 4 GB, 3 minutes at most). Wall time from here, peak RSS from /usr/bin/time -v
 // (or, without it, from a wrapper that reads process.resourceUsage()).
@@ -8,6 +12,7 @@ import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { anchorDag, refDag } from '../test/fixtures/api-compat/dag.js';
 import { EDITS } from '../test/fixtures/api-compat/edits.js';
 
 const root = new URL('..', import.meta.url).pathname;
@@ -94,6 +99,7 @@ async function runShipgate(base: string, head: string, label: string): Promise<{
 }
 
 async function runOpenapiDiff(base: string, head: string): Promise<string> {
+  if (process.env.BENCH_OPENAPI_DIFF === '0') return 'not run (BENCH_OPENAPI_DIFF=0)';
   const m = await measure(['--max-old-space-size=4096'], openapiDiff, [base, head]);
   let what: string;
   if (m.killed) what = `unfinished, killed at the ${TIME_LIMIT / 1000} s limit${(m.rssMb ?? 0) > 3500 ? ' with its heap near the 4 GB cap' : ''}`;
@@ -124,3 +130,14 @@ const found = EDITS.filter((e) => ed.report.findings.some((f: { rule: string; se
 console.log(`   shipgate      ${fmt(ed.m)} — ${ed.report.breakingCount} breaking findings; edits found: ${found.length} of ${EDITS.length}`);
 for (const e of EDITS.filter((x) => !found.includes(x))) console.log(`     missed: ${e.name} (${e.rule})`);
 console.log(`   openapi-diff  ${await runOpenapiDiff(ghes('3.18'), editedFile)}`);
+
+console.log('\n3. Schema DAGs, one leaf type changed');
+for (const [name, gen, depth] of [['$ref DAG, 22 levels', refDag, 22], ['YAML anchors, 16 levels', anchorDag, 16]] as const) {
+  const label = name.startsWith('$') ? 'ref' : 'anchor';
+  const b = join(work, `dag-${label}-base.yaml`);
+  const h = join(work, `dag-${label}-head.yaml`);
+  writeFileSync(b, gen(depth, 'integer'));
+  writeFileSync(h, gen(depth, 'string'));
+  const r = await runShipgate(b, h, `dag-${label}`);
+  console.log(`   shipgate      ${name}: ${fmt(r.m)} — ${r.report.changeCount} changes, ${r.report.breakingCount} breaking`);
+}

@@ -1,8 +1,9 @@
 import { realClock, type Clock } from './clock.js';
 import { ConfigError, EXIT, ExternalError } from './errors.js';
+import { urlSecrets, urlsIn } from './http/url-secrets.js';
 import { parseInputs, type InputSpec } from './inputs.js';
 import type { Platform } from './platform/index.js';
-import { Summary } from './report/markdown.js';
+import { fenced, Summary } from './report/markdown.js';
 import type { Step } from './step.js';
 
 /**
@@ -18,6 +19,10 @@ export async function run<I extends Record<string, InputSpec>>(
   let code: number = EXIT.ok;
   let status = '';
   try {
+    // Credentials in any URL an input carries are masked before validation can name the input's value.
+    for (const name of Object.keys(step.schema.inputs)) {
+      for (const url of urlsIn(platform.input(name) ?? '')) for (const secret of urlSecrets(url)) platform.setSecret(secret);
+    }
     const inputs = parseInputs(step.schema.inputs, (name) => platform.input(name));
     const result = await step.run({ inputs, platform, clock, summary });
     for (const [name, value] of Object.entries(result.outputs)) platform.setOutput(name, value);
@@ -30,11 +35,11 @@ export async function run<I extends Record<string, InputSpec>>(
     if (err instanceof ConfigError) {
       for (const p of err.problems) platform.error(p.message, p);
       if (!err.problems.length) platform.error(err.message);
-      status = `**Configuration error** (exit ${EXIT.config}):\n\n${fence(err.message)}`;
+      status = `**Configuration error** (exit ${EXIT.config}):\n\n${fenced('', err.message)}`;
       code = EXIT.config;
     } else if (err instanceof ExternalError) {
       platform.error(err.message);
-      status = `**A system Shipgate talks to failed** (exit ${EXIT.external}):\n\n${fence(err.message)}`;
+      status = `**A system Shipgate talks to failed** (exit ${EXIT.external}):\n\n${fenced('', err.message)}`;
       code = EXIT.external;
     } else {
       const e = err instanceof Error ? err : new Error(String(err));
@@ -48,8 +53,4 @@ export async function run<I extends Record<string, InputSpec>>(
   if (!summary.empty) platform.writeSummary(`## Shipgate · ${step.schema.name}\n\n${summary}`);
   platform.finish();
   return code;
-}
-
-function fence(text: string): string {
-  return '```\n' + text + '\n```';
 }

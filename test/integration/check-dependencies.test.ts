@@ -70,6 +70,24 @@ describe('check-dependencies', () => {
     expect(r.log).not.toContain('tok-123456');
   });
 
+  it('masks the credentials of consul-url and health URLs, also in validation errors and with undecodable escapes', async () => {
+    const config = 'services:\n  registry: { health: "consul:registry" }\n';
+    const flag = await runStep(config, { 'consul-url': 'ftp://admin:c0nsulPa55@127.0.0.1:1', timeout: '200ms' });
+    expect(flag.code).toBe(1);
+    expect(flag.log).toContain('consul-url must be an http(s) URL');
+    expect(flag.log).not.toContain('c0nsulPa55');
+
+    const invalid = await runStep('services:\n  db: { health: "http://u:hea1thPa55@exa mple/x?token=hea1thTok" }\n', {});
+    expect(invalid.code).toBe(2);
+    expect(invalid.log).toContain("Service 'db': health");
+    expect(invalid.log).not.toMatch(/hea1thPa55|hea1thTok/);
+
+    // `%zz` does not decode: the password is used and masked as written instead of crashing the step (exit 70).
+    const odd = await runStep(`services:\n  db: { health: "http://u:Bad%zzPa55@127.0.0.1:${flapping.port}/health?token=a+b%2Bc" }\n`, {});
+    expect(odd.code).toBe(0);
+    expect(odd.log).not.toMatch(/Bad%zzPa55|a\+b%2Bc|a b\+c|a\+b\+c/);
+  });
+
   it('reports too few Consul instances as unhealthy', async () => {
     const r = await runStep('services:\n  registry: { health: "consul:registry" }\n', {
       'consul-url': consul.url,

@@ -213,3 +213,14 @@ describe('perf-baseline result files', () => {
     expect(() => mergeResults([pa], 'http://elsewhere/')).toThrow(/loaded http:\/\/127\.0\.0\.1:8080\/orders, not 'url' http:\/\/elsewhere\//);
   });
 });
+
+describe('perf-baseline result file', () => {
+  it('stores the URL without user info or credential query values', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'shipgate-perf-url-'));
+    const path = join(dir, 'r.json');
+    writeResult(path, result([run(3, 20)], { url: 'http://svc:pa%24%24w0rd@127.0.0.1:8080/orders?limit=5&token=tok+en%2F1' }));
+    const text = readFileSync(path, 'utf8');
+    expect(readResult('baseline', path).file.params.url).toBe('http://127.0.0.1:8080/orders?limit=5&token=***');
+    expect(text).not.toMatch(/pa%24%24w0rd|pa\$\$w0rd|tok\+en|tok en/);
+  });
+});

@@ -29,7 +29,8 @@ export async function postComment(platform: Platform, body: string): Promise<voi
     return;
   }
   try {
-    const r = await upsertComment(forge, MARKER, body);
+    // A comment is public: masked values are taken out of it as out of a log line.
+    const r = await upsertComment(forge, MARKER, platform.redact(body));
     platform.info(`${r.action === 'created' ? 'Posted' : 'Updated'} the ${forge.kind === 'github' ? 'PR comment' : 'MR note'}${r.url ? ` ${r.url}` : ` ${r.id}`}.`);
   } catch (err) {
     const hint = forge.kind === 'gitlab' && forge.jobToken ? ' CI_JOB_TOKEN may not write MR notes: set GITLAB_TOKEN to a project access token with api scope.' : '';

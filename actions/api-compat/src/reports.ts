@@ -29,14 +29,17 @@ export interface ReportData {
   rules: readonly RuleInfo[];
 }
 
-/** Writes the four reports into `dir` (created if needed); returns their paths by kind. */
-export function writeReports(dir: string, data: ReportData): Record<keyof typeof REPORT_FILES, string> {
+/**
+ * Writes the four reports into `dir` (created if needed); returns their paths by kind. Each passes through `redact`
+ * (the platform's masking) first: reports become artifacts, and a spec may echo a credential back.
+ */
+export function writeReports(dir: string, data: ReportData, redact: (text: string) => string = (t) => t): Record<keyof typeof REPORT_FILES, string> {
   mkdirSync(dir, { recursive: true });
   const paths = Object.fromEntries(Object.entries(REPORT_FILES).map(([k, f]) => [k, join(dir, f)])) as Record<keyof typeof REPORT_FILES, string>;
-  writeFileSync(paths.json, jsonReport(data));
-  writeFileSync(paths.junit, junitReport(data.findings));
-  writeFileSync(paths.sarif, sarifReport(data.findings, data.rules));
-  writeFileSync(paths.codequality, codeQualityReport(data.findings.map(codeQualityIssue)));
+  writeFileSync(paths.json, redact(jsonReport(data)));
+  writeFileSync(paths.junit, redact(junitReport(data.findings)));
+  writeFileSync(paths.sarif, redact(sarifReport(data.findings, data.rules)));
+  writeFileSync(paths.codequality, redact(codeQualityReport(data.findings.map(codeQualityIssue))));
   return paths;
 }
 

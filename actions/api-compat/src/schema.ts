@@ -39,7 +39,8 @@ export const schema = {
     'allow-external-refs': {
       type: 'boolean',
       default: 'false',
-      description: 'Fetch `$ref`s that point to http(s) URLs. Relative file refs are always followed.',
+      description:
+        'Follow `$ref`s that leave the document\'s own place: another server, a file outside the workspace (symlinks resolved), a path outside the git tree of a `git:` source, anything but its own origin for a fetched document. Off, such a ref is an error (exit 2).',
     },
   },
   outputs: {

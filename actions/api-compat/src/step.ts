@@ -43,7 +43,7 @@ export const apiCompat = defineStep({
 
     const reportDir = inputs['report-dir'].trim() || 'shipgate-reports';
     const report = { base: base.doc, head: head.doc, failOn: inputs['fail-on'] as FailOn, outcome, findings, applied, exceptionsFile: exceptionsInput || undefined, rules: RULES };
-    const paths = writeOrExplain(reportDir, () => writeReports(reportDir, report));
+    const paths = writeOrExplain(reportDir, () => writeReports(reportDir, report, (t) => platform.redact(t)));
     const data: SummaryData = { base: base.doc, head: head.doc, outcome, findings, applied, reportPath: paths.json };
     summary.add(renderFindings(data, SUMMARY_LIMITS));
     for (const e of applied.expired) {

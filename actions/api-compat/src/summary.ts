@@ -1,6 +1,7 @@
 // The markdown a reviewer reads, in the job summary and in the PR/MR comment: counts first, then the findings
-// grouped by severity, then what the exceptions file did.
-import { code, details, table } from '../../../shared/src/report/markdown.js';
+// grouped by severity, then what the exceptions file did. Everything that comes from the documents or the repository
+// (paths, names, values, file names, reasons) is untrusted: it goes through text() or code(), never in raw.
+import { code, details, table, text } from '../../../shared/src/report/markdown.js';
 import { plural } from '../../../shared/src/text.js';
 import type { Applied, ExceptionEntry } from './exceptions.js';
 import type { LocatedFinding } from './locations.js';
@@ -45,7 +46,7 @@ export function renderFindings(d: SummaryData, limits: RenderLimits): string {
   ];
   for (const [title, rows] of groups) {
     if (!rows.length) continue;
-    parts.push(`### ${title} (${rows.length})`, folded(rows, limits, d.reportPath, findingTable));
+    parts.push(`### ${title} (${rows.length})`, folded(byChange(rows), limits, d.reportPath, findingTable));
   }
   if (d.applied.accepted.length) {
     parts.push(`### Accepted by exceptions (${d.applied.accepted.length})`, folded(d.findings.filter((f) => f.accepted), limits, d.reportPath, acceptedTable));
@@ -69,7 +70,27 @@ function label(doc: OpenApiDoc): string {
   return doc.version === '2.0' ? 'Swagger 2.0' : `OpenAPI ${doc.version}`;
 }
 
-function folded(rows: LocatedFinding[], limits: RenderLimits, report: string, render: (rows: LocatedFinding[]) => string): string {
+/** One change of a schema (rule, document and place) with every operation it reaches, in the findings' order. */
+interface ChangeRow {
+  finding: LocatedFinding;
+  operations: string[];
+}
+
+/** Operations named in a row; the rest are counted (the JSON report lists every finding). */
+const OPERATIONS_SHOWN = 3;
+
+function byChange(rows: readonly LocatedFinding[]): ChangeRow[] {
+  const byKey = new Map<string, ChangeRow>();
+  for (const f of rows) {
+    const key = `${f.rule}\u0000${f.document}\u0000${f.location}`;
+    const row = byKey.get(key);
+    if (row) row.operations.push(operation(f));
+    else byKey.set(key, { finding: f, operations: [operation(f)] });
+  }
+  return [...byKey.values()];
+}
+
+function folded<T>(rows: T[], limits: RenderLimits, report: string, render: (rows: T[]) => string): string {
   const shown = rows.slice(0, limits.max);
   const open = shown.slice(0, limits.open);
   const rest = shown.slice(limits.open);
@@ -79,27 +100,31 @@ function folded(rows: LocatedFinding[], limits: RenderLimits, report: string, re
   return parts.join('\n\n');
 }
 
-function findingTable(rows: LocatedFinding[]): string {
+function findingTable(rows: ChangeRow[]): string {
   return table(
     ['Rule', 'Operation', 'Change', 'Where'],
-    rows.map((f) => [code(f.rule), code(operation(f)), f.message, `${f.file}:${f.line}`]),
+    rows.map(({ finding: f, operations }) => {
+      const more = operations.length - OPERATIONS_SHOWN;
+      const ops = operations.slice(0, OPERATIONS_SHOWN).map(code).join(', ') + (more > 0 ? ` and ${more} more` : '');
+      return [code(f.rule), ops, text(f.message), text(`${f.file}:${f.line}`)];
+    }),
   );
 }
 
 function acceptedTable(rows: LocatedFinding[]): string {
   return table(
     ['Rule', 'Operation', 'Change', 'Reason', 'Expires'],
-    rows.map((f) => [code(f.rule), code(operation(f)), f.message, f.accepted?.reason ?? '', f.accepted?.expires ?? '']),
+    rows.map((f) => [code(f.rule), code(operation(f)), text(f.message), text(f.accepted?.reason), text(f.accepted?.expires)]),
   );
 }
 
 function entryTable(entries: ExceptionEntry[]): string {
   return table(
     ['Rule', 'Method', 'Path', 'Expired', 'Reason', 'Line'],
-    entries.map((e) => [code(e.rule), e.method ?? '*', e.path ? code(e.path) : '*', e.expires ?? '', e.reason, e.line ?? '']),
+    entries.map((e) => [code(e.rule), text(e.method ?? '*'), e.path ? code(e.path) : '*', text(e.expires), text(e.reason), e.line ?? '']),
   );
 }
 
 function describeEntry(e: ExceptionEntry): string {
-  return `${code(e.rule)}${e.method ? ` ${e.method}` : ''}${e.path ? ` ${code(e.path)}` : ''}${e.line ? ` (line ${e.line})` : ''}`;
+  return `${code(e.rule)}${e.method ? ` ${text(e.method)}` : ''}${e.path ? ` ${code(e.path)}` : ''}${e.line ? ` (line ${e.line})` : ''}`;
 }

@@ -16,6 +16,8 @@ export async function probeDependencies(ctx: Ctx, config: DependencyConfig, orde
   const targets = healthTargets(config, order, service);
   const expectStatus = parseStatuses(inputs['expect-status']);
   const consulUrl = inputs['consul-url'] || consulFromEnv(platform.env('CONSUL_HTTP_ADDR'));
+  // The address may carry credentials (https://user:token@consul): masked before any line names it.
+  for (const secret of urlSecrets(consulUrl)) platform.setSecret(secret);
   const needsConsul = targets.find((t) => t.url.startsWith('consul:'));
   if (!consulUrl && needsConsul) {
     throw new ConfigError(

@@ -1,4 +1,5 @@
 import { ConfigError } from '../../../shared/src/errors.js';
+import { redactUrl } from '../../../shared/src/http/url-secrets.js';
 import { combineConcurrent } from './measurement.js';
 import { buildResult, paramDifferences, readResult, type Result } from './result.js';
 
@@ -12,7 +13,8 @@ export function mergeResults(paths: string[], url: string): Result {
   const [first] = shards;
   const problems: string[] = [];
   shards.forEach((s, i) => {
-    if (s.file.params.url !== url) problems.push(`'${paths[i]}' loaded ${s.file.params.url}, not 'url' ${url}`);
+    // Result files hold the URL without its credentials (see storedParams).
+    if (s.file.params.url !== redactUrl(url)) problems.push(`'${paths[i]}' loaded ${s.file.params.url}, not 'url' ${url}`);
     if (i === 0) return;
     const diff = paramDifferences(first.file.params, { ...s.file.params, shards: first.file.params.shards });
     if (diff.length) problems.push(`'${paths[i]}' differs from '${paths[0]}': ${diff.join('; ')}`);

@@ -4,6 +4,7 @@ import { availableParallelism, cpus } from 'node:os';
 import { dirname, resolve } from 'node:path';
 import { formatDuration } from '../../../shared/src/duration.js';
 import { ConfigError, errorMessage } from '../../../shared/src/errors.js';
+import { redactUrl } from '../../../shared/src/http/url-secrets.js';
 import { encodeHistogram, percentileMs } from './histogram.js';
 import {
   combineSequential,
@@ -90,7 +91,8 @@ const sha256 = (text: string) => createHash('sha256').update(text).digest('hex')
 export function storedParams(p: LoadParams, shards = 1): StoredParams {
   const names = Object.keys(p.headers).sort((a, b) => a.toLowerCase().localeCompare(b.toLowerCase()));
   return {
-    url: p.url,
+    // The result file is an artifact: the URL without its credentials.
+    url: redactUrl(p.url),
     method: p.method,
     headerNames: names,
     bodySha256: sha256(p.body),

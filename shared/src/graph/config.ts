@@ -3,6 +3,7 @@ import { load, YAMLException } from 'js-yaml';
 import { ConfigError, type Problem } from '../errors.js';
 import { isName, NAME_KINDS, shown } from '../inputs-check.js';
 import { closest, plural } from '../text.js';
+import { redactUrl } from '../http/url-secrets.js';
 import { yamlLocator, type YamlPath } from './locate.js';
 
 /** One service of dependency-config.yml. */
@@ -85,7 +86,7 @@ export function parseConfig(text: string, file: string): { config: DependencyCon
           break;
         case 'health': {
           const bad = typeof value !== 'string' || !value ? 'must be a URL string.' : healthProblem(value);
-          if (bad) problems.push(at(here, `Service '${name}': health${typeof value === 'string' ? ` '${value}'` : ''} ${bad}`));
+          if (bad) problems.push(at(here, `Service '${name}': health${typeof value === 'string' ? ` '${redactUrl(value)}'` : ''} ${bad}`));
           else def.health = value as string;
           break;
         }

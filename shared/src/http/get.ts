@@ -1,5 +1,6 @@
 import http from 'node:http';
 import https from 'node:https';
+import { requestTarget } from './url-secrets.js';
 
 /** Thrown when a request did not finish within its time. */
 export class TimeoutError extends Error {
@@ -22,10 +23,10 @@ export interface GetOptions {
  * Network errors are thrown as they come (with their `code`), a time-out as TimeoutError.
  */
 export function httpGet(url: string, opts: GetOptions): Promise<{ status: number; body: string }> {
-  const u = new URL(url);
+  const { url: u, auth } = requestTarget(new URL(url));
   const lib = u.protocol === 'https:' ? https : http;
   return new Promise((resolve, reject) => {
-    const req = lib.get(u, { headers: opts.headers, agent: false }, (res) => {
+    const req = lib.get(u, { headers: opts.headers, agent: false, ...(auth ? { auth } : {}) }, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (c: Buffer) => opts.readBody && chunks.push(c));
       res.on('end', () => {

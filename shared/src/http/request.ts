@@ -1,6 +1,7 @@
 import http from 'node:http';
 import https from 'node:https';
 import { TimeoutError } from './get.js';
+import { requestTarget } from './url-secrets.js';
 
 export interface RequestOptions {
   method?: string;
@@ -61,8 +62,9 @@ function withoutAuthorization(headers: Record<string, string>): Record<string, s
 function once(u: URL, method: string, headers: Record<string, string>, body: Uint8Array | undefined, ms: number, totalMs: number): Promise<HttpResponse> {
   const lib = u.protocol === 'https:' ? https : http;
   const sent = body ? { ...headers, 'content-length': String(body.byteLength) } : headers;
+  const { url, auth } = requestTarget(u);
   return new Promise((resolve, reject) => {
-    const req = lib.request(u, { method, headers: sent, agent: false }, (res) => {
+    const req = lib.request(url, { method, headers: sent, agent: false, ...(auth ? { auth } : {}) }, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (c: Buffer) => chunks.push(c));
       res.on('end', () => {

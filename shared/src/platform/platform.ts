@@ -34,6 +34,8 @@ export interface Platform {
   secret(name: string): string | undefined;
   /** Masks a value from every later log line. */
   setSecret(value: string): void;
+  /** Text with every masked value replaced by ***: for what goes into files and comments rather than the log. */
+  redact(text: string): string;
   setOutput(name: string, value: string): void;
   /** Appends markdown to the job summary. */
   writeSummary(markdown: string): void;
@@ -108,6 +110,10 @@ export abstract class BasePlatform implements Platform {
 
   setSecret(value: string): void {
     this.redactor.add(value);
+  }
+
+  redact(text: string): string {
+    return this.redactor.redact(text);
   }
 
   protected line(text: string): void {

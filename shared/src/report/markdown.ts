@@ -12,15 +12,43 @@ export function table(headers: string[], rows: unknown[][]): string {
   return [head, rule, ...rows.map((r) => `| ${r.map(cell).join(' | ')} |`)].join('\n');
 }
 
-/** Inline code that survives backticks in the value. */
-export function code(value: string): string {
-  const fence = value.includes('`') ? '``' : '`';
-  return `${fence}${value}${fence}`;
+/**
+ * Untrusted text (a spec's paths, names, enum values and descriptions; a file name; a server's answer) as inert
+ * inline Markdown: no HTML, image, link, code or emphasis it could start (an image or a link needs its `[`), no line
+ * break, and no @mention that pings anyone (a zero-width joiner follows the @). Renders as the same characters.
+ * For inline use, not at the start of a line.
+ */
+export function text(value: unknown): string {
+  return String(value ?? '')
+    .replace(/\r\n?|\n/g, ' ')
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/[\\`*_[\]~]/g, '\\$&')
+    .replace(/@/g, '@\u200d');
 }
 
-/** A fenced block, e.g. a mermaid diagram. */
+/** Longest run of backticks in `value`. */
+function longestTicks(value: string): number {
+  return Math.max(0, ...(value.match(/`+/g) ?? []).map((run) => run.length));
+}
+
+/**
+ * Inline code that holds any value, untrusted ones included: its fence is longer than any backtick run inside, and
+ * line breaks become spaces. Nothing in a code span is rendered as HTML, a link or a mention.
+ */
+export function code(value: string): string {
+  const flat = String(value).replace(/\r\n?|\n/g, ' ');
+  const fence = '`'.repeat(longestTicks(flat) + 1);
+  // A value that starts or ends with a backtick needs a space, which the code span then drops again.
+  const pad = /^`|`$/.test(flat) ? ' ' : '';
+  return `${fence}${pad}${flat}${pad}${fence}`;
+}
+
+/** A fenced block, e.g. a mermaid diagram or an error message; a fence in the body cannot close it. */
 export function fenced(lang: string, body: string): string {
-  return '```' + lang + '\n' + body + '\n```';
+  const fence = '`'.repeat(Math.max(3, longestTicks(body) + 1));
+  return fence + lang + '\n' + body + '\n' + fence;
 }
 
 /** A collapsed section; GitHub and GitLab both render <details>. */

@@ -1,7 +1,9 @@
 // Compares two schemas in one direction. Request schemas break clients when they narrow (fewer values accepted);
-// response schemas break clients when they widen (values clients never saw before). Comparisons of two referenced
-// schemas are memoised by (subject, base target, head target) and replayed under each place that uses them, so a
-// large document with heavily shared components is compared in time linear in its size, and recursive schemas stop.
+// response schemas break clients when they widen (values clients never saw before). Each (base schema, head schema)
+// pair is compared once per subject: the result is memoised by the identity of the two resolved schema objects (a
+// `$ref` target, or an object a YAML alias shares) and replayed under each place that uses it. A change is kept once
+// per place in the schema that changed (its kind and location), so a schema used twice at every level of a deep
+// DAG costs one comparison per level, not 2^depth; recursive schemas stop.
 import type { Doc, Side } from './doc.js';
 import type { Subject } from './rules.js';
 import { isObject } from './pointer.js';
@@ -37,6 +39,8 @@ const MAX_DEPTH = 48;
 export class SchemaComparer {
   private readonly memo = new Map<string, SchemaChange[]>();
   private readonly active = new Set<string>();
+  private readonly ids = new WeakMap<object, number>();
+  private lastId = 0;
   private readonly same: Sameness;
   private truncated = false;
 
@@ -51,7 +55,25 @@ export class SchemaComparer {
   compare(b: Slot, h: Slot, subject: Subject): SchemaChange[] {
     const out: SchemaChange[] = [];
     this.walk(b, h, subject, [], out, 0);
-    return out;
+    return distinct(out);
+  }
+
+  /** A number per object, for memo keys: two places that share one object share one comparison. */
+  private id(node: unknown): number | undefined {
+    if (typeof node !== 'object' || node === null) return undefined;
+    let n = this.ids.get(node);
+    if (n === undefined) this.ids.set(node, (n = ++this.lastId));
+    return n;
+  }
+
+  /** The memo key of a pair of real (not synthetic) schema objects, or undefined when there is none. */
+  private keyOf(b: Slot, h: Slot, subject: Subject): string | undefined {
+    if (b.synthetic || h.synthetic || hasSiblings(b.node) || hasSiblings(h.node)) return undefined;
+    const bn = this.base.deref(b.node, b.ptr).node;
+    const hn = this.head.deref(h.node, h.ptr).node;
+    const bi = this.id(bn);
+    const hi = this.id(hn);
+    return bi === undefined || hi === undefined ? undefined : `${subject}\u0000${bi}\u0000${hi}`;
   }
 
   walk(b: Slot, h: Slot, subject: Subject, path: string[], out: SchemaChange[], depth: number): void {
@@ -61,25 +83,24 @@ export class SchemaComparer {
     }
     // Unchanged subtrees (the bulk of a large document) need no walk. Inline nodes are checked where a walk starts.
     if ((depth === 0 || isRef(b.node)) && this.same.nodes(b.node, h.node)) return;
-    const bv = viewOf(this.base, b);
-    const hv = viewOf(this.head, h);
-    if (!isRef(b.node) || !isRef(h.node) || bv.synthetic || hv.synthetic) {
-      this.body(b, bv, h, hv, subject, path, out, depth);
-      return;
-    }
-    const key = `${subject}\u0000${bv.ptr}\u0000${hv.ptr}`;
-    let changes = this.memo.get(key);
-    if (!changes) {
+    const key = this.keyOf(b, h, subject);
+    let changes = key === undefined ? undefined : this.memo.get(key);
+    if (key !== undefined && !changes) {
       if (this.active.has(key)) return; // a recursive schema met itself: everything below was or will be reported
       this.active.add(key);
       const outer = this.truncated;
       this.truncated = false;
       changes = [];
-      this.body(b, bv, h, hv, subject, [], changes, depth);
+      this.body(b, viewOf(this.base, b), h, viewOf(this.head, h), subject, [], changes, depth);
+      changes = distinct(changes);
       this.active.delete(key);
       // A result cut short by the depth bound is valid here but not complete enough to replay elsewhere.
       if (!this.truncated) this.memo.set(key, changes);
       this.truncated ||= outer;
+    }
+    if (!changes) {
+      this.body(b, viewOf(this.base, b), h, viewOf(this.head, h), subject, path, out, depth);
+      return;
     }
     for (const c of changes) out.push(path.length ? { ...c, path: [...path, ...c.path] } : c);
   }
@@ -194,6 +215,25 @@ export class SchemaComparer {
 
 export function isRef(node: unknown): boolean {
   return isObject(node) && typeof node.$ref === 'string';
+}
+
+/** A `$ref` with keywords beside it (3.1) is a merge made per place, not one shared object. */
+function hasSiblings(node: unknown): boolean {
+  return isObject(node) && typeof node.$ref === 'string' && Object.keys(node).length > 1;
+}
+
+/**
+ * Each change once per (kind, document, location), the first path that reached it kept: the same place reached
+ * twice is the same change, and findings are told apart by exactly these (plus the operation) in the collector.
+ */
+function distinct(changes: SchemaChange[]): SchemaChange[] {
+  const seen = new Set<string>();
+  return changes.filter((c) => {
+    const k = `${c.kind}\u0000${c.document}\u0000${c.location}`;
+    if (seen.has(k)) return false;
+    seen.add(k);
+    return true;
+  });
 }
 
 export function anySlot(ptr: string): Slot {

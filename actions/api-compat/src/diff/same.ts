@@ -6,6 +6,8 @@ import type { Doc } from './doc.js';
 export class Sameness {
   private readonly known = new Map<string, boolean>();
   private readonly pending = new Set<string>();
+  /** Object pairs already compared (YAML aliases share objects: a DAG is proven equal in time linear in its size). */
+  private readonly pairs = new WeakMap<object, WeakMap<object, boolean>>();
   /** Set when a result leaned on a ref still being checked (a cycle): such "same" results are not cached. */
   private leaned = false;
 
@@ -48,6 +50,22 @@ export class Sameness {
     // Very deep documents are not proven equal here; the bounded walk then compares them.
     if (depth > 200) return false;
     if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
+    const known = this.pairs.get(a)?.get(b);
+    if (known !== undefined) return known;
+    const outer = this.leaned;
+    this.leaned = false;
+    const result = this.structural(a, b, depth);
+    // A "same" that leaned on a ref still being checked holds only inside that check.
+    if (!result || !this.leaned) {
+      let row = this.pairs.get(a);
+      if (!row) this.pairs.set(a, (row = new WeakMap()));
+      row.set(b, result);
+    }
+    this.leaned ||= outer;
+    return result;
+  }
+
+  private structural(a: object, b: object, depth: number): boolean {
     if (Array.isArray(a)) {
       if (!Array.isArray(b) || a.length !== b.length) return false;
       for (let i = 0; i < a.length; i++) if (!this.equal(a[i], b[i], depth + 1)) return false;

@@ -5,7 +5,8 @@ import { ConfigError } from '../../../../shared/src/errors.js';
 import type { Format } from './parse.js';
 import { isObject, pointerSegments, resolvePointer } from './pointer.js';
 import { walkObjects } from './walk.js';
-import { isRemote, locationKey, resolveLocation, type Location } from './source.js';
+import { outsideReason } from './contain.js';
+import { locationKey, resolveLocation, type Location } from './source.js';
 
 /** One parsed file: the root document or a file a `$ref` points to. */
 export interface LoadedFile {
@@ -20,8 +21,10 @@ export interface LoadedFile {
 export const EXTERNAL = 'x-shipgate-external';
 
 export interface BundleOptions {
-  /** Fetch `$ref`s written as http(s) URLs (the `allow-external-refs` input). */
+  /** Follow `$ref`s wherever they lead (the `allow-external-refs` input); else see contain.ts. */
   allowRemote: boolean;
+  /** Directories local refs may reach without allowRemote (localRoots). */
+  roots: string[];
   /** Reads and parses a referenced file; throws ConfigError naming what went wrong. */
   read(loc: Location): Promise<LoadedFile>;
 }
@@ -50,18 +53,22 @@ export async function bundle(root: LoadedFile, opts: BundleOptions): Promise<Loa
     const { file, n } = queue.shift()!;
     if (n >= 0 || mayHaveExternalRefs(file.text)) {
       for (const p of collect(file.value, n)) {
-        if (isRemote(p.target) && !opts.allowRemote) {
+        const loc = resolveLocation(file.loc, p.target);
+        const outside = opts.allowRemote ? undefined : outsideReason(file.loc, loc, opts.roots);
+        if (outside) {
           throw new ConfigError(
-            `${file.name}: $ref '${p.ref}' points to another server. Set the input 'allow-external-refs' to true to fetch it, or bundle it into the document.`,
+            `${file.name}: $ref '${p.ref}' ${outside}. Set the input 'allow-external-refs' to true to follow it, or bundle it into the document.`,
           );
         }
-        const loc = resolveLocation(file.loc, p.target);
         const key = locationKey(loc);
         let target = index.get(key);
         if (target === undefined) {
           let loaded: LoadedFile;
           try {
             loaded = await opts.read(loc);
+            // A redirect may lead elsewhere too: where the text really came from is held to the same rule.
+            const moved = opts.allowRemote ? undefined : outsideReason(file.loc, loaded.loc, opts.roots);
+            if (moved) throw new ConfigError(`redirected: it ${moved}. Set the input 'allow-external-refs' to true to follow it.`);
           } catch (err) {
             if (err instanceof ConfigError) throw new ConfigError(`${file.name}: $ref '${p.ref}': ${err.message}`, err.problems);
             throw err;

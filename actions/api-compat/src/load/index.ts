@@ -1,8 +1,10 @@
 // Loads one side of the comparison: reads the source, parses it once, checks it is OpenAPI, bundles refs into other
 // files, converts Swagger 2.0, and keeps what is needed to turn a pointer back into a file and line.
 import { ConfigError } from '../../../../shared/src/errors.js';
+import { redactUrl } from '../../../../shared/src/http/url-secrets.js';
 import type { OpenApiDoc } from '../model.js';
 import { bundle, type LoadedFile } from './bundle.js';
+import { localRoots } from './contain.js';
 import { DocumentLocator } from './locate.js';
 import { parseText, SyntaxProblem } from './parse.js';
 import { isObject } from './pointer.js';
@@ -15,7 +17,7 @@ export { DocumentLocator };
 export interface LoadOptions {
   /** Where relative paths and git run. */
   cwd: string;
-  /** Fetch `$ref`s to http(s) URLs. */
+  /** Follow `$ref`s outside the document's own place (another origin, outside the workspace or git tree). */
   allowExternalRefs: boolean;
   /** Time limit of one HTTP request. */
   timeoutMs?: number;
@@ -46,11 +48,12 @@ export async function loadDocument(input: string, spec: string, opts: LoadOption
     const read = (loc: Location) => readFile(loc, opts);
     const root = await read(location);
     const version = detectVersion(root.value, root.name);
-    const externals = await bundle(root, { allowRemote: opts.allowExternalRefs, read });
+    const externals = await bundle(root, { allowRemote: opts.allowExternalRefs, roots: localRoots(root.loc, opts.cwd), read });
     const value = root.value as Record<string, unknown>;
     const converted = version === '2.0' ? convertSwagger2(value) : value;
     return {
-      doc: { version, root: converted, source: spec },
+      // The source is what reports and comments show: never the credentials a URL may carry.
+      doc: { version, root: converted, source: redactUrl(spec) },
       locator: new DocumentLocator(root, externals, version === '2.0'),
       files: [root, ...externals],
       location,

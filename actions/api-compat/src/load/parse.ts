@@ -37,16 +37,54 @@ export function parseText(text: string, file: string): { value: unknown; format:
   return { value: parseYaml(body, file), format: 'yaml' };
 }
 
+/**
+ * How many values a document may hold once its YAML aliases are expanded. js-yaml shares aliased objects rather than
+ * copying them, but a value compared as a whole (an enum member, a `not` schema) is read expanded: a few lines of
+ * nested aliases ("billion laughs") would be billions of values. The bound is far above what a
+ * hand-written or generated description holds, and far below what would exhaust memory.
+ */
+export const MAX_EXPANDED_VALUES = 5_000_000;
+
 function parseYaml(text: string, file: string): unknown {
+  let value: unknown;
   try {
     // json: later duplicate keys win instead of failing, as JSON.parse and most OpenAPI tools behave.
-    return load(text, { schema: SCHEMA, json: true, filename: file });
+    value = load(text, { schema: SCHEMA, json: true, filename: file });
   } catch (err) {
     if (!(err instanceof YAMLException)) throw err;
     const line = err.mark ? err.mark.line + 1 : undefined;
     const column = err.mark ? err.mark.column + 1 : undefined;
     throw new SyntaxProblem({ message: `YAML syntax error: ${err.reason}`, file, line, column });
   }
+  if (text.includes('*') && expandedSize(value, MAX_EXPANDED_VALUES) > MAX_EXPANDED_VALUES) {
+    throw new SyntaxProblem({
+      message: `YAML aliases expand this document to more than ${MAX_EXPANDED_VALUES.toLocaleString('en')} maps and lists. Share schemas with $ref instead of nesting anchors (*alias) inside each other.`,
+      file,
+    });
+  }
+  return value;
+}
+
+/** Maps and lists in `root`, a shared one counted once per place it appears; stops counting past `limit`. */
+export function expandedSize(root: unknown, limit: number): number {
+  const size = new Map<object, number>();
+  // Post-order without recursion: a node is sized after its children (a cycle counts once).
+  const stack: [object, boolean][] = typeof root === 'object' && root !== null ? [[root, false]] : [];
+  while (stack.length) {
+    const [node, done] = stack.pop()!;
+    const children = Object.values(node).filter((c): c is object => typeof c === 'object' && c !== null);
+    if (done) {
+      let n = 1;
+      for (const c of children) n = Math.min(limit + 1, n + (size.get(c) ?? 1));
+      size.set(node, n);
+      continue;
+    }
+    if (size.has(node)) continue;
+    size.set(node, 1); // in progress: a cycle back to it counts one
+    stack.push([node, true]);
+    for (const c of children) if (!size.has(c)) stack.push([c, false]);
+  }
+  return typeof root === 'object' && root !== null ? (size.get(root) ?? 1) : 1;
 }
 
 /** JSON.parse says "at position N" (Node 20) or also "(line L column C)" (Node 22+); report line:column either way. */

@@ -5,6 +5,7 @@ import { dirname, isAbsolute, posix, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ConfigError, ExternalError } from '../../../../shared/src/errors.js';
 import { git, GitFailure } from '../../../../shared/src/git/git.js';
+import { redactUrl, safeDecode } from '../../../../shared/src/http/url-secrets.js';
 import { TimeoutError } from '../../../../shared/src/http/get.js';
 import { httpRequest, isRedirect, type HttpResponse } from '../../../../shared/src/http/request.js';
 
@@ -46,7 +47,7 @@ export function isRemote(ref: string): boolean {
 export function resolveLocation(from: Location, target: string): Location {
   if (isRemote(target)) return { kind: 'url', url: new URL(target).href };
   if (target.startsWith('file:')) return { kind: 'file', path: fileURLToPath(target) };
-  const path = decodeURIComponent(target);
+  const path = safeDecode(target);
   switch (from.kind) {
     case 'file':
       return { kind: 'file', path: isAbsolute(path) ? path : resolve(dirname(from.path), path) };
@@ -62,13 +63,16 @@ export function locationKey(loc: Location): string {
   return loc.kind === 'file' ? `file:${loc.path}` : loc.kind === 'url' ? loc.url : `git:${loc.ref}:${loc.path}`;
 }
 
-/** How a location is named in messages and reports: files relative to cwd, the rest as the user writes them. */
+/**
+ * How a location is named in messages and reports: files relative to cwd, the rest as the user writes them, less the
+ * credentials a URL may carry (findings name their file in reports and comments).
+ */
 export function displayName(loc: Location, cwd: string): string {
   if (loc.kind === 'file') {
     const rel = relative(cwd, loc.path);
     return rel && !rel.startsWith('..') && !isAbsolute(rel) ? rel : loc.path;
   }
-  return loc.kind === 'url' ? loc.url : `git:${loc.ref}:${loc.path}`;
+  return loc.kind === 'url' ? redactUrl(loc.url) : `git:${loc.ref}:${loc.path}`;
 }
 
 /**
