@@ -49,7 +49,7 @@ export async function demo({ work, step, listen }) {
     join(p, '.gitlab-ci.yml'),
     `stages: [test, deploy]
 include:
-  - local: templates/multi-service.yml   # on GitLab: component: $CI_SERVER_FQDN/OWNER/shipgate/multi-service@1
+  - local: templates/multi-service.yml   # on GitLab: component: $CI_SERVER_FQDN/OWNER/shipgate/multi-service@0
     inputs:
       version: ${version}
       child-include: .gitlab/deploy-service.yml

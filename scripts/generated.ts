@@ -3,6 +3,7 @@ import { stringify } from 'yaml';
 import type { InputSpec, StepSchema } from '../shared/src/inputs.js';
 import { envName } from '../shared/src/platform/platform.js';
 import { table } from '../shared/src/report/markdown.js';
+import { cliInputs, cliScript, cliVariables, type Distribution } from './distribution.js';
 
 export function actionYml(schema: StepSchema): string {
   const inputs: Record<string, Record<string, unknown>> = {};
@@ -55,17 +56,13 @@ function gitlabType(spec: InputSpec): 'string' | 'boolean' | 'number' {
 /** GitLab checks string inputs against `regex` when the pipeline is created; the same grammar as shared/src/duration.ts. */
 const DURATION_REGEX = '^(0|([0-9]+(\\.[0-9]+)?(ms|s|m|h))+)?$';
 
-/** What the `version` input may hold: it is pasted into a script line, so only what an npm version or spec needs. */
-export const VERSION_REGEX = '^[A-Za-z0-9^~][A-Za-z0-9.+_:/^~-]*$';
-
-/** The GitLab CI/CD component of a step: spec:inputs from the schema, one job that runs the published CLI. */
-export function componentYml(schema: StepSchema, version: string): string {
+/** The GitLab CI/CD component of a step: spec:inputs from the schema, one job that runs the CLI of the component's commit. */
+export function componentYml(schema: StepSchema, dist: Distribution): string {
   const inputs: Record<string, Record<string, unknown>> = {
     stage: { default: 'test', description: 'Stage of the job.' },
     'job-prefix': { default: 'shipgate', description: 'Prefix of the job name: <job-prefix>-' + schema.name + '.' },
-    // The version is pasted into the job's script line, so it may hold only what an npm version or spec needs.
-    version: { default: version, description: 'Version of the shipgate npm package to run.', regex: VERSION_REGEX },
-    image: { default: 'node:24-slim', description: 'Image of the job; it needs Node.js 20 or newer and npx.' },
+    ...cliInputs(dist),
+    image: { default: 'node:24-slim', description: 'Image of the job; it needs Node.js 20 or newer.' },
   };
   const variables: Record<string, string> = {};
   for (const [name, spec] of Object.entries(schema.inputs)) {
@@ -82,14 +79,14 @@ export function componentYml(schema: StepSchema, version: string): string {
     inputs[name] = entry;
     variables[`SHIPGATE_${envName(name)}`] = `$[[ inputs.${name} ]]`;
   }
-  const header = stringify({ spec: { inputs } }, { lineWidth: 0 });
+  const header = stringify({ spec: { component: ['sha'], inputs } }, { lineWidth: 0 });
   const job = {
     [`$[[ inputs.job-prefix ]]-${schema.name}`]: {
       stage: '$[[ inputs.stage ]]',
       image: '$[[ inputs.image ]]',
-      variables,
+      variables: { ...variables, ...cliVariables(dist) },
       // Inputs travel as SHIPGATE_* variables, never pasted into the script.
-      script: [`npx --yes shipgate@$[[ inputs.version ]] ${schema.name}`],
+      script: [cliScript(schema.name)],
       artifacts: {
         when: 'always',
         reports: { dotenv: 'shipgate.env', ...schema.artifacts?.reports },
