@@ -173,7 +173,7 @@ describe('GitLab component: multi-service', () => {
     SHIPGATE_OUTPUTS_FILE: deploy-$SERVICE.json
   script:
     - 'echo "deploying $SERVICE in wave $WAVE"'
-    - npx --yes shipgate@file:./${work.tgz} check-dependencies
+    - npx --yes -- file:./${work.tgz} check-dependencies
 `;
   const ci = () => `stages: [test, deploy]
 include:
