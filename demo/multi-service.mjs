@@ -30,7 +30,7 @@ const run = (cwd, env) =>
 
 export async function demo({ work, step, listen }) {
   rsync();
-  // The jobs run `npx shipgate@file:<this checkout>`: the committed CLI bundle, as the published package ships it.
+  // The jobs run `npx -- file:<this checkout>` (the components' cli-package input): the committed CLI bundle.
   if (!/^[A-Za-z0-9.+_:/^~-]*$/.test(root)) throw new Error(`The checkout's path '${root}' has characters an npm version spec cannot hold.`);
   const version = `file:${root.replace(/\/$/, '')}`;
   const down = new Set(['service-registry']);
@@ -49,9 +49,9 @@ export async function demo({ work, step, listen }) {
     join(p, '.gitlab-ci.yml'),
     `stages: [test, deploy]
 include:
-  - local: templates/multi-service.yml   # on GitLab: component: $CI_SERVER_FQDN/OWNER/shipgate/multi-service@1
+  - component: $CI_SERVER_FQDN/shop/shop/multi-service@$CI_COMMIT_SHA   # on GitLab: component: $CI_SERVER_FQDN/OWNER/shipgate/multi-service@0
     inputs:
-      version: ${version}
+      cli-package: ${version}
       child-include: .gitlab/deploy-service.yml
 `,
   );
@@ -68,7 +68,7 @@ include:
     SHIPGATE_OUTPUTS_FILE: deploy-$SERVICE.json
   script:
     - 'echo "deploying $SERVICE in wave $WAVE"'
-    - npx --yes shipgate@${version} check-dependencies
+    - npx --yes -- ${version} check-dependencies
 `,
   );
   const services = { 'config-center': [], 'service-registry': [], 'inventory-service': ['config-center', 'service-registry'], 'user-service': ['config-center', 'service-registry'], 'order-service': ['inventory-service', 'user-service'] };
@@ -83,6 +83,8 @@ include:
   git('init', '-q', '-b', 'main');
   git('add', '-A');
   git('commit', '-qm', 'shop');
+  // The project includes its own copy of the component at its own commit, as gitlab-ci-local resolves it locally.
+  git('remote', 'add', 'origin', 'https://gitlab.example.com/shop/shop.git');
   console.log(readFileSync(join(p, '.gitlab-ci.yml'), 'utf8'));
 
   step('gitlab-ci-local runs the pipeline: the plan writes the child pipeline of waves; service-registry answers 503');

@@ -3,6 +3,7 @@ import { stringify } from 'yaml';
 import type { InputSpec, StepSchema } from '../shared/src/inputs.js';
 import { envName } from '../shared/src/platform/platform.js';
 import { table } from '../shared/src/report/markdown.js';
+import { cliInputs, cliScript, cliVariables, type Distribution } from './distribution.js';
 
 export function actionYml(schema: StepSchema): string {
   const inputs: Record<string, Record<string, unknown>> = {};
@@ -55,9 +56,6 @@ function gitlabType(spec: InputSpec): 'string' | 'boolean' | 'number' {
 /** GitLab checks string inputs against `regex` when the pipeline is created; the same grammar as shared/src/duration.ts. */
 const DURATION_REGEX = '^(0|([0-9]+(\\.[0-9]+)?(ms|s|m|h))+)?$';
 
-/** What the `version` input may hold: it is pasted into a script line, so only what an npm version or spec needs. */
-export const VERSION_REGEX = '^[A-Za-z0-9^~][A-Za-z0-9.+_:/^~-]*$';
-
 /** Steps that only read and report run wherever the pipeline runs, merge requests included. */
 const REVIEW_RULES = [
   { if: '$CI_PIPELINE_SOURCE == "merge_request_event"' },
@@ -89,14 +87,13 @@ function sideEffectJob(schema: StepSchema, inputs: Record<string, Record<string,
   };
 }
 
-/** The GitLab CI/CD component of a step: spec:inputs from the schema, one job that runs the published CLI. */
-export function componentYml(schema: StepSchema, version: string): string {
+/** The GitLab CI/CD component of a step: spec:inputs from the schema, one job that runs the CLI of the component's commit. */
+export function componentYml(schema: StepSchema, dist: Distribution): string {
   const inputs: Record<string, Record<string, unknown>> = {
     stage: { default: 'test', description: 'Stage of the job.' },
     'job-prefix': { default: 'shipgate', description: 'Prefix of the job name: <job-prefix>-' + schema.name + '.' },
-    // The version is pasted into the job's script line, so it may hold only what an npm version or spec needs.
-    version: { default: version, description: 'Version of the shipgate npm package to run.', regex: VERSION_REGEX },
-    image: { default: 'node:24-slim', description: 'Image of the job; it needs Node.js 20 or newer and npx.' },
+    ...cliInputs(dist),
+    image: { default: 'node:24-slim', description: 'Image of the job; it needs Node.js 20 or newer.' },
   };
   const variables: Record<string, string> = {};
   for (const [name, spec] of Object.entries(schema.inputs)) {
@@ -114,14 +111,14 @@ export function componentYml(schema: StepSchema, version: string): string {
     variables[`SHIPGATE_${envName(name)}`] = `$[[ inputs.${name} ]]`;
   }
   const guard = schema.changes ? sideEffectJob(schema, inputs) : { rules: REVIEW_RULES };
-  const header = stringify({ spec: { inputs } }, { lineWidth: 0 });
+  const header = stringify({ spec: { component: ['sha'], inputs } }, { lineWidth: 0 });
   const job = {
     [`$[[ inputs.job-prefix ]]-${schema.name}`]: {
       stage: '$[[ inputs.stage ]]',
       image: '$[[ inputs.image ]]',
-      variables,
+      variables: { ...variables, ...cliVariables(dist) },
       // Inputs travel as SHIPGATE_* variables, never pasted into the script.
-      script: [`npx --yes shipgate@$[[ inputs.version ]] ${schema.name}`],
+      script: [cliScript(schema.name)],
       artifacts: {
         when: 'always',
         reports: { dotenv: 'shipgate.env', ...schema.artifacts?.reports },

@@ -16,7 +16,8 @@ import { schema as perfBaseline } from '../actions/perf-baseline/src/schema.js';
 import { schema as versionTag } from '../actions/version-tag/src/schema.js';
 import { schema as blueGreenSwitch } from '../actions/blue-green-switch/src/schema.js';
 import { schema as rollback } from '../actions/rollback/src/schema.js';
-import { componentYml, VERSION_REGEX } from './generated.js';
+import { componentYml } from './generated.js';
+import { cliInputs, cliScript, cliVariables, type Distribution } from './distribution.js';
 
 /** A component input of the pipeline's own (stages, job names, versions), not a step's. */
 type OwnInput = { default: string; description: string; options?: string[]; regex?: string };
@@ -57,13 +58,12 @@ export interface PipelineSpec {
 
 const CHILD_PIPELINE = 'shipgate-child-pipeline.yml';
 
-const common = (version: string, checks: string, deploys: string): Record<string, OwnInput> => ({
+const common = (dist: Distribution, checks: string, deploys: string): Record<string, OwnInput> => ({
   stage: { default: 'test', description: `Stage of ${checks}.` },
   'deploy-stage': { default: 'deploy', description: `Stage of ${deploys}.` },
   'job-prefix': { default: 'shipgate', description: 'Prefix of the job names: <job-prefix>-<step>.' },
-  // The version is pasted into the jobs' script lines, so it may hold only what an npm version or spec needs.
-  version: { default: version, description: 'Version of the shipgate npm package to run.', regex: VERSION_REGEX },
-  image: { default: 'node:24-slim', description: 'Image of the jobs; it needs Node.js 20 or newer and npx.' },
+  ...(cliInputs(dist) as Record<string, OwnInput>),
+  image: { default: 'node:24-slim', description: 'Image of the jobs; it needs Node.js 20 or newer.' },
 });
 
 const BACKEND = ['colors', 'haproxy-socket', 'haproxy-backend', 'nginx-upstream-file', 'nginx-upstream', 'blue-address', 'green-address'];
@@ -76,13 +76,13 @@ const checks = [
 // Tags, releases and traffic only move on the default branch.
 const deploys = [{ if: '$CI_COMMIT_BRANCH == $CI_DEFAULT_BRANCH' }];
 
-export function pipelines(version: string): PipelineSpec[] {
+export function pipelines(dist: Distribution): PipelineSpec[] {
   return [
     {
       file: 'templates/service-delivery.yml',
       title: 'One service: check-dependencies → api-compat and perf-baseline in parallel → version-tag → blue-green-switch → rollback watch',
       own: {
-        ...common(version, 'check-dependencies, api-compat and perf-baseline', 'version-tag, blue-green-switch and the rollback watch'),
+        ...common(dist, 'check-dependencies, api-compat and perf-baseline', 'version-tag, blue-green-switch and the rollback watch'),
         'switch-when': {
           default: 'on_success',
           options: ['on_success', 'manual'],
@@ -150,7 +150,7 @@ export function pipelines(version: string): PipelineSpec[] {
     {
       file: 'templates/multi-service.yml',
       title: 'Many services: check-dependencies plans the waves and writes a child pipeline that deploys them wave by wave',
-      own: common(version, 'the plan (check-dependencies)', 'the child pipeline that deploys the waves'),
+      own: common(dist, 'the plan (check-dependencies)', 'the child pipeline that deploys the waves'),
       jobs: [
         {
           step: checkDependencies,
@@ -165,6 +165,9 @@ export function pipelines(version: string): PipelineSpec[] {
         '$[[ inputs.job-prefix ]]-deploy': {
           stage: '$[[ inputs.deploy-stage ]]',
           needs: ['$[[ inputs.job-prefix ]]-check-dependencies'],
+          // A trigger job's variables reach the child pipeline: its deploy jobs run the same CLI with
+          // `node --input-type=module -e "$SHIPGATE_CLI_LOADER" <step>`.
+          variables: cliVariables(dist),
           trigger: {
             include: [{ artifact: CHILD_PIPELINE, job: '$[[ inputs.job-prefix ]]-check-dependencies' }],
             // The parent shows the child's result: a paused deploy fails this job.
@@ -178,8 +181,8 @@ export function pipelines(version: string): PipelineSpec[] {
 }
 
 /** The spec:inputs entry of a step input, exactly as the step's own component declares it. */
-function stepInputs(schema: StepSchema, version: string): Record<string, Record<string, unknown>> {
-  const header = parseAllDocuments(componentYml(schema, version))[0].toJS() as { spec: { inputs: Record<string, Record<string, unknown>> } };
+function stepInputs(schema: StepSchema, dist: Distribution): Record<string, Record<string, unknown>> {
+  const header = parseAllDocuments(componentYml(schema, dist))[0].toJS() as { spec: { inputs: Record<string, Record<string, unknown>> } };
   return header.spec.inputs;
 }
 
@@ -194,7 +197,7 @@ function artifactPath(path: string, job: JobSpec, exposed: Set<string>): string 
   );
 }
 
-function job(spec: JobSpec): Record<string, unknown> {
+function job(spec: JobSpec, dist: Distribution): Record<string, unknown> {
   const name = spec.step.name;
   const f = files(name);
   const exposed = new Set<string>();
@@ -215,9 +218,9 @@ function job(spec: JobSpec): Record<string, unknown> {
     stage: `$[[ inputs.${spec.stage} ]]`,
     image: '$[[ inputs.image ]]',
     ...(spec.needs ? { needs: spec.needs.map(([step, artifacts]) => ({ job: jobName(step), artifacts })) } : {}),
-    variables,
+    variables: { ...variables, ...cliVariables(dist) },
     // Inputs travel as SHIPGATE_* variables, never pasted into the script.
-    script: [...(spec.before ?? []), `npx --yes shipgate@$[[ inputs.version ]] ${name}`],
+    script: [...(spec.before ?? []), cliScript(name)],
     artifacts: {
       when: 'always',
       reports: { dotenv: f.env, ...reports },
@@ -229,10 +232,10 @@ function job(spec: JobSpec): Record<string, unknown> {
 }
 
 /** The component file: spec:inputs from the schemas, then one job per step. */
-export function pipelineYml(spec: PipelineSpec, version: string): string {
+export function pipelineYml(spec: PipelineSpec, dist: Distribution): string {
   const inputs: Record<string, Record<string, unknown>> = { ...spec.own };
   for (const j of spec.jobs) {
-    const declared = stepInputs(j.step, version);
+    const declared = stepInputs(j.step, dist);
     for (const p of j.inputs.map(pass)) {
       if (inputs[p.name]) continue; // the first step that takes it declares it
       const entry = { ...declared[p.input] };
@@ -242,7 +245,7 @@ export function pipelineYml(spec: PipelineSpec, version: string): string {
   }
   const jobs: Record<string, unknown> = {};
   for (const j of spec.jobs) {
-    const body = job(j);
+    const body = job(j, dist);
     if (j.step.name === 'blue-green-switch') {
       // The optional manual gate: `when` in each rule, since a job cannot have both `rules` and `when`.
       body.rules = deploys.map((r) => ({ ...r, when: '$[[ inputs.switch-when ]]' }));
@@ -250,7 +253,7 @@ export function pipelineYml(spec: PipelineSpec, version: string): string {
     jobs[jobName(j.step.name)] = body;
   }
   Object.assign(jobs, spec.more);
-  const header = stringify({ spec: { inputs } }, { lineWidth: 0 });
+  const header = stringify({ spec: { component: ['sha'], inputs } }, { lineWidth: 0 });
   const body = stringify(jobs, { lineWidth: 0, aliasDuplicateObjects: false });
   return `# ${spec.title}.\n# Generated from the step schemas by \`npm run gen\` (scripts/pipelines.ts): edit those, not this file.\n${header}---\n${body}`;
 }

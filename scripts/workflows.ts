@@ -9,6 +9,7 @@
 // dependency-config.yml). `feeds` wires one workflow input into a step input of another name or default on purpose
 // (`provider` → rollback's `backend`, `config` → rollback's `config`); the contract test allows exactly those.
 import { stringify } from 'yaml';
+import { readProject } from './distribution.js';
 import type { InputSpec, StepSchema } from '../shared/src/inputs.js';
 import { schema as checkDependencies } from '../actions/check-dependencies/src/schema.js';
 import { schema as apiCompat } from '../actions/api-compat/src/schema.js';
@@ -17,20 +18,28 @@ import { schema as versionTag } from '../actions/version-tag/src/schema.js';
 import { schema as blueGreenSwitch } from '../actions/blue-green-switch/src/schema.js';
 import { schema as rollback } from '../actions/rollback/src/schema.js';
 
+const project = readProject(new URL('..', import.meta.url).pathname);
+
 /**
- * The GitHub owner Shipgate is published under, as the READMEs write it. `uses:` cannot hold an expression, so the
- * workflows name it literally: a fork sets it here and runs `npm run gen`, which rewrites every Shipgate `uses:` line.
+ * The GitHub repository Shipgate is published under (package.json `shipgate.github`). `uses:` cannot hold an
+ * expression, so the workflows name it literally and `npm run gen` rewrites every Shipgate `uses:` line from it.
  */
-export const OWNER = 'OWNER';
-/** The major version tag callers pin; the workflows call the step actions at the same major. */
-export const MAJOR_REF = 'v1';
+export const REPO = project.github;
+/** The major version tag callers pin (`@v1`, moved by each release); README snippets and examples use it. */
+export const MAJOR_REF = `v${project.version.split('.')[0]}`;
+/**
+ * The exact release the workflows call their step actions and each other at (`@v1.2.3`). The release commit carries
+ * it and the release tag points at that commit, so a caller of `…@v1` (moved to that commit) or `…@v1.2.3` runs the
+ * steps of the very same commit.
+ */
+export const RELEASE_REF = `v${project.version}`;
 
 export const stepSchemas: Record<string, StepSchema> = Object.fromEntries(
   [checkDependencies, apiCompat, perfBaseline, versionTag, blueGreenSwitch, rollback].map((s) => [s.name, s as StepSchema]),
 );
 
-export const actionRef = (step: string) => `${OWNER}/shipgate/actions/${step}@${MAJOR_REF}`;
-export const workflowRef = (file: string) => `${OWNER}/shipgate/.github/workflows/${file}@${MAJOR_REF}`;
+export const actionRef = (step: string, ref = RELEASE_REF) => `${REPO}/actions/${step}@${ref}`;
+export const workflowRef = (file: string, ref = RELEASE_REF) => `${REPO}/.github/workflows/${file}@${ref}`;
 
 /** A workflow input of the workflow's own, not a step's (runner labels, per-service settings). */
 export interface OwnInput {
@@ -163,6 +172,13 @@ export function declaration(input: WorkflowInput): Record<string, unknown> {
   return d;
 }
 
+/**
+ * A `uses:` line of a Shipgate step action or reusable workflow, whatever owner, repository and ref it names now
+ * (comments that quote one are references for callers, stamped at the major tag by scripts/references.ts).
+ */
+const SHIPGATE_ACTION = /^(\s*(?:-\s+)?uses:\s*)[\w.-]+\/[\w.-]+\/actions\/([a-z-]+)@[\w.-]+/gm;
+const SHIPGATE_WORKFLOW = /^(\s*(?:-\s+)?uses:\s*)[\w.-]+\/[\w.-]+\/\.github\/workflows\/(shipgate-[\w.-]+)@[\w.-]+/gm;
+
 const START = '# inputs:start';
 const END = '# inputs:end';
 
@@ -177,7 +193,7 @@ export function inputsBlock(spec: WorkflowSpec, indent = '      '): string {
 }
 
 /**
- * The workflow text with its input block regenerated and every Shipgate `uses:` pointing at OWNER and MAJOR_REF.
+ * The workflow text with its input block regenerated and every Shipgate `uses:` pointing at REPO and RELEASE_REF.
  * Throws when the markers are missing, so a hand edit that drops them fails the build instead of going stale.
  */
 export function generateWorkflow(text: string, spec: WorkflowSpec): string {
@@ -188,6 +204,6 @@ export function generateWorkflow(text: string, spec: WorkflowSpec): string {
   const endLineStart = text.lastIndexOf('\n', b) + 1;
   const spliced = text.slice(0, lineEnd + 1) + inputsBlock(spec) + '\n' + text.slice(endLineStart);
   return spliced
-    .replace(/(uses:\s*)[\w.-]+\/shipgate\/actions\/([a-z-]+)@[\w.-]+/g, (_m, u: string, step: string) => u + actionRef(step))
-    .replace(/(uses:\s*)[\w.-]+\/shipgate\/\.github\/workflows\/([\w.-]+)@[\w.-]+/g, (_m, u: string, f: string) => u + workflowRef(f));
+    .replace(SHIPGATE_ACTION, (m, u: string, step: string) => (step in stepSchemas ? u + actionRef(step) : m))
+    .replace(SHIPGATE_WORKFLOW, (_m, u: string, f: string) => u + workflowRef(f));
 }

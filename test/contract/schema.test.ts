@@ -6,6 +6,7 @@ import { steps } from '../../cli/steps.js';
 import { helpText, parseArgs } from '../../shared/src/cli.js';
 import { parseInputs, type StepSchema } from '../../shared/src/inputs.js';
 import { actionYml, componentYml } from '../../scripts/generated.js';
+import { distribution } from '../../scripts/distribution.js';
 import { ROOT } from '../helpers/run-bundle.js';
 
 // One source of truth: the schema. action.yml, CLI flags and help must say the same.
@@ -29,19 +30,20 @@ describe.each(steps.map((s) => [s.schema.name, s.schema as StepSchema] as const)
 
   it('the GitLab component declares the schema inputs with the same defaults, and passes each as a SHIPGATE_* variable', () => {
     const text = readFileSync(join(ROOT, 'templates', `${name}.yml`), 'utf8');
-    const { version } = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8'));
-    expect(text).toBe(componentYml(schema, version));
+    expect(text).toBe(componentYml(schema, distribution(ROOT)));
     const [header, body] = text.split('\n---\n').map((part) => parse(part));
     const inputs = header.spec.inputs as Record<string, { default?: unknown; type?: string }>;
     // A step that tags or deploys also has the inputs of its guard (test/contract/components-side-effects.test.ts).
     const guard = !schema.changes ? [] : schema.changes === 'tag' || schema.inputs.environment ? ['rules'] : ['rules', 'environment'];
-    expect(Object.keys(inputs)).toEqual(['stage', 'job-prefix', 'version', 'image', ...Object.keys(schema.inputs), ...guard]);
+    expect(Object.keys(inputs)).toEqual(['stage', 'job-prefix', 'cli-package', 'cli-project', 'image', ...Object.keys(schema.inputs), ...guard]);
     expect(body[`$[[ inputs.job-prefix ]]-${name}`].image).toBe('$[[ inputs.image ]]');
     for (const [input, spec] of Object.entries(schema.inputs)) {
       expect(spec.required ? undefined : String(inputs[input].default), input).toBe(spec.required ? undefined : (spec.default ?? ''));
     }
     const job = body[`$[[ inputs.job-prefix ]]-${name}`];
-    expect(job.script).toEqual([`npx --yes shipgate@$[[ inputs.version ]] ${name}`]);
+    expect(job.script).toEqual([`node --input-type=module -e "$SHIPGATE_CLI_LOADER" ${name}`]);
+    expect(header.spec.component).toEqual(['sha']);
+    expect(job.variables.SHIPGATE_CLI_SHA).toBe('$[[ component.sha ]]');
     for (const input of Object.keys(schema.inputs)) {
       expect(job.variables[`SHIPGATE_${input.toUpperCase().replace(/-/g, '_')}`]).toBe(`$[[ inputs.${input} ]]`);
     }
@@ -82,11 +84,11 @@ describe.each(steps.map((s) => [s.schema.name, s.schema as StepSchema] as const)
   });
 });
 
-describe('component version input', () => {
-  it('accepts npm versions and specs but nothing a shell would act on', () => {
+describe('component cli-package input', () => {
+  it('accepts npm specs, tarballs and empty, but nothing a shell would act on', () => {
     const [header] = readFileSync(join(ROOT, 'templates', 'check-dependencies.yml'), 'utf8').split('\n---\n').map((part) => parse(part));
-    const re = new RegExp(header.spec.inputs.version.regex);
-    for (const ok of ['0.1.0', '1.2.3-rc.1', 'latest', '^1', 'file:./shipgate-0.1.0.tgz']) expect(re.test(ok), ok).toBe(true);
-    for (const bad of ['1; rm -rf /', '$(id)', '1 2', '`id`', '']) expect(re.test(bad), bad).toBe(false);
+    const re = new RegExp(header.spec.inputs['cli-package'].regex);
+    for (const ok of ['', '@acme/shipgate@1.2.3', 'shipgate-fork@^1', 'file:./shipgate-0.1.0.tgz', './shipgate-0.1.0.tgz']) expect(re.test(ok), ok).toBe(true);
+    for (const bad of ['1; rm -rf /', '$(id)', '1 2', '`id`', '-x']) expect(re.test(bad), bad).toBe(false);
   });
 });

@@ -2,7 +2,12 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { actionRef, generateWorkflow, isStepInput, stepSchemas, workflowRef, workflows } from '../../scripts/workflows.js';
+import { actionRef, generateWorkflow, isStepInput, MAJOR_REF, RELEASE_REF, REPO, stepSchemas, workflowRef, workflows } from '../../scripts/workflows.js';
+
+const esc = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+/** A Shipgate step action or workflow at the exact release (package.json's `shipgate.github` and `version`). */
+const OWN_ACTION = new RegExp(`^${esc(REPO)}/actions/([a-z-]+)@${esc(RELEASE_REF)}$`);
+const OWN_ANY = new RegExp(`^${esc(REPO)}/(actions/([a-z-]+)|\\.github/workflows/([\\w.-]+))@${esc(RELEASE_REF)}$`);
 import type { InputSpec } from '../../shared/src/inputs.js';
 import { expressions } from '../helpers/workflow-expressions.js';
 import { ROOT } from '../helpers/run-bundle.js';
@@ -19,7 +24,7 @@ const sameSpec = (a: InputSpec, b: InputSpec) => a.type === b.type && a.default 
 function stepUses(doc: Doc): { job: string; step: Doc; name: string }[] {
   return Object.entries(doc.jobs as Record<string, Doc>).flatMap(([job, j]) =>
     (j.steps ?? []).flatMap((step: Doc) => {
-      const m = /^OWNER\/shipgate\/actions\/([a-z-]+)@v1$/.exec(step.uses ?? '');
+      const m = OWN_ACTION.exec(step.uses ?? '');
       return m ? [{ job, step, name: m[1] }] : [];
     }),
   );
@@ -94,10 +99,10 @@ describe.each(workflows.map((w) => [w.file, w] as const))('%s', (file, spec) => 
     }
   });
 
-  it('references step actions as OWNER/shipgate/actions/<step>@v1 and workflows as OWNER/shipgate/.github/workflows/<file>@v1', () => {
+  it('references step actions as <repository>/actions/<step>@v<version> and workflows as <repository>/.github/workflows/<file>@v<version>', () => {
     for (const [, s] of strings(doc).filter(([p]) => /(^|\.)uses$/.test(p))) {
       if (s.startsWith('actions/')) continue;
-      const m = /^OWNER\/shipgate\/(actions\/([a-z-]+)|\.github\/workflows\/([\w.-]+))@v1$/.exec(s);
+      const m = OWN_ANY.exec(s);
       expect(m, s).not.toBeNull();
       if (m![2]) expect(s).toBe(actionRef(m![2]));
       if (m![3]) {
@@ -131,7 +136,7 @@ describe.each(workflows.map((w) => [w.file, w] as const))('%s', (file, spec) => 
           for (const [, s, o] of expr.matchAll(/\bsteps\.([\w-]+)\.outputs\.([\w-]+)/g)) {
             expect(stepIds, at).toContain(s);
             const step = (job.steps as Doc[]).find((x) => x.id === s)!;
-            const action = /^OWNER\/shipgate\/actions\/([a-z-]+)@v1$/.exec(step.uses ?? '');
+            const action = OWN_ACTION.exec(step.uses ?? '');
             if (action) expect(Object.keys(stepSchemas[action[1]].outputs), at).toContain(o);
             else if (s === 'settings') expect(Object.keys(decl), at).toContain(o); // one output per workflow input
             else expect(String(step.run ?? ''), at).toMatch(new RegExp(`\\b${o}(=|<<)`));
@@ -144,7 +149,7 @@ describe.each(workflows.map((w) => [w.file, w] as const))('%s', (file, spec) => 
       }
       // A reusable-workflow job passes only inputs and secrets the called workflow declares, and every required one.
       if (job.uses) {
-        const called = load(job.uses.replace(/^OWNER\/shipgate\//, '').replace(/@v1$/, ''));
+        const called = load(job.uses.replace(`${REPO}/`, '').replace(`@${RELEASE_REF}`, ''));
         const calledDecl = declOf(called);
         for (const key of Object.keys(job.with ?? {})) expect(Object.keys(calledDecl), `${id} passes ${key}`).toContain(key);
         for (const [key, d] of Object.entries(calledDecl)) if (d.required) expect(job.with?.[key], `${id}: required ${key}`).toBeDefined();
@@ -236,7 +241,9 @@ describe.each(['examples/github/service-delivery.yml', 'examples/github/multi-se
     const calls = Object.values(doc.jobs as Record<string, Doc>).filter((j) => j.uses);
     expect(calls.length).toBe(1);
     for (const job of calls) {
-      const called = load(job.uses.replace(/^OWNER\/shipgate\//, '').replace(/@v1$/, ''));
+      // Callers pin the major tag (`@v1`), which the release moves to the release commit.
+      expect(job.uses).toMatch(new RegExp(`^${esc(REPO)}/\\.github/workflows/[\\w.-]+@${esc(MAJOR_REF)}$`));
+      const called = load(job.uses.replace(`${REPO}/`, '').replace(`@${MAJOR_REF}`, ''));
       const decl = declOf(called);
       for (const key of Object.keys(job.with)) expect(Object.keys(decl), key).toContain(key);
       for (const [key, d] of Object.entries(decl)) if (d.required) expect(job.with[key], key).toBeDefined();

@@ -33,9 +33,9 @@ afterAll(async () => {
 describe('GitLab component: check-dependencies', () => {
   const ci = () => `stages: [test, deploy]
 include:
-  - local: templates/check-dependencies.yml
+  - component: $CI_SERVER_FQDN/shop/delivery/check-dependencies@$CI_COMMIT_SHA
     inputs:
-      version: file:./${tgz}
+      cli-package: file:./${tgz}
       service: web
       timeout: 3s
       interval: 500ms
@@ -67,9 +67,9 @@ deploy:
 describe('GitLab component: api-compat', () => {
   const ci = () => `stages: [test, deploy]
 include:
-  - local: templates/api-compat.yml
+  - component: $CI_SERVER_FQDN/shop/delivery/api-compat@$CI_COMMIT_SHA
     inputs:
-      version: file:./${tgz}
+      cli-package: file:./${tgz}
       base: base.yaml
       head: head.yaml
 release:
@@ -104,9 +104,9 @@ describe('GitLab component: version-tag', () => {
   it('computes the next version on a dry run and hands it to the next job', async () => {
     const ci = `stages: [test, deploy]
 include:
-  - local: templates/version-tag.yml
+  - component: $CI_SERVER_FQDN/shop/delivery/version-tag@$CI_COMMIT_SHA
     inputs:
-      version: file:./${tgz}
+      cli-package: file:./${tgz}
       dry-run: true
 deploy:
   stage: deploy
@@ -130,9 +130,9 @@ describe('GitLab component: perf-baseline', () => {
   it('gates a short load test and keeps the load_performance report and the result file', async () => {
     const ci = `stages: [test, deploy]
 include:
-  - local: templates/perf-baseline.yml
+  - component: $CI_SERVER_FQDN/shop/delivery/perf-baseline@$CI_COMMIT_SHA
     inputs:
-      version: file:./${tgz}
+      cli-package: file:./${tgz}
       url: ${healthy.url}/
       duration: 1s
       warmup: "0"
@@ -163,9 +163,9 @@ describe('GitLab component: blue-green-switch', () => {
     try {
       const ci = `stages: [deploy, verify]
 include:
-  - local: templates/blue-green-switch.yml
+  - component: $CI_SERVER_FQDN/shop/delivery/blue-green-switch@$CI_COMMIT_SHA
     inputs:
-      version: file:./${tgz}
+      cli-package: file:./${tgz}
       stage: deploy
       provider: haproxy
       haproxy-socket: ${haproxy.socket}

@@ -64,9 +64,9 @@ describe('GitLab component: service-delivery', () => {
 
   const ci = (extra: string) => `stages: [test, deploy]
 include:
-  - local: templates/service-delivery.yml
+  - component: $CI_SERVER_FQDN/shop/delivery/service-delivery@$CI_COMMIT_SHA
     inputs:
-      version: file:./${work.tgz}
+      cli-package: file:./${work.tgz}
       service: web
       timeout: 5s
       base: base.yaml
@@ -173,13 +173,13 @@ describe('GitLab component: multi-service', () => {
     SHIPGATE_OUTPUTS_FILE: deploy-$SERVICE.json
   script:
     - 'echo "deploying $SERVICE in wave $WAVE"'
-    - npx --yes shipgate@file:./${work.tgz} check-dependencies
+    - npx --yes -- file:./${work.tgz} check-dependencies
 `;
   const ci = () => `stages: [test, deploy]
 include:
-  - local: templates/multi-service.yml
+  - component: $CI_SERVER_FQDN/shop/delivery/multi-service@$CI_COMMIT_SHA
     inputs:
-      version: file:./${work.tgz}
+      cli-package: file:./${work.tgz}
       child-include: .gitlab/deploy-service.yml
 `;
 

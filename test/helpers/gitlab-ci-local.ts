@@ -6,7 +6,8 @@ import { program } from './daemons.js';
 import { ROOT, runProcess } from './run-bundle.js';
 
 // GitLab pipelines run by gitlab-ci-local with the shell executor (no Docker here): a project includes the components
-// from the working tree, and its jobs run `npx shipgate@<version>` with the tarball `npm pack` makes as the version.
+// of the project itself (`component: $CI_SERVER_FQDN/shop/delivery/<name>@$CI_COMMIT_SHA`), and its jobs run the
+// tarball `npm pack` makes through the components' `cli-package` input.
 const gcl = join(ROOT, 'node_modules', '.bin', 'gitlab-ci-local');
 
 /** A work directory with the packed Shipgate tarball, shared by the projects of one test file. */

@@ -76,9 +76,9 @@ export function commandFile(file: string): Record<string, string> {
 
 /** A Shipgate reference (`OWNER/shipgate/actions/<step>@v1`, `…/.github/workflows/<file>@v1`) → the local path. */
 function shipgatePath(uses: string): { action?: string; workflow?: string } {
-  const action = /^[\w.-]+\/shipgate\/actions\/([a-z-]+)@[\w.-]+$/.exec(uses);
+  const action = /^[\w.-]+\/[\w.-]+\/actions\/([a-z-]+)@[\w.-]+$/.exec(uses);
   if (action) return { action: action[1] };
-  const workflow = /^[\w.-]+\/shipgate\/(\.github\/workflows\/[\w.-]+)@[\w.-]+$/.exec(uses);
+  const workflow = /^[\w.-]+\/[\w.-]+\/(\.github\/workflows\/shipgate-[\w.-]+)@[\w.-]+$/.exec(uses);
   if (workflow) return { workflow: join(ROOT, workflow[1]) };
   return {};
 }

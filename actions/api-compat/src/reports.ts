@@ -1,6 +1,7 @@
 // The report files: JSON (everything, for scripts), JUnit (GitLab's test tab, any CI), SARIF (GitHub code scanning)
 // and GitLab code quality (merge request widget). File names are fixed so pipelines can pick them up by name.
 import { createHash } from 'node:crypto';
+import pkg from '../../../package.json' with { type: 'json' };
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { codeQualityReport, type CodeQualitySeverity } from '../../../shared/src/report/codequality.js';
@@ -115,7 +116,7 @@ export function sarifReport(findings: readonly LocatedFinding[], rules: readonly
   return sarifLog(
     {
       name: 'shipgate-api-compat',
-      informationUri: 'https://github.com/OWNER/shipgate/tree/main/actions/api-compat',
+      informationUri: `https://github.com/${pkg.shipgate.github}/tree/main/actions/api-compat`,
       rules: [...rules.map((r) => ({ id: r.id, title: r.title, level: SARIF_LEVEL[r.severity] })), ...extra],
     },
     findings.map((f) => ({

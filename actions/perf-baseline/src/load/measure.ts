@@ -1,5 +1,5 @@
 import type { EventEmitter } from 'node:events';
-import autocannon from 'autocannon';
+import type Autocannon from 'autocannon';
 import { ExternalError, errorMessage } from '../../../../shared/src/errors.js';
 import { newHistogram } from '../histogram.js';
 import type { Measurement } from '../measurement.js';
@@ -19,11 +19,23 @@ export type Share = Pick<LoadParams, 'url' | 'method' | 'headers' | 'body' | 'co
 /** autocannon's per-request time-out, seconds: a service that stalls longer counts a socket error. */
 export const REQUEST_TIMEOUT_S = 10;
 
+let generator: Promise<typeof Autocannon> | undefined;
+
+/**
+ * autocannon, loaded when the first load is sent: with what it pulls in it is most of the step's code, and a run
+ * that stops at its inputs or its pre-flight request starts without parsing it. Worker threads load it before they
+ * say they are ready, so their loads still start together.
+ */
+export function loadGenerator(): Promise<typeof Autocannon> {
+  return (generator ??= import('autocannon').then((m) => m.default));
+}
+
 /**
  * Runs autocannon once in this thread for warm-up + duration and records, from its per-response events, what
  * arrived inside the measured window: warm-up answers and stragglers after the end are not counted.
  */
-export function measure(share: Share, onTick?: (t: Tick) => void): Promise<Measurement> {
+export async function measure(share: Share, onTick?: (t: Tick) => void): Promise<Measurement> {
+  const autocannon = await loadGenerator();
   const seconds = Math.ceil(share.durationMs / 1000);
   const m: Measurement = {
     durationMs: share.durationMs,
@@ -46,7 +58,7 @@ export function measure(share: Share, onTick?: (t: Tick) => void): Promise<Measu
     const instance = autocannon(
       {
         url: share.url,
-        method: share.method as autocannon.Request['method'],
+        method: share.method as Autocannon.Request['method'],
         headers: share.headers,
         body: share.body || undefined,
         connections: share.connections,

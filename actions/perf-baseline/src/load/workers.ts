@@ -1,7 +1,7 @@
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
 import { ExternalError, errorMessage } from '../../../../shared/src/errors.js';
 import { combineConcurrent, decodeMeasurement, encodeMeasurement, type Measurement, type MeasurementRecord } from '../measurement.js';
-import { measure, type Share, type Tick } from './measure.js';
+import { loadGenerator, measure, type Share, type Tick } from './measure.js';
 
 /**
  * `workers > 1` runs autocannon in worker threads that Shipgate starts itself, not with autocannon's own `workers`
@@ -29,9 +29,12 @@ if (!isMainThread && workerData?.[MARK]) {
       (err) => send({ type: 'failed', message: errorMessage(err) }),
     );
   });
-  // Ready only in a later turn of the event loop: by then the rest of a bundle (the CLI's is 20 MB, every step) has
-  // been evaluated. Load started earlier got its first answers a second late, while that code still ran.
-  setImmediate(() => send({ type: 'ready' }));
+  // Ready once autocannon is loaded, and in a later turn of the event loop: by then the rest of a bundle (the CLI's
+  // holds every step) has been evaluated. Load started earlier got its first answers a second late, while that code still ran.
+  loadGenerator().then(
+    () => setImmediate(() => send({ type: 'ready' })),
+    (err) => send({ type: 'failed', message: errorMessage(err) }),
+  );
   // In a bundle this module is part of the whole program, whose entry would run the step again in this thread:
   // an await that never settles holds the rest of the module graph back.
   await new Promise(() => {});
