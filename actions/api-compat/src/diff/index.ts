@@ -15,6 +15,11 @@ export { RULES, RULE_BY_ID } from './rules.js';
 export interface DiffOptions {
   /** The moment sunset dates are judged against (default: now). */
   now?: Date;
+  /**
+   * Days of notice a deprecation must give before its sunset, per stability level (draft and alpha need none).
+   * 0 (the default) only asks that a sunset, when given, can be read and is not already past.
+   */
+  deprecationDays?: { beta?: number; stable?: number };
 }
 
 /**

@@ -1,0 +1,28 @@
+// Recall and precision of api-compat's classification on the labelled pair batches: the held-out batch (labels
+// written from the reference checker's documented classification before any rule was changed for it) and the tuning
+// batch the rules were fixed against. Prints one line per batch and per category, then every wrong case.
+// Usage: npx tsx bench/api-compat-corpus.ts [--quiet]
+import { HELDOUT } from '../test/fixtures/api-compat/heldout/cases.js';
+import { TUNING } from '../test/fixtures/api-compat/tuning/cases.js';
+import type { Case } from '../test/fixtures/api-compat/pairs.js';
+import { score } from '../test/fixtures/api-compat/score.js';
+
+const quiet = process.argv.includes('--quiet');
+const pct = (n: number) => n.toFixed(3);
+
+function report(name: string, cases: Case[]): void {
+  const s = score(cases);
+  console.log(`${name.padEnd(10)} cases ${String(s.cases).padStart(3)}  breaking ${s.tp + s.fn}  recall ${pct(s.recall)}  precision ${pct(s.precision)}  (tp ${s.tp} fp ${s.fp} fn ${s.fn} tn ${s.tn})`);
+  const categories = [...new Set(cases.map((k) => k.category))];
+  for (const cat of categories) {
+    const c = score(cases.filter((k) => k.category === cat));
+    console.log(`  ${cat.padEnd(24)} ${String(c.cases).padStart(3)} cases  recall ${pct(c.recall)}  precision ${pct(c.precision)}  wrong ${c.wrong.length}`);
+  }
+  if (quiet) return;
+  for (const { k, v } of s.wrong) {
+    console.log(`  ${k.breaking ? 'MISSED     ' : 'FALSE ALARM'} ${k.category}: ${k.name} [expected ${k.ref}] found ${v.rules.join(', ') || 'nothing'}`);
+  }
+}
+
+report('held-out', HELDOUT);
+report('tuning', TUNING);
