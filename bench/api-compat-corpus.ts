@@ -9,6 +9,9 @@ import { score } from '../test/fixtures/api-compat/score.js';
 
 const quiet = process.argv.includes('--quiet');
 const pct = (n: number) => n.toFixed(3);
+/** Recall and precision mean nothing for a category without breaking cases (controls only). */
+const pair = (s: { tp: number; fn: number; fp: number; recall: number; precision: number }) =>
+  s.tp + s.fn + s.fp ? `recall ${pct(s.recall)}  precision ${pct(s.precision)}` : 'recall   -    precision   -  ';
 
 function report(name: string, cases: Case[]): void {
   const s = score(cases);
@@ -16,7 +19,7 @@ function report(name: string, cases: Case[]): void {
   const categories = [...new Set(cases.map((k) => k.category))];
   for (const cat of categories) {
     const c = score(cases.filter((k) => k.category === cat));
-    console.log(`  ${cat.padEnd(24)} ${String(c.cases).padStart(3)} cases  recall ${pct(c.recall)}  precision ${pct(c.precision)}  wrong ${c.wrong.length}`);
+    console.log(`  ${cat.padEnd(24)} ${String(c.cases).padStart(3)} cases  ${pair(c)}  wrong ${c.wrong.length}`);
   }
   if (quiet) return;
   for (const { k, v } of s.wrong) {

@@ -33,21 +33,36 @@ function answering(head: Map<string, Media>, key: string, request: boolean): Med
   if (request) return head.get(`${key.split('/')[0]}/*`) ?? head.get('*/*');
   if (key === '*/*') return head.values().next().value;
   if (key.endsWith('/*')) return [...head].find(([k]) => k.startsWith(key.slice(0, -1)))?.[1];
-  return undefined;
+  return specialising(head, key);
+}
+
+/**
+ * A head response media type that refines a base one through a structured-syntax suffix: `application/json` →
+ * `application/problem+json`, `application/xml` → `application/atom+xml`. Clients reading the base type still read it.
+ */
+function specialising(head: Map<string, Media>, key: string): Media | undefined {
+  const [type, sub] = key.split('/');
+  if (!sub || sub.includes('+') || sub === '*') return undefined;
+  return [...head].find(([k]) => k.startsWith(`${type}/`) && k.endsWith(`+${sub}`))?.[1];
 }
 
 /** Compares the media types of one body (request or response) and the schema of each. */
 export function diffContent(ctx: DiffContext, op: OpRef, base: Map<string, Media>, head: Map<string, Media>, subject: Subject, label: string, rules: { removed: string; added: string }): void {
   const request = subject.startsWith('request');
+  const renamed = new Set<Media>();
   for (const [key, b] of base) {
     const h = answering(head, key, request);
     if (!h) {
       ctx.out.add(rules.removed, op, b.ptr, 'base', `${label}: media type ${b.name} removed`);
       continue;
     }
+    if (!request && !base.has(mediaKey(h.name)) && h === specialising(head, key)) {
+      renamed.add(h);
+      ctx.out.add('response-media-type-name-specialized', op, h.ptr, 'head', `${label}: media type ${b.name} → ${h.name}`);
+    }
     ctx.out.addSchemaChanges(ctx.cmp.compare(b.schema, h.schema, subject), subject, op, `${label} (${b.name})`);
   }
-  for (const [key, h] of head) if (!base.has(key)) ctx.out.add(rules.added, op, h.ptr, 'head', `${label}: media type ${h.name} added`);
+  for (const [key, h] of head) if (!base.has(key) && !renamed.has(h)) ctx.out.add(rules.added, op, h.ptr, 'head', `${label}: media type ${h.name} added`);
 }
 
 export function diffRequestBody(ctx: DiffContext, pair: OperationPair): void {

@@ -152,8 +152,14 @@ export class SchemaComparer {
       this.walk(bs, hs, subject, child(name), out, depth + 1);
     }
     for (const [name, hs] of hv.properties) {
-      if (bv.properties.has(name) && visible(this.base, bv.properties.get(name)!)) continue;
+      const bs = bv.properties.get(name);
+      if (bs && visible(this.base, bs)) continue;
       if (!visible(this.head, hs)) continue;
+      // A readOnly request property that became writable was always in the schema: the reference calls it info.
+      if (bs && request) {
+        out.push({ kind: 'became-not-read-only', path: child(name), detail: 'no longer readOnly', location: hs.ptr, document: 'head' });
+        continue;
+      }
       const required = hv.required.has(name);
       const kind = !request ? 'property-added' : required ? 'new-required-property' : 'new-optional-property';
       out.push({ kind, path: child(name), detail: required ? 'added (required)' : 'added', location: hs.ptr, document: 'head' });

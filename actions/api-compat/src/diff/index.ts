@@ -8,6 +8,7 @@ import { diffPaths } from './operations.js';
 import { diffSecuritySchemes } from './security.js';
 import { diffServers } from './servers.js';
 import { diffWebhooks } from './webhooks.js';
+import type { DeprecationPolicy } from './sunset.js';
 
 export { RULES, RULE_BY_ID } from './rules.js';
 
@@ -29,10 +30,14 @@ export interface DiffOptions {
 export function diffDocuments(base: OpenApiDoc, head: OpenApiDoc, options: DiffOptions = {}): Finding[] {
   const b = new Doc('base', base);
   const h = new Doc('head', head);
-  const ctx: DiffContext = { base: b, head: h, cmp: new SchemaComparer(b, h), out: new Collector(), now: options.now ?? new Date() };
+  const ctx: DiffContext = { base: b, head: h, cmp: new SchemaComparer(b, h), out: new Collector(), now: options.now ?? new Date(), policy: policyOf(options) };
   diffServers(ctx, {}, b.root, '#', h.root, '#');
   diffSecuritySchemes(ctx);
   diffPaths(ctx);
   diffWebhooks(ctx);
   return ctx.out.sorted();
+}
+
+function policyOf(options: DiffOptions): DeprecationPolicy {
+  return { beta: options.deprecationDays?.beta ?? 0, stable: options.deprecationDays?.stable ?? 0 };
 }

@@ -6,6 +6,7 @@ import { anySlot } from './compare.js';
 import { isObject, join } from './pointer.js';
 import { sameValue } from './values.js';
 import { ownSunset, sunsetPassed, sunsetText } from './sunset.js';
+import { checkDeprecation } from './deprecation.js';
 import type { Slot } from './view.js';
 
 interface Param {
@@ -121,12 +122,13 @@ function compareParam(ctx: DiffContext, pair: OperationPair, b: Param, h: Param)
     ctx.out.add(hReq ? 'request-parameter-became-required' : 'request-parameter-became-optional', op, h.site, 'head', `${label(h)}: ${hReq ? 'optional → required' : 'required → optional'}`);
   }
   if (style(b) !== style(h)) ctx.out.add('request-parameter-style-changed', op, h.site, 'head', `${label(h)}: serialisation ${style(b)} → ${style(h)}`);
-  if (b.node.deprecated !== true && h.node.deprecated === true) ctx.out.add('request-parameter-deprecated', op, h.site, 'head', `${label(h)} deprecated`);
+  checkDeprecation(ctx, pair, 'parameter', b.node, h.node, h.site, label(h));
   const bDefault = defaultOf(ctx.base, b);
   const hDefault = defaultOf(ctx.head, h);
-  // Clients that omit an optional parameter get the default: changing it changes what they get.
-  if (!hReq && bDefault !== undefined && !sameValue(bDefault, hDefault)) {
-    ctx.out.add('request-parameter-default-changed', op, h.schema.ptr, 'head', `${label(h)}: default ${JSON.stringify(bDefault)} → ${hDefault === undefined ? 'none' : JSON.stringify(hDefault)}`);
+  // Clients that omit an optional parameter get the default: adding, changing or removing it changes what they get.
+  const show = (v: unknown) => (v === undefined ? 'none' : JSON.stringify(v));
+  if (!bReq && !hReq && !sameValue(bDefault, hDefault)) {
+    ctx.out.add('request-parameter-default-changed', op, h.schema.ptr, 'head', `${label(h)}: default ${show(bDefault)} → ${show(hDefault)}`);
   }
   const changes = ctx.cmp.compare(b.schema, h.schema, 'request-parameter');
   ctx.out.addSchemaChanges(changes, 'request-parameter', op, label(h));
