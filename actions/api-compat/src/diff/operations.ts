@@ -120,12 +120,15 @@ function sunsetOf(doc: Doc, op: Record<string, unknown>, item: Record<string, un
 
 function removed(ctx: DiffContext, item: Item, method: string, plainRule: 'api-path-removed' | 'api-operation-removed'): void {
   const op = item.node[method] as Record<string, unknown>;
-  const deprecated = op.deprecated === true || item.node.deprecated === true;
   const sunset = sunsetOf(ctx.base, op, item.node);
+  // A `Sunset` response header (RFC 8594) is itself the announcement; an `x-sunset` needs `deprecated: true` with it.
+  const announcedByHeader = sunset !== undefined && (ownSunset(op) ?? ownSunset(item.node)) === undefined;
+  const deprecated = op.deprecated === true || item.node.deprecated === true || announcedByHeader;
   const what = `${method.toUpperCase()} ${item.path}`;
   let rule: string = plainRule;
   let message = `${what} removed${plainRule === 'api-path-removed' ? ' (path removed)' : ''}`;
-  if (sunset) {
+  // Only a deprecation announces a removal: a sunset date on something never deprecated promised nothing.
+  if (sunset && deprecated) {
     const passed = sunsetPassed(sunset, ctx.now);
     rule = passed ? 'api-removed-after-sunset' : 'api-removed-before-sunset';
     message = `${what} removed; its sunset date ${sunsetText(sunset)}${sunset === 'invalid' ? '' : passed ? ' has passed' : ' is still ahead'}`;

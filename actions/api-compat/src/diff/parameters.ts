@@ -102,12 +102,12 @@ export function diffParameters(ctx: DiffContext, pair: OperationPair): void {
 }
 
 function removedParam(ctx: DiffContext, pair: OperationPair, b: Param): void {
-  const sunset = ownSunset(b.node);
+  const deprecated = b.node.deprecated === true;
+  const sunset = deprecated ? ownSunset(b.node) : undefined;
   if (sunset && !sunsetPassed(sunset, ctx.now)) {
     ctx.out.add('request-parameter-removed-before-sunset', pair.op, b.site, 'base', `${label(b)} removed; its sunset date ${sunsetText(sunset)}${sunset === 'invalid' ? '' : ' is still ahead'}`);
     return;
   }
-  const deprecated = b.node.deprecated === true || sunset !== undefined;
   ctx.out.add(deprecated ? 'request-parameter-removed-after-deprecation' : 'request-parameter-removed', pair.op, b.site, 'base', `${label(b)} removed${deprecated ? ' (was deprecated)' : ''}`);
 }
 
