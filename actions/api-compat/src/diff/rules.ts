@@ -2,34 +2,47 @@
 // one table per direction, because the same change (say, maxLength lowered) is checked in several places: request
 // parameters, request bodies, response bodies and response headers.
 //
-// Severities follow the widely accepted classification (the leading Go tool's checker levels, where its releases
-// agree): narrowing a request or widening a response is an error, an undecidable change a warning. Deliberate
-// deviations, and why:
+// Severities follow the reference classification (the leading Go checker's rule levels): narrowing a request or
+// widening a response is an error, an undecidable change a warning; held-out pairs labelled from its documentation
+// are scored by bench/api-compat-corpus.ts. Deliberate deviations, and the rule id to list in an exceptions file
+// where this step is stricter (an exception downgrades the finding to info, which is the reference's verdict):
 //
-// | change                                      | here    | there     | why                                                     |
-// |---------------------------------------------|---------|-----------|---------------------------------------------------------|
-// | security added to an open operation, or a   | error   | info      | the issue lists "new requirement" as breaking: clients  |
-// | new global requirement                      |         |           | without credentials are refused                         |
-// | security scheme in use removed, or its type | error   | info      | the issue lists "scheme removed"; a client sending an   |
-// | (apiKey → http…) changed                    |         |           | API key to a bearer scheme is refused                   |
-// | default of an optional parameter changed    | error   | error →   | clients that omit it get other behaviour; newer releases|
-// |                                             |         | info      | relaxed it, older ones and most reviewers call it       |
-// |                                             |         |           | breaking                                                |
-// | request property removed                    | warning | warning   | (agrees) servers usually ignore unknown properties      |
-// | optional response property removed         | warning | info/warn | a client reading it gets undefined; worth a look        |
-// | response enum value added                   | warning | warning   | (agrees) tolerant readers are fine, strict ones break   |
-// | response oneOf/anyOf alternative added      | error   | error     | (agrees since releases 1.30) a new shape in a union     |
-// | pattern changed (not added/removed)         | warning | warning   | (agrees) narrower or wider cannot be decided in general |
-// | constraint set where none was, in a request | error   | warn →    | setting maxLength etc. rejects values that were valid;  |
-// |   (maxLength, minimum, pattern…)            |         | error     | newer releases agree                                    |
-// | path-level parameter constraint changed     | error   | info      | the tool skips path-level parameters unless flattened;  |
-// |                                             |         |           | they apply to every operation, so they are compared     |
-// | request body wrapped into a oneOf whose     | info    | error     | every old body is still valid; generated clients may    |
-// |   alternatives include the old schema       |         |           | need regenerating, which is not a wire break            |
-// | adding an allOf part that only adds         | info    | error     | judged by what the merged schema accepts: optional      |
-// |   optional properties to a request          |         |           | properties reject nothing                               |
-// | server URL or base path changed             | warning | info      | clients usually configure the base URL, but a moved     |
-// |                                             |         |           | base path deserves a reviewer's look                    |
+// | change                                        | here    | there | why                                  | rule id here           |
+// |-----------------------------------------------|---------|-------|--------------------------------------|------------------------|
+// | security requirement added to an open         | error   | info  | clients without credentials are      | security-requirement-  |
+// |   operation, or a new global requirement      |         |       | refused                              |   added                |
+// | OAuth/OpenID scope added                      | error   | info  | tokens without the scope are refused | security-scope-added   |
+// | security alternative removed                  | error   | info  | clients using it are refused         | security-requirement-  |
+// |                                               |         |       |                                      |   removed              |
+// | security scheme in use removed, or its type / | error   | info  | an API key sent to a bearer scheme   | security-scheme-removed|
+// |   location / name changed                     |         |       | is refused                           | security-scheme-type-  |
+// |                                               |         |       |                                      |   changed              |
+// | request maxLength/maximum/minimum/minItems    | error   | warn  | it rejects values that were valid    | request-*-max-length-  |
+// |   set where none was                          |         |       |                                      |   decreased, -max-…    |
+// | path-level parameter constraint changed       | error   | -     | applies to every operation of the    | request-parameter-*    |
+// |                                               |         |       | path; the reference skips it         |                        |
+// | request body wrapped into a oneOf whose       | info    | error | every old body is still valid        | (none: stricter there) |
+// |   alternatives include the old schema         |         |       |                                      |                        |
+// | request allOf part that only adds optional    | info    | error | judged by what the merged schema     | (none: stricter there) |
+// |   properties                                  |         |       | accepts: optional properties reject  |                        |
+// |                                               |         |       | nothing                              |                        |
+// | response media type `type/*` → a concrete one | info    | error | a concrete type is a subset of the   | (none: stricter there) |
+// |                                               |         |       | wildcard clients accepted            |                        |
+// | server URL or base path changed               | warning | info  | a moved base path deserves a look    | server-base-path-      |
+// |                                               |         |       |                                      |   changed, server-     |
+// |                                               |         |       |                                      |   removed              |
+// | operationId changed or removed                | warning | info  | generated clients change names       | api-operation-id-      |
+// |                                               |         |       |                                      |   changed              |
+// | discriminator property or mapping changed     | warning | info  | clients dispatching on it may break  | *-discriminator-changed|
+// | x-stability-level that cannot be read         | error   | error | reported when head sets or changes   | api-invalid-stability- |
+// |                                               | once    | each  | it, not on every later run           |   level                |
+// |                                               |         | run   |                                      |                        |
+// | sunset announced by x-sunset-date,            | read    | -     | the same announcement in other       | (the same rules)       |
+// |   x-api-sunset, sunset or a Sunset header     |         |       | spellings (RFC 8594 for the header)  |                        |
+//
+// The deprecation policy follows the reference's rule ids (api-deprecated-sunset-parse, api-deprecated-sunset-missing,
+// api-sunset-date-too-small, api-sunset-date-changed-too-small, sunset-deleted, api-invalid-stability-level and their
+// request-parameter-* counterparts); days of notice per level are inputs, 0 by default as there (see deprecation.ts).
 import type { RuleInfo, Severity } from '../model.js';
 
 /** Where a schema sits: the prefix of the schema rules reported for it. */
