@@ -3,6 +3,7 @@
 // batch the rules were fixed against. Prints one line per batch and per category, then every wrong case.
 // Usage: npx tsx bench/api-compat-corpus.ts [--quiet]
 import { HELDOUT } from '../test/fixtures/api-compat/heldout/cases.js';
+import { HELDOUT_2 } from '../test/fixtures/api-compat/heldout/batch-2.js';
 import { TUNING } from '../test/fixtures/api-compat/tuning/cases.js';
 import type { Case } from '../test/fixtures/api-compat/pairs.js';
 import { score } from '../test/fixtures/api-compat/score.js';
@@ -15,7 +16,7 @@ const pair = (s: { tp: number; fn: number; fp: number; recall: number; precision
 
 function report(name: string, cases: Case[]): void {
   const s = score(cases);
-  console.log(`${name.padEnd(10)} cases ${String(s.cases).padStart(3)}  breaking ${s.tp + s.fn}  recall ${pct(s.recall)}  precision ${pct(s.precision)}  (tp ${s.tp} fp ${s.fp} fn ${s.fn} tn ${s.tn})`);
+  console.log(`${name.padEnd(11)} cases ${String(s.cases).padStart(3)}  breaking ${s.tp + s.fn}  recall ${pct(s.recall)}  precision ${pct(s.precision)}  (tp ${s.tp} fp ${s.fp} fn ${s.fn} tn ${s.tn})`);
   const categories = [...new Set(cases.map((k) => k.category))];
   for (const cat of categories) {
     const c = score(cases.filter((k) => k.category === cat));
@@ -28,4 +29,5 @@ function report(name: string, cases: Case[]): void {
 }
 
 report('held-out', HELDOUT);
+report('held-out 2', HELDOUT_2);
 report('tuning', TUNING);
