@@ -28,6 +28,8 @@
 // |                                               |         |       | nothing                              |                        |
 // | response media type `type/*` → a concrete one | info    | error | a concrete type is a subset of the   | (none: stricter there) |
 // |                                               |         |       | wildcard clients accepted            |                        |
+// | request media type renamed to a suffixed one  | error   | -     | a server that only takes the new     | request-body-media-    |
+// |   (application/json → application/x+json)     |         |       | name answers 415 to the old one      |   type-removed         |
 // | server URL or base path changed               | warning | info  | a moved base path deserves a look    | server-base-path-      |
 // |                                               |         |       |                                      |   changed, server-     |
 // |                                               |         |       |                                      |   removed              |
