@@ -6,6 +6,8 @@ import { isObject, join } from './pointer.js';
 import type { OpRef } from './collector.js';
 import type { Subject } from './rules.js';
 import type { Slot } from './view.js';
+import { settleDeprecations } from './deprecation.js';
+import { STABLE, stability } from './sunset.js';
 
 interface Media {
   name: string;
@@ -47,7 +49,16 @@ function specialising(head: Map<string, Media>, key: string): Media | undefined 
 }
 
 /** Compares the media types of one body (request or response) and the schema of each. */
-export function diffContent(ctx: DiffContext, op: OpRef, base: Map<string, Media>, head: Map<string, Media>, subject: Subject, label: string, rules: { removed: string; added: string }): void {
+export function diffContent(
+  ctx: DiffContext,
+  op: OpRef,
+  base: Map<string, Media>,
+  head: Map<string, Media>,
+  subject: Subject,
+  label: string,
+  rules: { removed: string; added: string },
+  level = STABLE,
+): void {
   const request = subject.startsWith('request');
   const renamed = new Set<Media>();
   for (const [key, b] of base) {
@@ -60,7 +71,8 @@ export function diffContent(ctx: DiffContext, op: OpRef, base: Map<string, Media
       renamed.add(h);
       ctx.out.add('response-media-type-name-specialized', op, h.ptr, 'head', `${label}: media type ${b.name} → ${h.name}`);
     }
-    ctx.out.addSchemaChanges(ctx.cmp.compare(b.schema, h.schema, subject), subject, op, `${label} (${b.name})`);
+    const changes = settleDeprecations(ctx, ctx.cmp.compare(b.schema, h.schema, subject), level, true);
+    ctx.out.addSchemaChanges(changes, subject, op, `${label} (${b.name})`);
   }
   for (const [key, h] of head) if (!base.has(key) && !renamed.has(h)) ctx.out.add(rules.added, op, h.ptr, 'head', `${label}: media type ${h.name} added`);
 }
@@ -87,7 +99,7 @@ export function diffRequestBody(ctx: DiffContext, pair: OperationPair): void {
   diffContent(ctx, pair.op, mediaTypes(b.node.content, b.ptr), mediaTypes(h.node.content, h.ptr), 'request-property', 'request body', {
     removed: 'request-body-media-type-removed',
     added: 'request-body-media-type-added',
-  });
+  }, stability(pair.hOp));
 }
 
 const isSuccess = (status: string) => /^2/.test(status);
@@ -136,7 +148,7 @@ function diffResponse(ctx: DiffContext, pair: OperationPair, status: string, bRe
   diffContent(ctx, pair.op, mediaTypes(b.node.content, b.ptr), mediaTypes(h.node.content, h.ptr), 'response-property', label, {
     removed: 'response-media-type-removed',
     added: 'response-media-type-added',
-  });
+  }, stability(pair.hOp));
 }
 
 interface Header {
@@ -171,7 +183,7 @@ function diffHeaders(ctx: DiffContext, pair: OperationPair, b: Located, h: Locat
     if (bReq && hHeader.node.required !== true) {
       ctx.out.add('response-header-became-optional', pair.op, hHeader.site, 'head', `${label}: header '${hHeader.name}' became optional`);
     }
-    const changes = ctx.cmp.compare(bHeader.schema, hHeader.schema, 'response-header');
+    const changes = settleDeprecations(ctx, ctx.cmp.compare(bHeader.schema, hHeader.schema, 'response-header'), STABLE, false);
     ctx.out.addSchemaChanges(changes, 'response-header', pair.op, `${label} header '${hHeader.name}'`);
   }
   for (const [key, hHeader] of hh) if (!bh.has(key)) ctx.out.add('response-header-added', pair.op, hHeader.site, 'head', `${label}: header '${hHeader.name}' added`);

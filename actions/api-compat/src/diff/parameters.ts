@@ -6,7 +6,7 @@ import { anySlot } from './compare.js';
 import { isObject, join } from './pointer.js';
 import { sameValue } from './values.js';
 import { ownSunset, sunsetPassed, sunsetText } from './sunset.js';
-import { checkDeprecation } from './deprecation.js';
+import { checkDeprecation, settleDeprecations } from './deprecation.js';
 import type { Slot } from './view.js';
 
 interface Param {
@@ -130,6 +130,6 @@ function compareParam(ctx: DiffContext, pair: OperationPair, b: Param, h: Param)
   if (!bReq && !hReq && !sameValue(bDefault, hDefault)) {
     ctx.out.add('request-parameter-default-changed', op, h.schema.ptr, 'head', `${label(h)}: default ${show(bDefault)} → ${show(hDefault)}`);
   }
-  const changes = ctx.cmp.compare(b.schema, h.schema, 'request-parameter');
+  const changes = settleDeprecations(ctx, ctx.cmp.compare(b.schema, h.schema, 'request-parameter'), 0, false);
   ctx.out.addSchemaChanges(changes, 'request-parameter', op, label(h));
 }

@@ -59,6 +59,14 @@ interface SchemaKind {
   scalar?: boolean;
 }
 
+// A body property deprecated (both directions), judged against the deprecation policy like operations.
+const PROPERTY_DEPRECATION: SchemaKind[] = [
+  { kind: 'deprecated', severity: 'info', title: 'property deprecated' },
+  { kind: 'deprecated-sunset-missing', severity: 'error', title: 'property deprecated without an x-sunset date while the policy asks for days of notice' },
+  { kind: 'deprecated-sunset-invalid', severity: 'error', title: 'property deprecated with an x-sunset date that cannot be read' },
+  { kind: 'sunset-date-too-small', severity: 'error', title: 'property deprecated with a sunset date closer than the policy allows (or already past)' },
+];
+
 // Request direction: narrowing what a client may send breaks it; widening is an addition.
 const REQUEST_KINDS: SchemaKind[] = [
   { kind: 'type-changed', severity: 'error', title: 'type changed to one that rejects values clients send', scalar: true },
@@ -103,6 +111,7 @@ const REQUEST_KINDS: SchemaKind[] = [
   { kind: 'max-contains-decreased', severity: 'error', title: 'maxContains lowered (fewer matching items allowed)' },
   { kind: 'dependent-required-changed', severity: 'error', title: 'dependentRequired entry changed' },
   { kind: 'became-not-read-only', severity: 'info', title: 'property no longer readOnly (clients may send it)' },
+  ...PROPERTY_DEPRECATION,
 ];
 
 // Response direction: widening what a server may return breaks clients; narrowing is safe.
@@ -147,6 +156,7 @@ const RESPONSE_KINDS: SchemaKind[] = [
   { kind: 'min-contains-decreased', severity: 'error', title: 'minContains lowered (fewer matching items guaranteed)' },
   { kind: 'max-contains-increased', severity: 'error', title: 'maxContains raised (more matching items possible)' },
   { kind: 'dependent-required-changed', severity: 'error', title: 'dependentRequired entry changed' },
+  ...PROPERTY_DEPRECATION,
 ];
 
 const SUBJECT_TITLE: Record<Subject, string> = {

@@ -73,6 +73,9 @@ export function invalidStability(op: Record<string, unknown>): string | undefine
 
 export const levelName = (level: number): string => LEVELS[level];
 
+/** The level of an operation without `x-stability-level` (and of webhooks). */
+export const STABLE = LEVELS.length - 1;
+
 /** Below beta, an operation's breaking changes are reported but do not gate. */
 export const UNSTABLE_BELOW = 2;
 
