@@ -95,9 +95,9 @@ describe('direction', () => {
     const found = diffDocuments(body(plain), body({ oneOf: [plain, { type: 'object', properties: { b: { type: 'integer' } } }] }));
     expect(found.map((f) => `${f.severity} ${f.rule}`)).toEqual(['error response-property-one-of-branch-added', 'info request-property-one-of-branch-added']);
   });
-  it('a readOnly property that becomes writable and required is a new request requirement', () => {
+  it('a readOnly property that becomes writable, even a required one, is information (as the reference classifies it)', () => {
     const s = (readOnly: boolean) => ({ type: 'object', required: ['id'], properties: { id: { type: 'integer', readOnly } } });
-    expect(rules(body(s(true)), body(s(false)))).toEqual(['request-property-new-required-property']);
+    expect(rules(body(s(true)), body(s(false)))).toEqual(['request-property-became-not-read-only']);
   });
 });
 

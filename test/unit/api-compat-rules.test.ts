@@ -26,6 +26,8 @@ interface Expect {
   also?: string[];
   /** Rules the pair must not produce. */
   absent?: string[];
+  /** Deprecation policy (days of notice per stability level) the pair is compared under. */
+  deprecationDays?: { beta?: number; stable?: number };
 }
 
 function pair(dir: string) {
@@ -33,7 +35,7 @@ function pair(dir: string) {
   const head = load(join(dir, 'head.yaml'));
   const expectFile = join(dir, 'expect.yaml');
   const expected: Expect = existsSync(expectFile) ? YAML.parse(readFileSync(expectFile, 'utf8')) : {};
-  const findings = diffDocuments(base, head, { now: NOW });
+  const findings = diffDocuments(base, head, { now: NOW, deprecationDays: expected.deprecationDays });
   for (const f of findings) {
     // Every location must point at something in the document it names.
     expect(at((f.document === 'base' ? base : head).root, f.location), `${f.rule} at ${f.location}`).toBeDefined();

@@ -66,6 +66,27 @@ describe('verdict and outputs', () => {
   });
 });
 
+describe('deprecation policy', () => {
+  it('lets an operation be deprecated without a sunset by default, and asks for one when days of notice are set', async () => {
+    const open = await step({ base: at('base.yaml'), head: at('head-deprecated.yaml') });
+    expect(open.code).toBe(0);
+    const strict = await step({ base: at('base.yaml'), head: at('head-deprecated.yaml'), 'deprecation-days-stable': '180' });
+    expect(strict.code).toBe(1);
+    expect(strict.log).toMatch(/`api-deprecated-sunset-missing` \| `DELETE \/pets\/\{id\}`/);
+    expect(strict.log).toContain('the policy asks for 180 days of notice');
+    // The beta policy does not apply to an operation without a level (stable).
+    const beta = await step({ base: at('base.yaml'), head: at('head-deprecated.yaml'), 'deprecation-days-beta': '30' });
+    expect(beta.code).toBe(0);
+  });
+
+  it('names a negative day count and exits 2 before writing anything', async () => {
+    const r = await step({ base: at('base.yaml'), head: at('head-deprecated.yaml'), 'deprecation-days-stable': '-3' });
+    expect(r.code).toBe(2);
+    expect(r.log).toContain("Input 'deprecation-days-stable' is '-3'");
+    expect(existsSync(r.reports)).toBe(false);
+  });
+});
+
 describe('reports', () => {
   it('writes JSON, JUnit, SARIF and code quality, all pointing at the head file and line', async () => {
     const r = await step({ base: at('base.yaml'), head: at('head-breaking.yaml') });

@@ -36,6 +36,19 @@ export const schema = {
       default: 'shipgate-reports',
       description: 'Directory for the reports: api-compat.json, api-compat.junit.xml, api-compat.sarif, api-compat.codequality.json.',
     },
+    'deprecation-days-stable': {
+      type: 'integer',
+      default: '0',
+      min: 0,
+      description:
+        'Days of notice a deprecation of a stable operation (or of its parameters) must give: deprecating it then needs an `x-sunset` date at least this far ahead, and a sunset may not be moved closer. 0: a sunset is optional, but must be readable and not past.',
+    },
+    'deprecation-days-beta': {
+      type: 'integer',
+      default: '0',
+      min: 0,
+      description: 'The same for operations marked `x-stability-level: beta`. Draft and alpha operations need no notice.',
+    },
     'allow-external-refs': {
       type: 'boolean',
       default: 'false',

@@ -33,7 +33,8 @@ export const apiCompat = defineStep({
     const now = new Date();
     const raw = await platform.group(`Comparing ${inputs.base} → ${inputs.head}`, async () => {
       const t = performance.now();
-      const found = diffDocuments(base.doc, head.doc, { now });
+      const deprecationDays = { stable: inputs['deprecation-days-stable'], beta: inputs['deprecation-days-beta'] };
+      const found = diffDocuments(base.doc, head.doc, { now, deprecationDays });
       platform.info(`${plural(found.length, 'change')} found in ${Math.round(performance.now() - t)}ms.`);
       return found;
     });

@@ -6,6 +6,8 @@ import { isObject, join } from './pointer.js';
 import type { OpRef } from './collector.js';
 import type { Subject } from './rules.js';
 import type { Slot } from './view.js';
+import { settleDeprecations } from './deprecation.js';
+import { STABLE, stability } from './sunset.js';
 
 interface Media {
   name: string;
@@ -33,21 +35,46 @@ function answering(head: Map<string, Media>, key: string, request: boolean): Med
   if (request) return head.get(`${key.split('/')[0]}/*`) ?? head.get('*/*');
   if (key === '*/*') return head.values().next().value;
   if (key.endsWith('/*')) return [...head].find(([k]) => k.startsWith(key.slice(0, -1)))?.[1];
-  return undefined;
+  return specialising(head, key);
+}
+
+/**
+ * A head response media type that refines a base one through a structured-syntax suffix: `application/json` →
+ * `application/problem+json`, `application/xml` → `application/atom+xml`. Clients reading the base type still read it.
+ */
+function specialising(head: Map<string, Media>, key: string): Media | undefined {
+  const [type, sub] = key.split('/');
+  if (!sub || sub.includes('+') || sub === '*') return undefined;
+  return [...head].find(([k]) => k.startsWith(`${type}/`) && k.endsWith(`+${sub}`))?.[1];
 }
 
 /** Compares the media types of one body (request or response) and the schema of each. */
-export function diffContent(ctx: DiffContext, op: OpRef, base: Map<string, Media>, head: Map<string, Media>, subject: Subject, label: string, rules: { removed: string; added: string }): void {
+export function diffContent(
+  ctx: DiffContext,
+  op: OpRef,
+  base: Map<string, Media>,
+  head: Map<string, Media>,
+  subject: Subject,
+  label: string,
+  rules: { removed: string; added: string },
+  level = STABLE,
+): void {
   const request = subject.startsWith('request');
+  const renamed = new Set<Media>();
   for (const [key, b] of base) {
     const h = answering(head, key, request);
     if (!h) {
       ctx.out.add(rules.removed, op, b.ptr, 'base', `${label}: media type ${b.name} removed`);
       continue;
     }
-    ctx.out.addSchemaChanges(ctx.cmp.compare(b.schema, h.schema, subject), subject, op, `${label} (${b.name})`);
+    if (!request && !base.has(mediaKey(h.name)) && h === specialising(head, key)) {
+      renamed.add(h);
+      ctx.out.add('response-media-type-name-specialized', op, h.ptr, 'head', `${label}: media type ${b.name} → ${h.name}`);
+    }
+    const changes = settleDeprecations(ctx, ctx.cmp.compare(b.schema, h.schema, subject), level, true);
+    ctx.out.addSchemaChanges(changes, subject, op, `${label} (${b.name})`);
   }
-  for (const [key, h] of head) if (!base.has(key)) ctx.out.add(rules.added, op, h.ptr, 'head', `${label}: media type ${h.name} added`);
+  for (const [key, h] of head) if (!base.has(key) && !renamed.has(h)) ctx.out.add(rules.added, op, h.ptr, 'head', `${label}: media type ${h.name} added`);
 }
 
 export function diffRequestBody(ctx: DiffContext, pair: OperationPair): void {
@@ -72,7 +99,7 @@ export function diffRequestBody(ctx: DiffContext, pair: OperationPair): void {
   diffContent(ctx, pair.op, mediaTypes(b.node.content, b.ptr), mediaTypes(h.node.content, h.ptr), 'request-property', 'request body', {
     removed: 'request-body-media-type-removed',
     added: 'request-body-media-type-added',
-  });
+  }, stability(pair.hOp));
 }
 
 const isSuccess = (status: string) => /^2/.test(status);
@@ -121,7 +148,7 @@ function diffResponse(ctx: DiffContext, pair: OperationPair, status: string, bRe
   diffContent(ctx, pair.op, mediaTypes(b.node.content, b.ptr), mediaTypes(h.node.content, h.ptr), 'response-property', label, {
     removed: 'response-media-type-removed',
     added: 'response-media-type-added',
-  });
+  }, stability(pair.hOp));
 }
 
 interface Header {
@@ -156,7 +183,7 @@ function diffHeaders(ctx: DiffContext, pair: OperationPair, b: Located, h: Locat
     if (bReq && hHeader.node.required !== true) {
       ctx.out.add('response-header-became-optional', pair.op, hHeader.site, 'head', `${label}: header '${hHeader.name}' became optional`);
     }
-    const changes = ctx.cmp.compare(bHeader.schema, hHeader.schema, 'response-header');
+    const changes = settleDeprecations(ctx, ctx.cmp.compare(bHeader.schema, hHeader.schema, 'response-header'), STABLE, false);
     ctx.out.addSchemaChanges(changes, 'response-header', pair.op, `${label} header '${hHeader.name}'`);
   }
   for (const [key, hHeader] of hh) if (!bh.has(key)) ctx.out.add('response-header-added', pair.op, hHeader.site, 'head', `${label}: header '${hHeader.name}' added`);

@@ -23,6 +23,8 @@ import { compareApplicators, compareConst, compareExtensible } from './applicato
 import { valueKey } from './values.js';
 import { Sameness } from './same.js';
 import { compareVariants, type VariantKeyword } from './variants.js';
+import { DEPRECATED_PROPERTY, newlyDeprecated } from './deprecation.js';
+import type { Sunset } from './sunset.js';
 
 /** One difference inside a schema, relative to the schema compared. */
 export interface SchemaChange {
@@ -32,6 +34,8 @@ export interface SchemaChange {
   detail: string;
   location: string;
   document: Side;
+  /** For a property newly deprecated: the sunset it announces, judged against the policy by the caller. */
+  sunset?: Sunset;
 }
 
 const MAX_DEPTH = 48;
@@ -170,11 +174,19 @@ export class SchemaComparer {
         const kind = hReq ? 'became-required' : 'became-optional';
         out.push({ kind, path: child(name), detail: hReq ? 'optional → required' : 'required → optional', location: requiredPtr(hv, hs), document: 'head' });
       }
+      const deprecated = newlyDeprecated(this.base, bs, this.head, hs);
+      if (deprecated) out.push({ kind: DEPRECATED_PROPERTY, path: child(name), detail: 'deprecated', location: hs.ptr, document: 'head', sunset: deprecated.sunset });
       this.walk(bs, hs, subject, child(name), out, depth + 1);
     }
     for (const [name, hs] of hv.properties) {
-      if (bv.properties.has(name) && visible(this.base, bv.properties.get(name)!)) continue;
+      const bs = bv.properties.get(name);
+      if (bs && visible(this.base, bs)) continue;
       if (!visible(this.head, hs)) continue;
+      // A readOnly request property that became writable was always in the schema: the reference calls it info.
+      if (bs && request) {
+        out.push({ kind: 'became-not-read-only', path: child(name), detail: 'no longer readOnly', location: hs.ptr, document: 'head' });
+        continue;
+      }
       const required = hv.required.has(name);
       const kind = !request ? 'property-added' : required ? 'new-required-property' : 'new-optional-property';
       out.push({ kind, path: child(name), detail: required ? 'added (required)' : 'added', location: hs.ptr, document: 'head' });

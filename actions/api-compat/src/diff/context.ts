@@ -3,6 +3,7 @@ import type { Collector, OpRef } from './collector.js';
 import type { SchemaComparer } from './compare.js';
 import type { Doc } from './doc.js';
 import { isObject, join } from './pointer.js';
+import type { DeprecationPolicy } from './sunset.js';
 
 export interface DiffContext {
   base: Doc;
@@ -10,6 +11,8 @@ export interface DiffContext {
   cmp: SchemaComparer;
   out: Collector;
   now: Date;
+  /** Days of notice a deprecation must give, per stability level. */
+  policy: DeprecationPolicy;
 }
 
 /** An operation present in both documents, with where each side lives. */

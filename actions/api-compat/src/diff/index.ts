@@ -8,6 +8,7 @@ import { diffPaths } from './operations.js';
 import { diffSecuritySchemes } from './security.js';
 import { diffServers } from './servers.js';
 import { diffWebhooks } from './webhooks.js';
+import type { DeprecationPolicy } from './sunset.js';
 
 export { RULES, RULE_BY_ID } from './rules.js';
 
@@ -15,6 +16,11 @@ export { RULES, RULE_BY_ID } from './rules.js';
 export interface DiffOptions {
   /** The moment sunset dates are judged against (default: now). */
   now?: Date;
+  /**
+   * Days of notice a deprecation must give before its sunset, per stability level (draft and alpha need none).
+   * 0 (the default) only asks that a sunset, when given, can be read and is not already past.
+   */
+  deprecationDays?: { beta?: number; stable?: number };
 }
 
 /**
@@ -24,10 +30,14 @@ export interface DiffOptions {
 export function diffDocuments(base: OpenApiDoc, head: OpenApiDoc, options: DiffOptions = {}): Finding[] {
   const b = new Doc('base', base);
   const h = new Doc('head', head);
-  const ctx: DiffContext = { base: b, head: h, cmp: new SchemaComparer(b, h), out: new Collector(), now: options.now ?? new Date() };
+  const ctx: DiffContext = { base: b, head: h, cmp: new SchemaComparer(b, h), out: new Collector(), now: options.now ?? new Date(), policy: policyOf(options) };
   diffServers(ctx, {}, b.root, '#', h.root, '#');
   diffSecuritySchemes(ctx);
   diffPaths(ctx);
   diffWebhooks(ctx);
   return ctx.out.sorted();
+}
+
+function policyOf(options: DiffOptions): DeprecationPolicy {
+  return { beta: options.deprecationDays?.beta ?? 0, stable: options.deprecationDays?.stable ?? 0 };
 }

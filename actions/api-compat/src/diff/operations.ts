@@ -7,7 +7,8 @@ import { diffParameters } from './parameters.js';
 import { isObject, join } from './pointer.js';
 import { diffOperationSecurity } from './security.js';
 import { diffServers } from './servers.js';
-import { type Sunset, UNSTABLE_BELOW, levelName, ownSunset, parseSunset, stability, sunsetPassed, sunsetText } from './sunset.js';
+import { checkDeprecation } from './deprecation.js';
+import { type Sunset, UNSTABLE_BELOW, invalidStability, levelName, ownSunset, parseHttpDate, stability, sunsetPassed, sunsetText } from './sunset.js';
 
 export const METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace', 'query'] as const;
 
@@ -71,7 +72,12 @@ function diffItem(ctx: DiffContext, b: Item, h: Item): void {
     if (isObject(bOp) && isObject(hOp)) {
       const pair = { op, basePath: b.path, headPath: h.path, bItem: b.node, hItem: h.node, bOp, hOp, bPtr: join(b.ptr, method), hPtr: join(h.ptr, method) };
       const [was, is] = [stability(bOp), stability(hOp)];
-      if (is < was) ctx.out.add('api-stability-decreased', op, join(pair.hPtr, 'x-stability-level'), 'head', `stability ${levelName(was)} → ${levelName(is)}`);
+      const badBase = invalidStability(bOp);
+      const badHead = invalidStability(hOp);
+      // Reported when head sets a level nobody can read; one left as it was does not fail every later run.
+      if (badHead && badHead !== badBase) ctx.out.add('api-invalid-stability-level', op, join(pair.hPtr, 'x-stability-level'), 'head', `x-stability-level ${badHead} is not draft, alpha, beta or stable`);
+      // A level that cannot be read cannot be compared; the rest of the operation still is.
+      if (!badBase && !badHead && is < was) ctx.out.add('api-stability-decreased', op, join(pair.hPtr, 'x-stability-level'), 'head', `stability ${levelName(was)} → ${levelName(is)}`);
       ctx.out.relaxed(was < UNSTABLE_BELOW ? levelName(was) : undefined, () => diffOperation(ctx, pair));
     } else if (isObject(bOp)) removed(ctx, b, method, 'api-operation-removed');
     else if (isObject(hOp)) ctx.out.add('api-operation-added', op, join(h.ptr, method), 'head', `${op.method} ${h.path} added`);
@@ -84,7 +90,7 @@ function diffOperation(ctx: DiffContext, pair: OperationPair): void {
     const now = typeof hOp.operationId === 'string' ? `'${hOp.operationId}'` : 'none';
     ctx.out.add('api-operation-id-changed', op, join(pair.hPtr, 'operationId'), 'head', `operationId '${bOp.operationId}' → ${now}`);
   }
-  if (bOp.deprecated !== true && hOp.deprecated === true) ctx.out.add('api-operation-deprecated', op, join(pair.hPtr, 'deprecated'), 'head', `${op.method} ${op.path} deprecated`);
+  checkDeprecation(ctx, pair, 'operation', bOp, hOp, pair.hPtr, `${op.method} ${op.path}`);
   diffParameters(ctx, pair);
   diffRequestBody(ctx, pair);
   diffResponses(ctx, pair);
@@ -105,7 +111,7 @@ function sunsetOf(doc: Doc, op: Record<string, unknown>, item: Record<string, un
     for (const [name, header] of entries(response.headers)) {
       if (name.toLowerCase() !== 'sunset' || !isObject(header)) continue;
       const schema = isObject(header.schema) ? header.schema : {};
-      const date = parseSunset(header.example ?? schema.example ?? schema.default ?? (Array.isArray(schema.enum) ? schema.enum[0] : undefined));
+      const date = parseHttpDate(header.example ?? schema.example ?? schema.default ?? (Array.isArray(schema.enum) ? schema.enum[0] : undefined));
       if (date !== 'invalid') return date;
     }
   }
@@ -114,12 +120,15 @@ function sunsetOf(doc: Doc, op: Record<string, unknown>, item: Record<string, un
 
 function removed(ctx: DiffContext, item: Item, method: string, plainRule: 'api-path-removed' | 'api-operation-removed'): void {
   const op = item.node[method] as Record<string, unknown>;
-  const deprecated = op.deprecated === true || item.node.deprecated === true;
   const sunset = sunsetOf(ctx.base, op, item.node);
+  // A `Sunset` response header (RFC 8594) is itself the announcement; an `x-sunset` needs `deprecated: true` with it.
+  const announcedByHeader = sunset !== undefined && (ownSunset(op) ?? ownSunset(item.node)) === undefined;
+  const deprecated = op.deprecated === true || item.node.deprecated === true || announcedByHeader;
   const what = `${method.toUpperCase()} ${item.path}`;
   let rule: string = plainRule;
   let message = `${what} removed${plainRule === 'api-path-removed' ? ' (path removed)' : ''}`;
-  if (sunset) {
+  // Only a deprecation announces a removal: a sunset date on something never deprecated promised nothing.
+  if (sunset && deprecated) {
     const passed = sunsetPassed(sunset, ctx.now);
     rule = passed ? 'api-removed-after-sunset' : 'api-removed-before-sunset';
     message = `${what} removed; its sunset date ${sunsetText(sunset)}${sunset === 'invalid' ? '' : passed ? ' has passed' : ' is still ahead'}`;

@@ -6,6 +6,7 @@ import { anySlot } from './compare.js';
 import { isObject, join } from './pointer.js';
 import { sameValue } from './values.js';
 import { ownSunset, sunsetPassed, sunsetText } from './sunset.js';
+import { checkDeprecation, settleDeprecations } from './deprecation.js';
 import type { Slot } from './view.js';
 
 interface Param {
@@ -101,12 +102,12 @@ export function diffParameters(ctx: DiffContext, pair: OperationPair): void {
 }
 
 function removedParam(ctx: DiffContext, pair: OperationPair, b: Param): void {
-  const sunset = ownSunset(b.node);
+  const deprecated = b.node.deprecated === true;
+  const sunset = deprecated ? ownSunset(b.node) : undefined;
   if (sunset && !sunsetPassed(sunset, ctx.now)) {
     ctx.out.add('request-parameter-removed-before-sunset', pair.op, b.site, 'base', `${label(b)} removed; its sunset date ${sunsetText(sunset)}${sunset === 'invalid' ? '' : ' is still ahead'}`);
     return;
   }
-  const deprecated = b.node.deprecated === true || sunset !== undefined;
   ctx.out.add(deprecated ? 'request-parameter-removed-after-deprecation' : 'request-parameter-removed', pair.op, b.site, 'base', `${label(b)} removed${deprecated ? ' (was deprecated)' : ''}`);
 }
 
@@ -121,13 +122,14 @@ function compareParam(ctx: DiffContext, pair: OperationPair, b: Param, h: Param)
     ctx.out.add(hReq ? 'request-parameter-became-required' : 'request-parameter-became-optional', op, h.site, 'head', `${label(h)}: ${hReq ? 'optional → required' : 'required → optional'}`);
   }
   if (style(b) !== style(h)) ctx.out.add('request-parameter-style-changed', op, h.site, 'head', `${label(h)}: serialisation ${style(b)} → ${style(h)}`);
-  if (b.node.deprecated !== true && h.node.deprecated === true) ctx.out.add('request-parameter-deprecated', op, h.site, 'head', `${label(h)} deprecated`);
+  checkDeprecation(ctx, pair, 'parameter', b.node, h.node, h.site, label(h));
   const bDefault = defaultOf(ctx.base, b);
   const hDefault = defaultOf(ctx.head, h);
-  // Clients that omit an optional parameter get the default: changing it changes what they get.
-  if (!hReq && bDefault !== undefined && !sameValue(bDefault, hDefault)) {
-    ctx.out.add('request-parameter-default-changed', op, h.schema.ptr, 'head', `${label(h)}: default ${JSON.stringify(bDefault)} → ${hDefault === undefined ? 'none' : JSON.stringify(hDefault)}`);
+  // Clients that omit an optional parameter get the default: adding, changing or removing it changes what they get.
+  const show = (v: unknown) => (v === undefined ? 'none' : JSON.stringify(v));
+  if (!bReq && !hReq && !sameValue(bDefault, hDefault)) {
+    ctx.out.add('request-parameter-default-changed', op, h.schema.ptr, 'head', `${label(h)}: default ${show(bDefault)} → ${show(hDefault)}`);
   }
-  const changes = ctx.cmp.compare(b.schema, h.schema, 'request-parameter');
+  const changes = settleDeprecations(ctx, ctx.cmp.compare(b.schema, h.schema, 'request-parameter'), 0, false);
   ctx.out.addSchemaChanges(changes, 'request-parameter', op, label(h));
 }

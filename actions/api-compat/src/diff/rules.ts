@@ -2,34 +2,49 @@
 // one table per direction, because the same change (say, maxLength lowered) is checked in several places: request
 // parameters, request bodies, response bodies and response headers.
 //
-// Severities follow the widely accepted classification (the leading Go tool's checker levels, where its releases
-// agree): narrowing a request or widening a response is an error, an undecidable change a warning. Deliberate
-// deviations, and why:
+// Severities follow the reference classification (the leading Go checker's rule levels): narrowing a request or
+// widening a response is an error, an undecidable change a warning; held-out pairs labelled from its documentation
+// are scored by bench/api-compat-corpus.ts. Deliberate deviations, and the rule id to list in an exceptions file
+// where this step is stricter (an exception downgrades the finding to info, which is the reference's verdict):
 //
-// | change                                      | here    | there     | why                                                     |
-// |---------------------------------------------|---------|-----------|---------------------------------------------------------|
-// | security added to an open operation, or a   | error   | info      | the issue lists "new requirement" as breaking: clients  |
-// | new global requirement                      |         |           | without credentials are refused                         |
-// | security scheme in use removed, or its type | error   | info      | the issue lists "scheme removed"; a client sending an   |
-// | (apiKey → http…) changed                    |         |           | API key to a bearer scheme is refused                   |
-// | default of an optional parameter changed    | error   | error →   | clients that omit it get other behaviour; newer releases|
-// |                                             |         | info      | relaxed it, older ones and most reviewers call it       |
-// |                                             |         |           | breaking                                                |
-// | request property removed                    | warning | warning   | (agrees) servers usually ignore unknown properties      |
-// | optional response property removed         | warning | info/warn | a client reading it gets undefined; worth a look        |
-// | response enum value added                   | warning | warning   | (agrees) tolerant readers are fine, strict ones break   |
-// | response oneOf/anyOf alternative added      | error   | error     | (agrees since releases 1.30) a new shape in a union     |
-// | pattern changed (not added/removed)         | warning | warning   | (agrees) narrower or wider cannot be decided in general |
-// | constraint set where none was, in a request | error   | warn →    | setting maxLength etc. rejects values that were valid;  |
-// |   (maxLength, minimum, pattern…)            |         | error     | newer releases agree                                    |
-// | path-level parameter constraint changed     | error   | info      | the tool skips path-level parameters unless flattened;  |
-// |                                             |         |           | they apply to every operation, so they are compared     |
-// | request body wrapped into a oneOf whose     | info    | error     | every old body is still valid; generated clients may    |
-// |   alternatives include the old schema       |         |           | need regenerating, which is not a wire break            |
-// | adding an allOf part that only adds         | info    | error     | judged by what the merged schema accepts: optional      |
-// |   optional properties to a request          |         |           | properties reject nothing                               |
-// | server URL or base path changed             | warning | info      | clients usually configure the base URL, but a moved     |
-// |                                             |         |           | base path deserves a reviewer's look                    |
+// | change                                        | here    | there | why                                  | rule id here           |
+// |-----------------------------------------------|---------|-------|--------------------------------------|------------------------|
+// | security requirement added to an open         | error   | info  | clients without credentials are      | security-requirement-  |
+// |   operation, or a new global requirement      |         |       | refused                              |   added                |
+// | OAuth/OpenID scope added                      | error   | info  | tokens without the scope are refused | security-scope-added   |
+// | security alternative removed                  | error   | info  | clients using it are refused         | security-requirement-  |
+// |                                               |         |       |                                      |   removed              |
+// | security scheme in use removed, or its type / | error   | info  | an API key sent to a bearer scheme   | security-scheme-removed|
+// |   location / name changed                     |         |       | is refused                           | security-scheme-type-  |
+// |                                               |         |       |                                      |   changed              |
+// | request maxLength/maximum/minimum/minItems    | error   | warn  | it rejects values that were valid    | request-*-max-length-  |
+// |   set where none was                          |         |       |                                      |   decreased, -max-…    |
+// | path-level parameter constraint changed       | error   | -     | applies to every operation of the    | request-parameter-*    |
+// |                                               |         |       | path; the reference skips it         |                        |
+// | request body wrapped into a oneOf whose       | info    | error | every old body is still valid        | (none: stricter there) |
+// |   alternatives include the old schema         |         |       |                                      |                        |
+// | request allOf part that only adds optional    | info    | error | judged by what the merged schema     | (none: stricter there) |
+// |   properties                                  |         |       | accepts: optional properties reject  |                        |
+// |                                               |         |       | nothing                              |                        |
+// | response media type `type/*` → a concrete one | info    | error | a concrete type is a subset of the   | (none: stricter there) |
+// |                                               |         |       | wildcard clients accepted            |                        |
+// | request media type renamed to a suffixed one  | error   | -     | a server that only takes the new     | request-body-media-    |
+// |   (application/json → application/x+json)     |         |       | name answers 415 to the old one      |   type-removed         |
+// | server URL or base path changed               | warning | info  | a moved base path deserves a look    | server-base-path-      |
+// |                                               |         |       |                                      |   changed, server-     |
+// |                                               |         |       |                                      |   removed              |
+// | operationId changed or removed                | warning | info  | generated clients change names       | api-operation-id-      |
+// |                                               |         |       |                                      |   changed              |
+// | discriminator property or mapping changed     | warning | info  | clients dispatching on it may break  | *-discriminator-changed|
+// | x-stability-level that cannot be read         | error   | error | reported when head sets or changes   | api-invalid-stability- |
+// |                                               | once    | each  | it, not on every later run           |   level                |
+// |                                               |         | run   |                                      |                        |
+// | sunset announced by x-sunset-date,            | read    | -     | the same announcement in other       | (the same rules)       |
+// |   x-api-sunset, sunset or a Sunset header     |         |       | spellings (RFC 8594 for the header)  |                        |
+//
+// The deprecation policy follows the reference's rule ids (api-deprecated-sunset-parse, api-deprecated-sunset-missing,
+// api-sunset-date-too-small, api-sunset-date-changed-too-small, sunset-deleted, api-invalid-stability-level and their
+// request-parameter-* counterparts); days of notice per level are inputs, 0 by default as there (see deprecation.ts).
 import type { RuleInfo, Severity } from '../model.js';
 
 /** Where a schema sits: the prefix of the schema rules reported for it. */
@@ -43,6 +58,14 @@ interface SchemaKind {
   /** Also reported for a parameter (request) or a response header (response), not only for bodies. */
   scalar?: boolean;
 }
+
+// A body property deprecated (both directions), judged against the deprecation policy like operations.
+const PROPERTY_DEPRECATION: SchemaKind[] = [
+  { kind: 'deprecated', severity: 'info', title: 'property deprecated' },
+  { kind: 'deprecated-sunset-missing', severity: 'error', title: 'property deprecated without an x-sunset date while the policy asks for days of notice' },
+  { kind: 'deprecated-sunset-invalid', severity: 'error', title: 'property deprecated with an x-sunset date that cannot be read' },
+  { kind: 'sunset-date-too-small', severity: 'error', title: 'property deprecated with a sunset date closer than the policy allows (or already past)' },
+];
 
 // Request direction: narrowing what a client may send breaks it; widening is an addition.
 const REQUEST_KINDS: SchemaKind[] = [
@@ -84,6 +107,11 @@ const REQUEST_KINDS: SchemaKind[] = [
   { kind: 'content-type-changed', severity: 'error', title: 'contentMediaType or contentEncoding changed' },
   { kind: 'prefix-items-removed', severity: 'error', title: 'tuple position (prefixItems) removed' },
   { kind: 'prefix-items-added', severity: 'info', title: 'tuple position (prefixItems) added' },
+  { kind: 'min-contains-increased', severity: 'error', title: 'minContains raised (more matching items required)' },
+  { kind: 'max-contains-decreased', severity: 'error', title: 'maxContains lowered (fewer matching items allowed)' },
+  { kind: 'dependent-required-changed', severity: 'error', title: 'dependentRequired entry changed' },
+  { kind: 'became-not-read-only', severity: 'info', title: 'property no longer readOnly (clients may send it)' },
+  ...PROPERTY_DEPRECATION,
 ];
 
 // Response direction: widening what a server may return breaks clients; narrowing is safe.
@@ -104,8 +132,8 @@ const RESPONSE_KINDS: SchemaKind[] = [
   { kind: 'min-items-decreased', severity: 'error', title: 'minItems lowered or removed' },
   { kind: 'max-properties-increased', severity: 'error', title: 'maxProperties raised or removed' },
   { kind: 'min-properties-decreased', severity: 'error', title: 'minProperties lowered or removed' },
-  { kind: 'pattern-removed', severity: 'error', title: 'pattern removed', scalar: true },
-  { kind: 'pattern-changed', severity: 'warning', title: 'pattern changed', scalar: true },
+  { kind: 'pattern-removed', severity: 'info', title: 'pattern removed (values are not validated against one)', scalar: true },
+  { kind: 'pattern-changed', severity: 'info', title: 'pattern changed', scalar: true },
   { kind: 'multiple-of-changed', severity: 'error', title: 'multipleOf removed or changed incompatibly', scalar: true },
   { kind: 'unique-items-removed', severity: 'error', title: 'uniqueItems no longer guaranteed' },
   { kind: 'constraint-tightened', severity: 'info', title: 'constraint tightened (returns a subset)', scalar: true },
@@ -116,7 +144,7 @@ const RESPONSE_KINDS: SchemaKind[] = [
   { kind: 'property-added', severity: 'info', title: 'property added', addition: true },
   { kind: 'one-of-branch-added', severity: 'error', title: 'oneOf alternative added: clients may get a shape they do not handle' },
   { kind: 'one-of-branch-removed', severity: 'info', title: 'oneOf alternative removed' },
-  { kind: 'any-of-branch-added', severity: 'error', title: 'anyOf alternative added: clients may get a shape they do not handle' },
+  { kind: 'any-of-branch-added', severity: 'info', title: 'anyOf alternative added (every earlier shape still matches)' },
   { kind: 'any-of-branch-removed', severity: 'info', title: 'anyOf alternative removed' },
   { kind: 'discriminator-changed', severity: 'warning', title: 'discriminator property or mapping changed' },
   { kind: 'keyword-removed', severity: 'error', title: 'validation keyword removed (not, if/then/else, contains, dependentRequired, propertyNames, …)' },
@@ -125,6 +153,10 @@ const RESPONSE_KINDS: SchemaKind[] = [
   { kind: 'const-changed', severity: 'error', title: 'const removed or changed (clients rely on the fixed value)' },
   { kind: 'prefix-items-added', severity: 'error', title: 'tuple position (prefixItems) added: readers get a new shape' },
   { kind: 'prefix-items-removed', severity: 'info', title: 'tuple position (prefixItems) removed' },
+  { kind: 'min-contains-decreased', severity: 'error', title: 'minContains lowered (fewer matching items guaranteed)' },
+  { kind: 'max-contains-increased', severity: 'error', title: 'maxContains raised (more matching items possible)' },
+  { kind: 'dependent-required-changed', severity: 'error', title: 'dependentRequired entry changed' },
+  ...PROPERTY_DEPRECATION,
 ];
 
 const SUBJECT_TITLE: Record<Subject, string> = {
@@ -158,6 +190,12 @@ const STRUCTURE_RULES: RuleInfo[] = [
   r('api-operation-added', 'info', 'Operation added', true),
   r('api-operation-id-changed', 'warning', 'operationId changed or removed (breaks generated clients)'),
   r('api-operation-deprecated', 'info', 'Operation deprecated'),
+  r('api-deprecated-sunset-parse', 'error', 'Operation deprecated with an x-sunset date that cannot be read'),
+  r('api-deprecated-sunset-missing', 'error', 'Operation deprecated without an x-sunset date while the policy asks for days of notice'),
+  r('api-sunset-date-too-small', 'error', 'Operation deprecated with a sunset date closer than the policy allows (or already past)'),
+  r('api-sunset-date-changed-too-small', 'error', 'Sunset date of a deprecated operation moved earlier than the policy allows'),
+  r('sunset-deleted', 'error', 'Sunset date removed from an operation that is still deprecated'),
+  r('api-invalid-stability-level', 'error', 'x-stability-level is not one of draft, alpha, beta, stable'),
   r('api-stability-decreased', 'error', 'x-stability-level lowered (e.g. stable → beta): the operation promises less'),
   r('api-removed-while-unstable', 'info', 'Draft or alpha operation removed (x-stability-level: it promised nothing)'),
   r('api-unstable-operation-changed', 'info', 'Breaking change in a draft or alpha operation (reported, not gated)'),
@@ -174,8 +212,13 @@ const STRUCTURE_RULES: RuleInfo[] = [
   r('request-parameter-became-optional', 'info', 'Required request parameter became optional', true),
   r('request-parameter-location-changed', 'error', 'Request parameter moved to another location (query, header, path, cookie)'),
   r('request-parameter-style-changed', 'error', 'Request parameter serialisation (style or explode) changed'),
-  r('request-parameter-default-changed', 'error', 'Default of an optional request parameter changed or removed'),
+  r('request-parameter-default-changed', 'error', 'Default of an optional request parameter added, changed or removed'),
   r('request-parameter-deprecated', 'info', 'Request parameter deprecated'),
+  r('request-parameter-sunset-parse', 'error', 'Request parameter deprecated with an x-sunset date that cannot be read'),
+  r('request-parameter-deprecated-sunset-missing', 'error', 'Request parameter deprecated without an x-sunset date while the policy asks for days of notice'),
+  r('request-parameter-sunset-date-too-small', 'error', 'Request parameter deprecated with a sunset date closer than the policy allows (or already past)'),
+  r('request-parameter-sunset-date-changed-too-small', 'error', 'Sunset date of a deprecated request parameter moved earlier than the policy allows'),
+  r('request-parameter-sunset-deleted', 'error', 'Sunset date removed from a request parameter that is still deprecated'),
   // Request body
   r('request-body-added-required', 'error', 'Required request body added'),
   r('request-body-added-optional', 'info', 'Optional request body added', true),
@@ -190,6 +233,7 @@ const STRUCTURE_RULES: RuleInfo[] = [
   r('response-status-added', 'info', 'Response status added', true),
   r('response-media-type-removed', 'error', 'Response media type removed'),
   r('response-media-type-added', 'info', 'Response media type added', true),
+  r('response-media-type-name-specialized', 'info', 'Response media type renamed to a more specific one (application/json → application/problem+json)'),
   r('response-header-removed', 'error', 'Required response header removed'),
   r('response-optional-header-removed', 'warning', 'Optional response header removed'),
   r('response-header-became-optional', 'error', 'Response header became optional'),
