@@ -58,6 +58,11 @@ const DURATION_REGEX = '^(0|([0-9]+(\\.[0-9]+)?(ms|s|m|h))+)?$';
 /** What the `version` input may hold: it is pasted into a script line, so only what an npm version or spec needs. */
 export const VERSION_REGEX = '^[A-Za-z0-9^~][A-Za-z0-9.+_:/^~-]*$';
 
+/** GitLab's `cache:` of a component job; kept also when the job fails (a regression is still history). */
+function componentCache(c: NonNullable<NonNullable<StepSchema['artifacts']>['cache']>) {
+  return { key: c.key, ...(c.fallbackKeys ? { fallback_keys: c.fallbackKeys } : {}), paths: c.paths, when: 'always' };
+}
+
 /** The GitLab CI/CD component of a step: spec:inputs from the schema, one job that runs the published CLI. */
 export function componentYml(schema: StepSchema, version: string): string {
   const inputs: Record<string, Record<string, unknown>> = {
@@ -95,6 +100,7 @@ export function componentYml(schema: StepSchema, version: string): string {
         reports: { dotenv: 'shipgate.env', ...schema.artifacts?.reports },
         paths: ['shipgate-summary.md', 'shipgate-outputs.json', ...(schema.artifacts?.paths ?? [])],
       },
+      ...(schema.artifacts?.cache ? { cache: componentCache(schema.artifacts.cache) } : {}),
       rules: [
         { if: '$CI_PIPELINE_SOURCE == "merge_request_event"' },
         { if: '$CI_COMMIT_BRANCH == $CI_DEFAULT_BRANCH' },

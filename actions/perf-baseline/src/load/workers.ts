@@ -1,10 +1,11 @@
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
 import { ExternalError, errorMessage } from '../../../../shared/src/errors.js';
 import { combineConcurrent, decodeMeasurement, encodeMeasurement, type Measurement, type MeasurementRecord } from '../measurement.js';
-import { measure, type Share, type Tick } from './measure.js';
+import { measureShare } from './engine.js';
+import type { Share, Tick } from './measure.js';
 
 /**
- * `workers > 1` runs autocannon in worker threads that Shipgate starts itself, not with autocannon's own `workers`
+ * `workers > 1` runs the load generator in worker threads that Shipgate starts itself, not with autocannon's own `workers`
  * option: that one loads autocannon's worker.js from node_modules, which the single-file bundles (the action's
  * dist/index.js, the CLI's dist/cli/index.js) do not have. Here the worker file is the module being run, whatever
  * it is: the bundle, or this source file under tsx.
@@ -24,7 +25,7 @@ if (!isMainThread && workerData?.[MARK]) {
   // the await below as unsettled. The parent ends the thread once it has the result.
   port.on('message', (msg) => {
     if (msg !== 'start') return;
-    measure(workerData.share as Share, (tick) => send({ type: 'tick', tick })).then(
+    measureShare(workerData.share as Share, (tick) => send({ type: 'tick', tick })).then(
       (m) => send({ type: 'done', record: encodeMeasurement(m) }),
       (err) => send({ type: 'failed', message: errorMessage(err) }),
     );
@@ -43,6 +44,7 @@ export function splitShare(share: Share, workers: number): Share[] {
   return Array.from({ length: workers }, (_, i) => ({
     ...share,
     connections: part(share.connections, i),
+    maxConnections: share.maxConnections === undefined ? undefined : part(share.maxConnections, i),
     rate: share.rate === undefined ? undefined : part(share.rate, i),
   }));
 }
