@@ -12,6 +12,8 @@ export interface Second {
 
 /** What one run measured after its warm-up (or several threads or shards of it, combined). */
 export interface Measurement {
+  /** When the run's load began (its warm-up), ms since the epoch; absent in results written before it was kept. */
+  startedAt?: number;
   durationMs: number;
   /** Every answer, whatever its status. */
   responses: number;
@@ -86,7 +88,9 @@ export function combineConcurrent(parts: Measurement[]): Measurement {
   });
   const statusCodes: Record<string, number> = {};
   for (const p of parts) for (const [code, n] of Object.entries(p.statusCodes)) statusCodes[code] = (statusCodes[code] ?? 0) + n;
+  const starts = parts.flatMap((p) => (p.startedAt === undefined ? [] : [p.startedAt]));
   return {
+    ...(starts.length ? { startedAt: Math.min(...starts) } : {}),
     durationMs: Math.max(0, ...parts.map((p) => p.durationMs)),
     responses: sum(parts, (p) => p.responses),
     non2xx: sum(parts, (p) => p.non2xx),
@@ -107,7 +111,7 @@ export function combineConcurrent(parts: Measurement[]): Measurement {
 export function combineSequential(runs: Measurement[]): Measurement {
   const all = combineConcurrent(runs);
   const peakConnections = Math.max(0, ...runs.map((r) => r.peakConnections));
-  return { ...all, durationMs: sum(runs, (r) => r.durationMs), peakConnections, seconds: runs.flatMap((r) => r.seconds) };
+  return { ...all, startedAt: runs[0]?.startedAt, durationMs: sum(runs, (r) => r.durationMs), peakConnections, seconds: runs.flatMap((r) => r.seconds) };
 }
 
 /** Length of second `i` of a window, ms: the last one is shorter when the duration is not whole seconds. */
@@ -138,6 +142,7 @@ function sum<T>(xs: T[], f: (x: T) => number): number {
 /** A run's measurement before its first answer: one bucket per (started) second of the window. */
 export function emptyMeasurement(durationMs: number): Measurement {
   return {
+    startedAt: Date.now(),
     durationMs,
     responses: 0,
     non2xx: 0,

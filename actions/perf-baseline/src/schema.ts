@@ -83,7 +83,7 @@ export const schema = {
     'p90-ms': { description: '90th percentile latency in milliseconds.' },
     'p95-ms': { description: '95th percentile latency in milliseconds.' },
     'p99-ms': { description: '99th percentile latency in milliseconds.' },
-    late: { description: 'Open model: requests sent more than 25 ms after their intended time (all connections were busy, or the generator fell behind); 0 in the closed model.' },
+    late: { description: 'Open model: requests that had to wait for a connection (all `max-connections` busy) or left over 100 ms after their intended time (the generator fell behind); 0 in the closed model.' },
     dropped: { description: 'Open model: requests not sent at all, because they could not leave within 5 s of their intended time (k6: dropped_iterations).' },
     'error-rate': { description: 'Share of requests that got a non-2xx answer or a socket error, as a fraction (`0.0123`).' },
     passed: { description: '`true` when every threshold held and nothing regressed (the step exits 0).' },

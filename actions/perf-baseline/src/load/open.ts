@@ -5,10 +5,11 @@ import { REQUEST_TIMEOUT_S, type Share, type Tick } from './measure.js';
 import { intendedTimes } from './schedule.js';
 
 /**
- * A request is late when it leaves this long after its intended time: it waited for a connection, or the generator
- * itself fell behind. Below it is timer jitter of a busy runner, which the corrected latency still includes.
+ * A request is late when it had to wait for a connection (every one of `maxConnections` was busy at its intended
+ * time), or when the generator itself fell this far behind its schedule. Lag below that is timer jitter and the
+ * scheduling of a busy runner; the corrected latency includes it all the same.
  */
-export const LATE_AFTER_MS = 25;
+export const LATE_AFTER_MS = 100;
 /** A request that could not leave within this long of its intended time is dropped (k6: dropped_iterations). */
 export const DROP_AFTER_MS = 5000;
 
@@ -32,6 +33,7 @@ export function measureOpen(share: Share, onTick?: (t: Tick) => void): Promise<M
   const times = intendedTimes(rate, share.arrival ?? 'even', share.warmupMs + share.durationMs);
   const waiting: number[] = []; // intended times of requests with no connection yet, oldest first
   let head = 0; // waiting[head] is the oldest; shifting a long array on every send would cost O(n)
+  let blocked = 0; // waiting[head..blocked) found every connection busy
   let inFlight = 0;
   let tick: Tick = { elapsedMs: 0, responses: 0, errors: 0 };
   let scheduled = false; // every intended time has come
@@ -75,11 +77,11 @@ export function measureOpen(share: Share, onTick?: (t: Tick) => void): Promise<M
       finishIfDone();
     };
 
-    const send = (intended: number) => {
+    const send = (intended: number, waitedForConnection: boolean) => {
       const sent = performance.now() - start;
       inFlight++;
       m.peakConnections = Math.max(m.peakConnections, inFlight);
-      if (slot(intended) && sent - intended > LATE_AFTER_MS) m.late++;
+      if (slot(intended) && (waitedForConnection || sent - intended > LATE_AFTER_MS)) m.late++;
       let done = false;
       const once = (status: number | undefined, err?: Error) => {
         if (done) return;
@@ -107,8 +109,16 @@ export function measureOpen(share: Share, onTick?: (t: Tick) => void): Promise<M
         if (slot(waiting[head])) m.dropped++;
         head++;
       }
-      while (head < waiting.length && inFlight < max) send(waiting[head++]);
-      if (head > 4096 && head * 2 > waiting.length) waiting.splice(0, head), (head = 0);
+      while (head < waiting.length && inFlight < max) {
+        const waited = head < blocked;
+        send(waiting[head++], waited);
+      }
+      blocked = waiting.length;
+      if (head > 4096 && head * 2 > waiting.length) {
+        waiting.splice(0, head);
+        blocked -= head;
+        head = 0;
+      }
     };
 
     // Wakes at the next intended time and sends everything due: the times are absolute, so a timer that fires late
