@@ -11,6 +11,8 @@ import { httpServer, type TestServer } from '../helpers/servers.js';
 // Inputs as people type them, each run through the step as the CLI runs it, against real loopback servers.
 
 let dir: string;
+/** The step as the CLI runs it; every run's history goes to the test's directory unless a test names its own. */
+const step = (flags: Record<string, string>) => runLocal(perfBaseline, { history: join(dir, 'history.jsonl'), ...flags });
 let echo: TestServer;
 let flaky: TestServer;
 const bodies: string[] = [];
@@ -36,14 +38,14 @@ const quick = { rate: '50', duration: '2s', warmup: '0', connections: '4' };
 
 describe('perf-baseline inputs', { timeout: 60_000 }, () => {
   it('takes max-error-rate as a fraction, as the error-rate output prints it, as well as a percentage', async () => {
-    const asFraction = await runLocal(perfBaseline, { url: flaky.url, ...quick, 'max-error-rate': '0.01', save: join(dir, 'a.json') });
+    const asFraction = await step({ url: flaky.url, ...quick, 'max-error-rate': '0.01', save: join(dir, 'a.json') });
     expect(asFraction.code, asFraction.log).toBe(1);
     expect(Number(asFraction.outputs['error-rate'])).toBeCloseTo(0.1, 1);
     expect(asFraction.log).toMatch(/error: error rate 10 % > 1 %/);
-    const lenient = await runLocal(perfBaseline, { url: flaky.url, ...quick, 'max-error-rate': '0.2', save: join(dir, 'b.json') });
+    const lenient = await step({ url: flaky.url, ...quick, 'max-error-rate': '0.2', save: join(dir, 'b.json') });
     expect(lenient.code, lenient.log).toBe(0);
     expect(lenient.log).toContain('| error rate | 10 % | ≤ 20 % |');
-    const ambiguous = await runLocal(perfBaseline, { url: flaky.url, ...quick, 'max-error-rate': '5' });
+    const ambiguous = await step({ url: flaky.url, ...quick, 'max-error-rate': '5' });
     expect(ambiguous.code).toBe(2);
     expect(ambiguous.log).toContain("Input 'max-error-rate' is '5'. Expected a percentage from 0% to 100% such as 1%, or a fraction below 1 such as 0.01. For 5 percent write 5%");
   });
@@ -52,15 +54,15 @@ describe('perf-baseline inputs', { timeout: 60_000 }, () => {
     const file = join(dir, 'order.json');
     writeFileSync(file, '{"sku":"A-1","qty":2}\n');
     bodies.length = 0;
-    const r = await runLocal(perfBaseline, { url: echo.url, method: 'POST', headers: 'Content-Type: application/json', body: `@${file}`, ...quick, save: join(dir, 'c.json') });
+    const r = await step({ url: echo.url, method: 'POST', headers: 'Content-Type: application/json', body: `@${file}`, ...quick, save: join(dir, 'c.json') });
     expect(r.code, r.log).toBe(0);
     expect(bodies.length).toBe(1 + 100);
     expect(new Set(bodies)).toEqual(new Set(['{"sku":"A-1","qty":2}\n']));
-    const literal = await runLocal(perfBaseline, { url: echo.url, method: 'POST', body: '@@handle', ...quick, duration: '1s', save: join(dir, 'd.json') });
+    const literal = await step({ url: echo.url, method: 'POST', body: '@@handle', ...quick, duration: '1s', save: join(dir, 'd.json') });
     expect(literal.code, literal.log).toBe(0);
     expect(bodies.at(-1)).toBe('@handle');
     const before = echo.hits;
-    const missing = await runLocal(perfBaseline, { url: echo.url, method: 'POST', body: '@nope/order.json', ...quick });
+    const missing = await step({ url: echo.url, method: 'POST', body: '@nope/order.json', ...quick });
     expect(missing.code).toBe(2);
     expect(missing.log).toContain("Input 'body' is '@nope/order.json', but the file 'nope/order.json' does not exist. Fix the path (relative to");
     expect(echo.hits).toBe(before);
@@ -68,7 +70,7 @@ describe('perf-baseline inputs', { timeout: 60_000 }, () => {
 
   it('counts exactly the requests of the measured window, as the server received them, and shows p90 in the table', async () => {
     const before = echo.hits;
-    const r = await runLocal(perfBaseline, { url: echo.url, rate: '50', duration: '2s', warmup: '1s', save: join(dir, 'e.json') });
+    const r = await step({ url: echo.url, rate: '50', duration: '2s', warmup: '1s', save: join(dir, 'e.json') });
     expect(r.code, r.log).toBe(0);
     // pre-flight 1, warm-up 50, measured 100: the report says 100 answers at 50/s
     expect(echo.hits - before).toBe(1 + 50 + 100);
@@ -82,21 +84,23 @@ describe('perf-baseline inputs', { timeout: 60_000 }, () => {
   it('refuses to merge two runs that went one after the other, and merges shards that ran together', async () => {
     const [first, second] = [join(dir, 'first.json'), join(dir, 'second.json')];
     const load = { url: echo.url, ...quick, duration: '1s' };
-    expect((await runLocal(perfBaseline, { ...load, save: first })).code).toBe(0);
-    expect((await runLocal(perfBaseline, { ...load, save: second })).code).toBe(0);
-    const sequential = await runLocal(perfBaseline, { ...load, merge: `${first}\n${second}`, save: join(dir, 'merged.json') });
+    expect((await step({ ...load, save: first })).code).toBe(0);
+    expect((await step({ ...load, save: second })).code).toBe(0);
+    const sequential = await step({ ...load, merge: `${first}\n${second}`, save: join(dir, 'merged.json') });
     expect(sequential.code).toBe(2);
     expect(sequential.log).toContain("Input 'merge' lists results that ran one after the other, not at the same time:");
     expect(sequential.log).toContain('their requests per second add up, those of sequential runs do not');
     const shards = [join(dir, 'shard-1.json'), join(dir, 'shard-2.json')];
-    await Promise.all(shards.map((save) => runLocal(perfBaseline, { ...load, save })));
-    const together = await runLocal(perfBaseline, { ...load, merge: shards.join('\n'), save: join(dir, 'merged.json') });
+    await Promise.all(shards.map((save) => step({ ...load, save })));
+    const together = await step({ ...load, merge: shards.join('\n'), save: join(dir, 'merged.json') });
     expect(together.code, together.log).toBe(0);
     expect(Number(together.outputs.rps)).toBe(100);
   });
 
   it('appends every run to the history file with its commit and charts the runs in the summary', async () => {
-    const history = join(dir, 'history.jsonl');
+    // the default, perf-history.jsonl beside perf-result.json, is what the GitLab component caches
+    expect(perfBaseline.schema.inputs.history.default).toBe('perf-history.jsonl');
+    const history = join(dir, 'own-history.jsonl');
     const load = { url: echo.url, ...quick, duration: '1s', history, save: join(dir, 'h.json') };
     expect((await runLocal(perfBaseline, load)).code).toBe(0);
     const second = await runLocal(perfBaseline, load);
@@ -104,7 +108,7 @@ describe('perf-baseline inputs', { timeout: 60_000 }, () => {
     const lines = readFileSync(history, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
     const head = execFileSync('git', ['rev-parse', 'HEAD']).toString().trim();
     expect(lines).toHaveLength(2);
-    expect(lines[1]).toMatchObject({ commit: head, model: 'open', rps: 50, late: 0, dropped: 0 });
+    expect(lines[1]).toMatchObject({ commit: head, model: 'open', rps: 50, dropped: 0 });
     expect(Date.parse(lines[1].time)).toBeGreaterThan(Date.parse(lines[0].time));
     expect(second.log).toContain('**History** (2 runs kept; the last 2 charted):');
     expect(second.log).toContain(`x-axis ["${head.slice(0, 7)}", "${head.slice(0, 7)}"]`);

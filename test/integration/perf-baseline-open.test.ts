@@ -25,6 +25,8 @@ function stall(after: number) {
 }
 
 let dir: string;
+/** The step as the CLI runs it; every run's history goes to the test's directory unless a test names its own. */
+const step = (flags: Record<string, string>) => runLocal(perfBaseline, { history: join(dir, 'history.jsonl'), ...flags });
 let stalling: TestServer;
 let fast: TestServer;
 
@@ -42,7 +44,7 @@ const open = { rate: '200', connections: '50', duration: '8s', warmup: '0' };
 describe('perf-baseline open model (rate) against real servers', { timeout: 60_000 }, () => {
   it('charges a one-second stall to every request it held up: p95 ≥ 300 ms, p99 ≥ 700 ms, p50 < 50 ms, and max-p95 150ms fails', async () => {
     const save = join(dir, 'stall.json');
-    const r = await runLocal(perfBaseline, { url: stalling.url, ...open, 'max-p95': '150ms', save });
+    const r = await step({ url: stalling.url, ...open, 'max-p95': '150ms', save });
     expect(r.code, r.log).toBe(1);
     expect(Number(r.outputs['p95-ms'])).toBeGreaterThanOrEqual(300);
     expect(Number(r.outputs['p99-ms'])).toBeGreaterThanOrEqual(700);
@@ -63,7 +65,7 @@ describe('perf-baseline open model (rate) against real servers', { timeout: 60_0
 
   it('holds 200/s against a fast server: rps 190–210, p99 < 50 ms, nothing late', async () => {
     const before = fast.hits;
-    const r = await runLocal(perfBaseline, { url: fast.url, ...open, save: join(dir, 'fast.json') });
+    const r = await step({ url: fast.url, ...open, save: join(dir, 'fast.json') });
     expect(r.code, r.log).toBe(0);
     expect(Number(r.outputs.rps)).toBeGreaterThanOrEqual(190);
     expect(Number(r.outputs.rps)).toBeLessThanOrEqual(210);

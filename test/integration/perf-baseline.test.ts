@@ -17,7 +17,7 @@ import { closedPort, httpServer, status, type TestServer } from '../helpers/serv
 async function step(flags: Record<string, string>) {
   let out = '';
   let log = '';
-  const platform = new LocalPlatform({ env: {}, flags, json: true, stdout: (t) => void (out += t), stderr: (t) => void (log += t) });
+  const platform = new LocalPlatform({ env: {}, flags: { history: join(dir, 'history.jsonl'), ...flags }, json: true, stdout: (t) => void (out += t), stderr: (t) => void (log += t) });
   const code = await run(perfBaseline, platform);
   const outputs = out.trim() ? (JSON.parse(out.trim().split('\n').pop()!) as Record<string, string>) : {};
   return { code, outputs, log };

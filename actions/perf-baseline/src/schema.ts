@@ -73,8 +73,9 @@ export const schema = {
     },
     history: {
       type: 'string',
+      default: 'perf-history.jsonl',
       description:
-        'A JSON-lines file of earlier runs (keep it with a cache or artifact, like `save`): this run is appended with its commit and time, and the summary charts the last 20 runs (p50, p95, p99 and rps). Empty: no history.',
+        'A JSON-lines file of earlier runs (keep it with a cache or artifact, like `save`; the GitLab component does both): this run is appended with its commit and time, and the summary charts the last 20 runs (p50, p95, p99 and rps).',
     },
   },
   outputs: {

@@ -51,7 +51,7 @@ export interface Settings {
   limits: RegressionLimit[];
   save: string;
   merge: string[];
-  /** JSON-lines file of earlier runs; empty: none. */
+  /** JSON-lines file of earlier runs, appended to. */
   history: string;
   /** Values to mask in every log line: credential headers, passwords and tokens in the URL. */
   secrets: string[];

@@ -25,9 +25,9 @@ export const perfBaseline = defineStep({
     for (const s of settings.secrets) platform.setSecret(s);
     // Every file is read, and `save` checked, before any load is sent: a bad path must not cost a whole load run.
     checkWritable(settings.save);
-    const history = settings.history ? readHistory(settings.history) : undefined;
-    if (settings.history) checkWritable(settings.history, 'history', 'perf-history.jsonl');
-    if (history?.skipped) platform.warning(`History '${settings.history}': ${plural(history.skipped, 'line')} that are not runs of perf-baseline were skipped.`);
+    const history = readHistory(settings.history);
+    checkWritable(settings.history, 'history', 'perf-history.jsonl');
+    if (history.skipped) platform.warning(`History '${settings.history}': ${plural(history.skipped, 'line')} that are not runs of perf-baseline were skipped.`);
     const baselinePath = settings.baseline;
     let baseline: Result | undefined;
     if (baselinePath && existsSync(baselinePath)) baseline = readResult('baseline', baselinePath);
@@ -54,12 +54,9 @@ export const perfBaseline = defineStep({
     if (n.dropped) notes.push(`${plural(n.dropped, 'request')} could not be sent within 5 s of their intended time and were dropped: the percentiles leave them out, so the service is slower than they show. Raise 'max-connections'.`);
     else if (n.late) notes.push(`${plural(n.late, 'request')} left late (every connection was busy, or the generator fell behind); their latency counts from when they should have left.`);
     for (const note of notes) platform.warning(note);
-    let entries = history?.entries;
-    if (settings.history) {
-      const entry = historyEntry(n, result.file.params, platform.commit(), new Date(result.file.createdAt));
-      appendHistory(settings.history, entry);
-      entries = [...(entries ?? []), entry];
-    }
+    const entry = historyEntry(n, result.file.params, platform.commit(), new Date(result.file.createdAt));
+    appendHistory(settings.history, entry);
+    const entries = [...history.entries, entry];
     if (platform.name === 'gitlab') {
       writeFileSync(platform.env('SHIPGATE_LOAD_PERFORMANCE_FILE') || K6_REPORT, JSON.stringify(k6Report(n, result.total), null, 2) + '\n');
     }

@@ -66,7 +66,7 @@ export function renderSummary(summary: Summary, d: SummaryData): void {
     if (compared.notes.length) summary.add(compared.notes.map((t) => `_${t}_`).join('\n\n'));
   }
   summary.add(fenced('mermaid', latencyChart(n, compared && d.baseline)));
-  if (d.history?.length) {
+  if (d.history && d.history.length > 1) {
     summary.add(`**History** (${plural(d.history.length, 'run')} kept; the last ${Math.min(d.history.length, CHART_RUNS)} charted):`);
     for (const chart of historyCharts(d.history)) summary.add(fenced('mermaid', chart));
   }
