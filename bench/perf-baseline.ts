@@ -127,7 +127,8 @@ async function runShipgate(url: string, workers: number, dir: string, nginxPid: 
     SHIPGATE_URL: url,
     SHIPGATE_CONNECTIONS: String(CONNECTIONS),
     SHIPGATE_DURATION: `${open?.seconds ?? seconds}s`,
-    SHIPGATE_WARMUP: '0',
+    // a probe is a fresh process: its first second (JIT, the bundle's start-up) is not what the rate is judged on
+    SHIPGATE_WARMUP: open ? '1s' : '0',
     SHIPGATE_WORKERS: String(workers),
     SHIPGATE_SAVE: join(dir, `w${workers}.json`),
     SHIPGATE_HISTORY: join(dir, 'history.jsonl'),
@@ -142,13 +143,13 @@ async function runShipgate(url: string, workers: number, dir: string, nginxPid: 
 
 /**
  * The highest rate the open model holds (fewer than 1 % of requests late or dropped) on one thread: doubled from
- * 250/s until it fails, then bisected three times. Returns the last rate that held, as measured.
+ * 100/s until it fails, then bisected three times. Returns the last rate that held, as measured.
  */
 async function highestOpenRate(url: string, dir: string, nginxPid: number): Promise<{ rate: number; m: Measured }> {
   const probe = (rate: number) => runShipgate(url, 1, dir, nginxPid, { rate, seconds: PROBE_SECONDS });
   let good: { rate: number; m: Measured } | undefined;
   let bad = 0;
-  for (let rate = 250; !bad; rate *= 2) {
+  for (let rate = 100; !bad; rate *= 2) {
     const m = await probe(rate);
     console.log(`  open model at ${rate}/s: ${(m.lateShare * 100).toFixed(2)} % late, p99 ${m.p99.toFixed(2)} ms`);
     if (m.lateShare < LATE_SHARE) good = { rate, m };
@@ -161,8 +162,8 @@ async function highestOpenRate(url: string, dir: string, nginxPid: number): Prom
     if (m.lateShare < LATE_SHARE) good = { rate, m };
     else bad = rate;
   }
-  if (!good) throw new Error('The open model did not hold even 250/s with fewer than 1 % late requests: is the machine saturated?');
-  return good;
+  if (!good) console.log('  the open model did not hold even 100/s with fewer than 1 % late requests: the machine is saturated');
+  return good ?? { rate: 0, m: await probe(100) };
 }
 
 const wrk = await program('wrk');
