@@ -63,7 +63,7 @@ describe('GitHub Action bundle under node 24', { timeout: 60_000 }, () => {
     expect(md).toContain('| Metric | Value | Threshold | Baseline | Change | Verdict |');
     expect(md).toMatch(/\| p95 \| [\d.]+ ms \| ≤ 2,000 ms \|/);
     expect(md).toContain('```mermaid\nxychart-beta');
-    expect(r.stdout).toContain('::group::Load: 4 connections for 1s');
+    expect(r.stdout).toContain('::group::Load: 4 connections (closed model) for 1s');
   });
 
   it('exits 2 naming each bad input and its accepted form, before any request', async () => {
