@@ -29,14 +29,16 @@ let dir: string;
 const step = (flags: Record<string, string>) => runLocal(perfBaseline, { history: join(dir, 'history.jsonl'), ...flags });
 let stalling: TestServer;
 let fast: TestServer;
+let slow: TestServer;
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'shipgate-perf-open-'));
   stalling = await httpServer(stall(500));
   fast = await httpServer((_req, res) => res.writeHead(200, { 'content-type': 'text/plain' }).end('ok'));
+  slow = await httpServer((_req, res) => setTimeout(() => res.writeHead(200).end('ok'), 100));
 });
 afterAll(async () => {
-  await Promise.all([stalling, fast].map((s) => s?.close()));
+  await Promise.all([stalling, fast, slow].map((s) => s?.close()));
 });
 
 const open = { rate: '200', connections: '50', duration: '8s', warmup: '0' };
@@ -73,5 +75,33 @@ describe('perf-baseline open model (rate) against real servers', { timeout: 60_0
     expect(r.outputs).toMatchObject({ late: '0', dropped: '0' });
     // what the report counts is what the server received: the pre-flight plus the 1,600 of the schedule
     expect(fast.hits - before).toBe(1 + 1600);
+  });
+
+  it('opens more connections when all are busy, up to max-connections, and counts requests that had to wait as late', async () => {
+    // 100 ms answers at 50/s need about 5 connections at once
+    const load = { url: slow.url, rate: '50', connections: '2', duration: '2s', warmup: '0' };
+    const grows = await step({ ...load, 'max-connections': '20', save: join(dir, 'grows.json') });
+    expect(grows.code, grows.log).toBe(0);
+    expect(grows.outputs.late).toBe('0');
+    const peak = JSON.parse(readFileSync(join(dir, 'grows.json'), 'utf8')).runs[0].peakConnections;
+    expect(peak).toBeGreaterThanOrEqual(4);
+    expect(peak).toBeLessThanOrEqual(20);
+    const capped = await step({ ...load, save: join(dir, 'capped.json') });
+    expect(capped.code, capped.log).toBe(0);
+    expect(Number(capped.outputs.late)).toBeGreaterThan(50);
+    // waiting for one of two connections, the requests are answered long after their intended time
+    expect(Number(capped.outputs['p95-ms'])).toBeGreaterThan(300);
+    expect(capped.log).toMatch(/requests left late \(every connection was busy/);
+  });
+
+  it('spaces requests at random with arrival: poisson, about rate per second on average', async () => {
+    const before = fast.hits;
+    const r = await step({ url: fast.url, rate: '100', arrival: 'poisson', duration: '3s', warmup: '0', save: join(dir, 'poisson.json') });
+    expect(r.code, r.log).toBe(0);
+    const sent = fast.hits - before - 1;
+    expect(sent).toBeGreaterThan(240);
+    expect(sent).toBeLessThan(360);
+    expect(JSON.parse(readFileSync(join(dir, 'poisson.json'), 'utf8')).params).toMatchObject({ rate: 100, arrival: 'poisson', engine: 'node:http' });
+    expect(r.log).toContain('**Open model** (node:http, poisson arrivals)');
   });
 });
