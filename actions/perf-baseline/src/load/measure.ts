@@ -13,7 +13,10 @@ export interface Tick {
 }
 
 /** The part of the load one thread generates. */
-export type Share = Pick<LoadParams, 'url' | 'method' | 'headers' | 'body' | 'connections' | 'maxConnections' | 'durationMs' | 'warmupMs' | 'rate' | 'arrival'>;
+export type Share = Pick<LoadParams, 'url' | 'method' | 'headers' | 'body' | 'connections' | 'maxConnections' | 'durationMs' | 'warmupMs' | 'rate' | 'arrival'> & {
+  /** Open model: where this thread's even schedule starts, ms (threads interleave). */
+  phaseMs?: number;
+};
 
 /** autocannon's per-request time-out, seconds: a service that stalls longer counts a socket error. */
 export const REQUEST_TIMEOUT_S = 10;

@@ -46,6 +46,7 @@ export function splitShare(share: Share, workers: number): Share[] {
     connections: part(share.connections, i),
     maxConnections: share.maxConnections === undefined ? undefined : part(share.maxConnections, i),
     rate: share.rate === undefined ? undefined : part(share.rate, i),
+    phaseMs: share.rate === undefined ? undefined : (i * 1000) / share.rate,
   }));
 }
 
