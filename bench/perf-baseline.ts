@@ -3,6 +3,8 @@
 // GitHub runner runs it (with 1 and with 2 worker threads), against wrk (Debian package) with the same connections and
 // duration. Printed: req/s, p50 and p99 of each, the ratios (goal: req/s ≥ 0.8 × wrk, p50 within 20 %), Shipgate's peak
 // memory (goal: under 200 MB for a 60 s run), and the CPU that other processes used meanwhile (the machine is shared).
+// One more row for the open model (`rate`): the highest rate it holds with fewer than 1 % late requests, found by
+// doubling and then bisecting the rate over short probes (PROBE_SECONDS each).
 import { execFile, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
@@ -16,6 +18,9 @@ const duration = process.argv[2] ?? '60s';
 const seconds = (parseDuration(duration) ?? 60_000) / 1000;
 const CONNECTIONS = 32;
 const ACTION = join(ROOT, 'actions/perf-baseline/dist/index.js');
+const PROBE_SECONDS = Math.min(seconds, 5);
+/** The open model holds a rate when fewer than this share of its requests leave late. */
+const LATE_SHARE = 0.01;
 
 /** Busy and total jiffies of the whole machine, from /proc/stat. */
 function machineCpu(): { busy: number; total: number } {
@@ -116,19 +121,49 @@ async function runAutocannon(url: string, nginxPid: number): Promise<Measured> {
   return { ...r, rps: j.requests.average, p50: j.latency.p50, p99: j.latency.p99 };
 }
 
-async function runShipgate(url: string, workers: number, dir: string, nginxPid: number): Promise<Measured> {
+async function runShipgate(url: string, workers: number, dir: string, nginxPid: number, open?: { rate: number; seconds: number }) {
   const env = {
     PATH: process.env.PATH,
     SHIPGATE_URL: url,
     SHIPGATE_CONNECTIONS: String(CONNECTIONS),
-    SHIPGATE_DURATION: `${seconds}s`,
-    SHIPGATE_WARMUP: '0',
+    SHIPGATE_DURATION: `${open?.seconds ?? seconds}s`,
+    // a probe is a fresh process: its first second (JIT, the bundle's start-up) is not what the rate is judged on
+    SHIPGATE_WARMUP: open ? '1s' : '0',
     SHIPGATE_WORKERS: String(workers),
     SHIPGATE_SAVE: join(dir, `w${workers}.json`),
+    SHIPGATE_HISTORY: join(dir, 'history.jsonl'),
+    // the open model may open more connections when all are busy, as an arrival-rate executor adds VUs
+    ...(open ? { SHIPGATE_RATE: String(open.rate), SHIPGATE_MAX_CONNECTIONS: String(CONNECTIONS * 4) } : {}),
   };
   const r = await sampled(process.execPath, [ACTION, '--json'], env, nginxPid);
   const out = JSON.parse(r.stdout.trim().split('\n').pop()!);
-  return { ...r, rps: Number(out.rps), p50: Number(out['p50-ms']), p99: Number(out['p99-ms']) };
+  const responses = Number(out.rps) * (open?.seconds ?? seconds);
+  return { ...r, rps: Number(out.rps), p50: Number(out['p50-ms']), p99: Number(out['p99-ms']), lateShare: responses ? (Number(out.late) + Number(out.dropped)) / responses : 1 };
+}
+
+/**
+ * The highest rate the open model holds (fewer than 1 % of requests late or dropped) on one thread: doubled from
+ * 100/s until it fails, then bisected three times. Returns the last rate that held, as measured.
+ */
+async function highestOpenRate(url: string, dir: string, nginxPid: number): Promise<{ rate: number; m: Measured }> {
+  const probe = (rate: number) => runShipgate(url, 1, dir, nginxPid, { rate, seconds: PROBE_SECONDS });
+  let good: { rate: number; m: Measured } | undefined;
+  let bad = 0;
+  for (let rate = 100; !bad; rate *= 2) {
+    const m = await probe(rate);
+    console.log(`  open model at ${rate}/s: ${(m.lateShare * 100).toFixed(2)} % late, p99 ${m.p99.toFixed(2)} ms`);
+    if (m.lateShare < LATE_SHARE) good = { rate, m };
+    else bad = rate;
+  }
+  for (let i = 0; i < 3 && good; i++) {
+    const rate = Math.round((good.rate + bad) / 2);
+    const m = await probe(rate);
+    console.log(`  open model at ${rate}/s: ${(m.lateShare * 100).toFixed(2)} % late, p99 ${m.p99.toFixed(2)} ms`);
+    if (m.lateShare < LATE_SHARE) good = { rate, m };
+    else bad = rate;
+  }
+  if (!good) console.log('  the open model did not hold even 100/s with fewer than 1 % late requests: the machine is saturated');
+  return good ?? { rate: 0, m: await probe(100) };
 }
 
 const wrk = await program('wrk');
@@ -150,6 +185,9 @@ try {
   rows.push(['autocannon CLI', await runAutocannon(url, nginx.pid), 1]);
   rows.push(['shipgate (1 thread)', await runShipgate(url, 1, dir, nginx.pid), 1]);
   rows.push(['shipgate (workers 2)', await runShipgate(url, 2, dir, nginx.pid), 2]);
+  console.log(`Searching the highest rate the open model holds with < 1 % late requests (${PROBE_SECONDS}s probes):`);
+  const open = await highestOpenRate(url, dir, nginx.pid);
+  rows.push([`shipgate open ${open.rate}/s`, open.m, 1]);
 
   const pct = (x: number) => `${(x * 100).toFixed(0)} %`;
   const wrkWith = (threads: number) => rows[threads - 1][1];
@@ -173,6 +211,7 @@ try {
     );
   }
   console.log('\nRatios are against wrk with as many threads (goal: req/s ≥ 0.80, p50 ≤ 1.20).');
+  console.log(`"shipgate open N/s": the highest rate the open model (rate, 1 thread, ${CONNECTIONS} connections growing up to ${CONNECTIONS * 4}) held with < 1 % late requests; its p50/p99 count from the intended send times.`);
   console.log('CPU columns: share of the whole machine (all cores) during that run; "other" is everything but the tool and NGINX.');
 } finally {
   await nginx.stop();

@@ -87,6 +87,11 @@ function sideEffectJob(schema: StepSchema, inputs: Record<string, Record<string,
   };
 }
 
+/** GitLab's `cache:` of a component job; kept also when the job fails (a regression is still history). */
+function componentCache(c: NonNullable<NonNullable<StepSchema['artifacts']>['cache']>) {
+  return { key: c.key, ...(c.fallbackKeys ? { fallback_keys: c.fallbackKeys } : {}), paths: c.paths, when: 'always' };
+}
+
 /** The GitLab CI/CD component of a step: spec:inputs from the schema, one job that runs the CLI of the component's commit. */
 export function componentYml(schema: StepSchema, dist: Distribution): string {
   const inputs: Record<string, Record<string, unknown>> = {
@@ -124,6 +129,7 @@ export function componentYml(schema: StepSchema, dist: Distribution): string {
         reports: { dotenv: 'shipgate.env', ...schema.artifacts?.reports },
         paths: ['shipgate-summary.md', 'shipgate-outputs.json', ...(schema.artifacts?.paths ?? [])],
       },
+      ...(schema.artifacts?.cache ? { cache: componentCache(schema.artifacts.cache) } : {}),
       ...guard,
     },
   };

@@ -224,7 +224,7 @@ function job(spec: JobSpec, dist: Distribution): Record<string, unknown> {
     artifacts: {
       when: 'always',
       reports: { dotenv: f.env, ...reports },
-      paths: [f.summary, f.outputs, ...(spec.step.artifacts?.paths ?? []).map((p) => artifactPath(p, spec, exposed)), ...(spec.paths ?? [])],
+      paths: [f.summary, f.outputs, ...(spec.step.artifacts?.paths ?? []).map((p) => artifactPath(p, spec, exposed)).filter(Boolean), ...(spec.paths ?? [])],
     },
     ...spec.extra,
     rules: spec.deploy ? deploys : checks,

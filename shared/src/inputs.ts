@@ -32,7 +32,12 @@ export interface StepSchema {
    * Files the GitLab component keeps beyond the summary, outputs and dotenv: `reports` by GitLab report type
    * (junit, codequality, load_performance…) and plain `paths`. `$[[ inputs.x ]]` may name an input's value.
    */
-  artifacts?: { reports?: Record<string, string>; paths?: string[] };
+  artifacts?: {
+    reports?: Record<string, string>;
+    paths?: string[];
+    /** Files that outlive the pipeline (GitLab `cache:`), restored by the next job with the same key. */
+    cache?: { key: string; fallbackKeys?: string[]; paths: string[] };
+  };
   /**
    * What the step changes outside the job: `tag` (tags, releases, images) or `deploy` (traffic, a rollout). Its GitLab
    * component then runs on the default branch only, one job at a time, and a `deploy` names its environment.

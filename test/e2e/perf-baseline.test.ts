@@ -47,7 +47,7 @@ describe('GitHub Action bundle under node 24', { timeout: 60_000 }, () => {
     expect(r.stderr).toBe('');
     expect(r.code, r.stdout).toBe(0);
     const out = githubOutputs(output);
-    expect(Object.keys(out)).toEqual(['rps', 'p50-ms', 'p95-ms', 'p99-ms', 'error-rate', 'passed', 'regressed', 'result']);
+    expect(Object.keys(out)).toEqual(['rps', 'p50-ms', 'p90-ms', 'p95-ms', 'p99-ms', 'late', 'dropped', 'error-rate', 'passed', 'regressed', 'result']);
     expect(Number(out.rps)).toBeGreaterThan(20);
     expect(Number(out['p50-ms'])).toBeGreaterThan(5);
     expect(out).toMatchObject({ 'error-rate': '0', passed: 'true', regressed: 'unknown', result: 'results/perf.json' });
@@ -63,7 +63,7 @@ describe('GitHub Action bundle under node 24', { timeout: 60_000 }, () => {
     expect(md).toContain('| Metric | Value | Threshold | Baseline | Change | Verdict |');
     expect(md).toMatch(/\| p95 \| [\d.]+ ms \| ≤ 2,000 ms \|/);
     expect(md).toContain('```mermaid\nxychart-beta');
-    expect(r.stdout).toContain('::group::Load: 4 connections for 1s');
+    expect(r.stdout).toContain('::group::Load: 4 connections (closed model) for 1s');
   });
 
   it('exits 2 naming each bad input and its accepted form, before any request', async () => {

@@ -40,7 +40,7 @@ function run(seed: number, medianMs: number, seconds = 10, perSecond = 200, dura
   });
   const histogram = mergeHistograms(secs.map((s) => s.histogram));
   const responses = secs.reduce((n, s) => n + s.responses, 0);
-  return { durationMs, responses, non2xx: 0, socketErrors: 0, timeouts: 0, statusCodes: { 200: responses }, bytes: 0, histogram, seconds: secs };
+  return { durationMs, responses, non2xx: 0, socketErrors: 0, timeouts: 0, statusCodes: { 200: responses }, bytes: 0, histogram, service: histogram, late: 0, dropped: 0, peakConnections: 1, seconds: secs };
 }
 
 const result = (runs: Measurement[], params: Partial<LoadParams> = {}): Result =>
@@ -192,7 +192,8 @@ describe('perf-baseline result files', () => {
     const [pa, pb] = [join(dir, 'a.json'), join(dir, 'b.json')];
     writeResult(pa, a);
     writeResult(pb, b);
-    const merged = mergeResults([pa, pb], load.url);
+    const { result: merged, notes } = mergeResults([pa, pb], load.url);
+    expect(notes).toEqual([]);
     const both = newHistogram();
     both.add(a.total.histogram);
     both.add(b.total.histogram);
@@ -203,6 +204,22 @@ describe('perf-baseline result files', () => {
     expect(merged.file.params.shards).toBe(2);
     expect(merged.runs[0].seconds[3].responses).toBe(a.runs[0].seconds[3].responses + b.runs[0].seconds[3].responses);
     expect(combineConcurrent([a.runs[0], b.runs[0]]).histogram.totalCount).toBe(both.totalCount);
+  });
+
+  it('refuse to merge results that ran one after the other: their rps must not add up', () => {
+    const ended = (r: Result, at: string): Result => ({ ...r, file: { ...r.file, createdAt: at } });
+    const [pa, pb] = [join(dir, 'monday.json'), join(dir, 'tuesday.json')];
+    // two 11 s loads (warm-up and run), the second starting a minute after the first ended
+    writeResult(pa, ended(result([run(1, 20)]), '2026-03-02T10:00:10.000Z'));
+    writeResult(pb, ended(result([run(2, 20)]), '2026-03-02T10:01:20.000Z'));
+    expect(() => mergeResults([pa, pb], load.url)).toThrow(
+      /Input 'merge' lists results that ran one after the other, not at the same time:\n- '.*tuesday\.json' ran 10:01:09–10:01:20 UTC, '.*monday\.json' ran 09:59:59–10:00:10 UTC\nOnly shards of one load/,
+    );
+    // shards of a matrix that started 4 s apart still merge, with a note that their rps sum is high
+    writeResult(pb, ended(result([run(2, 20)]), '2026-03-02T10:00:14.000Z'));
+    const { result: merged, notes } = mergeResults([pa, pb], load.url);
+    expect(merged.file.params.shards).toBe(2);
+    expect(notes).toEqual(['The shards overlapped for only 64 % of their load: their summed rps is more than the service answered at any moment.']);
   });
 
   it('refuse to merge results of different loads', () => {

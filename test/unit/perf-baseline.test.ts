@@ -6,7 +6,7 @@ import { newHistogram } from '../../actions/perf-baseline/src/histogram.js';
 import type { Measurement } from '../../actions/perf-baseline/src/measurement.js';
 import { numbers } from '../../actions/perf-baseline/src/result.js';
 import { schema } from '../../actions/perf-baseline/src/schema.js';
-import { parseHeaders, parsePercent, parseRegression, parseSettings } from '../../actions/perf-baseline/src/settings.js';
+import { parseHeaders, parseRegression, parseShare, parseSettings } from '../../actions/perf-baseline/src/settings.js';
 import { latencyChart } from '../../actions/perf-baseline/src/summary.js';
 import { checkThresholds, ms, share } from '../../actions/perf-baseline/src/thresholds.js';
 
@@ -83,12 +83,16 @@ describe('perf-baseline inputs', () => {
     expect(problem(() => parseRegression('p95:+1%,p95:+2%'))).toContain("'p95' is given twice");
   });
 
-  it('read percentages only with a % sign', () => {
-    expect(parsePercent('max-error-rate', '1%')).toBe(0.01);
-    expect(parsePercent('max-error-rate', ' ')).toBeUndefined();
-    for (const bad of ['1', '0.01', '101%', 'one%']) {
-      expect(problem(() => parsePercent('max-error-rate', bad))).toBe(`Input 'max-error-rate' is '${bad}'. Expected a percentage from 0% to 100%, such as 1% or 0.5%.`);
-    }
+  it('read a share as a percentage with its % sign or as a fraction below 1, and refuse a bare number that could be either', () => {
+    expect(parseShare('max-error-rate', '1%')).toBe(0.01);
+    expect(parseShare('max-error-rate', '0.5 %')).toBe(0.005);
+    expect(parseShare('max-error-rate', '0.01')).toBe(0.01);
+    expect(parseShare('max-error-rate', '.2')).toBe(0.2);
+    expect(parseShare('max-error-rate', '0')).toBe(0);
+    expect(parseShare('max-error-rate', ' ')).toBeUndefined();
+    const expected = "Expected a percentage from 0% to 100% such as 1%, or a fraction below 1 such as 0.01.";
+    for (const bad of ['101%', 'one%', '-0.1']) expect(problem(() => parseShare('max-error-rate', bad))).toBe(`Input 'max-error-rate' is '${bad}'. ${expected}`);
+    expect(problem(() => parseShare('max-error-rate', '1'))).toBe(`Input 'max-error-rate' is '1'. ${expected} For 1 percent write 1%; for a fraction, a number below 1 such as 0.01.`);
   });
 
   it('report every bad input at once, each with the accepted form', () => {
@@ -100,7 +104,7 @@ describe('perf-baseline inputs', () => {
       "Input 'duration' is 500ms. Expected at least 1s, such as 30s.",
       "Input 'workers' is 4 but 'connections' is 2: each worker needs at least one connection. Lower workers or raise connections.",
       "Input 'min-rps' is 'many'. Expected a number of requests per second, such as 500.",
-      "Input 'max-error-rate' is '2'. Expected a percentage from 0% to 100%, such as 1% or 0.5%.",
+      "Input 'max-error-rate' is '2'. Expected a percentage from 0% to 100% such as 1%, or a fraction below 1 such as 0.01. For 2 percent write 2%; for a fraction, a number below 1 such as 0.02.",
       "Input 'max-regression' is 'p95': 'p95' is not metric:±N%. Expected comma-separated limits such as p95:+10%,rps:-5% (p50, p90, p95, p99 may rise, rps may fall).",
     ]);
   });
@@ -129,6 +133,10 @@ function measurement(latenciesMs: number[], opts: { non2xx?: number; socketError
     statusCodes: { 200: latenciesMs.length - non2xx, ...(non2xx && { 500: non2xx }) },
     bytes: latenciesMs.length * 100,
     histogram,
+    service: histogram,
+    late: 0,
+    dropped: 0,
+    peakConnections: 1,
     seconds: [],
   };
 }

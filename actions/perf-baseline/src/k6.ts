@@ -30,6 +30,8 @@ export function k6Report(n: Numbers, total: Measurement): object {
     metrics: {
       http_reqs: { count: sent, rate: n.rps },
       iterations: { count: sent, rate: seconds ? sent / seconds : 0 },
+      // the open model's requests that never left (k6's arrival-rate executors name them so)
+      dropped_iterations: { count: n.dropped, rate: seconds ? n.dropped / seconds : 0 },
       http_req_duration: timing,
       http_req_waiting: timing,
       http_req_failed: { passes: failed, fails: passes, value: n.errorRate },

@@ -12,6 +12,8 @@ export interface Second {
 
 /** What one run measured after its warm-up (or several threads or shards of it, combined). */
 export interface Measurement {
+  /** When the run's load began (its warm-up), ms since the epoch; absent in results written before it was kept. */
+  startedAt?: number;
   durationMs: number;
   /** Every answer, whatever its status. */
   responses: number;
@@ -21,14 +23,26 @@ export interface Measurement {
   timeouts: number;
   statusCodes: Record<string, number>;
   bytes: number;
-  /** Latency of every answer in the window, µs. */
+  /**
+   * Latency of every answer in the window, µs: in the open model from the request's intended send time (response
+   * time, corrected for coordinated omission), in the closed model from when it was sent (the same as `service`).
+   */
   histogram: Histogram;
+  /** From when each request was actually sent to its answer, µs (service time, uncorrected). */
+  service: Histogram;
+  /** Open model: requests sent later than their intended time (no free connection, or the generator fell behind). */
+  late: number;
+  /** Open model: requests never sent, because they would have left more than a bound after their intended time. */
+  dropped: number;
+  /** Most connections open at once. */
+  peakConnections: number;
   seconds: Second[];
 }
 
 /** A Measurement as JSON: histograms in HdrHistogram's compressed base64 form. */
-export interface MeasurementRecord extends Omit<Measurement, 'histogram' | 'seconds'> {
+export interface MeasurementRecord extends Omit<Measurement, 'histogram' | 'service' | 'seconds'> {
   histogram: string;
+  service: string;
   seconds: { responses: number; errors: number; histogram: string }[];
 }
 
@@ -36,16 +50,24 @@ export function encodeMeasurement(m: Measurement): MeasurementRecord {
   return {
     ...m,
     histogram: encodeHistogram(m.histogram),
+    service: encodeHistogram(m.service),
     seconds: m.seconds.map((s) => ({ ...s, histogram: encodeHistogram(s.histogram) })),
   };
 }
 
-/** Throws on a malformed histogram; callers that read user files check the shape first. */
+/**
+ * Throws on a malformed histogram; callers that read user files check the shape first. Results written before the
+ * open model had one histogram of service times and no late or dropped requests.
+ */
 export function decodeMeasurement(r: MeasurementRecord): Measurement {
   return {
     ...r,
+    late: r.late ?? 0,
+    dropped: r.dropped ?? 0,
+    peakConnections: r.peakConnections ?? 0,
     statusCodes: { ...r.statusCodes },
     histogram: decodeHistogram(r.histogram),
+    service: decodeHistogram(r.service ?? r.histogram),
     seconds: r.seconds.map((s) => ({ ...s, histogram: decodeHistogram(s.histogram) })),
   };
 }
@@ -66,7 +88,9 @@ export function combineConcurrent(parts: Measurement[]): Measurement {
   });
   const statusCodes: Record<string, number> = {};
   for (const p of parts) for (const [code, n] of Object.entries(p.statusCodes)) statusCodes[code] = (statusCodes[code] ?? 0) + n;
+  const starts = parts.flatMap((p) => (p.startedAt === undefined ? [] : [p.startedAt]));
   return {
+    ...(starts.length ? { startedAt: Math.min(...starts) } : {}),
     durationMs: Math.max(0, ...parts.map((p) => p.durationMs)),
     responses: sum(parts, (p) => p.responses),
     non2xx: sum(parts, (p) => p.non2xx),
@@ -74,7 +98,11 @@ export function combineConcurrent(parts: Measurement[]): Measurement {
     timeouts: sum(parts, (p) => p.timeouts),
     statusCodes,
     bytes: sum(parts, (p) => p.bytes),
-    histogram: parts.length ? mergeHistograms(parts.map((p) => p.histogram)) : newHistogram(),
+    histogram: mergeHistograms(parts.map((p) => p.histogram)),
+    service: mergeHistograms(parts.map((p) => p.service)),
+    late: sum(parts, (p) => p.late),
+    dropped: sum(parts, (p) => p.dropped),
+    peakConnections: sum(parts, (p) => p.peakConnections),
     seconds,
   };
 }
@@ -82,7 +110,8 @@ export function combineConcurrent(parts: Measurement[]): Measurement {
 /** Runs one after the other: counts, durations and histograms add up, the seconds follow each other. */
 export function combineSequential(runs: Measurement[]): Measurement {
   const all = combineConcurrent(runs);
-  return { ...all, durationMs: sum(runs, (r) => r.durationMs), seconds: runs.flatMap((r) => r.seconds) };
+  const peakConnections = Math.max(0, ...runs.map((r) => r.peakConnections));
+  return { ...all, startedAt: runs[0]?.startedAt, durationMs: sum(runs, (r) => r.durationMs), peakConnections, seconds: runs.flatMap((r) => r.seconds) };
 }
 
 /** Length of second `i` of a window, ms: the last one is shorter when the duration is not whole seconds. */
@@ -108,4 +137,24 @@ export function rps(m: Pick<Measurement, 'responses' | 'durationMs'>): number {
 
 function sum<T>(xs: T[], f: (x: T) => number): number {
   return xs.reduce((n, x) => n + f(x), 0);
+}
+
+/** A run's measurement before its first answer: one bucket per (started) second of the window. */
+export function emptyMeasurement(durationMs: number): Measurement {
+  return {
+    startedAt: Date.now(),
+    durationMs,
+    responses: 0,
+    non2xx: 0,
+    socketErrors: 0,
+    timeouts: 0,
+    statusCodes: {},
+    bytes: 0,
+    histogram: newHistogram(),
+    service: newHistogram(),
+    late: 0,
+    dropped: 0,
+    peakConnections: 0,
+    seconds: Array.from({ length: Math.ceil(durationMs / 1000) }, () => ({ responses: 0, errors: 0, histogram: newHistogram() })),
+  };
 }

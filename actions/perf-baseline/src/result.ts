@@ -15,6 +15,8 @@ import {
   type Measurement,
   type MeasurementRecord,
 } from './measurement.js';
+import { engineOf } from './load/engine.js';
+import type { Arrival } from './load/schedule.js';
 import type { LoadParams } from './settings.js';
 
 export const FORMAT = 'shipgate-perf-baseline/v1';
@@ -34,6 +36,11 @@ export interface StoredParams {
   durationMs: number;
   warmupMs: number;
   rate: number | null;
+  /** Open model: most connections per shard, and how requests were spaced; null in the closed model. */
+  maxConnections?: number | null;
+  arrival?: Arrival | null;
+  /** What generated the load: `node:http` (open model) or `autocannon` (closed model). */
+  engine?: 'node:http' | 'autocannon';
   workers: number;
   runs: number;
   /** Parallel runners whose results were merged into this one (1: a single runner). */
@@ -59,6 +66,11 @@ export interface Numbers {
   max: number;
   mean: number;
   errorRate: number;
+  /** Open model: requests sent late and requests never sent (see the Measurement). */
+  late: number;
+  dropped: number;
+  /** Percentiles of service time (from actual send), ms: in the open model lower than the corrected ones above. */
+  service: { p50: number; p90: number; p95: number; p99: number };
   responses: number;
   non2xx: number;
   socketErrors: number;
@@ -73,8 +85,13 @@ export interface ResultFile {
   params: StoredParams;
   environment: Environment;
   summary: Numbers;
-  /** All runs' latencies, µs, HdrHistogram compressed base64 (decode with any HdrHistogram library). */
+  /**
+   * All runs' latencies, µs, HdrHistogram compressed base64 (decode with any HdrHistogram library): response times
+   * from the intended send time in the open model (corrected for coordinated omission), service times in the closed.
+   */
   histogram: string;
+  /** All runs' service times (from actual send, uncorrected), µs, in the same form. */
+  serviceHistogram: string;
   runs: MeasurementRecord[];
 }
 
@@ -101,6 +118,9 @@ export function storedParams(p: LoadParams, shards = 1): StoredParams {
     durationMs: p.durationMs,
     warmupMs: p.warmupMs,
     rate: p.rate ?? null,
+    maxConnections: p.maxConnections ?? null,
+    arrival: p.arrival ?? null,
+    engine: engineOf(p),
     workers: p.workers,
     runs: p.runs,
     shards,
@@ -128,6 +148,9 @@ export function numbers(m: Measurement): Numbers {
     max: h.totalCount ? h.maxValue / 1000 : 0,
     mean: h.totalCount ? h.mean / 1000 : 0,
     errorRate: errorRate(m),
+    late: m.late,
+    dropped: m.dropped,
+    service: { p50: percentileMs(m.service, 50), p90: percentileMs(m.service, 90), p95: percentileMs(m.service, 95), p99: percentileMs(m.service, 99) },
     responses: m.responses,
     non2xx: m.non2xx,
     socketErrors: m.socketErrors,
@@ -145,6 +168,7 @@ export function buildResult(params: StoredParams, environment: Environment, runs
     environment,
     summary: numbers(total),
     histogram: encodeHistogram(total.histogram),
+    serviceHistogram: encodeHistogram(total.service),
     runs: runs.map(encodeMeasurement),
   };
   return { file, runs, total };
@@ -159,9 +183,9 @@ export function writeResult(path: string, r: Result): void {
   }
 }
 
-/** Checks, before any load, that `save` can be written: a long run must not end in a path it cannot write. */
-export function checkWritable(path: string): void {
-  const fail = (why: string) => new ConfigError(`Input 'save' is '${path}', which ${why}. Expected a writable file path such as perf-result.json.`);
+/** Checks, before any load, that a file input can be written: a long run must not end in a path it cannot write. */
+export function checkWritable(path: string, input = 'save', example = 'perf-result.json'): void {
+  const fail = (why: string) => new ConfigError(`Input '${input}' is '${path}', which ${why}. Expected a writable file path such as ${example}.`);
   if (existsSync(path) && statSync(path).isDirectory()) throw fail('is a directory');
   let dir = dirname(resolve(path));
   while (!existsSync(dir)) dir = dirname(dir);
@@ -214,6 +238,8 @@ export function paramDifferences(base: StoredParams, current: StoredParams): str
     ['connections', base.connections, current.connections],
     ['duration', base.durationMs, current.durationMs],
     ['rate', base.rate, current.rate],
+    ['max-connections', base.maxConnections ?? null, current.maxConnections ?? null],
+    ['arrival', base.arrival ?? null, current.arrival ?? null],
     ['workers', base.workers, current.workers],
     ['shards', base.shards, current.shards],
   ];

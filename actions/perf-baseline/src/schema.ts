@@ -4,7 +4,7 @@ export const schema = {
   name: 'perf-baseline',
   title: 'Load-test an HTTP endpoint, gate on thresholds and on regression against a stored baseline',
   description:
-    'Sends load to one HTTP endpoint with autocannon (after a pre-flight request and an uncounted warm-up), gates on absolute latency, throughput and error thresholds, and compares with an earlier result with a bootstrap confidence interval, so that runner noise is not reported as a regression. Writes a result file (with the full latency histogram) that later runs use as their baseline and that shards of a CI matrix merge exactly.',
+    'Sends load to one HTTP endpoint (after a pre-flight request and an uncounted warm-up): at a fixed arrival rate with latencies counted from each request\'s intended send time (open model), or as fast as a number of connections allow with autocannon (closed model). Gates on absolute latency, throughput and error thresholds, and compares with an earlier result with a bootstrap confidence interval, so that runner noise is not reported as a regression. Writes a result file (with the full latency histogram) that later runs use as their baseline and that shards of a CI matrix merge exactly.',
   inputs: {
     url: { type: 'string', required: true, description: 'The endpoint to load, e.g. `http://127.0.0.1:8080/api/orders`.' },
     method: {
@@ -17,14 +17,33 @@ export const schema = {
       type: 'lines',
       description: 'Request headers, one `Name: value` per line. Values of credential headers (Authorization, Cookie, *token*, *key*) are masked in logs and never stored in the result.',
     },
-    body: { type: 'string', description: 'Request body, sent as is (set `Content-Type` in `headers`).' },
-    connections: { type: 'integer', default: '10', min: 1, description: 'Concurrent connections (closed model: each sends its next request when the answer arrives).' },
+    body: {
+      type: 'string',
+      description: 'Request body, sent as is (set `Content-Type` in `headers`). `@path/to/file.json` sends the contents of that file; start with `@@` to send a literal `@`.',
+    },
+    connections: {
+      type: 'integer',
+      default: '10',
+      min: 1,
+      description: 'Closed model: concurrent connections, each sending its next request when the answer arrives. Open model (`rate`): connections opened at first, more when all are busy, up to `max-connections`.',
+    },
+    'max-connections': {
+      type: 'string',
+      description: 'Open model: most connections open at once; when all are busy, requests wait and are counted `late` (and `dropped` past 5 s). Empty: the same as `connections`.',
+    },
     duration: { type: 'duration', default: '30s', description: 'How long each measured run lasts (at least 1s).' },
     warmup: { type: 'duration', default: '5s', description: 'Load sent before each run and never counted (JIT, caches, connection pools). `0` for none.' },
     // text, not an integer input: a GitLab component input of type number cannot be empty, and 0 would mean "none"
     rate: {
       type: 'string',
-      description: 'Fixed total requests per second (open model) instead of as fast as the connections allow. Empty: unlimited.',
+      description:
+        'Open model: this many requests per second in total, each with an intended send time, its latency counted from that time (no coordinated omission). Empty: the closed model, as fast as the connections allow.',
+    },
+    arrival: {
+      type: 'enum',
+      default: 'even',
+      options: ['even', 'poisson'],
+      description: 'Open model: requests evenly spaced, or at random independent times averaging `rate` (`poisson`, as real users arrive).',
     },
     workers: { type: 'integer', default: '1', min: 1, description: 'Worker threads that generate the load, each with its share of the connections; raise it when one core cannot saturate the service.' },
     runs: { type: 'integer', default: '1', min: 1, description: 'Measure this many times; with 3 or more the regression test uses the spread between runs.' },
@@ -34,7 +53,8 @@ export const schema = {
     'min-rps': { type: 'string', description: 'Fail when fewer requests per second were answered, e.g. `500`.' },
     'max-error-rate': {
       type: 'string',
-      description: 'Fail when the share of non-2xx answers and socket errors is above this percentage, e.g. `1%`.',
+      description:
+        'Fail when the share of non-2xx answers and socket errors is above this: a percentage with `%` (`1%`, `0.5%`) or a fraction below 1 as the `error-rate` output gives it (`0.01`).',
     },
     baseline: {
       type: 'string',
@@ -48,14 +68,24 @@ export const schema = {
     save: { type: 'string', default: 'perf-result.json', description: 'Path to write this result to (the baseline of later runs).' },
     merge: {
       type: 'lines',
-      description: 'Result files of parallel shards (one path per line) to combine instead of running load: the histograms are added, so the merged percentiles are exact.',
+      description:
+        'Result files of parallel shards (one path per line) to combine instead of running load: the histograms are added, so the merged percentiles are exact. Results of runs that did not overlap in time are refused: their rps must not be summed.',
+    },
+    history: {
+      type: 'string',
+      default: 'perf-history.jsonl',
+      description:
+        'A JSON-lines file of earlier runs (keep it with a cache or artifact, like `save`; the GitLab component does both): this run is appended with its commit and time, and the summary charts the last 20 runs (p50, p95, p99 and rps).',
     },
   },
   outputs: {
     rps: { description: 'Answered requests per second (sum over shards when merging).' },
-    'p50-ms': { description: 'Median latency in milliseconds.' },
+    'p50-ms': { description: 'Median latency in milliseconds (open model: from the intended send time).' },
+    'p90-ms': { description: '90th percentile latency in milliseconds.' },
     'p95-ms': { description: '95th percentile latency in milliseconds.' },
     'p99-ms': { description: '99th percentile latency in milliseconds.' },
+    late: { description: 'Open model: requests that had to wait for a connection (all `max-connections` busy) or left over 100 ms after their intended time (the generator fell behind); 0 in the closed model.' },
+    dropped: { description: 'Open model: requests not sent at all, because they could not leave within 5 s of their intended time (k6: dropped_iterations).' },
     'error-rate': { description: 'Share of requests that got a non-2xx answer or a socket error, as a fraction (`0.0123`).' },
     passed: { description: '`true` when every threshold held and nothing regressed (the step exits 0).' },
     regressed: { description: '`true` or `false` against the baseline; `unknown` when there is none or it cannot be compared.' },
@@ -63,6 +93,8 @@ export const schema = {
   },
   artifacts: {
     reports: { load_performance: 'load-performance.json' },
-    paths: ['load-performance.json', '$[[ inputs.save ]]'],
+    paths: ['load-performance.json', '$[[ inputs.save ]]', '$[[ inputs.history ]]'],
+    // the history outlives the pipeline: each branch keeps its own and starts from the default branch's
+    cache: { key: 'perf-history-$CI_COMMIT_REF_SLUG', fallbackKeys: ['perf-history-$CI_DEFAULT_BRANCH'], paths: ['$[[ inputs.history ]]'] },
   },
 } as const satisfies StepSchema;

@@ -1,7 +1,9 @@
+import { readFileSync } from 'node:fs';
 import { urlSecrets } from '../../../shared/src/http/url-secrets.js';
 import { formatDuration } from '../../../shared/src/duration.js';
 import { ConfigError } from '../../../shared/src/errors.js';
 import type { Inputs } from '../../../shared/src/inputs.js';
+import type { Arrival } from './load/schedule.js';
 import type { schema } from './schema.js';
 
 /** What is sent: everything that must be equal for two results to be comparable (see `comparableParams`). */
@@ -13,8 +15,12 @@ export interface LoadParams {
   connections: number;
   durationMs: number;
   warmupMs: number;
-  /** Fixed total requests per second; undefined: as fast as the connections go. */
+  /** Open model: total requests per second; undefined: the closed model, as fast as the connections go. */
   rate?: number;
+  /** Open model: the most connections open at once (at least `connections`). */
+  maxConnections?: number;
+  /** Open model: how requests are spaced. */
+  arrival?: Arrival;
   workers: number;
   runs: number;
 }
@@ -45,6 +51,8 @@ export interface Settings {
   limits: RegressionLimit[];
   save: string;
   merge: string[];
+  /** JSON-lines file of earlier runs, appended to. */
+  history: string;
   /** Values to mask in every log line: credential headers, passwords and tokens in the URL. */
   secrets: string[];
 }
@@ -71,6 +79,11 @@ export function parseSettings(raw: Raw): Settings {
   const url = attempt(() => parseUrl(raw.url)) ?? '';
   const rate = attempt(() => parseRate(raw.rate));
   const headers = attempt(() => parseHeaders(raw.headers)) ?? {};
+  const body = attempt(() => parseBody(raw.body)) ?? '';
+  const maxConnections = attempt(() => parseMaxConnections(raw['max-connections'], raw.connections));
+  if (maxConnections !== undefined && rate === undefined) {
+    problems.push(`Input 'max-connections' is ${maxConnections} but 'rate' is empty: only the open model opens more connections. Set 'rate' or drop 'max-connections'.`);
+  }
   if (raw.duration < 1000) problems.push(`Input 'duration' is ${formatDuration(raw.duration)}. Expected at least 1s, such as 30s.`);
   if (raw.connections < raw.workers) {
     problems.push(`Input 'workers' is ${raw.workers} but 'connections' is ${raw.connections}: each worker needs at least one connection. Lower workers or raise connections.`);
@@ -83,7 +96,7 @@ export function parseSettings(raw: Raw): Settings {
     p95: raw['max-p95'],
     p99: raw['max-p99'],
     minRps: attempt(() => parseRps(raw['min-rps'])),
-    maxErrorRate: attempt(() => parsePercent('max-error-rate', raw['max-error-rate'])),
+    maxErrorRate: attempt(() => parseShare('max-error-rate', raw['max-error-rate'])),
   };
   const limits = attempt(() => parseRegression(raw['max-regression'])) ?? [];
   if (!raw.save.trim()) problems.push(`Input 'save' is empty. Expected a file path such as perf-result.json.`);
@@ -98,8 +111,10 @@ export function parseSettings(raw: Raw): Settings {
       url,
       method: raw.method,
       headers,
-      body: raw.body,
+      body,
       connections: raw.connections,
+      maxConnections: rate === undefined ? undefined : (maxConnections ?? raw.connections),
+      arrival: rate === undefined ? undefined : (raw.arrival as Arrival),
       durationMs: raw.duration,
       warmupMs: raw.warmup,
       rate,
@@ -111,6 +126,7 @@ export function parseSettings(raw: Raw): Settings {
     limits,
     save: raw.save.trim(),
     merge: raw.merge,
+    history: raw.history.trim(),
     secrets: secrets.filter((s) => s.length >= 3),
   };
 }
@@ -138,13 +154,41 @@ export function parseHeaders(lines: string[]): Record<string, string> {
   return out;
 }
 
-/** `1%`, `0.5%` → 0.01, 0.005; empty → undefined. */
-export function parsePercent(input: string, text: string): number | undefined {
+/**
+ * A share as people type it: `1%`, `0.5%` (a percentage, with its sign) or `0.01` (a fraction, as the `error-rate`
+ * output prints it) → 0.01, 0.005, 0.01; empty → undefined. A bare number of 1 or more is refused rather than
+ * guessed: `1` could mean 1 % or 100 %.
+ */
+export function parseShare(input: string, text: string): number | undefined {
   const t = text.trim();
   if (!t) return undefined;
   const m = PERCENT.exec(t);
-  if (!m || Number(m[1]) > 100) throw new ConfigError(`Input '${input}' is '${t}'. Expected a percentage from 0% to 100%, such as 1% or 0.5%.`);
-  return Number(m[1]) / 100;
+  if (m && Number(m[1]) <= 100) return Number(m[1]) / 100;
+  if (/^(0|0?\.\d+)$/.test(t)) return Number(t);
+  const hint = /^\d+(\.\d+)?$/.test(t) && Number(t) <= 100 ? ` For ${t} percent write ${t}%; for a fraction, a number below 1 such as ${Number(t) / 100}.` : '';
+  throw new ConfigError(`Input '${input}' is '${t}'. Expected a percentage from 0% to 100% such as 1%, or a fraction below 1 such as 0.01.${hint}`);
+}
+
+/** `@path` → the file's contents, `@@text` → `@text`, anything else as is. */
+function parseBody(text: string): string {
+  if (text.startsWith('@@')) return text.slice(1);
+  if (!text.startsWith('@')) return text;
+  const path = text.slice(1).trim();
+  try {
+    return readFileSync(path, 'utf8');
+  } catch (err) {
+    const why = (err as NodeJS.ErrnoException).code === 'ENOENT' ? 'does not exist' : `cannot be read (${(err as Error).message})`;
+    throw new ConfigError(`Input 'body' is '${text}', but the file '${path}' ${why}. Fix the path (relative to ${process.cwd()}), or start the body with @@ to send a literal @.`);
+  }
+}
+
+function parseMaxConnections(text: string, connections: number): number | undefined {
+  const t = text.trim();
+  if (!t) return undefined;
+  if (!/^\d+$/.test(t) || Number(t) < connections) {
+    throw new ConfigError(`Input 'max-connections' is '${t}'. Expected a whole number of at least 'connections' (${connections}), or empty for the same as 'connections'.`);
+  }
+  return Number(t);
 }
 
 function parseRate(text: string): number | undefined {

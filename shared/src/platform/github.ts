@@ -10,6 +10,10 @@ import { type Annotation, BasePlatform, envName } from './platform.js';
 export class GitHubPlatform extends BasePlatform {
   readonly name = 'github' as const;
 
+  commit(): string | undefined {
+    return this.envVars.GITHUB_SHA || undefined;
+  }
+
   protected envInput(name: string): string | undefined {
     // The runner keeps dashes and upper-cases the rest (INPUT_CHECK-HEALTH); accept the underscore form too.
     return this.envVars[`INPUT_${name.toUpperCase()}`] ?? this.envVars[`INPUT_${envName(name)}`];

@@ -26,6 +26,10 @@ export class GitLabPlatform extends BasePlatform {
     this.outputsFile = resolve(this.cwd, ctx.env.SHIPGATE_OUTPUTS_FILE || 'shipgate-outputs.json');
   }
 
+  commit(): string | undefined {
+    return this.envVars.CI_COMMIT_SHA || undefined;
+  }
+
   protected envInput(name: string): string | undefined {
     return this.envVars[`SHIPGATE_${envName(name)}`];
   }

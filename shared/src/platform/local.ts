@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { type Annotation, BasePlatform, type PlatformContext, envName, where } from './platform.js';
 
 /**
@@ -12,6 +13,14 @@ export class LocalPlatform extends BasePlatform {
   constructor(ctx: PlatformContext) {
     super(ctx);
     this.json = ctx.json ?? false;
+  }
+
+  commit(): string | undefined {
+    try {
+      return execFileSync('git', ['rev-parse', 'HEAD'], { cwd: this.cwd, stdio: ['ignore', 'pipe', 'ignore'], timeout: 5000 }).toString().trim() || undefined;
+    } catch {
+      return undefined; // not a git work tree, or no git
+    }
   }
 
   protected envInput(name: string): string | undefined {

@@ -45,6 +45,8 @@ export interface Platform {
   error(message: string, at?: Annotation): void;
   /** Runs fn inside a collapsible log section. */
   group<T>(title: string, fn: () => Promise<T>): Promise<T>;
+  /** The commit the job runs on (GITHUB_SHA, CI_COMMIT_SHA; in a terminal the work tree's HEAD), if known. */
+  commit(): string | undefined;
   /** Flushes what must come last (local JSON outputs). */
   finish(): void;
 }
@@ -130,6 +132,7 @@ export abstract class BasePlatform implements Platform {
   abstract warning(message: string, at?: Annotation): void;
   abstract error(message: string, at?: Annotation): void;
   abstract group<T>(title: string, fn: () => Promise<T>): Promise<T>;
+  abstract commit(): string | undefined;
 
   finish(): void {}
 }

@@ -1,8 +1,7 @@
 import type { EventEmitter } from 'node:events';
 import type Autocannon from 'autocannon';
 import { ExternalError, errorMessage } from '../../../../shared/src/errors.js';
-import { newHistogram } from '../histogram.js';
-import type { Measurement } from '../measurement.js';
+import { emptyMeasurement, type Measurement } from '../measurement.js';
 import type { LoadParams } from '../settings.js';
 
 /** Counts of the second that just ended, for progress lines. */
@@ -14,7 +13,10 @@ export interface Tick {
 }
 
 /** The part of the load one thread generates. */
-export type Share = Pick<LoadParams, 'url' | 'method' | 'headers' | 'body' | 'connections' | 'durationMs' | 'warmupMs' | 'rate'>;
+export type Share = Pick<LoadParams, 'url' | 'method' | 'headers' | 'body' | 'connections' | 'maxConnections' | 'durationMs' | 'warmupMs' | 'rate' | 'arrival'> & {
+  /** Open model: where this thread's even schedule starts, ms (threads interleave). */
+  phaseMs?: number;
+};
 
 /** autocannon's per-request time-out, seconds: a service that stalls longer counts a socket error. */
 export const REQUEST_TIMEOUT_S = 10;
@@ -31,23 +33,13 @@ export function loadGenerator(): Promise<typeof Autocannon> {
 }
 
 /**
- * Runs autocannon once in this thread for warm-up + duration and records, from its per-response events, what
+ * The closed model: runs autocannon once in this thread for warm-up + duration and records, from its per-response events, what
  * arrived inside the measured window: warm-up answers and stragglers after the end are not counted.
  */
 export async function measure(share: Share, onTick?: (t: Tick) => void): Promise<Measurement> {
   const autocannon = await loadGenerator();
-  const seconds = Math.ceil(share.durationMs / 1000);
-  const m: Measurement = {
-    durationMs: share.durationMs,
-    responses: 0,
-    non2xx: 0,
-    socketErrors: 0,
-    timeouts: 0,
-    statusCodes: {},
-    bytes: 0,
-    histogram: newHistogram(),
-    seconds: Array.from({ length: seconds }, () => ({ responses: 0, errors: 0, histogram: newHistogram() })),
-  };
+  const m = emptyMeasurement(share.durationMs);
+  m.peakConnections = share.connections;
   const start = performance.now();
   const from = start + share.warmupMs;
   const to = from + share.durationMs;
@@ -62,7 +54,6 @@ export async function measure(share: Share, onTick?: (t: Tick) => void): Promise
         headers: share.headers,
         body: share.body || undefined,
         connections: share.connections,
-        overallRate: share.rate,
         // autocannon stops at its next sample tick after `duration`: a short interval ends the load promptly
         duration: (share.warmupMs + share.durationMs) / 1000 + 0.05,
         sampleInt: 100,
@@ -90,6 +81,7 @@ export async function measure(share: Share, onTick?: (t: Tick) => void): Promise
       m.bytes += bytes;
       m.statusCodes[status] = (m.statusCodes[status] ?? 0) + 1;
       m.histogram.recordValue(us);
+      m.service.recordValue(us);
       s.responses++;
       s.histogram.recordValue(us);
       if (!ok) {

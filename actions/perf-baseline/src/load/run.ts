@@ -2,7 +2,8 @@ import { formatDuration } from '../../../../shared/src/duration.js';
 import { ExternalError } from '../../../../shared/src/errors.js';
 import { attempts, type Measurement } from '../measurement.js';
 import type { LoadParams } from '../settings.js';
-import { measure, REQUEST_TIMEOUT_S, type Share, type Tick } from './measure.js';
+import { measureShare } from './engine.js';
+import { REQUEST_TIMEOUT_S, type Share, type Tick } from './measure.js';
 import { measureInWorkers } from './workers.js';
 
 /** How often a long run prints where it is. */
@@ -16,15 +17,17 @@ export async function runLoad(p: LoadParams, log: (line: string) => void): Promi
     headers: p.headers,
     body: p.body,
     connections: p.connections,
+    maxConnections: p.maxConnections,
     durationMs: p.durationMs,
     warmupMs: p.warmupMs,
     rate: p.rate,
+    arrival: p.arrival,
   };
   const out: Measurement[] = [];
   for (let run = 1; run <= p.runs; run++) {
     const progress = startProgress(p, p.runs > 1 ? `run ${run} of ${p.runs}: ` : '', log);
     try {
-      const m = p.workers > 1 ? await measureInWorkers(share, p.workers, progress.tick) : await measure(share, progress.tick);
+      const m = p.workers > 1 ? await measureInWorkers(share, p.workers, progress.tick) : await measureShare(share, progress.tick);
       if (!attempts(m)) {
         throw new ExternalError(
           `No request to ${p.url} finished during the ${formatDuration(p.durationMs)} of ${p.runs > 1 ? `run ${run}` : 'load'}: no answer and no socket error. The service stalls under load (requests time out after ${REQUEST_TIMEOUT_S}s).`,

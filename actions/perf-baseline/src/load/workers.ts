@@ -1,10 +1,11 @@
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
 import { ExternalError, errorMessage } from '../../../../shared/src/errors.js';
 import { combineConcurrent, decodeMeasurement, encodeMeasurement, type Measurement, type MeasurementRecord } from '../measurement.js';
-import { loadGenerator, measure, type Share, type Tick } from './measure.js';
+import { engineOf, measureShare } from './engine.js';
+import { loadGenerator, type Share, type Tick } from './measure.js';
 
 /**
- * `workers > 1` runs autocannon in worker threads that Shipgate starts itself, not with autocannon's own `workers`
+ * `workers > 1` runs the load generator in worker threads that Shipgate starts itself, not with autocannon's own `workers`
  * option: that one loads autocannon's worker.js from node_modules, which the single-file bundles (the action's
  * dist/index.js, the CLI's dist/cli/index.js) do not have. Here the worker file is the module being run, whatever
  * it is: the bundle, or this source file under tsx.
@@ -24,14 +25,15 @@ if (!isMainThread && workerData?.[MARK]) {
   // the await below as unsettled. The parent ends the thread once it has the result.
   port.on('message', (msg) => {
     if (msg !== 'start') return;
-    measure(workerData.share as Share, (tick) => send({ type: 'tick', tick })).then(
+    measureShare(workerData.share as Share, (tick) => send({ type: 'tick', tick })).then(
       (m) => send({ type: 'done', record: encodeMeasurement(m) }),
       (err) => send({ type: 'failed', message: errorMessage(err) }),
     );
   });
-  // Ready once autocannon is loaded, and in a later turn of the event loop: by then the rest of a bundle (the CLI's
+  // Ready once autocannon is loaded (the closed model's engine), and in a later turn of the event loop: by then the rest of a bundle (the CLI's
   // holds every step) has been evaluated. Load started earlier got its first answers a second late, while that code still ran.
-  loadGenerator().then(
+  const engine = engineOf(workerData.share as Share) === 'autocannon' ? loadGenerator() : Promise.resolve();
+  engine.then(
     () => setImmediate(() => send({ type: 'ready' })),
     (err) => send({ type: 'failed', message: errorMessage(err) }),
   );
@@ -46,7 +48,9 @@ export function splitShare(share: Share, workers: number): Share[] {
   return Array.from({ length: workers }, (_, i) => ({
     ...share,
     connections: part(share.connections, i),
+    maxConnections: share.maxConnections === undefined ? undefined : part(share.maxConnections, i),
     rate: share.rate === undefined ? undefined : part(share.rate, i),
+    phaseMs: share.rate === undefined ? undefined : (i * 1000) / share.rate,
   }));
 }
 
