@@ -32,8 +32,8 @@ const WORKFLOW = /^[A-Za-z0-9_][A-Za-z0-9_.-]*\.ya?ml$/;
 const VARIABLE = /^[A-Za-z_][A-Za-z0-9_]*$/;
 /** GitHub input names; `shipgate-*` ones are sent by Shipgate itself. */
 const INPUT = /^[A-Za-z_][A-Za-z0-9_-]*$/;
-/** GitHub accepts at most 25 inputs per dispatch; Shipgate sends three of its own. */
-export const MAX_USER_INPUTS = 22;
+/** GitHub accepts at most 25 inputs per dispatch; Shipgate sends four of its own (shipgate-id, -service, -wave, -version). */
+export const MAX_USER_INPUTS = 21;
 
 /** Why `path` is no project path, or undefined when it is one. */
 export function projectProblem(path: string): string | undefined {
