@@ -102,14 +102,15 @@ export function dispatchFailure(plan: PlannedDispatch, r: DispatchResult, servic
 }
 
 /** GitLab gate: each bridge job's downstream status and page into shipgate-status/<service>(.url). */
-export async function collectDownstream({ platform }: Ctx, config: DependencyConfig, dir = '.'): Promise<number> {
+export async function collectDownstream({ platform }: Ctx, config: DependencyConfig): Promise<number> {
   const pipelineId = Number(platform.env('CI_PIPELINE_ID'));
   const forge = await detectForge(platform);
   if (forge?.kind !== 'gitlab' || !Number.isInteger(pipelineId)) {
     throw new ConfigError("Input 'collect-downstream' is true outside a GitLab pipeline: it reads this pipeline's bridge jobs (CI_PIPELINE_ID, CI_API_V4_URL, and GITLAB_TOKEN or CI_JOB_TOKEN).");
   }
   const byJob = new Map([...config.services.values()].filter((s) => s.pipeline).map((s) => [serviceJob(s.name), s.name]));
-  const status = join(dir, STATUS_DIR);
+  // The gate's script reads the files from the checkout, where GitLab starts the job.
+  const status = join(platform.env('CI_PROJECT_DIR') || '.', STATUS_DIR);
   mkdirSync(status, { recursive: true });
   let n = 0;
   for (const d of await downstreamPipelines(forge, pipelineId)) {
