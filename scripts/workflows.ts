@@ -127,6 +127,8 @@ export const workflows: WorkflowSpec[] = [
       CONFIG,
       ...from('check-dependencies', ['check-health', 'timeout', 'consul-url']),
       ...(file === 'shipgate-multi-service.yml' ? from('check-dependencies', ['changed-files']) : []),
+      // Services in their own repository (`project:`): how long to wait for their run, and what they deploy.
+      ...from('check-dependencies', ['pipeline-timeout', 'deploy-version']),
       own(
         'service-settings',
         'string',

@@ -17,8 +17,8 @@ type Ctx = StepContext<typeof schema.inputs>;
 
 /** The secret a cross-repository dispatch needs: GITHUB_TOKEN acts on its own repository only. */
 export const DISPATCH_TOKEN = 'SHIPGATE_DISPATCH_TOKEN';
-/** Polls of the run: GitHub counts API calls per hour, and a deploy takes minutes. */
-const POLL_MS = 10_000;
+/** Time between looks at the run: 10 s for the 30 minute default (GitHub counts API calls per hour), shorter for short waits. */
+const pollMs = (timeoutMs: number) => Math.min(10_000, Math.max(1000, Math.round(timeoutMs / 30)));
 
 /** A dispatch ready to send, with the token; validated before the first side effect of the step. */
 export interface PlannedDispatch {
@@ -74,7 +74,7 @@ export async function runDispatch({ inputs, platform, clock }: Ctx, plan: Planne
     return await dispatchAndWait(octokit, plan.req, {
       clock,
       deadlineMs: inputs['pipeline-timeout'],
-      pollMs: POLL_MS,
+      pollMs: pollMs(inputs['pipeline-timeout']),
       signal: abort.signal,
       onProgress: (state, elapsed) => platform.info(progressLine(plan.req, state, elapsed, inputs['pipeline-timeout'])),
     });
