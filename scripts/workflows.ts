@@ -130,6 +130,12 @@ export const workflows: WorkflowSpec[] = [
       // Services in their own repository (`project:`): how long to wait for their run, and what they deploy.
       ...from('check-dependencies', ['pipeline-timeout', 'deploy-version']),
       own(
+        'dispatch-app-id',
+        'string',
+        'GitHub App installed on the repositories of services with `project:`, with `actions: write`: each deploy job makes its token (actions/create-github-app-token) from this id and the secret `dispatch-app-private-key`. Empty: the secret `dispatch-token` is used.',
+        '',
+      ),
+      own(
         'service-settings',
         'string',
         'JSON object: service name → inputs of its deploy that differ from the ones above, e.g. `{"order-service":{"haproxy-backend":"orders"}}`. In every string input `{service}` becomes the service\'s name.',

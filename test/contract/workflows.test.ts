@@ -33,6 +33,9 @@ function strings(node: unknown, path = '', out: [string, string][] = []): [strin
   return out;
 }
 
+/** The outputs actions/create-github-app-token documents (its action.yml). */
+const APP_TOKEN_OUTPUTS = ['token', 'installation-id', 'app-slug'];
+
 describe.each(workflows.map((w) => [w.file, w] as const))('%s', (file, spec) => {
   const text = readFileSync(join(ROOT, file), 'utf8');
   const doc = load(file);
@@ -134,6 +137,7 @@ describe.each(workflows.map((w) => [w.file, w] as const))('%s', (file, spec) => 
             const action = /^OWNER\/shipgate\/actions\/([a-z-]+)@v1$/.exec(step.uses ?? '');
             if (action) expect(Object.keys(stepSchemas[action[1]].outputs), at).toContain(o);
             else if (s === 'settings') expect(Object.keys(decl), at).toContain(o); // one output per workflow input
+            else if (/^actions\/create-github-app-token@/.test(step.uses ?? '')) expect(APP_TOKEN_OUTPUTS, at).toContain(o);
             else expect(String(step.run ?? ''), at).toMatch(new RegExp(`\\b${o}(=|<<)`));
           }
           for (const [, s] of expr.matchAll(/\bsteps\.([\w-]+)\.(?:outcome|conclusion)/g)) expect(stepIds, at).toContain(s);
