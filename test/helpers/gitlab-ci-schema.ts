@@ -34,9 +34,10 @@ export function gitlabCiSchema(): Record<string, unknown> {
 }
 
 /** Where `doc` (a parsed .gitlab-ci.yml) breaks GitLab's CI schema; empty when it follows it. */
+let compiled: ReturnType<Ajv['compile']> | undefined;
 export function gitlabCiProblems(doc: unknown): string[] {
-  const ajv = new Ajv({ strict: false, allErrors: true, validateFormats: false });
-  const validate = ajv.compile(gitlabCiSchema());
+  // Compiling the schema takes seconds: once per test file.
+  const validate = (compiled ??= new Ajv({ strict: false, allErrors: true, validateFormats: false }).compile(gitlabCiSchema()));
   if (validate(doc)) return [];
   return (validate.errors ?? []).map((e) => `${e.instancePath || '/'} ${e.message ?? ''} ${JSON.stringify(e.params)}`);
 }
