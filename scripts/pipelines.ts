@@ -155,7 +155,7 @@ export function pipelines(dist: Distribution): PipelineSpec[] {
         {
           step: checkDependencies,
           stage: 'stage',
-          inputs: ['config', 'changed-files', 'strict', 'child-extends', 'child-include'],
+          inputs: ['config', 'changed-files', 'strict', 'child-extends', 'child-include', 'deploy-version'],
           // Each service's own job probes its dependencies right before its deploy; the plan only plans.
           fixed: { 'check-health': 'false', 'child-pipeline': CHILD_PIPELINE },
           paths: [CHILD_PIPELINE],

@@ -136,6 +136,14 @@ export const workflows: WorkflowSpec[] = [
       CONFIG,
       ...from('check-dependencies', ['check-health', 'timeout', 'consul-url']),
       ...(file === 'shipgate-multi-service.yml' ? from('check-dependencies', ['changed-files']) : []),
+      // Services in their own repository (`project:`): how long to wait for their run, and what they deploy.
+      ...from('check-dependencies', ['pipeline-timeout', 'deploy-version']),
+      own(
+        'dispatch-app-id',
+        'string',
+        'GitHub App installed on the repositories of services with `project:`, with `actions: write`: each deploy job makes its token (actions/create-github-app-token) from this id and the secret `dispatch-app-private-key`. Empty: the secret `dispatch-token` is used.',
+        '',
+      ),
       own(
         'service-settings',
         'string',

@@ -11,8 +11,16 @@ const actions = readdirSync(join(ROOT, 'actions'))
   .map((step) => join('actions', step, 'action.yml'))
   .filter((f) => existsSync(join(ROOT, f)));
 const yamlIn = (dir: string) => (existsSync(join(ROOT, dir)) ? readdirSync(join(ROOT, dir)).filter((f) => /\.ya?ml$/.test(f) && f !== 'dependency-config.yml').map((f) => join(dir, f)) : []);
-// The project's CI, the reusable workflows, and the copy-paste callers in examples/github/.
-const workflows = [...yamlIn(join('.github', 'workflows')), ...yamlIn(join('examples', 'github'))];
+// The project's CI, the reusable workflows, and the copy-paste callers in examples/github/ (the multi-project one's
+// control side and each service repository's workflow too).
+const multiProject = join('examples', 'github', 'multi-project');
+const serviceRepos = existsSync(join(ROOT, multiProject, 'services')) ? readdirSync(join(ROOT, multiProject, 'services')) : [];
+const workflows = [
+  ...yamlIn(join('.github', 'workflows')),
+  ...yamlIn(join('examples', 'github')),
+  ...yamlIn(join(multiProject, 'control', '.github', 'workflows')),
+  ...serviceRepos.flatMap((s) => yamlIn(join(multiProject, 'services', s, '.github', 'workflows'))),
+];
 const tmp = mkdtempSync(join(tmpdir(), 'shipgate-validate-'));
 
 async function validate(file: string): Promise<{ code: number; out: string }> {

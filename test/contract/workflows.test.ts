@@ -38,6 +38,9 @@ function strings(node: unknown, path = '', out: [string, string][] = []): [strin
   return out;
 }
 
+/** The outputs actions/create-github-app-token documents (its action.yml). */
+const APP_TOKEN_OUTPUTS = ['token', 'installation-id', 'app-slug'];
+
 describe.each(workflows.map((w) => [w.file, w] as const))('%s', (file, spec) => {
   const text = readFileSync(join(ROOT, file), 'utf8');
   const doc = load(file);
@@ -139,6 +142,7 @@ describe.each(workflows.map((w) => [w.file, w] as const))('%s', (file, spec) => 
             const action = OWN_ACTION.exec(step.uses ?? '');
             if (action) expect(Object.keys(stepSchemas[action[1]].outputs), at).toContain(o);
             else if (s === 'settings') expect(Object.keys(decl), at).toContain(o); // one output per workflow input
+            else if (/^actions\/create-github-app-token@/.test(step.uses ?? '')) expect(APP_TOKEN_OUTPUTS, at).toContain(o);
             else expect(String(step.run ?? ''), at).toMatch(new RegExp(`\\b${o}(=|<<)`));
           }
           for (const [, s] of expr.matchAll(/\bsteps\.([\w-]+)\.(?:outcome|conclusion)/g)) expect(stepIds, at).toContain(s);

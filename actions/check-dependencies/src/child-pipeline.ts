@@ -1,6 +1,7 @@
 // The GitLab child pipeline of a deploy in waves, for `trigger: include: - artifact:` in the parent pipeline.
 import { dump } from 'js-yaml';
 import { ConfigError } from '../../../shared/src/errors.js';
+import type { ServicePipeline } from '../../../shared/src/graph/remote.js';
 import { isName } from '../../../shared/src/inputs-check.js';
 import { plural } from '../../../shared/src/text.js';
 
@@ -12,9 +13,17 @@ export interface ChildPipelineOptions {
   include: string[];
   /** Where the plan came from, named in the file's header. */
   source: string;
+  /** Services whose pipeline lives in another project: each gets a bridge job instead of a job extending `extends`. */
+  remote?: Map<string, ServicePipeline>;
+  /** The Shipgate version the gates after such a wave run to read the downstream pipelines. */
+  shipgateVersion?: string;
+  /** The dependency configuration those gates read (it names the services in other projects). */
+  config?: string;
+  /** What the services deploy, forwarded in SHIPGATE_VERSION; may be a CI/CD variable such as `$CI_COMMIT_SHA`. */
+  version?: string;
 }
 
-const STATUS_DIR = 'shipgate-status';
+export const STATUS_DIR = 'shipgate-status';
 export const gateJob = (wave: number) => `shipgate-wave-${wave}-gate`;
 export const SUMMARY_JOB = 'shipgate-summary';
 // Prefixed, so that no service name is a GitLab keyword (`cache`, `pages`, `variables`) or another job's name.
@@ -49,6 +58,9 @@ done
         canceled) status="⛔ canceled" ;;
         *) status="⏸ not started" ;;
       esac
+      # A service in its own project: the gate's collect step left the downstream pipeline's address.
+      url=$(cat "${STATUS_DIR}/$service.url" 2>/dev/null || true)
+      [ -z "$url" ] || status="$status ([pipeline]($url))"
     fi
     echo "| $wave | $service | $status |"
   done
@@ -63,6 +75,24 @@ done
 } > shipgate-summary.md
 cat shipgate-summary.md
 [ -z "$stopped" ]`;
+
+/** Image of the gates that read downstream pipelines: they run Shipgate, which needs Node.js. */
+const DOWNSTREAM_GATE_IMAGE = 'node:24-slim';
+
+/**
+ * A service in its own project: a bridge job that starts the project's pipeline on `ref` (default: this pipeline's
+ * ref) and, with `strategy: depend`, takes its status; GitLab cancels the downstream pipeline when this one is cancelled.
+ * Bridge jobs have no script, artifacts or after_script, so the gate after the wave reads their statuses instead.
+ */
+function bridgeJob(service: string, wave: number, pipeline: ServicePipeline, version = '$CI_COMMIT_SHA'): Record<string, unknown> {
+  return {
+    stage: `wave-${wave}`,
+    needs: wave === 1 ? [] : [gateJob(wave - 1)],
+    // The user's variables first: Shipgate's own names win (the config check forbids SHIPGATE_ names anyway).
+    variables: { ...pipeline.variables, SHIPGATE_WAVE: String(wave), SHIPGATE_SERVICE: service, SHIPGATE_VERSION: version },
+    trigger: { project: pipeline.project, branch: pipeline.ref ?? '$CI_COMMIT_REF_NAME', strategy: 'depend' },
+  };
+}
 
 /** Checks what the child pipeline will name, before anything is written. */
 export function checkChildPipeline(waves: string[][], opts: Pick<ChildPipelineOptions, 'extends'>): void {
@@ -98,22 +128,39 @@ export function childPipeline(waves: string[][], opts: ChildPipelineOptions): st
   if (!count) {
     doc[SUMMARY_JOB] = { stage: 'summary', script: ['echo "Nothing to deploy: no service is affected by the change." | tee shipgate-summary.md'] };
   }
+  const remote = opts.remote ?? new Map<string, ServicePipeline>();
+  const hasRemote = waves.some((w) => w.some((s) => remote.has(s)));
+  if (hasRemote) {
+    // Bridge jobs keep no status file: this gate reads their downstream pipelines through the API first.
+    doc['.shipgate-downstream-gate'] = {
+      extends: '.shipgate-gate',
+      image: DOWNSTREAM_GATE_IMAGE,
+      // Inputs travel as SHIPGATE_* variables, never inside the script line.
+      variables: { SHIPGATE_CONFIG: opts.config ?? 'dependency-config.yml', SHIPGATE_CHECK_HEALTH: 'false', SHIPGATE_COLLECT_DOWNSTREAM: 'true' },
+      before_script: [`npx --yes shipgate@${opts.shipgateVersion ?? 'latest'} check-dependencies`],
+    };
+  }
   waves.forEach((wave, i) => {
     const n = i + 1;
     for (const service of wave) {
-      doc[serviceJob(service)] = {
-        stage: `wave-${n}`,
-        extends: opts.extends,
-        // The previous gate decides; a service job needs nothing else, so a wave starts as soon as it may.
-        needs: n === 1 ? [] : [gateJob(n - 1)],
-        variables: { SERVICE: service, WAVE: String(n) },
-        after_script: [`mkdir -p ${STATUS_DIR} && echo "$CI_JOB_STATUS" > ${STATUS_DIR}/${service}`],
-        artifacts: { when: 'always', paths: [`${STATUS_DIR}/`] },
-      };
+      const pipeline = remote.get(service);
+      doc[serviceJob(service)] = pipeline
+        ? bridgeJob(service, n, pipeline, opts.version)
+        : {
+            stage: `wave-${n}`,
+            extends: opts.extends,
+            // The previous gate decides; a service job needs nothing else, so a wave starts as soon as it may.
+            needs: n === 1 ? [] : [gateJob(n - 1)],
+            variables: { SERVICE: service, WAVE: String(n) },
+            after_script: [`mkdir -p ${STATUS_DIR} && echo "$CI_JOB_STATUS" > ${STATUS_DIR}/${service}`],
+            artifacts: { when: 'always', paths: [`${STATUS_DIR}/`] },
+          };
     }
     const last = n === count;
+    // Every gate from the first wave with a bridge on reads the downstream pipelines, so the summary links them all.
+    const downstream = waves.slice(0, n).some((w) => w.some((s) => remote.has(s)));
     doc[last ? SUMMARY_JOB : gateJob(n)] = {
-      extends: '.shipgate-gate',
+      extends: downstream ? '.shipgate-downstream-gate' : '.shipgate-gate',
       stage: last ? 'summary' : `wave-${n}`,
       needs: [...(n > 1 ? [gateJob(n - 1)] : []), ...wave.map(serviceJob)],
       variables: { GATE_WAVE: String(n) },

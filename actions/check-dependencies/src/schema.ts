@@ -49,6 +49,28 @@ export const schema = {
       type: 'lines',
       description: 'Newline-separated files of the repository the child pipeline includes (`include: local:`), e.g. the one that defines `child-extends`.',
     },
+    'deploy-version': {
+      type: 'string',
+      description:
+        "What the services deploy, passed to the pipelines of services in their own repository (`project:`): `SHIPGATE_VERSION` of each GitLab bridge job, the `shipgate-version` input of each GitHub dispatch. Empty: the control pipeline's commit SHA.",
+    },
+    'run-pipeline': {
+      type: 'boolean',
+      default: 'false',
+      description:
+        "GitHub: when `service` has `project:` in the config, start its workflow there (`workflow_dispatch`) after the health checks, wait for the run and fail unless it succeeds; cancelling the job cancels the run. Token in `SHIPGATE_DISPATCH_TOKEN` (`actions: write` on the service repository). On GitLab the child pipeline's bridge jobs do this.",
+    },
+    'pipeline-timeout': {
+      type: 'duration',
+      default: '30m',
+      description: 'How long `run-pipeline` waits for the service\'s run to complete; a run still going then is cancelled and the job fails.',
+    },
+    'collect-downstream': {
+      type: 'boolean',
+      default: 'false',
+      description:
+        "GitLab: read the downstream pipelines of this pipeline's bridge jobs into `shipgate-status/` for the gate's summary (set by the generated child pipeline's gates). Token: `GITLAB_TOKEN` with read_api, else CI_JOB_TOKEN.",
+    },
   },
   outputs: {
     order: { description: 'Deploy order: JSON array of service names.' },
@@ -56,6 +78,8 @@ export const schema = {
     healthy: { description: 'true when every probed dependency is healthy (also true when nothing was probed).' },
     unhealthy: { description: 'JSON array of the unhealthy services.' },
     affected: { description: 'JSON array of the services affected by changed-files and everything that depends on them, in wave order.' },
+    'pipeline-conclusion': { description: 'With `run-pipeline`: how the service\'s run ended (success, failure, cancelled, timeout, not-started); empty when none was started.' },
+    'pipeline-url': { description: 'With `run-pipeline`: the page of the service\'s run; empty when none was found.' },
     'child-pipeline-file': { description: 'Path of the GitLab child pipeline written (input `child-pipeline`); empty when none was asked for.' },
   },
 } as const satisfies StepSchema;

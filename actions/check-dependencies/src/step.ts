@@ -8,7 +8,9 @@ import { defineStep } from '../../../shared/src/step.js';
 import { closest, plural } from '../../../shared/src/text.js';
 import { checkChildPipeline, childPipeline } from './child-pipeline.js';
 import { probeDependencies } from './health.js';
+import pkg from '../../../package.json' with { type: 'json' };
 import { schema } from './schema.js';
+import { collectDownstream, dispatchFailure, planDispatch, runDispatch } from './service-pipeline.js';
 import { renderSummary } from './summary.js';
 
 export const checkDependencies = defineStep({
@@ -35,11 +37,29 @@ export const checkDependencies = defineStep({
     const deployWaves = waves.map((w) => w.filter((s) => affected.includes(s))).filter((w) => w.length);
     const childFile = inputs['child-pipeline'].trim();
     if (childFile) checkChildPipeline(deployWaves, { extends: inputs['child-extends'].trim() });
+    if (inputs['run-pipeline'] && !service) throw new ConfigError("Input 'run-pipeline' is true but 'service' is empty: name the service whose pipeline to start.");
+    const dispatch = inputs['run-pipeline'] ? planDispatch(ctx, config, service, waves.findIndex((w) => w.includes(service)) + 1) : undefined;
+    if (inputs['collect-downstream']) await collectDownstream(ctx, config);
     const probes: ProbeResult[] = inputs['check-health'] ? await probeDependencies(ctx, config, order, service) : [];
     const unhealthy = probes.filter((p) => !p.healthy);
+    // A service whose dependencies are unhealthy is not started: the health gate exists to stop that.
+    const blocked = unhealthy.length > 0 && inputs['fail-on-unhealthy'];
+    const ran = dispatch && !blocked ? await runDispatch(ctx, dispatch, service) : undefined;
 
     if (childFile) {
-      writeFileSync(childFile, childPipeline(deployWaves, { extends: inputs['child-extends'].trim(), include: inputs['child-include'], source: config.file }));
+      const remote = new Map([...config.services.values()].flatMap((s) => (s.pipeline ? [[s.name, s.pipeline] as const] : [])));
+      writeFileSync(
+        childFile,
+        childPipeline(deployWaves, {
+          extends: inputs['child-extends'].trim(),
+          include: inputs['child-include'],
+          source: config.file,
+          remote,
+          config: config.file,
+          shipgateVersion: pkg.version,
+          version: inputs['deploy-version'] || undefined,
+        }),
+      );
       platform.info(`Child pipeline written to ${childFile}: ${plural(deployWaves.flat().length, 'service')} in ${plural(deployWaves.length, 'wave')}.`);
     }
     renderSummary(summary, { config, waves, probes, affected, service, checked: inputs['check-health'] });
@@ -50,11 +70,13 @@ export const checkDependencies = defineStep({
       unhealthy: JSON.stringify(unhealthy.map((p) => p.name)),
       affected: JSON.stringify(affected),
       'child-pipeline-file': childFile,
+      'pipeline-conclusion': ran?.outcome ?? '',
+      'pipeline-url': ran?.run?.url ?? '',
     };
-    const failure =
-      unhealthy.length && inputs['fail-on-unhealthy']
-        ? `${unhealthy.length} of ${plural(probes.length, 'dependency', 'dependencies')} unhealthy: ${unhealthy.map((p) => `${p.name} (${p.lastError ?? 'unhealthy'})`).join(', ')}`
-        : undefined;
+    if (ran?.run) summary.add(`**${service}** in ${dispatch!.req.owner}/${dispatch!.req.repo}: ${ran.outcome} · [run ${ran.run.id}](${ran.run.url})`);
+    const failure = blocked
+      ? `${unhealthy.length} of ${plural(probes.length, 'dependency', 'dependencies')} unhealthy: ${unhealthy.map((p) => `${p.name} (${p.lastError ?? 'unhealthy'})`).join(', ')}`
+      : ran && dispatchFailure(dispatch!, ran, service);
     return { outputs, failure };
   },
 });

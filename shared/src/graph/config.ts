@@ -5,6 +5,7 @@ import { isName, NAME_KINDS, shown } from '../inputs-check.js';
 import { closest, plural } from '../text.js';
 import { redactUrl } from '../http/url-secrets.js';
 import { yamlLocator, type YamlPath } from './locate.js';
+import { parsePipelineKey, PIPELINE_KEYS, servicePipeline, type PipelineKey, type ServicePipeline } from './remote.js';
 
 /** One service of dependency-config.yml. */
 export interface ServiceDef {
@@ -14,6 +15,8 @@ export interface ServiceDef {
   dependencies: string[];
   health?: string;
   paths: string[];
+  /** Where the service's own pipeline runs, when it lives in another repository (`project:`). */
+  pipeline?: ServicePipeline;
 }
 
 export interface DependencyConfig {
@@ -23,7 +26,7 @@ export interface DependencyConfig {
   lineOf(path: YamlPath): number | undefined;
 }
 
-const FIELDS = ['level', 'dependencies', 'deploy_order', 'health', 'paths'];
+const FIELDS = ['level', 'dependencies', 'deploy_order', 'health', 'paths', ...PIPELINE_KEYS];
 
 /** Reads and parses the file; a missing file or any syntax/shape problem is a ConfigError listing all problems. */
 export function loadConfig(file: string): { config: DependencyConfig; warnings: Problem[] } {
@@ -75,8 +78,16 @@ export function parseConfig(text: string, file: string): { config: DependencyCon
       problems.push(at(['services', name], `Service '${name}' must be a map such as { dependencies: [] }.`));
       continue;
     }
+    const pipelineKeys: Partial<ServicePipeline> = {};
+    let pipelineOk = true;
     for (const [key, value] of Object.entries(body)) {
       const here = ['services', name, key];
+      if ((PIPELINE_KEYS as readonly string[]).includes(key)) {
+        const bad = parsePipelineKey(name, key as PipelineKey, value, pipelineKeys);
+        if (bad) problems.push(at(here, bad));
+        pipelineOk &&= !bad;
+        continue;
+      }
       switch (key) {
         case 'level':
         case 'deploy_order':
@@ -105,6 +116,9 @@ export function parseConfig(text: string, file: string): { config: DependencyCon
         }
       }
     }
+    const remote = pipelineOk ? servicePipeline(name, pipelineKeys) : {};
+    if (remote.problem) problems.push(at(['services', name], remote.problem));
+    if (remote.pipeline) def.pipeline = remote.pipeline;
   }
   if (problems.length) throw configError(problems);
   return { config: { file, services, lineOf }, warnings };
