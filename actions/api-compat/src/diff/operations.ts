@@ -76,8 +76,9 @@ function diffItem(ctx: DiffContext, b: Item, h: Item): void {
       const badHead = invalidStability(hOp);
       // Reported when head sets a level nobody can read; one left as it was does not fail every later run.
       if (badHead && badHead !== badBase) ctx.out.add('api-invalid-stability-level', op, join(pair.hPtr, 'x-stability-level'), 'head', `x-stability-level ${badHead} is not draft, alpha, beta or stable`);
-      // A level that cannot be read cannot be compared; the rest of the operation still is.
-      if (!badBase && !badHead && is < was) ctx.out.add('api-stability-decreased', op, join(pair.hPtr, 'x-stability-level'), 'head', `stability ${levelName(was)} → ${levelName(is)}`);
+      // A level that cannot be read cannot be compared; the rest of the operation still is. Leaving draft or alpha
+      // for a lower level breaks no promise: those promised nothing.
+      if (!badBase && !badHead && is < was && was >= UNSTABLE_BELOW) ctx.out.add('api-stability-decreased', op, join(pair.hPtr, 'x-stability-level'), 'head', `stability ${levelName(was)} → ${levelName(is)}`);
       ctx.out.relaxed(was < UNSTABLE_BELOW ? levelName(was) : undefined, () => diffOperation(ctx, pair));
     } else if (isObject(bOp)) removed(ctx, b, method, 'api-operation-removed');
     else if (isObject(hOp)) ctx.out.add('api-operation-added', op, join(h.ptr, method), 'head', `${op.method} ${h.path} added`);
