@@ -3,7 +3,7 @@
 import { readFileSync } from 'node:fs';
 import type { getOctokit } from '@actions/github';
 import type { Gitlab } from '@gitbeaker/rest';
-import { errorMessage } from '../errors.js';
+import { errorMessage, type HintTarget } from '../errors.js';
 import type { Platform } from '../platform/platform.js';
 
 export type Octokit = ReturnType<typeof getOctokit>;
@@ -127,4 +127,9 @@ export function forgeNeeds(platform: Platform): string {
     return `${lacks.join(' and ') || 'GITLAB_TOKEN'} ${lacks.length > 1 ? 'are' : 'is'} not in the environment (GitLab sets CI_JOB_TOKEN in every job; GITLAB_TOKEN is a project access token with the api scope)`;
   }
   return 'no forge token is in the environment: GITHUB_TOKEN with GITHUB_REPOSITORY for GitHub, or GITLAB_TOKEN with CI_PROJECT_ID and CI_SERVER_URL for GitLab';
+}
+
+/** The variable that says where the forge's API is, for the hint on an unreachable API. */
+export function forgeApiTarget(forge: Forge): HintTarget {
+  return forge.kind === 'github' ? { input: 'GITHUB_API_URL', value: forge.apiUrl, kind: 'url' } : { input: 'CI_API_V4_URL (or CI_SERVER_URL)', value: forge.host, kind: 'url' };
 }
