@@ -66,8 +66,8 @@ describe('rollback --list', () => {
     expect(patches(server, '/deployments/web')).toEqual([]);
   });
 
-  it('kubernetes with image-name: the release tags in git as images, newest first', async () => {
-    seedDeployment(server, sim, 'api', ['registry.test/api:1.1.0']);
+  it('kubernetes with image-name: the release tags in git as images, newest first, pre-releases left out', async () => {
+    seedDeployment(server, sim, 'api', ['registry.test/api:1.2.0']);
     const repo = TempRepo.create();
     for (const v of ['1.0.0', '1.1.0', '1.2.0']) {
       repo.commit(`feat: ${v}`);
@@ -81,9 +81,8 @@ describe('rollback --list', () => {
       expect(r.code, r.log).toBe(0);
       const rows = r.log.split('\n').filter((l) => /^[*<]?\s+v\d/.test(l)).map((l) => l.trim().split(/\s+/));
       expect(rows).toEqual([
-        ['v1.2.0', 'registry.test/api:1.2.0'],
-        // the running image is also the release before the newest: `*` wins over `<`
-        ['*', 'v1.1.0', 'registry.test/api:1.1.0'],
+        ['*', 'v1.2.0', 'registry.test/api:1.2.0'],
+        ['<', 'v1.1.0', 'registry.test/api:1.1.0'],
         ['v1.0.0', 'registry.test/api:1.0.0'],
       ]);
     } finally {
