@@ -84,6 +84,11 @@ const processIo = (): Io => ({
 
 /** Runs one step with flags from argv on the detected platform; returns the exit code. */
 export async function runWithArgs(step: Step<any>, argv: string[], io: Io = processIo()): Promise<number> {
+  const listing = Object.entries(step.listings ?? {}).find(([flag]) => argv.includes(`--${flag}`));
+  if (listing) {
+    io.stdout(listing[1].render(argv.includes('--json')));
+    return EXIT.ok;
+  }
   let args: ParsedArgs;
   try {
     args = parseArgs(step.schema, argv);
@@ -92,7 +97,8 @@ export async function runWithArgs(step: Step<any>, argv: string[], io: Io = proc
     return EXIT.config;
   }
   if (args.help) {
-    io.stdout(helpText(step.schema));
+    const listings = Object.entries(step.listings ?? {}).map(([flag, l]) => `  --${flag}\n      ${l.description}\n`);
+    io.stdout(helpText(step.schema) + (listings.length ? `\nCommand-line only:\n${listings.join('')}` : ''));
     return EXIT.ok;
   }
   const platform = detectPlatform({ ...io, flags: args.flags, json: args.json });

@@ -1,7 +1,7 @@
 // Checks of inputs more than one step shares: URLs, numeric bounds, and a Prometheus query with its bounds
 // (blue-green-switch's analysis, rollback's trigger). Each ConfigError names the input as the user writes it.
 import { ConfigError } from './errors.js';
-import type { AnalysisBounds } from './metrics/prometheus.js';
+import { parseQuery, type AnalysisBounds } from './metrics/prometheus.js';
 import type { Platform } from './platform/platform.js';
 
 /** Throws a ConfigError naming `input` unless `text` is an http:// or https:// URL. */
@@ -105,4 +105,17 @@ export function shown(value: string): string {
 /** Throws a ConfigError naming `input`, its value and the allowed shape, unless `value` is a name of `kind`. */
 export function checkName(kind: NameKind, input: string, value: string): void {
   if (!isName(kind, value)) throw new ConfigError(`Input '${input}' is ${shown(value)}. Expected ${NAME_KINDS[kind].expected}.`);
+}
+
+/**
+ * Has Prometheus parse the query before anything changes. A syntax error is a ConfigError naming `input`; when
+ * Prometheus cannot tell (unreachable, an auth error), the reason is returned for the step to decide.
+ */
+export async function checkQuerySyntax(cfg: QueryConfig, input: string): Promise<string | undefined> {
+  const parsed = await parseQuery({ url: cfg.url, query: cfg.query, token: cfg.token, timeoutMs: 10_000 });
+  if (parsed.ok) return undefined;
+  if (parsed.syntax) {
+    throw new ConfigError(`Input '${input}' is '${cfg.query}', which Prometheus at ${cfg.url} cannot parse: ${parsed.reason}. Fix the PromQL (try it in Prometheus's expression browser). Nothing was changed.`);
+  }
+  return parsed.reason;
 }

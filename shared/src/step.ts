@@ -19,10 +19,19 @@ export interface StepResult {
   failure?: string;
 }
 
+/** A flag only the CLI has: it prints something about the step itself (not about a job) and exits 0. */
+export interface CliListing {
+  description: string;
+  /** The text to print; `json` when `--json` was given too. */
+  render(json: boolean): string;
+}
+
 /** A step: its schema (the one source of its inputs) and its logic. */
 export interface Step<I extends Record<string, InputSpec> = Record<string, InputSpec>> {
   schema: StepSchema & { inputs: I };
   run(ctx: StepContext<I>): Promise<StepResult>;
+  /** CLI-only flags by name (`list-rules`): not inputs, since they need no job and no other input. */
+  listings?: Record<string, CliListing>;
 }
 
 /** Declares a step with its inputs typed from the schema literal. */

@@ -1,7 +1,10 @@
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { colourPair, type ColourServer } from '../helpers/colours.js';
 import { waitFor } from '../helpers/daemons.js';
-import { haproxyActive, startHaproxy, type Haproxy } from '../helpers/haproxy.js';
+import { haproxyActive, haproxyWeights, startHaproxy, type Haproxy } from '../helpers/haproxy.js';
 import { startPrometheus, type Prometheus } from '../helpers/prometheus.js';
 import { closedPort } from '../helpers/servers.js';
 import { runSwitch } from '../helpers/switch.js';
@@ -72,7 +75,6 @@ describe('blue-green-switch with Prometheus analysis', () => {
   });
 
   it.each([
-    ['a query error', 'sum(', /analysis failed: Prometheus error \(bad_data\)/],
     ['no data', 'max(no_such_metric)', /analysis failed: no data: the query returned no series/],
     ['several series', 'app_error_ratio', /analysis failed: 2 series, expected one/],
     ['NaN', 'max(app_error_ratio) / 0 * 0', /analysis failed: the value is NaN, not a number/],
@@ -85,11 +87,54 @@ describe('blue-green-switch with Prometheus analysis', () => {
     expect(await active()).toBe(before);
   });
 
-  it('treats an unreachable Prometheus as a failed check', async () => {
-    const before = await active();
+  it('refuses an unreachable Prometheus before any traffic moves (exit 3)', async () => {
+    const before = await haproxyWeights(haproxy);
     const r = await runSwitch(flags(await idleOf(), { 'prometheus-url': `http://127.0.0.1:${await closedPort()}`, steps: '100', 'step-interval': '200ms' }));
-    expect(r.code, r.log).toBe(1);
-    expect(r.log).toMatch(/analysis failed: Prometheus at .* did not answer/);
-    expect(await active()).toBe(before);
+    expect(r.code, r.log).toBe(3);
+    expect(r.log).toMatch(/Cannot check input 'analysis-query' before moving traffic: Prometheus at .* did not answer: .*No traffic moved\./);
+    expect(r.log).not.toContain('Health gate');
+    expect(await haproxyWeights(haproxy)).toEqual(before);
+  });
+});
+
+// Everything the switch needs is checked before the first weight changes: the router is read back to prove it.
+describe('blue-green-switch checks its preconditions before moving traffic', () => {
+  it.each([
+    ['an unclosed parenthesis', 'sum(', /unclosed left parenthesis/],
+    ['a range function on an instant vector', 'max(rate(app_error_ratio))', /expected type range vector in call to function "rate"/],
+  ])('refuses PromQL with %s (exit 2) before any weight change', async (_what, query, reason) => {
+    const before = await haproxyWeights(haproxy);
+    const r = await runSwitch(flags(await idleOf(), { 'analysis-query': query, steps: '10,50,100', 'step-interval': '200ms' }));
+    expect(r.code, r.log).toBe(2);
+    expect(r.log).toContain(`Input 'analysis-query' is '${query}', which Prometheus at ${prometheus.url} cannot parse:`);
+    expect(r.log).toMatch(reason);
+    expect(r.log).not.toMatch(/Step 1 of|set weight|Reverting/);
+    expect(await haproxyWeights(haproxy)).toEqual(before);
+  });
+
+  it.each([
+    ['under a regular file', (dir: string) => (writeFileSync(join(dir, 'plain'), 'x'), join(dir, 'plain', 'state.json')), /is not a directory/],
+    ['that is a directory', (dir: string) => (mkdirSync(join(dir, 'state.json')), join(dir, 'state.json')), /it is a directory/],
+  ])('refuses a state file %s (exit 2): traffic unchanged, no state written', async (_what, make, why) => {
+    const dir = mkdtempSync(join(tmpdir(), 'shipgate-unwritable-'));
+    const stateFile = make(dir);
+    const files = readdirSync(dir, { recursive: true }).sort();
+    const before = await haproxyWeights(haproxy);
+    const r = await runSwitch(flags(await idleOf(), { 'state-file': stateFile, steps: '100', 'step-interval': '200ms' }));
+    expect(r.code, r.log).toBe(2);
+    expect(r.log).toContain(`Input 'state-file' is '${stateFile}', but it cannot be written:`);
+    expect(r.log).toMatch(why);
+    expect(await haproxyWeights(haproxy)).toEqual(before);
+    expect(readdirSync(dir, { recursive: true }).sort(), 'no state (nor a probe) written').toEqual(files);
+  });
+
+  it('creates a missing state file directory only after the switch', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'shipgate-writable-'));
+    const stateFile = join(dir, 'nested', 'state.json');
+    const target = await idleOf();
+    const r = await runSwitch(flags(target, { 'state-file': stateFile, steps: '100', 'step-interval': '200ms' }));
+    expect(r.code, r.log).toBe(0);
+    expect(await haproxyActive(haproxy)).toBe(target.colour);
+    expect(existsSync(stateFile)).toBe(true);
   });
 });

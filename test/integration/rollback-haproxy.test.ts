@@ -8,6 +8,7 @@ import { haproxyWeights, startHaproxy, type Haproxy } from '../helpers/haproxy.j
 import { startLoad } from '../helpers/load.js';
 import { startPrometheus, type Prometheus } from '../helpers/prometheus.js';
 import { runRollback } from '../helpers/rollback.js';
+import { realClock, type Clock } from '../../shared/src/clock.js';
 
 // The automated rollback: a real HAProxy serving green after a switch from blue, a real Prometheus scraping both
 // colours, autocannon load through HAProxy. The trigger watches green's error ratio; when it breaches, traffic goes
@@ -128,6 +129,22 @@ describe('rollback blue-green on HAProxy with a Prometheus trigger', () => {
     expect(r.code, r.log).toBe(0);
     expect(r.log).toContain(`dry run: set weight web/${idle} 100`);
     expect(r.outputs).toMatchObject({ 'rolled-back': 'false', to: idle });
+    expect(await haproxyWeights(haproxy)).toEqual(before);
+  });
+
+  it('refuses a trigger query Prometheus cannot parse at once (exit 2), before the watch', async () => {
+    switched();
+    const before = await haproxyWeights(haproxy);
+    // every wait of the step goes through the clock: none may happen before the refusal
+    const sleeps: number[] = [];
+    const clock: Clock = { now: realClock.now, sleep: (ms, signal) => (sleeps.push(ms), realClock.sleep(ms, signal)) };
+    const start = Date.now();
+    const r = await runRollback(flags({ 'trigger-query': 'max(app_error_ratio{color="green"}', watch: '60s' }), {}, clock);
+    expect(r.code, r.log).toBe(2);
+    expect(r.log).toContain(`Input 'trigger-query' is 'max(app_error_ratio{color="green"}', which Prometheus at ${prometheus.url} cannot parse:`);
+    expect(r.log).not.toContain('Trigger evaluation');
+    expect(sleeps).toEqual([]);
+    expect(Date.now() - start).toBeLessThan(10_000);
     expect(await haproxyWeights(haproxy)).toEqual(before);
   });
 });

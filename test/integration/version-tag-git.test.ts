@@ -24,7 +24,7 @@ describe('tagging through git push', () => {
     work.tag('v0.1.0');
     work.commit('feat(api): b');
     work.git('push', '--quiet', 'origin', 'main', '--tags');
-    const res = await versionTagIn(work.dir, {});
+    const res = await versionTagIn(work.dir, { push: 'true' });
     expect(res.code).toBe(0);
     expect(res.outputs).toMatchObject({ tag: 'v0.2.0', released: 'true' });
     expect(origin.git('rev-parse', 'v0.2.0^{commit}')).toBe(work.head());
@@ -42,7 +42,8 @@ describe('tagging through git push', () => {
     origin.git('config', 'receive.denyCurrentBranch', 'refuse');
     const hook = join(origin.dir, 'hooks', 'pre-receive');
     (await import('node:fs')).writeFileSync(hook, '#!/bin/sh\necho "tags are protected" >&2\nexit 1\n', { mode: 0o755 });
-    const res = await versionTagIn(work.dir, {});
+    // CI=true: a CI system Shipgate has no platform for publishes by default, as GitHub and GitLab do
+    const res = await versionTagIn(work.dir, {}, { CI: 'true' });
     expect(res.code).toBe(3);
     expect(res.log).toContain('git push of tag v0.0.1 to origin failed');
     expect(res.log).toContain('Nothing was changed before this failure.');
@@ -52,11 +53,11 @@ describe('tagging through git push', () => {
   it('refuses to publish without origin or token, before anything else', async () => {
     const r = repo();
     r.commit('feat: a');
-    const res = await versionTagIn(r.dir, {});
+    const res = await versionTagIn(r.dir, { push: 'true' });
     expect(res.code).toBe(2);
-    expect(res.log).toContain("Input 'push' is 'true', but there is no GITHUB_TOKEN to tag through the API and no git remote 'origin'");
+    expect(res.log).toContain("Input 'push' is 'true', but no forge token is in the environment: GITHUB_TOKEN with GITHUB_REPOSITORY for GitHub, or GITLAB_TOKEN with CI_PROJECT_ID and CI_SERVER_URL for GitLab to tag through the API, and there is no git remote 'origin'");
     const rel = await versionTagIn(r.dir, { release: 'true' });
-    expect(rel.log).toContain("Input 'release' is 'true', but no GITHUB_TOKEN is in the environment");
+    expect(rel.log).toContain("Input 'release' is 'true', but no forge token is in the environment");
   });
 });
 

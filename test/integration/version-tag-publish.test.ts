@@ -95,7 +95,7 @@ describe('through the GitHub API', () => {
     const work = releasable();
     const gh = await githubReleaseServer('acme', 'shop', { commits: [work.head()], token: 'gh-write', readOnlyToken: 'gh-read' });
     try {
-      const res = await versionTagIn(work.dir, {}, { GITHUB_REPOSITORY: 'acme/shop', GITHUB_API_URL: gh.url, GITHUB_TOKEN: 'gh-read' });
+      const res = await versionTagIn(work.dir, { push: 'true' }, { GITHUB_REPOSITORY: 'acme/shop', GITHUB_API_URL: gh.url, GITHUB_TOKEN: 'gh-read' });
       expect(res.code).toBe(3);
       expect(res.log).toContain('permissions: contents: write');
       expect(gh.state.tags.size).toBe(0);
@@ -172,7 +172,7 @@ describe('image re-tag in a real registry', () => {
   it('bearer tokens: a read-only user passes the existence check, then the re-tag fails after the git tag was pushed', async () => {
     const work = releasable();
     await pushImage(token, 'acme/tokened', `sha-${work.head().slice(0, 7)}`);
-    const res = await versionTagIn(work.dir, { images: `${token.host}/acme/tokened` }, { REGISTRY_USERNAME: 'reader', REGISTRY_PASSWORD: 'pw' });
+    const res = await versionTagIn(work.dir, { push: 'true', images: `${token.host}/acme/tokened` }, { REGISTRY_USERNAME: 'reader', REGISTRY_PASSWORD: 'pw' });
     expect(res.code).toBe(3);
     expect(res.log).toMatch(/Already done: tag v1\.5\.0 → .* \(git push\)\./);
     expect(res.log).toContain(`Not done: re-tag of ${token.host}/acme/tokened.`);

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { analyse, checkBounds, queryUrl, singleValue } from '../../shared/src/metrics/prometheus.js';
+import { analyse, checkBounds, parseQuery, queryUrl, singleValue } from '../../shared/src/metrics/prometheus.js';
 import { httpServer, type TestServer } from '../helpers/servers.js';
 
 const vector = (...values: string[]) => ({
@@ -56,5 +56,32 @@ describe('analyse over HTTP', () => {
   it('fails on a 400 with the API error, and on an answer that is not JSON', async () => {
     expect(await analyse({ url: server.url, query: 'bad(', timeoutMs: 2000 }, { max: 1 })).toMatchObject({ ok: false, reason: 'Prometheus error (bad_data): unexpected end of input' });
     expect(await analyse({ url: server.url, query: 'html', timeoutMs: 2000 }, { max: 1 })).toMatchObject({ ok: false, reason: expect.stringMatching(/^HTTP 502 from Prometheus, not JSON/) });
+  });
+});
+
+describe('parseQuery on a Prometheus older than 2.31 (no format_query)', () => {
+  let server: TestServer;
+  const paths: string[] = [];
+  beforeAll(async () => {
+    server = await httpServer((req, res) => {
+      const url = new URL(req.url!, 'http://x');
+      paths.push(url.pathname);
+      if (url.pathname !== '/prom/api/v1/query') return void res.writeHead(404).end('404 page not found');
+      const bad = url.searchParams.get('query') === 'sum(';
+      res.writeHead(bad ? 400 : 200, { 'content-type': 'application/json' });
+      res.end(JSON.stringify(bad ? { status: 'error', errorType: 'bad_data', error: 'invalid parameter "query": 1:5: parse error: unclosed left parenthesis' } : vector()));
+    });
+  });
+  afterAll(() => server.close());
+
+  it('falls back to an instant query and reads bad_data as the syntax error', async () => {
+    expect(await parseQuery({ url: `${server.url}/prom`, query: 'sum(', timeoutMs: 2000 })).toEqual({ ok: false, syntax: true, reason: '1:5: parse error: unclosed left parenthesis' });
+    expect(paths).toEqual(['/prom/api/v1/format_query', '/prom/api/v1/query']);
+    expect(await parseQuery({ url: `${server.url}/prom`, query: 'sum(up)', timeoutMs: 2000 })).toEqual({ ok: true });
+  });
+
+  it('tells an unreachable Prometheus from a syntax error', async () => {
+    const url = server.url.replace(/:\d+$/, ':9');
+    expect(await parseQuery({ url, query: 'up', timeoutMs: 2000 })).toMatchObject({ ok: false, syntax: false, reason: expect.stringContaining('did not answer') });
   });
 });

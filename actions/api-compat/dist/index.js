@@ -37395,6 +37395,53 @@ function errorMessage(err) {
         return err.message;
     return String(err);
 }
+/** The errno-style code of an error (`ECONNREFUSED`, `ENOENT`…), looking through `cause` and AggregateError. */
+function errorCode(err) {
+    let e = err;
+    for (let depth = 0; depth < 5 && e; depth++) {
+        if (typeof e.code === 'string')
+            return e.code;
+        e = (e.cause ?? e.errors?.[0]);
+    }
+    return undefined;
+}
+const TLS = /^(CERT_|UNABLE_TO_|DEPTH_ZERO_|SELF_SIGNED_|ERR_TLS_|ERR_SSL_)/;
+/**
+ * One sentence saying what a raw system error (ECONNREFUSED, ENOENT…) means for the user: which input to check and
+ * what to look at. Empty for an error that has no errno code, whose own message already says it.
+ */
+function systemHint(err, t) {
+    const code = errorCode(err);
+    if (!code)
+        return '';
+    const at = `${t.input} ('${t.value}')`;
+    const service = t.kind === 'socket' ? 'the router is running and its runtime API listens there' : 'the service is running and listens on that port';
+    if (code === 'ECONNREFUSED')
+        return `Nothing accepts connections at ${at}: check the address and port, and that ${service}.`;
+    if (code === 'ENOENT') {
+        return t.kind === 'socket'
+            ? `No socket exists at ${at}: check the path, and that HAProxy runs with a 'stats socket' line naming it (and is started).`
+            : `No such file at ${at}: check the path (relative to the working directory) and that an earlier job created it.`;
+    }
+    if (code === 'EACCES' || code === 'EPERM')
+        return `Permission denied at ${at}: the job's user cannot open it; check its owner and mode (HAProxy: 'stats socket … mode 660 group <the job's group>').`;
+    if (code === 'ENOTFOUND' || code === 'EAI_AGAIN')
+        return `The host in ${at} does not resolve: check its spelling, and that the runner can resolve it (DNS, VPN, a service name only visible in the cluster).`;
+    if (['ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'UND_ERR_CONNECT_TIMEOUT'].includes(code))
+        return `No route to ${at}: check the host, and that a firewall or network policy lets the runner reach it.`;
+    if (code === 'ECONNRESET' || code === 'EPIPE' || code === 'UND_ERR_SOCKET')
+        return `The connection to ${at} was closed at once: check that it speaks what is expected there (http or https, the runtime API and not an HTTP port).`;
+    if (TLS.test(code))
+        return `TLS to ${at} failed (${code}): if the server uses a private CA, give it to the job with NODE_EXTRA_CA_CERTS.`;
+    if (code === 'ENOTDIR' || code === 'EISDIR')
+        return `${at} is not a file path that works: ${code === 'EISDIR' ? 'it is a directory' : 'a part of it is a file'}.`;
+    return '';
+}
+/** `message` with the hint for `err` appended, when there is one. */
+function withHint(message, err, t) {
+    const hint = systemHint(err, t);
+    return hint ? `${message.replace(/\.?$/, '.')} ${hint}` : message;
+}
 
 ;// CONCATENATED MODULE: external "node:fs"
 const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
@@ -40915,6 +40962,11 @@ function text_closest(name, candidates) {
 function plural(n, word, many = `${word}s`) {
     return `${n} ${n === 1 ? word : many}`;
 }
+/** Rows as aligned plain-text columns (the first row is the header), as `kubectl get` prints them. */
+function columns(rows) {
+    const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length)));
+    return rows.map((r) => r.map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i]))).join('  ').trimEnd());
+}
 
 ;// CONCATENATED MODULE: ./shared/src/cli.ts
 
@@ -40985,6 +41037,11 @@ const processIo = () => ({
 });
 /** Runs one step with flags from argv on the detected platform; returns the exit code. */
 async function runWithArgs(step, argv, io = processIo()) {
+    const listing = Object.entries(step.listings ?? {}).find(([flag]) => argv.includes(`--${flag}`));
+    if (listing) {
+        io.stdout(listing[1].render(argv.includes('--json')));
+        return errors_EXIT.ok;
+    }
     let args;
     try {
         args = parseArgs(step.schema, argv);
@@ -40994,7 +41051,8 @@ async function runWithArgs(step, argv, io = processIo()) {
         return errors_EXIT.config;
     }
     if (args.help) {
-        io.stdout(helpText(step.schema));
+        const listings = Object.entries(step.listings ?? {}).map(([flag, l]) => `  --${flag}\n      ${l.description}\n`);
+        io.stdout(helpText(step.schema) + (listings.length ? `\nCommand-line only:\n${listings.join('')}` : ''));
         return errors_EXIT.ok;
     }
     const platform = detectPlatform({ ...io, flags: args.flags, json: args.json });
@@ -41132,6 +41190,27 @@ function apiError(err) {
         return { status: e.cause.response.status, message: e.cause.description || errorMessage(err) };
     return { message: errorMessage(err) };
 }
+/**
+ * Why detectForge found no forge, in the words of the platform the job runs on: the variables it lacks there
+ * (a GitHub job names GITHUB_TOKEN, a GitLab job GITLAB_TOKEN or CI_JOB_TOKEN, a terminal both).
+ */
+function forgeNeeds(platform) {
+    const missing = (names) => names.filter((n) => !platform.env(n));
+    if (platform.name === 'github' || platform.env('GITHUB_REPOSITORY')) {
+        const lacks = missing(['GITHUB_TOKEN', 'GITHUB_REPOSITORY']);
+        return `${lacks.join(' and ') || 'GITHUB_TOKEN'} ${lacks.length > 1 ? 'are' : 'is'} not in the environment (on GitHub Actions: env: GITHUB_TOKEN: \${{ github.token }})`;
+    }
+    if (platform.name === 'gitlab' || platform.env('GITLAB_CI')) {
+        const token = platform.env('GITLAB_TOKEN') || platform.env('CI_JOB_TOKEN');
+        const lacks = [...(token ? [] : ['GITLAB_TOKEN (or CI_JOB_TOKEN)']), ...missing(['CI_PROJECT_ID']), ...(platform.env('CI_API_V4_URL') || platform.env('CI_SERVER_URL') ? [] : ['CI_SERVER_URL'])];
+        return `${lacks.join(' and ') || 'GITLAB_TOKEN'} ${lacks.length > 1 ? 'are' : 'is'} not in the environment (GitLab sets CI_JOB_TOKEN in every job; GITLAB_TOKEN is a project access token with the api scope)`;
+    }
+    return 'no forge token is in the environment: GITHUB_TOKEN with GITHUB_REPOSITORY for GitHub, or GITLAB_TOKEN with CI_PROJECT_ID and CI_SERVER_URL for GitLab';
+}
+/** The variable that says where the forge's API is, for the hint on an unreachable API. */
+function forgeApiTarget(forge) {
+    return forge.kind === 'github' ? { input: 'GITHUB_API_URL', value: forge.apiUrl, kind: 'url' } : { input: 'CI_API_V4_URL (or CI_SERVER_URL)', value: forge.host, kind: 'url' };
+}
 
 ;// CONCATENATED MODULE: ./shared/src/forge/comment.ts
 // One comment per step on a pull request (GitHub) or merge request note (GitLab), found again on the next run by a
@@ -41177,7 +41256,8 @@ async function upsertComment(forge, marker, body) {
     }
     catch (err) {
         const { status, message } = apiError(err);
-        throw new ExternalError(`${forge.kind === 'github' ? 'GitHub' : 'GitLab'} refused the comment: ${status ? `HTTP ${status}: ` : ''}${message}`, { cause: err });
+        const head = `${forge.kind === 'github' ? 'GitHub' : 'GitLab'} refused the comment: ${status ? `HTTP ${status}: ` : ''}${message}`;
+        throw new ExternalError(withHint(head, err, forgeApiTarget(forge)), { cause: err });
     }
 }
 
@@ -48199,10 +48279,17 @@ function describeEntry(e) {
 
 
 
+/** The rule catalog for `--list-rules`: aligned columns for people, or JSON. */
+function renderRules(json) {
+    if (json)
+        return JSON.stringify(RULES.map((r) => ({ id: r.id, level: r.severity, description: r.title })), null, 2) + '\n';
+    return columns([['RULE', 'LEVEL', 'DESCRIPTION'], ...RULES.map((r) => [r.id, r.severity, r.title])]).join('\n') + `\n\n${RULES.length} rules. Findings at level error are breaking; 'fail-on: warning' also fails on warnings.\n`;
+}
 /** Findings annotated on the file (GitHub shows at most 10 per type and step; more is noise). */
 const step_ANNOTATIONS = 20;
 const apiCompat = defineStep({
     schema: schema_schema,
+    listings: { 'list-rules': { description: 'Print the rule catalog (id, level, description) and exit; with --json as a JSON array.', render: renderRules } },
     async run(ctx) {
         const { inputs, platform, summary } = ctx;
         // Relative paths are the job's working directory, as for every file input of every step.

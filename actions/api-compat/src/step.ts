@@ -1,7 +1,7 @@
 import { ConfigError, type Problem } from '../../../shared/src/errors.js';
 import { urlSecrets } from '../../../shared/src/http/url-secrets.js';
 import { defineStep } from '../../../shared/src/step.js';
-import { plural } from '../../../shared/src/text.js';
+import { columns, plural } from '../../../shared/src/text.js';
 import { postComment, jobLink } from './comment.js';
 import { diffDocuments, RULES } from './diff/index.js';
 import { applyExceptions, loadExceptions } from './exceptions.js';
@@ -12,11 +12,18 @@ import { writeReports } from './reports.js';
 import { schema } from './schema.js';
 import { renderComment, renderFindings, SUMMARY_LIMITS, type SummaryData } from './summary.js';
 
+/** The rule catalog for `--list-rules`: aligned columns for people, or JSON. */
+function renderRules(json: boolean): string {
+  if (json) return JSON.stringify(RULES.map((r) => ({ id: r.id, level: r.severity, description: r.title })), null, 2) + '\n';
+  return columns([['RULE', 'LEVEL', 'DESCRIPTION'], ...RULES.map((r) => [r.id, r.severity, r.title])]).join('\n') + `\n\n${RULES.length} rules. Findings at level error are breaking; 'fail-on: warning' also fails on warnings.\n`;
+}
+
 /** Findings annotated on the file (GitHub shows at most 10 per type and step; more is noise). */
 const ANNOTATIONS = 20;
 
 export const apiCompat = defineStep({
   schema,
+  listings: { 'list-rules': { description: 'Print the rule catalog (id, level, description) and exit; with --json as a JSON array.', render: renderRules } },
   async run(ctx) {
     const { inputs, platform, summary } = ctx;
     // Relative paths are the job's working directory, as for every file input of every step.

@@ -8,6 +8,7 @@ import { describeWeights, weightsFor } from '../../../shared/src/traffic/weights
 import { plural } from '../../../shared/src/text.js';
 import { checkStep, type StepRecord } from './checks.js';
 import type { Ctx, SwitchConfig } from './config.js';
+import { checkBeforeMoving } from './preflight.js';
 
 /** Wait between probes of the health gate before any traffic moves. */
 const GATE_INTERVAL_MS = 1000;
@@ -45,6 +46,7 @@ function pickTarget(cfg: SwitchConfig, before: TrafficState, provider: string): 
 export async function switchTraffic(ctx: Ctx, cfg: SwitchConfig, out: Outcome): Promise<void> {
   const { platform, clock } = ctx;
   const { backend, colors } = cfg;
+  await checkBeforeMoving(ctx, cfg);
   const before = await backend.active();
   out.before = out.after = before;
   platform.info(`${out.provider} routes ${describeWeights(before.weights)}${before.active ? ` (active: ${before.active})` : ''}`);

@@ -5,7 +5,7 @@ import { PREVIOUS_ANNOTATION } from '../../../shared/src/traffic/kube.js';
 import { whoRuns, writeStateFile } from '../../../shared/src/traffic/state-file.js';
 import { describeWeights, weightsFor } from '../../../shared/src/traffic/weights.js';
 import type { BlueGreenConfig, Ctx } from './config.js';
-import type { Applied, Resolved, RollbackProvider } from './provider.js';
+import type { Applied, Candidates, Resolved, RollbackProvider } from './provider.js';
 import type { TargetSpec } from './to.js';
 
 export class BlueGreenProvider implements RollbackProvider {
@@ -88,6 +88,18 @@ export class BlueGreenProvider implements RollbackProvider {
       }
     }
     return places;
+  }
+
+  async candidates(): Promise<Candidates> {
+    const { backend, backendName, colors, record, stateFile } = this.cfg;
+    const now = await backend.active();
+    const previous = record?.previous ?? (await backend.recordedPrevious?.());
+    const rows = colors.map((c) => {
+      const was = record && c === record.active ? `active since ${record.time} (${record.who})` : c === previous ? 'previous: the rollback target' : '';
+      return { cells: [c, `${now.weights[c] ?? 0} %`, was], current: c === now.active, target: c === previous };
+    });
+    const from = stateFile ? `${stateFile} and ${backendName}` : backendName;
+    return { header: ['COLOUR', 'TRAFFIC', 'STATE'], rows, source: from };
   }
 
   async describeNow(): Promise<string> {

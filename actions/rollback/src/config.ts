@@ -57,6 +57,8 @@ export interface RollbackConfig {
   environment: string;
   failAfterRollback: boolean;
   dryRun: boolean;
+  /** Only list the targets a rollback could go to. */
+  list: boolean;
 }
 
 function blueGreenConfig({ inputs, platform, clock }: Ctx, settings: BackendSettings): BlueGreenConfig {
@@ -71,7 +73,8 @@ function blueGreenConfig({ inputs, platform, clock }: Ctx, settings: BackendSett
   if (record && !settings.colors.includes(record.previous)) {
     throw new ConfigError(`Input 'state-file' '${stateFile}' records previous colour '${record.previous}', which is not one of 'colors' (${settings.colors.join(', ')}). Set 'colors' as blue-green-switch had it, or set 'to'.`);
   }
-  if (!stateFile && !backend.recordedPrevious && !inputs.to.trim()) {
+  // a list shows the colours and their traffic without a record; a rollback needs one
+  if (!stateFile && !backend.recordedPrevious && !inputs.to.trim() && !inputs.list) {
     throw new ConfigError(
       `Input 'state-file' is empty, and backend '${backendName}' keeps no record of the previous colour, so there is nothing to roll back to. Pass the state file blue-green-switch wrote, or set 'to' to a colour (${settings.colors.join(' or ')}).`,
     );
@@ -161,5 +164,6 @@ export function loadConfig(ctx: Ctx): RollbackConfig {
     environment: inputs.environment.trim() || 'production',
     failAfterRollback: inputs['fail-after-rollback'],
     dryRun: inputs['dry-run'],
+    list: inputs.list,
   };
 }

@@ -155,6 +155,13 @@ export class DeploymentRollback {
     return sets.filter((rs) => rs.metadata?.ownerReferences?.some((r) => r.controller && r.uid === uid)).sort((a, b) => revisionOf(b) - revisionOf(a));
   }
 
+  /** Every revision in the ReplicaSet history with its change-cause, newest first: `kubectl rollout history`. */
+  async revisions(container: string): Promise<(Revision & { changeCause?: string })[]> {
+    return (await this.history())
+      .filter((rs) => revisionOf(rs) > 0)
+      .map((rs) => ({ revision: revisionOf(rs), image: this.imageIn(rs, container), replicaSet: rs.metadata?.name ?? '', changeCause: rs.metadata?.annotations?.[CHANGE_CAUSE] }));
+  }
+
   /** The image the changed container runs in a ReplicaSet's template (same name, else its only container). */
   private imageIn(rs: KubeObject, container: string): string {
     const all = containersOf(rs.spec?.template);

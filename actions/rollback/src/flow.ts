@@ -7,7 +7,8 @@ import { colourUrl, healthGate, type GateResult } from '../../../shared/src/http
 import { formatImageRef, ImageNotFoundError, type ImageRef } from '../../../shared/src/registry/index.js';
 import { registryClient } from '../../../shared/src/registry/job.js';
 import { plural } from '../../../shared/src/text.js';
-import { whoRuns } from '../../../shared/src/traffic/state-file.js';
+import { checkQuerySyntax } from '../../../shared/src/inputs-check.js';
+import { checkStateFileWritable, whoRuns } from '../../../shared/src/traffic/state-file.js';
 import type { Ctx, RollbackConfig } from './config.js';
 import type { Applied, Resolved, RollbackProvider } from './provider.js';
 import { recordOnForge, type ForgeRecord } from './record.js';
@@ -81,8 +82,18 @@ async function stateNow(provider: RollbackProvider): Promise<string> {
   }
 }
 
+/** Before the watch and the first change: the state file can be written and Prometheus parses the trigger. */
+async function checkBeforeWatching(ctx: Ctx, cfg: RollbackConfig): Promise<void> {
+  if (cfg.blueGreen?.stateFile) await checkStateFileWritable(cfg.blueGreen.stateFile);
+  if (!cfg.trigger) return;
+  const unknown = await checkQuerySyntax(cfg.trigger, 'trigger-query');
+  // The watch forgives a flaky Prometheus evaluation by evaluation; it decides, not this one answer.
+  if (unknown) ctx.platform.warning(`Could not have Prometheus parse 'trigger-query' before the watch: ${unknown}.`);
+}
+
 export async function rollBack(ctx: Ctx, cfg: RollbackConfig, provider: RollbackProvider, out: Outcome): Promise<void> {
   const { platform } = ctx;
+  await checkBeforeWatching(ctx, cfg);
   let r = await resolve(ctx, provider, out);
   if (cfg.trigger) {
     const t = cfg.trigger;

@@ -5,7 +5,9 @@ import type { Release } from '../../../shared/src/git/tags.js';
 import { formatImageRef, parseImageRef } from '../../../shared/src/registry/index.js';
 import type { Ctx, RollbackConfig } from './config.js';
 import { DeploymentRollback, type DeploymentState, type DeploymentTarget } from './deployment.js';
-import type { Applied, Resolved, RollbackProvider } from './provider.js';
+import { repoRoot } from '../../../shared/src/git/git.js';
+import { readTags, releases } from '../../../shared/src/git/tags.js';
+import type { Applied, Candidates, Resolved, RollbackProvider } from './provider.js';
 import { previousRelease } from './releases.js';
 import { repositoryOf } from './to.js';
 
@@ -95,6 +97,24 @@ export class KubernetesProvider implements RollbackProvider {
 
   async record(): Promise<string[]> {
     return [`kubernetes.io/change-cause on ${this.label}`];
+  }
+
+  async candidates(): Promise<Candidates> {
+    const { image, prefix } = this.cfg;
+    const now = await this.deployment.current();
+    if (image) {
+      // with image-name a rollback goes to a release tag: those are the candidates, newest first
+      const tags = releases(await readTags(await repoRoot(this.ctx.platform.cwd)), prefix);
+      const rows = tags.map((r, i) => {
+        const ref = `${image.name}:${r.version}`;
+        return { cells: [r.tag, ref], current: sameImage(ref, now.image), target: i === 1 };
+      });
+      return { header: ['TAG', 'IMAGE'], rows, source: `release tags '${prefix}X.Y.Z' in git, as images of ${image.name}` };
+    }
+    const revisions = await this.deployment.revisions(now.container);
+    const previous = revisions.find((r) => r.revision < now.revision);
+    const rows = revisions.map((r) => ({ cells: [String(r.revision), r.image, r.changeCause ?? '<none>'], current: r.revision === now.revision, target: r === previous }));
+    return { header: ['REVISION', 'IMAGE', 'CHANGE-CAUSE'], rows, source: `the ReplicaSet history of ${this.label}` };
   }
 
   async describeNow(): Promise<string> {

@@ -45,4 +45,14 @@ export interface RollbackProvider {
   record(r: Resolved): Promise<string[]>;
   /** What serves now, in one line, read again: for the message of a rollback that failed. */
   describeNow(): Promise<string>;
+  /** What a rollback could go to, as `kubectl rollout history` lists it: a header row, then one row each. */
+  candidates(): Promise<Candidates>;
+}
+
+/** The targets `list: true` shows; `current` marks the row of what runs now. */
+export interface Candidates {
+  header: string[];
+  rows: { cells: string[]; current?: boolean; target?: boolean }[];
+  /** Where the list comes from, one line. */
+  source: string;
 }

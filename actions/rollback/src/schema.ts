@@ -89,6 +89,12 @@ export const schema = {
       description: 'A triggered (automatic) rollback ends the job with exit 1 so the pipeline shows red; `false` ends it green. A manual rollback that succeeded always exits 0.',
     },
     'dry-run': { type: 'boolean', default: 'false', description: 'Resolve and verify the target, print the exact change, change nothing.' },
+    list: {
+      type: 'boolean',
+      default: 'false',
+      description:
+        'Only list what a rollback could go to, as `kubectl rollout history` does, and change nothing: the ReplicaSet revisions with image and change-cause (kubernetes), the colours with their traffic and the state file record (blue-green), or the release tags in git (with `image-name`).',
+    },
     ...(({ service: _service, ...rest }) => rest)(backendInputs),
   },
   outputs: {

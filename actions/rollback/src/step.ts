@@ -4,6 +4,7 @@ import { loadConfig, type Ctx, type RollbackConfig } from './config.js';
 import { dependentsInRollbackOrder } from './dependents.js';
 import { rollBack, type Outcome } from './flow.js';
 import { KubernetesProvider } from './kubernetes.js';
+import { listCandidates } from './list.js';
 import type { RollbackProvider } from './provider.js';
 import { schema } from './schema.js';
 import { renderSummary } from './summary.js';
@@ -39,6 +40,10 @@ export const rollback = defineStep({
     const cfg = loadConfig(ctx);
     const dependents = cfg.dependents ? dependentsInRollbackOrder(cfg.dependents.config, cfg.dependents.service) : [];
     const provider = providerFor(ctx, cfg);
+    if (cfg.list) {
+      await listCandidates(ctx.platform, ctx.summary, provider);
+      return { outputs: outputs({ provider: provider.label, triggered: false, recorded: [], changed: false, rolledBack: false }, dependents) };
+    }
     const outcome: Outcome = { provider: provider.label, triggered: false, recorded: [], changed: false, rolledBack: false };
     try {
       await rollBack(ctx, cfg, provider, outcome);

@@ -38,3 +38,17 @@ export function changelog(commits: CountedCommit[], extraBreaking: string[] = []
     })
     .join('\n\n');
 }
+
+/**
+ * The changelog file with this release on top: under a leading `# …` title when the file has one, else first.
+ * Unchanged when the file already has the release's heading, so a job run again does not add it twice.
+ */
+export function prependRelease(existing: string | undefined, tag: string, date: string, notes: string): string {
+  const heading = `## ${tag} (${date})`;
+  const entry = `${heading}\n\n${notes.trim() || '_No user-facing changes._'}\n`;
+  if (existing === undefined || !existing.trim()) return `# Changelog\n\n${entry}`;
+  if (existing.split('\n').some((line) => line.startsWith(`## ${tag} `) || line === `## ${tag}`)) return existing;
+  const title = /^# .*\n+/.exec(existing);
+  const at = title ? title[0].length : 0;
+  return `${existing.slice(0, at)}${entry}\n${existing.slice(at)}`;
+}

@@ -120,7 +120,7 @@ export async function headSha(cwd: string): Promise<string> {
 export async function checkPath(cwd: string, path: string): Promise<void> {
   const out = await git(['ls-tree', '--name-only', 'HEAD', '--', path.replace(/\/+$/, '')], { cwd });
   if (!out.trim()) {
-    throw new ConfigError(`Input 'path' is '${path}', which is not in the repository at HEAD. Give a file or directory relative to the repository root, e.g. services/user.`);
+    throw new ConfigError(`Input 'path' is '${path}', which is not in the repository at HEAD. (The path is read from the working directory and shown from the repository root.) Give a file or directory that exists, e.g. services/user.`);
   }
 }
 

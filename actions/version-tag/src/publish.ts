@@ -1,5 +1,6 @@
 // The side effects, in the issue's order: tag, release, re-tag images. Each finished effect is recorded, so a failure
 // later says precisely what was already done and what was not.
+import { writeFile } from 'node:fs/promises';
 import { ExternalError, errorMessage } from '../../../shared/src/errors.js';
 import type { Forge } from '../../../shared/src/forge/forge.js';
 import { createRelease, createTag } from '../../../shared/src/forge/release.js';
@@ -19,6 +20,10 @@ export interface PublishPlan {
   push: boolean;
   release: boolean;
   images: ImagePlan[];
+  /** Files to write before the tag (the changelog, the version files), their full new text. */
+  files: { name: string; path: string; text: string }[];
+  /** Commit the files and tag that commit; the branch it is pushed to when `push`. */
+  commit?: { message: string; branch?: string };
 }
 
 /** One finished side effect, for the summary. */
@@ -43,6 +48,24 @@ export function tagsThroughApi(forge: Forge | undefined): forge is Forge {
   return forge !== undefined && !(forge.kind === 'gitlab' && forge.jobToken);
 }
 
+/** CI machines often have no git identity; a commit or an annotated tag needs one. */
+async function identity(cwd: string): Promise<Record<string, string>> {
+  if ((await git(['config', '--get', 'user.email'], { cwd }).catch(() => '')).trim()) return {};
+  const who = { NAME: 'shipgate', EMAIL: 'shipgate@users.noreply.localhost' };
+  return Object.fromEntries(['AUTHOR', 'COMMITTER'].flatMap((role) => Object.entries(who).map(([k, v]) => [`GIT_${role}_${k}`, v])));
+}
+
+/** The release commit of the written files; pushed to the branch first, so a tag made through the API finds it. */
+async function commitFiles(plan: PublishPlan, cwd: string): Promise<Done> {
+  const { message, branch } = plan.commit!;
+  const names = plan.files.map((f) => f.path);
+  await git(['add', '--', ...names], { cwd });
+  await git(['commit', '--quiet', '--no-verify', '--file=-', '--', ...names], { cwd, input: message + '\n', env: await identity(cwd) });
+  plan.sha = (await git(['rev-parse', 'HEAD'], { cwd })).trim();
+  if (plan.push && branch) await git(['push', '--quiet', 'origin', `HEAD:refs/heads/${branch}`], { cwd });
+  return { what: `commit ${shortSha(plan.sha)} "${message}"`, where: plan.push && branch ? `origin ${branch}` : 'the local branch' };
+}
+
 /** The tag through the forge when there is a token; else an annotated git tag pushed to origin. */
 async function tag(plan: PublishPlan, forge: Forge | undefined, cwd: string, platform: Platform): Promise<Done> {
   const message = `${plan.tag}\n\n${plan.notes}`.trim();
@@ -51,11 +74,7 @@ async function tag(plan: PublishPlan, forge: Forge | undefined, cwd: string, pla
     const where = forge.kind === 'github' ? `GitHub ${forge.owner}/${forge.repo}` : `GitLab project ${forge.projectId}`;
     return { what: `tag ${plan.tag}`, where: `${where} at ${shortSha(plan.sha)}` };
   }
-  // CI machines often have no git identity; an annotated tag needs one.
-  const identity: Record<string, string> = (await git(['config', '--get', 'user.email'], { cwd }).catch(() => '')).trim()
-    ? {}
-    : { GIT_COMMITTER_NAME: 'shipgate', GIT_COMMITTER_EMAIL: 'shipgate@users.noreply.localhost' };
-  await git(['tag', '--annotate', '--file=-', '--end-of-options', plan.tag, plan.sha], { cwd, input: message + '\n', env: identity });
+  await git(['tag', '--annotate', '--file=-', '--end-of-options', plan.tag, plan.sha], { cwd, input: message + '\n', env: await identity(cwd) });
   try {
     await git(['push', '--quiet', '--end-of-options', 'origin', `refs/tags/${plan.tag}`], { cwd });
   } catch (err) {
@@ -80,6 +99,16 @@ export async function publish(plan: PublishPlan, deps: { forge?: Forge; cwd: str
   const done: Done[] = [];
   const digests = new Map<string, string>();
   const steps: { name: string; run: () => Promise<void> }[] = [];
+  if (plan.files.length) {
+    steps.push({
+      name: `writing ${plan.files.map((f) => f.name).join(', ')}`,
+      run: async () => {
+        for (const f of plan.files) await writeFile(f.path, f.text);
+        done.push({ what: `wrote ${plan.files.map((f) => f.name).join(', ')}`, where: 'the work tree' });
+      },
+    });
+  }
+  if (plan.commit) steps.push({ name: 'the release commit', run: async () => void done.push(await commitFiles(plan, deps.cwd)) });
   if (plan.push) steps.push({ name: `tag ${plan.tag}`, run: async () => void done.push(await tag(plan, deps.forge, deps.cwd, deps.platform)) });
   if (plan.release) {
     steps.push({

@@ -14,12 +14,13 @@ export const schema = {
     },
     path: {
       type: 'string',
-      description: 'Count only commits that touch this path (relative to the repository root), e.g. `services/user`. Empty counts every commit.',
+      description: 'Count only commits that touch this path, relative to the working directory (`.` in `services/user` means that directory), e.g. `services/user`. Empty counts every commit.',
     },
     'dry-run': {
       type: 'boolean',
       default: 'false',
-      description: 'Compute and report only: no tag, no release, no image re-tag, no network. Works with read-only permissions.',
+      description:
+        'Compute and report only: no tag, no release, no image re-tag, no file written, no network. Works with read-only permissions. Outside CI (the CLI on a laptop) a run is a preview unless `--push`, `--release` or `--dry-run false` is given.',
     },
     'initial-version': {
       type: 'string',
@@ -74,6 +75,21 @@ export const schema = {
       default: '{version}\n{major}.{minor}\n{major}\nlatest',
       description:
         'Tags to give each image, with `{version}`, `{major}`, `{minor}`, `{patch}`. A pre-release only gets tags that contain `{version}` (and never `latest`).',
+    },
+    'changelog-file': {
+      type: 'string',
+      description: 'Prepend the release notes to this Markdown file (e.g. `CHANGELOG.md`, created when missing), relative to the working directory. Empty writes no file.',
+    },
+    'version-files': {
+      type: 'lines',
+      description:
+        'Newline-separated files to write the new version into: `package.json` (top-level version), `pom.xml` (the project version, not the parent or dependencies), `pyproject.toml` (`[project]` or `[tool.poetry]` version), or a file holding only the version (`VERSION`).',
+    },
+    'commit-files': {
+      type: 'boolean',
+      default: 'false',
+      description:
+        'Commit `changelog-file` and `version-files` as `chore(release): <tag>`, tag that commit, and push it to the current branch with the tag (needs a git remote `origin`). `false` leaves the files changed in the work tree.',
     },
   },
   outputs: {

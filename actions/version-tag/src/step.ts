@@ -1,42 +1,34 @@
+import { readFileSync } from 'node:fs';
 import { ConfigError } from '../../../shared/src/errors.js';
-import { detectForge, type Forge } from '../../../shared/src/forge/forge.js';
-import { repoRoot } from '../../../shared/src/git/git.js';
-import { defineStep, type StepContext } from '../../../shared/src/step.js';
+import { detectForge, forgeNeeds, type Forge } from '../../../shared/src/forge/forge.js';
+import { git } from '../../../shared/src/git/git.js';
+import { defineStep } from '../../../shared/src/step.js';
 import { plural } from '../../../shared/src/text.js';
 import { decideBump } from './bump.js';
-import { changelog } from './changelog.js';
+import { changelog, prependRelease } from './changelog.js';
+import { loadConfig, type Ctx, type VersionTagConfig } from './config.js';
 import { checkPath, checkPrefix, ensureFullHistory, hasOrigin, headSha, readHistory, readTags, tagCommit } from './history.js';
-import { checkImagesExist, checkTemplates, imageTags, parseImages, registryClient, sourceTagOf, type ImagePlan } from './images.js';
-import { publish, tagsThroughApi, type Done } from './publish.js';
+import { checkImagesExist, imageTags, registryClient, sourceTagOf, type ImagePlan } from './images.js';
+import { publish, tagsThroughApi, type Done, type PublishPlan } from './publish.js';
 import { schema } from './schema.js';
 import { renderSummary } from './summary.js';
-import { nextVersion, parseInitialVersion, parsePrerelease } from './version.js';
-
-type Ctx = StepContext<typeof schema.inputs>;
+import { nextVersion } from './version.js';
+import { bumpedText, readVersionFiles } from './version-files.js';
 
 export const versionTag = defineStep({
   schema,
   async run(ctx) {
     const { inputs, platform, summary } = ctx;
-    const dry = inputs['dry-run'];
-    // Empty is meaningful here (bare `1.2.3` tags) and differs from "not given": runners pass the default when the
-    // user sets nothing, so a given empty value is a deliberate choice.
-    const prefix = platform.input('prefix')?.trim() === '' ? '' : inputs.prefix;
-    const path = inputs.path.trim();
-    const initialVersion = parseInitialVersion(inputs['initial-version']);
-    const prerelease = parsePrerelease(inputs.prerelease);
-    const images = parseImages(inputs.images);
-    checkTemplates(inputs['image-tags']);
-    if (inputs.release && !inputs.push) {
-      throw new ConfigError("Input 'release' is 'true' but 'push' is 'false': a release needs its tag. Set push: true, or release: false.");
-    }
-
-    const cwd = await repoRoot(process.cwd());
+    const cfg = await loadConfig(ctx);
+    if (cfg.preview) platform.warning(cfg.preview);
+    const { cwd, prefix, path, dry } = cfg;
     const [sha] = await Promise.all([headSha(cwd), checkPrefix(cwd, prefix)]);
     if (path) await checkPath(cwd, path);
+    // read (and refused when unreadable) before anything is written, also on a dry run
+    const versionFiles = readVersionFiles(cfg.versionFiles);
     const sourceTag = sourceTagOf(inputs['source-tag'], sha);
     const forge = dry ? undefined : await detectForge(platform);
-    if (!dry) await checkCanPublish(ctx, cwd, forge);
+    const branch = dry ? undefined : await checkCanPublish(ctx, cfg, forge);
     await ensureFullHistory(cwd, platform, !dry);
 
     const tags = await readTags(cwd);
@@ -44,20 +36,13 @@ export const versionTag = defineStep({
     const decision = decideBump(commits);
     const api = inputs['api-breaking'];
     const forced = api && decision.level !== 'major' && inputs['api-breaking-policy'] === 'force-major';
-    const next = nextVersion({
-      previous: previous?.version,
-      level: forced ? 'major' : decision.level,
-      initialVersion,
-      preMajor: inputs['pre-major'],
-      prerelease,
-      prefix,
-      tags,
-    });
+    const next = nextVersion({ previous: previous?.version, level: forced ? 'major' : decision.level, initialVersion: cfg.initialVersion, preMajor: inputs['pre-major'], prerelease: cfg.prerelease, prefix, tags });
     const tag = next.version ? `${prefix}${next.version}` : '';
     const notes = changelog(decision.commits, forced ? ['The API changed incompatibly (found by api-compat).'] : []);
     const plans: ImagePlan[] = next.version
-      ? images.map((ref, i) => ({ ref, name: inputs.images[i], sourceTag, tags: imageTags(inputs['image-tags'], next.version) }))
+      ? cfg.images.map((ref, i) => ({ ref, name: inputs.images[i], sourceTag, tags: imageTags(inputs['image-tags'], next.version) }))
       : [];
+    const files = tag ? fileChanges(cfg, versionFiles, tag, next.version, notes) : [];
     const outputs: Record<string, string> = {
       'previous-version': previous?.version ?? '',
       'previous-tag': previous?.tag ?? '',
@@ -69,7 +54,7 @@ export const versionTag = defineStep({
       digest: '',
       digests: '{}',
     };
-    const report = { previous, next, tag, sha, prefix, path, decision, notes, forced, dry, plans, done: [] as Done[] };
+    const report = { previous, next, tag, sha, prefix, path, decision, notes, forced, dry, plans, files: files.map((f) => f.change), done: [] as Done[] };
 
     let failure: string | undefined;
     if (api && decision.level !== 'major' && inputs['api-breaking-policy'] === 'fail') {
@@ -83,13 +68,16 @@ export const versionTag = defineStep({
       return { outputs, failure };
     }
 
+    const plan: PublishPlan = {
+      tag, sha, notes, prerelease: Boolean(cfg.prerelease), push: inputs.push, release: inputs.release, images: plans, files,
+      commit: cfg.commitFiles ? { message: `chore(release): ${tag}`, branch } : undefined,
+    };
     const registry = plans.length ? registryClient(platform, { home: plans[0].ref.registry, insecureRealm: inputs['insecure-token-realm'] }) : undefined;
     try {
       if (registry) await platform.group(`Checking ${plural(plans.length, 'image')} under ${sourceTag}`, () => checkImagesExist(registry, plans));
-      const result = await platform.group(`Publishing ${tag}`, () =>
-        publish({ tag, sha, notes, prerelease: Boolean(prerelease), push: inputs.push, release: inputs.release, images: plans }, { forge, cwd, platform, registry }),
-      );
+      const result = await platform.group(`Publishing ${tag}`, () => publish(plan, { forge, cwd, platform, registry }));
       report.done = result.done;
+      report.sha = plan.sha;
       for (const d of result.done) platform.info(`done: ${d.what} → ${d.where}${d.detail ? ` (${d.detail})` : ''}`);
       outputs.released = String(inputs.push);
       outputs.digests = JSON.stringify(Object.fromEntries(result.digests));
@@ -104,13 +92,49 @@ export const versionTag = defineStep({
   },
 });
 
-/** Before anything is read or written: a token or an origin to tag through, and a token for a release. */
-async function checkCanPublish({ inputs, platform }: Ctx, cwd: string, forge: Forge | undefined): Promise<void> {
-  const token = platform.name === 'gitlab' ? 'GITLAB_TOKEN (or CI_JOB_TOKEN)' : 'GITHUB_TOKEN';
+/** The changelog with this release on top and each version file bumped, as full texts; nothing is written here. */
+function fileChanges(cfg: VersionTagConfig, versionFiles: ReturnType<typeof readVersionFiles>, tag: string, version: string, notes: string) {
+  const out: (PublishPlan['files'][number] & { change: string })[] = [];
+  if (cfg.changelogFile) {
+    const { name, path } = cfg.changelogFile;
+    let existing: string | undefined;
+    try {
+      existing = readFileSync(path, 'utf8');
+    } catch (err) {
+      if ((err as { code?: string }).code !== 'ENOENT') throw new ConfigError(`Input 'changelog-file' is '${name}', which cannot be read: ${(err as Error).message}.`);
+    }
+    const text = prependRelease(existing, tag, new Date().toISOString().slice(0, 10), notes);
+    if (text !== existing) out.push({ name, path, text, change: `${name}: the ${tag} notes on top` });
+  }
+  for (const f of versionFiles) out.push({ name: f.name, path: f.path, text: bumpedText(f, version), change: `${f.name}: ${f.current} → ${version}` });
+  return out;
+}
+
+/**
+ * Before anything is read or written: a token or an origin to tag through, a token for a release, and for a release
+ * commit a branch to push it to. Returns that branch.
+ */
+async function checkCanPublish({ inputs, platform }: Ctx, cfg: VersionTagConfig, forge: Forge | undefined): Promise<string | undefined> {
+  const { cwd } = cfg;
   if (inputs.release && !forge) {
-    throw new ConfigError(`Input 'release' is 'true', but no ${token} is in the environment, so no release can be created. Pass the token in env, or set release: false.`);
+    throw new ConfigError(`Input 'release' is 'true', but ${forgeNeeds(platform)}, so no release can be created. Pass it in env, or set release: false.`);
   }
-  if (inputs.push && !tagsThroughApi(forge) && !(await hasOrigin(cwd))) {
-    throw new ConfigError(`Input 'push' is 'true', but there is no ${token} to tag through the API and no git remote 'origin' to push to. Pass the token, add origin, or set push: false.`);
+  const origin = await hasOrigin(cwd);
+  if (inputs.push && !tagsThroughApi(forge) && !origin) {
+    throw new ConfigError(`Input 'push' is 'true', but ${forgeNeeds(platform)} to tag through the API, and there is no git remote 'origin' to push to. Pass it, add origin, or set push: false.`);
   }
+  if (!cfg.commitFiles || !inputs.push) return undefined;
+  if (!origin) throw new ConfigError("Input 'commit-files' is 'true' with push, but there is no git remote 'origin' to push the release commit to. Add origin, or set commit-files: false.");
+  const ref = platform.env('GITHUB_REF') ?? '';
+  const branch =
+    (await git(['symbolic-ref', '--quiet', '--short', 'HEAD'], { cwd }).catch(() => '')).trim() ||
+    (ref.startsWith('refs/heads/') ? ref.slice('refs/heads/'.length) : '') ||
+    (platform.env('CI_COMMIT_BRANCH') ?? '');
+  if (!branch) {
+    throw new ConfigError("Input 'commit-files' is 'true', but HEAD is detached and neither GITHUB_REF nor CI_COMMIT_BRANCH names a branch to push the release commit to. Run on a branch pipeline, or set commit-files: false.");
+  }
+  await git(['check-ref-format', '--branch', branch], { cwd }).catch(() => {
+    throw new ConfigError(`The branch '${branch}' to push the release commit to is not a valid branch name.`);
+  });
+  return branch;
 }

@@ -24,6 +24,8 @@ export interface VersionReport {
   forced: boolean;
   dry: boolean;
   plans: ImagePlan[];
+  /** The file changes (changelog, version files), one line each. */
+  files: string[];
   done: Done[];
 }
 
@@ -60,7 +62,7 @@ export function renderSummary(summary: Summary, r: VersionReport): void {
     summary.heading('Published', 3);
     summary.table(['What', 'Where', 'Detail'], r.done.map((d) => [d.what, d.where, d.detail ?? '']));
   } else if (r.tag && r.dry) {
-    const plan = [`tag ${code(r.tag)} at ${code(shortSha(r.sha))}`, ...r.plans.map((p) => `${code(`${p.name}:${p.sourceTag}`)} → ${p.tags.map(code).join(', ')}`)];
+    const plan = [...r.files.map((f) => `write ${f}`), `tag ${code(r.tag)} at ${code(shortSha(r.sha))}`, ...r.plans.map((p) => `${code(`${p.name}:${p.sourceTag}`)} → ${p.tags.map(code).join(', ')}`)];
     summary.add(`**Would publish:**\n\n${plan.map((l) => `- ${l}`).join('\n')}`);
   }
   if (n) {

@@ -1,7 +1,7 @@
 // One comment per step on a pull request (GitHub) or merge request note (GitLab), found again on the next run by a
 // hidden marker and edited in place, so re-runs never pile up comments.
-import { ExternalError } from '../errors.js';
-import { apiError, type Forge } from './forge.js';
+import { ExternalError, withHint } from '../errors.js';
+import { apiError, forgeApiTarget, type Forge } from './forge.js';
 
 /** What upsertComment did. */
 export interface UpsertResult {
@@ -49,6 +49,7 @@ export async function upsertComment(forge: Forge, marker: string, body: string):
     return { action: 'created', id: note.id };
   } catch (err) {
     const { status, message } = apiError(err);
-    throw new ExternalError(`${forge.kind === 'github' ? 'GitHub' : 'GitLab'} refused the comment: ${status ? `HTTP ${status}: ` : ''}${message}`, { cause: err });
+    const head = `${forge.kind === 'github' ? 'GitHub' : 'GitLab'} refused the comment: ${status ? `HTTP ${status}: ` : ''}${message}`;
+    throw new ExternalError(withHint(head, err, forgeApiTarget(forge)), { cause: err });
   }
 }

@@ -3,7 +3,7 @@
 import { readFileSync } from 'node:fs';
 import type { getOctokit } from '@actions/github';
 import type { Gitlab } from '@gitbeaker/rest';
-import { errorMessage } from '../errors.js';
+import { errorMessage, type HintTarget } from '../errors.js';
 import type { Platform } from '../platform/platform.js';
 
 export type Octokit = ReturnType<typeof getOctokit>;
@@ -109,4 +109,27 @@ export function apiError(err: unknown): { status?: number; message: string } {
   }
   if (typeof e?.cause?.response?.status === 'number') return { status: e.cause.response.status, message: e.cause.description || errorMessage(err) };
   return { message: errorMessage(err) };
+}
+
+/**
+ * Why detectForge found no forge, in the words of the platform the job runs on: the variables it lacks there
+ * (a GitHub job names GITHUB_TOKEN, a GitLab job GITLAB_TOKEN or CI_JOB_TOKEN, a terminal both).
+ */
+export function forgeNeeds(platform: Platform): string {
+  const missing = (names: string[]) => names.filter((n) => !platform.env(n));
+  if (platform.name === 'github' || platform.env('GITHUB_REPOSITORY')) {
+    const lacks = missing(['GITHUB_TOKEN', 'GITHUB_REPOSITORY']);
+    return `${lacks.join(' and ') || 'GITHUB_TOKEN'} ${lacks.length > 1 ? 'are' : 'is'} not in the environment (on GitHub Actions: env: GITHUB_TOKEN: \${{ github.token }})`;
+  }
+  if (platform.name === 'gitlab' || platform.env('GITLAB_CI')) {
+    const token = platform.env('GITLAB_TOKEN') || platform.env('CI_JOB_TOKEN');
+    const lacks = [...(token ? [] : ['GITLAB_TOKEN (or CI_JOB_TOKEN)']), ...missing(['CI_PROJECT_ID']), ...(platform.env('CI_API_V4_URL') || platform.env('CI_SERVER_URL') ? [] : ['CI_SERVER_URL'])];
+    return `${lacks.join(' and ') || 'GITLAB_TOKEN'} ${lacks.length > 1 ? 'are' : 'is'} not in the environment (GitLab sets CI_JOB_TOKEN in every job; GITLAB_TOKEN is a project access token with the api scope)`;
+  }
+  return 'no forge token is in the environment: GITHUB_TOKEN with GITHUB_REPOSITORY for GitHub, or GITLAB_TOKEN with CI_PROJECT_ID and CI_SERVER_URL for GitLab';
+}
+
+/** The variable that says where the forge's API is, for the hint on an unreachable API. */
+export function forgeApiTarget(forge: Forge): HintTarget {
+  return forge.kind === 'github' ? { input: 'GITHUB_API_URL', value: forge.apiUrl, kind: 'url' } : { input: 'CI_API_V4_URL (or CI_SERVER_URL)', value: forge.host, kind: 'url' };
 }

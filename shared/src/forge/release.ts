@@ -1,6 +1,6 @@
 // Tags and releases on GitHub (REST: git/tags, git/refs, releases) and GitLab (repository/tags, releases).
-import { ExternalError } from '../errors.js';
-import { apiError, type Forge } from './forge.js';
+import { ExternalError, withHint } from '../errors.js';
+import { apiError, forgeApiTarget, type Forge } from './forge.js';
 
 /** A tag to create at a commit; with a message it is an annotated tag, else a lightweight one. */
 export interface TagRequest {
@@ -85,7 +85,7 @@ export function forgeFailure(forge: Forge, what: 'tag' | 'release' | 'deployment
   if ((status === 409 || status === 422 || status === 400) && /already[ _]exists/i.test(message)) {
     return new ExternalError(`${head} The ${what} already exists: delete it, or push a new commit so the next version is computed past it.`, { cause: err });
   }
-  return new ExternalError(head, { cause: err });
+  return new ExternalError(withHint(head, err, forgeApiTarget(forge)), { cause: err });
 }
 
 function permissionFix(forge: Forge, what: 'tag' | 'release' | 'deployment'): string {

@@ -1,7 +1,7 @@
 // Metric analysis against Prometheus: one instant query over the HTTP API, one number, compared with bounds.
 // Everything that is not exactly one finite number (an error, no series, several series, NaN) fails the check:
 // a broken query must never let a bad release through.
-import { errorMessage } from '../errors.js';
+import { errorMessage, withHint, type HintTarget } from '../errors.js';
 import { httpGet } from '../http/get.js';
 
 export interface AnalysisBounds {
@@ -28,6 +28,8 @@ export interface AnalysisResult {
   /** Why the check failed, or which bounds it met, in one line. */
   reason: string;
 }
+
+const prometheusInput = (url: string): HintTarget => ({ input: "input 'prometheus-url'", value: url, kind: 'url' });
 
 /** The `/api/v1/query` URL for an instant query. */
 export function queryUrl(base: string, query: string): string {
@@ -90,9 +92,37 @@ export async function analyse(opts: QueryOptions, bounds: AnalysisBounds, names:
       return { ok: false, query, reason: `HTTP ${res.status} from Prometheus, not JSON: ${res.body.trim().slice(0, 120)}` };
     }
   } catch (err) {
-    return { ok: false, query, reason: `Prometheus at ${opts.url} did not answer: ${errorMessage(err)}` };
+    return { ok: false, query, reason: withHint(`Prometheus at ${opts.url} did not answer: ${errorMessage(err)}`, err, prometheusInput(opts.url)) };
   }
   const single = singleValue(answer);
   if ('error' in single) return { ok: false, query, reason: single.error };
   return { query, value: single.value, ...checkBounds(single.value, bounds, names) };
+}
+
+/** Whether Prometheus parses a query: a syntax error is the user's, anything else says Prometheus could not tell. */
+export type ParseResult = { ok: true } | { ok: false; syntax: boolean; reason: string };
+
+/**
+ * Asks Prometheus to parse `query` without acting on it: `format_query` (Prometheus 2.31+) parses only; where it is
+ * missing (404), an instant query stands in, and its `bad_data` answer is the syntax error.
+ */
+export async function parseQuery(opts: QueryOptions): Promise<ParseResult> {
+  const headers = { accept: 'application/json', ...(opts.token ? { authorization: `Bearer ${opts.token}` } : {}) };
+  const ask = (url: string) => httpGet(url, { timeoutMs: opts.timeoutMs, readBody: true, headers });
+  let res: { status: number; body: string };
+  try {
+    res = await ask(queryUrl(opts.url, opts.query).replace(/\/api\/v1\/query\?/, '/api/v1/format_query?'));
+    if (res.status === 404) res = await ask(queryUrl(opts.url, opts.query));
+  } catch (err) {
+    return { ok: false, syntax: false, reason: withHint(`Prometheus at ${opts.url} did not answer: ${errorMessage(err)}`, err, prometheusInput(opts.url)) };
+  }
+  let answer: ApiAnswer;
+  try {
+    answer = JSON.parse(res.body) as ApiAnswer;
+  } catch {
+    return { ok: false, syntax: false, reason: `HTTP ${res.status} from Prometheus at ${opts.url}, not JSON: ${res.body.trim().slice(0, 120)}` };
+  }
+  if (answer.status === 'success') return { ok: true };
+  const reason = (answer.error ?? 'no status').replace(/^invalid parameter "query": /, '');
+  return { ok: false, syntax: answer.errorType === 'bad_data', reason };
 }

@@ -26,6 +26,8 @@ export interface PlatformContext {
  */
 export interface Platform {
   readonly name: 'github' | 'gitlab' | 'local';
+  /** The job's working directory: relative paths in inputs are relative to it. */
+  readonly cwd: string;
   /** Raw text of an input by its kebab-case name; undefined when not given. */
   input(name: string): string | undefined;
   /** A job variable that is not a secret (e.g. CI_PROJECT_URL). */
@@ -83,7 +85,7 @@ export abstract class BasePlatform implements Platform {
   protected readonly flags: Record<string, string>;
   protected readonly out: (text: string) => void;
   protected readonly err: (text: string) => void;
-  protected readonly cwd: string;
+  readonly cwd: string;
 
   constructor(ctx: PlatformContext) {
     this.envVars = ctx.env;

@@ -1,7 +1,7 @@
 // Authenticated requests to registries: anonymous first, then whatever the 401 challenge asks for (Basic, or a Bearer
 // token from the realm). Tokens are cached per registry and scope, so a re-tag of many tags fetches one pull and one
 // pull,push token, and Basic is sent up front once a registry has asked for it.
-import { ExternalError } from '../errors.js';
+import { ExternalError, systemHint } from '../errors.js';
 import { describeNetError } from '../http/probe.js';
 import { TimeoutError } from '../http/get.js';
 import { httpRequest, type HttpResponse } from '../http/request.js';
@@ -121,7 +121,8 @@ export class RegistrySession {
     } catch (err) {
       const u = new URL(url);
       const why = err instanceof TimeoutError ? `no answer within ${formatDuration(timeoutMs)}` : describeNetError(err, u.host);
-      throw new ExternalError(`Cannot reach registry ${registry} (${req.method} ${u.origin}${u.pathname}): ${why}.`, { cause: err });
+      const hint = systemHint(err, { input: "the registry host of the image name (input 'images' or 'image-name')", value: registry, kind: 'url' });
+      throw new ExternalError(`Cannot reach registry ${registry} (${req.method} ${u.origin}${u.pathname}): ${why}.${hint ? ` ${hint}` : ''}`, { cause: err });
     }
   }
 

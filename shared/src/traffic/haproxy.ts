@@ -2,7 +2,7 @@
 // `set weight` and `set server … state`. The old colour is drained before it goes to maintenance, so requests it is
 // still serving finish.
 import net from 'node:net';
-import { ConfigError, ExternalError, errorMessage } from '../errors.js';
+import { ConfigError, ExternalError, errorMessage, withHint } from '../errors.js';
 import { checkName, shown } from '../inputs-check.js';
 import type { BackendDeps, BackendFactory, BackendSettings, TrafficBackend, TrafficState, Weights } from './backend.js';
 import { describeWeights, leader, percentages } from './weights.js';
@@ -59,7 +59,8 @@ export function runtimeCommand(socket: string, command: string, timeoutMs = COMM
       clearTimeout(timer);
       conn.destroy();
       const code = (err as { code?: string }).code;
-      reject(new ExternalError(`HAProxy runtime API at '${socket}' (input 'haproxy-socket') failed on '${command}': ${code ?? errorMessage(err)}`));
+      const message = `HAProxy runtime API at '${socket}' (input 'haproxy-socket') failed on '${command}': ${code ?? errorMessage(err)}`;
+      reject(new ExternalError(withHint(message, err, { input: "input 'haproxy-socket'", value: socket, kind: 'path' in socketAddress(socket) ? 'socket' : 'url' })));
     });
   });
 }

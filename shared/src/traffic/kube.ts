@@ -3,7 +3,7 @@
 // is the user's input (ConfigError), a refusal or an unreachable server is ExternalError (exit 3), and writes are
 // read-modify-write with resourceVersion as a precondition, retried with a fresh read on 409 Conflict.
 import type { AppsV1Api, CoreV1Api, CustomObjectsApi, KubeConfig, setHeaderOptions } from '@kubernetes/client-node';
-import { ConfigError, ExternalError, errorMessage } from '../errors.js';
+import { ConfigError, ExternalError, errorMessage, withHint } from '../errors.js';
 import type { BackendDeps } from './backend.js';
 import { kubeLibrary, loadKubeConfig } from './kube-config.js';
 
@@ -260,7 +260,8 @@ export class KubeClient {
     const lib = this.lib!;
     if (!(err instanceof lib.ApiException)) {
       const reason = (err as { name?: string })?.name === 'AbortError' || (err as { name?: string })?.name === 'TimeoutError' ? `no answer within ${this.timeoutMs / 1000}s` : errorMessage(err);
-      return new ExternalError(`The Kubernetes API at ${this.server} is unreachable (${verb} ${what}): ${reason}`, { cause: err });
+      const message = `The Kubernetes API at ${this.server} is unreachable (${verb} ${what}): ${reason}`;
+      return new ExternalError(withHint(message, err, { input: "the server of the kubeconfig (input 'kubeconfig' or KUBECONFIG)", value: this.server, kind: 'url' }), { cause: err });
     }
     const status = statusOf(lib, err);
     const said = status?.message ?? `HTTP ${err.code}`;

@@ -1,8 +1,8 @@
 // The record a traffic switch leaves for rollback: which colour is live, which one it replaced, who switched and when.
 import { readFileSync } from 'node:fs';
-import { mkdir } from 'node:fs/promises';
-import { dirname } from 'node:path';
-import { ExternalError, errorMessage } from '../errors.js';
+import { access, constants, mkdir, open, stat, unlink } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
+import { ConfigError, ExternalError, errorMessage } from '../errors.js';
 import { writeFileAtomic } from '../fs.js';
 import type { Weights } from './backend.js';
 
@@ -30,6 +30,34 @@ export async function writeStateFile(path: string, record: SwitchRecord): Promis
     await writeFileAtomic(path, JSON.stringify(record, null, 2) + '\n');
   } catch (err) {
     throw new ExternalError(`Cannot write input 'state-file' '${path}': ${(err as { code?: string }).code ?? errorMessage(err)}.`);
+  }
+}
+
+/**
+ * Throws a ConfigError naming the input unless writeStateFile could write `path` later, without changing anything:
+ * an existing file is opened for append and closed; a probe file is created and removed beside it; a parent that
+ * does not exist yet must be creatable under its nearest existing ancestor.
+ */
+export async function checkStateFileWritable(path: string): Promise<void> {
+  const refuse = (why: string) =>
+    new ConfigError(`Input 'state-file' is '${path}', but it cannot be written: ${why}. Point it at a writable path (the job's workspace), or leave it empty. Nothing was changed.`);
+  const full = resolve(path);
+  const existing = await stat(full).catch(() => undefined);
+  if (existing?.isDirectory()) throw refuse('it is a directory');
+  let dir = dirname(full);
+  let parent = await stat(dir).catch(() => undefined);
+  while (!parent && dirname(dir) !== dir) parent = await stat((dir = dirname(dir))).catch(() => undefined);
+  if (!parent?.isDirectory()) throw refuse(`${dir} is not a directory`);
+  try {
+    if (existing) await (await open(full, 'a')).close();
+    if (dir === dirname(full)) {
+      // the write is a temp file and a rename in this directory, so that is what is tried
+      const probe = `${full}.${process.pid}.probe`;
+      await (await open(probe, 'wx')).close();
+      await unlink(probe);
+    } else await access(dir, constants.W_OK | constants.X_OK);
+  } catch (err) {
+    throw refuse((err as { code?: string }).code ?? errorMessage(err));
   }
 }
 
