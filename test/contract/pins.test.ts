@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { OWNER } from '../../scripts/workflows.js';
+import { REPO } from '../../scripts/workflows.js';
 import { PINS } from '../../scripts/pins.js';
 import { ROOT } from '../helpers/run-bundle.js';
 
@@ -16,7 +16,7 @@ export function unpinned(line: string): string | undefined {
   const m = /uses:\s*['"]?([^\s'"#]+)['"]?\s*(?:#\s*(\S+))?/.exec(line);
   if (!m) return undefined;
   const [, ref, comment] = m;
-  if (ref.startsWith('./') || ref.startsWith('docker://') || ref.startsWith(`${OWNER}/shipgate/`) || ref.startsWith('$') || ref.startsWith('${{')) return undefined;
+  if (ref.startsWith('./') || ref.startsWith('docker://') || ref.startsWith(`${REPO}/`) || ref.startsWith('$') || ref.startsWith('${{')) return undefined;
   const at = /^([\w.-]+\/[\w.-]+)(\/[\w./-]+)?@(.+)$/.exec(ref);
   if (!at) return `'${ref}' names no version`;
   const pin = PINS[at[1]];
@@ -32,7 +32,7 @@ describe('third-party actions are pinned by commit SHA', () => {
     expect(unpinned('      - uses: someone/else@main')).toMatch(/not pinned/);
     expect(unpinned(`      - uses: actions/checkout@${PINS['actions/checkout'].sha}`)).toMatch(/is not actions\/checkout@/);
     expect(unpinned(`      - uses: actions/cache/save@${PINS['actions/cache'].sha} # ${PINS['actions/cache'].version}`)).toBeUndefined();
-    expect(unpinned(`      - uses: ${OWNER}/shipgate/actions/rollback@v1`)).toBeUndefined();
+    expect(unpinned(`      - uses: ${REPO}/actions/rollback@v1`)).toBeUndefined();
   });
 
   it('in every workflow, example, template and README', () => {

@@ -62,7 +62,7 @@ async function commitFiles(plan: PublishPlan, cwd: string): Promise<Done> {
   await git(['add', '--', ...names], { cwd });
   await git(['commit', '--quiet', '--no-verify', '--file=-', '--', ...names], { cwd, input: message + '\n', env: await identity(cwd) });
   plan.sha = (await git(['rev-parse', 'HEAD'], { cwd })).trim();
-  if (plan.push && branch) await git(['push', '--quiet', 'origin', `HEAD:refs/heads/${branch}`], { cwd });
+  if (plan.push && branch) await git(['push', '--quiet', '--end-of-options', 'origin', `HEAD:refs/heads/${branch}`], { cwd });
   return { what: `commit ${shortSha(plan.sha)} "${message}"`, where: plan.push && branch ? `origin ${branch}` : 'the local branch' };
 }
 
