@@ -36,6 +36,8 @@ export interface StoredRun {
 export interface ActionsServer extends ForgeServer {
   runs: StoredRun[];
   problems: string[];
+  /** The next this many reads of a run answer 500, as GitHub now and then does. */
+  failReads: number;
 }
 
 export interface ActionsOptions {
@@ -140,6 +142,10 @@ export async function actionsServer(opts: ActionsOptions): Promise<ActionsServer
   route('GET', '/repos/{owner}/{repo}/actions/runs/{run_id}', '/repos/:owner/:repo/actions/runs/:run_id', (_req, p) => {
     const r = find(p);
     if (!r) return { status: 404, body: { message: 'Not Found' } };
+    if (actions.failReads > 0) {
+      actions.failReads--;
+      return { status: 500, body: { message: 'Server Error', documentation_url: '' } };
+    }
     const body = view(r);
     // Each read moves the run one state on: the simulated runner's progress.
     r.at = Math.min(r.at + 1, r.script.states.length - 1);
@@ -163,5 +169,6 @@ export async function actionsServer(opts: ActionsOptions): Promise<ActionsServer
     return { status: 202, body: {} };
   });
 
-  return Object.assign(server, { runs, problems });
+  const actions: ActionsServer = Object.assign(server, { runs, problems, failReads: 0 });
+  return actions;
 }

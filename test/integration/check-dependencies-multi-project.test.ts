@@ -1,4 +1,4 @@
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import type { IncomingMessage } from 'node:http';
 import { tmpdir } from 'node:os';
@@ -12,6 +12,7 @@ import { run } from '../../shared/src/run.js';
 import { actionsServer } from '../helpers/forge-actions.js';
 import { forgeServer, type ForgeServer } from '../helpers/forge-server.js';
 import { gitlabCiProblems } from '../helpers/gitlab-ci-schema.js';
+import { ROOT } from '../helpers/run-bundle.js';
 
 // check-dependencies for services that live in their own repositories: the GitLab child pipeline's bridge jobs (held
 // to GitLab's published CI schema) and the gate that reads their downstream pipelines; on GitHub, run-pipeline.
@@ -180,6 +181,27 @@ describe('run-pipeline on GitHub: one service of a wave, started in its own repo
     expect(r.code).toBe(2);
     expect(r.log).toContain("needs a token with 'actions: write' on that repository in SHIPGATE_DISPATCH_TOKEN (the workflow secret 'dispatch-token')");
     expect(server.requests).toEqual([]);
+  });
+
+  it('cancels the run it started when the job is cancelled (SIGTERM), and fails', async () => {
+    const server = await actionsServer({ token: 'ghs_app', workflows: { 'acme/order-service': { 'deploy.yml': INPUTS } }, script: () => ({ states: ['queued', 'in_progress'] }) });
+    closers.push(() => server.close());
+    const dir = mkdtempSync(join(tmpdir(), 'shipgate-cancel-'));
+    writeFileSync(join(dir, 'deps.yml'), CONFIG);
+    const args = ['--import', 'tsx', join(ROOT, 'cli/main.ts'), 'check-dependencies', '--config', join(dir, 'deps.yml'), '--service', 'order-service', '--run-pipeline', '--check-health', 'false', '--pipeline-timeout', '60s'];
+    const child = spawn(process.execPath, args, { cwd: ROOT, env: { PATH: process.env.PATH!, ...env(server, 'ghs_app') } });
+    let log = '';
+    child.stderr.on('data', (d) => (log += d));
+    child.stdout.on('data', (d) => (log += d));
+    const exited = new Promise<number | null>((ok) => child.on('exit', (code) => ok(code)));
+    // Cancelled once the run is in progress, as GitHub's runner stops a cancelled job.
+    closers.push(async () => void child.kill('SIGKILL'));
+    while (!server.runs[0] || server.runs[0].at < 1) await new Promise((ok) => setTimeout(ok, 50));
+    child.kill('SIGTERM');
+    expect(await exited, log).toBe(1);
+    expect(server.runs[0].cancelled).toBe(true);
+    expect(server.requests.at(-1)!.path).toBe(`/repos/acme/order-service/actions/runs/${server.runs[0].id}/cancel`);
+    expect(log).toContain('order-service: cancelled; the run of acme/order-service deploy.yml was cancelled too.');
   });
 
   it('does nothing for a service that lives in this repository', async () => {

@@ -1,7 +1,7 @@
 import { getOctokit } from '@actions/github';
 import { afterEach, describe, expect, it } from 'vitest';
 import { FakeClock } from '../../shared/src/clock.js';
-import { ConfigError } from '../../shared/src/errors.js';
+import { ConfigError, ExternalError } from '../../shared/src/errors.js';
 import { dispatchAndWait, type DispatchRequest, type RunState } from '../../shared/src/forge/dispatch.js';
 import { actionsServer, type ActionsOptions, type ActionsServer, type RunScript } from '../helpers/forge-actions.js';
 
@@ -113,6 +113,16 @@ describe('dispatchAndWait', () => {
     const r = await wait(octokit, request('shipgate-ggg')).result;
     expect(r.outcome).toBe('success');
     expect(server.requests.some((q) => q.path === `/repos/acme/order-service/actions/runs/${server.runs[0].id}/jobs`)).toBe(true);
+  });
+
+  it('keeps watching through two failed looks at the run, and gives up with the run\'s address after three', async () => {
+    const { server, octokit } = await github(() => states('in_progress', 'in_progress', 'success'), true);
+    server.failReads = 2;
+    expect((await wait(octokit, request('shipgate-jjj')).result).outcome).toBe('success');
+    server.failReads = 3;
+    const err = await wait(octokit, request('shipgate-kkk')).result.catch((e) => e);
+    expect(err).toBeInstanceOf(ExternalError);
+    expect(err.message).toContain('GitHub did not answer about the run of deploy.yml in acme/order-service 3 times in a row (last: HTTP 500');
   });
 
   it('names what to fix when GitHub refuses the dispatch: an undeclared input, an unknown workflow', async () => {

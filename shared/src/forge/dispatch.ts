@@ -56,6 +56,7 @@ export interface DispatchResult {
 export const CORRELATION_INPUT = 'shipgate-id';
 /** Runs created this long before the dispatch still count: the runner's clock and GitHub's may disagree. */
 const CLOCK_SKEW_MS = 2 * 60_000;
+const MAX_FAILED_LOOKS = 3;
 
 /**
  * Dispatches `req` and waits for its run. GitHub answers the dispatch with the run's id when asked
@@ -85,16 +86,27 @@ export async function dispatchAndWait(octokit: Octokit, req: DispatchRequest, op
   }
   let run: RunState | undefined;
   const elapsed = () => clock.now() - start;
+  const look = () => (runId !== undefined ? getRun(octokit, req, runId) : findRun(octokit, req, since));
   const cancel = async (outcome: string): Promise<DispatchResult> => {
-    run ??= await findRun(octokit, req, since).catch(() => undefined);
+    run ??= await look().catch(() => undefined);
     if (run && run.status !== 'completed') {
       await octokit.request('POST /repos/{owner}/{repo}/actions/runs/{run_id}/cancel', { owner: req.owner, repo: req.repo, run_id: run.id }).catch(() => undefined);
     }
     return { outcome, run, elapsedMs: elapsed() };
   };
+  let failures = 0;
   for (;;) {
     if (opts.signal?.aborted) return cancel('aborted');
-    run = runId !== undefined ? await getRun(octokit, req, runId) : await findRun(octokit, req, since);
+    try {
+      run = await look();
+      failures = 0;
+    } catch (err) {
+      // A lost answer or a 5xx while the run goes on is no reason to stop watching it; three in a row are.
+      if (++failures >= MAX_FAILED_LOOKS) {
+        const { status, message } = apiError(err);
+        throw new ExternalError(`GitHub did not answer about the run of ${req.workflow} in ${where} ${MAX_FAILED_LOOKS} times in a row (last: HTTP ${status ?? '?'} ${message}); it may still be running${run ? `: ${run.url}` : ''}.`, { cause: err });
+      }
+    }
     if (run) runId = run.id;
     opts.onProgress?.(run, elapsed());
     if (run?.status === 'completed') return { outcome: run.conclusion ?? 'unknown', run, elapsedMs: elapsed() };
