@@ -10,6 +10,7 @@
 import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+export { cliScript } from '../shared/src/gitlab/cli-script.js';
 
 /** Where this copy of Shipgate lives, from package.json. */
 export interface Project {
@@ -83,9 +84,6 @@ export function cliVariables(d: Distribution): Record<string, string> {
     SHIPGATE_CLI_LOADER: loader(),
   };
 }
-
-/** The script line that runs `step` (`$SHIPGATE_CLI_LOADER` holds the loader; inputs travel as variables). */
-export const cliScript = (step: string) => `node --input-type=module -e "$SHIPGATE_CLI_LOADER" ${step}`;
 
 /**
  * scripts/cli-loader.mjs without its comments, as the value of a variable. GitLab expands `$NAME` in variable values,

@@ -2,6 +2,7 @@
 import { dump } from 'js-yaml';
 import { ConfigError } from '../../../shared/src/errors.js';
 import type { ServicePipeline } from '../../../shared/src/graph/remote.js';
+import { cliScript } from '../../../shared/src/gitlab/cli-script.js';
 import { isName } from '../../../shared/src/inputs-check.js';
 import { plural } from '../../../shared/src/text.js';
 
@@ -15,8 +16,6 @@ export interface ChildPipelineOptions {
   source: string;
   /** Services whose pipeline lives in another project: each gets a bridge job instead of a job extending `extends`. */
   remote?: Map<string, ServicePipeline>;
-  /** The Shipgate version the gates after such a wave run to read the downstream pipelines. */
-  shipgateVersion?: string;
   /** The dependency configuration those gates read (it names the services in other projects). */
   config?: string;
   /** What the services deploy, forwarded in SHIPGATE_VERSION; may be a CI/CD variable such as `$CI_COMMIT_SHA`. */
@@ -137,7 +136,8 @@ export function childPipeline(waves: string[][], opts: ChildPipelineOptions): st
       image: DOWNSTREAM_GATE_IMAGE,
       // Inputs travel as SHIPGATE_* variables, never inside the script line.
       variables: { SHIPGATE_CONFIG: opts.config ?? 'dependency-config.yml', SHIPGATE_CHECK_HEALTH: 'false', SHIPGATE_COLLECT_DOWNSTREAM: 'true' },
-      before_script: [`npx --yes shipgate@${opts.shipgateVersion ?? 'latest'} check-dependencies`],
+      // The trigger job of the multi-service component passes its SHIPGATE_CLI_* variables to this pipeline.
+      before_script: [cliScript('check-dependencies')],
     };
   }
   waves.forEach((wave, i) => {

@@ -8,7 +8,6 @@ import { defineStep } from '../../../shared/src/step.js';
 import { closest, plural } from '../../../shared/src/text.js';
 import { checkChildPipeline, childPipeline } from './child-pipeline.js';
 import { probeDependencies } from './health.js';
-import pkg from '../../../package.json' with { type: 'json' };
 import { schema } from './schema.js';
 import { collectDownstream, dispatchFailure, planDispatch, runDispatch } from './service-pipeline.js';
 import { renderSummary } from './summary.js';
@@ -56,7 +55,6 @@ export const checkDependencies = defineStep({
           source: config.file,
           remote,
           config: config.file,
-          shipgateVersion: pkg.version,
           version: inputs['deploy-version'] || undefined,
         }),
       );
