@@ -50,7 +50,7 @@ describe('api-compat on schema DAGs', () => {
     expect(md).toContain('### Breaking changes (42)');
     const rows = md.split('\n').filter((l) => l.startsWith('| `'));
     expect(rows).toHaveLength(2); // one per rule (response, request), not one per operation
-    expect(rows.find((r) => r.includes('response-property-type-changed'))).toContain('| `GET /things`, `GET /things/v0`, `GET /things/v1` and 38 more | response 200'));
+    expect(rows.find((r) => r.includes('response-property-type-changed'))).toContain('| `GET /things`, `GET /things/v0`, `GET /things/v1` and 38 more | response 200');
   });
 
   it('no change in an identical DAG', async () => {
