@@ -5,7 +5,10 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { diffDocuments } from '../../actions/api-compat/src/diff/index.js';
+import { diffDocuments, RULES } from '../../actions/api-compat/src/diff/index.js';
+import { applyExceptions } from '../../actions/api-compat/src/exceptions.js';
+import { outcomeOf } from '../../actions/api-compat/src/outcome.js';
+import { renderFindings, SUMMARY_LIMITS } from '../../actions/api-compat/src/summary.js';
 import { loadDocument } from '../../actions/api-compat/src/load/index.js';
 import { anchorDag, refDag } from '../fixtures/api-compat/dag.js';
 
@@ -35,6 +38,19 @@ describe('api-compat on schema DAGs', () => {
       ['request-property-type-changed', 'POST', '/things'],
     ]);
     expect(findings.every((f) => f.location.endsWith('/properties/v/type'))).toBe(true);
+  });
+
+  it('the summary lists the change once, with the operations it reaches and how many more', async () => {
+    const findings = await diffTexts(refDag(22, 'integer', 40), refDag(22, 'string', 40));
+    expect(findings).toHaveLength(42);
+    const located = findings.map((f) => ({ ...f, file: 'head.yaml', line: 1 }));
+    const applied = applyExceptions(located, undefined, new Date());
+    const outcome = outcomeOf(applied.findings, RULES, 'breaking');
+    const md = renderFindings({ base: { version: '3.0', root: {}, source: 'base.yaml' }, head: { version: '3.0', root: {}, source: 'head.yaml' }, outcome, findings: located, applied, reportPath: 'r.json' }, SUMMARY_LIMITS);
+    expect(md).toContain('### Breaking changes (42)');
+    const rows = md.split('\n').filter((l) => l.startsWith('| `'));
+    expect(rows).toHaveLength(2); // one per rule (response, request), not one per operation
+    expect(rows.find((r) => r.includes('response-property-type-changed'))).toContain('| `GET /things`, `GET /things/v0`, `GET /things/v1` and 38 more | response 200');
   });
 
   it('no change in an identical DAG', async () => {

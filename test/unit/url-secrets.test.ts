@@ -20,6 +20,7 @@ describe('urlSecrets: every spelling of a URL credential', () => {
   it('a token standing alone as the user name, or a long user name next to a password', () => {
     expect(urlSecrets('https://ghp_0123456789abcdef@github.example/x.yaml')).toContain('ghp_0123456789abcdef');
     expect(urlSecrets('https://ghp_0123456789abcdef:x-oauth-basic@host/')).toEqual(expect.arrayContaining(['ghp_0123456789abcdef', 'x-oauth-basic']));
+    expect(urlSecrets('ssh://git@host/repo.git')).toEqual([]);
   });
 
   it('?token=a+b: as written, with + as a space, and percent-decoded', () => {

@@ -1,5 +1,4 @@
 import { ConfigError, type Problem } from '../../../shared/src/errors.js';
-import { urlSecrets } from '../../../shared/src/http/url-secrets.js';
 import { defineStep } from '../../../shared/src/step.js';
 import { columns, plural } from '../../../shared/src/text.js';
 import { postComment, jobLink } from './comment.js';
@@ -28,8 +27,7 @@ export const apiCompat = defineStep({
     const { inputs, platform, summary } = ctx;
     // Relative paths are the job's working directory, as for every file input of every step.
     const cwd = process.cwd();
-    // A document URL may carry a token (?token=…, user:password@): masked before any message names it.
-    for (const secret of [inputs.base, inputs.head].flatMap((u) => urlSecrets(u.trim()))) platform.setSecret(secret);
+    // A document URL's credentials (?token=…, user:password@) were masked by run() before the inputs were parsed.
 
     // Everything the user gave is checked before the first side effect (a report written, a comment posted).
     const exceptionsInput = inputs.exceptions.trim();

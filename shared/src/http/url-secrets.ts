@@ -8,6 +8,9 @@ const SECRET_PARAM = /token|key|secret|passw|auth|signature|^sig$|credential|ses
 /** A user name this long is taken for a token (`https://ghp_…:x-oauth-basic@host`), not a person's name. */
 const TOKEN_LENGTH = 12;
 
+/** Conventional logins that carry no secret (`ssh://git@host/…`): masking them would blank the word out of every line. */
+const LOGINS = /^(git|ssh|anonymous|ftp)$/i;
+
 /** What stands in for a removed credential. */
 export const MASK = '***';
 
@@ -57,7 +60,7 @@ export function urlSecrets(url: string): string[] {
     const password = colon < 0 ? '' : userinfo.slice(colon + 1);
     if (password) found.push(...spellings(password, false));
     // A user name alone is the credential (`https://TOKEN@host`); next to a password, a long one is a token too.
-    if (user && (!password || user.length >= TOKEN_LENGTH)) found.push(...spellings(user, false));
+    if (user && !LOGINS.test(user) && (!password || user.length >= TOKEN_LENGTH)) found.push(...spellings(user, false));
   }
   for (const [name, value] of rawQuery(url)) {
     if (value && SECRET_PARAM.test(safeDecode(name))) found.push(...spellings(value, true));
