@@ -56,7 +56,7 @@ describe.each(tracked.filter((f) => /^templates\/[\w-]+\.yml$/.test(f)))('%s', (
     expect(files.length).toBeGreaterThan(0);
     for (const [name, job] of Object.entries(body)) {
       if (job.trigger) continue;
-      expect(job.script!.at(-1), name).toMatch(/^node --input-type=module -e "\$SHIPGATE_CLI_LOADER" [a-z-]+$/);
+      expect(job.script!.at(-1), name).toMatch(/; node --input-type=module -e "\$SHIPGATE_CLI_LOADER" [a-z-]+$/);
       expect(job.variables!.SHIPGATE_CLI_SHA, name).toBe('$[[ component.sha ]]');
       expect(job.variables!.SHIPGATE_CLI_LOADER, name).toBe(loader());
       expect(job.variables!.SHIPGATE_CLI_FILES.split('\n'), name).toEqual(files.map(([f, hash]) => `${hash} ${f}`));

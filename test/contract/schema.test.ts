@@ -1,3 +1,4 @@
+import { cliScript } from '../../shared/src/gitlab/cli-script.js';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -41,7 +42,7 @@ describe.each(steps.map((s) => [s.schema.name, s.schema as StepSchema] as const)
       expect(spec.required ? undefined : String(inputs[input].default), input).toBe(spec.required ? undefined : (spec.default ?? ''));
     }
     const job = body[`$[[ inputs.job-prefix ]]-${name}`];
-    expect(job.script).toEqual([`node --input-type=module -e "$SHIPGATE_CLI_LOADER" ${name}`]);
+    expect(job.script).toEqual([cliScript(name)]);
     expect(header.spec.component).toEqual(['sha']);
     expect(job.variables.SHIPGATE_CLI_SHA).toBe('$[[ component.sha ]]');
     for (const input of Object.keys(schema.inputs)) {
