@@ -58099,7 +58099,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 5472:
+/***/ 1090:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -58119,8 +58119,20 @@ var measurement = __nccwpck_require__(7937);
 var result = __nccwpck_require__(5778);
 // EXTERNAL MODULE: ./actions/perf-baseline/src/settings.ts + 1 modules
 var settings = __nccwpck_require__(7307);
-// EXTERNAL MODULE: ./shared/src/random.ts
-var random = __nccwpck_require__(8968);
+;// CONCATENATED MODULE: ./shared/src/random.ts
+// Reproducible randomness: the same seed gives the same sequence, so results and failures can be replayed.
+/** Mulberry32: a small seeded generator (bootstrap intervals, test mutations). */
+function seededRandom(seed) {
+    let a = seed >>> 0;
+    return () => {
+        a = (a + 0x6d2b79f5) >>> 0;
+        let t = a;
+        t = Math.imul(t ^ (t >>> 15), t | 1);
+        t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+        return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+    };
+}
+
 ;// CONCATENATED MODULE: ./actions/perf-baseline/src/stats.ts
 
 
@@ -58129,7 +58141,7 @@ var random = __nccwpck_require__(8968);
  * runs) are resampled with replacement, independently, `iterations` times. Undefined when a resampled base is 0.
  */
 function bootstrapChange(current, base, stat, opts) {
-    const rnd = (0,random/* seededRandom */.I)(opts.seed);
+    const rnd = seededRandom(opts.seed);
     const pick = (units) => Array.from(units, () => units[Math.floor(rnd() * units.length)]);
     const changes = new Float64Array(opts.iterations);
     for (let i = 0; i < opts.iterations; i++) {
@@ -58357,106 +58369,6 @@ function percentileMs(h, p) {
 
 /***/ }),
 
-/***/ 4677:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   Lu: () => (/* binding */ readHistory),
-/* harmony export */   b8: () => (/* binding */ appendHistory),
-/* harmony export */   id: () => (/* binding */ CHART_RUNS),
-/* harmony export */   qF: () => (/* binding */ historyCharts),
-/* harmony export */   xg: () => (/* binding */ historyEntry)
-/* harmony export */ });
-/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3024);
-/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_fs__WEBPACK_IMPORTED_MODULE_0__);
-/* harmony import */ var _shared_src_errors_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3904);
-
-
-/** How many runs the chart shows. */
-const CHART_RUNS = 20;
-function historyEntry(n, params, commit, time) {
-    const r = (x) => Number(x.toFixed(3));
-    return {
-        time: time.toISOString(),
-        ...(commit ? { commit } : {}),
-        model: params.rate ? 'open' : 'closed',
-        rps: r(n.rps),
-        p50: r(n.p50),
-        p90: r(n.p90),
-        p95: r(n.p95),
-        p99: r(n.p99),
-        errorRate: n.errorRate,
-        late: n.late,
-        dropped: n.dropped,
-    };
-}
-/**
- * The earlier runs; a missing file is a first run. Lines that are not entries (a hand edit, a cut-off write) are
- * skipped and counted, so one bad line does not cost the whole history.
- */
-function readHistory(path) {
-    if (!(0,node_fs__WEBPACK_IMPORTED_MODULE_0__.existsSync)(path))
-        return { entries: [], skipped: 0 };
-    let text;
-    try {
-        text = (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.readFileSync)(path, 'utf8');
-    }
-    catch (err) {
-        throw new _shared_src_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .ConfigError */ .xL(`Input 'history' is '${path}', which cannot be read (${(0,_shared_src_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .errorMessage */ .gJ)(err)}). Expected a JSON-lines file written by perf-baseline, or a path where none exists yet.`);
-    }
-    const entries = [];
-    let skipped = 0;
-    for (const line of text.split('\n')) {
-        if (!line.trim())
-            continue;
-        try {
-            const e = JSON.parse(line);
-            if (typeof e?.time === 'string' && [e.rps, e.p50, e.p95, e.p99].every((x) => typeof x === 'number'))
-                entries.push(e);
-            else
-                skipped++;
-        }
-        catch {
-            skipped++;
-        }
-    }
-    return { entries, skipped };
-}
-function appendHistory(path, entry) {
-    try {
-        (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.appendFileSync)(path, JSON.stringify(entry) + '\n');
-    }
-    catch (err) {
-        throw new _shared_src_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .ConfigError */ .xL(`Input 'history' is '${path}', which cannot be written (${(0,_shared_src_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .errorMessage */ .gJ)(err)}). Expected a writable file path such as perf-history.jsonl.`);
-    }
-}
-/**
- * The last runs as two Mermaid line charts (GitHub and GitLab both render xychart-beta): latency percentiles, and
- * rps on its own scale. xychart-beta has no legend, so the title names the lines in the order they are drawn.
- */
-function historyCharts(entries) {
-    const last = entries.slice(-CHART_RUNS);
-    const labels = last.map((e, i) => JSON.stringify(e.commit ? e.commit.slice(0, 7) : `#${entries.length - last.length + i + 1}`));
-    const round = (x) => Number(x.toPrecision(3));
-    const chart = (title, unit, lines) => {
-        const top = round(Math.max(...lines.flat()) * 1.15) || 1;
-        return [
-            'xychart-beta',
-            `  title "${title}"`,
-            `  x-axis [${labels.join(', ')}]`,
-            `  y-axis "${unit}" 0 --> ${top}`,
-            ...lines.map((l) => `  line [${l.map(round).join(', ')}]`),
-        ].join('\n');
-    };
-    return [
-        chart(`Latency of the last ${last.length} runs (ms): p50, p95, p99 from bottom to top`, 'ms', [last.map((e) => e.p50), last.map((e) => e.p95), last.map((e) => e.p99)]),
-        chart(`Requests per second of the last ${last.length} runs`, 'req/s', [last.map((e) => e.rps)]),
-    ];
-}
-
-
-/***/ }),
-
 /***/ 1352:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
@@ -58495,8 +58407,6 @@ function k6Report(n, total) {
         metrics: {
             http_reqs: { count: sent, rate: n.rps },
             iterations: { count: sent, rate: seconds ? sent / seconds : 0 },
-            // the open model's requests that never left (k6's arrival-rate executors name them so)
-            dropped_iterations: { count: n.dropped, rate: seconds ? n.dropped / seconds : 0 },
             http_req_duration: timing,
             http_req_waiting: timing,
             http_req_failed: { passes: failed, fails: passes, value: n.errorRate },
@@ -58516,213 +58426,6 @@ function k6Report(n, total) {
 
 /***/ }),
 
-/***/ 2045:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-
-// EXPORTS
-__nccwpck_require__.d(__webpack_exports__, {
-  k: () => (/* binding */ engineOf),
-  T: () => (/* binding */ measureShare)
-});
-
-// EXTERNAL MODULE: ./actions/perf-baseline/src/load/measure.ts
-var measure = __nccwpck_require__(6118);
-// EXTERNAL MODULE: external "node:http"
-var external_node_http_ = __nccwpck_require__(7067);
-// EXTERNAL MODULE: external "node:https"
-var external_node_https_ = __nccwpck_require__(4708);
-// EXTERNAL MODULE: ./actions/perf-baseline/src/measurement.ts
-var measurement = __nccwpck_require__(7937);
-// EXTERNAL MODULE: ./shared/src/random.ts
-var random = __nccwpck_require__(8968);
-;// CONCATENATED MODULE: ./actions/perf-baseline/src/load/schedule.ts
-
-/** Fixed, so that two Poisson runs send the same sequence of gaps and compare fairly. */
-const POISSON_SEED = 0x0a11;
-/**
- * The intended send times of an open-model run, ms after its start, one after the other until `untilMs`. Times are
- * absolute offsets, not delays from the previous send: a timer that wakes late does not shift the requests after it.
- */
-function* intendedTimes(rate, arrival, untilMs) {
-    const gap = 1000 / rate;
-    if (arrival === 'even') {
-        for (let i = 0; i * gap < untilMs; i++)
-            yield i * gap;
-        return;
-    }
-    const rnd = (0,random/* seededRandom */.I)(POISSON_SEED);
-    for (let t = 0; t < untilMs; t += -Math.log(1 - rnd()) * gap)
-        yield t;
-}
-
-;// CONCATENATED MODULE: ./actions/perf-baseline/src/load/open.ts
-
-
-
-
-
-/**
- * A request is late when it had to wait for a connection (every one of `maxConnections` was busy at its intended
- * time), or when the generator itself fell this far behind its schedule. Lag below that is timer jitter and the
- * scheduling of a busy runner; the corrected latency includes it all the same.
- */
-const LATE_AFTER_MS = 100;
-/** A request that could not leave within this long of its intended time is dropped (k6: dropped_iterations). */
-const DROP_AFTER_MS = 5000;
-/**
- * The open model on node:http: every request has an intended send time on a fixed schedule, and its latency is
- * counted from that time, so a service that stalls is charged for the requests it held up, not only for the ones a
- * free connection happened to send (coordinated omission). When every connection is busy, another is opened, up to
- * `maxConnections`; beyond that requests wait in order and are sent late, or dropped past `DROP_AFTER_MS`.
- *
- * The measured window is the requests whose intended time falls in it; the run ends when each of them is answered,
- * failed or dropped, so the count is exactly what the schedule sent the service.
- */
-function measureOpen(share, onTick) {
-    const rate = share.rate;
-    const m = (0,measurement/* emptyMeasurement */.eJ)(share.durationMs);
-    const url = new URL(share.url);
-    const client = url.protocol === 'https:' ? external_node_https_ : external_node_http_;
-    const max = Math.max(share.connections, share.maxConnections ?? share.connections);
-    const agent = new client.Agent({ keepAlive: true, maxSockets: max });
-    const body = share.body ? Buffer.from(share.body) : undefined;
-    const times = intendedTimes(rate, share.arrival ?? 'even', share.warmupMs + share.durationMs);
-    const waiting = []; // intended times of requests with no connection yet, oldest first
-    let head = 0; // waiting[head] is the oldest; shifting a long array on every send would cost O(n)
-    let blocked = 0; // waiting[head..blocked) found every connection busy
-    let inFlight = 0;
-    let tick = { elapsedMs: 0, responses: 0, errors: 0 };
-    let scheduled = false; // every intended time has come
-    const start = performance.now();
-    const from = share.warmupMs;
-    const to = share.warmupMs + share.durationMs;
-    const slot = (intended) => (intended >= from && intended < to ? m.seconds[Math.floor((intended - from) / 1000)] : undefined);
-    return new Promise((resolve) => {
-        const finishIfDone = () => {
-            if (!scheduled || inFlight || head < waiting.length)
-                return;
-            clearInterval(ticker);
-            agent.destroy();
-            resolve(m);
-        };
-        const answered = (intended, sent, status, err) => {
-            inFlight--;
-            const now = performance.now() - start;
-            const ok = status !== undefined && status >= 200 && status < 300;
-            tick.responses += status === undefined ? 0 : 1;
-            if (!ok)
-                tick.errors++;
-            const s = slot(intended);
-            if (s) {
-                if (status === undefined) {
-                    m.socketErrors++;
-                    if (err?.message === 'timeout')
-                        m.timeouts++;
-                }
-                else {
-                    const corrected = Math.max(1, Math.round((now - intended) * 1000));
-                    m.responses++;
-                    m.statusCodes[status] = (m.statusCodes[status] ?? 0) + 1;
-                    m.histogram.recordValue(corrected);
-                    m.service.recordValue(Math.max(1, Math.round((now - sent) * 1000)));
-                    s.responses++;
-                    s.histogram.recordValue(corrected);
-                    if (!ok)
-                        m.non2xx++;
-                }
-                if (!ok)
-                    s.errors++;
-            }
-            drain();
-            finishIfDone();
-        };
-        const send = (intended, waitedForConnection) => {
-            const sent = performance.now() - start;
-            inFlight++;
-            m.peakConnections = Math.max(m.peakConnections, inFlight);
-            if (slot(intended) && (waitedForConnection || sent - intended > LATE_AFTER_MS))
-                m.late++;
-            let done = false;
-            const once = (status, err) => {
-                if (done)
-                    return;
-                done = true;
-                answered(intended, sent, status, err);
-            };
-            const req = client.request(url, { method: share.method, headers: share.headers, agent }, (res) => {
-                let bytes = 0;
-                res.on('data', (chunk) => (bytes += chunk.length));
-                res.on('end', () => {
-                    if (slot(intended))
-                        m.bytes += bytes;
-                    once(res.statusCode ?? 0);
-                });
-                res.on('error', (err) => once(undefined, err));
-            });
-            req.setTimeout(measure/* REQUEST_TIMEOUT_S */.I * 1000, () => req.destroy(new Error('timeout')));
-            req.on('error', (err) => once(undefined, err));
-            req.end(body);
-        };
-        /** Sends what waits, oldest first, while connections are free; drops what is too late to send. */
-        const drain = () => {
-            const now = performance.now() - start;
-            while (head < waiting.length && now - waiting[head] > DROP_AFTER_MS) {
-                if (slot(waiting[head]))
-                    m.dropped++;
-                head++;
-            }
-            while (head < waiting.length && inFlight < max) {
-                const waited = head < blocked;
-                send(waiting[head++], waited);
-            }
-            blocked = waiting.length;
-            if (head > 4096 && head * 2 > waiting.length) {
-                waiting.splice(0, head);
-                blocked -= head;
-                head = 0;
-            }
-        };
-        // Wakes at the next intended time and sends everything due: the times are absolute, so a timer that fires late
-        // (a loaded runner) sends the overdue requests at once instead of shifting the whole schedule.
-        let next = times.next();
-        const wake = () => {
-            const now = performance.now() - start;
-            while (!next.done && next.value <= now) {
-                waiting.push(next.value);
-                next = times.next();
-            }
-            drain();
-            if (next.done) {
-                scheduled = true;
-                finishIfDone();
-                return;
-            }
-            setTimeout(wake, Math.max(0, next.value - (performance.now() - start)));
-        };
-        const ticker = setInterval(() => {
-            onTick?.({ ...tick, elapsedMs: performance.now() - start });
-            tick = { elapsedMs: 0, responses: 0, errors: 0 };
-        }, 1000);
-        wake();
-    });
-}
-
-;// CONCATENATED MODULE: ./actions/perf-baseline/src/load/engine.ts
-
-
-/** Which load generator runs: the open model when a rate is given, else the closed model. */
-function engineOf(share) {
-    return share.rate === undefined ? 'autocannon' : 'node:http';
-}
-/** One measurement in this thread, with the engine of its model. */
-function measureShare(share, onTick) {
-    return share.rate === undefined ? (0,measure/* measure */.x)(share, onTick) : measureOpen(share, onTick);
-}
-
-
-/***/ }),
-
 /***/ 6118:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
@@ -58733,19 +58436,29 @@ function measureShare(share, onTick) {
 /* harmony import */ var autocannon__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8174);
 /* harmony import */ var autocannon__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(autocannon__WEBPACK_IMPORTED_MODULE_0__);
 /* harmony import */ var _shared_src_errors_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3904);
-/* harmony import */ var _measurement_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(7937);
+/* harmony import */ var _histogram_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(1111);
 
 
 
 /** autocannon's per-request time-out, seconds: a service that stalls longer counts a socket error. */
 const REQUEST_TIMEOUT_S = 10;
 /**
- * The closed model: runs autocannon once in this thread for warm-up + duration and records, from its per-response events, what
+ * Runs autocannon once in this thread for warm-up + duration and records, from its per-response events, what
  * arrived inside the measured window: warm-up answers and stragglers after the end are not counted.
  */
 function measure(share, onTick) {
-    const m = (0,_measurement_js__WEBPACK_IMPORTED_MODULE_2__/* .emptyMeasurement */ .eJ)(share.durationMs);
-    m.peakConnections = share.connections;
+    const seconds = Math.ceil(share.durationMs / 1000);
+    const m = {
+        durationMs: share.durationMs,
+        responses: 0,
+        non2xx: 0,
+        socketErrors: 0,
+        timeouts: 0,
+        statusCodes: {},
+        bytes: 0,
+        histogram: (0,_histogram_js__WEBPACK_IMPORTED_MODULE_2__/* .newHistogram */ .HL)(),
+        seconds: Array.from({ length: seconds }, () => ({ responses: 0, errors: 0, histogram: (0,_histogram_js__WEBPACK_IMPORTED_MODULE_2__/* .newHistogram */ .HL)() })),
+    };
     const start = performance.now();
     const from = start + share.warmupMs;
     const to = from + share.durationMs;
@@ -58758,6 +58471,7 @@ function measure(share, onTick) {
             headers: share.headers,
             body: share.body || undefined,
             connections: share.connections,
+            overallRate: share.rate,
             // autocannon stops at its next sample tick after `duration`: a short interval ends the load promptly
             duration: (share.warmupMs + share.durationMs) / 1000 + 0.05,
             sampleInt: 100,
@@ -58787,7 +58501,6 @@ function measure(share, onTick) {
             m.bytes += bytes;
             m.statusCodes[status] = (m.statusCodes[status] ?? 0) + 1;
             m.histogram.recordValue(us);
-            m.service.recordValue(us);
             s.responses++;
             s.histogram.recordValue(us);
             if (!ok) {
@@ -58870,12 +58583,10 @@ __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __we
 /* harmony import */ var _shared_src_duration_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2515);
 /* harmony import */ var _shared_src_errors_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3904);
 /* harmony import */ var _measurement_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(7937);
-/* harmony import */ var _engine_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(2045);
-/* harmony import */ var _measure_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(6118);
-/* harmony import */ var _workers_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(6269);
-var __webpack_async_dependencies__ = __webpack_handle_async_dependencies__([_workers_js__WEBPACK_IMPORTED_MODULE_5__]);
-_workers_js__WEBPACK_IMPORTED_MODULE_5__ = (__webpack_async_dependencies__.then ? (await __webpack_async_dependencies__)() : __webpack_async_dependencies__)[0];
-
+/* harmony import */ var _measure_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(6118);
+/* harmony import */ var _workers_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(6269);
+var __webpack_async_dependencies__ = __webpack_handle_async_dependencies__([_workers_js__WEBPACK_IMPORTED_MODULE_4__]);
+_workers_js__WEBPACK_IMPORTED_MODULE_4__ = (__webpack_async_dependencies__.then ? (await __webpack_async_dependencies__)() : __webpack_async_dependencies__)[0];
 
 
 
@@ -58891,19 +58602,17 @@ async function runLoad(p, log) {
         headers: p.headers,
         body: p.body,
         connections: p.connections,
-        maxConnections: p.maxConnections,
         durationMs: p.durationMs,
         warmupMs: p.warmupMs,
         rate: p.rate,
-        arrival: p.arrival,
     };
     const out = [];
     for (let run = 1; run <= p.runs; run++) {
         const progress = startProgress(p, p.runs > 1 ? `run ${run} of ${p.runs}: ` : '', log);
         try {
-            const m = p.workers > 1 ? await (0,_workers_js__WEBPACK_IMPORTED_MODULE_5__/* .measureInWorkers */ .x)(share, p.workers, progress.tick) : await (0,_engine_js__WEBPACK_IMPORTED_MODULE_3__/* .measureShare */ .T)(share, progress.tick);
+            const m = p.workers > 1 ? await (0,_workers_js__WEBPACK_IMPORTED_MODULE_4__/* .measureInWorkers */ .x)(share, p.workers, progress.tick) : await (0,_measure_js__WEBPACK_IMPORTED_MODULE_3__/* .measure */ .x)(share, progress.tick);
             if (!(0,_measurement_js__WEBPACK_IMPORTED_MODULE_2__/* .attempts */ .r2)(m)) {
-                throw new _shared_src_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .ExternalError */ .yA(`No request to ${p.url} finished during the ${(0,_shared_src_duration_js__WEBPACK_IMPORTED_MODULE_0__/* .formatDuration */ .a)(p.durationMs)} of ${p.runs > 1 ? `run ${run}` : 'load'}: no answer and no socket error. The service stalls under load (requests time out after ${_measure_js__WEBPACK_IMPORTED_MODULE_4__/* .REQUEST_TIMEOUT_S */ .I}s).`);
+                throw new _shared_src_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .ExternalError */ .yA(`No request to ${p.url} finished during the ${(0,_shared_src_duration_js__WEBPACK_IMPORTED_MODULE_0__/* .formatDuration */ .a)(p.durationMs)} of ${p.runs > 1 ? `run ${run}` : 'load'}: no answer and no socket error. The service stalls under load (requests time out after ${_measure_js__WEBPACK_IMPORTED_MODULE_3__/* .REQUEST_TIMEOUT_S */ .I}s).`);
             }
             out.push(m);
         }
@@ -58960,13 +58669,13 @@ __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __we
 /* harmony import */ var node_worker_threads__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_worker_threads__WEBPACK_IMPORTED_MODULE_0__);
 /* harmony import */ var _shared_src_errors_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3904);
 /* harmony import */ var _measurement_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(7937);
-/* harmony import */ var _engine_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(2045);
+/* harmony import */ var _measure_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(6118);
 
 
 
 
 /**
- * `workers > 1` runs the load generator in worker threads that Shipgate starts itself, not with autocannon's own `workers`
+ * `workers > 1` runs autocannon in worker threads that Shipgate starts itself, not with autocannon's own `workers`
  * option: that one loads autocannon's worker.js from node_modules, which the single-file bundles (the action's
  * dist/index.js, the CLI's dist/cli/index.js) do not have. Here the worker file is the module being run, whatever
  * it is: the bundle, or this source file under tsx.
@@ -58980,7 +58689,7 @@ if (!node_worker_threads__WEBPACK_IMPORTED_MODULE_0__.isMainThread && node_worke
     port.on('message', (msg) => {
         if (msg !== 'start')
             return;
-        (0,_engine_js__WEBPACK_IMPORTED_MODULE_3__/* .measureShare */ .T)(node_worker_threads__WEBPACK_IMPORTED_MODULE_0__.workerData.share, (tick) => send({ type: 'tick', tick })).then((m) => send({ type: 'done', record: (0,_measurement_js__WEBPACK_IMPORTED_MODULE_2__/* .encodeMeasurement */ .fB)(m) }), (err) => send({ type: 'failed', message: (0,_shared_src_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .errorMessage */ .gJ)(err) }));
+        (0,_measure_js__WEBPACK_IMPORTED_MODULE_3__/* .measure */ .x)(node_worker_threads__WEBPACK_IMPORTED_MODULE_0__.workerData.share, (tick) => send({ type: 'tick', tick })).then((m) => send({ type: 'done', record: (0,_measurement_js__WEBPACK_IMPORTED_MODULE_2__/* .encodeMeasurement */ .fB)(m) }), (err) => send({ type: 'failed', message: (0,_shared_src_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .errorMessage */ .gJ)(err) }));
     });
     // Ready only in a later turn of the event loop: by then the rest of a bundle (the CLI's is 20 MB, every step) has
     // been evaluated. Load started earlier got its first answers a second late, while that code still ran.
@@ -58995,7 +58704,6 @@ function splitShare(share, workers) {
     return Array.from({ length: workers }, (_, i) => ({
         ...share,
         connections: part(share.connections, i),
-        maxConnections: share.maxConnections === undefined ? undefined : part(share.maxConnections, i),
         rate: share.rate === undefined ? undefined : part(share.rate, i),
     }));
 }
@@ -59060,7 +58768,7 @@ __webpack_async_result__();
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _shared_src_cli_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1940);
+/* harmony import */ var _shared_src_cli_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1990);
 /* harmony import */ var _step_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(2927);
 var __webpack_async_dependencies__ = __webpack_handle_async_dependencies__([_step_js__WEBPACK_IMPORTED_MODULE_1__]);
 _step_js__WEBPACK_IMPORTED_MODULE_1__ = (__webpack_async_dependencies__.then ? (await __webpack_async_dependencies__)() : __webpack_async_dependencies__)[0];
@@ -59081,7 +58789,6 @@ __webpack_async_result__();
 /* harmony export */   RR: () => (/* binding */ combineConcurrent),
 /* harmony export */   Tt: () => (/* binding */ decodeMeasurement),
 /* harmony export */   _m: () => (/* binding */ rps),
-/* harmony export */   eJ: () => (/* binding */ emptyMeasurement),
 /* harmony export */   fB: () => (/* binding */ encodeMeasurement),
 /* harmony export */   fj: () => (/* binding */ secondLengthMs),
 /* harmony export */   r2: () => (/* binding */ attempts),
@@ -59093,23 +58800,15 @@ function encodeMeasurement(m) {
     return {
         ...m,
         histogram: (0,_histogram_js__WEBPACK_IMPORTED_MODULE_0__/* .encodeHistogram */ .ll)(m.histogram),
-        service: (0,_histogram_js__WEBPACK_IMPORTED_MODULE_0__/* .encodeHistogram */ .ll)(m.service),
         seconds: m.seconds.map((s) => ({ ...s, histogram: (0,_histogram_js__WEBPACK_IMPORTED_MODULE_0__/* .encodeHistogram */ .ll)(s.histogram) })),
     };
 }
-/**
- * Throws on a malformed histogram; callers that read user files check the shape first. Results written before the
- * open model had one histogram of service times and no late or dropped requests.
- */
+/** Throws on a malformed histogram; callers that read user files check the shape first. */
 function decodeMeasurement(r) {
     return {
         ...r,
-        late: r.late ?? 0,
-        dropped: r.dropped ?? 0,
-        peakConnections: r.peakConnections ?? 0,
         statusCodes: { ...r.statusCodes },
         histogram: (0,_histogram_js__WEBPACK_IMPORTED_MODULE_0__/* .decodeHistogram */ .pr)(r.histogram),
-        service: (0,_histogram_js__WEBPACK_IMPORTED_MODULE_0__/* .decodeHistogram */ .pr)(r.service ?? r.histogram),
         seconds: r.seconds.map((s) => ({ ...s, histogram: (0,_histogram_js__WEBPACK_IMPORTED_MODULE_0__/* .decodeHistogram */ .pr)(s.histogram) })),
     };
 }
@@ -59131,9 +58830,7 @@ function combineConcurrent(parts) {
     for (const p of parts)
         for (const [code, n] of Object.entries(p.statusCodes))
             statusCodes[code] = (statusCodes[code] ?? 0) + n;
-    const starts = parts.flatMap((p) => (p.startedAt === undefined ? [] : [p.startedAt]));
     return {
-        ...(starts.length ? { startedAt: Math.min(...starts) } : {}),
         durationMs: Math.max(0, ...parts.map((p) => p.durationMs)),
         responses: sum(parts, (p) => p.responses),
         non2xx: sum(parts, (p) => p.non2xx),
@@ -59141,19 +58838,14 @@ function combineConcurrent(parts) {
         timeouts: sum(parts, (p) => p.timeouts),
         statusCodes,
         bytes: sum(parts, (p) => p.bytes),
-        histogram: (0,_histogram_js__WEBPACK_IMPORTED_MODULE_0__/* .mergeHistograms */ .Q7)(parts.map((p) => p.histogram)),
-        service: (0,_histogram_js__WEBPACK_IMPORTED_MODULE_0__/* .mergeHistograms */ .Q7)(parts.map((p) => p.service)),
-        late: sum(parts, (p) => p.late),
-        dropped: sum(parts, (p) => p.dropped),
-        peakConnections: sum(parts, (p) => p.peakConnections),
+        histogram: parts.length ? (0,_histogram_js__WEBPACK_IMPORTED_MODULE_0__/* .mergeHistograms */ .Q7)(parts.map((p) => p.histogram)) : (0,_histogram_js__WEBPACK_IMPORTED_MODULE_0__/* .newHistogram */ .HL)(),
         seconds,
     };
 }
 /** Runs one after the other: counts, durations and histograms add up, the seconds follow each other. */
 function combineSequential(runs) {
     const all = combineConcurrent(runs);
-    const peakConnections = Math.max(0, ...runs.map((r) => r.peakConnections));
-    return { ...all, startedAt: runs[0]?.startedAt, durationMs: sum(runs, (r) => r.durationMs), peakConnections, seconds: runs.flatMap((r) => r.seconds) };
+    return { ...all, durationMs: sum(runs, (r) => r.durationMs), seconds: runs.flatMap((r) => r.seconds) };
 }
 /** Length of second `i` of a window, ms: the last one is shorter when the duration is not whole seconds. */
 function secondLengthMs(durationMs, i) {
@@ -59174,25 +58866,6 @@ function rps(m) {
 }
 function sum(xs, f) {
     return xs.reduce((n, x) => n + f(x), 0);
-}
-/** A run's measurement before its first answer: one bucket per (started) second of the window. */
-function emptyMeasurement(durationMs) {
-    return {
-        startedAt: Date.now(),
-        durationMs,
-        responses: 0,
-        non2xx: 0,
-        socketErrors: 0,
-        timeouts: 0,
-        statusCodes: {},
-        bytes: 0,
-        histogram: (0,_histogram_js__WEBPACK_IMPORTED_MODULE_0__/* .newHistogram */ .HL)(),
-        service: (0,_histogram_js__WEBPACK_IMPORTED_MODULE_0__/* .newHistogram */ .HL)(),
-        late: 0,
-        dropped: 0,
-        peakConnections: 0,
-        seconds: Array.from({ length: Math.ceil(durationMs / 1000) }, () => ({ responses: 0, errors: 0, histogram: (0,_histogram_js__WEBPACK_IMPORTED_MODULE_0__/* .newHistogram */ .HL)() })),
-    };
 }
 
 
@@ -59233,50 +58906,15 @@ function mergeResults(paths, url) {
     if (problems.length) {
         throw new _shared_src_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .ConfigError */ .xL(`Input 'merge' lists results that were not shards of one load:\n${problems.map((p) => `- ${p}`).join('\n')}\nRun every shard with the same inputs.`);
     }
-    const notes = checkSimultaneous(shards, paths);
     const runs = first.runs.map((_, j) => (0,_measurement_js__WEBPACK_IMPORTED_MODULE_1__/* .combineConcurrent */ .RR)(shards.map((s) => s.runs[j])));
     const params = { ...first.file.params, shards: shards.reduce((n, s) => n + s.file.params.shards, 0) };
-    return { result: (0,_result_js__WEBPACK_IMPORTED_MODULE_2__/* .buildResult */ .CR)(params, first.file.environment, runs), notes };
-}
-/** Shards of a matrix start within seconds of each other; results whose loads do not overlap at all ran in turn. */
-const PARTIAL_OVERLAP = 0.8;
-/** Back-to-back runs touch at the ends (start-up, pre-flight): this little overlap is still one after the other. */
-const SEQUENTIAL_OVERLAP = 0.1;
-/**
- * Summing the rps of runs that went one after the other would report a throughput the service never had, so they
- * are refused; shards that overlapped only in part are merged with a note (their rps sum is then an overestimate).
- */
-function checkSimultaneous(shards, paths) {
-    const windows = shards.map((s) => {
-        const p = s.file.params;
-        const length = p.runs * (p.warmupMs + p.durationMs);
-        // older results have no start: their load ended about when they were written
-        const start = s.runs[0].startedAt ?? Date.parse(s.file.createdAt) - length;
-        return { start, end: start + length };
-    });
-    const clock = (t) => new Date(t).toISOString().slice(11, 19);
-    const span = (i) => `'${paths[i]}' ran ${clock(windows[i].start)}–${clock(windows[i].end)} UTC`;
-    const apart = [];
-    let least = 1;
-    windows.forEach((w, i) => {
-        if (i === 0)
-            return;
-        const shared = Math.min(w.end, windows[0].end) - Math.max(w.start, windows[0].start);
-        const overlap = shared / Math.min(w.end - w.start, windows[0].end - windows[0].start);
-        if (overlap <= SEQUENTIAL_OVERLAP)
-            apart.push(`${span(i)}, ${span(0)}`);
-        least = Math.min(least, overlap);
-    });
-    if (apart.length) {
-        throw new _shared_src_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .ConfigError */ .xL(`Input 'merge' lists results that ran one after the other, not at the same time:\n${apart.map((a) => `- ${a}`).join('\n')}\nOnly shards of one load (a CI matrix running together) are merged: their requests per second add up, those of sequential runs do not. Compare sequential runs with 'baseline', or use 'runs' to repeat a load in one job.`);
-    }
-    return least < PARTIAL_OVERLAP ? [`The shards overlapped for only ${Math.round(least * 100)} % of their load: their summed rps is more than the service answered at any moment.`] : [];
+    return (0,_result_js__WEBPACK_IMPORTED_MODULE_2__/* .buildResult */ .CR)(params, first.file.environment, runs);
 }
 
 
 /***/ }),
 
-/***/ 8940:
+/***/ 3849:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -59292,9 +58930,9 @@ var errors = __nccwpck_require__(3904);
 // EXTERNAL MODULE: external "node:http"
 var external_node_http_ = __nccwpck_require__(7067);
 var external_node_http_default = /*#__PURE__*/__nccwpck_require__.n(external_node_http_);
-// EXTERNAL MODULE: external "node:https"
-var external_node_https_ = __nccwpck_require__(4708);
-var external_node_https_default = /*#__PURE__*/__nccwpck_require__.n(external_node_https_);
+;// CONCATENATED MODULE: external "node:https"
+const external_node_https_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:https");
+var external_node_https_default = /*#__PURE__*/__nccwpck_require__.n(external_node_https_namespaceObject);
 ;// CONCATENATED MODULE: ./shared/src/http/get.ts
 
 
@@ -59700,10 +59338,7 @@ var errors = __nccwpck_require__(3904);
 var histogram = __nccwpck_require__(1111);
 // EXTERNAL MODULE: ./actions/perf-baseline/src/measurement.ts
 var measurement = __nccwpck_require__(7937);
-// EXTERNAL MODULE: ./actions/perf-baseline/src/load/engine.ts + 2 modules
-var engine = __nccwpck_require__(2045);
 ;// CONCATENATED MODULE: ./actions/perf-baseline/src/result.ts
-
 
 
 
@@ -59727,9 +59362,6 @@ function storedParams(p, shards = 1) {
         durationMs: p.durationMs,
         warmupMs: p.warmupMs,
         rate: p.rate ?? null,
-        maxConnections: p.maxConnections ?? null,
-        arrival: p.arrival ?? null,
-        engine: (0,engine/* engineOf */.k)(p),
         workers: p.workers,
         runs: p.runs,
         shards,
@@ -59755,9 +59387,6 @@ function numbers(m) {
         max: h.totalCount ? h.maxValue / 1000 : 0,
         mean: h.totalCount ? h.mean / 1000 : 0,
         errorRate: (0,measurement/* errorRate */.zi)(m),
-        late: m.late,
-        dropped: m.dropped,
-        service: { p50: (0,histogram/* percentileMs */.OZ)(m.service, 50), p90: (0,histogram/* percentileMs */.OZ)(m.service, 90), p95: (0,histogram/* percentileMs */.OZ)(m.service, 95), p99: (0,histogram/* percentileMs */.OZ)(m.service, 99) },
         responses: m.responses,
         non2xx: m.non2xx,
         socketErrors: m.socketErrors,
@@ -59774,7 +59403,6 @@ function buildResult(params, environment, runs, createdAt = new Date()) {
         environment,
         summary: numbers(total),
         histogram: (0,histogram/* encodeHistogram */.ll)(total.histogram),
-        serviceHistogram: (0,histogram/* encodeHistogram */.ll)(total.service),
         runs: runs.map(measurement/* encodeMeasurement */.fB),
     };
     return { file, runs, total };
@@ -59788,9 +59416,9 @@ function writeResult(path, r) {
         throw new errors/* ConfigError */.xL(`Input 'save' is '${path}', which cannot be written (${(0,errors/* errorMessage */.gJ)(err)}). Expected a writable file path.`);
     }
 }
-/** Checks, before any load, that a file input can be written: a long run must not end in a path it cannot write. */
-function checkWritable(path, input = 'save', example = 'perf-result.json') {
-    const fail = (why) => new errors/* ConfigError */.xL(`Input '${input}' is '${path}', which ${why}. Expected a writable file path such as ${example}.`);
+/** Checks, before any load, that `save` can be written: a long run must not end in a path it cannot write. */
+function checkWritable(path) {
+    const fail = (why) => new errors/* ConfigError */.xL(`Input 'save' is '${path}', which ${why}. Expected a writable file path such as perf-result.json.`);
     if ((0,external_node_fs_.existsSync)(path) && (0,external_node_fs_.statSync)(path).isDirectory())
         throw fail('is a directory');
     let dir = (0,external_node_path_.dirname)((0,external_node_path_.resolve)(path));
@@ -59846,8 +59474,6 @@ function paramDifferences(base, current) {
         ['connections', base.connections, current.connections],
         ['duration', base.durationMs, current.durationMs],
         ['rate', base.rate, current.rate],
-        ['max-connections', base.maxConnections ?? null, current.maxConnections ?? null],
-        ['arrival', base.arrival ?? null, current.arrival ?? null],
         ['workers', base.workers, current.workers],
         ['shards', base.shards, current.shards],
     ];
@@ -59876,7 +59502,7 @@ function paramDifferences(base, current) {
 const schema = {
     name: 'perf-baseline',
     title: 'Load-test an HTTP endpoint, gate on thresholds and on regression against a stored baseline',
-    description: 'Sends load to one HTTP endpoint (after a pre-flight request and an uncounted warm-up): at a fixed arrival rate with latencies counted from each request\'s intended send time (open model), or as fast as a number of connections allow with autocannon (closed model). Gates on absolute latency, throughput and error thresholds, and compares with an earlier result with a bootstrap confidence interval, so that runner noise is not reported as a regression. Writes a result file (with the full latency histogram) that later runs use as their baseline and that shards of a CI matrix merge exactly.',
+    description: 'Sends load to one HTTP endpoint with autocannon (after a pre-flight request and an uncounted warm-up), gates on absolute latency, throughput and error thresholds, and compares with an earlier result with a bootstrap confidence interval, so that runner noise is not reported as a regression. Writes a result file (with the full latency histogram) that later runs use as their baseline and that shards of a CI matrix merge exactly.',
     inputs: {
         url: { type: 'string', required: true, description: 'The endpoint to load, e.g. `http://127.0.0.1:8080/api/orders`.' },
         method: {
@@ -59889,32 +59515,14 @@ const schema = {
             type: 'lines',
             description: 'Request headers, one `Name: value` per line. Values of credential headers (Authorization, Cookie, *token*, *key*) are masked in logs and never stored in the result.',
         },
-        body: {
-            type: 'string',
-            description: 'Request body, sent as is (set `Content-Type` in `headers`). `@path/to/file.json` sends the contents of that file; start with `@@` to send a literal `@`.',
-        },
-        connections: {
-            type: 'integer',
-            default: '10',
-            min: 1,
-            description: 'Closed model: concurrent connections, each sending its next request when the answer arrives. Open model (`rate`): connections opened at first, more when all are busy, up to `max-connections`.',
-        },
-        'max-connections': {
-            type: 'string',
-            description: 'Open model: most connections open at once; when all are busy, requests wait and are counted `late` (and `dropped` past 5 s). Empty: the same as `connections`.',
-        },
+        body: { type: 'string', description: 'Request body, sent as is (set `Content-Type` in `headers`).' },
+        connections: { type: 'integer', default: '10', min: 1, description: 'Concurrent connections (closed model: each sends its next request when the answer arrives).' },
         duration: { type: 'duration', default: '30s', description: 'How long each measured run lasts (at least 1s).' },
         warmup: { type: 'duration', default: '5s', description: 'Load sent before each run and never counted (JIT, caches, connection pools). `0` for none.' },
         // text, not an integer input: a GitLab component input of type number cannot be empty, and 0 would mean "none"
         rate: {
             type: 'string',
-            description: 'Open model: this many requests per second in total, each with an intended send time, its latency counted from that time (no coordinated omission). Empty: the closed model, as fast as the connections allow.',
-        },
-        arrival: {
-            type: 'enum',
-            default: 'even',
-            options: ['even', 'poisson'],
-            description: 'Open model: requests evenly spaced, or at random independent times averaging `rate` (`poisson`, as real users arrive).',
+            description: 'Fixed total requests per second (open model) instead of as fast as the connections allow. Empty: unlimited.',
         },
         workers: { type: 'integer', default: '1', min: 1, description: 'Worker threads that generate the load, each with its share of the connections; raise it when one core cannot saturate the service.' },
         runs: { type: 'integer', default: '1', min: 1, description: 'Measure this many times; with 3 or more the regression test uses the spread between runs.' },
@@ -59924,7 +59532,7 @@ const schema = {
         'min-rps': { type: 'string', description: 'Fail when fewer requests per second were answered, e.g. `500`.' },
         'max-error-rate': {
             type: 'string',
-            description: 'Fail when the share of non-2xx answers and socket errors is above this: a percentage with `%` (`1%`, `0.5%`) or a fraction below 1 as the `error-rate` output gives it (`0.01`).',
+            description: 'Fail when the share of non-2xx answers and socket errors is above this percentage, e.g. `1%`.',
         },
         baseline: {
             type: 'string',
@@ -59938,22 +59546,14 @@ const schema = {
         save: { type: 'string', default: 'perf-result.json', description: 'Path to write this result to (the baseline of later runs).' },
         merge: {
             type: 'lines',
-            description: 'Result files of parallel shards (one path per line) to combine instead of running load: the histograms are added, so the merged percentiles are exact. Results of runs that did not overlap in time are refused: their rps must not be summed.',
-        },
-        history: {
-            type: 'string',
-            default: 'perf-history.jsonl',
-            description: 'A JSON-lines file of earlier runs (keep it with a cache or artifact, like `save`; the GitLab component does both): this run is appended with its commit and time, and the summary charts the last 20 runs (p50, p95, p99 and rps).',
+            description: 'Result files of parallel shards (one path per line) to combine instead of running load: the histograms are added, so the merged percentiles are exact.',
         },
     },
     outputs: {
         rps: { description: 'Answered requests per second (sum over shards when merging).' },
-        'p50-ms': { description: 'Median latency in milliseconds (open model: from the intended send time).' },
-        'p90-ms': { description: '90th percentile latency in milliseconds.' },
+        'p50-ms': { description: 'Median latency in milliseconds.' },
         'p95-ms': { description: '95th percentile latency in milliseconds.' },
         'p99-ms': { description: '99th percentile latency in milliseconds.' },
-        late: { description: 'Open model: requests that had to wait for a connection (all `max-connections` busy) or left over 100 ms after their intended time (the generator fell behind); 0 in the closed model.' },
-        dropped: { description: 'Open model: requests not sent at all, because they could not leave within 5 s of their intended time (k6: dropped_iterations).' },
         'error-rate': { description: 'Share of requests that got a non-2xx answer or a socket error, as a fraction (`0.0123`).' },
         passed: { description: '`true` when every threshold held and nothing regressed (the step exits 0).' },
         regressed: { description: '`true` or `false` against the baseline; `unknown` when there is none or it cannot be compared.' },
@@ -59961,9 +59561,7 @@ const schema = {
     },
     artifacts: {
         reports: { load_performance: 'load-performance.json' },
-        paths: ['load-performance.json', '$[[ inputs.save ]]', '$[[ inputs.history ]]'],
-        // the history outlives the pipeline: each branch keeps its own and starts from the default branch's
-        cache: { key: 'perf-history-$CI_COMMIT_REF_SLUG', fallbackKeys: ['perf-history-$CI_DEFAULT_BRANCH'], paths: ['$[[ inputs.history ]]'] },
+        paths: ['load-performance.json', '$[[ inputs.save ]]'],
     },
 };
 
@@ -59980,10 +59578,8 @@ __nccwpck_require__.d(__webpack_exports__, {
   P$: () => (/* binding */ parseSettings)
 });
 
-// UNUSED EXPORTS: parseHeaders, parseRegression, parseShare
+// UNUSED EXPORTS: parseHeaders, parsePercent, parseRegression
 
-// EXTERNAL MODULE: external "node:fs"
-var external_node_fs_ = __nccwpck_require__(3024);
 ;// CONCATENATED MODULE: ./shared/src/http/url-secrets.ts
 // Credentials a URL given as input may carry. Steps mask them (platform.setSecret) before the URL reaches a log line,
 // a summary or an error message.
@@ -60008,7 +59604,6 @@ var errors = __nccwpck_require__(3904);
 
 
 
-
 const PERCENT = /^(\d+(?:\.\d+)?)\s*%$/;
 const TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
 const SECRET_HEADER = /authorization|cookie|token|key|secret|passw|auth|session/i;
@@ -60030,11 +59625,6 @@ function parseSettings(raw) {
     const url = attempt(() => parseUrl(raw.url)) ?? '';
     const rate = attempt(() => parseRate(raw.rate));
     const headers = attempt(() => parseHeaders(raw.headers)) ?? {};
-    const body = attempt(() => parseBody(raw.body)) ?? '';
-    const maxConnections = attempt(() => parseMaxConnections(raw['max-connections'], raw.connections));
-    if (maxConnections !== undefined && rate === undefined) {
-        problems.push(`Input 'max-connections' is ${maxConnections} but 'rate' is empty: only the open model opens more connections. Set 'rate' or drop 'max-connections'.`);
-    }
     if (raw.duration < 1000)
         problems.push(`Input 'duration' is ${(0,duration/* formatDuration */.a)(raw.duration)}. Expected at least 1s, such as 30s.`);
     if (raw.connections < raw.workers) {
@@ -60048,7 +59638,7 @@ function parseSettings(raw) {
         p95: raw['max-p95'],
         p99: raw['max-p99'],
         minRps: attempt(() => parseRps(raw['min-rps'])),
-        maxErrorRate: attempt(() => parseShare('max-error-rate', raw['max-error-rate'])),
+        maxErrorRate: attempt(() => parsePercent('max-error-rate', raw['max-error-rate'])),
     };
     const limits = attempt(() => parseRegression(raw['max-regression'])) ?? [];
     if (!raw.save.trim())
@@ -60065,10 +59655,8 @@ function parseSettings(raw) {
             url,
             method: raw.method,
             headers,
-            body,
+            body: raw.body,
             connections: raw.connections,
-            maxConnections: rate === undefined ? undefined : (maxConnections ?? raw.connections),
-            arrival: rate === undefined ? undefined : raw.arrival,
             durationMs: raw.duration,
             warmupMs: raw.warmup,
             rate,
@@ -60080,7 +59668,6 @@ function parseSettings(raw) {
         limits,
         save: raw.save.trim(),
         merge: raw.merge,
-        history: raw.history.trim(),
         secrets: secrets.filter((s) => s.length >= 3),
     };
 }
@@ -60105,46 +59692,15 @@ function parseHeaders(lines) {
     });
     return out;
 }
-/**
- * A share as people type it: `1%`, `0.5%` (a percentage, with its sign) or `0.01` (a fraction, as the `error-rate`
- * output prints it) → 0.01, 0.005, 0.01; empty → undefined. A bare number of 1 or more is refused rather than
- * guessed: `1` could mean 1 % or 100 %.
- */
-function parseShare(input, text) {
+/** `1%`, `0.5%` → 0.01, 0.005; empty → undefined. */
+function parsePercent(input, text) {
     const t = text.trim();
     if (!t)
         return undefined;
     const m = PERCENT.exec(t);
-    if (m && Number(m[1]) <= 100)
-        return Number(m[1]) / 100;
-    if (/^(0|0?\.\d+)$/.test(t))
-        return Number(t);
-    const hint = /^\d+(\.\d+)?$/.test(t) && Number(t) <= 100 ? ` For ${t} percent write ${t}%; for a fraction, a number below 1 such as ${Number(t) / 100}.` : '';
-    throw new errors/* ConfigError */.xL(`Input '${input}' is '${t}'. Expected a percentage from 0% to 100% such as 1%, or a fraction below 1 such as 0.01.${hint}`);
-}
-/** `@path` → the file's contents, `@@text` → `@text`, anything else as is. */
-function parseBody(text) {
-    if (text.startsWith('@@'))
-        return text.slice(1);
-    if (!text.startsWith('@'))
-        return text;
-    const path = text.slice(1).trim();
-    try {
-        return (0,external_node_fs_.readFileSync)(path, 'utf8');
-    }
-    catch (err) {
-        const why = err.code === 'ENOENT' ? 'does not exist' : `cannot be read (${err.message})`;
-        throw new errors/* ConfigError */.xL(`Input 'body' is '${text}', but the file '${path}' ${why}. Fix the path (relative to ${process.cwd()}), or start the body with @@ to send a literal @.`);
-    }
-}
-function parseMaxConnections(text, connections) {
-    const t = text.trim();
-    if (!t)
-        return undefined;
-    if (!/^\d+$/.test(t) || Number(t) < connections) {
-        throw new errors/* ConfigError */.xL(`Input 'max-connections' is '${t}'. Expected a whole number of at least 'connections' (${connections}), or empty for the same as 'connections'.`);
-    }
-    return Number(t);
+    if (!m || Number(m[1]) > 100)
+        throw new errors/* ConfigError */.xL(`Input '${input}' is '${t}'. Expected a percentage from 0% to 100%, such as 1% or 0.5%.`);
+    return Number(m[1]) / 100;
 }
 function parseRate(text) {
     const t = text.trim();
@@ -60204,22 +59760,20 @@ __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __we
 /* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3024);
 /* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_fs__WEBPACK_IMPORTED_MODULE_0__);
 /* harmony import */ var _shared_src_duration_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(2515);
-/* harmony import */ var _shared_src_step_js__WEBPACK_IMPORTED_MODULE_12__ = __nccwpck_require__(4709);
-/* harmony import */ var _shared_src_text_js__WEBPACK_IMPORTED_MODULE_13__ = __nccwpck_require__(9100);
-/* harmony import */ var _compare_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(5472);
-/* harmony import */ var _history_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(4677);
-/* harmony import */ var _k6_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(1352);
-/* harmony import */ var _load_run_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(5187);
-/* harmony import */ var _merge_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(2521);
-/* harmony import */ var _preflight_js__WEBPACK_IMPORTED_MODULE_7__ = __nccwpck_require__(8940);
-/* harmony import */ var _result_js__WEBPACK_IMPORTED_MODULE_8__ = __nccwpck_require__(5778);
-/* harmony import */ var _schema_js__WEBPACK_IMPORTED_MODULE_9__ = __nccwpck_require__(6278);
-/* harmony import */ var _settings_js__WEBPACK_IMPORTED_MODULE_10__ = __nccwpck_require__(7307);
-/* harmony import */ var _summary_js__WEBPACK_IMPORTED_MODULE_11__ = __nccwpck_require__(7181);
-/* harmony import */ var _thresholds_js__WEBPACK_IMPORTED_MODULE_14__ = __nccwpck_require__(8317);
-var __webpack_async_dependencies__ = __webpack_handle_async_dependencies__([_load_run_js__WEBPACK_IMPORTED_MODULE_5__]);
-_load_run_js__WEBPACK_IMPORTED_MODULE_5__ = (__webpack_async_dependencies__.then ? (await __webpack_async_dependencies__)() : __webpack_async_dependencies__)[0];
-
+/* harmony import */ var _shared_src_step_js__WEBPACK_IMPORTED_MODULE_11__ = __nccwpck_require__(4709);
+/* harmony import */ var _shared_src_text_js__WEBPACK_IMPORTED_MODULE_12__ = __nccwpck_require__(9100);
+/* harmony import */ var _compare_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(1090);
+/* harmony import */ var _k6_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(1352);
+/* harmony import */ var _load_run_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(5187);
+/* harmony import */ var _merge_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(2521);
+/* harmony import */ var _preflight_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(3849);
+/* harmony import */ var _result_js__WEBPACK_IMPORTED_MODULE_7__ = __nccwpck_require__(5778);
+/* harmony import */ var _schema_js__WEBPACK_IMPORTED_MODULE_8__ = __nccwpck_require__(6278);
+/* harmony import */ var _settings_js__WEBPACK_IMPORTED_MODULE_9__ = __nccwpck_require__(7307);
+/* harmony import */ var _summary_js__WEBPACK_IMPORTED_MODULE_10__ = __nccwpck_require__(7181);
+/* harmony import */ var _thresholds_js__WEBPACK_IMPORTED_MODULE_13__ = __nccwpck_require__(8317);
+var __webpack_async_dependencies__ = __webpack_handle_async_dependencies__([_load_run_js__WEBPACK_IMPORTED_MODULE_4__]);
+_load_run_js__WEBPACK_IMPORTED_MODULE_4__ = (__webpack_async_dependencies__.then ? (await __webpack_async_dependencies__)() : __webpack_async_dependencies__)[0];
 
 
 
@@ -60236,56 +59790,39 @@ _load_run_js__WEBPACK_IMPORTED_MODULE_5__ = (__webpack_async_dependencies__.then
 
 /** The GitLab job's `load_performance` report; name it under artifacts:reports (see the README). */
 const K6_REPORT = 'load-performance.json';
-const perfBaseline = (0,_shared_src_step_js__WEBPACK_IMPORTED_MODULE_12__/* .defineStep */ .o)({
-    schema: _schema_js__WEBPACK_IMPORTED_MODULE_9__/* .schema */ .w,
+const perfBaseline = (0,_shared_src_step_js__WEBPACK_IMPORTED_MODULE_11__/* .defineStep */ .o)({
+    schema: _schema_js__WEBPACK_IMPORTED_MODULE_8__/* .schema */ .w,
     async run(ctx) {
         const { inputs, platform, summary } = ctx;
-        const settings = (0,_settings_js__WEBPACK_IMPORTED_MODULE_10__/* .parseSettings */ .P$)(inputs);
+        const settings = (0,_settings_js__WEBPACK_IMPORTED_MODULE_9__/* .parseSettings */ .P$)(inputs);
         for (const s of settings.secrets)
             platform.setSecret(s);
         // Every file is read, and `save` checked, before any load is sent: a bad path must not cost a whole load run.
-        (0,_result_js__WEBPACK_IMPORTED_MODULE_8__/* .checkWritable */ .ZB)(settings.save);
-        const history = (0,_history_js__WEBPACK_IMPORTED_MODULE_3__/* .readHistory */ .Lu)(settings.history);
-        (0,_result_js__WEBPACK_IMPORTED_MODULE_8__/* .checkWritable */ .ZB)(settings.history, 'history', 'perf-history.jsonl');
-        if (history.skipped)
-            platform.warning(`History '${settings.history}': ${(0,_shared_src_text_js__WEBPACK_IMPORTED_MODULE_13__/* .plural */ .LS)(history.skipped, 'line')} that are not runs of perf-baseline were skipped.`);
+        (0,_result_js__WEBPACK_IMPORTED_MODULE_7__/* .checkWritable */ .ZB)(settings.save);
         const baselinePath = settings.baseline;
         let baseline;
         if (baselinePath && (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.existsSync)(baselinePath))
-            baseline = (0,_result_js__WEBPACK_IMPORTED_MODULE_8__/* .readResult */ .Uv)('baseline', baselinePath);
+            baseline = (0,_result_js__WEBPACK_IMPORTED_MODULE_7__/* .readResult */ .Uv)('baseline', baselinePath);
         else if (baselinePath)
             platform.warning(`No baseline at '${baselinePath}' (first run, or the cache or artifact was not found): nothing to compare with, regressed=unknown.`);
         let result;
-        const notes = [];
         if (settings.merge.length) {
-            const merged = (0,_merge_js__WEBPACK_IMPORTED_MODULE_6__/* .mergeResults */ .n)(settings.merge, settings.load.url);
-            result = merged.result;
-            notes.push(...merged.notes);
-            platform.info(`Merged ${(0,_shared_src_text_js__WEBPACK_IMPORTED_MODULE_13__/* .plural */ .LS)(settings.merge.length, 'shard result')}: ${settings.merge.join(', ')}`);
+            result = (0,_merge_js__WEBPACK_IMPORTED_MODULE_5__/* .mergeResults */ .n)(settings.merge, settings.load.url);
+            platform.info(`Merged ${(0,_shared_src_text_js__WEBPACK_IMPORTED_MODULE_12__/* .plural */ .LS)(settings.merge.length, 'shard result')}: ${settings.merge.join(', ')}`);
         }
         else {
             const { load } = settings;
-            const pre = await (0,_preflight_js__WEBPACK_IMPORTED_MODULE_7__/* .preflight */ .M)(load);
-            platform.info(`Pre-flight ${load.method} ${load.url}: HTTP ${pre.status} in ${(0,_thresholds_js__WEBPACK_IMPORTED_MODULE_14__.ms)(pre.ms)}`);
-            const model = load.rate ? `${load.rate}/s (open model, ${load.arrival} arrivals, up to ${(0,_shared_src_text_js__WEBPACK_IMPORTED_MODULE_13__/* .plural */ .LS)(load.maxConnections ?? load.connections, 'connection')})` : `${(0,_shared_src_text_js__WEBPACK_IMPORTED_MODULE_13__/* .plural */ .LS)(load.connections, 'connection')} (closed model)`;
-            const runs = await platform.group(`Load: ${model} for ${(0,_shared_src_duration_js__WEBPACK_IMPORTED_MODULE_1__/* .formatDuration */ .a)(load.durationMs)}${load.runs > 1 ? ` × ${load.runs} runs` : ''}`, () => (0,_load_run_js__WEBPACK_IMPORTED_MODULE_5__/* .runLoad */ .e)(load, (line) => platform.info(line)));
-            result = (0,_result_js__WEBPACK_IMPORTED_MODULE_8__/* .buildResult */ .CR)((0,_result_js__WEBPACK_IMPORTED_MODULE_8__/* .storedParams */ .i_)(load), (0,_result_js__WEBPACK_IMPORTED_MODULE_8__/* .currentEnvironment */ .hf)(), runs);
+            const pre = await (0,_preflight_js__WEBPACK_IMPORTED_MODULE_6__/* .preflight */ .M)(load);
+            platform.info(`Pre-flight ${load.method} ${load.url}: HTTP ${pre.status} in ${(0,_thresholds_js__WEBPACK_IMPORTED_MODULE_13__.ms)(pre.ms)}`);
+            const runs = await platform.group(`Load: ${(0,_shared_src_text_js__WEBPACK_IMPORTED_MODULE_12__/* .plural */ .LS)(load.connections, 'connection')} for ${(0,_shared_src_duration_js__WEBPACK_IMPORTED_MODULE_1__/* .formatDuration */ .a)(load.durationMs)}${load.runs > 1 ? ` × ${load.runs} runs` : ''}`, () => (0,_load_run_js__WEBPACK_IMPORTED_MODULE_4__/* .runLoad */ .e)(load, (line) => platform.info(line)));
+            result = (0,_result_js__WEBPACK_IMPORTED_MODULE_7__/* .buildResult */ .CR)((0,_result_js__WEBPACK_IMPORTED_MODULE_7__/* .storedParams */ .i_)(load), (0,_result_js__WEBPACK_IMPORTED_MODULE_7__/* .currentEnvironment */ .hf)(), runs);
         }
-        (0,_result_js__WEBPACK_IMPORTED_MODULE_8__/* .writeResult */ .Zk)(settings.save, result);
+        (0,_result_js__WEBPACK_IMPORTED_MODULE_7__/* .writeResult */ .Zk)(settings.save, result);
         const n = result.file.summary;
-        if (n.dropped)
-            notes.push(`${(0,_shared_src_text_js__WEBPACK_IMPORTED_MODULE_13__/* .plural */ .LS)(n.dropped, 'request')} could not be sent within 5 s of their intended time and were dropped: the percentiles leave them out, so the service is slower than they show. Raise 'max-connections'.`);
-        else if (n.late)
-            notes.push(`${(0,_shared_src_text_js__WEBPACK_IMPORTED_MODULE_13__/* .plural */ .LS)(n.late, 'request')} left late (every connection was busy, or the generator fell behind); their latency counts from when they should have left.`);
-        for (const note of notes)
-            platform.warning(note);
-        const entry = (0,_history_js__WEBPACK_IMPORTED_MODULE_3__/* .historyEntry */ .xg)(n, result.file.params, platform.commit(), new Date(result.file.createdAt));
-        (0,_history_js__WEBPACK_IMPORTED_MODULE_3__/* .appendHistory */ .b8)(settings.history, entry);
-        const entries = [...history.entries, entry];
         if (platform.name === 'gitlab') {
-            (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.writeFileSync)(platform.env('SHIPGATE_LOAD_PERFORMANCE_FILE') || K6_REPORT, JSON.stringify((0,_k6_js__WEBPACK_IMPORTED_MODULE_4__/* .k6Report */ .U)(n, result.total), null, 2) + '\n');
+            (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.writeFileSync)(platform.env('SHIPGATE_LOAD_PERFORMANCE_FILE') || K6_REPORT, JSON.stringify((0,_k6_js__WEBPACK_IMPORTED_MODULE_3__/* .k6Report */ .U)(n, result.total), null, 2) + '\n');
         }
-        const checks = (0,_thresholds_js__WEBPACK_IMPORTED_MODULE_14__/* .checkThresholds */ .$w)(n, settings.thresholds);
+        const checks = (0,_thresholds_js__WEBPACK_IMPORTED_MODULE_13__/* .checkThresholds */ .$w)(n, settings.thresholds);
         const comparison = baseline && (0,_compare_js__WEBPACK_IMPORTED_MODULE_2__/* .compare */ .UD)(baseline, result, settings.limits);
         if (comparison?.status === 'refused')
             platform.warning(`Not compared with the baseline '${baselinePath}': ${comparison.reason}. regressed=unknown.`);
@@ -60301,17 +59838,14 @@ const perfBaseline = (0,_shared_src_step_js__WEBPACK_IMPORTED_MODULE_12__/* .def
             ...(comparison?.status === 'compared' ? comparison.changes.filter((c) => c.verdict === 'regressed').map((c) => c.text) : []),
         ];
         const failure = failures.length ? failures.join('; ') : undefined;
-        (0,_summary_js__WEBPACK_IMPORTED_MODULE_11__/* .renderSummary */ .B)(summary, { result, checks, comparison, baseline: baseline?.file.summary, baselinePath, merged: settings.merge.length, failure, notes, history: entries });
+        (0,_summary_js__WEBPACK_IMPORTED_MODULE_10__/* .renderSummary */ .B)(summary, { result, checks, comparison, baseline: baseline?.file.summary, baselinePath, merged: settings.merge.length, failure });
         const fixed = (x, digits) => String(Number(x.toFixed(digits)));
         return {
             outputs: {
                 rps: fixed(n.rps, 1),
                 'p50-ms': fixed(n.p50, 3),
-                'p90-ms': fixed(n.p90, 3),
                 'p95-ms': fixed(n.p95, 3),
                 'p99-ms': fixed(n.p99, 3),
-                late: String(n.late),
-                dropped: String(n.dropped),
                 'error-rate': fixed(n.errorRate, 4),
                 passed: String(!failure),
                 regressed: comparison?.status === 'compared' ? String(comparison.regressed) : 'unknown',
@@ -60335,12 +59869,10 @@ __webpack_async_result__();
 /* harmony export */ });
 /* unused harmony export latencyChart */
 /* harmony import */ var _shared_src_duration_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2515);
-/* harmony import */ var _shared_src_report_markdown_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(5905);
-/* harmony import */ var _shared_src_text_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(9100);
-/* harmony import */ var _compare_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(5472);
-/* harmony import */ var _history_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(4677);
-/* harmony import */ var _thresholds_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(8317);
-
+/* harmony import */ var _shared_src_report_markdown_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(5905);
+/* harmony import */ var _shared_src_text_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(9100);
+/* harmony import */ var _compare_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(1090);
+/* harmony import */ var _thresholds_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(8317);
 
 
 
@@ -60356,10 +59888,10 @@ const VERDICT = {
 function renderSummary(summary, d) {
     const n = d.result.file.summary;
     const verdict = d.failure ? `❌ **failed**: ${d.failure}` : '✅ **passed**';
-    summary.add(`${verdict} · ${(0,_thresholds_js__WEBPACK_IMPORTED_MODULE_3__/* .perSecond */ .Ed)(n.rps)} · p95 ${(0,_thresholds_js__WEBPACK_IMPORTED_MODULE_3__.ms)(n.p95)} · ${(0,_thresholds_js__WEBPACK_IMPORTED_MODULE_3__/* .share */ .uM)(n.errorRate)} errors`);
+    summary.add(`${verdict} · ${(0,_thresholds_js__WEBPACK_IMPORTED_MODULE_2__/* .perSecond */ .Ed)(n.rps)} · p95 ${(0,_thresholds_js__WEBPACK_IMPORTED_MODULE_2__.ms)(n.p95)} · ${(0,_thresholds_js__WEBPACK_IMPORTED_MODULE_2__/* .share */ .uM)(n.errorRate)} errors`);
     summary.add(describeLoad(d.result.file.params, d.merged));
     const compared = d.comparison?.status === 'compared' ? d.comparison : undefined;
-    const rows = ['p50', 'p90', 'p95', 'p99', 'rps', 'error rate'];
+    const rows = ['p50', ...(compared?.changes.some((c) => c.metric === 'p90') ? ['p90'] : []), 'p95', 'p99', 'rps', 'error rate'];
     summary.table(['Metric', 'Value', 'Threshold', 'Baseline', 'Change', 'Verdict'], rows.map((row) => {
         const check = d.checks.find((c) => c.metric === row);
         const change = compared?.changes.find((c) => c.metric === row);
@@ -60368,51 +59900,31 @@ function renderSummary(summary, d) {
             row,
             value(n, row),
             check?.limitText ?? '',
-            change ? (row === 'rps' ? (0,_thresholds_js__WEBPACK_IMPORTED_MODULE_3__/* .perSecond */ .Ed)(change.base) : (0,_thresholds_js__WEBPACK_IMPORTED_MODULE_3__.ms)(change.base)) : '',
+            change ? (row === 'rps' ? (0,_thresholds_js__WEBPACK_IMPORTED_MODULE_2__/* .perSecond */ .Ed)(change.base) : (0,_thresholds_js__WEBPACK_IMPORTED_MODULE_2__.ms)(change.base)) : '',
             change ? changeText(change) : '',
             verdicts.join(' · '),
         ];
     }));
-    summary.add(errorsLine(n, d.result.file.params));
-    if (d.notes?.length)
-        summary.add(d.notes.map((t) => `⚠️ ${t}`).join('\n\n'));
+    summary.add(errorsLine(n));
     if (d.comparison?.status === 'refused')
-        summary.add(`⚠️ **Not compared with the baseline** ${(0,_shared_src_report_markdown_js__WEBPACK_IMPORTED_MODULE_4__/* .code */ .aY)(d.baselinePath ?? '')}: ${d.comparison.reason}.`);
+        summary.add(`⚠️ **Not compared with the baseline** ${(0,_shared_src_report_markdown_js__WEBPACK_IMPORTED_MODULE_3__/* .code */ .aY)(d.baselinePath ?? '')}: ${d.comparison.reason}.`);
     if (compared) {
         const limited = compared.changes.filter((c) => c.limit !== undefined);
         const how = compared.sampling === 'point' ? 'as measured' : `95 % bootstrap interval over ${compared.sampling === 'runs' ? 'runs' : 'per-second samples'}`;
-        summary.add([`**Against the baseline** ${(0,_shared_src_report_markdown_js__WEBPACK_IMPORTED_MODULE_4__/* .code */ .aY)(d.baselinePath ?? '')} (${how}):`, ...limited.map((c) => `- ${c.text} (limit ${limitText(c)})`)].join('\n'));
+        summary.add([`**Against the baseline** ${(0,_shared_src_report_markdown_js__WEBPACK_IMPORTED_MODULE_3__/* .code */ .aY)(d.baselinePath ?? '')} (${how}):`, ...limited.map((c) => `- ${c.text} (limit ${limitText(c)})`)].join('\n'));
         if (compared.notes.length)
             summary.add(compared.notes.map((t) => `_${t}_`).join('\n\n'));
     }
-    summary.add((0,_shared_src_report_markdown_js__WEBPACK_IMPORTED_MODULE_4__/* .fenced */ .OF)('mermaid', latencyChart(n, compared && d.baseline)));
-    if (d.history && d.history.length > 1) {
-        summary.add(`**History** (${(0,_shared_src_text_js__WEBPACK_IMPORTED_MODULE_5__/* .plural */ .LS)(d.history.length, 'run')} kept; the last ${Math.min(d.history.length, _history_js__WEBPACK_IMPORTED_MODULE_2__/* .CHART_RUNS */ .id)} charted):`);
-        for (const chart of (0,_history_js__WEBPACK_IMPORTED_MODULE_2__/* .historyCharts */ .qF)(d.history))
-            summary.add((0,_shared_src_report_markdown_js__WEBPACK_IMPORTED_MODULE_4__/* .fenced */ .OF)('mermaid', chart));
-    }
-    summary.add(modelNote(d.result.file.params, n));
+    summary.add((0,_shared_src_report_markdown_js__WEBPACK_IMPORTED_MODULE_3__/* .fenced */ .OF)('mermaid', latencyChart(n, compared && d.baseline)));
     const env = d.result.file.environment;
-    summary.add(`_Load generated by ${engineOf(d.result.file.params)} on ${env.cpus} × ${env.cpuModel}, Node ${env.node}._`);
-}
-/** Which model ran and what its percentiles mean. */
-function modelNote(p, n) {
-    if (!p.rate) {
-        return '**Closed model** (autocannon): each connection sends its next request when the answer arrives, so these percentiles are service times, not response times under a given arrival rate.';
-    }
-    const s = n.service;
-    return `**Open model** (node:http, ${p.arrival ?? 'even'} arrivals): latencies count from each request's intended send time, so a stall is charged for every request it held up. Service times alone (from actual send): p50 ${(0,_thresholds_js__WEBPACK_IMPORTED_MODULE_3__.ms)(s.p50)} · p90 ${(0,_thresholds_js__WEBPACK_IMPORTED_MODULE_3__.ms)(s.p90)} · p95 ${(0,_thresholds_js__WEBPACK_IMPORTED_MODULE_3__.ms)(s.p95)} · p99 ${(0,_thresholds_js__WEBPACK_IMPORTED_MODULE_3__.ms)(s.p99)}.`;
-}
-/** The closed model's engine for results written before the open model, which did not name it. */
-function engineOf(p) {
-    return p.engine ?? 'autocannon';
+    summary.add(`_Load generated by autocannon on ${env.cpus} × ${env.cpuModel}, Node ${env.node}._`);
 }
 function value(n, row) {
     if (row === 'rps')
-        return (0,_thresholds_js__WEBPACK_IMPORTED_MODULE_3__/* .perSecond */ .Ed)(n.rps);
+        return (0,_thresholds_js__WEBPACK_IMPORTED_MODULE_2__/* .perSecond */ .Ed)(n.rps);
     if (row === 'error rate')
-        return (0,_thresholds_js__WEBPACK_IMPORTED_MODULE_3__/* .share */ .uM)(n.errorRate);
-    return (0,_thresholds_js__WEBPACK_IMPORTED_MODULE_3__.ms)(n[row]);
+        return (0,_thresholds_js__WEBPACK_IMPORTED_MODULE_2__/* .share */ .uM)(n.errorRate);
+    return (0,_thresholds_js__WEBPACK_IMPORTED_MODULE_2__.ms)(n[row]);
 }
 function changeText(c) {
     return c.interval ? `${(0,_compare_js__WEBPACK_IMPORTED_MODULE_1__/* .percent */ .KN)(c.change)} (CI ${(0,_compare_js__WEBPACK_IMPORTED_MODULE_1__/* .percent */ .KN)(c.interval.lo)} … ${(0,_compare_js__WEBPACK_IMPORTED_MODULE_1__/* .percent */ .KN)(c.interval.hi)})` : (0,_compare_js__WEBPACK_IMPORTED_MODULE_1__/* .percent */ .KN)(c.change);
@@ -60422,24 +59934,23 @@ function limitText(c) {
 }
 function describeLoad(p, merged) {
     const parts = [
-        `${p.method} ${(0,_shared_src_report_markdown_js__WEBPACK_IMPORTED_MODULE_4__/* .code */ .aY)(p.url)}`,
-        (0,_shared_src_text_js__WEBPACK_IMPORTED_MODULE_5__/* .plural */ .LS)(p.connections, 'connection'),
-        p.rate ? `${(0,_thresholds_js__WEBPACK_IMPORTED_MODULE_3__/* .perSecond */ .Ed)(p.rate)} fixed rate${p.maxConnections && p.maxConnections !== p.connections ? ` (up to ${p.maxConnections} connections)` : ''}` : '',
+        `${p.method} ${(0,_shared_src_report_markdown_js__WEBPACK_IMPORTED_MODULE_3__/* .code */ .aY)(p.url)}`,
+        (0,_shared_src_text_js__WEBPACK_IMPORTED_MODULE_4__/* .plural */ .LS)(p.connections, 'connection'),
+        p.rate ? `${(0,_thresholds_js__WEBPACK_IMPORTED_MODULE_2__/* .perSecond */ .Ed)(p.rate)} fixed rate` : '',
         `${(0,_shared_src_duration_js__WEBPACK_IMPORTED_MODULE_0__/* .formatDuration */ .a)(p.durationMs)}${p.warmupMs ? ` after ${(0,_shared_src_duration_js__WEBPACK_IMPORTED_MODULE_0__/* .formatDuration */ .a)(p.warmupMs)} warm-up` : ''}`,
         p.runs > 1 ? `${p.runs} runs` : '',
         p.workers > 1 ? `${p.workers} worker threads` : '',
-        merged ? `merged from ${(0,_shared_src_text_js__WEBPACK_IMPORTED_MODULE_5__/* .plural */ .LS)(merged, 'shard')}` : '',
+        merged ? `merged from ${(0,_shared_src_text_js__WEBPACK_IMPORTED_MODULE_4__/* .plural */ .LS)(merged, 'shard')}` : '',
     ];
     return `**Load:** ${parts.filter(Boolean).join(' · ')}`;
 }
-function errorsLine(n, p) {
+function errorsLine(n) {
     const codes = Object.entries(n.statusCodes)
         .filter(([c]) => !c.startsWith('2'))
         .map(([c, k]) => `${c}: ${k.toLocaleString('en-US')}`);
     const non2xx = `${n.non2xx.toLocaleString('en-US')} non-2xx${codes.length ? ` (${codes.join(', ')})` : ''}`;
-    const socket = `${(0,_shared_src_text_js__WEBPACK_IMPORTED_MODULE_5__/* .plural */ .LS)(n.socketErrors, 'socket error')}${n.timeouts ? ` (${(0,_shared_src_text_js__WEBPACK_IMPORTED_MODULE_5__/* .plural */ .LS)(n.timeouts, 'time-out')})` : ''}`;
-    const open = p.rate ? ` · **late:** ${n.late.toLocaleString('en-US')} · **dropped:** ${n.dropped.toLocaleString('en-US')}` : '';
-    return `**Answers:** ${n.responses.toLocaleString('en-US')} · **errors:** ${non2xx} · ${socket}${open}`;
+    const socket = `${(0,_shared_src_text_js__WEBPACK_IMPORTED_MODULE_4__/* .plural */ .LS)(n.socketErrors, 'socket error')}${n.timeouts ? ` (${(0,_shared_src_text_js__WEBPACK_IMPORTED_MODULE_4__/* .plural */ .LS)(n.timeouts, 'time-out')})` : ''}`;
+    return `**Answers:** ${n.responses.toLocaleString('en-US')} · **errors:** ${non2xx} · ${socket}`;
 }
 const CHART = ['p50', 'p90', 'p95', 'p99'];
 /** Bars: this run's percentiles; line: the baseline's (xychart-beta has no legend, so the title says it). */
@@ -60510,7 +60021,7 @@ function share(x) {
 
 /***/ }),
 
-/***/ 1940:
+/***/ 1990:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -63552,9 +63063,6 @@ function where(at) {
  */
 class GitHubPlatform extends BasePlatform {
     name = 'github';
-    commit() {
-        return this.envVars.GITHUB_SHA || undefined;
-    }
     envInput(name) {
         // The runner keeps dashes and upper-cases the rest (INPUT_CHECK-HEALTH); accept the underscore form too.
         return this.envVars[`INPUT_${name.toUpperCase()}`] ?? this.envVars[`INPUT_${envName(name)}`];
@@ -63639,9 +63147,6 @@ class GitLabPlatform extends BasePlatform {
         this.summaryFile = (0,external_node_path_.resolve)(this.cwd, ctx.env.SHIPGATE_SUMMARY_FILE || 'shipgate-summary.md');
         this.outputsFile = (0,external_node_path_.resolve)(this.cwd, ctx.env.SHIPGATE_OUTPUTS_FILE || 'shipgate-outputs.json');
     }
-    commit() {
-        return this.envVars.CI_COMMIT_SHA || undefined;
-    }
     envInput(name) {
         return this.envVars[`SHIPGATE_${envName(name)}`];
     }
@@ -63699,10 +63204,7 @@ class GitLabPlatform extends BasePlatform {
     }
 }
 
-;// CONCATENATED MODULE: external "node:child_process"
-const external_node_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:child_process");
 ;// CONCATENATED MODULE: ./shared/src/platform/local.ts
-
 
 /**
  * A terminal: inputs from flags or SHIPGATE_* variables, logs on stderr, the summary on stdout,
@@ -63715,14 +63217,6 @@ class LocalPlatform extends BasePlatform {
     constructor(ctx) {
         super(ctx);
         this.json = ctx.json ?? false;
-    }
-    commit() {
-        try {
-            return (0,external_node_child_process_namespaceObject.execFileSync)('git', ['rev-parse', 'HEAD'], { cwd: this.cwd, stdio: ['ignore', 'pipe', 'ignore'], timeout: 5000 }).toString().trim() || undefined;
-        }
-        catch {
-            return undefined; // not a git work tree, or no git
-        }
     }
     envInput(name) {
         return this.envVars[`SHIPGATE_${envName(name)}`];
@@ -64152,28 +63646,6 @@ function errorMessage(err) {
 
 /***/ }),
 
-/***/ 8968:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   I: () => (/* binding */ seededRandom)
-/* harmony export */ });
-// Reproducible randomness: the same seed gives the same sequence, so results and failures can be replayed.
-/** Mulberry32: a small seeded generator (bootstrap intervals, test mutations). */
-function seededRandom(seed) {
-    let a = seed >>> 0;
-    return () => {
-        a = (a + 0x6d2b79f5) >>> 0;
-        let t = a;
-        t = Math.imul(t ^ (t >>> 15), t | 1);
-        t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-        return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-    };
-}
-
-
-/***/ }),
-
 /***/ 5905:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
@@ -64431,13 +63903,6 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:http");
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:http2");
-
-/***/ }),
-
-/***/ 4708:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:https");
 
 /***/ }),
 
