@@ -93,3 +93,16 @@ describe('component cli-package input', () => {
     for (const bad of ['1; rm -rf /', '$(id)', '1 2', '`id`', '-x']) expect(re.test(bad), bad).toBe(false);
   });
 });
+
+it('the perf-baseline component keeps the history file from pipeline to pipeline: an artifact and a cache per branch, saved also when the gate fails', () => {
+  const [, body] = readFileSync(join(ROOT, 'templates', 'perf-baseline.yml'), 'utf8').split('\n---\n').map((part) => parse(part));
+  const job = body['$[[ inputs.job-prefix ]]-perf-baseline'];
+  expect(job.artifacts.paths).toContain('$[[ inputs.history ]]');
+  expect(job.cache).toEqual({
+    key: 'perf-history-$CI_COMMIT_REF_SLUG',
+    fallback_keys: ['perf-history-$CI_DEFAULT_BRANCH'],
+    paths: ['$[[ inputs.history ]]'],
+    when: 'always',
+  });
+  expect(job.variables.SHIPGATE_HISTORY).toBe('$[[ inputs.history ]]');
+});

@@ -204,6 +204,12 @@ describe('perf-baseline result files', () => {
     expect(merged.file.params.shards).toBe(2);
     expect(merged.runs[0].seconds[3].responses).toBe(a.runs[0].seconds[3].responses + b.runs[0].seconds[3].responses);
     expect(combineConcurrent([a.runs[0], b.runs[0]]).histogram.totalCount).toBe(both.totalCount);
+    // the service-time histogram is added as exactly, and survives the file
+    const service = newHistogram();
+    service.add(a.total.service);
+    service.add(b.total.service);
+    expect(decodeHistogram(merged.file.serviceHistogram).getValueAtPercentile(99)).toBe(service.getValueAtPercentile(99));
+    expect(merged.file.summary.service.p95).toBe(service.getValueAtPercentile(95) / 1000);
   });
 
   it('refuse to merge results that ran one after the other: their rps must not add up', () => {

@@ -117,6 +117,18 @@ describe('perf-baseline inputs', () => {
     expect(problem(() => settings({ url: 'http://x/', 'max-p95': '150' }))).toBe("Input 'max-p95' is '150'. Expected a duration such as 500ms, 30s, 2m or 1h.");
     expect(problem(() => settings({ url: 'http://x/', rate: '3', workers: '4', connections: '8' }))).toContain("Input 'rate' is 3 but 'workers' is 4");
   });
+
+  it('read the open model: max-connections defaults to connections, is at least that, and needs a rate', () => {
+    expect(settings({ url: 'http://x/', rate: '200', connections: '8' }).load).toMatchObject({ rate: 200, maxConnections: 8, arrival: 'even' });
+    expect(settings({ url: 'http://x/', rate: '200', 'max-connections': '64', arrival: 'poisson' }).load).toMatchObject({ maxConnections: 64, arrival: 'poisson' });
+    expect(settings({ url: 'http://x/' }).load).toMatchObject({ rate: undefined, maxConnections: undefined, arrival: undefined });
+    expect(problem(() => settings({ url: 'http://x/', rate: '200', connections: '8', 'max-connections': '4' }))).toBe(
+      "Input 'max-connections' is '4'. Expected a whole number of at least 'connections' (8), or empty for the same as 'connections'.",
+    );
+    expect(problem(() => settings({ url: 'http://x/', 'max-connections': '40' }))).toBe(
+      "Input 'max-connections' is 40 but 'rate' is empty: only the open model opens more connections. Set 'rate' or drop 'max-connections'.",
+    );
+  });
 });
 
 /** A measurement of `latenciesMs` over `seconds` seconds, with `errors` non-2xx answers among them. */
