@@ -51,7 +51,7 @@ const pure = {
   },
 };
 
-/** The license texts of every npm package that went into the bundle, as ncc's `--license` wrote them. */
+/** The license texts of every npm package that went into the bundle, one file per bundle. */
 function licenses(inputs) {
   const packages = new Map();
   for (const file of Object.keys(inputs)) {
