@@ -15,8 +15,8 @@ const STEPS = ['version-tag', 'blue-green-switch', 'rollback'];
 const REQUIRED: Record<string, string> = { 'blue-green-switch': ', provider: haproxy', rollback: ', provider: blue-green, backend: haproxy, environment: staging' };
 const ci = (extra = '') => `stages: [test, deploy]
 include:
-${STEPS.map((s) => `  - local: templates/${s}.yml\n    inputs: { stage: deploy${REQUIRED[s] ?? ''}${extra} }`).join('\n')}
-  - local: templates/api-compat.yml
+${STEPS.map((s) => `  - component: $CI_SERVER_FQDN/shop/delivery/${s}@$CI_COMMIT_SHA\n    inputs: { stage: deploy${REQUIRED[s] ?? ''}${extra} }`).join('\n')}
+  - component: $CI_SERVER_FQDN/shop/delivery/api-compat@$CI_COMMIT_SHA
     inputs: { base: a.yaml, head: b.yaml }
 `;
 
