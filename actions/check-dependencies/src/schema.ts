@@ -32,8 +32,9 @@ export const schema = {
     'fail-on-unhealthy': { type: 'boolean', default: 'true', description: 'Fail the job (exit 1) when a dependency is unhealthy.' },
     strict: {
       type: 'boolean',
-      default: 'true',
-      description: 'Treat level and deploy_order inconsistencies as errors; false reports them as warnings.',
+      default: 'false',
+      description:
+        'Treat a `level` or `deploy_order` that contradicts the dependencies as an error. By default it is a warning with the fix: the dependencies decide the order, `level` and `deploy_order` are hints.',
     },
     'child-pipeline': {
       type: 'string',

@@ -42,7 +42,7 @@ export const checkDependencies = defineStep({
       writeFileSync(childFile, childPipeline(deployWaves, { extends: inputs['child-extends'].trim(), include: inputs['child-include'], source: config.file }));
       platform.info(`Child pipeline written to ${childFile}: ${plural(deployWaves.flat().length, 'service')} in ${plural(deployWaves.length, 'wave')}.`);
     }
-    renderSummary(summary, { config, waves, probes, affected, service, checked: inputs['check-health'] });
+    renderSummary(summary, { config, waves, probes, affected, service, checked: inputs['check-health'], ignoredHints: inconsistencies.length });
     const outputs = {
       order: JSON.stringify(order),
       waves: JSON.stringify(waves),

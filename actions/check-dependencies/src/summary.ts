@@ -15,6 +15,8 @@ export interface SummaryData {
   affected: string[];
   service: string;
   checked: boolean;
+  /** `level` / `deploy_order` hints the dependencies contradict (warned about, not followed). */
+  ignoredHints: number;
 }
 
 export function renderSummary(summary: Summary, d: SummaryData): void {
@@ -44,6 +46,7 @@ export function renderSummary(summary: Summary, d: SummaryData): void {
     );
   }
   summary.heading('Deploy waves', 3);
+  summary.add(orderNote(d));
   summary.table(
     ['Wave', 'Services (in parallel)'],
     d.waves.map((w, i) => [i + 1, w.join(', ')]),
@@ -53,6 +56,16 @@ export function renderSummary(summary: Summary, d: SummaryData): void {
   }
   if (count <= MAX_GRAPH_NODES) summary.add(fenced('mermaid', graph(d)));
   else summary.add(`_Graph omitted: ${count} services is more than a diagram can show._`);
+}
+
+/** Which order was used and why: the dependencies always; the hints only break ties inside a wave. */
+export function orderNote(d: SummaryData): string {
+  const hinted = [...d.config.services.values()].some((s) => s.deployOrder !== undefined);
+  const within = hinted ? 'by `deploy_order`, then name' : 'by name';
+  const ignored = d.ignoredHints
+    ? ` ${plural(d.ignoredHints, '`level` / `deploy_order` hint')} contradicted the dependencies and ${d.ignoredHints === 1 ? 'was' : 'were'} not followed (see the warnings; \`strict: true\` makes this an error).`
+    : '';
+  return `Order from the dependencies: each service deploys one wave after its deepest dependency; within a wave ${within}.${ignored}`;
 }
 
 function graph(d: SummaryData): string {
