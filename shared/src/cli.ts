@@ -38,12 +38,21 @@ export function parseArgs(schema: StepSchema, argv: string[]): ParsedArgs {
         `Unknown flag '--${name}' for ${schema.name}.${near ? ` Did you mean '--${near}'?` : ''} Run 'shipgate ${schema.name} --help' for its inputs.`,
       );
     }
-    if (eq !== -1) out.flags[name] = arg.slice(eq + 1);
-    else if (spec.type === 'boolean' && (i + 1 >= argv.length || argv[i + 1].startsWith('--'))) out.flags[name] = 'true';
-    else if (i + 1 < argv.length) out.flags[name] = argv[++i];
+    let value: string;
+    if (eq !== -1) value = arg.slice(eq + 1);
+    else if (spec.type === 'boolean' && (i + 1 >= argv.length || argv[i + 1].startsWith('--'))) value = 'true';
+    else if (i + 1 < argv.length) value = argv[++i];
     else throw new ConfigError(`Flag '--${name}' needs a value: ${spec.description}`);
+    out.flags[name] = repeated(name, spec, out.flags[name], value);
   }
   return out;
+}
+
+/** A list input collects every repetition of its flag; any other input given twice is refused rather than guessed. */
+function repeated(name: string, spec: InputSpec, before: string | undefined, value: string): string {
+  if (before === undefined) return value;
+  if (spec.type === 'lines') return `${before}\n${value}`;
+  throw new ConfigError(`Flag '--${name}' is given twice ('${before}' and '${value}'). It takes one value: keep one.`);
 }
 
 function describeDefault(spec: InputSpec): string {

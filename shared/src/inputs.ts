@@ -15,6 +15,11 @@ export interface InputSpec {
   options?: readonly string[];
   /** Lowest allowed value, for `integer`. */
   min?: number;
+  /**
+   * For `lines` of names without spaces (files): commas and spaces separate items too, as in the lists people
+   * paste from `git diff --name-only` or a changed-files action.
+   */
+  words?: boolean;
 }
 
 export interface OutputSpec {
@@ -74,7 +79,7 @@ function parseOne(name: string, spec: InputSpec, raw: string): unknown {
       return raw;
     case 'lines':
       return raw
-        .split(/\r?\n/)
+        .split(spec.words ? /[\s,]+/ : /\r?\n/)
         .map((l) => l.trim())
         .filter((l) => l !== '');
     case 'boolean': {

@@ -27,7 +27,9 @@ export const schema = {
     'min-instances': { type: 'integer', default: '1', min: 1, description: 'Passing Consul instances a `consul:<service>` check needs.' },
     'changed-files': {
       type: 'lines',
-      description: 'Newline-separated changed files; with each service\'s paths they give the affected services. Empty: every service is affected.',
+      words: true,
+      description:
+        'Changed files, separated by newlines, commas or spaces (the CLI flag may also be repeated); with each service\'s paths they give the affected services. Empty: every service is affected.',
     },
     'fail-on-unhealthy': { type: 'boolean', default: 'true', description: 'Fail the job (exit 1) when a dependency is unhealthy.' },
     strict: {

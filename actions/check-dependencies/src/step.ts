@@ -30,7 +30,9 @@ export const checkDependencies = defineStep({
     }
     const waves = computeWaves(config);
     const order = waves.flat();
-    const affected = affectedServices(config, order, inputs['changed-files']);
+    const changed = inputs['changed-files'];
+    const affected = affectedServices(config, order, changed);
+    if (changed.length && !affected.length) platform.warning(unmatchedWarning(config, changed));
     // The child pipeline deploys what the change affects, in the same waves.
     const deployWaves = waves.map((w) => w.filter((s) => affected.includes(s))).filter((w) => w.length);
     const childFile = inputs['child-pipeline'].trim();
@@ -75,4 +77,14 @@ export function affectedServices(config: DependencyConfig, order: string[], chan
     }
   }
   return order.filter((n) => hit.has(n));
+}
+
+/** Why a change list affects nothing: usually `paths` globs that do not match how the files are named. */
+function unmatchedWarning(config: DependencyConfig, changed: string[]): string {
+  const shown = changed.slice(0, 5).map((f) => `'${f}'`).join(', ') + (changed.length > 5 ? ', …' : '');
+  const withPaths = [...config.services.values()].filter((s) => s.paths.length);
+  const fix = withPaths.length
+    ? `Check the \`paths\` globs in ${config.file} (relative to the repository root, e.g. services/orders/**), and that 'changed-files' names files, not directories.`
+    : `No service in ${config.file} declares \`paths\`: add them, e.g. \`paths: [services/orders/**]\`.`;
+  return `Input 'changed-files': none of the ${plural(changed.length, 'changed file')} (${shown}) matches a service's \`paths\`, so no service is affected. ${fix}`;
 }
