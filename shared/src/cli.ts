@@ -1,3 +1,4 @@
+import { knownVariables } from './env-inputs.js';
 import { ConfigError, EXIT } from './errors.js';
 import type { InputSpec, StepSchema } from './inputs.js';
 import { detectPlatform, type Env } from './platform/index.js';
@@ -91,8 +92,11 @@ const processIo = (): Io => ({
   stderr: (t) => void process.stderr.write(t),
 });
 
-/** Runs one step with flags from argv on the detected platform; returns the exit code. */
-export async function runWithArgs(step: Step<any>, argv: string[], io: Io = processIo()): Promise<number> {
+/**
+ * Runs one step with flags from argv on the detected platform; returns the exit code. `all` are the steps whose
+ * inputs and outputs may appear as SHIPGATE_* variables in the same job.
+ */
+export async function runWithArgs(step: Step<any>, argv: string[], io: Io = processIo(), all: Step<any>[] = [step]): Promise<number> {
   let args: ParsedArgs;
   try {
     args = parseArgs(step.schema, argv);
@@ -105,7 +109,7 @@ export async function runWithArgs(step: Step<any>, argv: string[], io: Io = proc
     return EXIT.ok;
   }
   const platform = detectPlatform({ ...io, flags: args.flags, json: args.json });
-  return run(step, platform);
+  return run(step, platform, undefined, { known: knownVariables(all.map((s) => s.schema)) });
 }
 
 /** `shipgate <step> …`: dispatches to the same step code the actions bundle. */
@@ -127,7 +131,7 @@ export async function cli(steps: Step<any>[], argv: string[], io: Io = processIo
     io.stderr(`error: Unknown step '${name}'.${near ? ` Did you mean '${near}'?` : ''}\n\n${usage()}`);
     return EXIT.config;
   }
-  return runWithArgs(step, rest, io);
+  return runWithArgs(step, rest, io, steps);
 }
 
 /** Entry of a bundled action or CLI: runs and sets the process exit code. */

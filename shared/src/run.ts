@@ -1,6 +1,7 @@
 import { realClock, type Clock } from './clock.js';
 import { ConfigError, EXIT, ExternalError } from './errors.js';
-import { parseInputs, type InputSpec } from './inputs.js';
+import { knownVariables, strayMessage, strayVariables } from './env-inputs.js';
+import { parseInputs, type InputSpec, type StepSchema } from './inputs.js';
 import type { Platform } from './platform/index.js';
 import { Summary } from './report/markdown.js';
 import type { Step } from './step.js';
@@ -13,11 +14,13 @@ export async function run<I extends Record<string, InputSpec>>(
   step: Step<I>,
   platform: Platform,
   clock: Clock = realClock,
+  options: RunOptions = {},
 ): Promise<number> {
   const summary = new Summary();
   let code: number = EXIT.ok;
   let status = '';
   try {
+    checkVariables(step.schema, platform, options.known ?? knownVariables([step.schema]));
     const inputs = parseInputs(step.schema.inputs, (name) => platform.input(name));
     const result = await step.run({ inputs, platform, clock, summary });
     for (const [name, value] of Object.entries(result.outputs)) platform.setOutput(name, value);
@@ -48,6 +51,20 @@ export async function run<I extends Record<string, InputSpec>>(
   if (!summary.empty) platform.writeSummary(`## Shipgate · ${step.schema.name}\n\n${summary}`);
   platform.finish();
   return code;
+}
+
+/** What run() needs to know beyond the step: the SHIPGATE_* names the project sets (all steps' inputs and outputs). */
+export interface RunOptions {
+  known?: ReadonlySet<string>;
+}
+
+/** A misspelt SHIPGATE_* input would silently run the default: in a job that is an input error, on a terminal a warning. */
+function checkVariables(schema: StepSchema, platform: Platform, known: ReadonlySet<string>): void {
+  const stray = strayVariables(platform.inputVariables(), schema, known);
+  if (!stray.length) return;
+  const message = strayMessage(stray, schema);
+  if (platform.name === 'local') platform.warning(message);
+  else throw new ConfigError(message);
 }
 
 function fence(text: string): string {

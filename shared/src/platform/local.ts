@@ -18,6 +18,10 @@ export class LocalPlatform extends BasePlatform {
     return this.envVars[`SHIPGATE_${envName(name)}`];
   }
 
+  override inputVariables(): string[] {
+    return this.shipgateVariables();
+  }
+
   protected override line(text: string): void {
     this.err(this.redactor.redact(text) + '\n');
   }

@@ -45,6 +45,8 @@ export interface Platform {
   group<T>(title: string, fn: () => Promise<T>): Promise<T>;
   /** Flushes what must come last (local JSON outputs). */
   finish(): void;
+  /** Names of the variables this platform reads inputs from (SHIPGATE_* on GitLab and a terminal; none on GitHub). */
+  inputVariables(): string[];
 }
 
 /** Replaces every registered secret with *** in text that is about to be printed or written. */
@@ -126,6 +128,14 @@ export abstract class BasePlatform implements Platform {
   abstract group<T>(title: string, fn: () => Promise<T>): Promise<T>;
 
   finish(): void {}
+
+  inputVariables(): string[] {
+    return [];
+  }
+
+  protected shipgateVariables(): string[] {
+    return Object.keys(this.envVars).filter((k) => k.startsWith('SHIPGATE_') && this.envVars[k] !== undefined);
+  }
 }
 
 /** `file:line:col: ` for plain-text annotations. */
