@@ -102,6 +102,7 @@ export async function runWithArgs(step: Step<any>, argv: string[], io: Io = proc
     args = parseArgs(step.schema, argv);
   } catch (err) {
     io.stderr(`error: ${(err as Error).message}\n`);
+    if (argv.includes('--json')) io.stdout(JSON.stringify({ error: { exit: EXIT.config, message: (err as Error).message } }) + '\n');
     return EXIT.config;
   }
   if (args.help) {

@@ -24,6 +24,11 @@ export interface InputSpec {
 
 export interface OutputSpec {
   description: string;
+  /**
+   * What the output's text holds, so `--json` can print the value typed: `json` is an array or object in JSON,
+   * `boolean` is true/false (anything else, such as `unknown`, stays text). Absent: text. Action outputs stay text.
+   */
+  type?: 'string' | 'boolean' | 'number' | 'json';
 }
 
 /** Everything a step declares about itself. */

@@ -1,9 +1,10 @@
 import { realClock, type Clock } from './clock.js';
-import { ConfigError, EXIT, ExternalError } from './errors.js';
+import { ConfigError, EXIT, errorMessage, ExternalError } from './errors.js';
 import { knownVariables, strayMessage, strayVariables } from './env-inputs.js';
 import { parseInputs, type InputSpec, type StepSchema } from './inputs.js';
 import type { Platform } from './platform/index.js';
 import { Summary } from './report/markdown.js';
+import type { StepReport } from './report/result.js';
 import type { Step } from './step.js';
 
 /**
@@ -19,17 +20,22 @@ export async function run<I extends Record<string, InputSpec>>(
   const summary = new Summary();
   let code: number = EXIT.ok;
   let status = '';
+  let errorText = '';
+  const report: StepReport = { outputTypes: step.schema.outputs };
   try {
     checkVariables(step.schema, platform, options.known ?? knownVariables([step.schema]));
     const inputs = parseInputs(step.schema.inputs, (name) => platform.input(name));
     const result = await step.run({ inputs, platform, clock, summary });
     for (const [name, value] of Object.entries(result.outputs)) platform.setOutput(name, value);
+    report.data = result.data;
+    report.failure = result.failure;
     if (result.failure) {
       platform.error(result.failure);
       status = `**Failed:** ${result.failure}`;
       code = EXIT.verdict;
     }
   } catch (err) {
+    errorText = errorMessage(err);
     if (err instanceof ConfigError) {
       for (const p of err.problems) platform.error(p.message, p);
       if (!err.problems.length) platform.error(err.message);
@@ -47,8 +53,10 @@ export async function run<I extends Record<string, InputSpec>>(
       code = EXIT.bug;
     }
   }
+  if (code > EXIT.verdict) report.error = { exit: code, message: errorText };
   if (status) summary.add(status);
   if (!summary.empty) platform.writeSummary(`## Shipgate · ${step.schema.name}\n\n${summary}`);
+  platform.report(report);
   platform.finish();
   return code;
 }

@@ -24,8 +24,7 @@ beforeAll(() => {
 const affected = async (extra: string[], env: Record<string, string> = {}) => {
   const r = await shipgate(['check-dependencies', '--config', config, '--check-health', 'false', '--json', ...extra], { env });
   expect(r.code, r.stderr).toBe(0);
-  const value = JSON.parse(r.stdout).affected;
-  return { list: typeof value === 'string' ? JSON.parse(value) : value, stderr: r.stderr };
+  return { list: JSON.parse(r.stdout).affected, stderr: r.stderr };
 };
 
 describe('check-dependencies changed-files', () => {

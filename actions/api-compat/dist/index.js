@@ -37370,6 +37370,153 @@ exports.visitAsync = visitAsync;
 /************************************************************************/
 var __webpack_exports__ = {};
 
+;// CONCATENATED MODULE: ./shared/src/platform/platform.ts
+/** Replaces every registered secret with *** in text that is about to be printed or written. */
+class Redactor {
+    secrets = new Set();
+    add(value) {
+        if (!value)
+            return;
+        for (const part of [value, ...value.split(/\r?\n/)]) {
+            if (part.trim().length >= 3)
+                this.secrets.add(part.trim());
+        }
+    }
+    redact(text) {
+        let out = text;
+        // Longest first, so a secret that contains another is hidden whole.
+        for (const s of [...this.secrets].sort((a, b) => b.length - a.length))
+            out = out.split(s).join('***');
+        return out;
+    }
+}
+/** `check-health` → `CHECK_HEALTH`, the spelling of env variables. */
+function envName(input) {
+    return input.replace(/[^A-Za-z0-9]/g, '_').toUpperCase();
+}
+/** Shared behaviour of the three platforms: input lookup order, redaction, writers. */
+class BasePlatform {
+    redactor = new Redactor();
+    envVars;
+    flags;
+    out;
+    err;
+    cwd;
+    constructor(ctx) {
+        this.envVars = ctx.env;
+        this.flags = ctx.flags ?? {};
+        this.out = ctx.stdout ?? ((t) => void process.stdout.write(t));
+        this.err = ctx.stderr ?? ((t) => void process.stderr.write(t));
+        this.cwd = ctx.cwd ?? process.cwd();
+    }
+    input(name) {
+        return this.flags[name] ?? this.envInput(name);
+    }
+    env(name) {
+        return this.envVars[name];
+    }
+    secret(name) {
+        const value = this.envVars[name];
+        this.setSecret(value ?? '');
+        return value || undefined;
+    }
+    setSecret(value) {
+        this.redactor.add(value);
+    }
+    line(text) {
+        this.out(this.redactor.redact(text) + '\n');
+    }
+    info(message) {
+        this.line(message);
+    }
+    finish() { }
+    inputVariables() {
+        return [];
+    }
+    shipgateVariables() {
+        return Object.keys(this.envVars).filter((k) => k.startsWith('SHIPGATE_') && this.envVars[k] !== undefined);
+    }
+}
+/** `file:line:col: ` for plain-text annotations. */
+function where(at) {
+    if (!at?.file)
+        return '';
+    return `${at.file}${at.line ? `:${at.line}` : ''}${at.line && at.column ? `:${at.column}` : ''}: `;
+}
+
+;// CONCATENATED MODULE: ./shared/src/text.ts
+/** Levenshtein distance, for "did you mean" hints. */
+function distance(a, b) {
+    const prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+    for (let i = 1; i <= a.length; i++) {
+        let diag = prev[0];
+        prev[0] = i;
+        for (let j = 1; j <= b.length; j++) {
+            const tmp = prev[j];
+            prev[j] = Math.min(prev[j] + 1, prev[j - 1] + 1, diag + (a[i - 1] === b[j - 1] ? 0 : 1));
+            diag = tmp;
+        }
+    }
+    return prev[b.length];
+}
+/** The candidate nearest to `name`, when near enough to be a plausible typo. */
+function text_closest(name, candidates) {
+    let best;
+    let bestD = Infinity;
+    for (const c of candidates) {
+        const d = distance(name.toLowerCase(), c.toLowerCase());
+        if (d < bestD)
+            [best, bestD] = [c, d];
+    }
+    return bestD <= Math.max(2, Math.floor(name.length / 3)) ? best : undefined;
+}
+/** `1 service`, `3 services`. */
+function plural(n, word, many = `${word}s`) {
+    return `${n} ${n === 1 ? word : many}`;
+}
+
+;// CONCATENATED MODULE: ./shared/src/env-inputs.ts
+
+
+/** SHIPGATE_* variables Shipgate reads or sets besides step inputs and outputs. */
+const PLATFORM_VARIABLES = [
+    'SHIPGATE_DOTENV_FILE',
+    'SHIPGATE_SUMMARY_FILE',
+    'SHIPGATE_OUTPUTS_FILE',
+    'SHIPGATE_LOAD_PERFORMANCE_FILE',
+    'SHIPGATE_DEBUG',
+    // The child pipeline gives each deploy job its service and wave.
+    'SHIPGATE_SERVICE',
+    'SHIPGATE_WAVE',
+];
+/** Every SHIPGATE_* name the project itself sets: each step's inputs and outputs, and the platform's settings. */
+function knownVariables(schemas) {
+    const known = new Set(PLATFORM_VARIABLES);
+    for (const s of schemas) {
+        for (const name of [...Object.keys(s.inputs), ...Object.keys(s.outputs)])
+            known.add(`SHIPGATE_${envName(name)}`);
+    }
+    return known;
+}
+function strayVariables(names, schema, known) {
+    const own = Object.keys(schema.inputs).map((i) => `SHIPGATE_${envName(i)}`);
+    const out = [];
+    for (const name of names) {
+        if (!name.startsWith('SHIPGATE_') || known.has(name))
+            continue;
+        const near = text_closest(name.slice('SHIPGATE_'.length), own.map((o) => o.slice('SHIPGATE_'.length)));
+        if (near)
+            out.push({ name, near: `SHIPGATE_${near}` });
+    }
+    return out;
+}
+/** The message for stray variables: each with its did-you-mean. */
+function strayMessage(stray, schema) {
+    return stray
+        .map((s) => `Variable '${s.name}' is no input of ${schema.name}. Did you mean '${s.near}'? Rename it (a misspelt input is otherwise ignored and its default used).`)
+        .join('\n');
+}
+
 ;// CONCATENATED MODULE: ./shared/src/errors.ts
 /** The user's mistake: bad input, a broken config file. Exit code 2. */
 class errors_ConfigError extends Error {
@@ -40345,74 +40492,6 @@ function getIDToken(aud) {
  */
 
 //# sourceMappingURL=core.js.map
-;// CONCATENATED MODULE: ./shared/src/platform/platform.ts
-/** Replaces every registered secret with *** in text that is about to be printed or written. */
-class Redactor {
-    secrets = new Set();
-    add(value) {
-        if (!value)
-            return;
-        for (const part of [value, ...value.split(/\r?\n/)]) {
-            if (part.trim().length >= 3)
-                this.secrets.add(part.trim());
-        }
-    }
-    redact(text) {
-        let out = text;
-        // Longest first, so a secret that contains another is hidden whole.
-        for (const s of [...this.secrets].sort((a, b) => b.length - a.length))
-            out = out.split(s).join('***');
-        return out;
-    }
-}
-/** `check-health` → `CHECK_HEALTH`, the spelling of env variables. */
-function envName(input) {
-    return input.replace(/[^A-Za-z0-9]/g, '_').toUpperCase();
-}
-/** Shared behaviour of the three platforms: input lookup order, redaction, writers. */
-class BasePlatform {
-    redactor = new Redactor();
-    envVars;
-    flags;
-    out;
-    err;
-    cwd;
-    constructor(ctx) {
-        this.envVars = ctx.env;
-        this.flags = ctx.flags ?? {};
-        this.out = ctx.stdout ?? ((t) => void process.stdout.write(t));
-        this.err = ctx.stderr ?? ((t) => void process.stderr.write(t));
-        this.cwd = ctx.cwd ?? process.cwd();
-    }
-    input(name) {
-        return this.flags[name] ?? this.envInput(name);
-    }
-    env(name) {
-        return this.envVars[name];
-    }
-    secret(name) {
-        const value = this.envVars[name];
-        this.setSecret(value ?? '');
-        return value || undefined;
-    }
-    setSecret(value) {
-        this.redactor.add(value);
-    }
-    line(text) {
-        this.out(this.redactor.redact(text) + '\n');
-    }
-    info(message) {
-        this.line(message);
-    }
-    finish() { }
-}
-/** `file:line:col: ` for plain-text annotations. */
-function where(at) {
-    if (!at?.file)
-        return '';
-    return `${at.file}${at.line ? `:${at.line}` : ''}${at.line && at.column ? `:${at.column}` : ''}: `;
-}
-
 ;// CONCATENATED MODULE: ./shared/src/platform/github.ts
 
 
@@ -40511,6 +40590,9 @@ class GitLabPlatform extends BasePlatform {
     envInput(name) {
         return this.envVars[`SHIPGATE_${envName(name)}`];
     }
+    inputVariables() {
+        return this.shipgateVariables();
+    }
     // Reports are appended to, so several Shipgate steps in one job share one dotenv report and one summary.
     setOutput(name, value) {
         const clean = this.redactor.redact(value);
@@ -40581,6 +40663,9 @@ class LocalPlatform extends BasePlatform {
     }
     envInput(name) {
         return this.envVars[`SHIPGATE_${envName(name)}`];
+    }
+    inputVariables() {
+        return this.shipgateVariables();
     }
     line(text) {
         this.err(this.redactor.redact(text) + '\n');
@@ -40719,7 +40804,7 @@ function parseOne(name, spec, raw) {
             return raw;
         case 'lines':
             return raw
-                .split(/\r?\n/)
+                .split(spec.words ? /[\s,]+/ : /\r?\n/)
                 .map((l) => l.trim())
                 .filter((l) => l !== '');
         case 'boolean': {
@@ -40833,15 +40918,17 @@ class markdown_Summary {
 
 
 
+
 /**
  * The one place that turns a step's verdict or error into outputs, summary and exit code.
  * The summary is always written, also when the step failed or threw.
  */
-async function run(step, platform, clock = realClock) {
+async function run(step, platform, clock = realClock, options = {}) {
     const summary = new markdown_Summary();
     let code = errors_EXIT.ok;
     let status = '';
     try {
+        checkVariables(step.schema, platform, options.known ?? knownVariables([step.schema]));
         const inputs = parseInputs(step.schema.inputs, (name) => platform.input(name));
         const result = await step.run({ inputs, platform, clock, summary });
         for (const [name, value] of Object.entries(result.outputs))
@@ -40881,42 +40968,23 @@ async function run(step, platform, clock = realClock) {
     platform.finish();
     return code;
 }
+/** A misspelt SHIPGATE_* input would silently run the default: in a job that is an input error, on a terminal a warning. */
+function checkVariables(schema, platform, known) {
+    const stray = strayVariables(platform.inputVariables(), schema, known);
+    if (!stray.length)
+        return;
+    const message = strayMessage(stray, schema);
+    if (platform.name === 'local')
+        platform.warning(message);
+    else
+        throw new errors_ConfigError(message);
+}
 function fence(text) {
     return '```\n' + text + '\n```';
 }
 
-;// CONCATENATED MODULE: ./shared/src/text.ts
-/** Levenshtein distance, for "did you mean" hints. */
-function distance(a, b) {
-    const prev = Array.from({ length: b.length + 1 }, (_, j) => j);
-    for (let i = 1; i <= a.length; i++) {
-        let diag = prev[0];
-        prev[0] = i;
-        for (let j = 1; j <= b.length; j++) {
-            const tmp = prev[j];
-            prev[j] = Math.min(prev[j] + 1, prev[j - 1] + 1, diag + (a[i - 1] === b[j - 1] ? 0 : 1));
-            diag = tmp;
-        }
-    }
-    return prev[b.length];
-}
-/** The candidate nearest to `name`, when near enough to be a plausible typo. */
-function text_closest(name, candidates) {
-    let best;
-    let bestD = Infinity;
-    for (const c of candidates) {
-        const d = distance(name.toLowerCase(), c.toLowerCase());
-        if (d < bestD)
-            [best, bestD] = [c, d];
-    }
-    return bestD <= Math.max(2, Math.floor(name.length / 3)) ? best : undefined;
-}
-/** `1 service`, `3 services`. */
-function plural(n, word, many = `${word}s`) {
-    return `${n} ${n === 1 ? word : many}`;
-}
-
 ;// CONCATENATED MODULE: ./shared/src/cli.ts
+
 
 
 
@@ -40947,16 +41015,26 @@ function parseArgs(schema, argv) {
             const near = text_closest(name, known);
             throw new errors_ConfigError(`Unknown flag '--${name}' for ${schema.name}.${near ? ` Did you mean '--${near}'?` : ''} Run 'shipgate ${schema.name} --help' for its inputs.`);
         }
+        let value;
         if (eq !== -1)
-            out.flags[name] = arg.slice(eq + 1);
+            value = arg.slice(eq + 1);
         else if (spec.type === 'boolean' && (i + 1 >= argv.length || argv[i + 1].startsWith('--')))
-            out.flags[name] = 'true';
+            value = 'true';
         else if (i + 1 < argv.length)
-            out.flags[name] = argv[++i];
+            value = argv[++i];
         else
             throw new errors_ConfigError(`Flag '--${name}' needs a value: ${spec.description}`);
+        out.flags[name] = repeated(name, spec, out.flags[name], value);
     }
     return out;
+}
+/** A list input collects every repetition of its flag; any other input given twice is refused rather than guessed. */
+function repeated(name, spec, before, value) {
+    if (before === undefined)
+        return value;
+    if (spec.type === 'lines')
+        return `${before}\n${value}`;
+    throw new errors_ConfigError(`Flag '--${name}' is given twice ('${before}' and '${value}'). It takes one value: keep one.`);
 }
 function describeDefault(spec) {
     if (spec.required)
@@ -40983,8 +41061,11 @@ const processIo = () => ({
     stdout: (t) => void process.stdout.write(t),
     stderr: (t) => void process.stderr.write(t),
 });
-/** Runs one step with flags from argv on the detected platform; returns the exit code. */
-async function runWithArgs(step, argv, io = processIo()) {
+/**
+ * Runs one step with flags from argv on the detected platform; returns the exit code. `all` are the steps whose
+ * inputs and outputs may appear as SHIPGATE_* variables in the same job.
+ */
+async function runWithArgs(step, argv, io = processIo(), all = [step]) {
     let args;
     try {
         args = parseArgs(step.schema, argv);
@@ -40998,7 +41079,7 @@ async function runWithArgs(step, argv, io = processIo()) {
         return errors_EXIT.ok;
     }
     const platform = detectPlatform({ ...io, flags: args.flags, json: args.json });
-    return run(step, platform);
+    return run(step, platform, undefined, { known: knownVariables(all.map((s) => s.schema)) });
 }
 /** `shipgate <step> …`: dispatches to the same step code the actions bundle. */
 async function cli(steps, argv, io = processIo(), version = '') {
@@ -41018,7 +41099,7 @@ async function cli(steps, argv, io = processIo(), version = '') {
         io.stderr(`error: Unknown step '${name}'.${near ? ` Did you mean '${near}'?` : ''}\n\n${usage()}`);
         return EXIT.config;
     }
-    return runWithArgs(step, rest, io);
+    return runWithArgs(step, rest, io, steps);
 }
 /** Entry of a bundled action or CLI: runs and sets the process exit code. */
 function main(promise) {

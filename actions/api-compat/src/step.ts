@@ -64,6 +64,7 @@ export const apiCompat = defineStep({
         report: paths.json,
       },
       failure: outcome.failure,
+      data: { findings },
     };
   },
 });

@@ -52,8 +52,8 @@ export const schema = {
   outputs: {
     active: { description: 'The colour that has the traffic when the step ends.' },
     previous: { description: 'The colour traffic was moved away from (the one a rollback returns to).' },
-    switched: { description: '`true` when traffic now goes to the target, `false` for a no-op, a dry run, a failed gate or a revert.' },
-    reverted: { description: '`true` when a check failed after traffic moved and Shipgate moved it back.' },
-    weights: { description: 'Percent of traffic per colour at the end, as JSON, e.g. `{"blue":0,"green":100}`.' },
+    switched: { type: 'boolean', description: '`true` when traffic now goes to the target, `false` for a no-op, a dry run, a failed gate or a revert.' },
+    reverted: { type: 'boolean', description: '`true` when a check failed after traffic moved and Shipgate moved it back.' },
+    weights: { type: 'json', description: 'Percent of traffic per colour at the end, as JSON, e.g. `{"blue":0,"green":100}`.' },
   },
 } as const satisfies StepSchema;

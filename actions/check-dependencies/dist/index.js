@@ -37215,6 +37215,153 @@ exports.visitAsync = visitAsync;
 /************************************************************************/
 var __webpack_exports__ = {};
 
+;// CONCATENATED MODULE: ./shared/src/platform/platform.ts
+/** Replaces every registered secret with *** in text that is about to be printed or written. */
+class Redactor {
+    secrets = new Set();
+    add(value) {
+        if (!value)
+            return;
+        for (const part of [value, ...value.split(/\r?\n/)]) {
+            if (part.trim().length >= 3)
+                this.secrets.add(part.trim());
+        }
+    }
+    redact(text) {
+        let out = text;
+        // Longest first, so a secret that contains another is hidden whole.
+        for (const s of [...this.secrets].sort((a, b) => b.length - a.length))
+            out = out.split(s).join('***');
+        return out;
+    }
+}
+/** `check-health` → `CHECK_HEALTH`, the spelling of env variables. */
+function envName(input) {
+    return input.replace(/[^A-Za-z0-9]/g, '_').toUpperCase();
+}
+/** Shared behaviour of the three platforms: input lookup order, redaction, writers. */
+class BasePlatform {
+    redactor = new Redactor();
+    envVars;
+    flags;
+    out;
+    err;
+    cwd;
+    constructor(ctx) {
+        this.envVars = ctx.env;
+        this.flags = ctx.flags ?? {};
+        this.out = ctx.stdout ?? ((t) => void process.stdout.write(t));
+        this.err = ctx.stderr ?? ((t) => void process.stderr.write(t));
+        this.cwd = ctx.cwd ?? process.cwd();
+    }
+    input(name) {
+        return this.flags[name] ?? this.envInput(name);
+    }
+    env(name) {
+        return this.envVars[name];
+    }
+    secret(name) {
+        const value = this.envVars[name];
+        this.setSecret(value ?? '');
+        return value || undefined;
+    }
+    setSecret(value) {
+        this.redactor.add(value);
+    }
+    line(text) {
+        this.out(this.redactor.redact(text) + '\n');
+    }
+    info(message) {
+        this.line(message);
+    }
+    finish() { }
+    inputVariables() {
+        return [];
+    }
+    shipgateVariables() {
+        return Object.keys(this.envVars).filter((k) => k.startsWith('SHIPGATE_') && this.envVars[k] !== undefined);
+    }
+}
+/** `file:line:col: ` for plain-text annotations. */
+function where(at) {
+    if (!at?.file)
+        return '';
+    return `${at.file}${at.line ? `:${at.line}` : ''}${at.line && at.column ? `:${at.column}` : ''}: `;
+}
+
+;// CONCATENATED MODULE: ./shared/src/text.ts
+/** Levenshtein distance, for "did you mean" hints. */
+function distance(a, b) {
+    const prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+    for (let i = 1; i <= a.length; i++) {
+        let diag = prev[0];
+        prev[0] = i;
+        for (let j = 1; j <= b.length; j++) {
+            const tmp = prev[j];
+            prev[j] = Math.min(prev[j] + 1, prev[j - 1] + 1, diag + (a[i - 1] === b[j - 1] ? 0 : 1));
+            diag = tmp;
+        }
+    }
+    return prev[b.length];
+}
+/** The candidate nearest to `name`, when near enough to be a plausible typo. */
+function text_closest(name, candidates) {
+    let best;
+    let bestD = Infinity;
+    for (const c of candidates) {
+        const d = distance(name.toLowerCase(), c.toLowerCase());
+        if (d < bestD)
+            [best, bestD] = [c, d];
+    }
+    return bestD <= Math.max(2, Math.floor(name.length / 3)) ? best : undefined;
+}
+/** `1 service`, `3 services`. */
+function plural(n, word, many = `${word}s`) {
+    return `${n} ${n === 1 ? word : many}`;
+}
+
+;// CONCATENATED MODULE: ./shared/src/env-inputs.ts
+
+
+/** SHIPGATE_* variables Shipgate reads or sets besides step inputs and outputs. */
+const PLATFORM_VARIABLES = [
+    'SHIPGATE_DOTENV_FILE',
+    'SHIPGATE_SUMMARY_FILE',
+    'SHIPGATE_OUTPUTS_FILE',
+    'SHIPGATE_LOAD_PERFORMANCE_FILE',
+    'SHIPGATE_DEBUG',
+    // The child pipeline gives each deploy job its service and wave.
+    'SHIPGATE_SERVICE',
+    'SHIPGATE_WAVE',
+];
+/** Every SHIPGATE_* name the project itself sets: each step's inputs and outputs, and the platform's settings. */
+function knownVariables(schemas) {
+    const known = new Set(PLATFORM_VARIABLES);
+    for (const s of schemas) {
+        for (const name of [...Object.keys(s.inputs), ...Object.keys(s.outputs)])
+            known.add(`SHIPGATE_${envName(name)}`);
+    }
+    return known;
+}
+function strayVariables(names, schema, known) {
+    const own = Object.keys(schema.inputs).map((i) => `SHIPGATE_${envName(i)}`);
+    const out = [];
+    for (const name of names) {
+        if (!name.startsWith('SHIPGATE_') || known.has(name))
+            continue;
+        const near = text_closest(name.slice('SHIPGATE_'.length), own.map((o) => o.slice('SHIPGATE_'.length)));
+        if (near)
+            out.push({ name, near: `SHIPGATE_${near}` });
+    }
+    return out;
+}
+/** The message for stray variables: each with its did-you-mean. */
+function strayMessage(stray, schema) {
+    return stray
+        .map((s) => `Variable '${s.name}' is no input of ${schema.name}. Did you mean '${s.near}'? Rename it (a misspelt input is otherwise ignored and its default used).`)
+        .join('\n');
+}
+
 ;// CONCATENATED MODULE: ./shared/src/errors.ts
 /** The user's mistake: bad input, a broken config file. Exit code 2. */
 class ConfigError extends Error {
@@ -40190,74 +40337,6 @@ function getIDToken(aud) {
  */
 
 //# sourceMappingURL=core.js.map
-;// CONCATENATED MODULE: ./shared/src/platform/platform.ts
-/** Replaces every registered secret with *** in text that is about to be printed or written. */
-class Redactor {
-    secrets = new Set();
-    add(value) {
-        if (!value)
-            return;
-        for (const part of [value, ...value.split(/\r?\n/)]) {
-            if (part.trim().length >= 3)
-                this.secrets.add(part.trim());
-        }
-    }
-    redact(text) {
-        let out = text;
-        // Longest first, so a secret that contains another is hidden whole.
-        for (const s of [...this.secrets].sort((a, b) => b.length - a.length))
-            out = out.split(s).join('***');
-        return out;
-    }
-}
-/** `check-health` → `CHECK_HEALTH`, the spelling of env variables. */
-function envName(input) {
-    return input.replace(/[^A-Za-z0-9]/g, '_').toUpperCase();
-}
-/** Shared behaviour of the three platforms: input lookup order, redaction, writers. */
-class BasePlatform {
-    redactor = new Redactor();
-    envVars;
-    flags;
-    out;
-    err;
-    cwd;
-    constructor(ctx) {
-        this.envVars = ctx.env;
-        this.flags = ctx.flags ?? {};
-        this.out = ctx.stdout ?? ((t) => void process.stdout.write(t));
-        this.err = ctx.stderr ?? ((t) => void process.stderr.write(t));
-        this.cwd = ctx.cwd ?? process.cwd();
-    }
-    input(name) {
-        return this.flags[name] ?? this.envInput(name);
-    }
-    env(name) {
-        return this.envVars[name];
-    }
-    secret(name) {
-        const value = this.envVars[name];
-        this.setSecret(value ?? '');
-        return value || undefined;
-    }
-    setSecret(value) {
-        this.redactor.add(value);
-    }
-    line(text) {
-        this.out(this.redactor.redact(text) + '\n');
-    }
-    info(message) {
-        this.line(message);
-    }
-    finish() { }
-}
-/** `file:line:col: ` for plain-text annotations. */
-function where(at) {
-    if (!at?.file)
-        return '';
-    return `${at.file}${at.line ? `:${at.line}` : ''}${at.line && at.column ? `:${at.column}` : ''}: `;
-}
-
 ;// CONCATENATED MODULE: ./shared/src/platform/github.ts
 
 
@@ -40356,6 +40435,9 @@ class GitLabPlatform extends BasePlatform {
     envInput(name) {
         return this.envVars[`SHIPGATE_${envName(name)}`];
     }
+    inputVariables() {
+        return this.shipgateVariables();
+    }
     // Reports are appended to, so several Shipgate steps in one job share one dotenv report and one summary.
     setOutput(name, value) {
         const clean = this.redactor.redact(value);
@@ -40426,6 +40508,9 @@ class LocalPlatform extends BasePlatform {
     }
     envInput(name) {
         return this.envVars[`SHIPGATE_${envName(name)}`];
+    }
+    inputVariables() {
+        return this.shipgateVariables();
     }
     line(text) {
         this.err(this.redactor.redact(text) + '\n');
@@ -40564,7 +40649,7 @@ function parseOne(name, spec, raw) {
             return raw;
         case 'lines':
             return raw
-                .split(/\r?\n/)
+                .split(spec.words ? /[\s,]+/ : /\r?\n/)
                 .map((l) => l.trim())
                 .filter((l) => l !== '');
         case 'boolean': {
@@ -40678,15 +40763,17 @@ class markdown_Summary {
 
 
 
+
 /**
  * The one place that turns a step's verdict or error into outputs, summary and exit code.
  * The summary is always written, also when the step failed or threw.
  */
-async function run(step, platform, clock = realClock) {
+async function run(step, platform, clock = realClock, options = {}) {
     const summary = new markdown_Summary();
     let code = errors_EXIT.ok;
     let status = '';
     try {
+        checkVariables(step.schema, platform, options.known ?? knownVariables([step.schema]));
         const inputs = parseInputs(step.schema.inputs, (name) => platform.input(name));
         const result = await step.run({ inputs, platform, clock, summary });
         for (const [name, value] of Object.entries(result.outputs))
@@ -40726,42 +40813,23 @@ async function run(step, platform, clock = realClock) {
     platform.finish();
     return code;
 }
+/** A misspelt SHIPGATE_* input would silently run the default: in a job that is an input error, on a terminal a warning. */
+function checkVariables(schema, platform, known) {
+    const stray = strayVariables(platform.inputVariables(), schema, known);
+    if (!stray.length)
+        return;
+    const message = strayMessage(stray, schema);
+    if (platform.name === 'local')
+        platform.warning(message);
+    else
+        throw new ConfigError(message);
+}
 function fence(text) {
     return '```\n' + text + '\n```';
 }
 
-;// CONCATENATED MODULE: ./shared/src/text.ts
-/** Levenshtein distance, for "did you mean" hints. */
-function distance(a, b) {
-    const prev = Array.from({ length: b.length + 1 }, (_, j) => j);
-    for (let i = 1; i <= a.length; i++) {
-        let diag = prev[0];
-        prev[0] = i;
-        for (let j = 1; j <= b.length; j++) {
-            const tmp = prev[j];
-            prev[j] = Math.min(prev[j] + 1, prev[j - 1] + 1, diag + (a[i - 1] === b[j - 1] ? 0 : 1));
-            diag = tmp;
-        }
-    }
-    return prev[b.length];
-}
-/** The candidate nearest to `name`, when near enough to be a plausible typo. */
-function text_closest(name, candidates) {
-    let best;
-    let bestD = Infinity;
-    for (const c of candidates) {
-        const d = distance(name.toLowerCase(), c.toLowerCase());
-        if (d < bestD)
-            [best, bestD] = [c, d];
-    }
-    return bestD <= Math.max(2, Math.floor(name.length / 3)) ? best : undefined;
-}
-/** `1 service`, `3 services`. */
-function plural(n, word, many = `${word}s`) {
-    return `${n} ${n === 1 ? word : many}`;
-}
-
 ;// CONCATENATED MODULE: ./shared/src/cli.ts
+
 
 
 
@@ -40792,16 +40860,26 @@ function parseArgs(schema, argv) {
             const near = text_closest(name, known);
             throw new ConfigError(`Unknown flag '--${name}' for ${schema.name}.${near ? ` Did you mean '--${near}'?` : ''} Run 'shipgate ${schema.name} --help' for its inputs.`);
         }
+        let value;
         if (eq !== -1)
-            out.flags[name] = arg.slice(eq + 1);
+            value = arg.slice(eq + 1);
         else if (spec.type === 'boolean' && (i + 1 >= argv.length || argv[i + 1].startsWith('--')))
-            out.flags[name] = 'true';
+            value = 'true';
         else if (i + 1 < argv.length)
-            out.flags[name] = argv[++i];
+            value = argv[++i];
         else
             throw new ConfigError(`Flag '--${name}' needs a value: ${spec.description}`);
+        out.flags[name] = repeated(name, spec, out.flags[name], value);
     }
     return out;
+}
+/** A list input collects every repetition of its flag; any other input given twice is refused rather than guessed. */
+function repeated(name, spec, before, value) {
+    if (before === undefined)
+        return value;
+    if (spec.type === 'lines')
+        return `${before}\n${value}`;
+    throw new ConfigError(`Flag '--${name}' is given twice ('${before}' and '${value}'). It takes one value: keep one.`);
 }
 function describeDefault(spec) {
     if (spec.required)
@@ -40828,8 +40906,11 @@ const processIo = () => ({
     stdout: (t) => void process.stdout.write(t),
     stderr: (t) => void process.stderr.write(t),
 });
-/** Runs one step with flags from argv on the detected platform; returns the exit code. */
-async function runWithArgs(step, argv, io = processIo()) {
+/**
+ * Runs one step with flags from argv on the detected platform; returns the exit code. `all` are the steps whose
+ * inputs and outputs may appear as SHIPGATE_* variables in the same job.
+ */
+async function runWithArgs(step, argv, io = processIo(), all = [step]) {
     let args;
     try {
         args = parseArgs(step.schema, argv);
@@ -40843,7 +40924,7 @@ async function runWithArgs(step, argv, io = processIo()) {
         return errors_EXIT.ok;
     }
     const platform = detectPlatform({ ...io, flags: args.flags, json: args.json });
-    return run(step, platform);
+    return run(step, platform, undefined, { known: knownVariables(all.map((s) => s.schema)) });
 }
 /** `shipgate <step> …`: dispatches to the same step code the actions bundle. */
 async function cli(steps, argv, io = processIo(), version = '') {
@@ -40863,7 +40944,7 @@ async function cli(steps, argv, io = processIo(), version = '') {
         io.stderr(`error: Unknown step '${name}'.${near ? ` Did you mean '${near}'?` : ''}\n\n${usage()}`);
         return EXIT.config;
     }
-    return runWithArgs(step, rest, io);
+    return runWithArgs(step, rest, io, steps);
 }
 /** Entry of a bundled action or CLI: runs and sets the process exit code. */
 function main(promise) {
@@ -44114,7 +44195,7 @@ const MAX_CYCLES = 50;
 function checkGraph(config) {
     const { services, file } = config;
     const errors = [];
-    const inconsistencies = [];
+    const conflicts = [];
     for (const s of services.values()) {
         s.dependencies.forEach((dep, i) => {
             // The line is looked up only for a problem that is reported.
@@ -44129,11 +44210,10 @@ function checkGraph(config) {
                 errors.push(problem(`Service '${s.name}' depends on '${dep}', which is not defined.${near ? ` Did you mean '${near}'?` : ''}`));
                 return;
             }
-            if (s.level !== undefined && d.level !== undefined && s.level <= d.level) {
-                inconsistencies.push(problem(`Service '${s.name}' has level ${s.level}, not above its dependency '${dep}' (level ${d.level}).`));
-            }
+            if (s.level !== undefined && d.level !== undefined && s.level <= d.level)
+                conflicts.push({ kind: 'level', s, d });
             if (s.deployOrder !== undefined && d.deployOrder !== undefined && s.deployOrder <= d.deployOrder) {
-                inconsistencies.push(problem(`Service '${s.name}' has deploy_order ${s.deployOrder}, which deploys it before (or with) its dependency '${dep}' (deploy_order ${d.deployOrder}).`));
+                conflicts.push({ kind: 'deploy_order', s, d });
             }
         });
     }
@@ -44143,7 +44223,57 @@ function checkGraph(config) {
     }
     if (cycles.truncated)
         errors.push({ file, message: `More than ${MAX_CYCLES} dependency cycles; only the first ${MAX_CYCLES} are listed.` });
-    return { errors, inconsistencies };
+    // A fix can be worked out only on an acyclic graph; with a cycle the hints are reported as they stand.
+    const depth = cycles.list.length ? undefined : depths(config);
+    return { errors, inconsistencies: conflicts.map((c) => describeConflict(config, c, depth)) };
+}
+/**
+ * The message, line and fix of one contradicted hint. The graph decides the order; the fix names the service whose
+ * hint disagrees with it: its level should be its wave counted as the rest of the file counts levels (most files
+ * start at 1), else the dependent's should be one above its dependency's.
+ */
+function describeConflict(config, c, depth) {
+    const { s, d } = c;
+    const file = config.file;
+    if (c.kind === 'deploy_order') {
+        return {
+            file,
+            line: config.lineOf(['services', s.name, 'deploy_order']),
+            message: `Service '${s.name}' has deploy_order ${s.deployOrder}, which deploys it before (or with) its dependency '${d.name}' (deploy_order ${d.deployOrder}).` +
+                ` ${s.name} should have a deploy_order above ${d.deployOrder}, or drop \`deploy_order\`.`,
+        };
+    }
+    const head = `Service '${s.name}' has level ${s.level}, not above its dependency '${d.name}' (level ${d.level}).`;
+    let blame = s;
+    let level = d.level + 1;
+    if (depth) {
+        const offset = levelOffset(config, depth);
+        const expected = (x) => depth.get(x.name) + offset;
+        if (d.level !== expected(d) && expected(d) < s.level)
+            [blame, level] = [d, expected(d)];
+        else
+            level = Math.max(expected(s), d.level + 1);
+    }
+    return {
+        file,
+        line: config.lineOf(['services', blame.name, 'level']),
+        message: `${head} ${blame.name} should be level ${level}, or drop \`level\`.`,
+    };
+}
+/** How the file counts levels: the most common `level − wave index`, ties to the one nearest 1. */
+function levelOffset(config, depth) {
+    const counts = new Map();
+    for (const s of config.services.values()) {
+        if (s.level !== undefined)
+            counts.set(s.level - depth.get(s.name), (counts.get(s.level - depth.get(s.name)) ?? 0) + 1);
+    }
+    let best = 1;
+    let bestN = 0;
+    for (const [offset, n] of counts) {
+        if (n > bestN || (n === bestN && Math.abs(offset - 1) < Math.abs(best - 1)))
+            [best, bestN] = [offset, n];
+    }
+    return best;
 }
 /** Edges a service → its known dependencies (unknown and self edges are reported elsewhere). */
 function edgesOf(s, services) {
@@ -44270,11 +44400,8 @@ function stronglyConnected(adj) {
     }
     return out;
 }
-/**
- * Deploy waves by longest-path layering: a service goes one wave after its deepest dependency.
- * Within a wave: deploy_order ascending (services without one last), then name. Requires an acyclic graph.
- */
-function computeWaves(config) {
+/** Wave index of every service: one after its deepest dependency (0 for none). Requires an acyclic graph. */
+function depths(config) {
     const { services } = config;
     const depth = new Map();
     // Iterative post-order DFS so long chains do not overflow the stack.
@@ -44298,8 +44425,16 @@ function computeWaves(config) {
             work.pop();
         }
     }
+    return depth;
+}
+/**
+ * Deploy waves by longest-path layering: a service goes one wave after its deepest dependency.
+ * Within a wave: deploy_order ascending (services without one last), then name. Requires an acyclic graph.
+ */
+function computeWaves(config) {
+    const { services } = config;
     const waves = [];
-    for (const [name, d] of depth)
+    for (const [name, d] of depths(config))
         (waves[d] ??= []).push(name);
     const key = (n) => services.get(n).deployOrder ?? Number.POSITIVE_INFINITY;
     for (const w of waves)
@@ -44899,13 +45034,14 @@ const schema_schema = {
         'min-instances': { type: 'integer', default: '1', min: 1, description: 'Passing Consul instances a `consul:<service>` check needs.' },
         'changed-files': {
             type: 'lines',
-            description: 'Newline-separated changed files; with each service\'s paths they give the affected services. Empty: every service is affected.',
+            words: true,
+            description: 'Changed files, separated by newlines, commas or spaces (the CLI flag may also be repeated); with each service\'s paths they give the affected services. Empty: every service is affected.',
         },
         'fail-on-unhealthy': { type: 'boolean', default: 'true', description: 'Fail the job (exit 1) when a dependency is unhealthy.' },
         strict: {
             type: 'boolean',
-            default: 'true',
-            description: 'Treat level and deploy_order inconsistencies as errors; false reports them as warnings.',
+            default: 'false',
+            description: 'Treat a `level` or `deploy_order` that contradicts the dependencies as an error. By default it is a warning with the fix: the dependencies decide the order, `level` and `deploy_order` are hints.',
         },
         'child-pipeline': {
             type: 'string',
@@ -45000,6 +45136,7 @@ function renderSummary(summary, d) {
         ]));
     }
     summary.heading('Deploy waves', 3);
+    summary.add(orderNote(d));
     summary.table(['Wave', 'Services (in parallel)'], d.waves.map((w, i) => [i + 1, w.join(', ')]));
     if (d.affected.length !== count) {
         summary.add(`**Affected by the change:** ${d.affected.length ? d.affected.map(code).join(', ') : 'none'}`);
@@ -45008,6 +45145,15 @@ function renderSummary(summary, d) {
         summary.add(fenced('mermaid', graph(d)));
     else
         summary.add(`_Graph omitted: ${count} services is more than a diagram can show._`);
+}
+/** Which order was used and why: the dependencies always; the hints only break ties inside a wave. */
+function orderNote(d) {
+    const hinted = [...d.config.services.values()].some((s) => s.deployOrder !== undefined);
+    const within = hinted ? 'by `deploy_order`, then name' : 'by name';
+    const ignored = d.ignoredHints
+        ? ` ${plural(d.ignoredHints, '`level` / `deploy_order` hint')} contradicted the dependencies and ${d.ignoredHints === 1 ? 'was' : 'were'} not followed (see the warnings; \`strict: true\` makes this an error).`
+        : '';
+    return `Order from the dependencies: each service deploys one wave after its deepest dependency; within a wave ${within}.${ignored}`;
 }
 function graph(d) {
     const health = new Map(d.probes.map((p) => [p.name, p.healthy]));
@@ -45064,7 +45210,10 @@ const checkDependencies = defineStep({
         }
         const waves = computeWaves(config);
         const order = waves.flat();
-        const affected = affectedServices(config, order, inputs['changed-files']);
+        const changed = inputs['changed-files'];
+        const affected = affectedServices(config, order, changed);
+        if (changed.length && !affected.length)
+            platform.warning(unmatchedWarning(config, changed));
         // The child pipeline deploys what the change affects, in the same waves.
         const deployWaves = waves.map((w) => w.filter((s) => affected.includes(s))).filter((w) => w.length);
         const childFile = inputs['child-pipeline'].trim();
@@ -45076,7 +45225,7 @@ const checkDependencies = defineStep({
             (0,external_node_fs_namespaceObject.writeFileSync)(childFile, childPipeline(deployWaves, { extends: inputs['child-extends'].trim(), include: inputs['child-include'], source: config.file }));
             platform.info(`Child pipeline written to ${childFile}: ${plural(deployWaves.flat().length, 'service')} in ${plural(deployWaves.length, 'wave')}.`);
         }
-        renderSummary(summary, { config, waves, probes, affected, service, checked: inputs['check-health'] });
+        renderSummary(summary, { config, waves, probes, affected, service, checked: inputs['check-health'], ignoredHints: inconsistencies.length });
         const outputs = {
             order: JSON.stringify(order),
             waves: JSON.stringify(waves),
@@ -45110,6 +45259,15 @@ function affectedServices(config, order, changed) {
         }
     }
     return order.filter((n) => hit.has(n));
+}
+/** Why a change list affects nothing: usually `paths` globs that do not match how the files are named. */
+function unmatchedWarning(config, changed) {
+    const shown = changed.slice(0, 5).map((f) => `'${f}'`).join(', ') + (changed.length > 5 ? ', …' : '');
+    const withPaths = [...config.services.values()].filter((s) => s.paths.length);
+    const fix = withPaths.length
+        ? `Check the \`paths\` globs in ${config.file} (relative to the repository root, e.g. services/orders/**), and that 'changed-files' names files, not directories.`
+        : `No service in ${config.file} declares \`paths\`: add them, e.g. \`paths: [services/orders/**]\`.`;
+    return `Input 'changed-files': none of the ${plural(changed.length, 'changed file')} (${shown}) matches a service's \`paths\`, so no service is affected. ${fix}`;
 }
 
 ;// CONCATENATED MODULE: ./actions/check-dependencies/src/main.ts

@@ -54,11 +54,11 @@ export const schema = {
     },
   },
   outputs: {
-    order: { description: 'Deploy order: JSON array of service names.' },
-    waves: { description: 'Deploy waves: JSON array of arrays of names that can deploy in parallel (feeds a matrix with fromJSON).' },
-    healthy: { description: 'true when every probed dependency is healthy (also true when nothing was probed).' },
-    unhealthy: { description: 'JSON array of the unhealthy services.' },
-    affected: { description: 'JSON array of the services affected by changed-files and everything that depends on them, in wave order.' },
+    order: { type: 'json', description: 'Deploy order: JSON array of service names.' },
+    waves: { type: 'json', description: 'Deploy waves: JSON array of arrays of names that can deploy in parallel (feeds a matrix with fromJSON).' },
+    healthy: { type: 'boolean', description: 'true when every probed dependency is healthy (also true when nothing was probed).' },
+    unhealthy: { type: 'json', description: 'JSON array of the unhealthy services.' },
+    affected: { type: 'json', description: 'JSON array of the services affected by changed-files and everything that depends on them, in wave order.' },
     'child-pipeline-file': { description: 'Path of the GitLab child pipeline written (input `child-pipeline`); empty when none was asked for.' },
   },
 } as const satisfies StepSchema;

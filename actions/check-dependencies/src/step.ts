@@ -57,7 +57,7 @@ export const checkDependencies = defineStep({
       unhealthy.length && inputs['fail-on-unhealthy']
         ? `${unhealthy.length} of ${plural(probes.length, 'dependency', 'dependencies')} unhealthy: ${unhealthy.map((p) => `${p.name} (${p.lastError ?? 'unhealthy'})`).join(', ')}`
         : undefined;
-    return { outputs, failure };
+    return { outputs, failure, data: { probes } };
   },
 });
 

@@ -58768,7 +58768,7 @@ __webpack_async_result__();
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _shared_src_cli_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1990);
+/* harmony import */ var _shared_src_cli_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(838);
 /* harmony import */ var _step_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(2927);
 var __webpack_async_dependencies__ = __webpack_handle_async_dependencies__([_step_js__WEBPACK_IMPORTED_MODULE_1__]);
 _step_js__WEBPACK_IMPORTED_MODULE_1__ = (__webpack_async_dependencies__.then ? (await __webpack_async_dependencies__)() : __webpack_async_dependencies__)[0];
@@ -60021,7 +60021,7 @@ function share(x) {
 
 /***/ }),
 
-/***/ 1990:
+/***/ 838:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -60032,6 +60032,124 @@ __nccwpck_require__.d(__webpack_exports__, {
 });
 
 // UNUSED EXPORTS: cli, helpText, parseArgs
+
+;// CONCATENATED MODULE: ./shared/src/platform/platform.ts
+/** Replaces every registered secret with *** in text that is about to be printed or written. */
+class Redactor {
+    secrets = new Set();
+    add(value) {
+        if (!value)
+            return;
+        for (const part of [value, ...value.split(/\r?\n/)]) {
+            if (part.trim().length >= 3)
+                this.secrets.add(part.trim());
+        }
+    }
+    redact(text) {
+        let out = text;
+        // Longest first, so a secret that contains another is hidden whole.
+        for (const s of [...this.secrets].sort((a, b) => b.length - a.length))
+            out = out.split(s).join('***');
+        return out;
+    }
+}
+/** `check-health` → `CHECK_HEALTH`, the spelling of env variables. */
+function envName(input) {
+    return input.replace(/[^A-Za-z0-9]/g, '_').toUpperCase();
+}
+/** Shared behaviour of the three platforms: input lookup order, redaction, writers. */
+class BasePlatform {
+    redactor = new Redactor();
+    envVars;
+    flags;
+    out;
+    err;
+    cwd;
+    constructor(ctx) {
+        this.envVars = ctx.env;
+        this.flags = ctx.flags ?? {};
+        this.out = ctx.stdout ?? ((t) => void process.stdout.write(t));
+        this.err = ctx.stderr ?? ((t) => void process.stderr.write(t));
+        this.cwd = ctx.cwd ?? process.cwd();
+    }
+    input(name) {
+        return this.flags[name] ?? this.envInput(name);
+    }
+    env(name) {
+        return this.envVars[name];
+    }
+    secret(name) {
+        const value = this.envVars[name];
+        this.setSecret(value ?? '');
+        return value || undefined;
+    }
+    setSecret(value) {
+        this.redactor.add(value);
+    }
+    line(text) {
+        this.out(this.redactor.redact(text) + '\n');
+    }
+    info(message) {
+        this.line(message);
+    }
+    finish() { }
+    inputVariables() {
+        return [];
+    }
+    shipgateVariables() {
+        return Object.keys(this.envVars).filter((k) => k.startsWith('SHIPGATE_') && this.envVars[k] !== undefined);
+    }
+}
+/** `file:line:col: ` for plain-text annotations. */
+function where(at) {
+    if (!at?.file)
+        return '';
+    return `${at.file}${at.line ? `:${at.line}` : ''}${at.line && at.column ? `:${at.column}` : ''}: `;
+}
+
+// EXTERNAL MODULE: ./shared/src/text.ts
+var src_text = __nccwpck_require__(9100);
+;// CONCATENATED MODULE: ./shared/src/env-inputs.ts
+
+
+/** SHIPGATE_* variables Shipgate reads or sets besides step inputs and outputs. */
+const PLATFORM_VARIABLES = [
+    'SHIPGATE_DOTENV_FILE',
+    'SHIPGATE_SUMMARY_FILE',
+    'SHIPGATE_OUTPUTS_FILE',
+    'SHIPGATE_LOAD_PERFORMANCE_FILE',
+    'SHIPGATE_DEBUG',
+    // The child pipeline gives each deploy job its service and wave.
+    'SHIPGATE_SERVICE',
+    'SHIPGATE_WAVE',
+];
+/** Every SHIPGATE_* name the project itself sets: each step's inputs and outputs, and the platform's settings. */
+function knownVariables(schemas) {
+    const known = new Set(PLATFORM_VARIABLES);
+    for (const s of schemas) {
+        for (const name of [...Object.keys(s.inputs), ...Object.keys(s.outputs)])
+            known.add(`SHIPGATE_${envName(name)}`);
+    }
+    return known;
+}
+function strayVariables(names, schema, known) {
+    const own = Object.keys(schema.inputs).map((i) => `SHIPGATE_${envName(i)}`);
+    const out = [];
+    for (const name of names) {
+        if (!name.startsWith('SHIPGATE_') || known.has(name))
+            continue;
+        const near = (0,src_text/* closest */.kp)(name.slice('SHIPGATE_'.length), own.map((o) => o.slice('SHIPGATE_'.length)));
+        if (near)
+            out.push({ name, near: `SHIPGATE_${near}` });
+    }
+    return out;
+}
+/** The message for stray variables: each with its did-you-mean. */
+function strayMessage(stray, schema) {
+    return stray
+        .map((s) => `Variable '${s.name}' is no input of ${schema.name}. Did you mean '${s.near}'? Rename it (a misspelt input is otherwise ignored and its default used).`)
+        .join('\n');
+}
 
 // EXTERNAL MODULE: ./shared/src/errors.ts
 var errors = __nccwpck_require__(3904);
@@ -62984,74 +63102,6 @@ function getIDToken(aud) {
  */
 
 //# sourceMappingURL=core.js.map
-;// CONCATENATED MODULE: ./shared/src/platform/platform.ts
-/** Replaces every registered secret with *** in text that is about to be printed or written. */
-class Redactor {
-    secrets = new Set();
-    add(value) {
-        if (!value)
-            return;
-        for (const part of [value, ...value.split(/\r?\n/)]) {
-            if (part.trim().length >= 3)
-                this.secrets.add(part.trim());
-        }
-    }
-    redact(text) {
-        let out = text;
-        // Longest first, so a secret that contains another is hidden whole.
-        for (const s of [...this.secrets].sort((a, b) => b.length - a.length))
-            out = out.split(s).join('***');
-        return out;
-    }
-}
-/** `check-health` → `CHECK_HEALTH`, the spelling of env variables. */
-function envName(input) {
-    return input.replace(/[^A-Za-z0-9]/g, '_').toUpperCase();
-}
-/** Shared behaviour of the three platforms: input lookup order, redaction, writers. */
-class BasePlatform {
-    redactor = new Redactor();
-    envVars;
-    flags;
-    out;
-    err;
-    cwd;
-    constructor(ctx) {
-        this.envVars = ctx.env;
-        this.flags = ctx.flags ?? {};
-        this.out = ctx.stdout ?? ((t) => void process.stdout.write(t));
-        this.err = ctx.stderr ?? ((t) => void process.stderr.write(t));
-        this.cwd = ctx.cwd ?? process.cwd();
-    }
-    input(name) {
-        return this.flags[name] ?? this.envInput(name);
-    }
-    env(name) {
-        return this.envVars[name];
-    }
-    secret(name) {
-        const value = this.envVars[name];
-        this.setSecret(value ?? '');
-        return value || undefined;
-    }
-    setSecret(value) {
-        this.redactor.add(value);
-    }
-    line(text) {
-        this.out(this.redactor.redact(text) + '\n');
-    }
-    info(message) {
-        this.line(message);
-    }
-    finish() { }
-}
-/** `file:line:col: ` for plain-text annotations. */
-function where(at) {
-    if (!at?.file)
-        return '';
-    return `${at.file}${at.line ? `:${at.line}` : ''}${at.line && at.column ? `:${at.column}` : ''}: `;
-}
-
 ;// CONCATENATED MODULE: ./shared/src/platform/github.ts
 
 
@@ -63150,6 +63200,9 @@ class GitLabPlatform extends BasePlatform {
     envInput(name) {
         return this.envVars[`SHIPGATE_${envName(name)}`];
     }
+    inputVariables() {
+        return this.shipgateVariables();
+    }
     // Reports are appended to, so several Shipgate steps in one job share one dotenv report and one summary.
     setOutput(name, value) {
         const clean = this.redactor.redact(value);
@@ -63220,6 +63273,9 @@ class LocalPlatform extends BasePlatform {
     }
     envInput(name) {
         return this.envVars[`SHIPGATE_${envName(name)}`];
+    }
+    inputVariables() {
+        return this.shipgateVariables();
     }
     line(text) {
         this.err(this.redactor.redact(text) + '\n');
@@ -63329,7 +63385,7 @@ function parseOne(name, spec, raw) {
             return raw;
         case 'lines':
             return raw
-                .split(/\r?\n/)
+                .split(spec.words ? /[\s,]+/ : /\r?\n/)
                 .map((l) => l.trim())
                 .filter((l) => l !== '');
         case 'boolean': {
@@ -63398,15 +63454,17 @@ var markdown = __nccwpck_require__(5905);
 
 
 
+
 /**
  * The one place that turns a step's verdict or error into outputs, summary and exit code.
  * The summary is always written, also when the step failed or threw.
  */
-async function run(step, platform, clock = realClock) {
+async function run(step, platform, clock = realClock, options = {}) {
     const summary = new markdown/* Summary */.BD();
     let code = errors/* EXIT */.dc.ok;
     let status = '';
     try {
+        checkVariables(step.schema, platform, options.known ?? knownVariables([step.schema]));
         const inputs = parseInputs(step.schema.inputs, (name) => platform.input(name));
         const result = await step.run({ inputs, platform, clock, summary });
         for (const [name, value] of Object.entries(result.outputs))
@@ -63446,13 +63504,23 @@ async function run(step, platform, clock = realClock) {
     platform.finish();
     return code;
 }
+/** A misspelt SHIPGATE_* input would silently run the default: in a job that is an input error, on a terminal a warning. */
+function checkVariables(schema, platform, known) {
+    const stray = strayVariables(platform.inputVariables(), schema, known);
+    if (!stray.length)
+        return;
+    const message = strayMessage(stray, schema);
+    if (platform.name === 'local')
+        platform.warning(message);
+    else
+        throw new errors/* ConfigError */.xL(message);
+}
 function fence(text) {
     return '```\n' + text + '\n```';
 }
 
-// EXTERNAL MODULE: ./shared/src/text.ts
-var src_text = __nccwpck_require__(9100);
 ;// CONCATENATED MODULE: ./shared/src/cli.ts
+
 
 
 
@@ -63483,16 +63551,26 @@ function parseArgs(schema, argv) {
             const near = (0,src_text/* closest */.kp)(name, known);
             throw new errors/* ConfigError */.xL(`Unknown flag '--${name}' for ${schema.name}.${near ? ` Did you mean '--${near}'?` : ''} Run 'shipgate ${schema.name} --help' for its inputs.`);
         }
+        let value;
         if (eq !== -1)
-            out.flags[name] = arg.slice(eq + 1);
+            value = arg.slice(eq + 1);
         else if (spec.type === 'boolean' && (i + 1 >= argv.length || argv[i + 1].startsWith('--')))
-            out.flags[name] = 'true';
+            value = 'true';
         else if (i + 1 < argv.length)
-            out.flags[name] = argv[++i];
+            value = argv[++i];
         else
             throw new errors/* ConfigError */.xL(`Flag '--${name}' needs a value: ${spec.description}`);
+        out.flags[name] = repeated(name, spec, out.flags[name], value);
     }
     return out;
+}
+/** A list input collects every repetition of its flag; any other input given twice is refused rather than guessed. */
+function repeated(name, spec, before, value) {
+    if (before === undefined)
+        return value;
+    if (spec.type === 'lines')
+        return `${before}\n${value}`;
+    throw new errors/* ConfigError */.xL(`Flag '--${name}' is given twice ('${before}' and '${value}'). It takes one value: keep one.`);
 }
 function describeDefault(spec) {
     if (spec.required)
@@ -63519,8 +63597,11 @@ const processIo = () => ({
     stdout: (t) => void process.stdout.write(t),
     stderr: (t) => void process.stderr.write(t),
 });
-/** Runs one step with flags from argv on the detected platform; returns the exit code. */
-async function runWithArgs(step, argv, io = processIo()) {
+/**
+ * Runs one step with flags from argv on the detected platform; returns the exit code. `all` are the steps whose
+ * inputs and outputs may appear as SHIPGATE_* variables in the same job.
+ */
+async function runWithArgs(step, argv, io = processIo(), all = [step]) {
     let args;
     try {
         args = parseArgs(step.schema, argv);
@@ -63534,7 +63615,7 @@ async function runWithArgs(step, argv, io = processIo()) {
         return errors/* EXIT */.dc.ok;
     }
     const platform = detectPlatform({ ...io, flags: args.flags, json: args.json });
-    return run(step, platform);
+    return run(step, platform, undefined, { known: knownVariables(all.map((s) => s.schema)) });
 }
 /** `shipgate <step> …`: dispatches to the same step code the actions bundle. */
 async function cli(steps, argv, io = processIo(), version = '') {
@@ -63554,7 +63635,7 @@ async function cli(steps, argv, io = processIo(), version = '') {
         io.stderr(`error: Unknown step '${name}'.${near ? ` Did you mean '${near}'?` : ''}\n\n${usage()}`);
         return EXIT.config;
     }
-    return runWithArgs(step, rest, io);
+    return runWithArgs(step, rest, io, steps);
 }
 /** Entry of a bundled action or CLI: runs and sets the process exit code. */
 function main(promise) {

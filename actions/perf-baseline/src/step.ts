@@ -73,6 +73,7 @@ export const perfBaseline = defineStep({
         result: settings.save,
       },
       failure,
+      data: { checks, comparison },
     };
   },
 });

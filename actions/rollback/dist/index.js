@@ -43786,6 +43786,153 @@ const {
 /************************************************************************/
 var __webpack_exports__ = {};
 
+;// CONCATENATED MODULE: ./shared/src/platform/platform.ts
+/** Replaces every registered secret with *** in text that is about to be printed or written. */
+class Redactor {
+    secrets = new Set();
+    add(value) {
+        if (!value)
+            return;
+        for (const part of [value, ...value.split(/\r?\n/)]) {
+            if (part.trim().length >= 3)
+                this.secrets.add(part.trim());
+        }
+    }
+    redact(text) {
+        let out = text;
+        // Longest first, so a secret that contains another is hidden whole.
+        for (const s of [...this.secrets].sort((a, b) => b.length - a.length))
+            out = out.split(s).join('***');
+        return out;
+    }
+}
+/** `check-health` → `CHECK_HEALTH`, the spelling of env variables. */
+function envName(input) {
+    return input.replace(/[^A-Za-z0-9]/g, '_').toUpperCase();
+}
+/** Shared behaviour of the three platforms: input lookup order, redaction, writers. */
+class BasePlatform {
+    redactor = new Redactor();
+    envVars;
+    flags;
+    out;
+    err;
+    cwd;
+    constructor(ctx) {
+        this.envVars = ctx.env;
+        this.flags = ctx.flags ?? {};
+        this.out = ctx.stdout ?? ((t) => void process.stdout.write(t));
+        this.err = ctx.stderr ?? ((t) => void process.stderr.write(t));
+        this.cwd = ctx.cwd ?? process.cwd();
+    }
+    input(name) {
+        return this.flags[name] ?? this.envInput(name);
+    }
+    env(name) {
+        return this.envVars[name];
+    }
+    secret(name) {
+        const value = this.envVars[name];
+        this.setSecret(value ?? '');
+        return value || undefined;
+    }
+    setSecret(value) {
+        this.redactor.add(value);
+    }
+    line(text) {
+        this.out(this.redactor.redact(text) + '\n');
+    }
+    info(message) {
+        this.line(message);
+    }
+    finish() { }
+    inputVariables() {
+        return [];
+    }
+    shipgateVariables() {
+        return Object.keys(this.envVars).filter((k) => k.startsWith('SHIPGATE_') && this.envVars[k] !== undefined);
+    }
+}
+/** `file:line:col: ` for plain-text annotations. */
+function where(at) {
+    if (!at?.file)
+        return '';
+    return `${at.file}${at.line ? `:${at.line}` : ''}${at.line && at.column ? `:${at.column}` : ''}: `;
+}
+
+;// CONCATENATED MODULE: ./shared/src/text.ts
+/** Levenshtein distance, for "did you mean" hints. */
+function distance(a, b) {
+    const prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+    for (let i = 1; i <= a.length; i++) {
+        let diag = prev[0];
+        prev[0] = i;
+        for (let j = 1; j <= b.length; j++) {
+            const tmp = prev[j];
+            prev[j] = Math.min(prev[j] + 1, prev[j - 1] + 1, diag + (a[i - 1] === b[j - 1] ? 0 : 1));
+            diag = tmp;
+        }
+    }
+    return prev[b.length];
+}
+/** The candidate nearest to `name`, when near enough to be a plausible typo. */
+function text_closest(name, candidates) {
+    let best;
+    let bestD = Infinity;
+    for (const c of candidates) {
+        const d = distance(name.toLowerCase(), c.toLowerCase());
+        if (d < bestD)
+            [best, bestD] = [c, d];
+    }
+    return bestD <= Math.max(2, Math.floor(name.length / 3)) ? best : undefined;
+}
+/** `1 service`, `3 services`. */
+function plural(n, word, many = `${word}s`) {
+    return `${n} ${n === 1 ? word : many}`;
+}
+
+;// CONCATENATED MODULE: ./shared/src/env-inputs.ts
+
+
+/** SHIPGATE_* variables Shipgate reads or sets besides step inputs and outputs. */
+const PLATFORM_VARIABLES = [
+    'SHIPGATE_DOTENV_FILE',
+    'SHIPGATE_SUMMARY_FILE',
+    'SHIPGATE_OUTPUTS_FILE',
+    'SHIPGATE_LOAD_PERFORMANCE_FILE',
+    'SHIPGATE_DEBUG',
+    // The child pipeline gives each deploy job its service and wave.
+    'SHIPGATE_SERVICE',
+    'SHIPGATE_WAVE',
+];
+/** Every SHIPGATE_* name the project itself sets: each step's inputs and outputs, and the platform's settings. */
+function knownVariables(schemas) {
+    const known = new Set(PLATFORM_VARIABLES);
+    for (const s of schemas) {
+        for (const name of [...Object.keys(s.inputs), ...Object.keys(s.outputs)])
+            known.add(`SHIPGATE_${envName(name)}`);
+    }
+    return known;
+}
+function strayVariables(names, schema, known) {
+    const own = Object.keys(schema.inputs).map((i) => `SHIPGATE_${envName(i)}`);
+    const out = [];
+    for (const name of names) {
+        if (!name.startsWith('SHIPGATE_') || known.has(name))
+            continue;
+        const near = text_closest(name.slice('SHIPGATE_'.length), own.map((o) => o.slice('SHIPGATE_'.length)));
+        if (near)
+            out.push({ name, near: `SHIPGATE_${near}` });
+    }
+    return out;
+}
+/** The message for stray variables: each with its did-you-mean. */
+function strayMessage(stray, schema) {
+    return stray
+        .map((s) => `Variable '${s.name}' is no input of ${schema.name}. Did you mean '${s.near}'? Rename it (a misspelt input is otherwise ignored and its default used).`)
+        .join('\n');
+}
+
 ;// CONCATENATED MODULE: ./shared/src/errors.ts
 /** The user's mistake: bad input, a broken config file. Exit code 2. */
 class ConfigError extends Error {
@@ -46761,74 +46908,6 @@ function getIDToken(aud) {
  */
 
 //# sourceMappingURL=core.js.map
-;// CONCATENATED MODULE: ./shared/src/platform/platform.ts
-/** Replaces every registered secret with *** in text that is about to be printed or written. */
-class Redactor {
-    secrets = new Set();
-    add(value) {
-        if (!value)
-            return;
-        for (const part of [value, ...value.split(/\r?\n/)]) {
-            if (part.trim().length >= 3)
-                this.secrets.add(part.trim());
-        }
-    }
-    redact(text) {
-        let out = text;
-        // Longest first, so a secret that contains another is hidden whole.
-        for (const s of [...this.secrets].sort((a, b) => b.length - a.length))
-            out = out.split(s).join('***');
-        return out;
-    }
-}
-/** `check-health` → `CHECK_HEALTH`, the spelling of env variables. */
-function envName(input) {
-    return input.replace(/[^A-Za-z0-9]/g, '_').toUpperCase();
-}
-/** Shared behaviour of the three platforms: input lookup order, redaction, writers. */
-class BasePlatform {
-    redactor = new Redactor();
-    envVars;
-    flags;
-    out;
-    err;
-    cwd;
-    constructor(ctx) {
-        this.envVars = ctx.env;
-        this.flags = ctx.flags ?? {};
-        this.out = ctx.stdout ?? ((t) => void process.stdout.write(t));
-        this.err = ctx.stderr ?? ((t) => void process.stderr.write(t));
-        this.cwd = ctx.cwd ?? process.cwd();
-    }
-    input(name) {
-        return this.flags[name] ?? this.envInput(name);
-    }
-    env(name) {
-        return this.envVars[name];
-    }
-    secret(name) {
-        const value = this.envVars[name];
-        this.setSecret(value ?? '');
-        return value || undefined;
-    }
-    setSecret(value) {
-        this.redactor.add(value);
-    }
-    line(text) {
-        this.out(this.redactor.redact(text) + '\n');
-    }
-    info(message) {
-        this.line(message);
-    }
-    finish() { }
-}
-/** `file:line:col: ` for plain-text annotations. */
-function where(at) {
-    if (!at?.file)
-        return '';
-    return `${at.file}${at.line ? `:${at.line}` : ''}${at.line && at.column ? `:${at.column}` : ''}: `;
-}
-
 ;// CONCATENATED MODULE: ./shared/src/platform/github.ts
 
 
@@ -46927,6 +47006,9 @@ class GitLabPlatform extends BasePlatform {
     envInput(name) {
         return this.envVars[`SHIPGATE_${envName(name)}`];
     }
+    inputVariables() {
+        return this.shipgateVariables();
+    }
     // Reports are appended to, so several Shipgate steps in one job share one dotenv report and one summary.
     setOutput(name, value) {
         const clean = this.redactor.redact(value);
@@ -46997,6 +47079,9 @@ class LocalPlatform extends BasePlatform {
     }
     envInput(name) {
         return this.envVars[`SHIPGATE_${envName(name)}`];
+    }
+    inputVariables() {
+        return this.shipgateVariables();
     }
     line(text) {
         this.err(this.redactor.redact(text) + '\n');
@@ -47135,7 +47220,7 @@ function parseOne(name, spec, raw) {
             return raw;
         case 'lines':
             return raw
-                .split(/\r?\n/)
+                .split(spec.words ? /[\s,]+/ : /\r?\n/)
                 .map((l) => l.trim())
                 .filter((l) => l !== '');
         case 'boolean': {
@@ -47249,15 +47334,17 @@ class markdown_Summary {
 
 
 
+
 /**
  * The one place that turns a step's verdict or error into outputs, summary and exit code.
  * The summary is always written, also when the step failed or threw.
  */
-async function run(step, platform, clock = realClock) {
+async function run(step, platform, clock = realClock, options = {}) {
     const summary = new markdown_Summary();
     let code = errors_EXIT.ok;
     let status = '';
     try {
+        checkVariables(step.schema, platform, options.known ?? knownVariables([step.schema]));
         const inputs = parseInputs(step.schema.inputs, (name) => platform.input(name));
         const result = await step.run({ inputs, platform, clock, summary });
         for (const [name, value] of Object.entries(result.outputs))
@@ -47297,42 +47384,23 @@ async function run(step, platform, clock = realClock) {
     platform.finish();
     return code;
 }
+/** A misspelt SHIPGATE_* input would silently run the default: in a job that is an input error, on a terminal a warning. */
+function checkVariables(schema, platform, known) {
+    const stray = strayVariables(platform.inputVariables(), schema, known);
+    if (!stray.length)
+        return;
+    const message = strayMessage(stray, schema);
+    if (platform.name === 'local')
+        platform.warning(message);
+    else
+        throw new ConfigError(message);
+}
 function fence(text) {
     return '```\n' + text + '\n```';
 }
 
-;// CONCATENATED MODULE: ./shared/src/text.ts
-/** Levenshtein distance, for "did you mean" hints. */
-function distance(a, b) {
-    const prev = Array.from({ length: b.length + 1 }, (_, j) => j);
-    for (let i = 1; i <= a.length; i++) {
-        let diag = prev[0];
-        prev[0] = i;
-        for (let j = 1; j <= b.length; j++) {
-            const tmp = prev[j];
-            prev[j] = Math.min(prev[j] + 1, prev[j - 1] + 1, diag + (a[i - 1] === b[j - 1] ? 0 : 1));
-            diag = tmp;
-        }
-    }
-    return prev[b.length];
-}
-/** The candidate nearest to `name`, when near enough to be a plausible typo. */
-function text_closest(name, candidates) {
-    let best;
-    let bestD = Infinity;
-    for (const c of candidates) {
-        const d = distance(name.toLowerCase(), c.toLowerCase());
-        if (d < bestD)
-            [best, bestD] = [c, d];
-    }
-    return bestD <= Math.max(2, Math.floor(name.length / 3)) ? best : undefined;
-}
-/** `1 service`, `3 services`. */
-function plural(n, word, many = `${word}s`) {
-    return `${n} ${n === 1 ? word : many}`;
-}
-
 ;// CONCATENATED MODULE: ./shared/src/cli.ts
+
 
 
 
@@ -47363,16 +47431,26 @@ function parseArgs(schema, argv) {
             const near = text_closest(name, known);
             throw new ConfigError(`Unknown flag '--${name}' for ${schema.name}.${near ? ` Did you mean '--${near}'?` : ''} Run 'shipgate ${schema.name} --help' for its inputs.`);
         }
+        let value;
         if (eq !== -1)
-            out.flags[name] = arg.slice(eq + 1);
+            value = arg.slice(eq + 1);
         else if (spec.type === 'boolean' && (i + 1 >= argv.length || argv[i + 1].startsWith('--')))
-            out.flags[name] = 'true';
+            value = 'true';
         else if (i + 1 < argv.length)
-            out.flags[name] = argv[++i];
+            value = argv[++i];
         else
             throw new ConfigError(`Flag '--${name}' needs a value: ${spec.description}`);
+        out.flags[name] = repeated(name, spec, out.flags[name], value);
     }
     return out;
+}
+/** A list input collects every repetition of its flag; any other input given twice is refused rather than guessed. */
+function repeated(name, spec, before, value) {
+    if (before === undefined)
+        return value;
+    if (spec.type === 'lines')
+        return `${before}\n${value}`;
+    throw new ConfigError(`Flag '--${name}' is given twice ('${before}' and '${value}'). It takes one value: keep one.`);
 }
 function describeDefault(spec) {
     if (spec.required)
@@ -47399,8 +47477,11 @@ const processIo = () => ({
     stdout: (t) => void process.stdout.write(t),
     stderr: (t) => void process.stderr.write(t),
 });
-/** Runs one step with flags from argv on the detected platform; returns the exit code. */
-async function runWithArgs(step, argv, io = processIo()) {
+/**
+ * Runs one step with flags from argv on the detected platform; returns the exit code. `all` are the steps whose
+ * inputs and outputs may appear as SHIPGATE_* variables in the same job.
+ */
+async function runWithArgs(step, argv, io = processIo(), all = [step]) {
     let args;
     try {
         args = parseArgs(step.schema, argv);
@@ -47414,7 +47495,7 @@ async function runWithArgs(step, argv, io = processIo()) {
         return errors_EXIT.ok;
     }
     const platform = detectPlatform({ ...io, flags: args.flags, json: args.json });
-    return run(step, platform);
+    return run(step, platform, undefined, { known: knownVariables(all.map((s) => s.schema)) });
 }
 /** `shipgate <step> …`: dispatches to the same step code the actions bundle. */
 async function cli(steps, argv, io = processIo(), version = '') {
@@ -47434,7 +47515,7 @@ async function cli(steps, argv, io = processIo(), version = '') {
         io.stderr(`error: Unknown step '${name}'.${near ? ` Did you mean '${near}'?` : ''}\n\n${usage()}`);
         return EXIT.config;
     }
-    return runWithArgs(step, rest, io);
+    return runWithArgs(step, rest, io, steps);
 }
 /** Entry of a bundled action or CLI: runs and sets the process exit code. */
 function main(promise) {
@@ -48104,7 +48185,7 @@ const MAX_CYCLES = 50;
 function checkGraph(config) {
     const { services, file } = config;
     const errors = [];
-    const inconsistencies = [];
+    const conflicts = [];
     for (const s of services.values()) {
         s.dependencies.forEach((dep, i) => {
             // The line is looked up only for a problem that is reported.
@@ -48119,11 +48200,10 @@ function checkGraph(config) {
                 errors.push(problem(`Service '${s.name}' depends on '${dep}', which is not defined.${near ? ` Did you mean '${near}'?` : ''}`));
                 return;
             }
-            if (s.level !== undefined && d.level !== undefined && s.level <= d.level) {
-                inconsistencies.push(problem(`Service '${s.name}' has level ${s.level}, not above its dependency '${dep}' (level ${d.level}).`));
-            }
+            if (s.level !== undefined && d.level !== undefined && s.level <= d.level)
+                conflicts.push({ kind: 'level', s, d });
             if (s.deployOrder !== undefined && d.deployOrder !== undefined && s.deployOrder <= d.deployOrder) {
-                inconsistencies.push(problem(`Service '${s.name}' has deploy_order ${s.deployOrder}, which deploys it before (or with) its dependency '${dep}' (deploy_order ${d.deployOrder}).`));
+                conflicts.push({ kind: 'deploy_order', s, d });
             }
         });
     }
@@ -48133,7 +48213,57 @@ function checkGraph(config) {
     }
     if (cycles.truncated)
         errors.push({ file, message: `More than ${MAX_CYCLES} dependency cycles; only the first ${MAX_CYCLES} are listed.` });
-    return { errors, inconsistencies };
+    // A fix can be worked out only on an acyclic graph; with a cycle the hints are reported as they stand.
+    const depth = cycles.list.length ? undefined : depths(config);
+    return { errors, inconsistencies: conflicts.map((c) => describeConflict(config, c, depth)) };
+}
+/**
+ * The message, line and fix of one contradicted hint. The graph decides the order; the fix names the service whose
+ * hint disagrees with it: its level should be its wave counted as the rest of the file counts levels (most files
+ * start at 1), else the dependent's should be one above its dependency's.
+ */
+function describeConflict(config, c, depth) {
+    const { s, d } = c;
+    const file = config.file;
+    if (c.kind === 'deploy_order') {
+        return {
+            file,
+            line: config.lineOf(['services', s.name, 'deploy_order']),
+            message: `Service '${s.name}' has deploy_order ${s.deployOrder}, which deploys it before (or with) its dependency '${d.name}' (deploy_order ${d.deployOrder}).` +
+                ` ${s.name} should have a deploy_order above ${d.deployOrder}, or drop \`deploy_order\`.`,
+        };
+    }
+    const head = `Service '${s.name}' has level ${s.level}, not above its dependency '${d.name}' (level ${d.level}).`;
+    let blame = s;
+    let level = d.level + 1;
+    if (depth) {
+        const offset = levelOffset(config, depth);
+        const expected = (x) => depth.get(x.name) + offset;
+        if (d.level !== expected(d) && expected(d) < s.level)
+            [blame, level] = [d, expected(d)];
+        else
+            level = Math.max(expected(s), d.level + 1);
+    }
+    return {
+        file,
+        line: config.lineOf(['services', blame.name, 'level']),
+        message: `${head} ${blame.name} should be level ${level}, or drop \`level\`.`,
+    };
+}
+/** How the file counts levels: the most common `level − wave index`, ties to the one nearest 1. */
+function levelOffset(config, depth) {
+    const counts = new Map();
+    for (const s of config.services.values()) {
+        if (s.level !== undefined)
+            counts.set(s.level - depth.get(s.name), (counts.get(s.level - depth.get(s.name)) ?? 0) + 1);
+    }
+    let best = 1;
+    let bestN = 0;
+    for (const [offset, n] of counts) {
+        if (n > bestN || (n === bestN && Math.abs(offset - 1) < Math.abs(best - 1)))
+            [best, bestN] = [offset, n];
+    }
+    return best;
 }
 /** Edges a service → its known dependencies (unknown and self edges are reported elsewhere). */
 function edgesOf(s, services) {
@@ -48260,11 +48390,8 @@ function stronglyConnected(adj) {
     }
     return out;
 }
-/**
- * Deploy waves by longest-path layering: a service goes one wave after its deepest dependency.
- * Within a wave: deploy_order ascending (services without one last), then name. Requires an acyclic graph.
- */
-function computeWaves(config) {
+/** Wave index of every service: one after its deepest dependency (0 for none). Requires an acyclic graph. */
+function depths(config) {
     const { services } = config;
     const depth = new Map();
     // Iterative post-order DFS so long chains do not overflow the stack.
@@ -48288,8 +48415,16 @@ function computeWaves(config) {
             work.pop();
         }
     }
+    return depth;
+}
+/**
+ * Deploy waves by longest-path layering: a service goes one wave after its deepest dependency.
+ * Within a wave: deploy_order ascending (services without one last), then name. Requires an acyclic graph.
+ */
+function computeWaves(config) {
+    const { services } = config;
     const waves = [];
-    for (const [name, d] of depth)
+    for (const [name, d] of depths(config))
         (waves[d] ??= []).push(name);
     const key = (n) => services.get(n).deployOrder ?? Number.POSITIVE_INFINITY;
     for (const w of waves)

@@ -86,10 +86,10 @@ export const schema = {
     ...(({ service: _service, ...rest }) => rest)(backendInputs),
   },
   outputs: {
-    'rolled-back': { description: '`true` when the service now runs the target, `false` when nothing changed (no breach, dry run, already there).' },
-    triggered: { description: '`true` when the trigger query breached during the watch; `false` for a manual rollback or no breach.' },
+    'rolled-back': { type: 'boolean', description: '`true` when the service now runs the target, `false` when nothing changed (no breach, dry run, already there).' },
+    triggered: { type: 'boolean', description: '`true` when the trigger query breached during the watch; `false` for a manual rollback or no breach.' },
     from: { description: 'What ran before: a colour (blue-green) or an image reference (kubernetes).' },
     to: { description: 'What runs after, or would run (dry run): a colour or an image reference.' },
-    dependents: { description: 'JSON array of the services that depend on this one, in reverse wave order (the order to roll them back).' },
+    dependents: { type: 'json', description: 'JSON array of the services that depend on this one, in reverse wave order (the order to roll them back).' },
   },
 } as const satisfies StepSchema;

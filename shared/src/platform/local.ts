@@ -1,13 +1,16 @@
+import { type StepReport, typedOutputs } from '../report/result.js';
 import { type Annotation, BasePlatform, type PlatformContext, envName, where } from './platform.js';
 
 /**
  * A terminal: inputs from flags or SHIPGATE_* variables, logs on stderr, the summary on stdout,
- * or with --json only the outputs as one JSON object on stdout.
+ * or with --json one JSON object on stdout: the outputs typed, the step's details, and the failure or error.
  */
 export class LocalPlatform extends BasePlatform {
   readonly name = 'local' as const;
   private readonly json: boolean;
-  private readonly outputs: Record<string, string> = {};
+  /** The outputs in their string form, as action outputs carry them. */
+  readonly outputs: Record<string, string> = {};
+  private result: StepReport = { outputTypes: {} };
 
   constructor(ctx: PlatformContext) {
     super(ctx);
@@ -53,8 +56,16 @@ export class LocalPlatform extends BasePlatform {
     return fn();
   }
 
+  override report(r: StepReport): void {
+    this.result = r;
+  }
+
   override finish(): void {
-    if (this.json) this.out(JSON.stringify(this.outputs) + '\n');
+    if (this.json) {
+      const { outputTypes, data, failure, error } = this.result;
+      const all = { ...typedOutputs(outputTypes, this.outputs), ...data, ...(failure ? { failure } : {}), ...(error ? { error } : {}) };
+      this.out(this.redactor.redact(JSON.stringify(all)) + '\n');
+    }
     else if (Object.keys(this.outputs).length) {
       this.out('Outputs:\n' + Object.entries(this.outputs).map(([k, v]) => `  ${k}=${v}\n`).join(''));
     }

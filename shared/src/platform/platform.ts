@@ -1,3 +1,5 @@
+import type { StepReport } from '../report/result.js';
+
 /** Where a message points in the user's files. */
 export interface Annotation {
   file?: string;
@@ -45,6 +47,8 @@ export interface Platform {
   group<T>(title: string, fn: () => Promise<T>): Promise<T>;
   /** Flushes what must come last (local JSON outputs). */
   finish(): void;
+  /** What the run came to (details, failure, error), for platforms that print it whole (local `--json`). */
+  report(r: StepReport): void;
   /** Names of the variables this platform reads inputs from (SHIPGATE_* on GitLab and a terminal; none on GitHub). */
   inputVariables(): string[];
 }
@@ -128,6 +132,8 @@ export abstract class BasePlatform implements Platform {
   abstract group<T>(title: string, fn: () => Promise<T>): Promise<T>;
 
   finish(): void {}
+
+  report(_r: StepReport): void {}
 
   inputVariables(): string[] {
     return [];
