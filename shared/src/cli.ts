@@ -10,6 +10,12 @@ export interface ParsedArgs {
   flags: Record<string, string>;
   json: boolean;
   help: boolean;
+  /** --color / --no-color; undefined: colour on a TTY unless NO_COLOR is set. */
+  color?: boolean;
+  /** --format text|markdown; undefined: text. */
+  format?: 'text' | 'markdown';
+  /** --summary FILE: the Markdown summary also goes there. */
+  summary?: string;
 }
 
 /**
@@ -26,6 +32,19 @@ export function parseArgs(schema: StepSchema, argv: string[]): ParsedArgs {
     }
     if (arg === '--json') {
       out.json = true;
+      continue;
+    }
+    if (arg === '--color' || arg === '--no-color') {
+      out.color = arg === '--color';
+      continue;
+    }
+    const global = /^--(format|summary)(?:=(.*))?$/.exec(arg);
+    if (global) {
+      const value = global[2] ?? argv[++i];
+      if (value === undefined) throw new ConfigError(`Flag '--${global[1]}' needs a value.`);
+      if (global[1] === 'summary') out.summary = value;
+      else if (value === 'text' || value === 'markdown') out.format = value;
+      else throw new ConfigError(`Flag '--format' is '${value}'. Expected text or markdown.`);
       continue;
     }
     if (!arg.startsWith('--')) throw new ConfigError(`Unexpected argument '${arg}'. Inputs are given as --name value.`);
@@ -73,6 +92,9 @@ export function helpText(schema: StepSchema): string {
   for (const [name, spec] of Object.entries(schema.outputs)) lines.push(`  ${name}  ${spec.description}`);
   lines.push(
     '',
+    'Output: --json (one JSON object), --format text|markdown (the summary; text is for people), --summary FILE (Markdown),',
+    '        --color / --no-color (default: colour on a terminal unless NO_COLOR is set).',
+    '',
     'Inputs may also come from SHIPGATE_<NAME> variables (e.g. SHIPGATE_CHECK_HEALTH), or INPUT_<NAME> on GitHub Actions.',
     'Exit codes: 0 passed, 1 the verdict failed, 2 bad input, 3 a system answered badly, 70 a Shipgate bug.',
   );
@@ -84,12 +106,15 @@ export interface Io {
   stdout: (t: string) => void;
   stderr: (t: string) => void;
   cwd?: string;
+  /** Whether stdout is a terminal (colours by default). */
+  isTTY?: boolean;
 }
 
 const processIo = (): Io => ({
   env: process.env,
   stdout: (t) => void process.stdout.write(t),
   stderr: (t) => void process.stderr.write(t),
+  isTTY: process.stdout.isTTY === true,
 });
 
 /**
@@ -109,7 +134,8 @@ export async function runWithArgs(step: Step<any>, argv: string[], io: Io = proc
     io.stdout(helpText(step.schema));
     return EXIT.ok;
   }
-  const platform = detectPlatform({ ...io, flags: args.flags, json: args.json });
+  const color = args.color ?? (io.isTTY === true && !io.env.NO_COLOR && io.env.TERM !== 'dumb');
+  const platform = detectPlatform({ ...io, flags: args.flags, json: args.json, format: args.format ?? 'text', color, summaryFile: args.summary });
   return run(step, platform, undefined, { known: knownVariables(all.map((s) => s.schema)) });
 }
 

@@ -54,8 +54,9 @@ export async function run<I extends Record<string, InputSpec>>(
     }
   }
   if (code > EXIT.verdict) report.error = { exit: code, message: errorText };
-  if (status) summary.add(status);
-  if (!summary.empty) platform.writeSummary(`## Shipgate · ${step.schema.name}\n\n${summary}`);
+  // A terminal says the verdict in its first line, and the errors were printed already.
+  if (status) summary.add(status, { terminal: '' });
+  if (!summary.empty) platform.writeSummary(`## Shipgate · ${step.schema.name}\n\n${summary}`, { step: step.schema.name, code, summary });
   platform.report(report);
   platform.finish();
   return code;

@@ -17,7 +17,7 @@ beforeAll(() => {
 
 describe('check-dependencies on the seed dependency-config.yml', () => {
   it('follows the dependencies, warns at the level line with the fix, and says which order it used', async () => {
-    const r = await shipgate(['check-dependencies', '--check-health', 'false'], { cwd: file.replace(/\/[^/]+$/, '') });
+    const r = await shipgate(['check-dependencies', '--check-health', 'false', '--format', 'markdown'], { cwd: file.replace(/\/[^/]+$/, '') });
     expect(r.stderr).not.toMatch(/^error/m);
     expect(r.code).toBe(0);
     expect(r.stderr).toContain(

@@ -4,7 +4,7 @@ import { ROOT, runProcess, type Ran } from './run-bundle.js';
 
 export const CLI_ENTRY = join(ROOT, 'cli/main.ts');
 // By path, so the CLI runs from any working directory.
-const TSX = join(ROOT, 'node_modules/tsx/dist/esm/index.mjs');
+export const TSX = join(ROOT, 'node_modules/tsx/dist/esm/index.mjs');
 
 /** Runs `shipgate ...args` in a child process with a clean environment plus `env`. */
 export function shipgate(args: string[], opts: { env?: Record<string, string>; cwd?: string; timeoutMs?: number } = {}): Promise<Ran> {

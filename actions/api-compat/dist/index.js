@@ -37430,6 +37430,7 @@ class BasePlatform {
         this.line(message);
     }
     finish() { }
+    report(_r) { }
     inputVariables() {
         return [];
     }
@@ -40647,16 +40648,44 @@ class GitLabPlatform extends BasePlatform {
     }
 }
 
+;// CONCATENATED MODULE: ./shared/src/report/result.ts
+/** An output's text as the value its spec declares; text that does not parse as declared stays text. */
+function typedOutput(spec, text) {
+    switch (spec?.type) {
+        case 'boolean':
+            return text === 'true' ? true : text === 'false' ? false : text;
+        case 'number': {
+            const n = Number(text);
+            return text.trim() !== '' && Number.isFinite(n) ? n : text;
+        }
+        case 'json':
+            try {
+                return JSON.parse(text);
+            }
+            catch {
+                return text;
+            }
+        default:
+            return text;
+    }
+}
+function typedOutputs(specs, outputs) {
+    return Object.fromEntries(Object.entries(outputs).map(([k, v]) => [k, typedOutput(specs[k], v)]));
+}
+
 ;// CONCATENATED MODULE: ./shared/src/platform/local.ts
+
 
 /**
  * A terminal: inputs from flags or SHIPGATE_* variables, logs on stderr, the summary on stdout,
- * or with --json only the outputs as one JSON object on stdout.
+ * or with --json one JSON object on stdout: the outputs typed, the step's details, and the failure or error.
  */
 class LocalPlatform extends BasePlatform {
     name = 'local';
     json;
+    /** The outputs in their string form, as action outputs carry them. */
     outputs = {};
+    result = { outputTypes: {} };
     constructor(ctx) {
         super(ctx);
         this.json = ctx.json ?? false;
@@ -40694,9 +40723,15 @@ class LocalPlatform extends BasePlatform {
         this.line(`── ${title}`);
         return fn();
     }
+    report(r) {
+        this.result = r;
+    }
     finish() {
-        if (this.json)
-            this.out(JSON.stringify(this.outputs) + '\n');
+        if (this.json) {
+            const { outputTypes, data, failure, error } = this.result;
+            const all = { ...typedOutputs(outputTypes, this.outputs), ...data, ...(failure ? { failure } : {}), ...(error ? { error } : {}) };
+            this.out(this.redactor.redact(JSON.stringify(all)) + '\n');
+        }
         else if (Object.keys(this.outputs).length) {
             this.out('Outputs:\n' + Object.entries(this.outputs).map(([k, v]) => `  ${k}=${v}\n`).join(''));
         }
@@ -40927,12 +40962,16 @@ async function run(step, platform, clock = realClock, options = {}) {
     const summary = new markdown_Summary();
     let code = errors_EXIT.ok;
     let status = '';
+    let errorText = '';
+    const report = { outputTypes: step.schema.outputs };
     try {
         checkVariables(step.schema, platform, options.known ?? knownVariables([step.schema]));
         const inputs = parseInputs(step.schema.inputs, (name) => platform.input(name));
         const result = await step.run({ inputs, platform, clock, summary });
         for (const [name, value] of Object.entries(result.outputs))
             platform.setOutput(name, value);
+        report.data = result.data;
+        report.failure = result.failure;
         if (result.failure) {
             platform.error(result.failure);
             status = `**Failed:** ${result.failure}`;
@@ -40940,6 +40979,7 @@ async function run(step, platform, clock = realClock, options = {}) {
         }
     }
     catch (err) {
+        errorText = errorMessage(err);
         if (err instanceof errors_ConfigError) {
             for (const p of err.problems)
                 platform.error(p.message, p);
@@ -40961,10 +41001,13 @@ async function run(step, platform, clock = realClock, options = {}) {
             code = errors_EXIT.bug;
         }
     }
+    if (code > errors_EXIT.verdict)
+        report.error = { exit: code, message: errorText };
     if (status)
         summary.add(status);
     if (!summary.empty)
         platform.writeSummary(`## Shipgate · ${step.schema.name}\n\n${summary}`);
+    platform.report(report);
     platform.finish();
     return code;
 }
@@ -41072,6 +41115,8 @@ async function runWithArgs(step, argv, io = processIo(), all = [step]) {
     }
     catch (err) {
         io.stderr(`error: ${err.message}\n`);
+        if (argv.includes('--json'))
+            io.stdout(JSON.stringify({ error: { exit: errors_EXIT.config, message: err.message } }) + '\n');
         return errors_EXIT.config;
     }
     if (args.help) {
@@ -48177,10 +48222,10 @@ const schema_schema = {
         },
     },
     outputs: {
-        breaking: { description: 'true when a breaking change was found (after exceptions), else false.' },
-        'breaking-count': { description: 'Number of breaking changes (severity error), after exceptions.' },
-        'warning-count': { description: 'Number of changes that may break some clients (severity warning), after exceptions.' },
-        'change-count': { description: 'Number of changes found, of every severity, accepted ones included.' },
+        breaking: { type: 'boolean', description: 'true when a breaking change was found (after exceptions), else false.' },
+        'breaking-count': { type: 'number', description: 'Number of breaking changes (severity error), after exceptions.' },
+        'warning-count': { type: 'number', description: 'Number of changes that may break some clients (severity warning), after exceptions.' },
+        'change-count': { type: 'number', description: 'Number of changes found, of every severity, accepted ones included.' },
         'suggested-bump': { description: 'major when breaking, minor when something was added, patch for other changes, none when nothing changed.' },
         report: { description: 'Path of the JSON report.' },
     },
@@ -48330,6 +48375,7 @@ const apiCompat = defineStep({
                 report: paths.json,
             },
             failure: outcome.failure,
+            data: { findings },
         };
     },
 });

@@ -60,7 +60,7 @@ export async function switchTraffic(ctx: Ctx, cfg: SwitchConfig, out: Outcome): 
   if (cfg.healthUrl) {
     const url = colourUrl(cfg.healthUrl, target);
     out.gate = await platform.group(`Health gate: ${target} (${url})`, () =>
-      healthGate(url, { clock, threshold: cfg.threshold, timeoutMs: cfg.healthTimeoutMs, intervalMs: GATE_INTERVAL_MS }),
+      healthGate(url, { clock, threshold: cfg.threshold, timeoutMs: cfg.healthTimeoutMs, intervalMs: GATE_INTERVAL_MS, onProgress: (l) => platform.progress(l) }),
     );
     const g = out.gate;
     if (!g.ok) {

@@ -37275,6 +37275,7 @@ class BasePlatform {
         this.line(message);
     }
     finish() { }
+    report(_r) { }
     inputVariables() {
         return [];
     }
@@ -40492,16 +40493,44 @@ class GitLabPlatform extends BasePlatform {
     }
 }
 
+;// CONCATENATED MODULE: ./shared/src/report/result.ts
+/** An output's text as the value its spec declares; text that does not parse as declared stays text. */
+function typedOutput(spec, text) {
+    switch (spec?.type) {
+        case 'boolean':
+            return text === 'true' ? true : text === 'false' ? false : text;
+        case 'number': {
+            const n = Number(text);
+            return text.trim() !== '' && Number.isFinite(n) ? n : text;
+        }
+        case 'json':
+            try {
+                return JSON.parse(text);
+            }
+            catch {
+                return text;
+            }
+        default:
+            return text;
+    }
+}
+function typedOutputs(specs, outputs) {
+    return Object.fromEntries(Object.entries(outputs).map(([k, v]) => [k, typedOutput(specs[k], v)]));
+}
+
 ;// CONCATENATED MODULE: ./shared/src/platform/local.ts
+
 
 /**
  * A terminal: inputs from flags or SHIPGATE_* variables, logs on stderr, the summary on stdout,
- * or with --json only the outputs as one JSON object on stdout.
+ * or with --json one JSON object on stdout: the outputs typed, the step's details, and the failure or error.
  */
 class LocalPlatform extends BasePlatform {
     name = 'local';
     json;
+    /** The outputs in their string form, as action outputs carry them. */
     outputs = {};
+    result = { outputTypes: {} };
     constructor(ctx) {
         super(ctx);
         this.json = ctx.json ?? false;
@@ -40539,9 +40568,15 @@ class LocalPlatform extends BasePlatform {
         this.line(`── ${title}`);
         return fn();
     }
+    report(r) {
+        this.result = r;
+    }
     finish() {
-        if (this.json)
-            this.out(JSON.stringify(this.outputs) + '\n');
+        if (this.json) {
+            const { outputTypes, data, failure, error } = this.result;
+            const all = { ...typedOutputs(outputTypes, this.outputs), ...data, ...(failure ? { failure } : {}), ...(error ? { error } : {}) };
+            this.out(this.redactor.redact(JSON.stringify(all)) + '\n');
+        }
         else if (Object.keys(this.outputs).length) {
             this.out('Outputs:\n' + Object.entries(this.outputs).map(([k, v]) => `  ${k}=${v}\n`).join(''));
         }
@@ -40772,12 +40807,16 @@ async function run(step, platform, clock = realClock, options = {}) {
     const summary = new markdown_Summary();
     let code = errors_EXIT.ok;
     let status = '';
+    let errorText = '';
+    const report = { outputTypes: step.schema.outputs };
     try {
         checkVariables(step.schema, platform, options.known ?? knownVariables([step.schema]));
         const inputs = parseInputs(step.schema.inputs, (name) => platform.input(name));
         const result = await step.run({ inputs, platform, clock, summary });
         for (const [name, value] of Object.entries(result.outputs))
             platform.setOutput(name, value);
+        report.data = result.data;
+        report.failure = result.failure;
         if (result.failure) {
             platform.error(result.failure);
             status = `**Failed:** ${result.failure}`;
@@ -40785,6 +40824,7 @@ async function run(step, platform, clock = realClock, options = {}) {
         }
     }
     catch (err) {
+        errorText = errorMessage(err);
         if (err instanceof ConfigError) {
             for (const p of err.problems)
                 platform.error(p.message, p);
@@ -40806,10 +40846,13 @@ async function run(step, platform, clock = realClock, options = {}) {
             code = errors_EXIT.bug;
         }
     }
+    if (code > errors_EXIT.verdict)
+        report.error = { exit: code, message: errorText };
     if (status)
         summary.add(status);
     if (!summary.empty)
         platform.writeSummary(`## Shipgate · ${step.schema.name}\n\n${summary}`);
+    platform.report(report);
     platform.finish();
     return code;
 }
@@ -40917,6 +40960,8 @@ async function runWithArgs(step, argv, io = processIo(), all = [step]) {
     }
     catch (err) {
         io.stderr(`error: ${err.message}\n`);
+        if (argv.includes('--json'))
+            io.stdout(JSON.stringify({ error: { exit: errors_EXIT.config, message: err.message } }) + '\n');
         return errors_EXIT.config;
     }
     if (args.help) {
@@ -45058,11 +45103,11 @@ const schema_schema = {
         },
     },
     outputs: {
-        order: { description: 'Deploy order: JSON array of service names.' },
-        waves: { description: 'Deploy waves: JSON array of arrays of names that can deploy in parallel (feeds a matrix with fromJSON).' },
-        healthy: { description: 'true when every probed dependency is healthy (also true when nothing was probed).' },
-        unhealthy: { description: 'JSON array of the unhealthy services.' },
-        affected: { description: 'JSON array of the services affected by changed-files and everything that depends on them, in wave order.' },
+        order: { type: 'json', description: 'Deploy order: JSON array of service names.' },
+        waves: { type: 'json', description: 'Deploy waves: JSON array of arrays of names that can deploy in parallel (feeds a matrix with fromJSON).' },
+        healthy: { type: 'boolean', description: 'true when every probed dependency is healthy (also true when nothing was probed).' },
+        unhealthy: { type: 'json', description: 'JSON array of the unhealthy services.' },
+        affected: { type: 'json', description: 'JSON array of the services affected by changed-files and everything that depends on them, in wave order.' },
         'child-pipeline-file': { description: 'Path of the GitLab child pipeline written (input `child-pipeline`); empty when none was asked for.' },
     },
 };
@@ -45237,7 +45282,7 @@ const checkDependencies = defineStep({
         const failure = unhealthy.length && inputs['fail-on-unhealthy']
             ? `${unhealthy.length} of ${plural(probes.length, 'dependency', 'dependencies')} unhealthy: ${unhealthy.map((p) => `${p.name} (${p.lastError ?? 'unhealthy'})`).join(', ')}`
             : undefined;
-        return { outputs, failure };
+        return { outputs, failure, data: { probes } };
     },
 });
 /**

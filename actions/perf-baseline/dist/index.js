@@ -58768,7 +58768,7 @@ __webpack_async_result__();
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _shared_src_cli_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(838);
+/* harmony import */ var _shared_src_cli_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1419);
 /* harmony import */ var _step_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(2927);
 var __webpack_async_dependencies__ = __webpack_handle_async_dependencies__([_step_js__WEBPACK_IMPORTED_MODULE_1__]);
 _step_js__WEBPACK_IMPORTED_MODULE_1__ = (__webpack_async_dependencies__.then ? (await __webpack_async_dependencies__)() : __webpack_async_dependencies__)[0];
@@ -59550,13 +59550,13 @@ const schema = {
         },
     },
     outputs: {
-        rps: { description: 'Answered requests per second (sum over shards when merging).' },
-        'p50-ms': { description: 'Median latency in milliseconds.' },
-        'p95-ms': { description: '95th percentile latency in milliseconds.' },
-        'p99-ms': { description: '99th percentile latency in milliseconds.' },
-        'error-rate': { description: 'Share of requests that got a non-2xx answer or a socket error, as a fraction (`0.0123`).' },
-        passed: { description: '`true` when every threshold held and nothing regressed (the step exits 0).' },
-        regressed: { description: '`true` or `false` against the baseline; `unknown` when there is none or it cannot be compared.' },
+        rps: { type: 'number', description: 'Answered requests per second (sum over shards when merging).' },
+        'p50-ms': { type: 'number', description: 'Median latency in milliseconds.' },
+        'p95-ms': { type: 'number', description: '95th percentile latency in milliseconds.' },
+        'p99-ms': { type: 'number', description: '99th percentile latency in milliseconds.' },
+        'error-rate': { type: 'number', description: 'Share of requests that got a non-2xx answer or a socket error, as a fraction (`0.0123`).' },
+        passed: { type: 'boolean', description: '`true` when every threshold held and nothing regressed (the step exits 0).' },
+        regressed: { type: 'boolean', description: '`true` or `false` against the baseline; `unknown` when there is none or it cannot be compared.' },
         result: { description: 'Path of the result JSON written by this run.' },
     },
     artifacts: {
@@ -59852,6 +59852,7 @@ const perfBaseline = (0,_shared_src_step_js__WEBPACK_IMPORTED_MODULE_11__/* .def
                 result: settings.save,
             },
             failure,
+            data: { checks, comparison },
         };
     },
 });
@@ -60021,7 +60022,7 @@ function share(x) {
 
 /***/ }),
 
-/***/ 838:
+/***/ 1419:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -60093,6 +60094,7 @@ class BasePlatform {
         this.line(message);
     }
     finish() { }
+    report(_r) { }
     inputVariables() {
         return [];
     }
@@ -63257,16 +63259,44 @@ class GitLabPlatform extends BasePlatform {
     }
 }
 
+;// CONCATENATED MODULE: ./shared/src/report/result.ts
+/** An output's text as the value its spec declares; text that does not parse as declared stays text. */
+function typedOutput(spec, text) {
+    switch (spec?.type) {
+        case 'boolean':
+            return text === 'true' ? true : text === 'false' ? false : text;
+        case 'number': {
+            const n = Number(text);
+            return text.trim() !== '' && Number.isFinite(n) ? n : text;
+        }
+        case 'json':
+            try {
+                return JSON.parse(text);
+            }
+            catch {
+                return text;
+            }
+        default:
+            return text;
+    }
+}
+function typedOutputs(specs, outputs) {
+    return Object.fromEntries(Object.entries(outputs).map(([k, v]) => [k, typedOutput(specs[k], v)]));
+}
+
 ;// CONCATENATED MODULE: ./shared/src/platform/local.ts
+
 
 /**
  * A terminal: inputs from flags or SHIPGATE_* variables, logs on stderr, the summary on stdout,
- * or with --json only the outputs as one JSON object on stdout.
+ * or with --json one JSON object on stdout: the outputs typed, the step's details, and the failure or error.
  */
 class LocalPlatform extends BasePlatform {
     name = 'local';
     json;
+    /** The outputs in their string form, as action outputs carry them. */
     outputs = {};
+    result = { outputTypes: {} };
     constructor(ctx) {
         super(ctx);
         this.json = ctx.json ?? false;
@@ -63304,9 +63334,15 @@ class LocalPlatform extends BasePlatform {
         this.line(`── ${title}`);
         return fn();
     }
+    report(r) {
+        this.result = r;
+    }
     finish() {
-        if (this.json)
-            this.out(JSON.stringify(this.outputs) + '\n');
+        if (this.json) {
+            const { outputTypes, data, failure, error } = this.result;
+            const all = { ...typedOutputs(outputTypes, this.outputs), ...data, ...(failure ? { failure } : {}), ...(error ? { error } : {}) };
+            this.out(this.redactor.redact(JSON.stringify(all)) + '\n');
+        }
         else if (Object.keys(this.outputs).length) {
             this.out('Outputs:\n' + Object.entries(this.outputs).map(([k, v]) => `  ${k}=${v}\n`).join(''));
         }
@@ -63463,12 +63499,16 @@ async function run(step, platform, clock = realClock, options = {}) {
     const summary = new markdown/* Summary */.BD();
     let code = errors/* EXIT */.dc.ok;
     let status = '';
+    let errorText = '';
+    const report = { outputTypes: step.schema.outputs };
     try {
         checkVariables(step.schema, platform, options.known ?? knownVariables([step.schema]));
         const inputs = parseInputs(step.schema.inputs, (name) => platform.input(name));
         const result = await step.run({ inputs, platform, clock, summary });
         for (const [name, value] of Object.entries(result.outputs))
             platform.setOutput(name, value);
+        report.data = result.data;
+        report.failure = result.failure;
         if (result.failure) {
             platform.error(result.failure);
             status = `**Failed:** ${result.failure}`;
@@ -63476,6 +63516,7 @@ async function run(step, platform, clock = realClock, options = {}) {
         }
     }
     catch (err) {
+        errorText = (0,errors/* errorMessage */.gJ)(err);
         if (err instanceof errors/* ConfigError */.xL) {
             for (const p of err.problems)
                 platform.error(p.message, p);
@@ -63497,10 +63538,13 @@ async function run(step, platform, clock = realClock, options = {}) {
             code = errors/* EXIT */.dc.bug;
         }
     }
+    if (code > errors/* EXIT */.dc.verdict)
+        report.error = { exit: code, message: errorText };
     if (status)
         summary.add(status);
     if (!summary.empty)
         platform.writeSummary(`## Shipgate · ${step.schema.name}\n\n${summary}`);
+    platform.report(report);
     platform.finish();
     return code;
 }
@@ -63608,6 +63652,8 @@ async function runWithArgs(step, argv, io = processIo(), all = [step]) {
     }
     catch (err) {
         io.stderr(`error: ${err.message}\n`);
+        if (argv.includes('--json'))
+            io.stdout(JSON.stringify({ error: { exit: errors/* EXIT */.dc.config, message: err.message } }) + '\n');
         return errors/* EXIT */.dc.config;
     }
     if (args.help) {

@@ -37,7 +37,7 @@ export const perfBaseline = defineStep({
       const pre = await preflight(load);
       platform.info(`Pre-flight ${load.method} ${load.url}: HTTP ${pre.status} in ${ms(pre.ms)}`);
       const runs = await platform.group(`Load: ${plural(load.connections, 'connection')} for ${formatDuration(load.durationMs)}${load.runs > 1 ? ` × ${load.runs} runs` : ''}`, () =>
-        runLoad(load, (line) => platform.info(line)),
+        runLoad(load, (line) => platform.progress(line)),
       );
       result = buildResult(storedParams(load), currentEnvironment(), runs);
     }

@@ -43845,7 +43845,11 @@ class BasePlatform {
     info(message) {
         this.line(message);
     }
+    progress(message) {
+        this.info(`… ${message}`);
+    }
     finish() { }
+    report(_r) { }
     inputVariables() {
         return [];
     }
@@ -47063,16 +47067,44 @@ class GitLabPlatform extends BasePlatform {
     }
 }
 
+;// CONCATENATED MODULE: ./shared/src/report/result.ts
+/** An output's text as the value its spec declares; text that does not parse as declared stays text. */
+function typedOutput(spec, text) {
+    switch (spec?.type) {
+        case 'boolean':
+            return text === 'true' ? true : text === 'false' ? false : text;
+        case 'number': {
+            const n = Number(text);
+            return text.trim() !== '' && Number.isFinite(n) ? n : text;
+        }
+        case 'json':
+            try {
+                return JSON.parse(text);
+            }
+            catch {
+                return text;
+            }
+        default:
+            return text;
+    }
+}
+function typedOutputs(specs, outputs) {
+    return Object.fromEntries(Object.entries(outputs).map(([k, v]) => [k, typedOutput(specs[k], v)]));
+}
+
 ;// CONCATENATED MODULE: ./shared/src/platform/local.ts
+
 
 /**
  * A terminal: inputs from flags or SHIPGATE_* variables, logs on stderr, the summary on stdout,
- * or with --json only the outputs as one JSON object on stdout.
+ * or with --json one JSON object on stdout: the outputs typed, the step's details, and the failure or error.
  */
 class LocalPlatform extends BasePlatform {
     name = 'local';
     json;
+    /** The outputs in their string form, as action outputs carry them. */
     outputs = {};
+    result = { outputTypes: {} };
     constructor(ctx) {
         super(ctx);
         this.json = ctx.json ?? false;
@@ -47110,9 +47142,15 @@ class LocalPlatform extends BasePlatform {
         this.line(`── ${title}`);
         return fn();
     }
+    report(r) {
+        this.result = r;
+    }
     finish() {
-        if (this.json)
-            this.out(JSON.stringify(this.outputs) + '\n');
+        if (this.json) {
+            const { outputTypes, data, failure, error } = this.result;
+            const all = { ...typedOutputs(outputTypes, this.outputs), ...data, ...(failure ? { failure } : {}), ...(error ? { error } : {}) };
+            this.out(this.redactor.redact(JSON.stringify(all)) + '\n');
+        }
         else if (Object.keys(this.outputs).length) {
             this.out('Outputs:\n' + Object.entries(this.outputs).map(([k, v]) => `  ${k}=${v}\n`).join(''));
         }
@@ -47343,12 +47381,16 @@ async function run(step, platform, clock = realClock, options = {}) {
     const summary = new markdown_Summary();
     let code = errors_EXIT.ok;
     let status = '';
+    let errorText = '';
+    const report = { outputTypes: step.schema.outputs };
     try {
         checkVariables(step.schema, platform, options.known ?? knownVariables([step.schema]));
         const inputs = parseInputs(step.schema.inputs, (name) => platform.input(name));
         const result = await step.run({ inputs, platform, clock, summary });
         for (const [name, value] of Object.entries(result.outputs))
             platform.setOutput(name, value);
+        report.data = result.data;
+        report.failure = result.failure;
         if (result.failure) {
             platform.error(result.failure);
             status = `**Failed:** ${result.failure}`;
@@ -47356,6 +47398,7 @@ async function run(step, platform, clock = realClock, options = {}) {
         }
     }
     catch (err) {
+        errorText = errors_errorMessage(err);
         if (err instanceof ConfigError) {
             for (const p of err.problems)
                 platform.error(p.message, p);
@@ -47377,10 +47420,13 @@ async function run(step, platform, clock = realClock, options = {}) {
             code = errors_EXIT.bug;
         }
     }
+    if (code > errors_EXIT.verdict)
+        report.error = { exit: code, message: errorText };
     if (status)
         summary.add(status);
     if (!summary.empty)
         platform.writeSummary(`## Shipgate · ${step.schema.name}\n\n${summary}`);
+    platform.report(report);
     platform.finish();
     return code;
 }
@@ -47488,6 +47534,8 @@ async function runWithArgs(step, argv, io = processIo(), all = [step]) {
     }
     catch (err) {
         io.stderr(`error: ${err.message}\n`);
+        if (argv.includes('--json'))
+            io.stdout(JSON.stringify({ error: { exit: errors_EXIT.config, message: err.message } }) + '\n');
         return errors_EXIT.config;
     }
     if (args.help) {
@@ -48738,6 +48786,7 @@ function reportProgress(opts, start, pendingNames) {
 
 ;// CONCATENATED MODULE: ./shared/src/http/gate.ts
 
+
 /** The health URL of one colour: `{color}` replaced by the colour's name. */
 function colourUrl(template, colour) {
     return template.replaceAll('{color}', encodeURIComponent(colour));
@@ -48767,6 +48816,7 @@ async function healthGate(url, o) {
                 break;
         }
         const elapsed = clock.now() - start;
+        o.onProgress?.(`${url}: ${last.ok ? `ok (${consecutive}/${threshold} in a row)` : `not yet (${lastError})`} · ${formatDuration(elapsed)} of ${formatDuration(o.timeoutMs)}`);
         if (consecutive >= threshold && elapsed >= (o.minDurationMs ?? 0))
             break;
         if (clock.now() >= deadline)
@@ -50777,7 +50827,7 @@ async function resolve(ctx, provider, out) {
 }
 function gateHealth(ctx, cfg, r, title) {
     const url = r.colour ? colourUrl(cfg.healthUrl, r.colour) : cfg.healthUrl;
-    return ctx.platform.group(`${title}: ${r.to} (${url})`, () => healthGate(url, { clock: ctx.clock, threshold: cfg.threshold, timeoutMs: cfg.healthTimeoutMs, intervalMs: HEALTH_INTERVAL_MS }));
+    return ctx.platform.group(`${title}: ${r.to} (${url})`, () => healthGate(url, { clock: ctx.clock, threshold: cfg.threshold, timeoutMs: cfg.healthTimeoutMs, intervalMs: HEALTH_INTERVAL_MS, onProgress: (l) => ctx.platform.progress(l) }));
 }
 function describeGate(g, cfg) {
     return `${g.consecutive} of ${cfg.threshold} consecutive good answers from ${g.url} within ${formatDuration(cfg.healthTimeoutMs)} (${plural(g.attempts, 'probe')}, last: ${g.lastError ?? 'ok'})`;
@@ -51417,11 +51467,11 @@ const schema = {
         ...(({ service: _service, ...rest }) => rest)(backendInputs),
     },
     outputs: {
-        'rolled-back': { description: '`true` when the service now runs the target, `false` when nothing changed (no breach, dry run, already there).' },
-        triggered: { description: '`true` when the trigger query breached during the watch; `false` for a manual rollback or no breach.' },
+        'rolled-back': { type: 'boolean', description: '`true` when the service now runs the target, `false` when nothing changed (no breach, dry run, already there).' },
+        triggered: { type: 'boolean', description: '`true` when the trigger query breached during the watch; `false` for a manual rollback or no breach.' },
         from: { description: 'What ran before: a colour (blue-green) or an image reference (kubernetes).' },
         to: { description: 'What runs after, or would run (dry run): a colour or an image reference.' },
-        dependents: { description: 'JSON array of the services that depend on this one, in reverse wave order (the order to roll them back).' },
+        dependents: { type: 'json', description: 'JSON array of the services that depend on this one, in reverse wave order (the order to roll them back).' },
     },
 };
 
@@ -51565,7 +51615,8 @@ const rollback = defineStep({
                 ctx.platform.warning(`${dependents.join(', ')} depend${dependents.length === 1 ? 's' : ''} on ${cfg.dependents.service} and may need a rollback too (in this order).`);
             }
         }
-        return { outputs: outputs(outcome, dependents), failure: verdict(cfg, outcome) };
+        const { image, watch, gate, health, recorded } = outcome;
+        return { outputs: outputs(outcome, dependents), failure: verdict(cfg, outcome), data: { image, watch, gate, health, recorded } };
     },
 });
 

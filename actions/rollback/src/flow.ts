@@ -64,7 +64,7 @@ async function resolve(ctx: Ctx, provider: RollbackProvider, out: Outcome): Prom
 function gateHealth(ctx: Ctx, cfg: RollbackConfig, r: Resolved, title: string): Promise<GateResult> {
   const url = r.colour ? colourUrl(cfg.healthUrl!, r.colour) : cfg.healthUrl!;
   return ctx.platform.group(`${title}: ${r.to} (${url})`, () =>
-    healthGate(url, { clock: ctx.clock, threshold: cfg.threshold, timeoutMs: cfg.healthTimeoutMs, intervalMs: HEALTH_INTERVAL_MS }),
+    healthGate(url, { clock: ctx.clock, threshold: cfg.threshold, timeoutMs: cfg.healthTimeoutMs, intervalMs: HEALTH_INTERVAL_MS, onProgress: (l) => ctx.platform.progress(l) }),
   );
 }
 

@@ -32087,7 +32087,11 @@ class BasePlatform {
     info(message) {
         this.line(message);
     }
+    progress(message) {
+        this.info(`… ${message}`);
+    }
     finish() { }
+    report(_r) { }
     inputVariables() {
         return [];
     }
@@ -35305,16 +35309,44 @@ class GitLabPlatform extends BasePlatform {
     }
 }
 
+;// CONCATENATED MODULE: ./shared/src/report/result.ts
+/** An output's text as the value its spec declares; text that does not parse as declared stays text. */
+function typedOutput(spec, text) {
+    switch (spec?.type) {
+        case 'boolean':
+            return text === 'true' ? true : text === 'false' ? false : text;
+        case 'number': {
+            const n = Number(text);
+            return text.trim() !== '' && Number.isFinite(n) ? n : text;
+        }
+        case 'json':
+            try {
+                return JSON.parse(text);
+            }
+            catch {
+                return text;
+            }
+        default:
+            return text;
+    }
+}
+function typedOutputs(specs, outputs) {
+    return Object.fromEntries(Object.entries(outputs).map(([k, v]) => [k, typedOutput(specs[k], v)]));
+}
+
 ;// CONCATENATED MODULE: ./shared/src/platform/local.ts
+
 
 /**
  * A terminal: inputs from flags or SHIPGATE_* variables, logs on stderr, the summary on stdout,
- * or with --json only the outputs as one JSON object on stdout.
+ * or with --json one JSON object on stdout: the outputs typed, the step's details, and the failure or error.
  */
 class LocalPlatform extends BasePlatform {
     name = 'local';
     json;
+    /** The outputs in their string form, as action outputs carry them. */
     outputs = {};
+    result = { outputTypes: {} };
     constructor(ctx) {
         super(ctx);
         this.json = ctx.json ?? false;
@@ -35352,9 +35384,15 @@ class LocalPlatform extends BasePlatform {
         this.line(`── ${title}`);
         return fn();
     }
+    report(r) {
+        this.result = r;
+    }
     finish() {
-        if (this.json)
-            this.out(JSON.stringify(this.outputs) + '\n');
+        if (this.json) {
+            const { outputTypes, data, failure, error } = this.result;
+            const all = { ...typedOutputs(outputTypes, this.outputs), ...data, ...(failure ? { failure } : {}), ...(error ? { error } : {}) };
+            this.out(this.redactor.redact(JSON.stringify(all)) + '\n');
+        }
         else if (Object.keys(this.outputs).length) {
             this.out('Outputs:\n' + Object.entries(this.outputs).map(([k, v]) => `  ${k}=${v}\n`).join(''));
         }
@@ -35524,7 +35562,101 @@ function parseInputs(inputs, lookup) {
     return out;
 }
 
+;// CONCATENATED MODULE: ./shared/src/report/terminal.ts
+// The job summary's Markdown, rendered for a person at a terminal: aligned tables, bold and colour instead of
+// markup, <details> as a plain heading, diagrams replaced by the text view a step gives (or a pointer).
+const sgr = (open, close) => (t) => `\u001b[${open}m${t}\u001b[${close}m`;
+function style(color) {
+    const plain = (t) => t;
+    if (!color)
+        return { bold: plain, dim: plain, red: plain, green: plain, yellow: plain, cyan: plain };
+    return { bold: sgr(1, 22), dim: sgr(2, 22), red: sgr(31, 39), green: sgr(32, 39), yellow: sgr(33, 39), cyan: sgr(36, 39) };
+}
+/** Columns a string takes: escapes take none, most emoji two. */
+function width(text) {
+    let n = 0;
+    for (const ch of text.replace(/\u001b\[[0-9;]*m/g, '')) {
+        const cp = ch.codePointAt(0);
+        if (cp === 0xfe0f || (cp >= 0x300 && cp < 0x370))
+            continue;
+        n += cp >= 0x1f300 || (cp >= 0x2600 && cp < 0x27c0 && cp !== 0x2192 && cp !== 0x2190) ? 2 : 1;
+    }
+    return n;
+}
+const pad = (t, w) => t + ' '.repeat(Math.max(0, w - width(t)));
+/** Inline Markdown → styled text. */
+function inline(text, s) {
+    return text
+        .replace(/<br\s*\/?>/g, ' / ')
+        .replace(/<\/?(sub|sup|code|b|strong|em|i)>/g, '')
+        .replace(/\[([^\]]+)\]\(([^)]+)\)/g, (_m, t, u) => `${t} (${u})`)
+        .replace(/\*\*([^*]+)\*\*/g, (_m, t) => s.bold(t))
+        .replace(/``([^`]+)``|`([^`]+)`/g, (_m, a, b) => s.cyan(a ?? b ?? ''))
+        .replace(/(^|\s)_([^_]+)_(?=\s|$|[.,;:])/g, (_m, pre, t) => pre + s.dim(t))
+        .replace(/\\\|/g, '|');
+}
+function cells(row) {
+    return row
+        .trim()
+        .replace(/^\|/, '')
+        .replace(/\|$/, '')
+        .split(/(?<!\\)\|/)
+        .map((c) => c.trim());
+}
+function renderTable(rows, s) {
+    const body = rows.filter((r) => !/^\|(\s*:?-+:?\s*\|)+\s*$/.test(r.trim())).map((r) => cells(r).map((c) => inline(c, s)));
+    const cols = Math.max(...body.map((r) => r.length));
+    const widths = Array.from({ length: cols }, (_, i) => Math.max(...body.map((r) => width(r[i] ?? ''))));
+    return body.map((r, i) => {
+        const line = widths.map((w, j) => pad(r[j] ?? '', w)).join('  ').trimEnd();
+        return i === 0 ? s.bold(line) : line;
+    });
+}
+/** Renders summary Markdown for a terminal. */
+function markdownToTerminal(markdown, s) {
+    const out = [];
+    const lines = markdown.split('\n');
+    for (let i = 0; i < lines.length; i++) {
+        const line = lines[i];
+        const fence = /^```(\w*)/.exec(line);
+        if (fence) {
+            const body = [];
+            while (++i < lines.length && !lines[i].startsWith('```'))
+                body.push(lines[i]);
+            if (fence[1] === 'mermaid')
+                out.push(s.dim('(diagram: in the job summary, or with --format markdown)'));
+            else
+                out.push(...body.map((b) => `  ${b}`));
+            continue;
+        }
+        if (line.trim().startsWith('|')) {
+            const rows = [];
+            for (; i < lines.length && lines[i].trim().startsWith('|'); i++)
+                rows.push(lines[i]);
+            i--;
+            out.push(...renderTable(rows, s));
+            continue;
+        }
+        const heading = /^(#{1,6})\s+(.*)$/.exec(line);
+        if (heading) {
+            out.push(s.bold(inline(heading[2], s)));
+            continue;
+        }
+        const summary = /<details>\s*<summary>(.*?)<\/summary>/.exec(line);
+        if (summary) {
+            out.push(s.bold(inline(summary[1], s)));
+            continue;
+        }
+        if (/^\s*<\/?details>\s*$/.test(line))
+            continue;
+        out.push(inline(line, s));
+    }
+    // One blank line at most between blocks.
+    return out.join('\n').replace(/\n{3,}/g, '\n\n').trim();
+}
+
 ;// CONCATENATED MODULE: ./shared/src/report/markdown.ts
+
 /** Escapes a cell so pipes and newlines do not break the table. */
 function cell(value) {
     return String(value ?? '')
@@ -35550,11 +35682,14 @@ function fenced(lang, body) {
 function details(summaryText, body) {
     return `<details><summary>${summaryText}</summary>\n\n${body}\n\n</details>`;
 }
-/** Collects the markdown of one step's job summary, written once at the end by run(). */
+/**
+ * Collects one step's job summary, written once at the end by run(): Markdown for job summaries, and the same blocks
+ * for a terminal, where a block may give its own text view (a wave diagram instead of Mermaid).
+ */
 class markdown_Summary {
     parts = [];
-    add(markdown) {
-        this.parts.push(markdown);
+    add(markdown, opts = {}) {
+        this.parts.push({ markdown, terminal: opts.terminal });
         return this;
     }
     heading(text, level = 2) {
@@ -35567,7 +35702,19 @@ class markdown_Summary {
         return this.parts.length === 0;
     }
     toString() {
-        return this.parts.join('\n\n');
+        return this.parts.map((p) => p.markdown).join('\n\n');
+    }
+    /** The first block, for a terminal's one-line verdict. */
+    get headline() {
+        return this.parts[0]?.markdown.split('\n')[0] ?? '';
+    }
+    /** The blocks after the headline, rendered for a terminal. */
+    toTerminal(s) {
+        return this.parts
+            .slice(1)
+            .map((p) => p.terminal ?? markdownToTerminal(p.markdown, s))
+            .filter((t) => t !== '')
+            .join('\n\n');
     }
 }
 
@@ -35585,12 +35732,16 @@ async function run(step, platform, clock = realClock, options = {}) {
     const summary = new markdown_Summary();
     let code = errors_EXIT.ok;
     let status = '';
+    let errorText = '';
+    const report = { outputTypes: step.schema.outputs };
     try {
         checkVariables(step.schema, platform, options.known ?? knownVariables([step.schema]));
         const inputs = parseInputs(step.schema.inputs, (name) => platform.input(name));
         const result = await step.run({ inputs, platform, clock, summary });
         for (const [name, value] of Object.entries(result.outputs))
             platform.setOutput(name, value);
+        report.data = result.data;
+        report.failure = result.failure;
         if (result.failure) {
             platform.error(result.failure);
             status = `**Failed:** ${result.failure}`;
@@ -35598,6 +35749,7 @@ async function run(step, platform, clock = realClock, options = {}) {
         }
     }
     catch (err) {
+        errorText = errors_errorMessage(err);
         if (err instanceof ConfigError) {
             for (const p of err.problems)
                 platform.error(p.message, p);
@@ -35619,10 +35771,13 @@ async function run(step, platform, clock = realClock, options = {}) {
             code = errors_EXIT.bug;
         }
     }
+    if (code > errors_EXIT.verdict)
+        report.error = { exit: code, message: errorText };
     if (status)
         summary.add(status);
     if (!summary.empty)
         platform.writeSummary(`## Shipgate · ${step.schema.name}\n\n${summary}`);
+    platform.report(report);
     platform.finish();
     return code;
 }
@@ -35730,6 +35885,8 @@ async function runWithArgs(step, argv, io = processIo(), all = [step]) {
     }
     catch (err) {
         io.stderr(`error: ${err.message}\n`);
+        if (argv.includes('--json'))
+            io.stdout(JSON.stringify({ error: { exit: errors_EXIT.config, message: err.message } }) + '\n');
         return errors_EXIT.config;
     }
     if (args.help) {
@@ -37414,9 +37571,9 @@ const schema = {
         tag: { description: 'The tag of the next version, e.g. `v1.5.0`; empty when there is nothing to release.' },
         bump: { description: '`major`, `minor`, `patch` or `none`.' },
         changelog: { description: 'Markdown: Breaking changes, Features, Fixes, Performance; each line with its short sha and scope.' },
-        released: { description: '`true` when this run created the tag (and the release and image tags asked for); `false` on a dry run or with nothing to release.' },
+        released: { type: 'boolean', description: '`true` when this run created the tag (and the release and image tags asked for); `false` on a dry run or with nothing to release.' },
         digest: { description: 'Digest of the re-tagged image (the first of `images`); empty when no image was re-tagged.' },
-        digests: { description: 'JSON object: each re-tagged image → the digest its new tags point to.' },
+        digests: { type: 'json', description: 'JSON object: each re-tagged image → the digest its new tags point to.' },
     },
 };
 
