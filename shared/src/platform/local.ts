@@ -102,7 +102,7 @@ export class LocalPlatform extends BasePlatform {
     } else if (Object.keys(this.outputs).length) {
       const s = this.style;
       const w = Math.max(...Object.keys(this.outputs).map((k) => k.length));
-      this.out(`\n${s.bold('Outputs')}\n` + Object.entries(this.outputs).map(([k, v]) => `  ${s.dim(k.padEnd(w))}  ${v}\n`).join(''));
+      this.out(`\n${s.bold('Outputs')}\n` + Object.entries(this.outputs).map(([k, v]) => `  ${s.dim(k.padEnd(w))}  ${v.replace(/\n/g, `\n${' '.repeat(w + 4)}`)}\n`).join(''));
     }
   }
 }

@@ -69,10 +69,12 @@ export class Summary {
     return this.parts[0]?.markdown.split('\n')[0] ?? '';
   }
 
-  /** The blocks after the headline, rendered for a terminal. */
+  /** Everything after the headline, rendered for a terminal. */
   toTerminal(s: Style): string {
-    return this.parts
-      .slice(1)
+    const [first, ...rest] = this.parts;
+    if (!first) return '';
+    const remainder = { markdown: first.markdown.split('\n').slice(1).join('\n'), terminal: first.terminal === '' ? '' : undefined };
+    return [remainder, ...rest]
       .map((p) => p.terminal ?? markdownToTerminal(p.markdown, s))
       .filter((t) => t !== '')
       .join('\n\n');
