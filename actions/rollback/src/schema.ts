@@ -1,3 +1,4 @@
+import { healthUrlInputs } from '../../../shared/src/http/health-urls.js';
 import type { StepSchema } from '../../../shared/src/inputs.js';
 import { providerNames } from '../../../shared/src/traffic/index.js';
 import { backendInputs } from '../../../shared/src/traffic/inputs.js';
@@ -59,8 +60,9 @@ export const schema = {
     'watch-interval': { type: 'duration', default: '30s', description: 'Time between evaluations of the trigger query during the watch.' },
     'health-url': {
       type: 'string',
-      description: 'Health endpoint checked after the rollback; `{color}` is replaced by the colour rolled back to. Empty skips the check.',
+      description: 'Health endpoint checked after the rollback; `{color}` is replaced by the colour rolled back to. Colours on different ports: `health-url-blue` / `health-url-green`. Empty skips the check.',
     },
+    ...healthUrlInputs,
     'healthy-threshold': { type: 'integer', default: '3', min: 1, description: 'Consecutive 2xx answers that make the rolled-back version healthy.' },
     'health-timeout': { type: 'duration', default: '60s', description: 'How long the rolled-back version may take to become healthy.' },
     config: {
