@@ -109,7 +109,8 @@ export function componentYml(schema: StepSchema, dist: Distribution): string {
       const d = spec.default ?? '';
       entry.default = type === 'boolean' ? d === 'true' : type === 'number' ? Number(d) : d;
     }
-    if (spec.options) entry.options = [...spec.options];
+    // GitLab refuses an include whose default is not one of the options: an optional enum may also be left empty.
+    if (spec.options) entry.options = spec.required || spec.options.includes(spec.default ?? '') ? [...spec.options] : [...spec.options, ''];
     if (spec.type === 'duration') entry.regex = DURATION_REGEX;
     if (spec.type === 'integer' && type === 'string') entry.regex = '^([0-9]+)?$';
     inputs[name] = entry;

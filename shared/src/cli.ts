@@ -1,3 +1,4 @@
+import { knownVariables } from './env-inputs.js';
 import { ConfigError, EXIT } from './errors.js';
 import type { InputSpec, StepSchema } from './inputs.js';
 import { detectPlatform, type Env } from './platform/index.js';
@@ -9,6 +10,12 @@ export interface ParsedArgs {
   flags: Record<string, string>;
   json: boolean;
   help: boolean;
+  /** --color / --no-color; undefined: colour on a TTY unless NO_COLOR is set. */
+  color?: boolean;
+  /** --format text|markdown; undefined: text. */
+  format?: 'text' | 'markdown';
+  /** --summary FILE: the Markdown summary also goes there. */
+  summary?: string;
 }
 
 /**
@@ -27,6 +34,19 @@ export function parseArgs(schema: StepSchema, argv: string[]): ParsedArgs {
       out.json = true;
       continue;
     }
+    if (arg === '--color' || arg === '--no-color') {
+      out.color = arg === '--color';
+      continue;
+    }
+    const global = /^--(format|summary)(?:=(.*))?$/.exec(arg);
+    if (global) {
+      const value = global[2] ?? argv[++i];
+      if (value === undefined) throw new ConfigError(`Flag '--${global[1]}' needs a value.`);
+      if (global[1] === 'summary') out.summary = value;
+      else if (value === 'text' || value === 'markdown') out.format = value;
+      else throw new ConfigError(`Flag '--format' is '${value}'. Expected text or markdown.`);
+      continue;
+    }
     if (!arg.startsWith('--')) throw new ConfigError(`Unexpected argument '${arg}'. Inputs are given as --name value.`);
     const eq = arg.indexOf('=');
     const name = arg.slice(2, eq === -1 ? undefined : eq);
@@ -38,12 +58,21 @@ export function parseArgs(schema: StepSchema, argv: string[]): ParsedArgs {
         `Unknown flag '--${name}' for ${schema.name}.${near ? ` Did you mean '--${near}'?` : ''} Run 'shipgate ${schema.name} --help' for its inputs.`,
       );
     }
-    if (eq !== -1) out.flags[name] = arg.slice(eq + 1);
-    else if (spec.type === 'boolean' && (i + 1 >= argv.length || argv[i + 1].startsWith('--'))) out.flags[name] = 'true';
-    else if (i + 1 < argv.length) out.flags[name] = argv[++i];
+    let value: string;
+    if (eq !== -1) value = arg.slice(eq + 1);
+    else if (spec.type === 'boolean' && (i + 1 >= argv.length || argv[i + 1].startsWith('--'))) value = 'true';
+    else if (i + 1 < argv.length) value = argv[++i];
     else throw new ConfigError(`Flag '--${name}' needs a value: ${spec.description}`);
+    out.flags[name] = repeated(name, spec, out.flags[name], value);
   }
   return out;
+}
+
+/** A list input collects every repetition of its flag; any other input given twice is refused rather than guessed. */
+function repeated(name: string, spec: InputSpec, before: string | undefined, value: string): string {
+  if (before === undefined) return value;
+  if (spec.type === 'lines') return `${before}\n${value}`;
+  throw new ConfigError(`Flag '--${name}' is given twice ('${before}' and '${value}'). It takes one value: keep one.`);
 }
 
 function describeDefault(spec: InputSpec): string {
@@ -63,6 +92,9 @@ export function helpText(schema: StepSchema): string {
   for (const [name, spec] of Object.entries(schema.outputs)) lines.push(`  ${name}  ${spec.description}`);
   lines.push(
     '',
+    'Output: --json (one JSON object), --format text|markdown (the summary; text is for people), --summary FILE (Markdown),',
+    '        --color / --no-color (default: colour on a terminal unless NO_COLOR is set).',
+    '',
     'Inputs may also come from SHIPGATE_<NAME> variables (e.g. SHIPGATE_CHECK_HEALTH), or INPUT_<NAME> on GitHub Actions.',
     'Exit codes: 0 passed, 1 the verdict failed, 2 bad input, 3 a system answered badly, 70 a Shipgate bug.',
   );
@@ -74,16 +106,22 @@ export interface Io {
   stdout: (t: string) => void;
   stderr: (t: string) => void;
   cwd?: string;
+  /** Whether stdout is a terminal (colours by default). */
+  isTTY?: boolean;
 }
 
 const processIo = (): Io => ({
   env: process.env,
   stdout: (t) => void process.stdout.write(t),
   stderr: (t) => void process.stderr.write(t),
+  isTTY: process.stdout.isTTY === true,
 });
 
-/** Runs one step with flags from argv on the detected platform; returns the exit code. */
-export async function runWithArgs(step: Step<any>, argv: string[], io: Io = processIo()): Promise<number> {
+/**
+ * Runs one step with flags from argv on the detected platform; returns the exit code. `all` are the steps whose
+ * inputs and outputs may appear as SHIPGATE_* variables in the same job.
+ */
+export async function runWithArgs(step: Step<any>, argv: string[], io: Io = processIo(), all: Step<any>[] = [step]): Promise<number> {
   const listing = Object.entries(step.listings ?? {}).find(([flag]) => argv.includes(`--${flag}`));
   if (listing) {
     io.stdout(listing[1].render(argv.includes('--json')));
@@ -94,6 +132,7 @@ export async function runWithArgs(step: Step<any>, argv: string[], io: Io = proc
     args = parseArgs(step.schema, argv);
   } catch (err) {
     io.stderr(`error: ${(err as Error).message}\n`);
+    if (argv.includes('--json')) io.stdout(JSON.stringify({ error: { exit: EXIT.config, message: (err as Error).message } }) + '\n');
     return EXIT.config;
   }
   if (args.help) {
@@ -101,8 +140,9 @@ export async function runWithArgs(step: Step<any>, argv: string[], io: Io = proc
     io.stdout(helpText(step.schema) + (listings.length ? `\nCommand-line only:\n${listings.join('')}` : ''));
     return EXIT.ok;
   }
-  const platform = detectPlatform({ ...io, flags: args.flags, json: args.json });
-  return run(step, platform);
+  const color = args.color ?? (io.isTTY === true && !io.env.NO_COLOR && io.env.TERM !== 'dumb');
+  const platform = detectPlatform({ ...io, flags: args.flags, json: args.json, format: args.format ?? 'text', color, summaryFile: args.summary });
+  return run(step, platform, undefined, { known: knownVariables(all.map((s) => s.schema)) });
 }
 
 /** `shipgate <step> …`: dispatches to the same step code the actions bundle. */
@@ -124,7 +164,7 @@ export async function cli(steps: Step<any>[], argv: string[], io: Io = processIo
     io.stderr(`error: Unknown step '${name}'.${near ? ` Did you mean '${near}'?` : ''}\n\n${usage()}`);
     return EXIT.config;
   }
-  return runWithArgs(step, rest, io);
+  return runWithArgs(step, rest, io, steps);
 }
 
 /** Entry of a bundled action or CLI: runs and sets the process exit code. */

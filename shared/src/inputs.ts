@@ -15,10 +15,20 @@ export interface InputSpec {
   options?: readonly string[];
   /** Lowest allowed value, for `integer`. */
   min?: number;
+  /**
+   * For `lines` of names without spaces (files): commas and spaces separate items too, as in the lists people
+   * paste from `git diff --name-only` or a changed-files action.
+   */
+  words?: boolean;
 }
 
 export interface OutputSpec {
   description: string;
+  /**
+   * What the output's text holds, so `--json` can print the value typed: `json` is an array or object in JSON,
+   * `boolean` is true/false (anything else, such as `unknown`, stays text). Absent: text. Action outputs stay text.
+   */
+  type?: 'string' | 'boolean' | 'number' | 'json';
 }
 
 /** Everything a step declares about itself. */
@@ -84,7 +94,7 @@ function parseOne(name: string, spec: InputSpec, raw: string): unknown {
       return raw;
     case 'lines':
       return raw
-        .split(/\r?\n/)
+        .split(spec.words ? /[\s,]+/ : /\r?\n/)
         .map((l) => l.trim())
         .filter((l) => l !== '');
     case 'boolean': {

@@ -1,9 +1,11 @@
 import { realClock, type Clock } from './clock.js';
-import { ConfigError, EXIT, ExternalError } from './errors.js';
+import { ConfigError, EXIT, errorMessage, ExternalError } from './errors.js';
 import { urlSecrets, urlsIn } from './http/url-secrets.js';
-import { parseInputs, type InputSpec } from './inputs.js';
+import { knownVariables, strayMessage, strayVariables } from './env-inputs.js';
+import { parseInputs, type InputSpec, type StepSchema } from './inputs.js';
 import type { Platform } from './platform/index.js';
 import { fenced, Summary } from './report/markdown.js';
+import type { StepReport } from './report/result.js';
 import type { Step } from './step.js';
 
 /**
@@ -14,24 +16,31 @@ export async function run<I extends Record<string, InputSpec>>(
   step: Step<I>,
   platform: Platform,
   clock: Clock = realClock,
+  options: RunOptions = {},
 ): Promise<number> {
   const summary = new Summary();
   let code: number = EXIT.ok;
   let status = '';
+  let errorText = '';
+  const report: StepReport = { outputTypes: step.schema.outputs };
   try {
     // Credentials in any URL an input carries are masked before validation can name the input's value.
     for (const name of Object.keys(step.schema.inputs)) {
       for (const url of urlsIn(platform.input(name) ?? '')) for (const secret of urlSecrets(url)) platform.setSecret(secret);
     }
+    checkVariables(step.schema, platform, options.known ?? knownVariables([step.schema]));
     const inputs = parseInputs(step.schema.inputs, (name) => platform.input(name));
     const result = await step.run({ inputs, platform, clock, summary });
     for (const [name, value] of Object.entries(result.outputs)) platform.setOutput(name, value);
+    report.data = result.data;
+    report.failure = result.failure;
     if (result.failure) {
       platform.error(result.failure);
       status = `**Failed:** ${result.failure}`;
       code = EXIT.verdict;
     }
   } catch (err) {
+    errorText = errorMessage(err);
     if (err instanceof ConfigError) {
       for (const p of err.problems) platform.error(p.message, p);
       if (!err.problems.length) platform.error(err.message);
@@ -49,8 +58,26 @@ export async function run<I extends Record<string, InputSpec>>(
       code = EXIT.bug;
     }
   }
-  if (status) summary.add(status);
-  if (!summary.empty) platform.writeSummary(`## Shipgate · ${step.schema.name}\n\n${summary}`);
+  if (code > EXIT.verdict) report.error = { exit: code, message: errorText };
+  // A terminal says the verdict in its first line, and the errors were printed already.
+  if (status) summary.add(status, { terminal: '' });
+  if (!summary.empty) platform.writeSummary(`## Shipgate · ${step.schema.name}\n\n${summary}`, { step: step.schema.name, code, summary });
+  platform.report(report);
   platform.finish();
   return code;
 }
+
+/** What run() needs to know beyond the step: the SHIPGATE_* names the project sets (all steps' inputs and outputs). */
+export interface RunOptions {
+  known?: ReadonlySet<string>;
+}
+
+/** A misspelt SHIPGATE_* input would silently run the default: in a job that is an input error, on a terminal a warning. */
+function checkVariables(schema: StepSchema, platform: Platform, known: ReadonlySet<string>): void {
+  const stray = strayVariables(platform.inputVariables(), schema, known);
+  if (!stray.length) return;
+  const message = strayMessage(stray, schema);
+  if (platform.name === 'local') platform.warning(message);
+  else throw new ConfigError(message);
+}
+

@@ -17,6 +17,8 @@ export interface StepResult {
   outputs: Record<string, string>;
   /** Set when the verdict fails the job (exit 1): one line saying why. */
   failure?: string;
+  /** The details behind the verdict (findings, probes, steps…), typed, for `--json`; never holds secrets. */
+  data?: Record<string, unknown>;
 }
 
 /** A flag only the CLI has: it prints something about the step itself (not about a job) and exits 0. */

@@ -148,6 +148,6 @@ describe('CLI as a GitLab job runs it', () => {
   it('prints outputs as JSON locally with --json', async () => {
     const r = await runProcess(process.execPath, [CLI, 'check-dependencies', '--check-health', 'false', '--json'], { cwd: dir });
     expect(r.code).toBe(0);
-    expect(JSON.parse(r.stdout)).toMatchObject({ healthy: 'true', unhealthy: '[]' });
+    expect(JSON.parse(r.stdout)).toMatchObject({ healthy: true, unhealthy: [] });
   });
 });

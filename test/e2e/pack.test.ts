@@ -27,6 +27,6 @@ describe('npm package', () => {
     writeFileSync(join(dir, 'dependency-config.yml'), 'services:\n  a: {}\n  b: { dependencies: [a] }\n');
     const ran = await runProcess('npx', ['--yes', `./${tgz}`, 'check-dependencies', '--json'], { cwd: dir, env, timeoutMs: 120_000 });
     expect(ran.code).toBe(0);
-    expect(JSON.parse(ran.stdout).waves).toBe('[["a"],["b"]]');
+    expect(JSON.parse(ran.stdout).waves).toEqual([['a'], ['b']]);
   }, 240_000);
 });

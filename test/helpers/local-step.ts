@@ -21,5 +21,6 @@ export async function runLocal(step: Step<any>, flags: Record<string, string>, e
     stderr: (t) => void (io.err += t),
   });
   const code = await run(step, platform, clock);
-  return { code, outputs: io.out.trim() ? JSON.parse(io.out) : {}, log: io.err };
+  // The outputs' string form, as action outputs carry them (`--json` prints them typed).
+  return { code, outputs: { ...platform.outputs }, log: io.err };
 }

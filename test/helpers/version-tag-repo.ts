@@ -111,7 +111,7 @@ export function shallowClone(source: TempRepo, depth: number): TempRepo {
 
 export interface StepRun {
   code: number;
-  /** Outputs as `--json` prints them (local platform only). */
+  /** Outputs in their string form (local platform only). */
   outputs: Record<string, string>;
   /** Everything printed. */
   log: string;
@@ -131,7 +131,7 @@ export async function versionTagIn(dir: string, flags: Record<string, string>, e
   process.chdir(dir);
   try {
     const code = await run(versionTag, platform);
-    const outputs = kind === 'local' ? JSON.parse(out.trim().split('\n').pop()!) : {};
+    const outputs = platform instanceof LocalPlatform ? { ...platform.outputs } : {};
     return { code, outputs, log: err + out, summary: kind === 'local' ? err : out };
   } finally {
     process.chdir(before);

@@ -76,6 +76,19 @@ describe('blue-green-switch on HAProxy', () => {
     expect(green.hits).toBeGreaterThan(100);
   }, 90_000);
 
+  it('takes one health URL per colour, as colours on two ports need, and shows the gate as it waits', async () => {
+    const before = await weights();
+    const idle = before.blue === 0 ? pair.blue : pair.green;
+    const perColour = { 'health-url-blue': `${pair.blue.url}/healthz`, 'health-url-green': `${pair.green.url}/healthz` };
+    const r = await runSwitch({ ...flags(perColour), target: idle.colour, steps: '100' });
+    expect(r.code, r.log).toBe(0);
+    expect(r.outputs).toMatchObject({ active: idle.colour, switched: 'true' });
+    expect(r.log).toContain(`… ${idle.url}/healthz: ok (1/3 in a row)`);
+    const half = await runSwitch({ ...flags({ 'health-url-blue': `${pair.blue.url}/healthz` }) });
+    expect(half.code).toBe(2);
+    expect(half.log).toContain("Input 'health-url-green' is empty, but 'health-url-blue' is set");
+  });
+
   it('does not switch to an unhealthy target (exit 1, nothing changed)', async () => {
     const before = await weights();
     const idle = before.blue === 0 ? pair.blue : pair.green;

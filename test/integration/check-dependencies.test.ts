@@ -53,7 +53,7 @@ async function runStep(config: string, flags: Record<string, string>, env: Recor
     stderr: (t) => void (io.err += t),
   });
   const code = await run(checkDependencies, platform);
-  return { code, outputs: code <= 1 ? JSON.parse(io.out) : JSON.parse(io.out || '{}'), log: io.err };
+  return { code, outputs: { ...platform.outputs }, log: io.err };
 }
 
 describe('check-dependencies', () => {
@@ -105,12 +105,12 @@ describe('check-dependencies', () => {
     expect(r.outputs).toMatchObject({ healthy: 'true', unhealthy: '[]', order: '["a"]' });
   });
 
-  it('downgrades level and deploy_order problems to warnings when strict is false', async () => {
+  it('reports level and deploy_order problems as warnings unless strict is true', async () => {
     const config = 'services:\n  a: { level: 2 }\n  b: { level: 1, dependencies: [a] }\n';
-    const strict = await runStep(config, { 'check-health': 'false' });
+    const strict = await runStep(config, { 'check-health': 'false', strict: 'true' });
     expect(strict.code).toBe(2);
-    expect(strict.log).toContain(":3: Service 'b' has level 1, not above its dependency 'a' (level 2).");
-    const lax = await runStep(config, { 'check-health': 'false', strict: 'false' });
+    expect(strict.log).toContain(":3: Service 'b' has level 1, not above its dependency 'a' (level 2). b should be level 3, or drop `level`.");
+    const lax = await runStep(config, { 'check-health': 'false' });
     expect(lax.code).toBe(0);
     expect(lax.log).toContain("warning: ");
     expect(lax.outputs.waves).toBe('[["a"],["b"]]');

@@ -13,13 +13,12 @@ import { closedPort, httpServer, status, type TestServer } from '../helpers/serv
 // Real load on loopback: NGINX from its Debian package serving a file, and Node servers with a known latency and a
 // known share of errors. Loads are 1–2 s and modest in connections: other test files share the two cores.
 
-/** Runs the step from source as a terminal runs it; outputs from --json, the log and summary from stderr. */
+/** Runs the step from source as a terminal runs it; outputs in their string form, the log and summary from stderr. */
 async function step(flags: Record<string, string>) {
-  let out = '';
   let log = '';
-  const platform = new LocalPlatform({ env: {}, flags: { history: join(dir, 'history.jsonl'), ...flags }, json: true, stdout: (t) => void (out += t), stderr: (t) => void (log += t) });
+  const platform = new LocalPlatform({ env: {}, flags: { history: join(dir, 'history.jsonl'), ...flags }, json: true, stdout: () => {}, stderr: (t) => void (log += t) });
   const code = await run(perfBaseline, platform);
-  const outputs = out.trim() ? (JSON.parse(out.trim().split('\n').pop()!) as Record<string, string>) : {};
+  const outputs: Record<string, string> = { ...platform.outputs };
   return { code, outputs, log };
 }
 

@@ -19,7 +19,7 @@ async function step(inputs: Record<string, string>) {
   const flags = { 'report-dir': join(reports, 'out'), ...inputs };
   const platform = new LocalPlatform({ env: {}, flags, json: true, stdout: (t) => out.push(t), stderr: (t) => err.push(t) });
   const code = await run(apiCompat, platform);
-  const outputs = out.length ? (JSON.parse(out.join('')) as Record<string, string>) : {};
+  const outputs: Record<string, string> = { ...platform.outputs };
   const read = (name: string) => readFileSync(join(flags['report-dir'], name), 'utf8');
   return { code, outputs, log: err.join(''), reports: flags['report-dir'], read };
 }

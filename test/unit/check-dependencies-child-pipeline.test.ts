@@ -31,7 +31,7 @@ async function plan(config: string, flags: Record<string, string>) {
     stderr: (t) => void (io.err += t),
   });
   const code = await run(checkDependencies, platform);
-  const outputs = io.out ? JSON.parse(io.out) : {};
+  const outputs: Record<string, string> = { ...platform.outputs };
   const text = code === 0 && outputs['child-pipeline-file'] ? readFileSync(join(dir, 'child.yml'), 'utf8') : '';
   return { code, dir, outputs, log: io.err, text, doc: (text ? load(text) : {}) as Record<string, Job> & { stages: string[]; include?: unknown } };
 }

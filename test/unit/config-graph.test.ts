@@ -126,8 +126,8 @@ describe('checkGraph', () => {
     const { errors, inconsistencies } = checkGraph(c);
     expect(errors).toEqual([]);
     expect(inconsistencies.map((p) => p.message)).toEqual([
-      "Service 'b' has level 2, not above its dependency 'a' (level 2).",
-      "Service 'b' has deploy_order 1, which deploys it before (or with) its dependency 'a' (deploy_order 5).",
+      "Service 'b' has level 2, not above its dependency 'a' (level 2). a should be level 1, or drop `level`.",
+      "Service 'b' has deploy_order 1, which deploys it before (or with) its dependency 'a' (deploy_order 5). b should have a deploy_order above 5, or drop `deploy_order`.",
     ]);
   });
 });

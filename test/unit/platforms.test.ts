@@ -182,6 +182,6 @@ describe('LocalPlatform', () => {
     p.writeSummary('# Sum');
     p.setOutput('healthy', 'false');
     p.finish();
-    expect(io.lines.out).toBe('# Sum\nOutputs:\n  healthy=false\n');
+    expect(io.lines.out).toBe('# Sum\n\nOutputs\n  healthy  false\n');
   });
 });

@@ -48,7 +48,7 @@ describe('run', () => {
   it('exits 1 on a failed verdict, still setting outputs and writing the summary', async () => {
     const { io, platform } = harness({ target: 'x' });
     expect(await run(makeStep(() => ({ outputs: { done: 'false' }, failure: 'it broke' })), platform)).toBe(1);
-    expect(JSON.parse(io.out)).toEqual({ done: 'false' });
+    expect(JSON.parse(io.out)).toEqual({ done: 'false', failure: 'it broke' });
     expect(io.err).toContain('error: it broke');
     expect(io.err).toContain('**Failed:** it broke');
   });

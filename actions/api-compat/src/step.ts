@@ -56,7 +56,7 @@ export const apiCompat = defineStep({
       platform.warning(`Exception for ${e.rule}${e.path ? ` ${e.path}` : ''} expired on ${e.expires}; it no longer applies.`, { file: exceptionsInput, line: e.line });
     }
     for (const f of findings.filter((f) => f.severity !== 'info').slice(0, ANNOTATIONS)) {
-      platform.warning(`${f.rule}: ${f.message}`, { file: f.file, line: f.line, title: f.severity === 'error' ? 'Breaking API change' : 'API change' });
+      platform.finding(`${f.rule}: ${f.message}`, { file: f.file, line: f.line, title: f.severity === 'error' ? 'Breaking API change' : 'API change' });
     }
     if (inputs.comment) await postComment(platform, renderComment(data, jobLink(platform)));
 
@@ -70,6 +70,7 @@ export const apiCompat = defineStep({
         report: paths.json,
       },
       failure: outcome.failure,
+      data: { findings },
     };
   },
 });

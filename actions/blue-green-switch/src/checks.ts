@@ -1,7 +1,7 @@
 // One step of a switch: apply the weights, watch the target for the step interval, read the router back, run the analysis.
 import { formatDuration } from '../../../shared/src/duration.js';
 import { errorMessage } from '../../../shared/src/errors.js';
-import { colourUrl, healthGate, type GateResult } from '../../../shared/src/http/gate.js';
+import { healthGate, type GateResult } from '../../../shared/src/http/gate.js';
 import { analyse, type AnalysisResult } from '../../../shared/src/metrics/prometheus.js';
 import type { TrafficState, Weights } from '../../../shared/src/traffic/backend.js';
 import { describeWeights } from '../../../shared/src/traffic/weights.js';
@@ -38,7 +38,7 @@ export async function checkStep(ctx: Ctx, cfg: SwitchConfig, target: string, rec
   };
   if (cfg.healthUrl) {
     // Watched for the whole interval, strictly: a target that flaps while it takes traffic fails the step at once.
-    record.health = await healthGate(colourUrl(cfg.healthUrl, target), {
+    record.health = await healthGate(cfg.healthUrl.of(target), {
       clock,
       threshold: cfg.threshold,
       timeoutMs: cfg.stepIntervalMs + cfg.healthTimeoutMs,

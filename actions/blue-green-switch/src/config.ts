@@ -1,8 +1,9 @@
 // Every input checked and typed before the first request to anything: bad input never leaves a half-done switch.
 import { ConfigError } from '../../../shared/src/errors.js';
 import { colourUrl } from '../../../shared/src/http/gate.js';
+import { healthUrls, type HealthUrls } from '../../../shared/src/http/health-urls.js';
 import { urlSecrets } from '../../../shared/src/http/url-secrets.js';
-import { httpUrl, queryConfig, type QueryConfig } from '../../../shared/src/inputs-check.js';
+import { queryConfig, type QueryConfig } from '../../../shared/src/inputs-check.js';
 import type { StepContext } from '../../../shared/src/step.js';
 import type { TrafficBackend } from '../../../shared/src/traffic/backend.js';
 import { createBackend } from '../../../shared/src/traffic/index.js';
@@ -17,8 +18,8 @@ export interface SwitchConfig {
   colors: [string, string];
   /** `auto` or one of the colours. */
   target: string;
-  /** Health URL template, with `{color}`; undefined skips health checks. */
-  healthUrl?: string;
+  /** Health URL of each colour; undefined skips health checks. */
+  healthUrl?: HealthUrls;
   threshold: number;
   healthTimeoutMs: number;
   dryRun: boolean;
@@ -54,7 +55,7 @@ export function loadConfig(ctx: Ctx): SwitchConfig {
   const { inputs, platform, clock } = ctx;
   const settings = backendSettings(inputs, (name) => platform.env(name));
   // Credentials in the URLs (user:password@, ?token=) are masked before a message, a log line or the summary names them.
-  const urls = [inputs['prometheus-url'], ...settings.colors.map((c) => colourUrl(inputs['health-url'], c))];
+  const urls = [inputs['prometheus-url'], ...settings.colors.map((c) => colourUrl(inputs['health-url'], c)), inputs['health-url-blue'], inputs['health-url-green']];
   for (const secret of urls.flatMap((u) => urlSecrets(u.trim()))) platform.setSecret(secret);
   const backend = createBackend(inputs.provider, settings, { platform, clock });
   const colors = settings.colors;
@@ -68,8 +69,7 @@ export function loadConfig(ctx: Ctx): SwitchConfig {
       `Input 'steps' is '${inputs.steps}', but provider '${inputs.provider}' switches a selector: all traffic moves at once. Use steps: 100, or a weighted provider.`,
     );
   }
-  const healthUrl = inputs['health-url'].trim() || undefined;
-  if (healthUrl) httpUrl('health-url', colourUrl(healthUrl, colors[0]));
+  const healthUrl = healthUrls(inputs, colors);
   return {
     backend,
     colors,

@@ -2,7 +2,7 @@
 // itself when a check fails once traffic has moved.
 import { formatDuration } from '../../../shared/src/duration.js';
 import { ConfigError, ExternalError, errorMessage } from '../../../shared/src/errors.js';
-import { colourUrl, healthGate, type GateResult } from '../../../shared/src/http/gate.js';
+import { healthGate, type GateResult } from '../../../shared/src/http/gate.js';
 import type { TrafficState, Weights } from '../../../shared/src/traffic/backend.js';
 import { describeWeights, weightsFor } from '../../../shared/src/traffic/weights.js';
 import { plural } from '../../../shared/src/text.js';
@@ -60,9 +60,9 @@ export async function switchTraffic(ctx: Ctx, cfg: SwitchConfig, out: Outcome): 
   }
 
   if (cfg.healthUrl) {
-    const url = colourUrl(cfg.healthUrl, target);
+    const url = cfg.healthUrl.of(target);
     out.gate = await platform.group(`Health gate: ${target} (${url})`, () =>
-      healthGate(url, { clock, threshold: cfg.threshold, timeoutMs: cfg.healthTimeoutMs, intervalMs: GATE_INTERVAL_MS }),
+      healthGate(url, { clock, threshold: cfg.threshold, timeoutMs: cfg.healthTimeoutMs, intervalMs: GATE_INTERVAL_MS, onProgress: (l) => platform.progress(l) }),
     );
     const g = out.gate;
     if (!g.ok) {

@@ -1,3 +1,4 @@
+import { healthUrlInputs } from '../../../shared/src/http/health-urls.js';
 import type { StepSchema } from '../../../shared/src/inputs.js';
 import { providerNames } from '../../../shared/src/traffic/index.js';
 import { backendInputs } from '../../../shared/src/traffic/inputs.js';
@@ -22,8 +23,9 @@ export const schema = {
     },
     'health-url': {
       type: 'string',
-      description: 'Health endpoint of the target colour; `{color}` is replaced by its name (e.g. `http://green.internal/healthz` or `http://{color}.internal/healthz`). Empty skips health checks.',
+      description: 'Health endpoint of the target colour; `{color}` is replaced by its name (e.g. `http://green.internal/healthz` or `http://{color}.internal/healthz`). Colours on different ports: `health-url-blue` / `health-url-green`. Empty skips health checks.',
     },
+    ...healthUrlInputs,
     'healthy-threshold': { type: 'integer', default: '3', min: 1, description: 'Consecutive 2xx answers that make a colour healthy.' },
     'health-timeout': { type: 'duration', default: '60s', description: 'How long the target may take to become healthy before any traffic moves.' },
     'dry-run': { type: 'boolean', default: 'false', description: 'Print the exact change for every step and stop before applying it.' },
@@ -53,8 +55,8 @@ export const schema = {
   outputs: {
     active: { description: 'The colour that has the traffic when the step ends.' },
     previous: { description: 'The colour traffic was moved away from (the one a rollback returns to).' },
-    switched: { description: '`true` when traffic now goes to the target, `false` for a no-op, a dry run, a failed gate or a revert.' },
-    reverted: { description: '`true` when a check failed after traffic moved and Shipgate moved it back.' },
-    weights: { description: 'Percent of traffic per colour at the end, as JSON, e.g. `{"blue":0,"green":100}`.' },
+    switched: { type: 'boolean', description: '`true` when traffic now goes to the target, `false` for a no-op, a dry run, a failed gate or a revert.' },
+    reverted: { type: 'boolean', description: '`true` when a check failed after traffic moved and Shipgate moved it back.' },
+    weights: { type: 'json', description: 'Percent of traffic per colour at the end, as JSON, e.g. `{"blue":0,"green":100}`.' },
   },
 } as const satisfies StepSchema;

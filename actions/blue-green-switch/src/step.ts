@@ -56,6 +56,7 @@ export const blueGreenSwitch = defineStep({
     } finally {
       renderSummary(ctx.summary, outcome);
     }
-    return { outputs: outputs(cfg, outcome), failure: outcome.failure };
+    const { steps, gate, revert, plans } = outcome;
+    return { outputs: outputs(cfg, outcome), failure: outcome.failure, data: { steps, gate, revert, plans } };
   },
 });

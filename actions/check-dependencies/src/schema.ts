@@ -27,13 +27,16 @@ export const schema = {
     'min-instances': { type: 'integer', default: '1', min: 1, description: 'Passing Consul instances a `consul:<service>` check needs.' },
     'changed-files': {
       type: 'lines',
-      description: 'Newline-separated changed files; with each service\'s paths they give the affected services. Empty: every service is affected.',
+      words: true,
+      description:
+        'Changed files, separated by newlines, commas or spaces (the CLI flag may also be repeated); with each service\'s paths they give the affected services. Empty: every service is affected.',
     },
     'fail-on-unhealthy': { type: 'boolean', default: 'true', description: 'Fail the job (exit 1) when a dependency is unhealthy.' },
     strict: {
       type: 'boolean',
-      default: 'true',
-      description: 'Treat level and deploy_order inconsistencies as errors; false reports them as warnings.',
+      default: 'false',
+      description:
+        'Treat a `level` or `deploy_order` that contradicts the dependencies as an error. By default it is a warning with the fix: the dependencies decide the order, `level` and `deploy_order` are hints.',
     },
     'child-pipeline': {
       type: 'string',
@@ -73,11 +76,11 @@ export const schema = {
     },
   },
   outputs: {
-    order: { description: 'Deploy order: JSON array of service names.' },
-    waves: { description: 'Deploy waves: JSON array of arrays of names that can deploy in parallel (feeds a matrix with fromJSON).' },
-    healthy: { description: 'true when every probed dependency is healthy (also true when nothing was probed).' },
-    unhealthy: { description: 'JSON array of the unhealthy services.' },
-    affected: { description: 'JSON array of the services affected by changed-files and everything that depends on them, in wave order.' },
+    order: { type: 'json', description: 'Deploy order: JSON array of service names.' },
+    waves: { type: 'json', description: 'Deploy waves: JSON array of arrays of names that can deploy in parallel (feeds a matrix with fromJSON).' },
+    healthy: { type: 'boolean', description: 'true when every probed dependency is healthy (also true when nothing was probed).' },
+    unhealthy: { type: 'json', description: 'JSON array of the unhealthy services.' },
+    affected: { type: 'json', description: 'JSON array of the services affected by changed-files and everything that depends on them, in wave order.' },
     'pipeline-conclusion': { description: 'With `run-pipeline`: how the service\'s run ended (success, failure, cancelled, timeout, not-started); empty when none was started.' },
     'pipeline-url': { description: 'With `run-pipeline`: the page of the service\'s run; empty when none was found.' },
     'child-pipeline-file': { description: 'Path of the GitLab child pipeline written (input `child-pipeline`); empty when none was asked for.' },

@@ -31,7 +31,9 @@ export const checkDependencies = defineStep({
     }
     const waves = computeWaves(config);
     const order = waves.flat();
-    const affected = affectedServices(config, order, inputs['changed-files']);
+    const changed = inputs['changed-files'];
+    const affected = affectedServices(config, order, changed);
+    if (changed.length && !affected.length) platform.warning(unmatchedWarning(config, changed));
     // The child pipeline deploys what the change affects, in the same waves.
     const deployWaves = waves.map((w) => w.filter((s) => affected.includes(s))).filter((w) => w.length);
     const childFile = inputs['child-pipeline'].trim();
@@ -60,7 +62,7 @@ export const checkDependencies = defineStep({
       );
       platform.info(`Child pipeline written to ${childFile}: ${plural(deployWaves.flat().length, 'service')} in ${plural(deployWaves.length, 'wave')}.`);
     }
-    renderSummary(summary, { config, waves, probes, affected, service, checked: inputs['check-health'] });
+    renderSummary(summary, { config, waves, probes, affected, service, checked: inputs['check-health'], ignoredHints: inconsistencies.length });
     const outputs = {
       order: JSON.stringify(order),
       waves: JSON.stringify(waves),
@@ -75,7 +77,7 @@ export const checkDependencies = defineStep({
     const failure = blocked
       ? `${unhealthy.length} of ${plural(probes.length, 'dependency', 'dependencies')} unhealthy: ${unhealthy.map((p) => `${p.name} (${p.lastError ?? 'unhealthy'})`).join(', ')}`
       : ran && dispatchFailure(dispatch!, ran, service);
-    return { outputs, failure };
+    return { outputs, failure, data: { probes, pipeline: ran ? { outcome: ran.outcome, url: ran.run?.url ?? '' } : undefined } };
   },
 });
 
@@ -95,4 +97,14 @@ export function affectedServices(config: DependencyConfig, order: string[], chan
     }
   }
   return order.filter((n) => hit.has(n));
+}
+
+/** Why a change list affects nothing: usually `paths` globs that do not match how the files are named. */
+function unmatchedWarning(config: DependencyConfig, changed: string[]): string {
+  const shown = changed.slice(0, 5).map((f) => `'${f}'`).join(', ') + (changed.length > 5 ? ', …' : '');
+  const withPaths = [...config.services.values()].filter((s) => s.paths.length);
+  const fix = withPaths.length
+    ? `Check the \`paths\` globs in ${config.file} (relative to the repository root, e.g. services/orders/**), and that 'changed-files' names files, not directories.`
+    : `No service in ${config.file} declares \`paths\`: add them, e.g. \`paths: [services/orders/**]\`.`;
+  return `Input 'changed-files': none of the ${plural(changed.length, 'changed file')} (${shown}) matches a service's \`paths\`, so no service is affected. ${fix}`;
 }

@@ -45,7 +45,7 @@ export const perfBaseline = defineStep({
       platform.info(`Pre-flight ${load.method} ${load.url}: HTTP ${pre.status} in ${ms(pre.ms)}`);
       const model = load.rate ? `${load.rate}/s (open model, ${load.arrival} arrivals, up to ${plural(load.maxConnections ?? load.connections, 'connection')})` : `${plural(load.connections, 'connection')} (closed model)`;
       const runs = await platform.group(`Load: ${model} for ${formatDuration(load.durationMs)}${load.runs > 1 ? ` × ${load.runs} runs` : ''}`, () =>
-        runLoad(load, (line) => platform.info(line)),
+        runLoad(load, (line) => platform.progress(line)),
       );
       result = buildResult(storedParams(load), currentEnvironment(), runs);
     }
@@ -90,6 +90,7 @@ export const perfBaseline = defineStep({
         result: settings.save,
       },
       failure,
+      data: { checks, comparison },
     };
   },
 });

@@ -5,8 +5,9 @@ import { ConfigError } from '../../../shared/src/errors.js';
 import { configError, loadConfig as loadDependencyConfig, type DependencyConfig } from '../../../shared/src/graph/config.js';
 import { checkGraph } from '../../../shared/src/graph/graph.js';
 import { colourUrl } from '../../../shared/src/http/gate.js';
+import { healthUrls, type HealthUrls } from '../../../shared/src/http/health-urls.js';
 import { urlSecrets } from '../../../shared/src/http/url-secrets.js';
-import { checkName, httpUrl, queryConfig, type QueryConfig } from '../../../shared/src/inputs-check.js';
+import { checkName, queryConfig, type QueryConfig } from '../../../shared/src/inputs-check.js';
 import { parseImageRef, type ImageRef } from '../../../shared/src/registry/index.js';
 import type { StepContext } from '../../../shared/src/step.js';
 import { closest } from '../../../shared/src/text.js';
@@ -49,8 +50,8 @@ export interface RollbackConfig {
   blueGreen?: BlueGreenConfig;
   kubernetes?: { settings: DeploymentSettings; timeoutMs: number };
   trigger?: TriggerConfig;
-  /** Health URL template (`{color}` for blue-green); undefined skips the check. */
-  healthUrl?: string;
+  /** Health URL of each colour (blue-green) or of the service; undefined skips the check. */
+  healthUrl?: HealthUrls;
   threshold: number;
   healthTimeoutMs: number;
   dependents?: { config: DependencyConfig; service: string };
@@ -129,8 +130,8 @@ export function loadConfig(ctx: Ctx): RollbackConfig {
   const settings = provider === 'blue-green' ? backendSettings(inputs, (n) => platform.env(n)) : undefined;
   const colors = settings?.colors;
   // Credentials in the URLs (user:password@, ?token=) are masked before a message, a log line or the summary names them.
-  const healthUrls = colors ? colors.map((c) => colourUrl(inputs['health-url'], c)) : [inputs['health-url']];
-  for (const secret of [inputs['prometheus-url'], ...healthUrls].flatMap((u) => urlSecrets(u.trim()))) platform.setSecret(secret);
+  const rawHealth = colors ? colors.map((c) => colourUrl(inputs['health-url'], c)) : [inputs['health-url']];
+  for (const secret of [inputs['prometheus-url'], ...rawHealth, inputs['health-url-blue'], inputs['health-url-green']].flatMap((u) => urlSecrets(u.trim()))) platform.setSecret(secret);
 
   const name = inputs['image-name'].trim();
   const image = name ? { ref: parseImageRef(name, "Input 'image-name': image"), name } : undefined;
@@ -143,11 +144,11 @@ export function loadConfig(ctx: Ctx): RollbackConfig {
   // Empty is meaningful (bare `1.2.3` tags) and differs from "not given", as in version-tag.
   const prefix = platform.input('prefix')?.trim() === '' ? '' : inputs.prefix;
   const to = parseTo(inputs.to, { provider, colors, prefix });
-  const healthUrl = inputs['health-url'].trim() || undefined;
-  if (healthUrl && provider === 'kubernetes' && healthUrl.includes('{color}')) {
-    throw new ConfigError(`Input 'health-url' is '${healthUrl}' with '{color}', but provider 'kubernetes' rolls a Deployment back and has no colours. Give the service's health URL.`);
+  const template = inputs['health-url'].trim();
+  if (template && provider === 'kubernetes' && template.includes('{color}')) {
+    throw new ConfigError(`Input 'health-url' is '${template}' with '{color}', but provider 'kubernetes' rolls a Deployment back and has no colours. Give the service's health URL.`);
   }
-  if (healthUrl) httpUrl('health-url', colors ? colourUrl(healthUrl, colors[0]) : healthUrl);
+  const healthUrl = healthUrls(inputs, colors ?? []);
   return {
     provider,
     to,

@@ -3,7 +3,7 @@
 // state of the service also when the job ends with an error.
 import { formatDuration } from '../../../shared/src/duration.js';
 import { errorMessage } from '../../../shared/src/errors.js';
-import { colourUrl, healthGate, type GateResult } from '../../../shared/src/http/gate.js';
+import { healthGate, type GateResult } from '../../../shared/src/http/gate.js';
 import { formatImageRef, ImageNotFoundError, type ImageRef } from '../../../shared/src/registry/index.js';
 import { registryClient } from '../../../shared/src/registry/job.js';
 import { plural } from '../../../shared/src/text.js';
@@ -63,9 +63,9 @@ async function resolve(ctx: Ctx, provider: RollbackProvider, out: Outcome): Prom
 }
 
 function gateHealth(ctx: Ctx, cfg: RollbackConfig, r: Resolved, title: string): Promise<GateResult> {
-  const url = r.colour ? colourUrl(cfg.healthUrl!, r.colour) : cfg.healthUrl!;
+  const url = cfg.healthUrl!.of(r.colour ?? '');
   return ctx.platform.group(`${title}: ${r.to} (${url})`, () =>
-    healthGate(url, { clock: ctx.clock, threshold: cfg.threshold, timeoutMs: cfg.healthTimeoutMs, intervalMs: HEALTH_INTERVAL_MS }),
+    healthGate(url, { clock: ctx.clock, threshold: cfg.threshold, timeoutMs: cfg.healthTimeoutMs, intervalMs: HEALTH_INTERVAL_MS, onProgress: (l) => ctx.platform.progress(l) }),
   );
 }
 

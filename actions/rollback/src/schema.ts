@@ -1,3 +1,4 @@
+import { healthUrlInputs } from '../../../shared/src/http/health-urls.js';
 import type { StepSchema } from '../../../shared/src/inputs.js';
 import { providerNames } from '../../../shared/src/traffic/index.js';
 import { backendInputs } from '../../../shared/src/traffic/inputs.js';
@@ -65,8 +66,9 @@ export const schema = {
     'watch-interval': { type: 'duration', default: '30s', description: 'Time between evaluations of the trigger query during the watch.' },
     'health-url': {
       type: 'string',
-      description: 'Health endpoint checked after the rollback; `{color}` is replaced by the colour rolled back to. Empty skips the check.',
+      description: 'Health endpoint checked after the rollback; `{color}` is replaced by the colour rolled back to. Colours on different ports: `health-url-blue` / `health-url-green`. Empty skips the check.',
     },
+    ...healthUrlInputs,
     'healthy-threshold': { type: 'integer', default: '3', min: 1, description: 'Consecutive 2xx answers that make the rolled-back version healthy.' },
     'health-timeout': { type: 'duration', default: '60s', description: 'How long the rolled-back version may take to become healthy.' },
     config: {
@@ -98,10 +100,10 @@ export const schema = {
     ...(({ service: _service, ...rest }) => rest)(backendInputs),
   },
   outputs: {
-    'rolled-back': { description: '`true` when the service now runs the target, `false` when nothing changed (no breach, dry run, already there).' },
-    triggered: { description: '`true` when the trigger query breached during the watch; `false` for a manual rollback or no breach.' },
+    'rolled-back': { type: 'boolean', description: '`true` when the service now runs the target, `false` when nothing changed (no breach, dry run, already there).' },
+    triggered: { type: 'boolean', description: '`true` when the trigger query breached during the watch; `false` for a manual rollback or no breach.' },
     from: { description: 'What ran before: a colour (blue-green) or an image reference (kubernetes).' },
     to: { description: 'What runs after, or would run (dry run): a colour or an image reference.' },
-    dependents: { description: 'JSON array of the services that depend on this one, in reverse wave order (the order to roll them back).' },
+    dependents: { type: 'json', description: 'JSON array of the services that depend on this one, in reverse wave order (the order to roll them back).' },
   },
 } as const satisfies StepSchema;

@@ -58,6 +58,7 @@ export const rollback = defineStep({
         ctx.platform.warning(`${dependents.join(', ')} depend${dependents.length === 1 ? 's' : ''} on ${cfg.dependents!.service} and may need a rollback too (in this order).`);
       }
     }
-    return { outputs: outputs(outcome, dependents), failure: verdict(cfg, outcome) };
+    const { image, watch, gate, health, recorded } = outcome;
+    return { outputs: outputs(outcome, dependents), failure: verdict(cfg, outcome), data: { image, watch, gate, health, recorded } };
   },
 });

@@ -47,7 +47,7 @@ export async function watchTrigger(trigger: TriggerConfig, deps: { clock: Clock;
     } else if (!result.ok) {
       platform.warning(`Trigger breached at evaluation ${at}: ${result.reason}`);
       return { breach: evaluation, evaluations, failed, elapsedMs: clock.now() - start };
-    } else platform.info(`Trigger evaluation ${at}: ${result.reason}`);
+    } else platform.progress(`Trigger evaluation ${at}: ${result.reason}`);
     // Evaluations keep to a fixed schedule from the start, however long each query took.
     if (n * intervalMs > watchMs) break;
     await clock.sleep(Math.max(0, start + n * intervalMs - clock.now()));

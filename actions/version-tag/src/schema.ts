@@ -99,8 +99,8 @@ export const schema = {
     tag: { description: 'The tag of the next version, e.g. `v1.5.0`; empty when there is nothing to release.' },
     bump: { description: '`major`, `minor`, `patch` or `none`.' },
     changelog: { description: 'Markdown: Breaking changes, Features, Fixes, Performance; each line with its short sha and scope.' },
-    released: { description: '`true` when this run created the tag (and the release and image tags asked for); `false` on a dry run or with nothing to release.' },
+    released: { type: 'boolean', description: '`true` when this run created the tag (and the release and image tags asked for); `false` on a dry run or with nothing to release.' },
     digest: { description: 'Digest of the re-tagged image (the first of `images`); empty when no image was re-tagged.' },
-    digests: { description: 'JSON object: each re-tagged image → the digest its new tags point to.' },
+    digests: { type: 'json', description: 'JSON object: each re-tagged image → the digest its new tags point to.' },
   },
 } as const satisfies StepSchema;

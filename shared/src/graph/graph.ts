@@ -5,7 +5,7 @@ import type { DependencyConfig, ServiceDef } from './config.js';
 export interface GraphCheck {
   /** Always errors: unknown or self dependencies, cycles. */
   errors: Problem[];
-  /** Level and deploy_order inconsistencies: errors when strict, else warnings. */
+  /** Level and deploy_order hints the graph contradicts, each with its fix: errors when strict, else warnings. */
   inconsistencies: Problem[];
 }
 
@@ -15,7 +15,7 @@ const MAX_CYCLES = 50;
 export function checkGraph(config: DependencyConfig): GraphCheck {
   const { services, file } = config;
   const errors: Problem[] = [];
-  const inconsistencies: Problem[] = [];
+  const conflicts: Conflict[] = [];
   for (const s of services.values()) {
     s.dependencies.forEach((dep, i) => {
       // The line is looked up only for a problem that is reported.
@@ -30,15 +30,9 @@ export function checkGraph(config: DependencyConfig): GraphCheck {
         errors.push(problem(`Service '${s.name}' depends on '${dep}', which is not defined.${near ? ` Did you mean '${near}'?` : ''}`));
         return;
       }
-      if (s.level !== undefined && d.level !== undefined && s.level <= d.level) {
-        inconsistencies.push(problem(`Service '${s.name}' has level ${s.level}, not above its dependency '${dep}' (level ${d.level}).`));
-      }
+      if (s.level !== undefined && d.level !== undefined && s.level <= d.level) conflicts.push({ kind: 'level', s, d });
       if (s.deployOrder !== undefined && d.deployOrder !== undefined && s.deployOrder <= d.deployOrder) {
-        inconsistencies.push(
-          problem(
-            `Service '${s.name}' has deploy_order ${s.deployOrder}, which deploys it before (or with) its dependency '${dep}' (deploy_order ${d.deployOrder}).`,
-          ),
-        );
+        conflicts.push({ kind: 'deploy_order', s, d });
       }
     });
   }
@@ -47,7 +41,63 @@ export function checkGraph(config: DependencyConfig): GraphCheck {
     errors.push({ file, line: config.lineOf(['services', cycle[0]]), message: `Dependency cycle: ${[...cycle, cycle[0]].join(' → ')}` });
   }
   if (cycles.truncated) errors.push({ file, message: `More than ${MAX_CYCLES} dependency cycles; only the first ${MAX_CYCLES} are listed.` });
-  return { errors, inconsistencies };
+  // A fix can be worked out only on an acyclic graph; with a cycle the hints are reported as they stand.
+  const depth = cycles.list.length ? undefined : depths(config);
+  return { errors, inconsistencies: conflicts.map((c) => describeConflict(config, c, depth)) };
+}
+
+/** A dependency edge whose `level` or `deploy_order` hint says the dependent goes first (or together). */
+interface Conflict {
+  kind: 'level' | 'deploy_order';
+  s: ServiceDef;
+  d: ServiceDef;
+}
+
+/**
+ * The message, line and fix of one contradicted hint. The graph decides the order; the fix names the service whose
+ * hint disagrees with it: its level should be its wave counted as the rest of the file counts levels (most files
+ * start at 1), else the dependent's should be one above its dependency's.
+ */
+function describeConflict(config: DependencyConfig, c: Conflict, depth: Map<string, number> | undefined): Problem {
+  const { s, d } = c;
+  const file = config.file;
+  if (c.kind === 'deploy_order') {
+    return {
+      file,
+      line: config.lineOf(['services', s.name, 'deploy_order']),
+      message:
+        `Service '${s.name}' has deploy_order ${s.deployOrder}, which deploys it before (or with) its dependency '${d.name}' (deploy_order ${d.deployOrder}).` +
+        ` ${s.name} should have a deploy_order above ${d.deployOrder}, or drop \`deploy_order\`.`,
+    };
+  }
+  const head = `Service '${s.name}' has level ${s.level}, not above its dependency '${d.name}' (level ${d.level}).`;
+  let blame = s;
+  let level = d.level! + 1;
+  if (depth) {
+    const offset = levelOffset(config, depth);
+    const expected = (x: ServiceDef) => depth.get(x.name)! + offset;
+    if (d.level !== expected(d) && expected(d) < s.level!) [blame, level] = [d, expected(d)];
+    else level = Math.max(expected(s), d.level! + 1);
+  }
+  return {
+    file,
+    line: config.lineOf(['services', blame.name, 'level']),
+    message: `${head} ${blame.name} should be level ${level}, or drop \`level\`.`,
+  };
+}
+
+/** How the file counts levels: the most common `level − wave index`, ties to the one nearest 1. */
+function levelOffset(config: DependencyConfig, depth: Map<string, number>): number {
+  const counts = new Map<number, number>();
+  for (const s of config.services.values()) {
+    if (s.level !== undefined) counts.set(s.level - depth.get(s.name)!, (counts.get(s.level - depth.get(s.name)!) ?? 0) + 1);
+  }
+  let best = 1;
+  let bestN = 0;
+  for (const [offset, n] of counts) {
+    if (n > bestN || (n === bestN && Math.abs(offset - 1) < Math.abs(best - 1))) [best, bestN] = [offset, n];
+  }
+  return best;
 }
 
 /** Edges a service → its known dependencies (unknown and self edges are reported elsewhere). */
@@ -164,11 +214,8 @@ function stronglyConnected(adj: number[][]): number[][] {
   return out;
 }
 
-/**
- * Deploy waves by longest-path layering: a service goes one wave after its deepest dependency.
- * Within a wave: deploy_order ascending (services without one last), then name. Requires an acyclic graph.
- */
-export function computeWaves(config: DependencyConfig): string[][] {
+/** Wave index of every service: one after its deepest dependency (0 for none). Requires an acyclic graph. */
+export function depths(config: DependencyConfig): Map<string, number> {
   const { services } = config;
   const depth = new Map<string, number>();
   // Iterative post-order DFS so long chains do not overflow the stack.
@@ -191,8 +238,17 @@ export function computeWaves(config: DependencyConfig): string[][] {
       work.pop();
     }
   }
+  return depth;
+}
+
+/**
+ * Deploy waves by longest-path layering: a service goes one wave after its deepest dependency.
+ * Within a wave: deploy_order ascending (services without one last), then name. Requires an acyclic graph.
+ */
+export function computeWaves(config: DependencyConfig): string[][] {
+  const { services } = config;
   const waves: string[][] = [];
-  for (const [name, d] of depth) (waves[d] ??= []).push(name);
+  for (const [name, d] of depths(config)) (waves[d] ??= []).push(name);
   const key = (n: string) => services.get(n)!.deployOrder ?? Number.POSITIVE_INFINITY;
   for (const w of waves) w.sort((a, b) => key(a) - key(b) || (a < b ? -1 : a > b ? 1 : 0));
   return waves;

@@ -1,5 +1,6 @@
 // The health gate of the traffic steps: a colour is healthy after N consecutive good answers. Before a switch the
 // gate waits for the colour to become healthy; after traffic moved it is strict: one bad answer fails it.
+import { formatDuration } from '../duration.js';
 import type { Clock } from '../clock.js';
 import { attemptOnce, type AttemptResult } from './probe.js';
 
@@ -17,6 +18,8 @@ export interface GateOptions {
   failFast?: boolean;
   /** Keep probing for at least this long, even once the threshold is met (watches a step's whole interval). */
   minDurationMs?: number;
+  /** Told after every attempt, so a person watching knows what the wait is for (`platform.progress`). */
+  onProgress?: (line: string) => void;
 }
 
 export interface GateResult {
@@ -63,6 +66,9 @@ export async function healthGate(url: string, o: GateOptions): Promise<GateResul
       if (o.failFast) break;
     }
     const elapsed = clock.now() - start;
+    o.onProgress?.(
+      `${url}: ${last.ok ? `ok (${consecutive}/${threshold} in a row)` : `not yet (${lastError})`} · ${formatDuration(elapsed)} of ${formatDuration(o.timeoutMs)}`,
+    );
     if (consecutive >= threshold && elapsed >= (o.minDurationMs ?? 0)) break;
     if (clock.now() >= deadline) break;
     await clock.sleep(Math.min(Math.max(1, o.intervalMs), deadline - clock.now()));

@@ -34,6 +34,10 @@ export class GitLabPlatform extends BasePlatform {
     return this.envVars[`SHIPGATE_${envName(name)}`];
   }
 
+  override inputVariables(): string[] {
+    return this.shipgateVariables();
+  }
+
   // Reports are appended to, so several Shipgate steps in one job share one dotenv report and one summary.
   setOutput(name: string, value: string): void {
     const clean = this.redactor.redact(value);

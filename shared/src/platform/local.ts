@@ -1,18 +1,32 @@
 import { execFileSync } from 'node:child_process';
-import { type Annotation, BasePlatform, type PlatformContext, envName, where } from './platform.js';
+import { writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { EXIT } from '../errors.js';
+import { style, inline, type Style } from '../report/terminal.js';
+import { type StepReport, typedOutputs } from '../report/result.js';
+import { type Annotation, BasePlatform, type PlatformContext, type SummaryView, envName, where } from './platform.js';
 
 /**
- * A terminal: inputs from flags or SHIPGATE_* variables, logs on stderr, the summary on stdout,
- * or with --json only the outputs as one JSON object on stdout.
+ * A terminal: inputs from flags or SHIPGATE_* variables, logs on stderr, the summary on stdout (for people, or as
+ * Markdown with `--format markdown`), or with --json one JSON object on stdout: the outputs typed, the step's
+ * details, and the failure or error.
  */
 export class LocalPlatform extends BasePlatform {
   readonly name = 'local' as const;
   private readonly json: boolean;
-  private readonly outputs: Record<string, string> = {};
+  private readonly format: 'text' | 'markdown';
+  private readonly style: Style;
+  private readonly summaryFile?: string;
+  /** The outputs in their string form, as action outputs carry them. */
+  readonly outputs: Record<string, string> = {};
+  private result: StepReport = { outputTypes: {} };
 
   constructor(ctx: PlatformContext) {
     super(ctx);
     this.json = ctx.json ?? false;
+    this.format = ctx.format ?? 'markdown';
+    this.style = style(ctx.color ?? false);
+    this.summaryFile = ctx.summaryFile ? resolve(this.cwd, ctx.summaryFile) : undefined;
   }
 
   commit(): string | undefined {
@@ -27,6 +41,10 @@ export class LocalPlatform extends BasePlatform {
     return this.envVars[`SHIPGATE_${envName(name)}`];
   }
 
+  override inputVariables(): string[] {
+    return this.shipgateVariables();
+  }
+
   protected override line(text: string): void {
     this.err(this.redactor.redact(text) + '\n');
   }
@@ -35,10 +53,30 @@ export class LocalPlatform extends BasePlatform {
     this.outputs[name] = this.redactor.redact(value);
   }
 
-  writeSummary(markdown: string): void {
-    const text = this.redactor.redact(markdown) + '\n';
-    if (this.json) this.err(text);
-    else this.out(text);
+  writeSummary(markdown: string, view?: SummaryView): void {
+    if (this.summaryFile) writeFileSync(this.summaryFile, this.redactor.redact(markdown) + '\n');
+    const text = this.format === 'text' && view ? this.forPeople(view) : markdown;
+    const out = this.redactor.redact(text) + '\n';
+    if (this.json) this.err(out);
+    else this.out(out);
+  }
+
+  /** A one-line verdict, then the summary's blocks as aligned, coloured text. */
+  private forPeople(v: SummaryView): string {
+    const s = this.style;
+    const headline = inline(v.summary.headline, s);
+    const verdict =
+      v.code === EXIT.ok
+        ? `${s.green('✔')} ${s.bold(v.step)} ${s.green('passed')}`
+        : v.code === EXIT.verdict
+          ? `${s.red('✘')} ${s.bold(v.step)} ${s.red('failed')}`
+          : `${s.red('✘')} ${s.bold(v.step)} ${s.red(v.code === EXIT.config ? 'bad input' : v.code === EXIT.external ? 'a system it talks to failed' : 'internal error')} (exit ${v.code})`;
+    const body = v.summary.toTerminal(s);
+    return [v.code <= EXIT.verdict && headline ? `${verdict} · ${headline}` : verdict, body].filter(Boolean).join('\n\n');
+  }
+
+  override progress(message: string): void {
+    this.line(this.style.dim(`… ${message}`));
   }
 
   debug(message: string): void {
@@ -46,22 +84,34 @@ export class LocalPlatform extends BasePlatform {
   }
 
   warning(message: string, at?: Annotation): void {
-    this.line(`warning: ${where(at)}${message}`);
+    this.line(`${this.style.yellow('warning')}: ${where(at)}${message}`);
   }
 
   error(message: string, at?: Annotation): void {
-    this.line(`error: ${where(at)}${message}`);
+    this.line(`${this.style.red('error')}: ${where(at)}${message}`);
   }
 
+  /** Findings are listed in the summary; on a terminal they are not repeated as warnings. */
+  override finding(_message: string, _at?: Annotation): void {}
+
   async group<T>(title: string, fn: () => Promise<T>): Promise<T> {
-    this.line(`── ${title}`);
+    this.line(this.style.bold(`── ${title}`));
     return fn();
   }
 
+  override report(r: StepReport): void {
+    this.result = r;
+  }
+
   override finish(): void {
-    if (this.json) this.out(JSON.stringify(this.outputs) + '\n');
-    else if (Object.keys(this.outputs).length) {
-      this.out('Outputs:\n' + Object.entries(this.outputs).map(([k, v]) => `  ${k}=${v}\n`).join(''));
+    if (this.json) {
+      const { outputTypes, data, failure, error } = this.result;
+      const all = { ...typedOutputs(outputTypes, this.outputs), ...data, ...(failure ? { failure } : {}), ...(error ? { error } : {}) };
+      this.out(this.redactor.redact(JSON.stringify(all)) + '\n');
+    } else if (Object.keys(this.outputs).length) {
+      const s = this.style;
+      const w = Math.max(...Object.keys(this.outputs).map((k) => k.length));
+      this.out(`\n${s.bold('Outputs')}\n` + Object.entries(this.outputs).map(([k, v]) => `  ${s.dim(k.padEnd(w))}  ${v.replace(/\n/g, `\n${' '.repeat(w + 4)}`)}\n`).join(''));
     }
   }
 }

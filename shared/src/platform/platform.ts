@@ -1,3 +1,13 @@
+import type { Summary } from '../report/markdown.js';
+import type { StepReport } from '../report/result.js';
+
+/** A step's summary as run() ends it: which step, its exit code, and the blocks (for a terminal rendering). */
+export interface SummaryView {
+  step: string;
+  code: number;
+  summary: Summary;
+}
+
 /** Where a message points in the user's files. */
 export interface Annotation {
   file?: string;
@@ -15,6 +25,12 @@ export interface PlatformContext {
   flags?: Record<string, string>;
   /** Local only: print outputs as one JSON object on stdout. */
   json?: boolean;
+  /** Local only: the summary as `text` for people (the CLI's default) or as `markdown` (the default here). */
+  format?: 'text' | 'markdown';
+  /** Local only: colours in text output. */
+  color?: boolean;
+  /** Local only: also write the Markdown summary to this file. */
+  summaryFile?: string;
   stdout?: (text: string) => void;
   stderr?: (text: string) => void;
   cwd?: string;
@@ -39,18 +55,26 @@ export interface Platform {
   /** Text with every masked value replaced by ***: for what goes into files and comments rather than the log. */
   redact(text: string): string;
   setOutput(name: string, value: string): void;
-  /** Appends markdown to the job summary. */
-  writeSummary(markdown: string): void;
+  /** Appends markdown to the job summary; `view` is the same summary with its verdict, for a terminal. */
+  writeSummary(markdown: string, view?: SummaryView): void;
   info(message: string): void;
+  /** One line of a wait in progress (a health gate, a watch, a load run): dimmed on a terminal, plain in a job log. */
+  progress(message: string): void;
   debug(message: string): void;
   warning(message: string, at?: Annotation): void;
   error(message: string, at?: Annotation): void;
+  /** A finding at a place in the user's files (an annotation in the code view); a terminal lists it in the summary only. */
+  finding(message: string, at?: Annotation): void;
   /** Runs fn inside a collapsible log section. */
   group<T>(title: string, fn: () => Promise<T>): Promise<T>;
   /** The commit the job runs on (GITHUB_SHA, CI_COMMIT_SHA; in a terminal the work tree's HEAD), if known. */
   commit(): string | undefined;
   /** Flushes what must come last (local JSON outputs). */
   finish(): void;
+  /** What the run came to (details, failure, error), for platforms that print it whole (local `--json`). */
+  report(r: StepReport): void;
+  /** Names of the variables this platform reads inputs from (SHIPGATE_* on GitLab and a terminal; none on GitHub). */
+  inputVariables(): string[];
 }
 
 /** Replaces every registered secret with *** in text that is about to be printed or written. */
@@ -128,8 +152,16 @@ export abstract class BasePlatform implements Platform {
     this.line(message);
   }
 
+  finding(message: string, at?: Annotation): void {
+    this.warning(message, at);
+  }
+
+  progress(message: string): void {
+    this.info(`… ${message}`);
+  }
+
   abstract setOutput(name: string, value: string): void;
-  abstract writeSummary(markdown: string): void;
+  abstract writeSummary(markdown: string, view?: SummaryView): void;
   abstract debug(message: string): void;
   abstract warning(message: string, at?: Annotation): void;
   abstract error(message: string, at?: Annotation): void;
@@ -137,6 +169,16 @@ export abstract class BasePlatform implements Platform {
   abstract commit(): string | undefined;
 
   finish(): void {}
+
+  report(_r: StepReport): void {}
+
+  inputVariables(): string[] {
+    return [];
+  }
+
+  protected shipgateVariables(): string[] {
+    return Object.keys(this.envVars).filter((k) => k.startsWith('SHIPGATE_') && this.envVars[k] !== undefined);
+  }
 }
 
 /** `file:line:col: ` for plain-text annotations. */

@@ -1,3 +1,5 @@
+import { markdownToTerminal, type Style } from './terminal.js';
+
 /** Escapes a cell so pipes and newlines do not break the table. */
 export function cell(value: unknown): string {
   return String(value ?? '')
@@ -56,12 +58,21 @@ export function details(summaryText: string, body: string): string {
   return `<details><summary>${summaryText}</summary>\n\n${body}\n\n</details>`;
 }
 
-/** Collects the markdown of one step's job summary, written once at the end by run(). */
-export class Summary {
-  private readonly parts: string[] = [];
+/** One block of a summary: its Markdown, and what a terminal shows instead ('' shows nothing). */
+interface Part {
+  markdown: string;
+  terminal?: string;
+}
 
-  add(markdown: string): this {
-    this.parts.push(markdown);
+/**
+ * Collects one step's job summary, written once at the end by run(): Markdown for job summaries, and the same blocks
+ * for a terminal, where a block may give its own text view (a wave diagram instead of Mermaid).
+ */
+export class Summary {
+  private readonly parts: Part[] = [];
+
+  add(markdown: string, opts: { terminal?: string } = {}): this {
+    this.parts.push({ markdown, terminal: opts.terminal });
     return this;
   }
 
@@ -78,6 +89,22 @@ export class Summary {
   }
 
   toString(): string {
-    return this.parts.join('\n\n');
+    return this.parts.map((p) => p.markdown).join('\n\n');
+  }
+
+  /** The first block, for a terminal's one-line verdict. */
+  get headline(): string {
+    return this.parts[0]?.markdown.split('\n')[0] ?? '';
+  }
+
+  /** Everything after the headline, rendered for a terminal. */
+  toTerminal(s: Style): string {
+    const [first, ...rest] = this.parts;
+    if (!first) return '';
+    const remainder = { markdown: first.markdown.split('\n').slice(1).join('\n'), terminal: first.terminal === '' ? '' : undefined };
+    return [remainder, ...rest]
+      .map((p) => p.terminal ?? markdownToTerminal(p.markdown, s))
+      .filter((t) => t !== '')
+      .join('\n\n');
   }
 }
