@@ -184,8 +184,8 @@ export function declaration(input: WorkflowInput): Record<string, unknown> {
  * A `uses:` line of a Shipgate step action or reusable workflow, whatever owner, repository and ref it names now
  * (comments that quote one are references for callers, stamped at the major tag by scripts/references.ts).
  */
-const SHIPGATE_ACTION = /^(\s*(?:-\s+)?uses:\s*)[\w.-]+\/[\w.-]+\/actions\/([a-z-]+)@[\w.-]+/gm;
-const SHIPGATE_WORKFLOW = /^(\s*(?:-\s+)?uses:\s*)[\w.-]+\/[\w.-]+\/\.github\/workflows\/(shipgate-[\w.-]+)@[\w.-]+/gm;
+const OWN_ACTION_USES = /^(\s*(?:-\s+)?uses:\s*)[\w.-]+\/[\w.-]+\/actions\/([a-z-]+)@[\w.-]+/gm;
+const OWN_WORKFLOW_USES = /^(\s*(?:-\s+)?uses:\s*)[\w.-]+\/[\w.-]+\/\.github\/workflows\/(shipgate-[\w.-]+)@[\w.-]+/gm;
 
 const START = '# inputs:start';
 const END = '# inputs:end';
@@ -212,6 +212,6 @@ export function generateWorkflow(text: string, spec: WorkflowSpec): string {
   const endLineStart = text.lastIndexOf('\n', b) + 1;
   const spliced = text.slice(0, lineEnd + 1) + inputsBlock(spec) + '\n' + text.slice(endLineStart);
   return spliced
-    .replace(SHIPGATE_ACTION, (m, u: string, step: string) => (step in stepSchemas ? u + actionRef(step) : m))
-    .replace(SHIPGATE_WORKFLOW, (_m, u: string, f: string) => u + workflowRef(f));
+    .replace(OWN_ACTION_USES, (m, u: string, step: string) => (step in stepSchemas ? u + actionRef(step) : m))
+    .replace(OWN_WORKFLOW_USES, (_m, u: string, f: string) => u + workflowRef(f));
 }

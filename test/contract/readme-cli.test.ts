@@ -45,6 +45,12 @@ describe('README command lines', () => {
     const [, name, ...argv] = words(line);
     const step = steps.find((s) => s.schema.name === name);
     expect(step, `no step '${name}'`).toBeDefined();
+    // A command-line-only listing (`--list-rules`) takes no inputs.
+    const listings = Object.keys(step!.listings ?? {});
+    if (listings.some((flag) => argv.includes(`--${flag}`))) {
+      expect(argv.filter((a) => !listings.includes(a.slice(2)) && a !== '--json')).toEqual([]);
+      return;
+    }
     const args = parseArgs(step!.schema, argv);
     expect(() => parseInputs(step!.schema.inputs, (n) => args.flags[n])).not.toThrow();
     // A URL must be one for every colour it is filled in for (`http://127.0.0.1:808{color}` is not).
@@ -74,6 +80,8 @@ describe('README command lines', () => {
   it('references every GitLab component with the same version', () => {
     const refs = readmes.flatMap((f) => [...text(f).matchAll(/shipgate\/[a-z-]+@(\S+)/g)].map((m) => m[1]));
     expect(refs.length).toBeGreaterThan(5);
-    expect(new Set(refs)).toEqual(new Set(['1']));
+    // The major version of this release, as `npm run gen` stamps it from package.json.
+    const major = JSON.parse(text('package.json')).version.split('.')[0];
+    expect(new Set(refs)).toEqual(new Set([major]));
   });
 });

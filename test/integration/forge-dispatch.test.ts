@@ -28,10 +28,13 @@ const request = (id: string, repo = 'order-service', extra: Record<string, strin
   inputs: { 'shipgate-id': id, 'shipgate-service': repo, 'shipgate-wave': '2', 'shipgate-version': '1.4.0', ...extra },
 });
 
-function wait(octokit: ReturnType<typeof getOctokit>, req: DispatchRequest, deadlineMs = 60_000, signal?: AbortSignal) {
+function wait(octokit: ReturnType<typeof getOctokit>, req: DispatchRequest, deadlineMs = 60_000, signal?: AbortSignal, onEach?: (s: RunState | undefined) => void) {
   const progress: string[] = [];
   const clock = new FakeClock();
-  const onProgress = (s: RunState | undefined, elapsed: number) => progress.push(`${elapsed} ${s ? `${s.status}/${s.conclusion}` : 'none'}`);
+  const onProgress = (s: RunState | undefined, elapsed: number) => {
+    progress.push(`${elapsed} ${s ? `${s.status}/${s.conclusion}` : 'none'}`);
+    onEach?.(s);
+  };
   return { progress, clock, result: dispatchAndWait(octokit, req, { clock, deadlineMs, pollMs: 10_000, signal, onProgress }) };
 }
 
@@ -85,12 +88,9 @@ describe('dispatchAndWait', () => {
   it('cancels the run when the control workflow is cancelled', async () => {
     const { server, octokit } = await github(() => states('queued', 'in_progress', 'in_progress', 'in_progress', 'success'));
     const abort = new AbortController();
-    const w = wait(octokit, request('shipgate-fff'), 60_000, abort.signal);
-    const r = await Promise.race([w.result, (async () => {
-      while (!server.runs[0] || server.runs[0].at < 2) await new Promise((ok) => setTimeout(ok, 5));
-      abort.abort();
-      return w.result;
-    })()]);
+    // Cancelled while the run is in progress: the abort comes from the progress line of that look, so the fake
+    // clock cannot race the run to completion first.
+    const r = await wait(octokit, request('shipgate-fff'), 60_000, abort.signal, (s) => s?.status === 'in_progress' && abort.abort()).result;
     expect(r.outcome).toBe('aborted');
     expect(server.runs[0].cancelled).toBe(true);
   });

@@ -136,7 +136,7 @@ export function childPipeline(waves: string[][], opts: ChildPipelineOptions): st
       image: DOWNSTREAM_GATE_IMAGE,
       // Inputs travel as SHIPGATE_* variables, never inside the script line.
       variables: { SHIPGATE_CONFIG: opts.config ?? 'dependency-config.yml', SHIPGATE_CHECK_HEALTH: 'false', SHIPGATE_COLLECT_DOWNSTREAM: 'true' },
-      // The trigger job of the multi-service component passes its SHIPGATE_CLI_* variables to this pipeline.
+      // The trigger job of the multi-service component passes its CLI variables (the loader, commit, files and hashes) to this pipeline.
       before_script: [cliScript('check-dependencies')],
     };
   }
