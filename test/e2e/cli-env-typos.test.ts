@@ -19,7 +19,7 @@ describe('SHIPGATE_* variables in a GitLab job', () => {
 
   it('accepts other steps’ inputs, earlier jobs’ dotenv outputs and the pipeline’s own variables', async () => {
     const r = await shipgate(
-      ['check-dependencies', '--config', join(ROOT, '../../shared/seed-dependency-config.yml'), '--check-health', 'false'],
+      ['check-dependencies', '--config', join(ROOT, 'test/fixtures/seed-dependency-config.yml'), '--check-health', 'false'],
       job({
         SHIPGATE_WAVE: '2',
         SHIPGATE_SERVICE: 'order-service',
@@ -34,7 +34,7 @@ describe('SHIPGATE_* variables in a GitLab job', () => {
   });
 
   it('only warns on a terminal', async () => {
-    const r = await shipgate(['check-dependencies', '--config', join(ROOT, '../../shared/seed-dependency-config.yml'), '--check-health', 'false'], {
+    const r = await shipgate(['check-dependencies', '--config', join(ROOT, 'test/fixtures/seed-dependency-config.yml'), '--check-health', 'false'], {
       env: { SHIPGATE_CHECK_HEALTHY: 'true' },
     });
     expect(r.code).toBe(0);

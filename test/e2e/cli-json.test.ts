@@ -6,7 +6,7 @@ import { shipgate } from '../helpers/cli.js';
 import { ROOT } from '../helpers/run-bundle.js';
 
 // `--json` as a script reads it: typed values, the details behind the verdict, and errors as JSON with their exit.
-const SEED = join(ROOT, '../../shared/seed-dependency-config.yml');
+const SEED = join(ROOT, 'test/fixtures/seed-dependency-config.yml');
 const fixture = (f: string) => join(ROOT, 'test/fixtures/api-compat/load/step', f);
 
 describe('--json', () => {

@@ -6,7 +6,7 @@ import { shipgate } from '../helpers/cli.js';
 import { ROOT } from '../helpers/run-bundle.js';
 
 // The users' own five-service file, exactly as written (user-service at level 3), run through the CLI.
-const SEED = join(ROOT, '../../shared/seed-dependency-config.yml');
+const SEED = join(ROOT, 'test/fixtures/seed-dependency-config.yml');
 let file: string;
 
 beforeAll(() => {

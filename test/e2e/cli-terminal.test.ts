@@ -6,7 +6,7 @@ import { CLI_ENTRY, shipgate, TSX } from '../helpers/cli.js';
 import { ROOT, runProcess } from '../helpers/run-bundle.js';
 
 // What a person sees at a terminal: a verdict first, aligned text, colours on a TTY, no Markdown, no Mermaid.
-const SEED = join(ROOT, '../../shared/seed-dependency-config.yml');
+const SEED = join(ROOT, 'test/fixtures/seed-dependency-config.yml');
 const fixture = (f: string) => join(ROOT, 'test/fixtures/api-compat/load/step', f);
 const ESC = '\u001b[';
 
