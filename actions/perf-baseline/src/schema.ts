@@ -77,6 +77,11 @@ export const schema = {
       description:
         'A JSON-lines file of earlier runs (keep it with a cache or artifact, like `save`; the GitLab component does both): this run is appended with its commit and time, and the summary charts the last 20 runs (p50, p95, p99 and rps).',
     },
+    comment: {
+      type: 'boolean',
+      default: 'false',
+      description: 'Upsert one PR comment (GitHub, GITHUB_TOKEN) or MR note (GitLab, GITLAB_TOKEN or CI_JOB_TOKEN) with the verdict, the results table and the history chart, updated on every run.',
+    },
   },
   outputs: {
     rps: { type: 'number', description: 'Answered requests per second (sum over shards when merging).' },

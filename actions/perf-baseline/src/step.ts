@@ -2,6 +2,7 @@ import { existsSync, writeFileSync } from 'node:fs';
 import { formatDuration } from '../../../shared/src/duration.js';
 import { defineStep } from '../../../shared/src/step.js';
 import { plural } from '../../../shared/src/text.js';
+import { postComment } from './comment.js';
 import { compare, type Comparison } from './compare.js';
 import { appendHistory, historyEntry, readHistory } from './history.js';
 import { k6Report } from './k6.js';
@@ -73,7 +74,9 @@ export const perfBaseline = defineStep({
       ...(comparison?.status === 'compared' ? comparison.changes.filter((c) => c.verdict === 'regressed').map((c) => c.text) : []),
     ];
     const failure = failures.length ? failures.join('; ') : undefined;
-    renderSummary(summary, { result, checks, comparison, baseline: baseline?.file.summary, baselinePath, merged: settings.merge.length, failure, notes, history: entries });
+    const report = { result, checks, comparison, baseline: baseline?.file.summary, baselinePath, merged: settings.merge.length, failure, notes, history: entries };
+    renderSummary(summary, report);
+    if (inputs.comment) await postComment(platform, report);
     const fixed = (x: number, digits: number) => String(Number(x.toFixed(digits)));
     return {
       outputs: {
