@@ -1,5 +1,6 @@
 import { ConfigError } from './errors.js';
 import { parseDuration } from './duration.js';
+import { closest } from './text.js';
 
 /** How an input's text is turned into a value. */
 export type InputType = 'string' | 'boolean' | 'integer' | 'duration' | 'enum' | 'lines';
@@ -116,7 +117,7 @@ function parseOne(name: string, spec: InputSpec, raw: string): unknown {
     }
     case 'enum': {
       const t = raw.trim();
-      if (!spec.options?.includes(t)) throw bad(`one of: ${spec.options?.join(', ')}`);
+      if (!spec.options?.includes(t)) throw notOneOf(name, t, spec.options ?? []);
       return t;
     }
   }
@@ -151,4 +152,11 @@ export function parseInputs<I extends Record<string, InputSpec>>(
   }
   if (problems.length) throw new ConfigError(problems.join('\n'));
   return out as Inputs<I>;
+}
+
+/** `Input 'provider' is 'haproxxy'. Expected one of: …, haproxy, nginx. Did you mean 'haproxy'?` */
+export function notOneOf(input: string, value: string, options: readonly string[]): ConfigError {
+  // A near miss of one option is named, as a mistyped flag is; a one- or two-letter value is too short to guess from.
+  const near = value.length >= 3 ? closest(value, options) : undefined;
+  return new ConfigError(`Input '${input}' is ${quote(value)}. Expected one of: ${options.join(', ')}.${near ? ` Did you mean '${near}'?` : ''}`);
 }

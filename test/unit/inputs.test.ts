@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseDuration, formatDuration } from '../../shared/src/duration.js';
 import { ConfigError } from '../../shared/src/errors.js';
-import { parseBoolean, parseInputs } from '../../shared/src/inputs.js';
+import { parseBoolean, notOneOf, parseInputs } from '../../shared/src/inputs.js';
 
 describe('durations', () => {
   it('parse units and compounds', () => {
@@ -69,5 +69,21 @@ describe('parseInputs', () => {
       "Input 'count' is '0'. Expected a whole number of at least 1.",
       "Input 'mode' is 'c'. Expected one of: a, b.",
     ]);
+  });
+});
+
+describe('a value that is not one of the options', () => {
+  it('names the option it nearly is, and guesses nothing from a one-letter value or a far miss', () => {
+    const options = ['kubernetes', 'istio', 'gateway-api', 'haproxy', 'nginx'];
+    expect(notOneOf('provider', 'haproxxy', options).message).toBe(
+      "Input 'provider' is 'haproxxy'. Expected one of: kubernetes, istio, gateway-api, haproxy, nginx. Did you mean 'haproxy'?",
+    );
+    expect(notOneOf('provider', 'h', options).message).not.toContain('Did you mean');
+    expect(notOneOf('provider', 'traefik', options).message).not.toContain('Did you mean');
+  });
+
+  it('is what an enum input says when parsed', () => {
+    const schema = { provider: { type: 'enum', options: ['blue-green', 'kubernetes'], required: true, description: 'd' } } as const;
+    expect(() => parseInputs(schema, () => 'blue-grene')).toThrow("Expected one of: blue-green, kubernetes. Did you mean 'blue-green'?");
   });
 });

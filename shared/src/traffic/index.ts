@@ -1,6 +1,7 @@
 // The registry of traffic backends: provider name → factory. A new backend is one import and one entry in `providers`.
 import { ConfigError } from '../errors.js';
 import { checkName } from '../inputs-check.js';
+import { notOneOf } from '../inputs.js';
 import type { BackendDeps, BackendFactory, BackendSettings, TrafficBackend } from './backend.js';
 import { gatewayApiBackend } from './gateway-api.js';
 import { haproxy } from './haproxy.js';
@@ -62,7 +63,7 @@ export function missingInputs(factory: BackendFactory, settings: BackendSettings
  */
 export function createBackend(name: string, settings: BackendSettings, deps: BackendDeps): TrafficBackend {
   const factory = providers[name];
-  if (!factory) throw new ConfigError(`Input 'provider' is '${name}'. Expected one of: ${Object.keys(providers).join(', ')}.`);
+  if (!factory) throw notOneOf('provider', name, Object.keys(providers));
   const missing = missingInputs(factory, settings);
   if (missing.length) {
     throw new ConfigError(
