@@ -2,8 +2,8 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { kubectlJson, seedHttpRoute, seedService } from '../helpers/kube-fixtures.js';
-import { kubeServer, type KubeServer } from '../helpers/kube-server.js';
+import { kubectlJson, seedHttpRoute, seedService } from '../../shared/src/kube/testing/fixtures.js';
+import { kubeServer, type KubeServer } from '../../shared/src/kube/testing/server.js';
 import { ROOT, runProcess } from '../helpers/run-bundle.js';
 
 // The committed bundles drive the Kubernetes contract server: @kubernetes/client-node must survive bundling, and the

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkDependencies } from '../../actions/check-dependencies/src/step.js';
-import { runtimeCommand } from '../../shared/src/traffic/haproxy.js';
+import { runtimeCommand } from '../../shared/src/traffic/haproxy/haproxy.js';
 import { colourPair } from '../helpers/colours.js';
 import { haproxyWeights, startHaproxy, type Haproxy } from '../helpers/haproxy.js';
 import { runLocal } from '../helpers/local-step.js';

@@ -4,7 +4,7 @@ import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { httpRequest } from '../../shared/src/http/request.js';
 import { envCredentials, parseImageRef, RegistryClient } from '../../shared/src/registry/index.js';
-import { certificate } from '../helpers/kube-tls.js';
+import { certificate } from '../../shared/src/kube/testing/tls.js';
 import { pushImage, startRegistry, type TestRegistry } from '../helpers/registry.js';
 import { httpServer, type TestServer } from '../helpers/servers.js';
 

@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { colourPair } from '../helpers/colours.js';
-import { kubectlJson, patches, seedService } from '../helpers/kube-fixtures.js';
-import { kubeServer, type KubeServer } from '../helpers/kube-server.js';
+import { kubectlJson, patches, seedService } from '../../shared/src/kube/testing/fixtures.js';
+import { kubeServer, type KubeServer } from '../../shared/src/kube/testing/server.js';
 import { runRollback } from '../helpers/rollback.js';
 import { runSwitch } from '../helpers/switch.js';
 

@@ -2,15 +2,15 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { DeploymentRollback, type DeploymentSettings } from '../../actions/rollback/src/deployment.js';
-import { KubeClient, REPLICASET, SERVICE } from '../../shared/src/traffic/kube.js';
+import { DeploymentRollback, type DeploymentSettings } from '../../shared/src/kube/deployment.js';
+import { KubeClient, REPLICASET, SERVICE } from '../../shared/src/kube/client.js';
 import { FakeClock } from '../../shared/src/clock.js';
 import { ConfigError, ExternalError } from '../../shared/src/errors.js';
 import { LocalPlatform } from '../../shared/src/platform/index.js';
-import { kubectl, kubectlJson, patches, seedDeployment, seedService, seedVirtualService } from '../helpers/kube-fixtures.js';
-import { DEPLOYMENTS, REPLICASETS } from '../helpers/kube-resources.js';
-import { HASH_LABEL, REVISION, simulateRollouts, type RolloutSimulation } from '../helpers/kube-rollout.js';
-import { kubeServer, type KubeServer } from '../helpers/kube-server.js';
+import { kubectl, kubectlJson, patches, seedDeployment, seedService, seedVirtualService } from '../../shared/src/kube/testing/fixtures.js';
+import { DEPLOYMENTS, REPLICASETS } from '../../shared/src/kube/testing/resources.js';
+import { HASH_LABEL, REVISION, simulateRollouts, type RolloutSimulation } from '../../shared/src/kube/testing/rollout.js';
+import { kubeServer, type KubeServer } from '../../shared/src/kube/testing/server.js';
 
 // The Deployment provider of rollback against the Kubernetes contract server and its simulated Deployment
 // controller (ReplicaSets, revisions, status moving with the test's FakeClock); kubectl reads back what it wrote.

@@ -7,9 +7,9 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { colourPair } from '../helpers/colours.js';
 import { haproxyWeights, startHaproxy, type Haproxy } from '../helpers/haproxy.js';
-import { kubectl, patches, seedDeployment } from '../helpers/kube-fixtures.js';
-import { simulateRollouts, type RolloutSimulation } from '../helpers/kube-rollout.js';
-import { kubeServer, type KubeServer } from '../helpers/kube-server.js';
+import { kubectl, patches, seedDeployment } from '../../shared/src/kube/testing/fixtures.js';
+import { simulateRollouts, type RolloutSimulation } from '../../shared/src/kube/testing/rollout.js';
+import { kubeServer, type KubeServer } from '../../shared/src/kube/testing/server.js';
 import { runRollback } from '../helpers/rollback.js';
 import { TempRepo } from '../helpers/version-tag-repo.js';
 

@@ -6,15 +6,16 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { realClock } from '../../shared/src/clock.js';
 import { ConfigError, ExternalError } from '../../shared/src/errors.js';
 import { LocalPlatform } from '../../shared/src/platform/index.js';
-import type { BackendFactory } from '../../shared/src/traffic/backend.js';
-import { gatewayApiBackend } from '../../shared/src/traffic/gateway-api.js';
-import { istioBackend } from '../../shared/src/traffic/istio.js';
-import { KubeClient, SERVICE } from '../../shared/src/traffic/kube.js';
-import { loadKubeConfig } from '../../shared/src/traffic/kube-config.js';
-import { kubernetesBackend } from '../../shared/src/traffic/kubernetes.js';
-import { backendFor, patches, seedHttpRoute, seedService, seedVirtualService } from '../helpers/kube-fixtures.js';
-import { HTTP_ROUTES, SERVICES, VIRTUAL_SERVICES, type KubeObject, type ResourceType } from '../helpers/kube-resources.js';
-import { kubeconfigYaml, kubeServer, type KubeServer } from '../helpers/kube-server.js';
+import type { BackendModule } from '../../shared/src/traffic/backend.js';
+import { gatewayApi as gatewayApiBackend } from '../../shared/src/traffic/gateway-api/index.js';
+import { istio as istioBackend } from '../../shared/src/traffic/istio/index.js';
+import { KubeClient, SERVICE } from '../../shared/src/kube/client.js';
+import { loadKubeConfig } from '../../shared/src/kube/config.js';
+import { kubernetes as kubernetesBackend } from '../../shared/src/traffic/kubernetes/index.js';
+import { patches, seedHttpRoute, seedService, seedVirtualService } from '../../shared/src/kube/testing/fixtures.js';
+import { backendFor } from '../../shared/src/traffic/testing/build.js';
+import { HTTP_ROUTES, SERVICES, VIRTUAL_SERVICES, type KubeObject, type ResourceType } from '../../shared/src/kube/testing/resources.js';
+import { kubeconfigYaml, kubeServer, type KubeServer } from '../../shared/src/kube/testing/server.js';
 import { closedPort } from '../helpers/servers.js';
 
 // What each Kubernetes backend does when the API server answers badly: conflicts, missing objects, RBAC, no server.
@@ -29,7 +30,7 @@ beforeAll(async () => {
 afterAll(() => server.close());
 
 interface Case {
-  factory: BackendFactory;
+  factory: BackendModule;
   type: ResourceType;
   input: string;
   seed: (s: KubeServer, name: string) => KubeObject;

@@ -3,10 +3,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ConfigError } from '../../shared/src/errors.js';
-import { gatewayApiBackend } from '../../shared/src/traffic/gateway-api.js';
-import { backendFor, kubectlJson, patches, seedHttpRoute } from '../helpers/kube-fixtures.js';
-import { HTTP_ROUTES } from '../helpers/kube-resources.js';
-import { kubeServer, type KubeServer } from '../helpers/kube-server.js';
+import { gatewayApi as gatewayApiBackend } from '../../shared/src/traffic/gateway-api/index.js';
+import { kubectlJson, patches, seedHttpRoute } from '../../shared/src/kube/testing/fixtures.js';
+import { backendFor, recordPrevious, recordedPrevious } from '../../shared/src/traffic/testing/build.js';
+import { HTTP_ROUTES } from '../../shared/src/kube/testing/resources.js';
+import { kubeServer, type KubeServer } from '../../shared/src/kube/testing/server.js';
 
 // The Gateway API backend against the Kubernetes contract server; kubectl reads the HTTPRoute back.
 let server: KubeServer;
@@ -103,8 +104,8 @@ describe('gateway-api backend (HTTPRoute backendRef weights)', () => {
 
   it('records the previous colour as an annotation', async () => {
     const { backend } = build();
-    await backend.recordPrevious!('green');
+    await recordPrevious(backend, 'green');
     expect((await kubectlJson(kubeconfig, 'get', 'httproute', name)).metadata.annotations['shipgate.dev/previous-color']).toBe('green');
-    expect(await backend.recordedPrevious!()).toBe('green');
+    expect(await recordedPrevious(backend)).toBe('green');
   });
 });

@@ -3,10 +3,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ConfigError } from '../../shared/src/errors.js';
-import { istioBackend } from '../../shared/src/traffic/istio.js';
-import { backendFor, kubectlJson, patches, seedVirtualService } from '../helpers/kube-fixtures.js';
-import { SERVICES, VIRTUAL_SERVICES } from '../helpers/kube-resources.js';
-import { kubeServer, type KubeServer } from '../helpers/kube-server.js';
+import { istio as istioBackend } from '../../shared/src/traffic/istio/index.js';
+import { kubectlJson, patches, seedVirtualService } from '../../shared/src/kube/testing/fixtures.js';
+import { backendFor, recordPrevious, recordedPrevious } from '../../shared/src/traffic/testing/build.js';
+import { SERVICES, VIRTUAL_SERVICES } from '../../shared/src/kube/testing/resources.js';
+import { kubeServer, type KubeServer } from '../../shared/src/kube/testing/server.js';
 
 // The Istio backend against the Kubernetes contract server; kubectl reads the VirtualService back through discovery.
 let server: KubeServer;
@@ -98,9 +99,9 @@ describe('istio backend (VirtualService weights)', () => {
 
   it('records the previous colour as an annotation', async () => {
     const { backend } = build();
-    await backend.recordPrevious!('blue');
+    await recordPrevious(backend, 'blue');
     expect((await kubectlJson(kubeconfig, 'get', 'vs', name)).metadata.annotations).toEqual({ 'shipgate.dev/previous-color': 'blue' });
-    expect(await backend.recordedPrevious!()).toBe('blue');
+    expect(await recordedPrevious(backend)).toBe('blue');
     expect(patches(server, `/virtualservices/${name}`)[0].contentType).toBe('application/merge-patch+json');
   });
 });

@@ -3,10 +3,11 @@ import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ConfigError } from '../../shared/src/errors.js';
-import { kubernetesBackend } from '../../shared/src/traffic/kubernetes.js';
-import { backendFor, kubectlJson, patches, seedService } from '../helpers/kube-fixtures.js';
-import { SERVICES } from '../helpers/kube-resources.js';
-import { kubeServer, type KubeServer } from '../helpers/kube-server.js';
+import { kubernetes as kubernetesBackend } from '../../shared/src/traffic/kubernetes/index.js';
+import { kubectlJson, patches, seedService } from '../../shared/src/kube/testing/fixtures.js';
+import { backendFor, recordPrevious, recordedPrevious } from '../../shared/src/traffic/testing/build.js';
+import { SERVICES } from '../../shared/src/kube/testing/resources.js';
+import { kubeServer, type KubeServer } from '../../shared/src/kube/testing/server.js';
 
 // The Service selector backend against the Kubernetes contract server; kubectl reads back what it wrote.
 let server: KubeServer;
@@ -84,14 +85,14 @@ describe('kubernetes backend (Service selector)', () => {
 
   it('records the previous colour in an annotation kubectl can read', async () => {
     const { backend } = build();
-    expect(await backend.recordedPrevious!()).toBeUndefined();
-    await backend.recordPrevious!('blue');
+    expect(await recordedPrevious(backend)).toBeUndefined();
+    await recordPrevious(backend, 'blue');
     const svc = await kubectlJson(kubeconfig, 'get', 'service', name);
     expect(svc.metadata.annotations['shipgate.dev/previous-color']).toBe('blue');
     expect(svc.spec.selector.color).toBe('blue');
-    expect(await backend.recordedPrevious!()).toBe('blue');
-    await backend.recordPrevious!('green');
-    expect(await build().backend.recordedPrevious!()).toBe('green');
+    expect(await recordedPrevious(backend)).toBe('blue');
+    await recordPrevious(backend, 'green');
+    expect(await recordedPrevious(build().backend)).toBe('green');
   });
 
   it('masks the kubeconfig token in everything the platform prints once the kubeconfig is loaded', async () => {

@@ -4,10 +4,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FakeClock } from '../../shared/src/clock.js';
-import { deploymentObject, kubectl, kubectlJson, seedDeployment } from '../helpers/kube-fixtures.js';
-import { DEPLOYMENTS, REPLICASETS } from '../helpers/kube-resources.js';
-import { HASH_LABEL, REVISION, simulateRollouts, type RolloutSimulation } from '../helpers/kube-rollout.js';
-import { kubeServer, type KubeServer } from '../helpers/kube-server.js';
+import { deploymentObject, kubectl, kubectlJson, seedDeployment } from '../../shared/src/kube/testing/fixtures.js';
+import { DEPLOYMENTS, REPLICASETS } from '../../shared/src/kube/testing/resources.js';
+import { HASH_LABEL, REVISION, simulateRollouts, type RolloutSimulation } from '../../shared/src/kube/testing/rollout.js';
+import { kubeServer, type KubeServer } from '../../shared/src/kube/testing/server.js';
 
 // The simulated Deployment controller and the list filters it needs, checked against what kubectl expects of a real
 // cluster: kubectl's own `rollout undo`, `rollout history` and `rollout status` run against it.

@@ -3,9 +3,9 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { kubectl, kubectlJson, seedHttpRoute, seedService, seedVirtualService } from '../helpers/kube-fixtures.js';
-import { HTTP_ROUTES, SERVICES, VIRTUAL_SERVICES } from '../helpers/kube-resources.js';
-import { kubeServer, type KubeServer } from '../helpers/kube-server.js';
+import { kubectl, kubectlJson, seedHttpRoute, seedService, seedVirtualService } from '../../shared/src/kube/testing/fixtures.js';
+import { HTTP_ROUTES, SERVICES, VIRTUAL_SERVICES } from '../../shared/src/kube/testing/resources.js';
+import { kubeServer, type KubeServer } from '../../shared/src/kube/testing/server.js';
 
 // The Kubernetes contract server itself: the API behaviour the traffic backends (and kubectl) rely on.
 let server: KubeServer;

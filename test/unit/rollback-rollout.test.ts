@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { rolloutState, rolloutStatus, waitForRollout } from '../../actions/rollback/src/rollout.js';
-import { selectorString } from '../../actions/rollback/src/deployment.js';
+import { rolloutState, rolloutStatus, waitForRollout } from '../../shared/src/kube/rollout.js';
+import { selectorString } from '../../shared/src/kube/deployment.js';
 import { FakeClock } from '../../shared/src/clock.js';
-import type { KubeObject } from '../../shared/src/traffic/kube.js';
+import type { KubeObject } from '../../shared/src/kube/client.js';
 
 // kubectl rollout status's rules on plain Deployment objects, and the wait loop on a FakeClock (no sleeping).
 function dep(generation: number, status: Record<string, unknown>, replicas = 3, conditions: unknown[] = []): KubeObject {

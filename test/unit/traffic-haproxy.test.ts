@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { parseServersState, socketAddress } from '../../shared/src/traffic/haproxy.js';
-import { missingInputs, providers } from '../../shared/src/traffic/index.js';
-import type { BackendSettings } from '../../shared/src/traffic/backend.js';
+import { parseServersState, socketAddress } from '../../shared/src/traffic/haproxy/haproxy.js';
+import { parseInputs } from '../../shared/src/inputs.js';
+import { providers, trafficInputs } from '../../shared/src/traffic/index.js';
 import { describeWeights, leader, percentages, weightsFor } from '../../shared/src/traffic/weights.js';
 
 // `show servers state web` from HAProxy 2.6: blue live, green disabled in the config and then drained.
@@ -52,11 +52,13 @@ describe('weights', () => {
 });
 
 describe('backend registry', () => {
-  const base: BackendSettings = { colors: ['blue', 'green'], addresses: {}, nginxReloadCommand: ['nginx', '-s', 'reload'], namespace: 'default', selectorKey: 'color', backendRefs: {} };
+  const parse = (provider: string, given: Record<string, string>) =>
+    providers[provider].parse(parseInputs(trafficInputs, (n) => given[n]), { colors: ['blue', 'green'], env: () => undefined });
+  const required = (provider: string, inputs: string[]) => inputs.map((i) => `Input '${i}' is required with provider '${provider}'. Set it, or pick the provider you run.`).join('\n');
   it('names each missing input as the user spells it, per colour for addresses', () => {
-    expect(missingInputs(providers.haproxy, base)).toEqual(['haproxy-socket', 'haproxy-backend']);
-    expect(missingInputs(providers.nginx, { ...base, nginxUpstreamFile: 'f', nginxUpstream: 'web', addresses: { blue: 'a:1' } })).toEqual(['green-address']);
-    expect(missingInputs(providers.haproxy, { ...base, haproxySocket: 's', haproxyBackend: 'b' })).toEqual([]);
+    expect(() => parse('haproxy', {})).toThrow(required('haproxy', ['haproxy-socket', 'haproxy-backend']));
+    expect(() => parse('nginx', { 'nginx-upstream-file': 'f', 'nginx-upstream': 'web', 'blue-address': 'a:1' })).toThrow(required('nginx', ['green-address']));
+    expect(parse('haproxy', { 'haproxy-socket': 's', 'haproxy-backend': 'b' })).toEqual({ colors: ['blue', 'green'], socket: 's', backend: 'b' });
   });
 
   it('registers every factory under its own name', () => {

@@ -5,23 +5,13 @@ import { describe, expect, it } from 'vitest';
 import { FakeClock } from '../../shared/src/clock.js';
 import { ExternalError } from '../../shared/src/errors.js';
 import { LocalPlatform } from '../../shared/src/platform/index.js';
-import type { BackendSettings } from '../../shared/src/traffic/backend.js';
-import { NginxBackend, parseUpstream, renderUpstream } from '../../shared/src/traffic/nginx.js';
+import { NginxBackend, type NginxSettings, parseUpstream, renderUpstream } from '../../shared/src/traffic/nginx/nginx.js';
 
 const BLUE = '10.0.0.1:8080';
 const GREEN = '10.0.0.2:8080';
 
 function backend(file: string, reload: string[]): NginxBackend {
-  const settings: BackendSettings = {
-    colors: ['blue', 'green'],
-    nginxUpstreamFile: file,
-    nginxUpstream: 'web',
-    addresses: { blue: BLUE, green: GREEN },
-    nginxReloadCommand: reload,
-    namespace: 'default',
-    selectorKey: 'color',
-    backendRefs: {},
-  };
+  const settings: NginxSettings = { colors: ['blue', 'green'], file, upstream: 'web', addresses: { blue: BLUE, green: GREEN }, reload };
   return new NginxBackend(settings, { platform: new LocalPlatform({ env: {}, stderr: () => {} }), clock: new FakeClock() });
 }
 

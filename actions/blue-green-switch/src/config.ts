@@ -6,8 +6,10 @@ import { urlSecrets } from '../../../shared/src/http/url-secrets.js';
 import { queryConfig, type QueryConfig } from '../../../shared/src/inputs-check.js';
 import type { StepContext } from '../../../shared/src/step.js';
 import type { TrafficBackend } from '../../../shared/src/traffic/backend.js';
+import { parseColors } from '../../../shared/src/traffic/colors.js';
 import { createBackend } from '../../../shared/src/traffic/index.js';
-import { backendSettings } from '../../../shared/src/traffic/inputs.js';
+import type { SwitchRecordStore } from '../../../shared/src/traffic/record.js';
+import { StateFileStore } from '../../../shared/src/traffic/state-file.js';
 import type { schema } from './schema.js';
 
 export type Ctx = StepContext<typeof schema.inputs>;
@@ -27,7 +29,8 @@ export interface SwitchConfig {
   steps: number[];
   stepIntervalMs: number;
   analysis?: QueryConfig;
-  stateFile?: string;
+  /** Where the switch is recorded for rollback: the state file (input 'state-file'), then the backend's own record. */
+  records: SwitchRecordStore[];
 }
 
 /** `10,50,100` → [10, 50, 100]: whole percentages from 1 to 100, strictly ascending, the last one 100. */
@@ -53,12 +56,12 @@ function analysisConfig({ inputs, platform }: Ctx): SwitchConfig['analysis'] {
 /** Parses and checks every input; creates the backend without contacting it. */
 export function loadConfig(ctx: Ctx): SwitchConfig {
   const { inputs, platform, clock } = ctx;
-  const settings = backendSettings(inputs, (name) => platform.env(name));
+  const colors = parseColors(inputs.colors);
   // Credentials in the URLs (user:password@, ?token=) are masked before a message, a log line or the summary names them.
-  const urls = [inputs['prometheus-url'], ...settings.colors.map((c) => colourUrl(inputs['health-url'], c)), inputs['health-url-blue'], inputs['health-url-green']];
+  const urls = [inputs['prometheus-url'], ...colors.map((c) => colourUrl(inputs['health-url'], c)), inputs['health-url-blue'], inputs['health-url-green']];
   for (const secret of urls.flatMap((u) => urlSecrets(u.trim()))) platform.setSecret(secret);
-  const backend = createBackend(inputs.provider, settings, { platform, clock });
-  const colors = settings.colors;
+  const backend = createBackend(inputs.provider, inputs, (name) => platform.env(name), { platform, clock });
+  const stateFile = inputs['state-file'].trim();
   const target = inputs.target.trim() || 'auto';
   if (target !== 'auto' && !colors.includes(target)) {
     throw new ConfigError(`Input 'target' is '${target}'. Expected auto or one of the colours in 'colors': ${colors.join(', ')}.`);
@@ -81,6 +84,6 @@ export function loadConfig(ctx: Ctx): SwitchConfig {
     steps,
     stepIntervalMs: inputs['step-interval'],
     analysis: analysisConfig(ctx),
-    stateFile: inputs['state-file'].trim() || undefined,
+    records: [...(stateFile ? [new StateFileStore(stateFile)] : []), ...(backend.records ? [backend.records] : [])],
   };
 }

@@ -1,7 +1,6 @@
 import { healthUrlInputs } from '../../../shared/src/http/health-urls.js';
 import type { StepSchema } from '../../../shared/src/inputs.js';
-import { providerNames } from '../../../shared/src/traffic/index.js';
-import { backendInputs } from '../../../shared/src/traffic/inputs.js';
+import { providerNames, trafficInputs } from '../../../shared/src/traffic/index.js';
 
 export const schema = {
   name: 'blue-green-switch',
@@ -50,7 +49,7 @@ export const schema = {
       type: 'string',
       description: 'Path of a JSON file recording the switch for rollback (`active`, `previous`, `weights`, `time`, `who`); written after a successful switch.',
     },
-    ...backendInputs,
+    ...trafficInputs,
   },
   outputs: {
     active: { description: 'The colour that has the traffic when the step ends.' },

@@ -1,6 +1,6 @@
-import { errorMessage } from '../../../shared/src/errors.js';
 import { defineStep } from '../../../shared/src/step.js';
-import { whoRuns, writeStateFile } from '../../../shared/src/traffic/state-file.js';
+import { writeRecords } from '../../../shared/src/traffic/record.js';
+import { whoRuns } from '../../../shared/src/traffic/state-file.js';
 import { loadConfig, type Ctx, type SwitchConfig } from './config.js';
 import { switchTraffic, type Outcome } from './flow.js';
 import { schema } from './schema.js';
@@ -19,26 +19,15 @@ function outputs(cfg: SwitchConfig, o: Outcome): Record<string, string> {
   };
 }
 
-/** Leaves the previous colour where rollback finds it: the routed object (Kubernetes) and the state file. */
+/**
+ * Leaves the switch where rollback finds it: the state file and the routed object (Kubernetes). A state file that
+ * cannot be written fails the step (the user asked for it); the backend's own record is a warning.
+ */
 async function recordSwitch(ctx: Ctx, cfg: SwitchConfig, o: Outcome): Promise<void> {
   const { platform } = ctx;
-  if (cfg.backend.recordPrevious) {
-    try {
-      await cfg.backend.recordPrevious(o.from!);
-    } catch (err) {
-      platform.warning(`Could not record the previous colour ${o.from} on the ${o.provider} object: ${errorMessage(err)}`);
-    }
-  }
-  if (cfg.stateFile) {
-    await writeStateFile(cfg.stateFile, {
-      active: o.target!,
-      previous: o.from!,
-      weights: o.after!.weights,
-      time: new Date().toISOString(),
-      who: whoRuns((name) => platform.env(name)),
-    });
-    platform.info(`Recorded the switch in ${cfg.stateFile}.`);
-  }
+  const record = { active: o.target!, previous: o.from!, weights: o.after!.weights, time: new Date().toISOString(), who: whoRuns((name) => platform.env(name)) };
+  const places = await writeRecords(cfg.records, record, (message) => platform.warning(message), true);
+  for (const place of places) platform.info(`Recorded the switch in ${place}.`);
 }
 
 export const blueGreenSwitch = defineStep({

@@ -1,8 +1,8 @@
 // provider blue-green: send all traffic back to the colour blue-green-switch moved away from, through the same
 // backend modules (shared/src/traffic), and leave the swap where the next switch or rollback finds it.
 import { ConfigError, errorMessage } from '../../../shared/src/errors.js';
-import { PREVIOUS_ANNOTATION } from '../../../shared/src/traffic/kube.js';
-import { whoRuns, writeStateFile } from '../../../shared/src/traffic/state-file.js';
+import { firstRecord, writeRecords } from '../../../shared/src/traffic/record.js';
+import { whoRuns } from '../../../shared/src/traffic/state-file.js';
 import { describeWeights, weightsFor } from '../../../shared/src/traffic/weights.js';
 import type { BlueGreenConfig, Ctx } from './config.js';
 import type { Applied, Candidates, Resolved, RollbackProvider } from './provider.js';
@@ -26,17 +26,18 @@ export class BlueGreenProvider implements RollbackProvider {
 
   /** The colour to return to and where that came from. */
   private async target(): Promise<{ colour: string; source: string }> {
-    const { record, stateFile, backend, backendName, colors } = this.cfg;
+    const { records, backend, backendName, colors } = this.cfg;
     if (this.to.kind === 'colour') return { colour: this.to.colour, source: "input 'to'" };
-    if (record) return { colour: record.previous, source: `the previous colour in ${stateFile} (switched by ${record.who} at ${record.time})` };
-    const colour = await backend.recordedPrevious?.();
-    if (!colour) {
-      throw new ConfigError(`Nothing to roll back to: the ${backendName} object has no ${PREVIOUS_ANNOTATION} annotation (blue-green-switch writes it after a switch) and input 'state-file' is empty. Set 'to' to ${colors.join(' or ')}.`);
+    const found = await firstRecord(records);
+    if (!found) {
+      // config refused a rollback with neither a state file nor a backend that keeps a record
+      throw new ConfigError(`Nothing to roll back to: the ${backendName} object has no ${backend.records!.label.replace(/^the /, '')} (blue-green-switch writes it after a switch) and input 'state-file' is empty. Set 'to' to ${colors.join(' or ')}.`);
     }
+    const colour = found.record.previous;
     if (!colors.includes(colour)) {
-      throw new ConfigError(`The ${PREVIOUS_ANNOTATION} annotation says '${colour}', which is not one of 'colors' (${colors.join(', ')}). Set 'colors' as blue-green-switch had it, or set 'to'.`);
+      throw new ConfigError(`${capitalised(found.store.label)} says '${colour}', which is not one of 'colors' (${colors.join(', ')}). Set 'colors' as blue-green-switch had it, or set 'to'.`);
     }
-    return { colour, source: `the ${PREVIOUS_ANNOTATION} annotation` };
+    return { colour, source: found.store.source(found.record) };
   }
 
   async resolve(): Promise<Resolved> {
@@ -66,36 +67,20 @@ export class BlueGreenProvider implements RollbackProvider {
   }
 
   async record(r: Resolved): Promise<string[]> {
-    const { backend, backendName, stateFile } = this.cfg;
     const { platform } = this.ctx;
-    const places: string[] = [];
-    if (backend.recordPrevious) {
-      try {
-        await backend.recordPrevious(r.from);
-        places.push(`${PREVIOUS_ANNOTATION}=${r.from} on the ${backendName} object`);
-      } catch (err) {
-        platform.warning(`Could not record the previous colour ${r.from} on the ${backendName} object: ${errorMessage(err)}`);
-      }
-    }
-    if (stateFile) {
-      try {
-        // apply() read these weights back from the router before record() runs
-        const weights = weightsFor(this.cfg.colors, r.to, 100);
-        await writeStateFile(stateFile, { active: r.to, previous: r.from, weights, time: new Date().toISOString(), who: whoRuns((n) => platform.env(n)) });
-        places.push(`${stateFile} (active ${r.to}, previous ${r.from})`);
-      } catch (err) {
-        platform.warning(`Could not update the state file ${stateFile}: ${errorMessage(err)}. A later rollback would read the old record.`);
-      }
-    }
-    return places;
+    // apply() read these weights back from the router before record() runs
+    const weights = weightsFor(this.cfg.colors, r.to, 100);
+    const record = { active: r.to, previous: r.from, weights, time: new Date().toISOString(), who: whoRuns((n) => platform.env(n)) };
+    return writeRecords(this.cfg.records, record, (message) => platform.warning(message), false);
   }
 
   async candidates(): Promise<Candidates> {
-    const { backend, backendName, colors, record, stateFile } = this.cfg;
+    const { backend, backendName, colors, records, stateFile } = this.cfg;
     const now = await backend.active();
-    const previous = record?.previous ?? (await backend.recordedPrevious?.());
+    const record = (await firstRecord(records))?.record;
+    const previous = record?.previous;
     const rows = colors.map((c) => {
-      const was = record && c === record.active ? `active since ${record.time} (${record.who})` : c === previous ? 'previous: the rollback target' : '';
+      const was = record?.time && c === record.active ? `active since ${record.time} (${record.who})` : c === previous ? 'previous: the rollback target' : '';
       return { cells: [c, `${now.weights[c] ?? 0} %`, was], current: c === now.active, target: c === previous };
     });
     const from = stateFile ? `${stateFile} and ${backendName}` : backendName;
@@ -107,3 +92,5 @@ export class BlueGreenProvider implements RollbackProvider {
     return `${this.cfg.backendName} routes ${describeWeights(state.weights)}`;
   }
 }
+
+const capitalised = (text: string) => text.charAt(0).toUpperCase() + text.slice(1);

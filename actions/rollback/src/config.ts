@@ -11,11 +11,12 @@ import { checkName, queryConfig, type QueryConfig } from '../../../shared/src/in
 import { parseImageRef, type ImageRef } from '../../../shared/src/registry/index.js';
 import type { StepContext } from '../../../shared/src/step.js';
 import { closest } from '../../../shared/src/text.js';
-import type { BackendSettings, TrafficBackend } from '../../../shared/src/traffic/backend.js';
+import type { DeploymentSettings } from '../../../shared/src/kube/deployment.js';
+import type { TrafficBackend } from '../../../shared/src/traffic/backend.js';
+import { parseColors } from '../../../shared/src/traffic/colors.js';
 import { createBackend } from '../../../shared/src/traffic/index.js';
-import { backendSettings } from '../../../shared/src/traffic/inputs.js';
-import { readStateFile, type SwitchRecord } from '../../../shared/src/traffic/state-file.js';
-import type { DeploymentSettings } from './deployment.js';
+import type { SwitchRecordStore } from '../../../shared/src/traffic/record.js';
+import { StateFileStore } from '../../../shared/src/traffic/state-file.js';
 import type { schema } from './schema.js';
 import { parseTo, repositoryOf, type TargetSpec } from './to.js';
 
@@ -27,9 +28,9 @@ export interface BlueGreenConfig {
   /** The `backend` input, e.g. haproxy. */
   backendName: string;
   colors: [string, string];
+  /** The state file (input 'state-file', already read), then the backend's own record: read in this order, all rewritten. */
+  records: SwitchRecordStore[];
   stateFile?: string;
-  /** The state file's record, read before anything is contacted. */
-  record?: SwitchRecord;
 }
 
 /** The watched trigger: the query with its bounds, how long, how often. */
@@ -62,25 +63,27 @@ export interface RollbackConfig {
   list: boolean;
 }
 
-function blueGreenConfig({ inputs, platform, clock }: Ctx, settings: BackendSettings): BlueGreenConfig {
+function blueGreenConfig({ inputs, platform, clock }: Ctx, colors: [string, string]): BlueGreenConfig {
   const backendName = inputs.backend?.trim();
   if (!backendName) throw new ConfigError(`Input 'backend' is required with provider 'blue-green': the router blue-green-switch drives (haproxy, nginx, kubernetes, istio or gateway-api).`);
-  const backend = createBackend(backendName, settings, { platform, clock });
+  const backend = createBackend(backendName, inputs, (n) => platform.env(n), { platform, clock });
   const stateFile = inputs['state-file'].trim() || undefined;
-  const record = stateFile ? readStateFile(stateFile) : undefined;
+  const file = stateFile ? new StateFileStore(stateFile) : undefined;
+  const record = file?.load();
   if (stateFile && !record) {
     throw new ConfigError(`Input 'state-file' is '${stateFile}': no such file. Point it at the file blue-green-switch wrote with its 'state-file' input (keep it as an artifact or cache between the jobs), or set 'to' to the colour to return to.`);
   }
-  if (record && !settings.colors.includes(record.previous)) {
-    throw new ConfigError(`Input 'state-file' '${stateFile}' records previous colour '${record.previous}', which is not one of 'colors' (${settings.colors.join(', ')}). Set 'colors' as blue-green-switch had it, or set 'to'.`);
+  if (record && !colors.includes(record.previous)) {
+    throw new ConfigError(`Input 'state-file' '${stateFile}' records previous colour '${record.previous}', which is not one of 'colors' (${colors.join(', ')}). Set 'colors' as blue-green-switch had it, or set 'to'.`);
   }
   // a list shows the colours and their traffic without a record; a rollback needs one
-  if (!stateFile && !backend.recordedPrevious && !inputs.to.trim() && !inputs.list) {
+  if (!stateFile && !backend.records && !inputs.to.trim() && !inputs.list) {
     throw new ConfigError(
-      `Input 'state-file' is empty, and backend '${backendName}' keeps no record of the previous colour, so there is nothing to roll back to. Pass the state file blue-green-switch wrote, or set 'to' to a colour (${settings.colors.join(' or ')}).`,
+      `Input 'state-file' is empty, and backend '${backendName}' keeps no record of the previous colour, so there is nothing to roll back to. Pass the state file blue-green-switch wrote, or set 'to' to a colour (${colors.join(' or ')}).`,
     );
   }
-  return { backend, backendName, colors: settings.colors, stateFile, record };
+  const records = [...(file ? [file] : []), ...(backend.records ? [backend.records] : [])];
+  return { backend, backendName, colors, records, stateFile };
 }
 
 function kubernetesConfig({ inputs, platform }: Ctx): RollbackConfig['kubernetes'] {
@@ -127,8 +130,7 @@ function dependentsConfig({ inputs }: Ctx): RollbackConfig['dependents'] {
 export function loadConfig(ctx: Ctx): RollbackConfig {
   const { inputs, platform } = ctx;
   const provider = inputs.provider as RollbackConfig['provider'];
-  const settings = provider === 'blue-green' ? backendSettings(inputs, (n) => platform.env(n)) : undefined;
-  const colors = settings?.colors;
+  const colors = provider === 'blue-green' ? parseColors(inputs.colors) : undefined;
   // Credentials in the URLs (user:password@, ?token=) are masked before a message, a log line or the summary names them.
   const rawHealth = colors ? colors.map((c) => colourUrl(inputs['health-url'], c)) : [inputs['health-url']];
   for (const secret of [inputs['prometheus-url'], ...rawHealth, inputs['health-url-blue'], inputs['health-url-green']].flatMap((u) => urlSecrets(u.trim()))) platform.setSecret(secret);
@@ -155,7 +157,7 @@ export function loadConfig(ctx: Ctx): RollbackConfig {
     image,
     prefix,
     reason: inputs.reason.trim(),
-    blueGreen: settings ? blueGreenConfig(ctx, settings) : undefined,
+    blueGreen: colors ? blueGreenConfig(ctx, colors) : undefined,
     kubernetes: provider === 'kubernetes' ? kubernetesConfig(ctx) : undefined,
     trigger: triggerConfig(ctx),
     healthUrl,

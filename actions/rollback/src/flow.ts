@@ -8,7 +8,7 @@ import { formatImageRef, ImageNotFoundError, type ImageRef } from '../../../shar
 import { registryClient } from '../../../shared/src/registry/job.js';
 import { plural } from '../../../shared/src/text.js';
 import { checkQuerySyntax } from '../../../shared/src/inputs-check.js';
-import { checkStateFileWritable, whoRuns } from '../../../shared/src/traffic/state-file.js';
+import { whoRuns } from '../../../shared/src/traffic/state-file.js';
 import type { Ctx, RollbackConfig } from './config.js';
 import type { Applied, Resolved, RollbackProvider } from './provider.js';
 import { recordOnForge, type ForgeRecord } from './record.js';
@@ -84,7 +84,7 @@ async function stateNow(provider: RollbackProvider): Promise<string> {
 
 /** Before the watch and the first change: the state file can be written and Prometheus parses the trigger. */
 async function checkBeforeWatching(ctx: Ctx, cfg: RollbackConfig): Promise<void> {
-  if (cfg.blueGreen?.stateFile) await checkStateFileWritable(cfg.blueGreen.stateFile);
+  for (const store of cfg.blueGreen?.records ?? []) await store.checkWritable();
   if (!cfg.trigger) return;
   const unknown = await checkQuerySyntax(cfg.trigger, 'trigger-query');
   // The watch forgives a flaky Prometheus evaluation by evaluation; it decides, not this one answer.

@@ -4,7 +4,7 @@ import { ConfigError } from '../../../shared/src/errors.js';
 import type { Release } from '../../../shared/src/git/tags.js';
 import { formatImageRef, parseImageRef } from '../../../shared/src/registry/index.js';
 import type { Ctx, RollbackConfig } from './config.js';
-import { DeploymentRollback, type DeploymentState, type DeploymentTarget } from './deployment.js';
+import { DeploymentRollback, type DeploymentState, type DeploymentTarget } from '../../../shared/src/kube/deployment.js';
 import { repoRoot } from '../../../shared/src/git/git.js';
 import { readTags, releases } from '../../../shared/src/git/tags.js';
 import type { Applied, Candidates, Resolved, RollbackProvider } from './provider.js';

@@ -1,7 +1,6 @@
 import { healthUrlInputs } from '../../../shared/src/http/health-urls.js';
 import type { StepSchema } from '../../../shared/src/inputs.js';
-import { providerNames } from '../../../shared/src/traffic/index.js';
-import { backendInputs } from '../../../shared/src/traffic/inputs.js';
+import { providerNames, trafficInputs } from '../../../shared/src/traffic/index.js';
 
 export const schema = {
   name: 'rollback',
@@ -97,7 +96,7 @@ export const schema = {
       description:
         'Only list what a rollback could go to, as `kubectl rollout history` does, and change nothing: the ReplicaSet revisions with image and change-cause (kubernetes), the colours with their traffic and the state file record (blue-green), or the release tags in git (with `image-name`).',
     },
-    ...(({ service: _service, ...rest }) => rest)(backendInputs),
+    ...(({ service: _service, ...rest }) => rest)(trafficInputs),
   },
   outputs: {
     'rolled-back': { type: 'boolean', description: '`true` when the service now runs the target, `false` when nothing changed (no breach, dry run, already there).' },

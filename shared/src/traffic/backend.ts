@@ -1,8 +1,10 @@
-// The seam between the traffic steps (blue-green-switch, rollback) and the routers they drive. One module per backend
-// implements TrafficBackend; index.ts registers them by provider name.
+// The seam between the traffic steps (blue-green-switch, rollback) and the routers they drive. One folder per backend
+// exports a BackendModule; index.ts registers them by provider name and composes their inputs.
 import type { Clock } from '../clock.js';
-import type { NameKind } from '../inputs-check.js';
+import { ConfigError } from '../errors.js';
+import type { Inputs, InputSpec } from '../inputs.js';
 import type { Platform } from '../platform/platform.js';
+import type { SwitchRecordStore } from './record.js';
 
 /** Percent of traffic per colour, e.g. { blue: 90, green: 10 }. Sums to 100. */
 export type Weights = Record<string, number>;
@@ -14,27 +16,6 @@ export interface TrafficState {
   weights: Weights;
   /** Backend-specific facts for the summary (server states, selector, file contents…), one line each. */
   details: string[];
-}
-
-/** Everything a backend may need, from the step's inputs (shared/src/traffic/inputs.ts) and the job environment. */
-export interface BackendSettings {
-  colors: [string, string];
-  haproxySocket?: string;
-  haproxyBackend?: string;
-  nginxUpstreamFile?: string;
-  nginxUpstream?: string;
-  /** Address (host:port) per colour, for NGINX upstream servers. */
-  addresses: Record<string, string | undefined>;
-  /** argv of the NGINX reload command. */
-  nginxReloadCommand: string[];
-  service?: string;
-  namespace: string;
-  selectorKey: string;
-  virtualService?: string;
-  httpRoute?: string;
-  /** backendRef name per colour for Gateway API (default `<service>-<colour>`). */
-  backendRefs: Record<string, string | undefined>;
-  kubeconfig?: string;
 }
 
 export interface BackendDeps {
@@ -57,18 +38,34 @@ export interface TrafficBackend {
   apply(target: Weights): Promise<void>;
   /** Reads back and throws ExternalError when the backend does not route `target`. */
   verify(target: Weights): Promise<TrafficState>;
-  /** Stores the previous colour on the routed object (Kubernetes annotation `shipgate.dev/previous-color`); absent elsewhere. */
-  recordPrevious?(previous: string): Promise<void>;
-  /** The previous colour stored by recordPrevious, if any. */
-  recordedPrevious?(): Promise<string | undefined>;
+  /** The record this backend keeps on the routed object itself (Kubernetes: an annotation); absent elsewhere. */
+  readonly records?: SwitchRecordStore;
 }
 
-export interface BackendFactory {
+/** What every backend's parse() gets besides its own inputs: the colours (input 'colors') and the job environment. */
+export interface CommonSettings {
+  colors: [string, string];
+  env: (name: string) => string | undefined;
+}
+
+/**
+ * One backend, self-contained: the inputs it reads (spread into blue-green-switch's and rollback's schemas by the
+ * registry), parse() that turns them into its settings and throws ConfigError naming an input before anything is
+ * contacted, and create() that builds the backend from those settings without contacting it.
+ */
+export interface BackendModule<I extends Record<string, InputSpec> = any, S = any> {
   /** Provider name as the user writes it (`haproxy`, `nginx`, `kubernetes`, `istio`, `gateway-api`). */
   name: string;
-  /** Input names this backend needs; missing ones are a ConfigError before any change. */
-  requires: (keyof BackendSettings)[];
-  /** The settings this backend sends to its router as names, with their shape; checked before create(). */
-  names: Partial<Record<keyof BackendSettings, NameKind>>;
-  create(settings: BackendSettings, deps: BackendDeps): TrafficBackend;
+  inputs: I;
+  parse(inputs: Inputs<I>, common: CommonSettings): S;
+  create(settings: S, deps: BackendDeps): TrafficBackend;
 }
+
+/** Fails with one ConfigError line per input in `missing` (the empty ones this provider needs). */
+export function requireInputs(provider: string, missing: string[]): void {
+  if (!missing.length) return;
+  throw new ConfigError([...new Set(missing)].map((input) => `Input '${input}' is required with provider '${provider}'. Set it, or pick the provider you run.`).join('\n'));
+}
+
+/** The names among `values` (input → value) that are empty, in order. */
+export const emptyInputs = (values: Record<string, string | undefined>): string[] => Object.entries(values).filter(([, v]) => !v).map(([k]) => k);

@@ -1,86 +1,54 @@
-// The registry of traffic backends: provider name → factory. A new backend is one import and one entry in `providers`.
-import { ConfigError } from '../errors.js';
-import { checkName } from '../inputs-check.js';
+// The registry of traffic backends: provider name → module. A new backend is one folder and one line in `modules`;
+// its inputs reach blue-green-switch's and rollback's schemas (and so action.yml, the components, the CLI) from here.
+import type { Inputs, InputSpec } from '../inputs.js';
 import { notOneOf } from '../inputs.js';
-import type { BackendDeps, BackendFactory, BackendSettings, TrafficBackend } from './backend.js';
-import { gatewayApiBackend } from './gateway-api.js';
-import { haproxy } from './haproxy.js';
-import { ADDRESS_INPUTS } from './inputs.js';
-import { istioBackend } from './istio.js';
-import { kubernetesBackend } from './kubernetes.js';
-import { nginx } from './nginx.js';
+import type { BackendDeps, BackendModule, TrafficBackend } from './backend.js';
+import { colorsInput, parseColors } from './colors.js';
+import { gatewayApi } from './gateway-api/index.js';
+import { haproxy } from './haproxy/index.js';
+import { istio } from './istio/index.js';
+import { kubernetes } from './kubernetes/index.js';
+import { nginx } from './nginx/index.js';
+
+/** Every backend, in the order the `provider` options list them. */
+const modules: BackendModule[] = [kubernetes, istio, gatewayApi, haproxy, nginx];
 
 /** Every backend by the name a user writes in `provider`. */
-export const providers: Record<string, BackendFactory> = {
-  [kubernetesBackend.name]: kubernetesBackend,
-  [istioBackend.name]: istioBackend,
-  [gatewayApiBackend.name]: gatewayApiBackend,
-  [haproxy.name]: haproxy,
-  [nginx.name]: nginx,
-};
+export const providers: Record<string, BackendModule> = Object.fromEntries(modules.map((m) => [m.name, m]));
 
 /** The provider names, for the `provider` input's options. */
 export const providerNames = Object.keys(providers);
 
-/** The input that fills each setting, so a missing one is reported by the name the user writes. */
-const INPUT_OF: Record<keyof BackendSettings, string> = {
-  colors: 'colors',
-  haproxySocket: 'haproxy-socket',
-  haproxyBackend: 'haproxy-backend',
-  nginxUpstreamFile: 'nginx-upstream-file',
-  nginxUpstream: 'nginx-upstream',
-  addresses: 'blue-address',
-  nginxReloadCommand: 'nginx-reload-command',
-  service: 'service',
-  namespace: 'namespace',
-  selectorKey: 'selector-key',
-  virtualService: 'virtual-service',
-  httpRoute: 'http-route',
-  backendRefs: 'backend-refs',
-  kubeconfig: 'kubeconfig',
-};
-
-/** The inputs among `requires` that are empty; per-colour settings (addresses, backendRefs) need a value for both colours. */
-export function missingInputs(factory: BackendFactory, settings: BackendSettings): string[] {
-  const missing: string[] = [];
-  for (const key of factory.requires) {
-    const value = settings[key];
-    if (key === 'addresses' || key === 'backendRefs') {
-      const perColour = value as Record<string, string | undefined>;
-      settings.colors.forEach((c, i) => {
-        if (!perColour[c]) missing.push(key === 'addresses' ? ADDRESS_INPUTS[i] : INPUT_OF[key]);
-      });
-    } else if (value === undefined || value === '' || (Array.isArray(value) && !value.length)) {
-      missing.push(INPUT_OF[key]);
+/**
+ * `colors`, then every backend's inputs in registry order. Backends that read the same input (namespace, kubeconfig)
+ * share one spec object; two different specs under one name are a bug, refused here at load.
+ */
+export function composeInputs(list: BackendModule[]): Record<string, InputSpec> {
+  const out: Record<string, InputSpec> = { ...colorsInput };
+  for (const m of list) {
+    for (const [name, spec] of Object.entries(m.inputs as Record<string, InputSpec>)) {
+      if (out[name] && out[name] !== spec) throw new Error(`Traffic backend '${m.name}' declares input '${name}' differently from another backend: share one spec.`);
+      out[name] = spec;
     }
   }
-  return [...new Set(missing)];
+  return out;
 }
+
+/** The traffic inputs of blue-green-switch and rollback, composed from the backend folders. */
+export const trafficInputs = composeInputs(modules) as typeof colorsInput &
+  typeof kubernetes.inputs &
+  typeof istio.inputs &
+  typeof gatewayApi.inputs &
+  typeof haproxy.inputs &
+  typeof nginx.inputs;
 
 /**
- * The backend for `name`, after checking that every input it needs is set. Throws ConfigError naming the unknown
- * provider or the missing inputs; nothing has been contacted yet.
+ * The backend for `name`: `colors` and the backend's own inputs parsed and checked (ConfigError naming the unknown
+ * provider or the input), then created. Nothing has been contacted yet.
  */
-export function createBackend(name: string, settings: BackendSettings, deps: BackendDeps): TrafficBackend {
-  const factory = providers[name];
-  if (!factory) throw notOneOf('provider', name, Object.keys(providers));
-  const missing = missingInputs(factory, settings);
-  if (missing.length) {
-    throw new ConfigError(
-      missing.map((input) => `Input '${input}' is required with provider '${name}'. Set it, or pick the provider you run.`).join('\n'),
-    );
-  }
-  checkNames(factory, settings);
-  return factory.create(settings, deps);
-}
-
-/** Every name the backend will send to its router has its shape, or a ConfigError names the input: nothing is sent. */
-function checkNames(factory: BackendFactory, settings: BackendSettings): void {
-  for (const [key, kind] of Object.entries(factory.names) as [keyof BackendSettings, NonNullable<BackendFactory['names'][keyof BackendSettings]>][]) {
-    const value = settings[key];
-    if (typeof value === 'string') checkName(kind, INPUT_OF[key], value);
-    else if (key === 'backendRefs') {
-      for (const ref of Object.values(value as Record<string, string | undefined>)) if (ref) checkName(kind, INPUT_OF[key], ref);
-    }
-  }
+export function createBackend(name: string, inputs: Inputs<typeof trafficInputs>, env: (name: string) => string | undefined, deps: BackendDeps): TrafficBackend {
+  const colors = parseColors(inputs.colors);
+  const module = providers[name];
+  if (!module) throw notOneOf('provider', name, providerNames);
+  return module.create(module.parse(inputs, { colors, env }), deps);
 }

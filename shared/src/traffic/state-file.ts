@@ -1,22 +1,11 @@
-// The record a traffic switch leaves for rollback: which colour is live, which one it replaced, who switched and when.
+// The record a traffic switch leaves for rollback in the file input 'state-file' names: which colour is live, which
+// one it replaced, who switched and when.
 import { readFileSync } from 'node:fs';
 import { access, constants, mkdir, open, stat, unlink } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { ConfigError, ExternalError, errorMessage } from '../errors.js';
 import { writeFileAtomic } from '../fs.js';
-import type { Weights } from './backend.js';
-
-/** Contents of the `state-file` JSON. */
-export interface SwitchRecord {
-  active: string;
-  /** The colour traffic moved away from: the one a rollback returns to. */
-  previous: string;
-  weights: Weights;
-  /** ISO 8601, UTC. */
-  time: string;
-  /** The CI user who ran the switch (GITHUB_ACTOR, GITLAB_USER_LOGIN), or the local user. */
-  who: string;
-}
+import type { StoredSwitch, SwitchRecord, SwitchRecordStore } from './record.js';
 
 /** Who runs this job, as the platform names them. */
 export function whoRuns(env: (name: string) => string | undefined): string {
@@ -80,4 +69,39 @@ export function readStateFile(path: string): SwitchRecord | undefined {
     throw new ExternalError(`State file '${path}' has no 'active' and 'previous' colours; it was not written by Shipgate.`);
   }
   return data as SwitchRecord;
+}
+
+/** The `state-file` input as a record store: read once, before anything is contacted, so a bad file is exit 2. */
+export class StateFileStore implements SwitchRecordStore {
+  readonly required = true;
+  private loaded?: { record: SwitchRecord | undefined };
+
+  readonly label: string;
+
+  constructor(readonly path: string) {
+    this.label = `the state file ${path}`;
+  }
+
+  checkWritable(): Promise<void> {
+    return checkStateFileWritable(this.path);
+  }
+
+  source(record: StoredSwitch): string {
+    return `the previous colour in ${this.path} (switched by ${record.who} at ${record.time})`;
+  }
+
+  /** Reads the file now (synchronously, during config); undefined when it does not exist. */
+  load(): SwitchRecord | undefined {
+    return (this.loaded ??= { record: readStateFile(this.path) }).record;
+  }
+
+  async read(): Promise<StoredSwitch | undefined> {
+    return this.load();
+  }
+
+  async write(record: SwitchRecord): Promise<string> {
+    await writeStateFile(this.path, record);
+    this.loaded = { record };
+    return `${this.path} (active ${record.active}, previous ${record.previous})`;
+  }
 }

@@ -2,10 +2,10 @@
 // `set weight` and `set server … state`. The old colour is drained before it goes to maintenance, so requests it is
 // still serving finish.
 import net from 'node:net';
-import { ConfigError, ExternalError, errorMessage, withHint } from '../errors.js';
-import { checkName, shown } from '../inputs-check.js';
-import type { BackendDeps, BackendFactory, BackendSettings, TrafficBackend, TrafficState, Weights } from './backend.js';
-import { describeWeights, leader, percentages } from './weights.js';
+import { ConfigError, ExternalError, errorMessage, withHint } from '../../errors.js';
+import { checkName, shown } from '../../inputs-check.js';
+import type { BackendDeps, TrafficBackend, TrafficState, Weights } from '../backend.js';
+import { describeWeights, leader, percentages } from '../weights.js';
 
 /** How long one runtime API command may take. */
 const COMMAND_TIMEOUT_MS = 5000;
@@ -89,6 +89,15 @@ function describeServer(s: ServerState): string {
   return `server ${s.name}: weight ${s.weight}, ${admin}, ${op}`;
 }
 
+/** The haproxy inputs, parsed (haproxy/index.ts). */
+export interface HaproxySettings {
+  colors: [string, string];
+  /** The runtime API: a unix socket path or host:port. */
+  socket: string;
+  /** The backend holding one server per colour. */
+  backend: string;
+}
+
 export class HaproxyBackend implements TrafficBackend {
   readonly provider = 'haproxy';
   readonly selectorOnly = false;
@@ -96,9 +105,9 @@ export class HaproxyBackend implements TrafficBackend {
   private readonly backend: string;
   private readonly colors: [string, string];
 
-  constructor(settings: BackendSettings, private readonly deps: BackendDeps) {
-    this.socket = settings.haproxySocket!;
-    this.backend = settings.haproxyBackend!;
+  constructor(settings: HaproxySettings, private readonly deps: BackendDeps) {
+    this.socket = settings.socket;
+    this.backend = settings.backend;
     this.colors = settings.colors;
     // Each becomes one word of a runtime command: checked again here, whoever built the settings.
     checkName('haproxy', 'haproxy-backend', this.backend);
@@ -211,10 +220,3 @@ export class HaproxyBackend implements TrafficBackend {
     return state;
   }
 }
-
-export const haproxy: BackendFactory = {
-  name: 'haproxy',
-  requires: ['haproxySocket', 'haproxyBackend'],
-  names: { haproxyBackend: 'haproxy' },
-  create: (settings, deps) => new HaproxyBackend(settings, deps),
-};

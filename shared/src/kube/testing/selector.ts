@@ -1,6 +1,6 @@
 // Label selectors as the API server parses them from `?labelSelector=` (apimachinery's labels.Parse): equality
 // (`a=b`, `a==b`, `a!=b`), set-based (`a in (x,y)`, `a notin (x)`), existence (`a`, `!a`), comma-separated and ANDed.
-import { KubeStatusError } from './kube-store.js';
+import { KubeStatusError } from './store.js';
 
 /** One requirement of a selector. */
 export interface Requirement {

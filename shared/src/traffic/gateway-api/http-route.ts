@@ -1,14 +1,13 @@
 // Gateway API: an HTTPRoute whose rules send traffic to one Service per colour (backendRefs named
 // `<service>-<colour>`, or as given in `backend-refs`). Weights move between those backendRefs; rules without them
 // are left alone.
-import { ConfigError } from '../errors.js';
-import type { BackendFactory, BackendSettings } from './backend.js';
-import { KubeClient, type KubeObject, type KubeRef, type KubeResource } from './kube.js';
-import { WeightedKubeBackend, type WeightedList } from './kube-weighted.js';
+import { ConfigError } from '../../errors.js';
+import type { KubeClient, KubeObject, KubeRef, KubeResource } from '../../kube/client.js';
+import { WeightedKubeBackend, type WeightedList } from '../kube-common/weighted.js';
 
 export const HTTP_ROUTE: KubeResource = { group: 'gateway.networking.k8s.io', versions: ['v1'], plural: 'httproutes', kind: 'HTTPRoute' };
 
-class GatewayApiBackend extends WeightedKubeBackend {
+export class GatewayApiBackend extends WeightedKubeBackend {
   readonly provider = 'gateway-api';
 
   constructor(
@@ -66,19 +65,3 @@ class GatewayApiBackend extends WeightedKubeBackend {
     return { ...template, name: this.refs[colour], weight };
   }
 }
-
-export const gatewayApiBackend: BackendFactory = {
-  name: 'gateway-api',
-  requires: ['httpRoute'],
-  names: { httpRoute: 'dns-subdomain', namespace: 'dns-label', backendRefs: 'dns-1035' },
-  create(settings: BackendSettings, deps) {
-    const missing = settings.colors.filter((c) => !settings.backendRefs[c]);
-    if (missing.length) {
-      throw new ConfigError(
-        `Provider 'gateway-api' needs the backendRef name of ${missing.join(' and ')}: set input 'service' (refs are named <service>-<colour>) or input 'backend-refs' (e.g. ${settings.colors.map((c) => `${c}=web-${c}`).join(',')}).`,
-      );
-    }
-    const ref: KubeRef = { resource: HTTP_ROUTE, namespace: settings.namespace, name: settings.httpRoute!, input: 'http-route' };
-    return new GatewayApiBackend(KubeClient.connect(settings.kubeconfig, deps), ref, settings.colors, settings.backendRefs as Record<string, string>);
-  },
-};

@@ -9,15 +9,15 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import { jsonPatch, mergePatch, PatchError } from './kube-patch.js';
-import { DEPLOYMENTS, HTTP_ROUTES, REPLICASETS, SERVICES, VIRTUAL_SERVICES, type KubeObject, type ResourceType } from './kube-resources.js';
-import { groupVersion, KubeStatusError, KubeStore, notFound, resourceName } from './kube-store.js';
-import { discovery } from './kube-discovery.js';
-import { matchesSelector, parseSelector } from './kube-selector.js';
-import { certificate, kubeconfigYaml } from './kube-tls.js';
-import type { TestServer } from './servers.js';
+import { jsonPatch, mergePatch, PatchError } from './patch.js';
+import { DEPLOYMENTS, HTTP_ROUTES, REPLICASETS, SERVICES, VIRTUAL_SERVICES, type KubeObject, type ResourceType } from './resources.js';
+import { groupVersion, KubeStatusError, KubeStore, notFound, resourceName } from './store.js';
+import { discovery } from './discovery.js';
+import { matchesSelector, parseSelector } from './selector.js';
+import { certificate, kubeconfigYaml } from './tls.js';
+import type { TestServer } from '../../../../test/helpers/servers.js';
 
-export { kubeconfigYaml } from './kube-tls.js';
+export { kubeconfigYaml } from './tls.js';
 
 /** One request as received, for assertions on what a client sent. */
 export interface KubeRequest {

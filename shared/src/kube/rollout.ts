@@ -1,9 +1,9 @@
 // Waiting for a Deployment rollout with the rules of `kubectl rollout status` (kubectl's DeploymentStatusViewer): the
 // controller must have observed the latest generation, every replica must be updated, old ones gone, and the updated
 // ones available; a Progressing condition with reason ProgressDeadlineExceeded ends the wait as a failure.
-import type { Clock } from '../../../shared/src/clock.js';
-import { formatDuration } from '../../../shared/src/duration.js';
-import type { KubeObject } from '../../../shared/src/traffic/kube.js';
+import type { Clock } from '../clock.js';
+import { formatDuration } from '../duration.js';
+import type { KubeObject } from './client.js';
 
 /** One look at a Deployment, as kubectl prints it. */
 export interface RolloutStatus {

@@ -3,12 +3,11 @@
 // a failed reload puts the previous file back and reloads again, so NGINX never keeps a half-made change.
 import { execFile } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
-import { ConfigError, ExternalError, errorMessage } from '../errors.js';
-import { writeFileAtomic } from '../fs.js';
-import { checkName } from '../inputs-check.js';
-import { ADDRESS_INPUTS } from './inputs.js';
-import type { BackendDeps, BackendFactory, BackendSettings, TrafficBackend, TrafficState, Weights } from './backend.js';
-import { describeWeights, leader, percentages } from './weights.js';
+import { ConfigError, ExternalError, errorMessage } from '../../errors.js';
+import { writeFileAtomic } from '../../fs.js';
+import { checkName } from '../../inputs-check.js';
+import type { BackendDeps, TrafficBackend, TrafficState, Weights } from '../backend.js';
+import { describeWeights, leader, percentages } from '../weights.js';
 
 const RELOAD_TIMEOUT_MS = 30_000;
 const HEADER = '# Written by Shipgate on every traffic switch: change the step inputs, not this file.';
@@ -66,6 +65,21 @@ function runCommand(argv: string[]): Promise<void> {
   );
 }
 
+/** The inputs that give the address of the first and the second colour (named after the default colours). */
+export const ADDRESS_INPUTS = ['blue-address', 'green-address'] as const;
+
+/** The nginx inputs, parsed (nginx/index.ts). */
+export interface NginxSettings {
+  colors: [string, string];
+  /** The upstream include file Shipgate owns. */
+  file: string;
+  upstream: string;
+  /** host:port (or unix:/path) per colour. */
+  addresses: Record<string, string>;
+  /** argv of the reload command. */
+  reload: string[];
+}
+
 export class NginxBackend implements TrafficBackend {
   readonly provider = 'nginx';
   readonly selectorOnly = false;
@@ -75,14 +89,14 @@ export class NginxBackend implements TrafficBackend {
   private readonly addresses: [string, string][];
   private readonly reload: string[];
 
-  constructor(settings: BackendSettings, private readonly deps: BackendDeps) {
-    this.file = settings.nginxUpstreamFile!;
-    this.upstream = settings.nginxUpstream!;
+  constructor(settings: NginxSettings, private readonly deps: BackendDeps) {
+    this.file = settings.file;
+    this.upstream = settings.upstream;
     this.colors = settings.colors;
-    this.reload = settings.nginxReloadCommand;
+    this.reload = settings.reload;
     checkName('nginx', 'nginx-upstream', this.upstream);
     this.addresses = this.colors.map((c, i) => {
-      const address = settings.addresses[c]!;
+      const address = settings.addresses[c];
       // The address lands in the config file: nothing that could end the directive or open a block.
       if (!/^(unix:\/[^\s;{}#]+|[^\s;{}#/]+:\d+)$/.test(address)) {
         throw new ConfigError(`Input '${ADDRESS_INPUTS[i]}' is '${address}'. Expected host:port (e.g. 127.0.0.1:8081) or unix:/path.`);
@@ -170,10 +184,3 @@ export class NginxBackend implements TrafficBackend {
     return state;
   }
 }
-
-export const nginx: BackendFactory = {
-  name: 'nginx',
-  requires: ['nginxUpstreamFile', 'nginxUpstream', 'addresses'],
-  names: { nginxUpstream: 'nginx' },
-  create: (settings, deps) => new NginxBackend(settings, deps),
-};

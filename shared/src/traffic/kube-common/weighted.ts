@@ -2,10 +2,11 @@
 // http[].route[], HTTPRoute rules[].backendRefs[]), some of which are the two colours. Reading turns each list into
 // percentages; a change is a JSON patch that sets the colours' weights (and adds a colour's entry when a list lacks
 // it), sent with the read resourceVersion as a precondition.
-import { ExternalError } from '../errors.js';
-import type { TrafficBackend, TrafficState, Weights } from './backend.js';
-import { leader, percentages } from './weights.js';
-import { guarded, readPrevious, writePrevious, type JsonPatchOp, type KubeClient, type KubeObject, type KubePatch, type KubeRef } from './kube.js';
+import { ExternalError } from '../../errors.js';
+import type { TrafficBackend, TrafficState, Weights } from '../backend.js';
+import { leader, percentages } from '../weights.js';
+import { AnnotationRecordStore } from './annotation.js';
+import { guarded, type JsonPatchOp, type KubeClient, type KubeObject, type KubePatch, type KubeRef } from '../../kube/client.js';
 
 /** One list of weighted destinations in the routed object. */
 export interface WeightedList {
@@ -32,12 +33,18 @@ export function checkTarget(target: Weights, colours: string[]): void {
 export abstract class WeightedKubeBackend implements TrafficBackend {
   abstract readonly provider: string;
   readonly selectorOnly = false;
+  /** Made on first use: `provider` is set by the subclass after this constructor ran. */
+  private store?: AnnotationRecordStore;
 
   constructor(
     protected readonly client: KubeClient,
     protected readonly ref: KubeRef,
     protected readonly colours: [string, string],
   ) {}
+
+  get records(): AnnotationRecordStore {
+    return (this.store ??= new AnnotationRecordStore(this.client, this.ref, this.provider));
+  }
 
   /** The object's colour lists; throws ConfigError when it routes the colours in a way Shipgate cannot move. */
   protected abstract lists(obj: KubeObject): WeightedList[];
@@ -101,13 +108,5 @@ export abstract class WeightedKubeBackend implements TrafficBackend {
       throw new ExternalError(`${this.client.describe(this.ref)} does not route ${show(target, this.colours)} after the change: ${wrong.map((l) => `${l.label} has ${show(this.percent(l), this.colours)}`).join('; ')}.`);
     }
     return state;
-  }
-
-  recordPrevious(previous: string): Promise<void> {
-    return writePrevious(this.client, this.ref, previous);
-  }
-
-  recordedPrevious(): Promise<string | undefined> {
-    return readPrevious(this.client, this.ref);
   }
 }

@@ -4,63 +4,18 @@
 // read-modify-write with resourceVersion as a precondition, retried with a fresh read on 409 Conflict.
 import type { AppsV1Api, CoreV1Api, CustomObjectsApi, KubeConfig, setHeaderOptions } from '@kubernetes/client-node';
 import { ConfigError, ExternalError, errorMessage, withHint } from '../errors.js';
-import type { BackendDeps } from './backend.js';
-import { kubeLibrary, loadKubeConfig } from './kube-config.js';
+import type { Clock } from '../clock.js';
+import type { Platform } from '../platform/platform.js';
+import { kubeLibrary, loadKubeConfig } from './config.js';
+import { guarded, type KubeObject, type KubePatch, type KubeRef, type KubeResource } from './objects.js';
 
-/** A kind of object Shipgate reads or patches. */
-export interface KubeResource {
-  /** API group; '' for the core group. */
-  group: string;
-  /** Versions to try, preferred first; the next is used when the server does not serve one. */
-  versions: string[];
-  plural: string;
-  kind: string;
+export * from './objects.js';
+
+/** What a client needs from the job: the platform (log lines, masking, environment) and the clock (retry pauses). */
+export interface KubeDeps {
+  platform: Platform;
+  clock: Clock;
 }
-
-/** One object, and the input that named it (for error messages). */
-export interface KubeRef {
-  resource: KubeResource;
-  namespace: string;
-  name: string;
-  input: string;
-}
-
-/** Which object controls this one: a ReplicaSet's Deployment. */
-export type OwnerReference = { apiVersion?: string; kind?: string; name?: string; uid?: string; controller?: boolean };
-
-/** The parts of an object Shipgate reads. */
-export interface KubeObject {
-  apiVersion?: string;
-  kind?: string;
-  metadata?: {
-    name?: string;
-    namespace?: string;
-    uid?: string;
-    resourceVersion?: string;
-    generation?: number;
-    annotations?: Record<string, string>;
-    labels?: Record<string, string>;
-    ownerReferences?: OwnerReference[];
-  };
-  spec?: any;
-  status?: any;
-}
-
-export interface JsonPatchOp {
-  op: 'add' | 'remove' | 'replace' | 'test';
-  path: string;
-  value?: unknown;
-}
-
-/** A change as sent: a JSON merge patch (RFC 7386) or a JSON patch (RFC 6902). */
-export type KubePatch = { type: 'merge'; body: Record<string, unknown> } | { type: 'json'; ops: JsonPatchOp[] };
-
-export const SERVICE: KubeResource = { group: '', versions: ['v1'], plural: 'services', kind: 'Service' };
-export const DEPLOYMENT: KubeResource = { group: 'apps', versions: ['v1'], plural: 'deployments', kind: 'Deployment' };
-export const REPLICASET: KubeResource = { group: 'apps', versions: ['v1'], plural: 'replicasets', kind: 'ReplicaSet' };
-
-/** Annotation on the routed object that remembers the colour traffic came from, for rollback. */
-export const PREVIOUS_ANNOTATION = 'shipgate.dev/previous-color';
 
 const ATTEMPTS = 5;
 
@@ -73,15 +28,6 @@ interface Status {
   message?: string;
   reason?: string;
   details?: { name?: string };
-}
-
-/** The same change with the read resourceVersion as a precondition: the server answers 409 if the object moved on. */
-export function guarded(patch: KubePatch, current: KubeObject): KubePatch {
-  const rv = current.metadata?.resourceVersion;
-  if (!rv) return patch;
-  if (patch.type === 'json') return { type: 'json', ops: [{ op: 'replace', path: '/metadata/resourceVersion', value: rv }, ...patch.ops] };
-  const metadata = { ...(patch.body.metadata as Record<string, unknown> | undefined), resourceVersion: rv };
-  return { type: 'merge', body: { ...patch.body, metadata } };
 }
 
 type KubeLibrary = Awaited<ReturnType<typeof kubeLibrary>>;
@@ -113,12 +59,12 @@ export class KubeClient {
   /** `config` loads the kubeconfig; it runs on the first call, which is always a read, so a bad one fails before any change. */
   constructor(
     private readonly config: () => Promise<KubeConfig>,
-    private readonly deps: BackendDeps,
+    private readonly deps: KubeDeps,
     private readonly timeoutMs = 30_000,
   ) {}
 
-  /** Loads credentials from the `kubeconfig` setting (see kube-config.ts). */
-  static connect(kubeconfig: string | undefined, deps: BackendDeps): KubeClient {
+  /** Loads credentials from the `kubeconfig` setting (see config.ts). */
+  static connect(kubeconfig: string | undefined, deps: KubeDeps): KubeClient {
     return new KubeClient(() => loadKubeConfig(kubeconfig, deps.platform), deps);
   }
 
@@ -295,16 +241,4 @@ function statusOf(lib: KubeLibrary, err: unknown): Status | undefined {
   } catch {
     return undefined;
   }
-}
-
-/** The colour recorded by recordPrevious on `ref`, if any. */
-export async function readPrevious(client: KubeClient, ref: KubeRef): Promise<string | undefined> {
-  return (await client.get(ref)).metadata?.annotations?.[PREVIOUS_ANNOTATION] || undefined;
-}
-
-/** Stores `previous` in the annotation `shipgate.dev/previous-color` (merge patch, guarded by resourceVersion). */
-export async function writePrevious(client: KubeClient, ref: KubeRef, previous: string): Promise<void> {
-  await client.modify(ref, (current) =>
-    current.metadata?.annotations?.[PREVIOUS_ANNOTATION] === previous ? undefined : { type: 'merge', body: { metadata: { annotations: { [PREVIOUS_ANNOTATION]: previous } } } },
-  );
 }

@@ -1,7 +1,7 @@
 // Legacy (unaggregated) API discovery, as kubectl and client-go read it when the server does not offer the
 // aggregated apidiscovery.k8s.io/v2 format: it asks for that format first and falls back on a plain JSON answer.
-import type { ResourceType } from './kube-resources.js';
-import { groupVersion } from './kube-store.js';
+import type { ResourceType } from './resources.js';
+import { groupVersion } from './store.js';
 
 const VERBS = ['create', 'delete', 'get', 'list', 'patch', 'update'];
 

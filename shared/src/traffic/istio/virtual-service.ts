@@ -1,14 +1,13 @@
 // Istio: a VirtualService whose HTTP routes send traffic to destinations whose `subset` is a colour (subsets defined
 // in a DestinationRule). Weights move between those destinations; routes without colour subsets are left alone.
-import { ConfigError } from '../errors.js';
-import type { BackendFactory, BackendSettings } from './backend.js';
-import { KubeClient, type KubeObject, type KubeRef, type KubeResource } from './kube.js';
-import { WeightedKubeBackend, type WeightedList } from './kube-weighted.js';
+import { ConfigError } from '../../errors.js';
+import type { KubeObject, KubeResource } from '../../kube/client.js';
+import { WeightedKubeBackend, type WeightedList } from '../kube-common/weighted.js';
 
 /** networking.istio.io serves VirtualService as v1 since Istio 1.22; older control planes only as v1beta1. */
 export const VIRTUAL_SERVICE: KubeResource = { group: 'networking.istio.io', versions: ['v1', 'v1beta1'], plural: 'virtualservices', kind: 'VirtualService' };
 
-class IstioBackend extends WeightedKubeBackend {
+export class IstioBackend extends WeightedKubeBackend {
   readonly provider = 'istio';
 
   protected lists(obj: KubeObject): WeightedList[] {
@@ -50,13 +49,3 @@ class IstioBackend extends WeightedKubeBackend {
     return { ...template, destination: { ...template.destination, subset: colour }, weight };
   }
 }
-
-export const istioBackend: BackendFactory = {
-  name: 'istio',
-  requires: ['virtualService'],
-  names: { virtualService: 'dns-subdomain', namespace: 'dns-label' },
-  create(settings: BackendSettings, deps) {
-    const ref: KubeRef = { resource: VIRTUAL_SERVICE, namespace: settings.namespace, name: settings.virtualService!, input: 'virtual-service' };
-    return new IstioBackend(KubeClient.connect(settings.kubeconfig, deps), ref, settings.colors);
-  },
-};

@@ -1,20 +1,24 @@
 // Kubernetes Service: traffic goes to the Pods the Service selects, so switching is one merge patch of
 // `spec.selector.<selector-key>`. A selector picks one colour at a time: weighted steps are impossible here.
-import { ConfigError, ExternalError } from '../errors.js';
-import type { BackendFactory, BackendSettings, TrafficBackend, TrafficState, Weights } from './backend.js';
-import { guarded, KubeClient, readPrevious, SERVICE, writePrevious, type KubeObject, type KubePatch, type KubeRef } from './kube.js';
-import { checkTarget } from './kube-weighted.js';
+import { ConfigError, ExternalError } from '../../errors.js';
+import type { TrafficBackend, TrafficState, Weights } from '../backend.js';
+import { guarded, type KubeClient, type KubeObject, type KubePatch, type KubeRef } from '../../kube/client.js';
+import { AnnotationRecordStore } from '../kube-common/annotation.js';
+import { checkTarget } from '../kube-common/weighted.js';
 
-class ServiceSelectorBackend implements TrafficBackend {
+export class ServiceSelectorBackend implements TrafficBackend {
   readonly provider = 'kubernetes';
   readonly selectorOnly = true;
+  readonly records: AnnotationRecordStore;
 
   constructor(
     private readonly client: KubeClient,
     private readonly ref: KubeRef,
     private readonly colours: [string, string],
     private readonly key: string,
-  ) {}
+  ) {
+    this.records = new AnnotationRecordStore(client, ref, this.provider);
+  }
 
   private selected(obj: KubeObject): string | undefined {
     return (obj.spec?.selector as Record<string, string> | undefined)?.[this.key];
@@ -70,22 +74,4 @@ class ServiceSelectorBackend implements TrafficBackend {
     }
     return state;
   }
-
-  recordPrevious(previous: string): Promise<void> {
-    return writePrevious(this.client, this.ref, previous);
-  }
-
-  recordedPrevious(): Promise<string | undefined> {
-    return readPrevious(this.client, this.ref);
-  }
 }
-
-export const kubernetesBackend: BackendFactory = {
-  name: 'kubernetes',
-  requires: ['service'],
-  names: { service: 'dns-1035', namespace: 'dns-label', selectorKey: 'label-key' },
-  create(settings: BackendSettings, deps) {
-    const ref: KubeRef = { resource: SERVICE, namespace: settings.namespace, name: settings.service!, input: 'service' };
-    return new ServiceSelectorBackend(KubeClient.connect(settings.kubeconfig, deps), ref, settings.colors, settings.selectorKey);
-  },
-};

@@ -2,7 +2,7 @@
 // optimistic concurrency on metadata.resourceVersion, immutable identity fields, status as a subresource, generation,
 // defaulting and schema validation — and simulated controllers that react to committed writes.
 import { randomUUID } from 'node:crypto';
-import type { FieldError, KubeObject, ResourceType } from './kube-resources.js';
+import type { FieldError, KubeObject, ResourceType } from './resources.js';
 
 /** A write the API refuses; the server turns it into a Status object with this code and reason. */
 export class KubeStatusError extends Error {

@@ -3,7 +3,7 @@
 // published CRD schemas (istio/api networking v1 VirtualService; gateway-api v1 HTTPRoute, standard channel) and
 // Istio's validating webhook, for the fields Shipgate reads and writes: hosts, http[].route[] destinations and
 // weights; parentRefs, rules[].backendRefs[] names, ports and weights, with the CRD defaults.
-import type { FieldError, KubeObject, ResourceType } from './kube-resources.js';
+import type { FieldError, KubeObject, ResourceType } from './resources.js';
 
 const isInt = (v: unknown) => typeof v === 'number' && Number.isInteger(v);
 const isStr = (v: unknown) => typeof v === 'string';

@@ -6,13 +6,13 @@
 // step: observedGeneration, updated, available, old pods gone, and the Progressing/Available conditions — or, for an
 // image in `broken`, pods that never become available until progressDeadlineSeconds passes (ProgressDeadlineExceeded).
 // Status is brought up to date before every request (and by sync()), so the time source can be a test's FakeClock.
-import { DEPLOYMENTS, REPLICASETS, type KubeObject } from './kube-resources.js';
-import type { KubeServer } from './kube-server.js';
-import type { KubeStore } from './kube-store.js';
+import { DEPLOYMENTS, REPLICASETS, type KubeObject } from './resources.js';
+import type { KubeServer } from './server.js';
+import type { KubeStore } from './store.js';
 
-import { canonical, HASH_LABEL, podsAt, REVISION, templateHash, withoutHash } from './kube-rollout-model.js';
+import { canonical, HASH_LABEL, podsAt, REVISION, templateHash, withoutHash } from './rollout-model.js';
 
-export { HASH_LABEL, REVISION, templateHash, withoutHash } from './kube-rollout-model.js';
+export { HASH_LABEL, REVISION, templateHash, withoutHash } from './rollout-model.js';
 const HISTORY = 'deployment.kubernetes.io/revision-history';
 /** Annotations the controller never copies from a Deployment to its ReplicaSets (deployment/util SkipCopyAnnotation). */
 const SKIP_COPY = new Set(['kubectl.kubernetes.io/last-applied-configuration', REVISION, HISTORY, 'deployment.kubernetes.io/desired-replicas', 'deployment.kubernetes.io/max-replicas', 'deprecated.deployment.rollback.to']);
@@ -265,4 +265,4 @@ export function simulateRollouts(server: KubeServer, opts: RolloutOptions = {}):
   };
 }
 
-export { deploymentObject, seedDeployment } from './kube-fixtures.js';
+export { deploymentObject, seedDeployment } from './fixtures.js';

@@ -1,17 +1,12 @@
-// Objects the traffic tests route through, kubectl against the contract server, and a backend built the way the
-// steps build it (inputs → BackendSettings → factory).
+// Objects the tests route through or roll back (Service, VirtualService, HTTPRoute, Deployment with its history),
+// and kubectl against the contract server.
 import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
-import { FakeClock } from '../../shared/src/clock.js';
-import { parseInputs } from '../../shared/src/inputs.js';
-import { LocalPlatform } from '../../shared/src/platform/index.js';
-import type { BackendFactory, TrafficBackend } from '../../shared/src/traffic/backend.js';
-import { backendInputs, backendSettings } from '../../shared/src/traffic/inputs.js';
-import { DEPLOYMENTS, HTTP_ROUTES, SERVICES, VIRTUAL_SERVICES, type KubeObject } from './kube-resources.js';
-import type { KubeServer } from './kube-server.js';
-import { program } from './daemons.js';
-import { runProcess, type Ran } from './run-bundle.js';
+import { DEPLOYMENTS, HTTP_ROUTES, SERVICES, VIRTUAL_SERVICES, type KubeObject } from './resources.js';
+import type { KubeServer } from './server.js';
+import { program } from '../../../../test/helpers/daemons.js';
+import { runProcess, type Ran } from '../../../../test/helpers/run-bundle.js';
 
 export function seedService(server: KubeServer, name = 'web', color = 'blue', namespace = 'default'): KubeObject {
   return server.store.create(SERVICES, {
@@ -121,24 +116,6 @@ export async function kubectlJson(kubeconfig: string, ...args: string[]): Promis
   const r = await kubectl(kubeconfig, ...args, '-o', 'json');
   if (r.code !== 0) throw new Error(`kubectl ${args.join(' ')} exited ${r.code}: ${r.stderr}`);
   return JSON.parse(r.stdout);
-}
-
-export interface Built {
-  backend: TrafficBackend;
-  /** Everything the platform printed (tokens masked). */
-  log: string[];
-  platform: LocalPlatform;
-  clock: FakeClock;
-}
-
-/** Parses the inputs as a step does and creates the backend; `env` is the job environment (KUBECONFIG, HOME …). */
-export function backendFor(factory: BackendFactory, inputs: Record<string, string>, env: Record<string, string> = {}): Built {
-  const parsed = parseInputs(backendInputs, (n) => inputs[n]);
-  const settings = backendSettings(parsed, (n) => env[n]);
-  const log: string[] = [];
-  const platform = new LocalPlatform({ env, stdout: (t) => void log.push(t), stderr: (t) => void log.push(t) });
-  const clock = new FakeClock();
-  return { backend: factory.create(settings, { platform, clock }), log, platform, clock };
 }
 
 /** The PATCH requests the server received for one object path suffix, with their answers. */

@@ -7,7 +7,7 @@ import type { KubeConfig } from '@kubernetes/client-node';
 import { ConfigError, errorMessage } from '../errors.js';
 import type { Platform } from '../platform/platform.js';
 
-type KubeLibrary = typeof import('./kube-library.js');
+type KubeLibrary = typeof import('./library.js');
 let library: Promise<KubeLibrary> | undefined;
 
 /**
@@ -15,7 +15,7 @@ let library: Promise<KubeLibrary> | undefined;
  * backends need it, so every other step and backend starts without parsing it.
  */
 export function kubeLibrary(): Promise<KubeLibrary> {
-  return (library ??= import('./kube-library.js'));
+  return (library ??= import('./library.js'));
 }
 
 const SERVICE_ACCOUNT = '/var/run/secrets/kubernetes.io/serviceaccount';

@@ -11,9 +11,8 @@
 //   then only for reporting); without, it sets target.image on the container. A target already running writes nothing.
 // - A paused Deployment: apply() refuses with ConfigError (exit 2), as `kubectl rollout undo` does, telling to
 //   `kubectl rollout resume` first — resuming ourselves would also roll out whatever was paused on purpose.
-import { ConfigError } from '../../../shared/src/errors.js';
-import type { BackendDeps } from '../../../shared/src/traffic/backend.js';
-import { DEPLOYMENT, KubeClient, REPLICASET, type JsonPatchOp, type KubeObject, type KubeRef } from '../../../shared/src/traffic/kube.js';
+import { ConfigError } from '../errors.js';
+import { DEPLOYMENT, KubeClient, REPLICASET, type KubeDeps, type JsonPatchOp, type KubeObject, type KubeRef } from './client.js';
 import { waitForRollout, type RolloutResult } from './rollout.js';
 
 export type { RolloutResult } from './rollout.js';
@@ -102,12 +101,12 @@ export class DeploymentRollback {
   constructor(
     readonly client: KubeClient,
     private readonly settings: DeploymentSettings,
-    private readonly deps: BackendDeps,
+    private readonly deps: KubeDeps,
   ) {
     this.ref = { resource: DEPLOYMENT, namespace: settings.namespace, name: settings.deployment, input: 'deployment' };
   }
 
-  static connect(settings: DeploymentSettings, deps: BackendDeps): DeploymentRollback {
+  static connect(settings: DeploymentSettings, deps: KubeDeps): DeploymentRollback {
     return new DeploymentRollback(KubeClient.connect(settings.kubeconfig, deps), settings, deps);
   }
 
