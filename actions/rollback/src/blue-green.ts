@@ -31,11 +31,11 @@ export class BlueGreenProvider implements RollbackProvider {
     const found = await firstRecord(records);
     if (!found) {
       // config refused a rollback with neither a state file nor a backend that keeps a record
-      throw new ConfigError(`Nothing to roll back to: the ${backendName} object has no ${backend.records!.label.replace(/^the /, '')} (blue-green-switch writes it after a switch) and input 'state-file' is empty. Set 'to' to ${colors.join(' or ')}.`);
+      throw new ConfigError(`Nothing to roll back to: the ${backendName} object has no ${backend.records?.label ?? 'record'} (blue-green-switch writes it after a switch) and input 'state-file' is empty. Set 'to' to ${colors.join(' or ')}.`);
     }
     const colour = found.record.previous;
     if (!colors.includes(colour)) {
-      throw new ConfigError(`${capitalised(found.store.label)} says '${colour}', which is not one of 'colors' (${colors.join(', ')}). Set 'colors' as blue-green-switch had it, or set 'to'.`);
+      throw new ConfigError(`The ${found.store.label} says '${colour}', which is not one of 'colors' (${colors.join(', ')}). Set 'colors' as blue-green-switch had it, or set 'to'.`);
     }
     return { colour, source: found.store.source(found.record) };
   }
@@ -92,5 +92,3 @@ export class BlueGreenProvider implements RollbackProvider {
     return `${this.cfg.backendName} routes ${describeWeights(state.weights)}`;
   }
 }
-
-const capitalised = (text: string) => text.charAt(0).toUpperCase() + text.slice(1);

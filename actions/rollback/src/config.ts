@@ -11,6 +11,7 @@ import { checkName, queryConfig, type QueryConfig } from '../../../shared/src/in
 import { parseImageRef, type ImageRef } from '../../../shared/src/registry/index.js';
 import type { StepContext } from '../../../shared/src/step.js';
 import { closest } from '../../../shared/src/text.js';
+import { kubeconfigPath } from '../../../shared/src/kube/config.js';
 import type { DeploymentSettings } from '../../../shared/src/kube/deployment.js';
 import type { TrafficBackend } from '../../../shared/src/traffic/backend.js';
 import { parseColors } from '../../../shared/src/traffic/colors.js';
@@ -93,7 +94,7 @@ function kubernetesConfig({ inputs, platform }: Ctx): RollbackConfig['kubernetes
   checkName('dns-subdomain', 'deployment', deployment);
   checkName('dns-label', 'namespace', inputs.namespace);
   if (container) checkName('dns-label', 'container', container);
-  const kubeconfig = inputs.kubeconfig.trim() || platform.env('KUBECONFIG') || undefined;
+  const kubeconfig = kubeconfigPath(inputs.kubeconfig.trim(), (n) => platform.env(n));
   return { settings: { deployment, namespace: inputs.namespace, container, kubeconfig }, timeoutMs: inputs.timeout };
 }
 

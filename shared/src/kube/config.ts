@@ -18,6 +18,11 @@ export function kubeLibrary(): Promise<KubeLibrary> {
   return (library ??= import('./library.js'));
 }
 
+/** The kubeconfig path(s) to use: the `kubeconfig` input, else the job's KUBECONFIG; undefined falls back further. */
+export function kubeconfigPath(input: string, env: (name: string) => string | undefined): string | undefined {
+  return input || env('KUBECONFIG') || undefined;
+}
+
 const SERVICE_ACCOUNT = '/var/run/secrets/kubernetes.io/serviceaccount';
 
 function loadFiles(kc: KubeConfig, files: string[], KubeConfigClass: new () => KubeConfig): void {

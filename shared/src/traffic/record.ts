@@ -21,7 +21,7 @@ export type StoredSwitch = Pick<SwitchRecord, 'previous'> & Partial<SwitchRecord
 
 /** One place a switch record is kept. */
 export interface SwitchRecordStore {
-  /** How a message names it: `the state file state.json`, `the shipgate.dev/previous-color annotation`. */
+  /** How a message names it after `the`: `state file state.json`, `shipgate.dev/previous-color annotation`. */
   readonly label: string;
   /** True when an input asked for it: a switch that cannot write it fails. Otherwise a failed write is a warning. */
   readonly required: boolean;
@@ -56,7 +56,7 @@ export async function writeRecords(stores: SwitchRecordStore[], record: SwitchRe
       places.push(await store.write(record));
     } catch (err) {
       if (strict && store.required) failed ??= err;
-      else warn(`Could not update ${store.label}: ${errorMessage(err)}. A later rollback would read the old record.`);
+      else warn(`Could not update the ${store.label}: ${errorMessage(err)}. A later rollback would read the old record.`);
     }
   }
   if (failed) throw failed;

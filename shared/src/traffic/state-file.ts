@@ -79,7 +79,7 @@ export class StateFileStore implements SwitchRecordStore {
   readonly label: string;
 
   constructor(readonly path: string) {
-    this.label = `the state file ${path}`;
+    this.label = `state file ${path}`;
   }
 
   checkWritable(): Promise<void> {

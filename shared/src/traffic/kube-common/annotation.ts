@@ -7,7 +7,7 @@ import type { StoredSwitch, SwitchRecord, SwitchRecordStore } from '../record.js
 export const PREVIOUS_ANNOTATION = 'shipgate.dev/previous-color';
 
 export class AnnotationRecordStore implements SwitchRecordStore {
-  readonly label = `the ${PREVIOUS_ANNOTATION} annotation`;
+  readonly label = `${PREVIOUS_ANNOTATION} annotation`;
   readonly required = false;
 
   constructor(
@@ -26,7 +26,7 @@ export class AnnotationRecordStore implements SwitchRecordStore {
   }
 
   source(): string {
-    return this.label;
+    return `the ${this.label}`;
   }
 
   /** Stores `record.previous` (merge patch, guarded by resourceVersion); the rest of the record has no place here. */

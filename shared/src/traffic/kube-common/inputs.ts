@@ -1,6 +1,7 @@
 // Inputs the three Kubernetes backends share (one spec object each, so the registry lists them once), and where
 // they point: the namespace of the routed object and the kubeconfig to reach it with.
 import type { InputSpec } from '../../inputs.js';
+import { kubeconfigPath } from '../../kube/config.js';
 
 export const namespaceInput = { type: 'string', default: 'default', description: 'kubernetes, istio, gateway-api: namespace of the routed object.' } as const satisfies InputSpec;
 export const kubeconfigInput = {
@@ -19,5 +20,5 @@ export interface KubeTarget {
 }
 
 export function kubeTarget(inputs: { namespace: string; kubeconfig: string }, env: (name: string) => string | undefined): KubeTarget {
-  return { namespace: inputs.namespace, kubeconfig: inputs.kubeconfig || env('KUBECONFIG') || undefined };
+  return { namespace: inputs.namespace, kubeconfig: kubeconfigPath(inputs.kubeconfig, env) };
 }
