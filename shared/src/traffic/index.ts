@@ -11,7 +11,7 @@ import { kubernetes } from './kubernetes/index.js';
 import { nginx } from './nginx/index.js';
 
 /** Every backend, in the order the `provider` options list them. */
-const modules: BackendModule[] = [kubernetes, istio, gatewayApi, haproxy, nginx];
+const modules = [kubernetes, istio, gatewayApi, haproxy, nginx] as const;
 
 /** Every backend by the name a user writes in `provider`. */
 export const providers: Record<string, BackendModule> = Object.fromEntries(modules.map((m) => [m.name, m]));
@@ -23,7 +23,7 @@ export const providerNames = Object.keys(providers);
  * `colors`, then every backend's inputs in registry order. Backends that read the same input (namespace, kubeconfig)
  * share one spec object; two different specs under one name are a bug, refused here at load.
  */
-export function composeInputs(list: BackendModule[]): Record<string, InputSpec> {
+export function composeInputs(list: readonly BackendModule[]): Record<string, InputSpec> {
   const out: Record<string, InputSpec> = { ...colorsInput };
   for (const m of list) {
     for (const [name, spec] of Object.entries(m.inputs as Record<string, InputSpec>)) {
@@ -34,19 +34,20 @@ export function composeInputs(list: BackendModule[]): Record<string, InputSpec> 
   return out;
 }
 
+/** A union of input maps as one map with every key (`A | B` → `A & B`). */
+type AllOf<U> = (U extends unknown ? (x: U) => void : never) extends (x: infer I) => void ? I : never;
+
+/** The traffic inputs, typed from the registered backends' own declarations. */
+export type TrafficInputs = typeof colorsInput & AllOf<(typeof modules)[number]['inputs']>;
+
 /** The traffic inputs of blue-green-switch and rollback, composed from the backend folders. */
-export const trafficInputs = composeInputs(modules) as typeof colorsInput &
-  typeof kubernetes.inputs &
-  typeof istio.inputs &
-  typeof gatewayApi.inputs &
-  typeof haproxy.inputs &
-  typeof nginx.inputs;
+export const trafficInputs = composeInputs(modules) as TrafficInputs;
 
 /**
  * The backend for `name`: `colors` and the backend's own inputs parsed and checked (ConfigError naming the unknown
  * provider or the input), then created. Nothing has been contacted yet.
  */
-export function createBackend(name: string, inputs: Inputs<typeof trafficInputs>, env: (name: string) => string | undefined, deps: BackendDeps): TrafficBackend {
+export function createBackend(name: string, inputs: Inputs<TrafficInputs>, env: (name: string) => string | undefined, deps: BackendDeps): TrafficBackend {
   const colors = parseColors(inputs.colors);
   const module = providers[name];
   if (!module) throw notOneOf('provider', name, providerNames);
