@@ -18,6 +18,7 @@ function makeStep(behaviour: () => StepResult | never) {
       },
       outputs: { done: { description: 'true when done.' } },
     },
+    loadConfig: () => undefined,
     async run({ inputs, summary }) {
       summary.add(`acting on ${inputs.target}`);
       return behaviour();
@@ -115,7 +116,8 @@ describe('cli', () => {
     return { c, io: { env: {}, stdout: (t: string) => void (c.out += t), stderr: (t: string) => void (c.err += t) } };
   };
   it('dispatches by step name and suggests the closest on a typo', async () => {
-    const step = makeStep(() => ({ outputs: { done: 'true' } }));
+    const made = makeStep(() => ({ outputs: { done: 'true' } }));
+    const step = { schema: made.schema, load: async () => made };
     const a = io();
     expect(await cli([step], ['demo-stp', '--target', 'x'], a.io)).toBe(2);
     expect(a.c.err).toContain("Unknown step 'demo-stp'. Did you mean 'demo-step'?");
