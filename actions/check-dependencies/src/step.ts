@@ -1,6 +1,6 @@
 import { writeFileSync } from 'node:fs';
 import { ConfigError } from '../../../shared/src/errors.js';
-import { configError, loadConfig, type DependencyConfig } from '../../../shared/src/graph/config.js';
+import { configError, loadConfig as loadGraph, type DependencyConfig } from '../../../shared/src/graph/config.js';
 import { checkGraph, computeWaves, dependentsOf } from '../../../shared/src/graph/graph.js';
 import { globToRegExp, matchesAny } from '../../../shared/src/graph/glob.js';
 import type { ProbeResult } from '../../../shared/src/http/probe.js';
@@ -17,7 +17,7 @@ export const checkDependencies = defineStep({
   /** The graph, the order and what the change affects, checked before a probe, a dispatch or a file written. */
   loadConfig(ctx) {
     const { inputs, platform } = ctx;
-    const { config, warnings } = loadConfig(inputs.config);
+    const { config, warnings } = loadGraph(inputs.config);
     for (const w of warnings) platform.warning(w.message, w);
 
     const { errors, inconsistencies } = checkGraph(config);

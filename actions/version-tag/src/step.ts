@@ -29,7 +29,6 @@ interface Checked {
 /** The release this run makes, decided from the history; `failure` when the verdict stops it. */
 interface Decided {
   tag: string;
-  version: string;
   notes: string;
   plans: ImagePlan[];
   files: ReturnType<typeof fileChanges>;
@@ -102,7 +101,7 @@ async function decide({ inputs }: Ctx, { cfg, sha, versionFiles, sourceTag }: Ch
     const at = tags.includes(tag) ? await tagCommit(cwd, tag) : undefined;
     if (at) failure = `Tag ${tag} already exists at ${at.slice(0, 7)}, which is not in HEAD's history (a tag on another branch). Merge that branch, or delete the tag, then run again.`;
   }
-  return { tag, version: next.version, notes, plans, files, outputs, report, failure };
+  return { tag, notes, plans, files, outputs, report, failure };
 }
 
 /** Checks the images, then tags, releases and re-tags; the outputs and the summary say what was done, also on an error. */
