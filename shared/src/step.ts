@@ -37,7 +37,7 @@ export interface CliListing {
  */
 export interface Step<I extends Record<string, InputSpec> = Record<string, InputSpec>, C = unknown> {
   schema: StepSchema & { inputs: I };
-  /** Every check of what the user gave; reads files and the platform, but writes, pushes or calls nothing. */
+  /** Every check of what the user gave. It may read (files, the repository, a document URL) but changes nothing. */
   loadConfig(ctx: StepContext<I>): C | Promise<C>;
   run(ctx: StepContext<I>, config: C): Promise<StepResult>;
   /** CLI-only flags by name (`list-rules`): not inputs, since they need no job and no other input. */
