@@ -2,7 +2,7 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { steps } from '../cli/steps.js';
+import { steps } from '../actions/index.js';
 
 const root = new URL('..', import.meta.url).pathname;
 const names = steps.map((s) => s.schema.name).filter((name) => existsSync(join(root, 'bench', `${name}.ts`)));

@@ -3,7 +3,7 @@
 import { execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { steps } from '../cli/steps.js';
+import { steps } from '../actions/index.js';
 import { actionYml, componentYml, readmeInputs } from './generated.js';
 import { generateWorkflow, workflows } from './workflows.js';
 import { pipelineYml, pipelines } from './pipelines.js';

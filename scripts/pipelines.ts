@@ -10,14 +10,18 @@
 import { parseAllDocuments, stringify } from 'yaml';
 import type { StepSchema } from '../shared/src/inputs.js';
 import { envName } from '../shared/src/platform/platform.js';
-import { schema as checkDependencies } from '../actions/check-dependencies/src/schema.js';
-import { schema as apiCompat } from '../actions/api-compat/src/schema.js';
-import { schema as perfBaseline } from '../actions/perf-baseline/src/schema.js';
-import { schema as versionTag } from '../actions/version-tag/src/schema.js';
-import { schema as blueGreenSwitch } from '../actions/blue-green-switch/src/schema.js';
-import { schema as rollback } from '../actions/rollback/src/schema.js';
+import { schemas } from '../actions/index.js';
 import { componentYml } from './generated.js';
 import { cliInputs, cliScript, cliVariables, type Distribution } from './distribution.js';
+
+const {
+  'check-dependencies': checkDependencies,
+  'api-compat': apiCompat,
+  'perf-baseline': perfBaseline,
+  'version-tag': versionTag,
+  'blue-green-switch': blueGreenSwitch,
+  rollback,
+} = schemas;
 
 /** A component input of the pipeline's own (stages, job names, versions), not a step's. */
 type OwnInput = { default: string; description: string; options?: string[]; regex?: string };

@@ -11,12 +11,7 @@
 import { stringify } from 'yaml';
 import { readProject } from './distribution.js';
 import type { InputSpec, StepSchema } from '../shared/src/inputs.js';
-import { schema as checkDependencies } from '../actions/check-dependencies/src/schema.js';
-import { schema as apiCompat } from '../actions/api-compat/src/schema.js';
-import { schema as perfBaseline } from '../actions/perf-baseline/src/schema.js';
-import { schema as versionTag } from '../actions/version-tag/src/schema.js';
-import { schema as blueGreenSwitch } from '../actions/blue-green-switch/src/schema.js';
-import { schema as rollback } from '../actions/rollback/src/schema.js';
+import { schemas } from '../actions/index.js';
 
 const project = readProject(new URL('..', import.meta.url).pathname);
 
@@ -34,9 +29,7 @@ export const MAJOR_REF = `v${project.version.split('.')[0]}`;
  */
 export const RELEASE_REF = `v${project.version}`;
 
-export const stepSchemas: Record<string, StepSchema> = Object.fromEntries(
-  [checkDependencies, apiCompat, perfBaseline, versionTag, blueGreenSwitch, rollback].map((s) => [s.name, s as StepSchema]),
-);
+export const stepSchemas: Record<string, StepSchema> = schemas;
 
 export const actionRef = (step: string, ref = RELEASE_REF) => `${REPO}/actions/${step}@${ref}`;
 export const workflowRef = (file: string, ref = RELEASE_REF) => `${REPO}/.github/workflows/${file}@${ref}`;

@@ -4,7 +4,7 @@ import type { InputSpec, StepSchema } from './inputs.js';
 import { detectPlatform, type Env } from './platform/index.js';
 import { run } from './run.js';
 import { closest } from './text.js';
-import type { Step } from './step.js';
+import type { Step, StepEntry } from './step.js';
 
 export interface ParsedArgs {
   flags: Record<string, string>;
@@ -121,7 +121,7 @@ const processIo = (): Io => ({
  * Runs one step with flags from argv on the detected platform; returns the exit code. `all` are the steps whose
  * inputs and outputs may appear as SHIPGATE_* variables in the same job.
  */
-export async function runWithArgs(step: Step<any>, argv: string[], io: Io = processIo(), all: Step<any>[] = [step]): Promise<number> {
+export async function runWithArgs(step: Step<any, any>, argv: string[], io: Io = processIo(), all: Pick<Step, 'schema'>[] = [step]): Promise<number> {
   const listing = Object.entries(step.listings ?? {}).find(([flag]) => argv.includes(`--${flag}`));
   if (listing) {
     io.stdout(listing[1].render(argv.includes('--json')));
@@ -145,8 +145,8 @@ export async function runWithArgs(step: Step<any>, argv: string[], io: Io = proc
   return run(step, platform, undefined, { known: knownVariables(all.map((s) => s.schema)) });
 }
 
-/** `shipgate <step> …`: dispatches to the same step code the actions bundle. */
-export async function cli(steps: Step<any>[], argv: string[], io: Io = processIo(), version = ''): Promise<number> {
+/** `shipgate <step> …`: dispatches to the same step code the actions bundle, loading only the step it runs. */
+export async function cli(steps: StepEntry[], argv: string[], io: Io = processIo(), version = ''): Promise<number> {
   const [name, ...rest] = argv;
   if (name === '--version' || name === '-v') {
     io.stdout(`shipgate ${version}\n`);
@@ -158,13 +158,13 @@ export async function cli(steps: Step<any>[], argv: string[], io: Io = processIo
     io.stdout(usage());
     return name ? EXIT.ok : EXIT.config;
   }
-  const step = steps.find((s) => s.schema.name === name);
-  if (!step) {
+  const entry = steps.find((s) => s.schema.name === name);
+  if (!entry) {
     const near = closest(name, steps.map((s) => s.schema.name));
     io.stderr(`error: Unknown step '${name}'.${near ? ` Did you mean '${near}'?` : ''}\n\n${usage()}`);
     return EXIT.config;
   }
-  return runWithArgs(step, rest, io, steps);
+  return runWithArgs(await entry.load(), rest, io, steps);
 }
 
 /** Entry of a bundled action or CLI: runs and sets the process exit code. */

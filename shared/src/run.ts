@@ -3,6 +3,7 @@ import { ConfigError, EXIT, errorMessage, ExternalError } from './errors.js';
 import { urlSecrets, urlsIn } from './http/url-secrets.js';
 import { knownVariables, strayMessage, strayVariables } from './env-inputs.js';
 import { parseInputs, type InputSpec, type StepSchema } from './inputs.js';
+import { OutputSink } from './outputs.js';
 import type { Platform } from './platform/index.js';
 import { fenced, Summary } from './report/markdown.js';
 import type { StepReport } from './report/result.js';
@@ -12,8 +13,8 @@ import type { Step } from './step.js';
  * The one place that turns a step's verdict or error into outputs, summary and exit code.
  * The summary is always written, also when the step failed or threw.
  */
-export async function run<I extends Record<string, InputSpec>>(
-  step: Step<I>,
+export async function run<I extends Record<string, InputSpec>, C>(
+  step: Step<I, C>,
   platform: Platform,
   clock: Clock = realClock,
   options: RunOptions = {},
@@ -23,6 +24,7 @@ export async function run<I extends Record<string, InputSpec>>(
   let status = '';
   let errorText = '';
   const report: StepReport = { outputTypes: step.schema.outputs };
+  const outputs = new OutputSink();
   try {
     // Credentials in any URL an input carries are masked before validation can name the input's value.
     for (const name of Object.keys(step.schema.inputs)) {
@@ -30,8 +32,9 @@ export async function run<I extends Record<string, InputSpec>>(
     }
     checkVariables(step.schema, platform, options.known ?? knownVariables([step.schema]));
     const inputs = parseInputs(step.schema.inputs, (name) => platform.input(name));
-    const result = await step.run({ inputs, platform, clock, summary });
-    for (const [name, value] of Object.entries(result.outputs)) platform.setOutput(name, value);
+    const ctx = { inputs, platform, clock, summary, outputs };
+    const result = await step.run(ctx, await step.loadConfig(ctx));
+    for (const [name, value] of Object.entries({ ...outputs.collect(), ...result.outputs })) platform.setOutput(name, value);
     report.data = result.data;
     report.failure = result.failure;
     if (result.failure) {
@@ -40,6 +43,8 @@ export async function run<I extends Record<string, InputSpec>>(
       code = EXIT.verdict;
     }
   } catch (err) {
+    // What the step knew when it failed (where traffic is, what it rolled back) is still an output.
+    for (const [name, value] of Object.entries(outputs.collect())) platform.setOutput(name, value);
     errorText = errorMessage(err);
     if (err instanceof ConfigError) {
       for (const p of err.problems) platform.error(p.message, p);

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { steps } from '../../cli/steps.js';
+import { steps } from '../../actions/index.js';
 import { ROOT } from '../helpers/run-bundle.js';
 
 // A merge request's pipeline runs code its author controls: the per-step GitLab components of the steps that tag,

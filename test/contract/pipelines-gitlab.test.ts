@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { steps } from '../../cli/steps.js';
+import { steps } from '../../actions/index.js';
 import type { StepSchema } from '../../shared/src/inputs.js';
 import { envName } from '../../shared/src/platform/platform.js';
 import { componentYml } from '../../scripts/generated.js';

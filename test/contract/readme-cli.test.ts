@@ -1,9 +1,9 @@
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { steps } from '../../cli/steps.js';
+import { loadAll } from '../../actions/index.js';
 import { parseArgs } from '../../shared/src/cli.js';
 import { colourUrl } from '../../shared/src/http/gate.js';
 import { parseInputs } from '../../shared/src/inputs.js';
@@ -12,7 +12,9 @@ import { ROOT } from '../helpers/run-bundle.js';
 
 // Every `shipgate …` line of the READMEs' ```sh blocks, as a user copies it: its flags are checked against the
 // step's schema and their values parsed; the lines that need no router or cluster are run.
-const readmes = ['README.md', ...readdirSync(join(ROOT, 'actions')).map((d) => `actions/${d}/README.md`)];
+// The listings (`--list-rules`) are part of a step's code, not of its schema.
+const steps = await loadAll();
+const readmes = ['README.md', ...steps.map((s) => `actions/${s.schema.name}/README.md`)];
 const text = (f: string) => readFileSync(join(ROOT, f), 'utf8');
 
 /** Shell words of one command line: quotes and backslash-newlines as sh reads them (no expansions). */

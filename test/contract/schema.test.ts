@@ -3,7 +3,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { steps } from '../../cli/steps.js';
+import { steps } from '../../actions/index.js';
 import { helpText, parseArgs } from '../../shared/src/cli.js';
 import { parseInputs, type StepSchema } from '../../shared/src/inputs.js';
 import { actionYml, componentYml } from '../../scripts/generated.js';

@@ -2,7 +2,7 @@ import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { steps } from '../../cli/steps.js';
+import { steps } from '../../actions/index.js';
 import { knownVariables } from '../../shared/src/env-inputs.js';
 import { shipgate } from '../helpers/cli.js';
 import { ROOT } from '../helpers/run-bundle.js';

@@ -18,6 +18,7 @@ function makeStep(behaviour: () => StepResult | never) {
       },
       outputs: { done: { description: 'true when done.' } },
     },
+    loadConfig: () => undefined,
     async run({ inputs, summary }) {
       summary.add(`acting on ${inputs.target}`);
       return behaviour();
@@ -83,6 +84,63 @@ describe('run', () => {
       expect(io.err).toContain('acting on x');
     }
   });
+
+  const schema = makeStep(() => ({ outputs: {} })).schema;
+
+  it('sets the outputs a step gave its context also when it throws; on return the result’s outputs win', async () => {
+    const state = { moved: false };
+    const step = (fail: boolean) =>
+      defineStep({
+        schema,
+        loadConfig: () => undefined,
+        async run({ outputs }) {
+          outputs.track(() => (state.moved ? { done: 'partly' } : undefined));
+          state.moved = true;
+          if (fail) throw new ExternalError('router went away');
+          return { outputs: { done: 'true' } };
+        },
+      });
+    const failed = harness({ target: 'x' });
+    expect(await run(step(true), failed.platform)).toBe(3);
+    expect(JSON.parse(failed.io.out)).toMatchObject({ done: 'partly' });
+    state.moved = false;
+    const passed = harness({ target: 'x' });
+    expect(await run(step(false), passed.platform)).toBe(0);
+    expect(JSON.parse(passed.io.out)).toEqual({ done: 'true' });
+  });
+
+  it('leaves the outputs unset when the step throws before its state says anything', async () => {
+    const { io, platform } = harness({ target: 'x' });
+    const step = defineStep({
+      schema,
+      loadConfig: () => undefined,
+      async run({ outputs }) {
+        outputs.track(() => undefined);
+        throw new ExternalError('down');
+      },
+    });
+    expect(await run(step, platform)).toBe(3);
+    expect(JSON.parse(io.out)).not.toHaveProperty('done');
+  });
+
+  it('checks the config before run: a ConfigError from loadConfig exits 2 and run never starts', async () => {
+    const { io, platform } = harness({ target: 'nowhere' });
+    let ran = false;
+    const step = defineStep({
+      schema,
+      loadConfig: ({ inputs }) => {
+        if (inputs.target === 'nowhere') throw new ConfigError("Input 'target' is 'nowhere'. Name a real target.");
+        return { target: inputs.target };
+      },
+      async run(_ctx, config) {
+        ran = true;
+        return { outputs: { done: config.target } };
+      },
+    });
+    expect(await run(step, platform)).toBe(2);
+    expect(ran).toBe(false);
+    expect(io.err).toContain("Input 'target' is 'nowhere'");
+  });
 });
 
 describe('parseArgs', () => {
@@ -115,7 +173,8 @@ describe('cli', () => {
     return { c, io: { env: {}, stdout: (t: string) => void (c.out += t), stderr: (t: string) => void (c.err += t) } };
   };
   it('dispatches by step name and suggests the closest on a typo', async () => {
-    const step = makeStep(() => ({ outputs: { done: 'true' } }));
+    const made = makeStep(() => ({ outputs: { done: 'true' } }));
+    const step = { schema: made.schema, load: async () => made };
     const a = io();
     expect(await cli([step], ['demo-stp', '--target', 'x'], a.io)).toBe(2);
     expect(a.c.err).toContain("Unknown step 'demo-stp'. Did you mean 'demo-step'?");

@@ -23,8 +23,8 @@ const ANNOTATIONS = 20;
 export const apiCompat = defineStep({
   schema,
   listings: { 'list-rules': { description: 'Print the rule catalog (id, level, description) and exit; with --json as a JSON array.', render: renderRules } },
-  async run(ctx) {
-    const { inputs, platform, summary } = ctx;
+  /** The exceptions file and both documents, loaded and checked before the first side effect. */
+  async loadConfig({ inputs, platform }) {
     // Relative paths are the job's working directory, as for every file input of every step.
     const cwd = process.cwd();
     // A document URL's credentials (?token=…, user:password@) were masked by run() before the inputs were parsed.
@@ -34,6 +34,10 @@ export const apiCompat = defineStep({
     const ex = exceptionsInput ? loadExceptions(exceptionsInput, cwd, RULES.map((r) => r.id)) : undefined;
     for (const w of ex?.warnings ?? []) platform.warning(w.message, w);
     const [base, head] = await loadBoth(inputs.base, inputs.head, { cwd, allowExternalRefs: inputs['allow-external-refs'] ?? false });
+    return { exceptionsInput, ex, base, head };
+  },
+  async run(ctx, { exceptionsInput, ex, base, head }) {
+    const { inputs, platform, summary } = ctx;
 
     const now = new Date();
     const raw = await platform.group(`Comparing ${inputs.base} → ${inputs.head}`, async () => {

@@ -32,16 +32,14 @@ async function recordSwitch(ctx: Ctx, cfg: SwitchConfig, o: Outcome): Promise<vo
 
 export const blueGreenSwitch = defineStep({
   schema,
-  async run(ctx) {
-    const cfg = loadConfig(ctx);
+  loadConfig,
+  async run(ctx, cfg) {
     const outcome: Outcome = { provider: ctx.inputs.provider, noop: false, steps: [], switched: false };
+    // An error after traffic moved must still say where traffic is.
+    ctx.outputs.track(() => (outcome.before ? outputs(cfg, outcome) : undefined));
     try {
       await switchTraffic(ctx, cfg, outcome);
       if (outcome.switched) await recordSwitch(ctx, cfg, outcome);
-    } catch (err) {
-      // run() sets outputs only from a result: an error after traffic moved must still say where traffic is.
-      if (outcome.before) for (const [name, value] of Object.entries(outputs(cfg, outcome))) ctx.platform.setOutput(name, value);
-      throw err;
     } finally {
       renderSummary(ctx.summary, outcome);
     }

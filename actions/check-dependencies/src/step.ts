@@ -1,6 +1,6 @@
 import { writeFileSync } from 'node:fs';
 import { ConfigError } from '../../../shared/src/errors.js';
-import { configError, loadConfig, type DependencyConfig } from '../../../shared/src/graph/config.js';
+import { configError, loadConfig as loadGraph, type DependencyConfig } from '../../../shared/src/graph/config.js';
 import { checkGraph, computeWaves, dependentsOf } from '../../../shared/src/graph/graph.js';
 import { globToRegExp, matchesAny } from '../../../shared/src/graph/glob.js';
 import type { ProbeResult } from '../../../shared/src/http/probe.js';
@@ -14,9 +14,10 @@ import { renderSummary } from './summary.js';
 
 export const checkDependencies = defineStep({
   schema,
-  async run(ctx) {
-    const { inputs, platform, summary } = ctx;
-    const { config, warnings } = loadConfig(inputs.config);
+  /** The graph, the order and what the change affects, checked before a probe, a dispatch or a file written. */
+  loadConfig(ctx) {
+    const { inputs, platform } = ctx;
+    const { config, warnings } = loadGraph(inputs.config);
     for (const w of warnings) platform.warning(w.message, w);
 
     const { errors, inconsistencies } = checkGraph(config);
@@ -40,6 +41,10 @@ export const checkDependencies = defineStep({
     if (childFile) checkChildPipeline(deployWaves, { extends: inputs['child-extends'].trim() });
     if (inputs['run-pipeline'] && !service) throw new ConfigError("Input 'run-pipeline' is true but 'service' is empty: name the service whose pipeline to start.");
     const dispatch = inputs['run-pipeline'] ? planDispatch(ctx, config, service, waves.findIndex((w) => w.includes(service)) + 1) : undefined;
+    return { config, inconsistencies, service, waves, order, affected, deployWaves, childFile, dispatch };
+  },
+  async run(ctx, { config, inconsistencies, service, waves, order, affected, deployWaves, childFile, dispatch }) {
+    const { inputs, platform, summary } = ctx;
     if (inputs['collect-downstream']) await collectDownstream(ctx, config);
     const probes: ProbeResult[] = inputs['check-health'] ? await probeDependencies(ctx, config, order, service) : [];
     const unhealthy = probes.filter((p) => !p.healthy);

@@ -20,8 +20,8 @@ const K6_REPORT = 'load-performance.json';
 
 export const perfBaseline = defineStep({
   schema,
-  async run(ctx) {
-    const { inputs, platform, summary } = ctx;
+  /** The settings, and every file read and `save` checked, before any load is sent. */
+  loadConfig({ inputs, platform }) {
     const settings = parseSettings(inputs);
     for (const s of settings.secrets) platform.setSecret(s);
     // Every file is read, and `save` checked, before any load is sent: a bad path must not cost a whole load run.
@@ -33,6 +33,10 @@ export const perfBaseline = defineStep({
     let baseline: Result | undefined;
     if (baselinePath && existsSync(baselinePath)) baseline = readResult('baseline', baselinePath);
     else if (baselinePath) platform.warning(`No baseline at '${baselinePath}' (first run, or the cache or artifact was not found): nothing to compare with, regressed=unknown.`);
+    return { settings, history, baselinePath, baseline };
+  },
+  async run(ctx, { settings, history, baselinePath, baseline }) {
+    const { inputs, platform, summary } = ctx;
     let result: Result;
     const notes: string[] = [];
     if (settings.merge.length) {

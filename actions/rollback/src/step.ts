@@ -36,8 +36,8 @@ function verdict(cfg: RollbackConfig, o: Outcome): string | undefined {
 
 export const rollback = defineStep({
   schema,
-  async run(ctx) {
-    const cfg = loadConfig(ctx);
+  loadConfig,
+  async run(ctx, cfg) {
     const dependents = cfg.dependents ? dependentsInRollbackOrder(cfg.dependents.config, cfg.dependents.service) : [];
     const provider = providerFor(ctx, cfg);
     if (cfg.list) {
@@ -45,12 +45,10 @@ export const rollback = defineStep({
       return { outputs: outputs({ provider: provider.label, triggered: false, recorded: [], changed: false, rolledBack: false }, dependents) };
     }
     const outcome: Outcome = { provider: provider.label, triggered: false, recorded: [], changed: false, rolledBack: false };
+    // An error after a change must still say what runs.
+    ctx.outputs.track(() => (outcome.changed ? outputs(outcome, dependents) : undefined));
     try {
       await rollBack(ctx, cfg, provider, outcome);
-    } catch (err) {
-      // run() sets outputs only from a result: an error after a change must still say what runs.
-      if (outcome.changed) for (const [name, value] of Object.entries(outputs(outcome, dependents))) ctx.platform.setOutput(name, value);
-      throw err;
     } finally {
       const deps = cfg.dependents && { service: cfg.dependents.service, list: dependents };
       renderSummary(ctx.summary, outcome, { dryRun: cfg.dryRun, dependents: deps });
