@@ -7,11 +7,11 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { colourPair } from '../test/helpers/colours.js';
-import { waitFor } from '../test/helpers/daemons.js';
-import { startHaproxy } from '../test/helpers/haproxy.js';
-import { startLoad } from '../test/helpers/load.js';
+import { waitFor } from '../shared/src/testing/daemons.js';
+import { startHaproxy } from '../shared/src/traffic/haproxy/testing/haproxy.js';
+import { startLoad } from '../shared/src/http/testing/load.js';
 import { runRollback } from '../test/helpers/rollback.js';
-import { httpServer } from '../test/helpers/servers.js';
+import { httpServer } from '../shared/src/http/testing/servers.js';
 
 let ratio = 0;
 const prometheus = await httpServer((_req, res) => {

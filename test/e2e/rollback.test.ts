@@ -5,9 +5,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { colourPair } from '../helpers/colours.js';
 import { githubDeploymentServer, type DeploymentServer } from '../helpers/forge-deployments.js';
 import { githubEnv, githubOutputs } from '../helpers/github-runner.js';
-import { haproxyWeights, startHaproxy, type Haproxy } from '../helpers/haproxy.js';
+import { haproxyWeights, startHaproxy, type Haproxy } from '../../shared/src/traffic/haproxy/testing/haproxy.js';
 import { node24, ROOT, runProcess } from '../helpers/run-bundle.js';
-import { httpServer, type TestServer } from '../helpers/servers.js';
+import { httpServer, type TestServer } from '../../shared/src/http/testing/servers.js';
 
 // The committed bundles against a real HAProxy: the action as the GitHub runner runs it (recording the rollback on an
 // in-process GitHub API), the CLI as a GitLab job does (a watched trigger, outputs in the dotenv report).

@@ -10,7 +10,7 @@ import type { BackendFactory, TrafficBackend } from '../../shared/src/traffic/ba
 import { backendInputs, backendSettings } from '../../shared/src/traffic/inputs.js';
 import { DEPLOYMENTS, HTTP_ROUTES, SERVICES, VIRTUAL_SERVICES, type KubeObject } from './kube-resources.js';
 import type { KubeServer } from './kube-server.js';
-import { program } from './daemons.js';
+import { program } from '../../shared/src/testing/daemons.js';
 import { runProcess, type Ran } from './run-bundle.js';
 
 export function seedService(server: KubeServer, name = 'web', color = 'blue', namespace = 'default'): KubeObject {

@@ -15,7 +15,7 @@ import { groupVersion, KubeStatusError, KubeStore, notFound, resourceName } from
 import { discovery } from './kube-discovery.js';
 import { matchesSelector, parseSelector } from './kube-selector.js';
 import { certificate, kubeconfigYaml } from './kube-tls.js';
-import type { TestServer } from './servers.js';
+import type { TestServer } from '../../shared/src/http/testing/servers.js';
 
 export { kubeconfigYaml } from './kube-tls.js';
 

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { colourPair } from '../helpers/colours.js';
 import { kubectlJson, patches, seedHttpRoute, seedService, seedVirtualService } from '../helpers/kube-fixtures.js';
 import { kubeconfigYaml, kubeServer, type KubeServer } from '../helpers/kube-server.js';
-import { closedPort } from '../helpers/servers.js';
+import { closedPort } from '../../shared/src/http/testing/servers.js';
 import { runSwitch } from '../helpers/switch.js';
 
 // blue-green-switch in-process against the Kubernetes contract server, for the three Kubernetes providers; the colours'

@@ -5,7 +5,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { closedPort } from '../helpers/servers.js';
+import { closedPort } from '../../shared/src/http/testing/servers.js';
 import { runSwitch } from '../helpers/switch.js';
 import { TempRepo, versionTagIn, withOrigin } from '../helpers/version-tag-repo.js';
 

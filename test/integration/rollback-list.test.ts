@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { colourPair } from '../helpers/colours.js';
-import { haproxyWeights, startHaproxy, type Haproxy } from '../helpers/haproxy.js';
+import { haproxyWeights, startHaproxy, type Haproxy } from '../../shared/src/traffic/haproxy/testing/haproxy.js';
 import { kubectl, patches, seedDeployment } from '../helpers/kube-fixtures.js';
 import { simulateRollouts, type RolloutSimulation } from '../helpers/kube-rollout.js';
 import { kubeServer, type KubeServer } from '../helpers/kube-server.js';

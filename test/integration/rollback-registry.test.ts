@@ -6,7 +6,7 @@ import { patches } from '../helpers/kube-fixtures.js';
 import { DEPLOYMENTS } from '../helpers/kube-resources.js';
 import { seedDeployment, simulateRollouts, type RolloutSimulation } from '../helpers/kube-rollout.js';
 import { kubeServer, type KubeServer } from '../helpers/kube-server.js';
-import { pushImage, startRegistry, type PushedImage, type TestRegistry } from '../helpers/registry.js';
+import { pushImage, startRegistry, type PushedImage, type TestRegistry } from '../../shared/src/registry/testing/registry.js';
 import { runRollback } from '../helpers/rollback.js';
 import { TempRepo } from '../helpers/version-tag-repo.js';
 

@@ -15,7 +15,7 @@ import { kubernetesBackend } from '../../shared/src/traffic/kubernetes.js';
 import { backendFor, patches, seedHttpRoute, seedService, seedVirtualService } from '../helpers/kube-fixtures.js';
 import { HTTP_ROUTES, SERVICES, VIRTUAL_SERVICES, type KubeObject, type ResourceType } from '../helpers/kube-resources.js';
 import { kubeconfigYaml, kubeServer, type KubeServer } from '../helpers/kube-server.js';
-import { closedPort } from '../helpers/servers.js';
+import { closedPort } from '../../shared/src/http/testing/servers.js';
 
 // What each Kubernetes backend does when the API server answers badly: conflicts, missing objects, RBAC, no server.
 let server: KubeServer;

@@ -3,7 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseImageRef, RegistryClient } from '../../shared/src/registry/index.js';
 import { githubReleaseServer, gitlabReleaseServer } from '../helpers/forge-releases.js';
-import { startRegistry, pushImage, pushIndex, type TestRegistry } from '../helpers/registry.js';
+import { startRegistry, pushImage, pushIndex, type TestRegistry } from '../../shared/src/registry/testing/registry.js';
 import { TempRepo, versionTagIn, withOrigin } from '../helpers/version-tag-repo.js';
 
 const repos: TempRepo[] = [];

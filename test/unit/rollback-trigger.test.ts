@@ -5,7 +5,7 @@ import { watchTrigger } from '../../actions/rollback/src/trigger.js';
 import { FakeClock } from '../../shared/src/clock.js';
 import { ExternalError } from '../../shared/src/errors.js';
 import { LocalPlatform } from '../../shared/src/platform/index.js';
-import { httpServer, type TestServer } from '../helpers/servers.js';
+import { httpServer, type TestServer } from '../../shared/src/http/testing/servers.js';
 
 // The watch loop on a FakeClock (no sleeping) against a real HTTP server that answers /api/v1/query as Prometheus
 // does, one scripted answer per evaluation: a number, NaN, an empty vector or a query error.
