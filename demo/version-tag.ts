@@ -1,103 +1,32 @@
 // Demo: a monorepo whose user-service was released as user-service/v1.4.7. Shipgate reads the Conventional Commits
 // since (merged side branch included, a reverted feature dropped, order-service's commits left out), computes 1.5.0,
 // pushes the tag to origin and re-tags the image already built for this commit in a local docker-registry — the same
-// digest under 1.5.0, 1.5, 1 and latest, without a rebuild. The registry comes from Debian (apt-get when missing).
-import { execFileSync, spawn } from 'node:child_process';
-import { createHash, randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:http';
-import { connect } from 'node:net';
+// digest under 1.5.0, 1.5, 1 and latest, without a rebuild. The registry is the tests' one (Debian's docker-registry).
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { pushImage } from '../shared/src/registry/testing/registry-push.js';
+import { startRegistry } from '../shared/src/registry/testing/registry.js';
+import type { DemoContext } from './context.js';
 
-const REGISTRY = '/usr/bin/docker-registry';
 const OCI_MANIFEST = 'application/vnd.oci.image.manifest.v1+json';
 
-function registryBinary() {
-  if (!existsSync(REGISTRY)) {
-    console.log('Installing the Docker registry from Debian (apt-get install docker-registry)…');
-    const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
-    execFileSync('apt-get', ['update'], { stdio: 'inherit', env });
-    execFileSync('apt-get', ['install', '-y', '--no-install-recommends', 'docker-registry'], { stdio: 'inherit', env });
-  }
-  return REGISTRY;
-}
-
-const freePort = () =>
-  new Promise((resolve) => {
-    const probe = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = probe.address();
-      probe.close(() => resolve(port));
-    });
-  });
-
-const listening = (port) =>
-  new Promise((resolve) => {
-    const s = connect({ port, host: '127.0.0.1' });
-    s.once('connect', () => (s.destroy(), resolve(true)));
-    s.once('error', () => resolve(false));
-  });
-
-/** docker-registry on a free loopback port with filesystem storage; stopped by its PID on exit. */
-async function startRegistry(onExit) {
-  const dir = mkdtempSync(join(tmpdir(), 'shipgate-demo-registry-'));
-  const port = await freePort();
-  writeFileSync(
-    join(dir, 'config.yml'),
-    `version: 0.1\nlog:\n  level: warn\n  accesslog:\n    disabled: true\nstorage:\n  filesystem:\n    rootdirectory: ${dir}/data\nhttp:\n  addr: 127.0.0.1:${port}\n`,
-  );
-  const child = spawn(registryBinary(), ['serve', join(dir, 'config.yml')], { stdio: 'ignore' });
-  onExit(async () => {
-    child.kill('SIGTERM');
-    rmSync(dir, { recursive: true, force: true });
-  });
-  for (let i = 0; i < 100 && !(await listening(port)); i++) await new Promise((r) => setTimeout(r, 100));
-  if (!(await listening(port))) throw new Error('docker-registry did not start');
-  return `127.0.0.1:${port}`;
-}
-
-const digest = (bytes) => `sha256:${createHash('sha256').update(bytes).digest('hex')}`;
-
-/** Pushes a small OCI image the way `docker push` does: each blob POST then PUT ?digest=, then the manifest. */
-async function pushImage(host, repository, tag) {
-  const blob = async (bytes) => {
-    const start = await fetch(`http://${host}/v2/${repository}/blobs/uploads/`, { method: 'POST' });
-    const location = new URL(start.headers.get('location'), `http://${host}`);
-    location.searchParams.set('digest', digest(bytes));
-    const put = await fetch(location, { method: 'PUT', body: bytes, headers: { 'content-type': 'application/octet-stream' } });
-    if (put.status !== 201) throw new Error(`blob upload answered ${put.status}`);
-    return { digest: digest(bytes), size: bytes.length };
-  };
-  const config = Buffer.from(JSON.stringify({ architecture: 'amd64', os: 'linux', rootfs: { type: 'layers', diff_ids: [] } }));
-  const layer = randomBytes(256);
-  const manifest = Buffer.from(
-    JSON.stringify({
-      schemaVersion: 2,
-      mediaType: OCI_MANIFEST,
-      config: { mediaType: 'application/vnd.oci.image.config.v1+json', ...(await blob(config)) },
-      layers: [{ mediaType: 'application/vnd.oci.image.layer.v1.tar', ...(await blob(layer)) }],
-    }),
-  );
-  const res = await fetch(`http://${host}/v2/${repository}/manifests/${tag}`, { method: 'PUT', body: manifest, headers: { 'content-type': OCI_MANIFEST } });
-  if (res.status !== 201) throw new Error(`manifest upload answered ${res.status}`);
-  return digest(manifest);
-}
-
 /** The digest a tag points to, read the way a client must: HEAD with the OCI Accept header. */
-async function tagDigest(host, repository, tag) {
+async function tagDigest(host: string, repository: string, tag: string) {
   const res = await fetch(`http://${host}/v2/${repository}/manifests/${tag}`, { method: 'HEAD', headers: { accept: OCI_MANIFEST } });
   return res.status === 200 ? res.headers.get('docker-content-digest') : undefined;
 }
 
 /** A small git helper with a fixed identity and clock, so the demo never depends on the machine's git config. */
-function gitIn(dir) {
+function gitIn(dir: string) {
   let tick = 0;
-  const run = (args, input) => {
+  const run = (args: string[], input?: string) => {
     const date = `${1_700_000_000 + ++tick * 60} +0000`;
     const env = { ...process.env, GIT_AUTHOR_NAME: 'Dev', GIT_AUTHOR_EMAIL: 'dev@example.com', GIT_COMMITTER_NAME: 'Dev', GIT_COMMITTER_EMAIL: 'dev@example.com', GIT_AUTHOR_DATE: date, GIT_COMMITTER_DATE: date };
     return execFileSync('git', args, { cwd: dir, env, input, encoding: 'utf8' }).trim();
   };
-  const commit = (message, files = {}) => {
+  const commit = (message: string, files: Record<string, string> = {}) => {
     for (const [path, content] of Object.entries(files)) {
       mkdirSync(dirname(join(dir, path)), { recursive: true });
       writeFileSync(join(dir, path), content);
@@ -109,12 +38,12 @@ function gitIn(dir) {
   return { run, commit };
 }
 
-function dotenv(work) {
+function dotenv(work: string): Record<string, string> {
   const lines = readFileSync(join(work, 'shipgate.env'), 'utf8').trim().split('\n');
   return Object.fromEntries(lines.map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]));
 }
 
-export async function demo({ shipgate, work, step, onExit }) {
+export async function demo({ shipgate, work, step, onExit }: DemoContext) {
   const origin = mkdtempSync(join(tmpdir(), 'shipgate-demo-origin-'));
   onExit(() => rmSync(origin, { recursive: true, force: true }));
   execFileSync('git', ['init', '--quiet', '--bare', '--initial-branch=main', origin]);
@@ -148,9 +77,11 @@ export async function demo({ shipgate, work, step, onExit }) {
   rmSync(join(work, 'shipgate.env'));
 
   step('The pipeline built the image for this commit as sha-<short sha> and pushed it to the registry');
-  const host = await startRegistry(onExit);
+  const registry = await startRegistry();
+  onExit(() => registry.stop());
+  const host = registry.host;
   const head = git.run(['rev-parse', 'HEAD']);
-  const built = await pushImage(host, 'acme/user-service', `sha-${head.slice(0, 7)}`);
+  const { digest: built } = await pushImage(registry, 'acme/user-service', `sha-${head.slice(0, 7)}`);
   console.log(`pushed ${host}/acme/user-service:sha-${head.slice(0, 7)} (${built})`);
 
   step('Release: tag user-service/v1.5.0 (git push to origin), then re-tag the image — no rebuild, same digest');
