@@ -2,10 +2,9 @@
 // since (merged side branch included, a reverted feature dropped, order-service's commits left out), computes 1.5.0,
 // pushes the tag to origin and re-tags the image already built for this commit in a local docker-registry — the same
 // digest under 1.5.0, 1.5, 1 and latest, without a rebuild. The registry is the tests' one (Debian's docker-registry).
-import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { TempRepo } from '../shared/src/git/testing/temp-repo.js';
 import { pushImage } from '../shared/src/registry/testing/registry-push.js';
 import { startRegistry } from '../shared/src/registry/testing/registry.js';
 import type { DemoContext } from './context.js';
@@ -18,38 +17,17 @@ async function tagDigest(host: string, repository: string, tag: string) {
   return res.status === 200 ? res.headers.get('docker-content-digest') : undefined;
 }
 
-/** A small git helper with a fixed identity and clock, so the demo never depends on the machine's git config. */
-function gitIn(dir: string) {
-  let tick = 0;
-  const run = (args: string[], input?: string) => {
-    const date = `${1_700_000_000 + ++tick * 60} +0000`;
-    const env = { ...process.env, GIT_AUTHOR_NAME: 'Dev', GIT_AUTHOR_EMAIL: 'dev@example.com', GIT_COMMITTER_NAME: 'Dev', GIT_COMMITTER_EMAIL: 'dev@example.com', GIT_AUTHOR_DATE: date, GIT_COMMITTER_DATE: date };
-    return execFileSync('git', args, { cwd: dir, env, input, encoding: 'utf8' }).trim();
-  };
-  const commit = (message: string, files: Record<string, string> = {}) => {
-    for (const [path, content] of Object.entries(files)) {
-      mkdirSync(dirname(join(dir, path)), { recursive: true });
-      writeFileSync(join(dir, path), content);
-      run(['add', '--', path]);
-    }
-    run(['commit', '--quiet', '--allow-empty', '--file=-'], message);
-    return run(['rev-parse', 'HEAD']);
-  };
-  return { run, commit };
-}
-
 function dotenv(work: string): Record<string, string> {
   const lines = readFileSync(join(work, 'shipgate.env'), 'utf8').trim().split('\n');
   return Object.fromEntries(lines.map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]));
 }
 
 export async function demo({ shipgate, work, step, onExit }: DemoContext) {
-  const origin = mkdtempSync(join(tmpdir(), 'shipgate-demo-origin-'));
-  onExit(() => rmSync(origin, { recursive: true, force: true }));
-  execFileSync('git', ['init', '--quiet', '--bare', '--initial-branch=main', origin]);
-  execFileSync('git', ['init', '--quiet', '--initial-branch=main', work]);
-  const git = gitIn(work);
-  git.run(['remote', 'add', 'origin', origin]);
+  // The tests' temp repositories: a fixed identity and clock, so the demo never depends on the machine's git config.
+  const origin = TempRepo.create({ bare: true });
+  onExit(() => origin.remove());
+  const git = TempRepo.create({ dir: work });
+  git.run(['remote', 'add', 'origin', origin.dir]);
 
   step('A monorepo: user-service was released as user-service/v1.4.7; since then, commits to both services');
   git.commit('chore: layout', { 'services/user/main.go': 'package main\n', 'services/order/main.go': 'package main\n', '.gitignore': 'shipgate*\n' });
@@ -90,7 +68,7 @@ export async function demo({ shipgate, work, step, onExit }: DemoContext) {
   if (release.code !== 0 || out.SHIPGATE_RELEASED !== 'true' || out.SHIPGATE_DIGEST !== built) {
     throw new Error(`expected a release with digest ${built}, got exit ${release.code}, released=${out.SHIPGATE_RELEASED}, digest=${out.SHIPGATE_DIGEST}`);
   }
-  const pushed = execFileSync('git', ['ls-remote', '--tags', origin, 'user-service/v1.5.0'], { encoding: 'utf8' });
+  const pushed = origin.git('ls-remote', '--tags', origin.dir, 'user-service/v1.5.0');
   if (!pushed.includes('refs/tags/user-service/v1.5.0')) throw new Error('the tag did not reach origin');
   for (const tag of ['1.5.0', '1.5', '1', 'latest']) {
     const d = await tagDigest(host, 'acme/user-service', tag);

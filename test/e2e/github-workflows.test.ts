@@ -7,7 +7,7 @@ import { colourPair } from '../helpers/colours.js';
 import { haproxyWeights, startHaproxy, type Haproxy } from '../../shared/src/traffic/haproxy/testing/haproxy.js';
 import { httpServer, type TestServer } from '../../shared/src/http/testing/servers.js';
 import { node24, ROOT } from '../helpers/run-bundle.js';
-import { withOrigin, type TempRepo } from '../helpers/version-tag-repo.js';
+import { withOrigin, type TempRepo } from '../../shared/src/git/testing/temp-repo.js';
 import { program } from '../../shared/src/testing/daemons.js';
 import { runWorkflow, type JobRun, type WorkflowRun } from '../helpers/workflow-runner.js';
 import { startPrometheus, type Prometheus } from '../../shared/src/metrics/testing/prometheus.js';

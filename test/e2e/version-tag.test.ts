@@ -8,7 +8,7 @@ import { parseImageRef, RegistryClient } from '../../shared/src/registry/index.j
 import { githubEnv, githubOutputs } from '../helpers/github-runner.js';
 import { pushImage, startRegistry, type TestRegistry } from '../../shared/src/registry/testing/registry.js';
 import { node24, ROOT, runProcess } from '../helpers/run-bundle.js';
-import { TempRepo, withOrigin } from '../helpers/version-tag-repo.js';
+import { TempRepo, withOrigin } from '../../shared/src/git/testing/temp-repo.js';
 
 const ACTION = join(ROOT, 'actions/version-tag/dist/index.js');
 const CLI = join(ROOT, 'bin/shipgate.js');

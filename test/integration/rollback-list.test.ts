@@ -11,7 +11,7 @@ import { kubectl, patches, seedDeployment } from '../helpers/kube-fixtures.js';
 import { simulateRollouts, type RolloutSimulation } from '../helpers/kube-rollout.js';
 import { kubeServer, type KubeServer } from '../helpers/kube-server.js';
 import { runRollback } from '../helpers/rollback.js';
-import { TempRepo } from '../helpers/version-tag-repo.js';
+import { TempRepo } from '../../shared/src/git/testing/temp-repo.js';
 
 let server: KubeServer;
 let kubeconfig: string;
