@@ -11,13 +11,10 @@ import { waitFor } from '../shared/src/testing/daemons.js';
 import { startHaproxy } from '../shared/src/traffic/haproxy/testing/haproxy.js';
 import { startLoad } from '../shared/src/http/testing/load.js';
 import { runRollback } from '../test/helpers/rollback.js';
-import { httpServer } from '../shared/src/http/testing/servers.js';
+import { startQueryApi } from '../shared/src/metrics/testing/query-api.js';
 
 let ratio = 0;
-const prometheus = await httpServer((_req, res) => {
-  res.writeHead(200, { 'content-type': 'application/json' });
-  res.end(JSON.stringify({ status: 'success', data: { resultType: 'vector', result: [{ metric: {}, value: [0, String(ratio)] }] } }));
-});
+const prometheus = await startQueryApi(() => ratio);
 const dir = mkdtempSync(join(tmpdir(), 'shipgate-bench-rollback-'));
 const rows: Record<string, unknown>[] = [];
 
