@@ -11,10 +11,10 @@ import { blueGreenSwitch } from '../actions/blue-green-switch/src/step.js';
 import { LocalPlatform } from '../shared/src/platform/index.js';
 import { run } from '../shared/src/run.js';
 import { colourPair } from '../test/helpers/colours.js';
-import { waitFor } from '../test/helpers/daemons.js';
-import { startHaproxy } from '../test/helpers/haproxy.js';
-import { startLoad } from '../test/helpers/load.js';
-import { startNginx } from '../test/helpers/nginx.js';
+import { waitFor } from '../shared/src/testing/daemons.js';
+import { startHaproxy } from '../shared/src/traffic/haproxy/testing/haproxy.js';
+import { startLoad } from '../shared/src/http/testing/load.js';
+import { startNginx } from '../shared/src/traffic/nginx/testing/nginx.js';
 
 interface Row {
   router: string;

@@ -10,8 +10,8 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseDuration } from '../shared/src/duration.js';
-import { program } from '../test/helpers/daemons.js';
-import { startNginx } from '../test/helpers/nginx.js';
+import { program } from '../shared/src/testing/daemons.js';
+import { startNginx } from '../shared/src/traffic/nginx/testing/nginx.js';
 import { ROOT } from '../test/helpers/run-bundle.js';
 
 const duration = process.argv[2] ?? '60s';

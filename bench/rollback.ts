@@ -7,17 +7,14 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { colourPair } from '../test/helpers/colours.js';
-import { waitFor } from '../test/helpers/daemons.js';
-import { startHaproxy } from '../test/helpers/haproxy.js';
-import { startLoad } from '../test/helpers/load.js';
+import { waitFor } from '../shared/src/testing/daemons.js';
+import { startHaproxy } from '../shared/src/traffic/haproxy/testing/haproxy.js';
+import { startLoad } from '../shared/src/http/testing/load.js';
 import { runRollback } from '../test/helpers/rollback.js';
-import { httpServer } from '../test/helpers/servers.js';
+import { startQueryApi } from '../shared/src/metrics/testing/query-api.js';
 
 let ratio = 0;
-const prometheus = await httpServer((_req, res) => {
-  res.writeHead(200, { 'content-type': 'application/json' });
-  res.end(JSON.stringify({ status: 'success', data: { resultType: 'vector', result: [{ metric: {}, value: [0, String(ratio)] }] } }));
-});
+const prometheus = await startQueryApi(() => ratio);
 const dir = mkdtempSync(join(tmpdir(), 'shipgate-bench-rollback-'));
 const rows: Record<string, unknown>[] = [];
 

@@ -5,7 +5,7 @@
 import type { Project } from './distribution.js';
 
 /** Files whose references gen stamps (besides the generated ones), relative to the repository root. */
-export const STAMPED = /^(README\.md|actions\/[a-z-]+\/README\.md|examples\/.+\.(ya?ml|md)|demo\/[\w-]+\.mjs|\.github\/workflows\/shipgate-[\w-]+\.yml)$/;
+export const STAMPED = /^(README\.md|actions\/[a-z-]+\/README\.md|examples\/.+\.(ya?ml|md)|demo\/[\w-]+\.ts|\.github\/workflows\/shipgate-[\w-]+\.yml)$/;
 
 const alt = (names: string[]) => names.map((n) => n.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|');
 

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { ROOT } from '../helpers/run-bundle.js';
-import { TempRepo } from '../helpers/version-tag-repo.js';
+import { TempRepo } from '../../shared/src/git/testing/temp-repo.js';
 import { commandFile } from '../helpers/workflow-runner.js';
 
 // The multi-service example writes the changed files to $GITHUB_OUTPUT as a multi-line value. Run its step in bash

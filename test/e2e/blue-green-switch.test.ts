@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { githubEnv, githubOutputs } from '../helpers/github-runner.js';
 import { colourPair } from '../helpers/colours.js';
-import { haproxyWeights, startHaproxy, type Haproxy } from '../helpers/haproxy.js';
+import { haproxyWeights, startHaproxy, type Haproxy } from '../../shared/src/traffic/haproxy/testing/haproxy.js';
 import { node24, ROOT, runProcess } from '../helpers/run-bundle.js';
 
 // The committed bundles against a real HAProxy: the action as the GitHub runner runs it, the CLI as a GitLab job does.

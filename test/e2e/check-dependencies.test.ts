@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { githubEnv, githubOutputs } from '../helpers/github-runner.js';
-import { closedPort, httpServer, status, type TestServer } from '../helpers/servers.js';
+import { closedPort, httpServer, status, type TestServer } from '../../shared/src/http/testing/servers.js';
 import { node24, ROOT, runProcess } from '../helpers/run-bundle.js';
 
 // The committed bundles, run as the GitHub runner and a GitLab job run them.

@@ -2,10 +2,10 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { program } from '../helpers/daemons.js';
+import { program } from '../../shared/src/testing/daemons.js';
 import { actionsServer, type ActionsServer } from '../helpers/forge-actions.js';
 import { node24, ROOT } from '../helpers/run-bundle.js';
-import { withOrigin, type TempRepo } from '../helpers/version-tag-repo.js';
+import { withOrigin, type TempRepo } from '../../shared/src/git/testing/temp-repo.js';
 import { runWorkflow, type WorkflowRun } from '../helpers/workflow-runner.js';
 
 // The multi-project delivery on GitHub, as the runner runs shipgate-multi-service.yml: the control repository's

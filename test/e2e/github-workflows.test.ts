@@ -4,13 +4,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { colourPair } from '../helpers/colours.js';
-import { haproxyWeights, startHaproxy, type Haproxy } from '../helpers/haproxy.js';
-import { httpServer, type TestServer } from '../helpers/servers.js';
+import { haproxyWeights, startHaproxy, type Haproxy } from '../../shared/src/traffic/haproxy/testing/haproxy.js';
+import { httpServer, type TestServer } from '../../shared/src/http/testing/servers.js';
 import { node24, ROOT } from '../helpers/run-bundle.js';
-import { withOrigin, type TempRepo } from '../helpers/version-tag-repo.js';
-import { program } from '../helpers/daemons.js';
+import { withOrigin, type TempRepo } from '../../shared/src/git/testing/temp-repo.js';
+import { program } from '../../shared/src/testing/daemons.js';
 import { runWorkflow, type JobRun, type WorkflowRun } from '../helpers/workflow-runner.js';
-import { startPrometheus, type Prometheus } from '../helpers/prometheus.js';
+import { startPrometheus, type Prometheus } from '../../shared/src/metrics/testing/prometheus.js';
 
 // The reusable workflows run as GitHub's runner would run them (test/helpers/workflow-runner.ts): the committed step
 // bundles in the order the workflow gives, each `with:` evaluated from the workflow's own `${{ }}` expressions over the

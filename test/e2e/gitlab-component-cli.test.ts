@@ -6,8 +6,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { schema } from '../../actions/check-dependencies/src/schema.js';
 import { componentYml } from '../../scripts/generated.js';
 import { cliFiles } from '../../scripts/distribution.js';
-import { gitServer, type GitServer } from '../helpers/git-server.js';
-import { program } from '../helpers/daemons.js';
+import { gitServer, type GitServer } from '../../shared/src/git/testing/git-server.js';
+import { program } from '../../shared/src/testing/daemons.js';
 import { ROOT, runProcess } from '../helpers/run-bundle.js';
 
 // A component included from another project on a local GitLab (bare repositories over git's smart HTTP protocol, and

@@ -4,8 +4,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { colourPair } from '../helpers/colours.js';
 import { gitlabWork, openapiSpec as spec, pipeline as runPipeline, project as makeProject, type GitlabWork } from '../helpers/gitlab-ci-local.js';
-import { haproxyActive, startHaproxy } from '../helpers/haproxy.js';
-import { httpServer, status, type TestServer } from '../helpers/servers.js';
+import { haproxyActive, startHaproxy } from '../../shared/src/traffic/haproxy/testing/haproxy.js';
+import { httpServer, status, type TestServer } from '../../shared/src/http/testing/servers.js';
 
 // The generated GitLab components, included with inputs into a project and run by gitlab-ci-local with the shell
 // executor (no Docker here): the job runs `npx shipgate@<version>`, here the tarball `npm pack` makes, and later jobs

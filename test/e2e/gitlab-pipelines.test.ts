@@ -4,9 +4,9 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { colourPair, type ColourServer } from '../helpers/colours.js';
 import { gitlabWork, openapiSpec as spec, pipeline, project, type GitlabWork } from '../helpers/gitlab-ci-local.js';
-import { haproxyActive, startHaproxy, type Haproxy } from '../helpers/haproxy.js';
-import { startPrometheus, type Prometheus } from '../helpers/prometheus.js';
-import { httpServer, status, type TestServer } from '../helpers/servers.js';
+import { haproxyActive, startHaproxy, type Haproxy } from '../../shared/src/traffic/haproxy/testing/haproxy.js';
+import { startPrometheus, type Prometheus } from '../../shared/src/metrics/testing/prometheus.js';
+import { httpServer, status, type TestServer } from '../../shared/src/http/testing/servers.js';
 
 // The whole-pipeline components run by gitlab-ci-local (shell executor): service-delivery against a real HAProxy and a
 // real Prometheus on loopback, and multi-service with its child pipeline of waves.

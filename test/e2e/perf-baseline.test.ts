@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { githubEnv, githubOutputs } from '../helpers/github-runner.js';
-import { httpServer, type TestServer } from '../helpers/servers.js';
+import { httpServer, type TestServer } from '../../shared/src/http/testing/servers.js';
 import { node24, ROOT, runProcess } from '../helpers/run-bundle.js';
 
 // The committed bundles, run with no node_modules around them, as the GitHub runner and a GitLab job run them.

@@ -7,8 +7,8 @@ import { kubectl, kubectlJson, seedDeployment } from '../../shared/src/kube/test
 import { DEPLOYMENTS } from '../../shared/src/kube/testing/resources.js';
 import { REVISION, simulateRollouts, type RolloutSimulation } from '../../shared/src/kube/testing/rollout.js';
 import { kubeServer, type KubeServer } from '../../shared/src/kube/testing/server.js';
-import { pushImage } from '../helpers/registry-push.js';
-import { startRegistry, type TestRegistry } from '../helpers/registry.js';
+import { pushImage } from '../../shared/src/registry/testing/registry-push.js';
+import { startRegistry, type TestRegistry } from '../../shared/src/registry/testing/registry.js';
 import { ROOT, runProcess } from '../helpers/run-bundle.js';
 
 // rollback with provider kubernetes as the runners run it: the committed Action bundle with INPUT_* and KUBECONFIG,

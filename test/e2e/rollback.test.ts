@@ -5,9 +5,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { colourPair } from '../helpers/colours.js';
 import { githubDeploymentServer, type DeploymentServer } from '../helpers/forge-deployments.js';
 import { githubEnv, githubOutputs } from '../helpers/github-runner.js';
-import { haproxyWeights, startHaproxy, type Haproxy } from '../helpers/haproxy.js';
+import { haproxyWeights, startHaproxy, type Haproxy } from '../../shared/src/traffic/haproxy/testing/haproxy.js';
 import { node24, ROOT, runProcess } from '../helpers/run-bundle.js';
-import { httpServer, type TestServer } from '../helpers/servers.js';
+import { startQueryApi, type QueryApi } from '../../shared/src/metrics/testing/query-api.js';
 
 // The committed bundles against a real HAProxy: the action as the GitHub runner runs it (recording the rollback on an
 // in-process GitHub API), the CLI as a GitLab job does (a watched trigger, outputs in the dotenv report).
@@ -18,7 +18,7 @@ const SHA = 'c0ffee'.padEnd(40, '0');
 let haproxy: Haproxy;
 let pair: Awaited<ReturnType<typeof colourPair>>;
 let github: DeploymentServer;
-let prometheus: TestServer;
+let prometheus: QueryApi;
 /** The value the Prometheus-shaped server answers for the trigger query. */
 let errorRatio = 0;
 let dir: string;
@@ -31,10 +31,7 @@ beforeAll(async () => {
     startHaproxy({ servers: { green: pair.green.address, blue: pair.blue.address }, tcpApi: true }),
     githubDeploymentServer('acme', 'shop', { commits: [SHA], token: 'gh-token-123' }),
     // the trigger's query API: the real Prometheus is in test/integration/rollback-haproxy.test.ts
-    httpServer((_req, res) => {
-      res.writeHead(200, { 'content-type': 'application/json' });
-      res.end(JSON.stringify({ status: 'success', data: { resultType: 'vector', result: [{ metric: {}, value: [0, String(errorRatio)] }] } }));
-    }),
+    startQueryApi(() => errorRatio),
   ]);
   dir = mkdtempSync(join(tmpdir(), 'shipgate-e2e-rollback-'));
 });

@@ -6,9 +6,9 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseImageRef, RegistryClient } from '../../shared/src/registry/index.js';
 import { githubEnv, githubOutputs } from '../helpers/github-runner.js';
-import { pushImage, startRegistry, type TestRegistry } from '../helpers/registry.js';
+import { pushImage, startRegistry, type TestRegistry } from '../../shared/src/registry/testing/registry.js';
 import { node24, ROOT, runProcess } from '../helpers/run-bundle.js';
-import { TempRepo, withOrigin } from '../helpers/version-tag-repo.js';
+import { TempRepo, withOrigin } from '../../shared/src/git/testing/temp-repo.js';
 
 const ACTION = join(ROOT, 'actions/version-tag/dist/index.js');
 const CLI = join(ROOT, 'bin/shipgate.js');

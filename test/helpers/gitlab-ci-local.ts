@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { program } from './daemons.js';
+import { program } from '../../shared/src/testing/daemons.js';
 import { ROOT, runProcess } from './run-bundle.js';
 
 // GitLab pipelines run by gitlab-ci-local with the shell executor (no Docker here): a project includes the components

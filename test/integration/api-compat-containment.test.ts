@@ -10,7 +10,7 @@ import { apiCompat } from '../../actions/api-compat/src/step.js';
 import { loadDocument } from '../../actions/api-compat/src/load/index.js';
 import { ConfigError } from '../../shared/src/errors.js';
 import { runLocal } from '../helpers/local-step.js';
-import { httpServer, type TestServer } from '../helpers/servers.js';
+import { httpServer, type TestServer } from '../../shared/src/http/testing/servers.js';
 
 const spec = (ref: string) =>
   `openapi: 3.0.3\ninfo: { title: Pets, version: 1.0.0 }\npaths:\n  /pets:\n    get:\n      responses:\n        '200':\n          description: ok\n          content:\n            application/json:\n              schema: { $ref: '${ref}' }\n`;

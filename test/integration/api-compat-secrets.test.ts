@@ -10,7 +10,7 @@ import { GitLabPlatform } from '../../shared/src/platform/index.js';
 import { run } from '../../shared/src/run.js';
 import { gitlabNotes, type CommentServer } from '../helpers/forge-comments.js';
 import { ROOT, runProcess } from '../helpers/run-bundle.js';
-import { httpServer, type TestServer } from '../helpers/servers.js';
+import { httpServer, type TestServer } from '../../shared/src/http/testing/servers.js';
 
 const spec = (idType: string) =>
   `openapi: 3.0.3\ninfo: { title: Pets, version: 1.0.0 }\npaths:\n  /pets/{id}:\n    get:\n      operationId: getPet\n      parameters:\n        - { name: id, in: path, required: true, schema: { type: ${idType} } }\n      responses:\n        '200':\n          description: ok\n          content:\n            application/json:\n              schema: { $ref: 'schemas/pet.yaml' }\n`;

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConfigError, ExternalError } from '../../shared/src/errors.js';
 import { loadDocument } from '../../actions/api-compat/src/load/index.js';
-import { closedPort, httpServer, type TestServer } from '../helpers/servers.js';
+import { closedPort, httpServer, type TestServer } from '../../shared/src/http/testing/servers.js';
 
 type Obj = Record<string, any>;
 

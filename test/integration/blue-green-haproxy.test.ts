@@ -3,10 +3,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { colourPair, type ColourServer } from '../helpers/colours.js';
-import { waitFor } from '../helpers/daemons.js';
-import { haproxyWeights, startHaproxy, type Haproxy } from '../helpers/haproxy.js';
-import { startLoad } from '../helpers/load.js';
-import { closedPort } from '../helpers/servers.js';
+import { waitFor } from '../../shared/src/testing/daemons.js';
+import { haproxyWeights, startHaproxy, type Haproxy } from '../../shared/src/traffic/haproxy/testing/haproxy.js';
+import { startLoad } from '../../shared/src/http/testing/load.js';
+import { closedPort } from '../../shared/src/http/testing/servers.js';
 import { runSwitch } from '../helpers/switch.js';
 
 // A real HAProxy in front of two Node servers; Shipgate drives it through the runtime API while autocannon keeps

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { colourPair } from '../helpers/colours.js';
 import { kubectlJson, patches, seedHttpRoute, seedService, seedVirtualService } from '../../shared/src/kube/testing/fixtures.js';
 import { kubeconfigYaml, kubeServer, type KubeServer } from '../../shared/src/kube/testing/server.js';
-import { closedPort } from '../helpers/servers.js';
+import { closedPort } from '../../shared/src/http/testing/servers.js';
 import { runSwitch } from '../helpers/switch.js';
 
 // blue-green-switch in-process against the Kubernetes contract server, for the three Kubernetes providers; the colours'

@@ -3,10 +3,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { colourPair, type ColourServer } from '../helpers/colours.js';
-import { waitFor } from '../helpers/daemons.js';
-import { haproxyActive, haproxyWeights, startHaproxy, type Haproxy } from '../helpers/haproxy.js';
-import { startPrometheus, type Prometheus } from '../helpers/prometheus.js';
-import { closedPort } from '../helpers/servers.js';
+import { waitFor } from '../../shared/src/testing/daemons.js';
+import { haproxyActive, haproxyWeights, startHaproxy, type Haproxy } from '../../shared/src/traffic/haproxy/testing/haproxy.js';
+import { startPrometheus, type Prometheus } from '../../shared/src/metrics/testing/prometheus.js';
+import { closedPort } from '../../shared/src/http/testing/servers.js';
 import { runSwitch } from '../helpers/switch.js';
 
 // Metric analysis against a real Prometheus scraping the two colours; the router is a real HAProxy.

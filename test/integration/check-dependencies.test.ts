@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkDependencies } from '../../actions/check-dependencies/src/step.js';
 import { LocalPlatform } from '../../shared/src/platform/index.js';
 import { run } from '../../shared/src/run.js';
-import { httpServer, type TestServer } from '../helpers/servers.js';
+import { httpServer, type TestServer } from '../../shared/src/http/testing/servers.js';
 
 // The step in-process on the local platform, against real loopback servers.
 let dir: string;

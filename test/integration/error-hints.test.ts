@@ -5,9 +5,10 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { closedPort } from '../helpers/servers.js';
+import { closedPort } from '../../shared/src/http/testing/servers.js';
 import { runSwitch } from '../helpers/switch.js';
-import { TempRepo, versionTagIn, withOrigin } from '../helpers/version-tag-repo.js';
+import { TempRepo, withOrigin } from '../../shared/src/git/testing/temp-repo.js';
+import { versionTagIn } from '../helpers/version-tag.js';
 
 const repos: TempRepo[] = [];
 afterAll(() => repos.forEach((r) => r.remove()));

@@ -5,7 +5,8 @@ import { describe, expect, it } from 'vitest';
 import { apiCompat } from '../../actions/api-compat/src/step.js';
 import { LocalPlatform } from '../../shared/src/platform/index.js';
 import { run } from '../../shared/src/run.js';
-import { TempRepo, versionTagIn } from '../helpers/version-tag-repo.js';
+import { TempRepo } from '../../shared/src/git/testing/temp-repo.js';
+import { versionTagIn } from '../helpers/version-tag.js';
 
 // A ref or a tag name that starts with '-' is an option to git: `git show --output=FILE` writes FILE. A real
 // repository: such a ref is refused with exit 2 before git runs, and nothing is written.

@@ -6,9 +6,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkDependencies } from '../../actions/check-dependencies/src/step.js';
 import { runtimeCommand } from '../../shared/src/traffic/haproxy/haproxy.js';
 import { colourPair } from '../helpers/colours.js';
-import { haproxyWeights, startHaproxy, type Haproxy } from '../helpers/haproxy.js';
+import { haproxyWeights, startHaproxy, type Haproxy } from '../../shared/src/traffic/haproxy/testing/haproxy.js';
 import { runLocal } from '../helpers/local-step.js';
-import { startNginx, colourProxy, type Nginx } from '../helpers/nginx.js';
+import { startNginx, colourProxy, type Nginx } from '../../shared/src/traffic/nginx/testing/nginx.js';
 import { runRollback } from '../helpers/rollback.js';
 import { runSwitch } from '../helpers/switch.js';
 

@@ -7,7 +7,7 @@ import { perfBaseline } from '../../actions/perf-baseline/src/step.js';
 import { GitHubPlatform, GitLabPlatform, type Platform } from '../../shared/src/platform/index.js';
 import { run } from '../../shared/src/run.js';
 import { githubComments, gitlabNotes, type CommentServer } from '../helpers/forge-comments.js';
-import { httpServer, status, type TestServer } from '../helpers/servers.js';
+import { httpServer, status, type TestServer } from '../../shared/src/http/testing/servers.js';
 
 // The step runs from source against a real loopback service, and posts to the in-process GitHub and GitLab APIs.
 // Loads are 1 s at a low rate: other test files share the two cores.

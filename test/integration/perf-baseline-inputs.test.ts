@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { perfBaseline } from '../../actions/perf-baseline/src/step.js';
 import { runLocal } from '../helpers/local-step.js';
-import { httpServer, type TestServer } from '../helpers/servers.js';
+import { httpServer, type TestServer } from '../../shared/src/http/testing/servers.js';
 
 // Inputs as people type them, each run through the step as the CLI runs it, against real loopback servers.
 

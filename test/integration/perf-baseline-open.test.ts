@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodeHistogram } from '../../actions/perf-baseline/src/histogram.js';
 import { perfBaseline } from '../../actions/perf-baseline/src/step.js';
 import { runLocal } from '../helpers/local-step.js';
-import { httpServer, type TestServer } from '../helpers/servers.js';
+import { httpServer, type TestServer } from '../../shared/src/http/testing/servers.js';
 
 // The open model against real loopback servers, with the real clock: a service that freezes for one second must
 // show in the percentiles (no coordinated omission), and a healthy one must not be made to look slow by the correction.

@@ -7,8 +7,8 @@ import { perfBaseline } from '../../actions/perf-baseline/src/step.js';
 import { decodeHistogram, mergeHistograms } from '../../actions/perf-baseline/src/histogram.js';
 import { LocalPlatform } from '../../shared/src/platform/index.js';
 import { run } from '../../shared/src/run.js';
-import { startNginx, type Nginx } from '../helpers/nginx.js';
-import { closedPort, httpServer, status, type TestServer } from '../helpers/servers.js';
+import { startNginx, type Nginx } from '../../shared/src/traffic/nginx/testing/nginx.js';
+import { closedPort, httpServer, status, type TestServer } from '../../shared/src/http/testing/servers.js';
 
 // Real load on loopback: NGINX from its Debian package serving a file, and Node servers with a known latency and a
 // known share of errors. Loads are 1–2 s and modest in connections: other test files share the two cores.

@@ -1,9 +1,9 @@
 // Registry auth against Debian's real docker-registry: htpasswd Basic auth, and the Bearer token flow with the
-// registry verifying our token service's JWTs (see test/helpers/registry.ts).
+// registry verifying our token service's JWTs (see shared/src/registry/testing/registry.ts).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ExternalError } from '../../shared/src/errors.js';
 import { envCredentials, parseImageRef, RegistryClient, withTag, type ImageRef } from '../../shared/src/registry/index.js';
-import { pushImage, pushIndex, startRegistry, type TestRegistry } from '../helpers/registry.js';
+import { pushImage, pushIndex, startRegistry, type TestRegistry } from '../../shared/src/registry/testing/registry.js';
 
 const login = (user: string, password: string) => envCredentials((name) => ({ REGISTRY_USERNAME: user, REGISTRY_PASSWORD: password })[name]);
 const refOf = (reg: TestRegistry, name: string, tag?: string): ImageRef => parseImageRef(`${reg.host}/${name}${tag ? `:${tag}` : ''}`);

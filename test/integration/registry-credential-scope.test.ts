@@ -5,8 +5,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { httpRequest } from '../../shared/src/http/request.js';
 import { envCredentials, parseImageRef, RegistryClient } from '../../shared/src/registry/index.js';
 import { certificate } from '../../shared/src/kube/testing/tls.js';
-import { pushImage, startRegistry, type TestRegistry } from '../helpers/registry.js';
-import { httpServer, type TestServer } from '../helpers/servers.js';
+import { pushImage, startRegistry, type TestRegistry } from '../../shared/src/registry/testing/registry.js';
+import { httpServer, type TestServer } from '../../shared/src/http/testing/servers.js';
 
 // Registry credentials go to the registry they are for, to a token service over TLS (unless the user opts in), and
 // never across a redirect to another host or down from https to http. Real docker-registry, loopback servers.

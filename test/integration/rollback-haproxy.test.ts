@@ -3,10 +3,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { colourPair } from '../helpers/colours.js';
-import { waitFor } from '../helpers/daemons.js';
-import { haproxyWeights, startHaproxy, type Haproxy } from '../helpers/haproxy.js';
-import { startLoad } from '../helpers/load.js';
-import { startPrometheus, type Prometheus } from '../helpers/prometheus.js';
+import { waitFor } from '../../shared/src/testing/daemons.js';
+import { haproxyWeights, startHaproxy, type Haproxy } from '../../shared/src/traffic/haproxy/testing/haproxy.js';
+import { startLoad } from '../../shared/src/http/testing/load.js';
+import { startPrometheus, type Prometheus } from '../../shared/src/metrics/testing/prometheus.js';
 import { runRollback } from '../helpers/rollback.js';
 import { realClock, type Clock } from '../../shared/src/clock.js';
 

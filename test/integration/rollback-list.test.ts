@@ -6,12 +6,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { colourPair } from '../helpers/colours.js';
-import { haproxyWeights, startHaproxy, type Haproxy } from '../helpers/haproxy.js';
+import { haproxyWeights, startHaproxy, type Haproxy } from '../../shared/src/traffic/haproxy/testing/haproxy.js';
 import { kubectl, patches, seedDeployment } from '../../shared/src/kube/testing/fixtures.js';
 import { simulateRollouts, type RolloutSimulation } from '../../shared/src/kube/testing/rollout.js';
 import { kubeServer, type KubeServer } from '../../shared/src/kube/testing/server.js';
 import { runRollback } from '../helpers/rollback.js';
-import { TempRepo } from '../helpers/version-tag-repo.js';
+import { TempRepo } from '../../shared/src/git/testing/temp-repo.js';
 
 let server: KubeServer;
 let kubeconfig: string;

@@ -3,9 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { colourPair } from '../helpers/colours.js';
-import { waitFor } from '../helpers/daemons.js';
-import { startLoad } from '../helpers/load.js';
-import { colourProxy, startNginx, type Nginx } from '../helpers/nginx.js';
+import { waitFor } from '../../shared/src/testing/daemons.js';
+import { startLoad } from '../../shared/src/http/testing/load.js';
+import { colourProxy, startNginx, type Nginx } from '../../shared/src/traffic/nginx/testing/nginx.js';
 import { runRollback } from '../helpers/rollback.js';
 
 // A manual rollback on a real NGINX: Shipgate rewrites the upstream include file back to blue and reloads, under load.

@@ -6,9 +6,9 @@ import { patches } from '../../shared/src/kube/testing/fixtures.js';
 import { DEPLOYMENTS } from '../../shared/src/kube/testing/resources.js';
 import { seedDeployment, simulateRollouts, type RolloutSimulation } from '../../shared/src/kube/testing/rollout.js';
 import { kubeServer, type KubeServer } from '../../shared/src/kube/testing/server.js';
-import { pushImage, startRegistry, type PushedImage, type TestRegistry } from '../helpers/registry.js';
+import { pushImage, startRegistry, type PushedImage, type TestRegistry } from '../../shared/src/registry/testing/registry.js';
 import { runRollback } from '../helpers/rollback.js';
-import { TempRepo } from '../helpers/version-tag-repo.js';
+import { TempRepo } from '../../shared/src/git/testing/temp-repo.js';
 
 // The target image is checked in a real registry (Debian's docker-registry with htpasswd auth) before the Deployment
 // is touched; the Deployment lives on the Kubernetes contract server with its simulated rollouts.

@@ -16,7 +16,7 @@ import { patches, seedHttpRoute, seedService, seedVirtualService } from '../../s
 import { backendFor } from '../../shared/src/traffic/testing/build.js';
 import { HTTP_ROUTES, SERVICES, VIRTUAL_SERVICES, type KubeObject, type ResourceType } from '../../shared/src/kube/testing/resources.js';
 import { kubeconfigYaml, kubeServer, type KubeServer } from '../../shared/src/kube/testing/server.js';
-import { closedPort } from '../helpers/servers.js';
+import { closedPort } from '../../shared/src/http/testing/servers.js';
 
 // What each Kubernetes backend does when the API server answers badly: conflicts, missing objects, RBAC, no server.
 let server: KubeServer;

@@ -4,7 +4,8 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { shallowClone, TempRepo, versionTagIn, withOrigin } from '../helpers/version-tag-repo.js';
+import { shallowClone, TempRepo, withOrigin } from '../../shared/src/git/testing/temp-repo.js';
+import { versionTagIn } from '../helpers/version-tag.js';
 
 const repos: TempRepo[] = [];
 afterAll(() => repos.forEach((r) => r.remove()));

@@ -3,8 +3,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseImageRef, RegistryClient } from '../../shared/src/registry/index.js';
 import { githubReleaseServer, gitlabReleaseServer } from '../helpers/forge-releases.js';
-import { startRegistry, pushImage, pushIndex, type TestRegistry } from '../helpers/registry.js';
-import { TempRepo, versionTagIn, withOrigin } from '../helpers/version-tag-repo.js';
+import { startRegistry, pushImage, pushIndex, type TestRegistry } from '../../shared/src/registry/testing/registry.js';
+import { TempRepo, withOrigin } from '../../shared/src/git/testing/temp-repo.js';
+import { versionTagIn } from '../helpers/version-tag.js';
 
 const repos: TempRepo[] = [];
 let open: TestRegistry;

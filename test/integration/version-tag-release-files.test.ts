@@ -5,7 +5,8 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { githubReleaseServer } from '../helpers/forge-releases.js';
-import { TempRepo, versionTagIn, withOrigin } from '../helpers/version-tag-repo.js';
+import { TempRepo, withOrigin } from '../../shared/src/git/testing/temp-repo.js';
+import { versionTagIn } from '../helpers/version-tag.js';
 
 const repos: TempRepo[] = [];
 afterAll(() => repos.forEach((r) => r.remove()));

@@ -1,7 +1,8 @@
 // What version-tag computes on real git repositories in temp dirs: every commit since the last tag, merged side
 // branches, reverts made with `git revert`, tags on side branches, monorepo prefixes and paths, pre-releases.
 import { afterAll, describe, expect, it } from 'vitest';
-import { TempRepo, versionTagIn, withOrigin } from '../helpers/version-tag-repo.js';
+import { TempRepo, withOrigin } from '../../shared/src/git/testing/temp-repo.js';
+import { versionTagIn } from '../helpers/version-tag.js';
 
 const repos: TempRepo[] = [];
 afterAll(() => repos.forEach((r) => r.remove()));

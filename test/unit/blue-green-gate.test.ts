@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FakeClock } from '../../shared/src/clock.js';
 import { colourUrl, healthGate } from '../../shared/src/http/gate.js';
-import { httpServer, type TestServer } from '../helpers/servers.js';
+import { httpServer, type TestServer } from '../../shared/src/http/testing/servers.js';
 
 // Real answers from a loopback server; a fake clock so waits take no time.
 let server: TestServer;

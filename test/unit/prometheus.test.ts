@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { analyse, checkBounds, parseQuery, queryUrl, singleValue } from '../../shared/src/metrics/prometheus.js';
-import { httpServer, type TestServer } from '../helpers/servers.js';
+import { httpServer, type TestServer } from '../../shared/src/http/testing/servers.js';
 
 const vector = (...values: string[]) => ({
   status: 'success',

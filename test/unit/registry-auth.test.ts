@@ -2,8 +2,8 @@ import { createPublicKey, generateKeyPairSync } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { credentialHint, envCredentials, parseChallenges } from '../../shared/src/registry/index.js';
 import { tokenUrl } from '../../shared/src/registry/challenge.js';
-import { bcrypt, piWords } from '../helpers/bcrypt.js';
-import { libtrustKeyId } from '../helpers/registry.js';
+import { bcrypt, piWords } from '../../shared/src/registry/testing/bcrypt.js';
+import { libtrustKeyId } from '../../shared/src/registry/testing/registry.js';
 
 describe('WWW-Authenticate challenges', () => {
   it('reads the Bearer challenge of Docker Hub, GHCR and GitLab', () => {

@@ -4,7 +4,7 @@ import { previousRelease } from '../../actions/rollback/src/releases.js';
 import { ConfigError } from '../../shared/src/errors.js';
 import { parseConfig } from '../../shared/src/graph/config.js';
 import { GitHubPlatform, LocalPlatform } from '../../shared/src/platform/index.js';
-import { shallowClone, TempRepo } from '../helpers/version-tag-repo.js';
+import { shallowClone, TempRepo } from '../../shared/src/git/testing/temp-repo.js';
 
 const local = new LocalPlatform({ env: {}, stdout: () => {}, stderr: () => {} });
 const failure = (p: Promise<unknown>) => p.then(() => undefined, (e: unknown) => e as Error);

@@ -1,36 +1,27 @@
-import type { IncomingMessage, ServerResponse } from 'node:http';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { TriggerConfig } from '../../actions/rollback/src/config.js';
 import { watchTrigger } from '../../actions/rollback/src/trigger.js';
 import { FakeClock } from '../../shared/src/clock.js';
 import { ExternalError } from '../../shared/src/errors.js';
 import { LocalPlatform } from '../../shared/src/platform/index.js';
-import { httpServer, type TestServer } from '../helpers/servers.js';
+import { startQueryApi, type QueryAnswer, type QueryApi } from '../../shared/src/metrics/testing/query-api.js';
 
 // The watch loop on a FakeClock (no sleeping) against a real HTTP server that answers /api/v1/query as Prometheus
 // does, one scripted answer per evaluation: a number, NaN, an empty vector or a query error.
-type Answer = number | 'NaN' | 'empty' | 'error';
-let answers: Answer[] = [];
-const queries: string[] = [];
+let answers: QueryAnswer[] = [];
+let queries: string[] = [];
 /** When set, every query moves this clock forward, as a slow Prometheus would. */
 let queryClock: { clock: FakeClock; costMs: number } | undefined;
 
-function prometheusApi(req: IncomingMessage, res: ServerResponse): void {
-  const url = new URL(req.url ?? '/', 'http://x');
-  queries.push(url.searchParams.get('query') ?? '');
-  queryClock?.clock.advance(queryClock.costMs);
-  const answer = answers.shift() ?? 0;
-  res.writeHead(answer === 'error' ? 400 : 200, { 'content-type': 'application/json' });
-  if (answer === 'error') return void res.end(JSON.stringify({ status: 'error', errorType: 'bad_data', error: 'parse error at char 5' }));
-  const result = answer === 'empty' ? [] : [{ metric: {}, value: [1_700_000_000, String(answer)] }];
-  res.end(JSON.stringify({ status: 'success', data: { resultType: 'vector', result } }));
-}
-
-let server: TestServer;
+let server: QueryApi;
 let log: string[];
 let platform: LocalPlatform;
 beforeAll(async () => {
-  server = await httpServer(prometheusApi);
+  server = await startQueryApi(() => {
+    queryClock?.clock.advance(queryClock.costMs);
+    return answers.shift() ?? 0;
+  });
+  queries = server.queries;
 });
 afterAll(() => server.close());
 beforeEach(() => {

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { DEPLOYMENTS, HTTP_ROUTES, SERVICES, VIRTUAL_SERVICES, type KubeObject } from './resources.js';
 import type { KubeServer } from './server.js';
-import { program } from '../../../../test/helpers/daemons.js';
+import { program } from '../../testing/daemons.js';
 import { runProcess, type Ran } from '../../../../test/helpers/run-bundle.js';
 
 export function seedService(server: KubeServer, name = 'web', color = 'blue', namespace = 'default'): KubeObject {

@@ -15,7 +15,7 @@ import { groupVersion, KubeStatusError, KubeStore, notFound, resourceName } from
 import { discovery } from './discovery.js';
 import { matchesSelector, parseSelector } from './selector.js';
 import { certificate, kubeconfigYaml } from './tls.js';
-import type { TestServer } from '../../../../test/helpers/servers.js';
+import type { TestServer } from '../../http/testing/servers.js';
 
 export { kubeconfigYaml } from './tls.js';
 

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { stringify } from 'yaml';
-import { program } from '../../../../test/helpers/daemons.js';
+import { program } from '../../testing/daemons.js';
 
 /**
  * A kubeconfig with token auth, as `kubectl config` would write it. The server is HTTPS with its own CA because

@@ -4,6 +4,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { join } from 'node:path';
+import type { DemoContext } from './context.js';
 
 const v1 = {
   openapi: '3.0.3',
@@ -30,7 +31,7 @@ const v1 = {
 };
 
 /** The branch's contract, as YAML: DELETE removed, customerId required (or not), a new endpoint added. */
-const v2 = (customerIdRequired) => `openapi: 3.0.3
+const v2 = (customerIdRequired: boolean) => `openapi: 3.0.3
 info: { title: Orders, version: 2.0.0 }
 paths:
   /orders:
@@ -74,12 +75,12 @@ components:
 `;
 
 /** The last value of a variable in the dotenv report (GitLab appends one line per run). */
-function dotenv(work, name) {
+function dotenv(work: string, name: string) {
   const lines = readFileSync(join(work, 'shipgate.env'), 'utf8').split('\n').filter((l) => l.startsWith(`SHIPGATE_${name}=`));
   return lines.at(-1)?.slice(`SHIPGATE_${name}=`.length);
 }
 
-export async function demo({ shipgate, work, step, listen }) {
+export async function demo({ shipgate, work, step, listen }: DemoContext) {
   const port = await listen(
     createServer((req, res) => {
       if (req.url !== '/openapi.json') return void res.writeHead(404).end();

@@ -5,42 +5,33 @@ import { execFile, execFileSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { join } from 'node:path';
+import { program } from '../shared/src/testing/daemons.js';
+import type { DemoContext } from './context.js';
 
 const root = new URL('..', import.meta.url).pathname;
 const gcl = join(root, 'node_modules', '.bin', 'gitlab-ci-local');
 
-/** gitlab-ci-local copies files with rsync (Debian package), installed when missing. */
-function rsync() {
-  try {
-    execFileSync('rsync', ['--version'], { stdio: 'ignore' });
-  } catch {
-    console.log('Installing rsync from Debian (apt-get install rsync)…');
-    const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
-    execFileSync('apt-get', ['update'], { stdio: 'inherit', env });
-    execFileSync('apt-get', ['install', '-y', '--no-install-recommends', 'rsync'], { stdio: 'inherit', env });
-  }
-}
-
-const run = (cwd, env) =>
-  new Promise((resolve) =>
+const run = (cwd: string, env: Record<string, string>) =>
+  new Promise<{ code: number; out: string }>((resolve) =>
     execFile(gcl, ['--force-shell-executor', '--variable', 'GITLAB_CI=true'], { cwd, env: { ...process.env, ...env }, maxBuffer: 64 * 1024 * 1024 }, (err, stdout, stderr) =>
       resolve({ code: err ? 1 : 0, out: stdout + stderr }),
     ),
   );
 
-export async function demo({ work, step, listen }) {
-  rsync();
+export async function demo({ work, step, listen }: DemoContext) {
+  // gitlab-ci-local copies files with rsync (Debian package), installed when missing.
+  await program('rsync');
   // The jobs run `npx -- file:<this checkout>` (the components' cli-package input): the committed CLI bundle.
   if (!/^[A-Za-z0-9.+_:/^~-]*$/.test(root)) throw new Error(`The checkout's path '${root}' has characters an npm version spec cannot hold.`);
   const version = `file:${root.replace(/\/$/, '')}`;
   const down = new Set(['service-registry']);
   const port = await listen(
     createServer((req, res) => {
-      const name = req.url.split('/')[2];
+      const name = (req.url ?? '').split('/')[2];
       res.writeHead(down.has(name) ? 503 : 200).end();
     }),
   );
-  const health = (name) => `http://127.0.0.1:${port}/health/${name}`;
+  const health = (name: string) => `http://127.0.0.1:${port}/health/${name}`;
   const p = join(work, 'shop');
   mkdirSync(join(p, 'templates'), { recursive: true });
   mkdirSync(join(p, '.gitlab'));
@@ -71,7 +62,7 @@ include:
     - npx --yes -- ${version} check-dependencies
 `,
   );
-  const services = { 'config-center': [], 'service-registry': [], 'inventory-service': ['config-center', 'service-registry'], 'user-service': ['config-center', 'service-registry'], 'order-service': ['inventory-service', 'user-service'] };
+  const services: Record<string, string[]> = { 'config-center': [], 'service-registry': [], 'inventory-service': ['config-center', 'service-registry'], 'user-service': ['config-center', 'service-registry'], 'order-service': ['inventory-service', 'user-service'] };
   writeFileSync(
     join(p, 'dependency-config.yml'),
     `services:\n${Object.entries(services)
@@ -79,7 +70,7 @@ include:
       .join('\n')}\n`,
   );
   writeFileSync(join(p, '.gitignore'), '.gitlab-ci-local/\n');
-  const git = (...args) => execFileSync('git', ['-c', 'user.email=demo@example.com', '-c', 'user.name=demo', ...args], { cwd: p, stdio: 'ignore' });
+  const git = (...args: string[]) => execFileSync('git', ['-c', 'user.email=demo@example.com', '-c', 'user.name=demo', ...args], { cwd: p, stdio: 'ignore' });
   git('init', '-q', '-b', 'main');
   git('add', '-A');
   git('commit', '-qm', 'shop');

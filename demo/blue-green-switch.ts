@@ -1,27 +1,22 @@
 // Demo: a local HAProxy in front of a blue and a green Node server. Shipgate switches it from blue to green in steps
 // while requests keep flowing, then tries to go back to blue — but blue breaks once it takes traffic, and Shipgate
-// reverts by itself. HAProxy comes from Debian (installed with apt-get when missing).
-import { execFileSync, spawn } from 'node:child_process';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:http';
-import { connect } from 'node:net';
+// reverts by itself. HAProxy comes from Debian (shared/src/testing/daemons.ts installs it when missing).
+import { readFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
 import { join } from 'node:path';
+import { startHaproxy as launchHaproxy } from '../shared/src/traffic/haproxy/testing/haproxy.js';
+import type { DemoContext } from './context.js';
 
-const HAPROXY = '/usr/sbin/haproxy';
-
-function haproxyBinary() {
-  if (!existsSync(HAPROXY)) {
-    console.log('Installing HAProxy from Debian (apt-get install haproxy)…');
-    const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
-    execFileSync('apt-get', ['update'], { stdio: 'inherit', env });
-    execFileSync('apt-get', ['install', '-y', '--no-install-recommends', 'haproxy'], { stdio: 'inherit', env });
-  }
-  return HAPROXY;
+export interface ColourState {
+  name: string;
+  hits: number;
+  probes: number;
+  server: Server;
 }
 
 /** A colour's server: `/` answers with its name, `/healthz` with `health()`. */
-export function colourServer(name, health) {
-  const state = { name, hits: 0, probes: 0 };
+export function colourServer(name: string, health: (state: ColourState) => boolean): ColourState {
+  const state = { name, hits: 0, probes: 0 } as ColourState;
   state.server = createServer((req, res) => {
     if (req.url === '/healthz') {
       state.probes++;
@@ -35,25 +30,9 @@ export function colourServer(name, health) {
   return state;
 }
 
-const listening = (port) =>
-  new Promise((resolve) => {
-    const s = connect({ port, host: '127.0.0.1' });
-    s.once('connect', () => (s.destroy(), resolve(true)));
-    s.once('error', () => resolve(false));
-  });
-
-function freePort() {
-  return new Promise((resolve) => {
-    const probe = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = probe.address();
-      probe.close(() => resolve(port));
-    });
-  });
-}
-
 /** Requests in a loop until stopped, counting answers per colour and failures. */
-export function traffic(url) {
-  const seen = { blue: 0, green: 0, failed: 0 };
+export function traffic(url: string) {
+  const seen: Record<string, number> = { blue: 0, green: 0, failed: 0 };
   let running = true;
   const loops = Array.from({ length: 4 }, async () => {
     while (running) {
@@ -70,7 +49,7 @@ export function traffic(url) {
   return { seen, stop: async () => ((running = false), await Promise.all(loops), seen) };
 }
 
-export function dotenv(work) {
+export function dotenv(work: string): Record<string, string> {
   return Object.fromEntries(
     readFileSync(join(work, 'shipgate.env'), 'utf8')
       .trim()
@@ -80,42 +59,16 @@ export function dotenv(work) {
 }
 
 /**
- * Starts HAProxy on a free loopback port in front of `servers` (colour → port, in order: the first gets all the
- * traffic, the others weight 0 in maintenance), with the runtime API on a unix socket in `work`.
+ * Starts HAProxy (the tests' launcher) on a free loopback port in front of `servers` (colour → port, in order: the
+ * first gets all the traffic, the others weight 0 in maintenance), with the runtime API on a unix socket.
  */
-export async function startHaproxy(work, servers, onExit) {
-  const bin = haproxyBinary();
-  const port = await freePort();
-  const socket = join(work, 'admin.sock');
-  const conf = join(work, 'haproxy.cfg');
-  const lines = Object.entries(servers).map(([colour, p], i) => `  server ${colour} 127.0.0.1:${p} ${i === 0 ? 'weight 100' : 'weight 0 disabled'}`);
-  writeFileSync(
-    conf,
-    `global
-  stats socket ${socket} mode 600 level admin
-defaults
-  mode http
-  timeout connect 2s
-  timeout client 60s
-  timeout server 60s
-frontend fe
-  bind 127.0.0.1:${port}
-  default_backend web
-backend web
-  balance roundrobin
-${lines.join('\n')}
-`,
-  );
-  const proxy = spawn(bin, ['-db', '-f', conf], { stdio: 'ignore' });
-  onExit(() => proxy.kill('SIGTERM'));
-  for (let i = 0; !(await listening(port)); i++) {
-    if (i > 100) throw new Error('HAProxy did not start');
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  return { url: `http://127.0.0.1:${port}/`, socket };
+export async function startHaproxy(servers: Record<string, number>, onExit: DemoContext['onExit']) {
+  const haproxy = await launchHaproxy({ servers: Object.fromEntries(Object.entries(servers).map(([colour, port]) => [colour, `127.0.0.1:${port}`])) });
+  onExit(() => haproxy.stop());
+  return { url: `${haproxy.url}/`, socket: haproxy.socket };
 }
 
-export async function demo({ shipgate, work, step, listen, onExit }) {
+export async function demo({ shipgate, work, step, listen, onExit }: DemoContext) {
   // Once set, blue's health fails as soon as blue serves one more request than it had.
   let blueBreaksAfter = Infinity;
   const blue = colourServer('blue', (s) => s.hits <= blueBreaksAfter);
@@ -123,7 +76,7 @@ export async function demo({ shipgate, work, step, listen, onExit }) {
   const bluePort = await listen(blue.server);
   const greenPort = await listen(green.server);
 
-  const { url, socket } = await startHaproxy(work, { blue: bluePort, green: greenPort }, onExit);
+  const { url, socket } = await startHaproxy({ blue: bluePort, green: greenPort }, onExit);
   const env = { SHIPGATE_HEALTH_TIMEOUT: '10s', SHIPGATE_PROVIDER: 'haproxy', SHIPGATE_HAPROXY_SOCKET: socket, SHIPGATE_HAPROXY_BACKEND: 'web', GITLAB_USER_LOGIN: 'demo' };
 
   step(`HAProxy on ${url} sends everything to blue; the dry run shows the runtime commands of each step`);

@@ -4,7 +4,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { freePort, listening, program, startDaemon, type Daemon } from './daemons.js';
+import { freePort, listening, program, startDaemon, type Daemon } from '../../../testing/daemons.js';
 
 export interface Haproxy extends Daemon {
   port: number;

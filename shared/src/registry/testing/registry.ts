@@ -13,8 +13,8 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { htpasswdLine } from './bcrypt.js';
-import { freePort, listening, program, startDaemon, type Daemon } from './daemons.js';
-import { httpServer, type TestServer } from './servers.js';
+import { freePort, listening, program, startDaemon, type Daemon } from '../../testing/daemons.js';
+import { httpServer, type TestServer } from '../../http/testing/servers.js';
 
 export type RegistryAuthMode = 'none' | 'basic' | 'token';
 

@@ -3,7 +3,7 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { freePort, program, startDaemon, waitFor, type Daemon } from './daemons.js';
+import { freePort, program, startDaemon, waitFor, type Daemon } from '../../testing/daemons.js';
 
 export interface Prometheus extends Daemon {
   url: string;

@@ -1,12 +1,9 @@
-// Real git repositories in temp dirs for version-tag's tests: commits with messages and files, tags, branches, merges,
-// reverts, bare origins and shallow clones; and the step run in one of them as a runner would.
+// Real git repositories in temp dirs for the tests and the demo: commits with messages and files, tags, branches,
+// merges, reverts, bare origins and shallow clones.
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { versionTag } from '../../actions/version-tag/src/step.js';
-import { GitHubPlatform, GitLabPlatform, LocalPlatform, type Env } from '../../shared/src/platform/index.js';
-import { run } from '../../shared/src/run.js';
 
 /** A fixed identity and clock, so tests never depend on the machine's git config or on time. */
 function gitEnv(tick: number): NodeJS.ProcessEnv {
@@ -107,33 +104,4 @@ export function shallowClone(source: TempRepo, depth: number): TempRepo {
   const dir = mkdtempSync(join(tmpdir(), 'shipgate-shallow-'));
   execFileSync('git', ['clone', '--quiet', `--depth=${depth}`, '--no-single-branch', `file://${source.dir}`, dir], { env: gitEnv(0), stdio: 'ignore' });
   return TempRepo.open(dir);
-}
-
-export interface StepRun {
-  code: number;
-  /** Outputs in their string form (local platform only). */
-  outputs: Record<string, string>;
-  /** Everything printed. */
-  log: string;
-  summary: string;
-}
-
-/**
- * Runs version-tag in-process with `dir` as the working directory, inputs as flags. Locally it runs as a terminal with
- * `--json`; `kind` picks the GitHub or GitLab platform instead (outputs then go to their files).
- */
-export async function versionTagIn(dir: string, flags: Record<string, string>, env: Env = {}, kind: 'local' | 'github' | 'gitlab' = 'local'): Promise<StepRun> {
-  let out = '';
-  let err = '';
-  const ctx = { env, flags, json: true, cwd: dir, stdout: (t: string) => void (out += t), stderr: (t: string) => void (err += t) };
-  const platform = kind === 'github' ? new GitHubPlatform(ctx) : kind === 'gitlab' ? new GitLabPlatform(ctx) : new LocalPlatform(ctx);
-  const before = process.cwd();
-  process.chdir(dir);
-  try {
-    const code = await run(versionTag, platform);
-    const outputs = platform instanceof LocalPlatform ? { ...platform.outputs } : {};
-    return { code, outputs, log: err + out, summary: kind === 'local' ? err : out };
-  } finally {
-    process.chdir(before);
-  }
 }

@@ -3,9 +3,10 @@ import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer as createHttp } from 'node:http';
 import { createServer as createTcp } from 'node:net';
 import { join } from 'node:path';
+import type { DemoContext } from './context.js';
 
 /** A service's /health endpoint; `state.up` decides its answer. */
-function httpService(listen, state) {
+function httpService(listen: DemoContext['listen'], state: { up: boolean }) {
   return listen(
     createHttp((req, res) => {
       res.writeHead(state.up ? 200 : 503, { 'content-type': 'application/json' });
@@ -15,10 +16,10 @@ function httpService(listen, state) {
 }
 
 /** Consul's health API as documented: GET /v1/health/service/<name>?passing. */
-function consul(listen, instances) {
+function consul(listen: DemoContext['listen'], instances: Record<string, number[]>) {
   return listen(
     createHttp((req, res) => {
-      const url = new URL(req.url, 'http://x');
+      const url = new URL(req.url ?? '/', 'http://x');
       const name = decodeURIComponent(url.pathname.replace('/v1/health/service/', ''));
       const list = (instances[name] ?? []).map((port, i) => ({
         Node: { Node: `node-${i + 1}`, Address: '127.0.0.1' },
@@ -31,7 +32,7 @@ function consul(listen, instances) {
   );
 }
 
-export async function demo({ shipgate, work, step, listen }) {
+export async function demo({ shipgate, work, step, listen }: DemoContext) {
   const inventory = { up: true };
   const always = { up: true };
   const configPort = await httpService(listen, always);

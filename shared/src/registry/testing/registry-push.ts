@@ -2,7 +2,7 @@
 // (POST, then PUT with ?digest=), then the manifest; a multi-arch index is pushed after its images, which go by digest.
 import { createHash, randomBytes } from 'node:crypto';
 import { gzipSync } from 'node:zlib';
-import { httpRequest, type HttpResponse } from '../../shared/src/http/request.js';
+import { httpRequest, type HttpResponse } from '../../http/request.js';
 import type { TestRegistry } from './registry.js';
 
 const OCI = {

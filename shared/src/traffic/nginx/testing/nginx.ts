@@ -4,7 +4,7 @@ import { execFile } from 'node:child_process';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { freePort, listening, program, startDaemon, type Daemon } from './daemons.js';
+import { freePort, listening, program, startDaemon, type Daemon } from '../../../testing/daemons.js';
 
 export interface Nginx extends Daemon {
   /** Port of the first `listen` (the one chosen by startNginx). */

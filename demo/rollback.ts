@@ -1,33 +1,28 @@
 // Demo: the end of the pipeline. blue-green-switch has just moved a local HAProxy from blue to green; a rollback job
 // watches green's error rate. While it stays low nothing happens; when green starts failing, Shipgate switches all
 // traffic back to blue while requests keep flowing, and fails the job so the pipeline shows the bad release.
-// The metric comes from a small server that answers Prometheus' query API (/api/v1/query) with green's error ratio.
+// The metric comes from a small server that answers Prometheus' query API (/api/v1/query) with green's error ratio
+// (shared/src/metrics/testing/query-api.ts, as in the tests).
 import { writeFileSync } from 'node:fs';
-import { createServer } from 'node:http';
 import { join } from 'node:path';
-import { colourServer, dotenv, startHaproxy, traffic } from './blue-green-switch.mjs';
+import { startQueryApi } from '../shared/src/metrics/testing/query-api.js';
+import { colourServer, dotenv, startHaproxy, traffic } from './blue-green-switch.js';
+import type { DemoContext } from './context.js';
 
 const QUERY = 'sum(rate(http_requests_total{color="green",code=~"5.."}[1m])) / sum(rate(http_requests_total{color="green"}[1m]))';
 
-/** Answers an instant query with the current error ratio, as Prometheus' HTTP API does. */
-function prometheusApi(ratio) {
-  return createServer((req, res) => {
-    const ok = new URL(req.url, 'http://x').pathname === '/api/v1/query';
-    res.writeHead(ok ? 200 : 404, { 'content-type': 'application/json' });
-    res.end(JSON.stringify(ok ? { status: 'success', data: { resultType: 'vector', result: [{ metric: {}, value: [Date.now() / 1000, String(ratio.value)] }] } } : { status: 'error', error: 'not found' }));
-  });
-}
-
-export async function demo({ shipgate, work, step, listen, onExit }) {
+export async function demo({ shipgate, work, step, listen, onExit }: DemoContext) {
   const blue = colourServer('blue', () => true);
   const green = colourServer('green', () => true);
   const ports = { green: await listen(green.server), blue: await listen(blue.server) };
   // green first: it has all the traffic, as blue-green-switch left it
-  const { url, socket } = await startHaproxy(work, ports, onExit);
+  const { url, socket } = await startHaproxy(ports, onExit);
   const ratio = { value: 0.002 };
-  const prometheus = `http://127.0.0.1:${await listen(prometheusApi(ratio))}`;
+  const api = await startQueryApi(() => ratio.value);
+  onExit(() => api.close());
+  const prometheus = api.url;
   writeFileSync(join(work, 'web-state.json'), JSON.stringify({ active: 'green', previous: 'blue', weights: { blue: 0, green: 100 }, time: new Date().toISOString(), who: 'demo' }, null, 2));
-  const args = (watch) => [
+  const args = (watch: string) => [
     'rollback',
     '--provider', 'blue-green',
     '--backend', 'haproxy',

@@ -1,10 +1,13 @@
 // Real programs from Debian's packages (HAProxy, NGINX, Prometheus, the Docker registry, wrk), installed on demand
-// and started on loopback by the tests that need them. Each started process is ended by its own PID.
+// and started on loopback by the tests, the benches and the demo: the project's one apt installer. Each started
+// process is ended by its own PID.
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, rmdirSync } from 'node:fs';
 import { connect, createServer } from 'node:net';
 import { join } from 'node:path';
-import { ROOT } from './run-bundle.js';
+
+/** The checkout, where installs take their lock (`.cache/apt.lock`). */
+const ROOT = new URL('../../..', import.meta.url).pathname;
 
 /** Debian package of each program the tests start, and where the package puts it. */
 export const PROGRAMS = {

@@ -3,10 +3,11 @@
 // makes the service slower, and a one-second freeze that the open model (`rate`) catches and the closed model misses.
 // Short loads (three 1 s runs after a 500 ms warm-up) so the demo stays quick.
 import { readFileSync, rmSync } from 'node:fs';
-import { createServer } from 'node:http';
+import { createServer, type ServerResponse } from 'node:http';
 import { join } from 'node:path';
+import type { DemoContext } from './context.js';
 
-export async function demo({ shipgate, work, step, listen }) {
+export async function demo({ shipgate, work, step, listen }: DemoContext) {
   const service = { delayMs: 5, flakyRequests: 0, frozenUntil: 0 };
   const port = await listen(
     createServer((req, res) => {
@@ -66,7 +67,7 @@ export async function demo({ shipgate, work, step, listen }) {
 }
 
 /** Answers at once, except from 1.5 s after the first request of a load (not the pre-flight) for one second. */
-function freeze(service, res) {
+function freeze(service: { frozenUntil: number }, res: ServerResponse) {
   const now = Date.now();
   if (!service.frozenUntil) service.frozenUntil = -1; // the pre-flight
   else if (service.frozenUntil === -1) service.frozenUntil = now + 2500;
