@@ -5,7 +5,7 @@ import type { Doc } from './doc.js';
 import { isObject, join } from './pointer.js';
 import type { OpRef } from './collector.js';
 import type { Subject } from './rules.js';
-import type { Slot } from './view.js';
+import type { Slot } from './shapes.js';
 import { settleDeprecations } from './deprecation.js';
 import { STABLE, stability } from './sunset.js';
 

@@ -1,8 +1,7 @@
 // Gathers findings: looks up each rule's severity in the catalog, drops duplicates (the same rule at the same place
 // of the same operation, e.g. one schema reached through two media types), and sorts the result.
 import type { Finding } from '../model.js';
-import type { SchemaChange } from './compare.js';
-import type { Side } from './doc.js';
+import type { SchemaChange, Side } from './shapes.js';
 import { RULE_BY_ID, type Subject, schemaRuleId } from './rules.js';
 
 /** The operation a finding is about, when it is about one. */

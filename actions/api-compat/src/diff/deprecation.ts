@@ -1,12 +1,11 @@
 // The deprecation policy: a deprecation announces a readable sunset date, far enough ahead for the operation's
 // stability level (days of notice are inputs; 0 only asks that a given date can be read and has not passed), and an
 // announced sunset is neither withdrawn nor brought closer than that notice while the thing stays deprecated.
-import type { SchemaChange } from './compare.js';
 import type { DiffContext, OperationPair } from './context.js';
 import type { Doc } from './doc.js';
 import { isObject } from './pointer.js';
 import { type Sunset, daysUntil, noticeDays, ownSunset, stability, sunsetText } from './sunset.js';
-import type { Slot } from './view.js';
+import type { SchemaChange, Slot } from './shapes.js';
 
 interface Ids {
   deprecated: string;

@@ -1,8 +1,7 @@
 // Keyword-level comparisons of two schema views: each reports through `emit` with a kind whose severity depends on
 // the direction (see rules.ts). They see one level only; properties, items and alternatives are walked in compare.ts.
-import type { Side } from './doc.js';
 import { type Bound, LENGTH_KEYWORDS, type LengthKeyword, tighter, valuesMissing } from './values.js';
-import type { SchemaView } from './view.js';
+import type { SchemaView, Side } from './shapes.js';
 
 export type Emit = (kind: string, detail: string, location: string, document?: Side) => void;
 type Where = (kw: string) => string;
