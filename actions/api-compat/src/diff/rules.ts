@@ -45,7 +45,22 @@
 // The deprecation policy follows the reference's rule ids (api-deprecated-sunset-parse, api-deprecated-sunset-missing,
 // api-sunset-date-too-small, api-sunset-date-changed-too-small, sunset-deleted, api-invalid-stability-level and their
 // request-parameter-* counterparts); days of notice per level are inputs, 0 by default as there (see deprecation.ts).
-import type { RuleInfo, Severity } from '../model.js';
+
+/** error = breaking, warning = may break some clients, info = compatible change. */
+export type Severity = 'error' | 'warning' | 'info';
+
+/** What the catalog says of one rule (also feeds SARIF rule metadata and the README list). */
+export interface CatalogEntry<Id extends string> {
+  id: Id;
+  severity: Severity;
+  /** Short title, e.g. "Required request parameter added". */
+  title: string;
+  /** True when the change adds something to the API (drives suggested-bump `minor`). */
+  addition?: boolean;
+}
+
+/** What the catalog says of each rule. */
+export type RuleInfo = CatalogEntry<RuleId>;
 
 /** Where a schema sits: the prefix of the schema rules reported for it. */
 export type Subject = 'request-parameter' | 'request-property' | 'response-property' | 'response-header';
@@ -60,15 +75,15 @@ interface SchemaKind {
 }
 
 // A body property deprecated (both directions), judged against the deprecation policy like operations.
-const PROPERTY_DEPRECATION: SchemaKind[] = [
+const PROPERTY_DEPRECATION = [
   { kind: 'deprecated', severity: 'info', title: 'property deprecated' },
   { kind: 'deprecated-sunset-missing', severity: 'error', title: 'property deprecated without an x-sunset date while the policy asks for days of notice' },
   { kind: 'deprecated-sunset-invalid', severity: 'error', title: 'property deprecated with an x-sunset date that cannot be read' },
   { kind: 'sunset-date-too-small', severity: 'error', title: 'property deprecated with a sunset date closer than the policy allows (or already past)' },
-];
+] as const satisfies readonly SchemaKind[];
 
 // Request direction: narrowing what a client may send breaks it; widening is an addition.
-const REQUEST_KINDS: SchemaKind[] = [
+const REQUEST_KINDS = [
   { kind: 'type-changed', severity: 'error', title: 'type changed to one that rejects values clients send', scalar: true },
   { kind: 'type-widened', severity: 'info', title: 'type widened (accepts more values)', addition: true, scalar: true },
   { kind: 'format-changed', severity: 'error', title: 'format added or changed', scalar: true },
@@ -112,10 +127,10 @@ const REQUEST_KINDS: SchemaKind[] = [
   { kind: 'dependent-required-changed', severity: 'error', title: 'dependentRequired entry changed' },
   { kind: 'became-not-read-only', severity: 'info', title: 'property no longer readOnly (clients may send it)' },
   ...PROPERTY_DEPRECATION,
-];
+] as const satisfies readonly SchemaKind[];
 
 // Response direction: widening what a server may return breaks clients; narrowing is safe.
-const RESPONSE_KINDS: SchemaKind[] = [
+const RESPONSE_KINDS = [
   { kind: 'type-changed', severity: 'error', title: 'type changed or widened', scalar: true },
   { kind: 'type-narrowed', severity: 'info', title: 'type narrowed (returns a subset)', scalar: true },
   { kind: 'format-changed', severity: 'error', title: 'format removed or changed', scalar: true },
@@ -157,7 +172,7 @@ const RESPONSE_KINDS: SchemaKind[] = [
   { kind: 'max-contains-increased', severity: 'error', title: 'maxContains raised (more matching items possible)' },
   { kind: 'dependent-required-changed', severity: 'error', title: 'dependentRequired entry changed' },
   ...PROPERTY_DEPRECATION,
-];
+] as const satisfies readonly SchemaKind[];
 
 const SUBJECT_TITLE: Record<Subject, string> = {
   'request-parameter': 'Request parameter',
@@ -166,21 +181,23 @@ const SUBJECT_TITLE: Record<Subject, string> = {
   'response-header': 'Response header',
 };
 
-function schemaRules(subject: Subject, kinds: SchemaKind[], scalarOnly: boolean): RuleInfo[] {
+function schemaRules(subject: Subject, kinds: readonly SchemaKind[], scalarOnly: boolean): RuleInfo[] {
   return kinds
     .filter((k) => !scalarOnly || k.scalar)
     .map((k) => ({
-      id: `${subject}-${k.kind}`,
+      // The same concatenation as the SchemaRuleId type spells out.
+      id: `${subject}-${k.kind}` as RuleId,
       severity: k.severity,
       title: `${SUBJECT_TITLE[subject]}: ${k.title}`,
       ...(k.addition ? { addition: true } : {}),
     }));
 }
 
-const r = (id: string, severity: Severity, title: string, addition = false): RuleInfo =>
+// `const Id` keeps each id's literal type, so the list below is also the type of the structure rule ids.
+const r = <const Id extends string>(id: Id, severity: Severity, title: string, addition = false): CatalogEntry<Id> =>
   addition ? { id, severity, title, addition } : { id, severity, title };
 
-const STRUCTURE_RULES: RuleInfo[] = [
+const STRUCTURE_RULES = [
   // Paths and operations
   r('api-path-removed', 'error', 'Path removed (every operation under it)'),
   r('api-operation-removed', 'error', 'Operation removed'),
@@ -253,6 +270,22 @@ const STRUCTURE_RULES: RuleInfo[] = [
   r('server-added', 'info', 'Server added'),
 ];
 
+type KindOf<T extends readonly SchemaKind[]> = T[number]['kind'];
+type ScalarKindOf<T extends readonly SchemaKind[]> = Extract<T[number], { scalar: true }>['kind'];
+
+/** The kind of a schema change (`SchemaChange.kind`): the part of a schema rule id after its subject. */
+export type SchemaChangeKind = KindOf<typeof REQUEST_KINDS> | KindOf<typeof RESPONSE_KINDS>;
+
+/** The ids schemaRules() makes: parameters and headers have the scalar kinds only. */
+type SchemaRuleId =
+  | `request-parameter-${ScalarKindOf<typeof REQUEST_KINDS>}`
+  | `request-property-${KindOf<typeof REQUEST_KINDS>}`
+  | `response-property-${KindOf<typeof RESPONSE_KINDS>}`
+  | `response-header-${ScalarKindOf<typeof RESPONSE_KINDS>}`;
+
+/** Every rule id in the catalog: a misspelt id in code does not compile; ids read from files are checked with isRuleId. */
+export type RuleId = (typeof STRUCTURE_RULES)[number]['id'] | SchemaRuleId;
+
 export const RULES: readonly RuleInfo[] = [
   ...STRUCTURE_RULES,
   ...schemaRules('request-parameter', REQUEST_KINDS, true),
@@ -261,13 +294,18 @@ export const RULES: readonly RuleInfo[] = [
   ...schemaRules('response-header', RESPONSE_KINDS, true),
 ];
 
-export const RULE_BY_ID: ReadonlyMap<string, RuleInfo> = new Map(RULES.map((rule) => [rule.id, rule]));
+export const RULE_BY_ID: ReadonlyMap<RuleId, RuleInfo> = new Map(RULES.map((rule) => [rule.id, rule]));
+
+/** Whether a string read from outside the code (an exceptions file, a test fixture) is a rule id of the catalog. */
+export function isRuleId(id: string): id is RuleId {
+  return RULE_BY_ID.has(id as RuleId);
+}
 
 /** The rule id for a schema change: parameters and headers fall back to the body rule for nested object kinds. */
-export function schemaRuleId(subject: Subject, kind: string): string {
+export function schemaRuleId(subject: Subject, kind: string): RuleId {
   const id = `${subject}-${kind}`;
-  if (RULE_BY_ID.has(id)) return id;
+  if (isRuleId(id)) return id;
   const fallback = subject.startsWith('request') ? `request-property-${kind}` : `response-property-${kind}`;
-  if (RULE_BY_ID.has(fallback)) return fallback;
+  if (isRuleId(fallback)) return fallback;
   throw new Error(`no rule for schema change ${kind} in ${subject}`);
 }

@@ -1,6 +1,6 @@
 // The shapes the comparison modules pass to each other (a schema's normalised view, a slot, a change, a side), kept
 // apart from the code that builds and walks them so that no two of those modules need to import each other.
-import type { Subject } from './rules.js';
+import type { SchemaChangeKind, Subject } from './rules.js';
 import type { Sunset } from './sunset.js';
 import type { Bound, LengthKeyword } from './values.js';
 
@@ -53,9 +53,13 @@ export interface SchemaView {
   origin: Map<string, string>;
 }
 
+/** The kind a comparison gives a property newly deprecated, until settleDeprecations (deprecation.ts) judges it. */
+export type PendingDeprecation = 'property-newly-deprecated';
+
 /** One difference inside a schema, relative to the schema compared. */
 export interface SchemaChange {
-  kind: string;
+  /** What changed, e.g. `max-length-decreased`: the schema rule id without its subject. */
+  kind: SchemaChangeKind | PendingDeprecation;
   /** Property path below the compared schema: names, `[]` for array items, `*` for map values. */
   path: string[];
   detail: string;
