@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { applyExceptions, parseExceptions } from '../../actions/api-compat/src/exceptions.js';
+import { applyExceptions } from '../../actions/api-compat/src/exceptions.js';
+import { parseExceptions } from '../../actions/api-compat/src/exceptions-file.js';
 import type { LocatedFinding } from '../../actions/api-compat/src/locations.js';
 import type { Finding, OpenApiDoc, RuleId, RuleInfo } from '../../actions/api-compat/src/model.js';
 import { outcomeOf } from '../../actions/api-compat/src/outcome.js';
