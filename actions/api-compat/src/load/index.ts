@@ -54,7 +54,7 @@ export async function loadDocument(input: string, spec: string, opts: LoadOption
       // The source is what reports and comments show: never the credentials a URL may carry.
       doc: { version, root: converted, source: redactUrl(spec) },
       // The yaml package (positions) is a chunk of its own in the bundle: read only when a file needs it.
-      locator: new DocumentLocator(root, externals, version === '2.0', [root, ...externals].some((f) => f.format === 'yaml') ? await import('yaml') : undefined),
+      locator: new DocumentLocator(root, externals, version === '2.0', [root, ...externals].some((f) => f.format === 'yaml') ? (await import('../../../../shared/src/yaml/package.js')).yamlPackage : undefined),
       files: [root, ...externals],
       location,
     };
