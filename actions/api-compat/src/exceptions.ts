@@ -5,7 +5,10 @@ import type { Finding, Severity } from './model.js';
 
 /** One accepted change. */
 export interface ExceptionEntry {
-  /** Rule id, or `*` for any rule. */
+  /**
+   * Rule id as the user wrote it, or `*` for any rule. A string, not a RuleId: an id the catalog does not know is
+   * kept (with a warning naming the nearest id) and matches nothing, as an entry for a rule of a newer version would.
+   */
   rule: string;
   /** Upper-case HTTP method, or undefined for any. */
   method?: string;
