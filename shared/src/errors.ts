@@ -1,3 +1,5 @@
+import { plural } from './text.js';
+
 /** Where in a user's file a problem sits, so platforms can annotate it. */
 export interface Problem {
   message: string;
@@ -16,6 +18,16 @@ export class ConfigError extends Error {
     super(message);
     this.name = 'ConfigError';
   }
+}
+
+/** One ConfigError that lists every problem with file:line. */
+export function configError(problems: Problem[]): ConfigError {
+  const sorted = [...problems].sort((a, b) => (a.line ?? 0) - (b.line ?? 0));
+  const text = sorted.map((p) => `${p.file}${p.line ? `:${p.line}` : ''}: ${p.message}`).join('\n');
+  return new ConfigError(
+    `${plural(sorted.length, 'problem')} in ${sorted[0]?.file ?? 'the configuration'}:\n${text}`,
+    sorted,
+  );
 }
 
 /** A system we talk to answered badly or not at all. Exit code 3. */

@@ -7,9 +7,11 @@ import { join } from 'node:path';
 import YAML from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { RULES, diffDocuments } from '../../actions/api-compat/src/diff/index.js';
+import { Collector } from '../../actions/api-compat/src/diff/collector.js';
 import { at } from '../../actions/api-compat/src/diff/pointer.js';
+import { isRuleId } from '../../actions/api-compat/src/diff/rules.js';
 import { convertSwagger2 } from '../../actions/api-compat/src/load/swagger2.js';
-import type { OpenApiDoc } from '../../actions/api-compat/src/model.js';
+import type { OpenApiDoc, RuleInfo } from '../../actions/api-compat/src/model.js';
 
 const CORPUS = join(import.meta.dirname, '../fixtures/api-compat');
 const NOW = new Date('2026-01-15T00:00:00Z');
@@ -52,7 +54,8 @@ const rulePairs = (): [string, string][] =>
     const variants = readdirSync(dir, { withFileTypes: true }).filter((e) => e.isDirectory() && existsSync(join(dir, e.name, 'base.yaml')));
     return [[rule, dir] as [string, string], ...variants.map((v) => [`${rule}/${v.name}`, join(dir, v.name)] as [string, string])];
   });
-const catalog = new Map(RULES.map((r) => [r.id, r]));
+// Keyed by string: rule ids here come from fixture folder names, which the first test checks against the catalog.
+const catalog = new Map<string, RuleInfo>(RULES.map((r) => [r.id, r]));
 
 describe('rule catalog', () => {
   it('has unique kebab-case ids, each with a fixture pair', () => {
@@ -63,6 +66,16 @@ describe('rule catalog', () => {
       expect(fixtures.has(rule.id), `fixture for ${rule.id}`).toBe(true);
     }
     for (const folder of fixtures) expect(catalog.has(folder), `${folder} is a rule`).toBe(true);
+  });
+});
+
+describe('rule ids', () => {
+  it('are a type: a misspelt id does not compile, and one read from a file is checked', () => {
+    const out = new Collector();
+    // @ts-expect-error 'api-operation-remove' is not in the catalog (tsc fails here if it ever compiles).
+    expect(() => out.add('api-operation-remove', {}, '#/paths', 'base', 'x')).toThrow(/not in the catalog/);
+    expect(isRuleId('api-operation-removed')).toBe(true);
+    expect(isRuleId('api-operation-remove')).toBe(false);
   });
 });
 

@@ -1,12 +1,14 @@
 // The seam between loading documents (load/) and comparing them (diff/): what a loaded document looks like and what
 // a comparison finds.
 
-export type Severity = 'error' | 'warning' | 'info';
+import type { RuleId, Severity } from './diff/rules.js';
+
+export type { RuleId, RuleInfo, Severity } from './diff/rules.js';
 
 /** One difference between base and head that a reviewer should know about. */
 export interface Finding {
   /** Stable kebab-case rule id from the catalog (diff/rules.ts), e.g. `request-parameter-became-required`. */
-  rule: string;
+  rule: RuleId;
   /** error = breaking, warning = may break some clients, info = compatible change. */
   severity: Severity;
   /** Upper-case HTTP method of the operation, when the finding is about one. */
@@ -19,16 +21,6 @@ export interface Finding {
   document: 'base' | 'head';
   /** One line a reviewer understands, naming the thing and the old → new value. */
   message: string;
-}
-
-/** What the catalog says of each rule (also feeds SARIF rule metadata and the README list). */
-export interface RuleInfo {
-  id: string;
-  severity: Severity;
-  /** Short title, e.g. "Required request parameter added". */
-  title: string;
-  /** True when the change adds something to the API (drives suggested-bump `minor`). */
-  addition?: boolean;
 }
 
 /**

@@ -3,7 +3,7 @@ import { defineStep } from '../../../shared/src/step.js';
 import { columns, plural } from '../../../shared/src/text.js';
 import { postComment, jobLink } from './comment.js';
 import { diffDocuments, RULES } from './diff/index.js';
-import { applyExceptions, loadExceptions } from './exceptions.js';
+import { applyExceptions } from './exceptions.js';
 import { loadDocument, type LoadedDocument, type LoadOptions } from './load/index.js';
 import { locateFindings } from './locations.js';
 import { outcomeOf, type FailOn } from './outcome.js';
@@ -31,7 +31,8 @@ export const apiCompat = defineStep({
 
     // Everything the user gave is checked before the first side effect (a report written, a comment posted).
     const exceptionsInput = inputs.exceptions.trim();
-    const ex = exceptionsInput ? loadExceptions(exceptionsInput, cwd, RULES.map((r) => r.id)) : undefined;
+    // Loaded on demand: it brings the position-keeping YAML parser, which a run without exceptions never needs.
+    const ex = exceptionsInput ? (await import('./exceptions-file.js')).loadExceptions(exceptionsInput, cwd, RULES.map((r) => r.id)) : undefined;
     for (const w of ex?.warnings ?? []) platform.warning(w.message, w);
     const [base, head] = await loadBoth(inputs.base, inputs.head, { cwd, allowExternalRefs: inputs['allow-external-refs'] ?? false });
     return { exceptionsInput, ex, base, head };

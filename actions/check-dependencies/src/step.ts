@@ -1,6 +1,6 @@
 import { writeFileSync } from 'node:fs';
-import { ConfigError } from '../../../shared/src/errors.js';
-import { configError, loadConfig as loadGraph, type DependencyConfig } from '../../../shared/src/graph/config.js';
+import { ConfigError, configError } from '../../../shared/src/errors.js';
+import { loadConfig as loadGraph, type DependencyConfig } from '../../../shared/src/graph/config.js';
 import { checkGraph, computeWaves, dependentsOf } from '../../../shared/src/graph/graph.js';
 import { globToRegExp, matchesAny } from '../../../shared/src/graph/glob.js';
 import type { ProbeResult } from '../../../shared/src/http/probe.js';

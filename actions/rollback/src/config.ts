@@ -1,8 +1,8 @@
 // Every input checked and typed before the first request to anything: bad input never leaves a half-done rollback.
 // Reading local files (the state file, dependency-config.yml) happens here too, so a missing one is exit 2.
 import { formatDuration } from '../../../shared/src/duration.js';
-import { ConfigError } from '../../../shared/src/errors.js';
-import { configError, loadConfig as loadDependencyConfig, type DependencyConfig } from '../../../shared/src/graph/config.js';
+import { ConfigError, configError } from '../../../shared/src/errors.js';
+import { loadConfig as loadDependencyConfig, type DependencyConfig } from '../../../shared/src/graph/config.js';
 import { checkGraph } from '../../../shared/src/graph/graph.js';
 import { colourUrl } from '../../../shared/src/http/gate.js';
 import { healthUrls, type HealthUrls } from '../../../shared/src/http/health-urls.js';

@@ -1,10 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { load, YAMLException } from 'js-yaml';
-import { ConfigError, type Problem } from '../errors.js';
+import { ConfigError, configError, type Problem } from '../errors.js';
 import { isName, NAME_KINDS, shown } from '../inputs-check.js';
-import { closest, plural } from '../text.js';
+import { closest } from '../text.js';
 import { redactUrl } from '../http/url-secrets.js';
-import { yamlLocator, type YamlPath } from './locate.js';
+import * as YAML from 'yaml';
+import { yamlLocator, type YamlPath } from '../yaml/locate.js';
 import { parsePipelineKey, PIPELINE_KEYS, servicePipeline, type PipelineKey, type ServicePipeline } from './remote.js';
 
 /** One service of dependency-config.yml. */
@@ -59,7 +60,7 @@ export function parseConfig(text: string, file: string): { config: DependencyCon
     const column = err.mark ? err.mark.column + 1 : undefined;
     throw configError([{ message: `YAML syntax error: ${err.reason}`, file, line, column }]);
   }
-  const lineOf = yamlLocator(text);
+  const lineOf = yamlLocator(text, YAML);
   const problems: Problem[] = [];
   const warnings: Problem[] = [];
   const at = (path: YamlPath, message: string): Problem => ({ message, file, line: lineOf(path) });
@@ -137,14 +138,4 @@ export function healthProblem(url: string): string | undefined {
   if (u.protocol === 'http:' || u.protocol === 'https:') return u.hostname ? undefined : fix;
   if (u.protocol === 'tcp:') return u.hostname && u.port ? undefined : 'has no port. Use tcp://host:port.';
   return fix;
-}
-
-/** One ConfigError that lists every problem with file:line. */
-export function configError(problems: Problem[]): ConfigError {
-  const sorted = [...problems].sort((a, b) => (a.line ?? 0) - (b.line ?? 0));
-  const text = sorted.map((p) => `${p.file}${p.line ? `:${p.line}` : ''}: ${p.message}`).join('\n');
-  return new ConfigError(
-    `${plural(sorted.length, 'problem')} in ${sorted[0]?.file ?? 'the configuration'}:\n${text}`,
-    sorted,
-  );
 }

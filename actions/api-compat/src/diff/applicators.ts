@@ -3,7 +3,7 @@
 // widens it, and a change is undecidable in general; `const` and `x-extensible-enum` get their own, sharper checks.
 import { type Emit, show } from './keywords.js';
 import { valueKey, valuesMissing } from './values.js';
-import type { SchemaView } from './view.js';
+import type { SchemaView } from './shapes.js';
 import { APPLICATORS } from './view-read.js';
 
 type Where = (kw: string) => string;

@@ -4,8 +4,8 @@ import { anySlot } from './compare.js';
 import type { Doc } from './doc.js';
 import { isObject, join } from './pointer.js';
 import type { OpRef } from './collector.js';
-import type { Subject } from './rules.js';
-import type { Slot } from './view.js';
+import type { RuleId, Subject } from './rules.js';
+import type { Slot } from './shapes.js';
 import { settleDeprecations } from './deprecation.js';
 import { STABLE, stability } from './sunset.js';
 
@@ -56,7 +56,7 @@ export function diffContent(
   head: Map<string, Media>,
   subject: Subject,
   label: string,
-  rules: { removed: string; added: string },
+  rules: { removed: RuleId; added: RuleId },
   level = STABLE,
 ): void {
   const request = subject.startsWith('request');

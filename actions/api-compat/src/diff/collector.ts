@@ -1,9 +1,8 @@
 // Gathers findings: looks up each rule's severity in the catalog, drops duplicates (the same rule at the same place
 // of the same operation, e.g. one schema reached through two media types), and sorts the result.
 import type { Finding } from '../model.js';
-import type { SchemaChange } from './compare.js';
-import type { Side } from './doc.js';
-import { RULE_BY_ID, type Subject, schemaRuleId } from './rules.js';
+import type { SchemaChange, Side } from './shapes.js';
+import { RULE_BY_ID, type RuleId, type Subject, schemaRuleId } from './rules.js';
 
 /** The operation a finding is about, when it is about one. */
 export interface OpRef {
@@ -32,7 +31,7 @@ export class Collector {
     }
   }
 
-  add(rule: string, op: OpRef, location: string, document: Side, message: string): void {
+  add(rule: RuleId, op: OpRef, location: string, document: Side, message: string): void {
     let info = RULE_BY_ID.get(rule);
     if (!info) throw new Error(`rule ${rule} is not in the catalog`);
     if (this.unstable && info.severity === 'error') {

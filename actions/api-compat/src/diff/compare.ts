@@ -4,7 +4,7 @@
 // `$ref` target, or an object a YAML alias shares) and replayed under each place that uses it. A change is kept once
 // per place in the schema that changed (its kind and location), so a schema used twice at every level of a deep
 // DAG costs one comparison per level, not 2^depth; recursive schemas stop.
-import type { Doc, Side } from './doc.js';
+import type { Doc } from './doc.js';
 import type { Subject } from './rules.js';
 import { isObject } from './pointer.js';
 import {
@@ -18,29 +18,17 @@ import {
   comparePattern,
   compareTypes,
 } from './keywords.js';
-import { type SchemaView, type Slot, viewOf } from './view.js';
+import type { SchemaChange, SchemaComparison, SchemaView, Slot } from './shapes.js';
+import { viewOf } from './view.js';
 import { compareApplicators, compareConst, compareExtensible } from './applicators.js';
 import { valueKey } from './values.js';
 import { Sameness } from './same.js';
-import { compareVariants, type VariantKeyword } from './variants.js';
+import { compareVariants, type VariantKeyword, type VariantWalker } from './variants.js';
 import { DEPRECATED_PROPERTY, newlyDeprecated } from './deprecation.js';
-import type { Sunset } from './sunset.js';
-
-/** One difference inside a schema, relative to the schema compared. */
-export interface SchemaChange {
-  kind: string;
-  /** Property path below the compared schema: names, `[]` for array items, `*` for map values. */
-  path: string[];
-  detail: string;
-  location: string;
-  document: Side;
-  /** For a property newly deprecated: the sunset it announces, judged against the policy by the caller. */
-  sunset?: Sunset;
-}
 
 const MAX_DEPTH = 48;
 
-export class SchemaComparer {
+export class SchemaComparer implements SchemaComparison, VariantWalker {
   private readonly memo = new Map<string, SchemaChange[]>();
   private readonly active = new Set<string>();
   private readonly ids = new WeakMap<object, number>();

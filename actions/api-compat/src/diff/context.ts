@@ -1,14 +1,14 @@
 // What every part of the comparison shares: both documents, the schema comparer, the findings, the clock.
 import type { Collector, OpRef } from './collector.js';
-import type { SchemaComparer } from './compare.js';
 import type { Doc } from './doc.js';
 import { isObject, join } from './pointer.js';
+import type { SchemaComparison } from './shapes.js';
 import type { DeprecationPolicy } from './sunset.js';
 
 export interface DiffContext {
   base: Doc;
   head: Doc;
-  cmp: SchemaComparer;
+  cmp: SchemaComparison;
   out: Collector;
   now: Date;
   /** Days of notice a deprecation must give, per stability level. */

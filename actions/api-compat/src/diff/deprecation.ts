@@ -1,21 +1,14 @@
 // The deprecation policy: a deprecation announces a readable sunset date, far enough ahead for the operation's
 // stability level (days of notice are inputs; 0 only asks that a given date can be read and has not passed), and an
 // announced sunset is neither withdrawn nor brought closer than that notice while the thing stays deprecated.
-import type { SchemaChange } from './compare.js';
 import type { DiffContext, OperationPair } from './context.js';
 import type { Doc } from './doc.js';
 import { isObject } from './pointer.js';
 import { type Sunset, daysUntil, noticeDays, ownSunset, stability, sunsetText } from './sunset.js';
-import type { Slot } from './view.js';
+import type { RuleId } from './rules.js';
+import type { PendingDeprecation, SchemaChange, Slot } from './shapes.js';
 
-interface Ids {
-  deprecated: string;
-  parse: string;
-  missing: string;
-  tooSmall: string;
-  deleted: string;
-  changedTooSmall: string;
-}
+type Ids = Record<'deprecated' | 'parse' | 'missing' | 'tooSmall' | 'deleted' | 'changedTooSmall', RuleId>;
 
 const IDS: Record<'operation' | 'parameter', Ids> = {
   operation: {
@@ -43,7 +36,7 @@ const IDS: Record<'operation' | 'parameter', Ids> = {
 export function checkDeprecation(ctx: DiffContext, pair: OperationPair, kind: 'operation' | 'parameter', b: Record<string, unknown>, h: Record<string, unknown>, location: string, label: string): void {
   if (h.deprecated !== true) return; // not deprecated, or reactivated: nothing to hold to a date
   const ids = IDS[kind];
-  const add = (rule: string, message: string) => ctx.out.add(rule, pair.op, location, 'head', `${label} ${message}`);
+  const add = (rule: RuleId, message: string) => ctx.out.add(rule, pair.op, location, 'head', `${label} ${message}`);
   const notice = noticeDays(ctx.policy, stability(pair.hOp));
   const sunset = ownSunset(h);
   if (b.deprecated !== true) {
@@ -74,7 +67,7 @@ const noticeText = (left: number, notice: number): string =>
   left < 0 ? `which has already passed` : `${left} day${left === 1 ? '' : 's'} ahead where the policy asks for ${notice}`;
 
 /** The raw kind a schema comparison reports for a property newly deprecated; {@link settleDeprecations} judges it. */
-export const DEPRECATED_PROPERTY = 'property-newly-deprecated';
+export const DEPRECATED_PROPERTY: PendingDeprecation = 'property-newly-deprecated';
 
 /** The sunset of a property deprecated in head but not in base (undefined sunset: none announced); else undefined. */
 export function newlyDeprecated(base: Doc, b: Slot, head: Doc, h: Slot): { sunset: Sunset } | undefined {

@@ -1,9 +1,7 @@
 // A document being compared: its root, $ref resolution, and a cache of normalised schema views by pointer.
 import type { OpenApiDoc } from '../model.js';
 import { at, isObject } from './pointer.js';
-import type { SchemaView } from './view.js';
-
-export type Side = 'base' | 'head';
+import type { SchemaView, Side } from './shapes.js';
 
 export class Doc {
   readonly root: Record<string, unknown>;

@@ -1,10 +1,10 @@
 // Keyword-level comparisons of two schema views: each reports through `emit` with a kind whose severity depends on
 // the direction (see rules.ts). They see one level only; properties, items and alternatives are walked in compare.ts.
-import type { Side } from './doc.js';
 import { type Bound, LENGTH_KEYWORDS, type LengthKeyword, tighter, valuesMissing } from './values.js';
-import type { SchemaView } from './view.js';
+import type { SchemaChangeKind } from './rules.js';
+import type { SchemaView, Side } from './shapes.js';
 
-export type Emit = (kind: string, detail: string, location: string, document?: Side) => void;
+export type Emit = (kind: SchemaChangeKind, detail: string, location: string, document?: Side) => void;
 type Where = (kw: string) => string;
 
 const TRIVIAL_PATTERNS = new Set(['.*', '^.*$', '^.*', '.*$', '[\\s\\S]*', '^[\\s\\S]*$']);
@@ -98,7 +98,10 @@ export function compareBounds(bv: SchemaView, hv: SchemaView, request: boolean, 
   }
 }
 
-const KEBAB: Record<LengthKeyword, string> = {
+/** The kinds' spelling of each bounded keyword (`max` and `min` are maximum and minimum). */
+type BoundName = 'max' | 'min' | 'max-length' | 'min-length' | 'max-items' | 'min-items' | 'max-properties' | 'min-properties';
+
+const KEBAB: Record<LengthKeyword, BoundName> = {
   maxLength: 'max-length',
   minLength: 'min-length',
   maxItems: 'max-items',
@@ -107,7 +110,7 @@ const KEBAB: Record<LengthKeyword, string> = {
   minProperties: 'min-properties',
 };
 
-function emitBound(name: string, side: 'max' | 'min', tightened: boolean, request: boolean, detail: string, loc: string, emit: Emit): void {
+function emitBound(name: BoundName, side: 'max' | 'min', tightened: boolean, request: boolean, detail: string, loc: string, emit: Emit): void {
   if (request) {
     if (tightened) emit(`${name}-${side === 'max' ? 'decreased' : 'increased'}`, detail, loc);
     else emit('constraint-relaxed', detail, loc);

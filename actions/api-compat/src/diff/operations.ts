@@ -5,6 +5,7 @@ import { diffRequestBody, diffResponses } from './bodies.js';
 import type { Doc } from './doc.js';
 import { diffParameters } from './parameters.js';
 import { isObject, join } from './pointer.js';
+import type { RuleId } from './rules.js';
 import { diffOperationSecurity } from './security.js';
 import { diffServers } from './servers.js';
 import { checkDeprecation } from './deprecation.js';
@@ -126,7 +127,7 @@ function removed(ctx: DiffContext, item: Item, method: string, plainRule: 'api-p
   const announcedByHeader = sunset !== undefined && (ownSunset(op) ?? ownSunset(item.node)) === undefined;
   const deprecated = op.deprecated === true || item.node.deprecated === true || announcedByHeader;
   const what = `${method.toUpperCase()} ${item.path}`;
-  let rule: string = plainRule;
+  let rule: RuleId = plainRule;
   let message = `${what} removed${plainRule === 'api-path-removed' ? ' (path removed)' : ''}`;
   // Only a deprecation announces a removal: a sunset date on something never deprecated promised nothing.
   if (sunset && deprecated) {

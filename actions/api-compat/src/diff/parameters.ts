@@ -7,7 +7,7 @@ import { isObject, join } from './pointer.js';
 import { sameValue } from './values.js';
 import { ownSunset, sunsetPassed, sunsetText } from './sunset.js';
 import { checkDeprecation, settleDeprecations } from './deprecation.js';
-import type { Slot } from './view.js';
+import type { Slot } from './shapes.js';
 
 interface Param {
   name: string;

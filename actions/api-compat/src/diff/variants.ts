@@ -1,16 +1,24 @@
 // oneOf/anyOf compared as sets of alternatives: alternatives are paired (same $ref, same content, then the most
 // similar), paired ones are compared recursively, the rest are added or removed. In a request an added alternative is
 // compatible and a removed one breaks; in a response it is the reverse.
-import type { SchemaChange, SchemaComparer } from './compare.js';
+import type { Doc } from './doc.js';
 import type { Subject } from './rules.js';
 import { isObject } from './pointer.js';
 import { sameValue } from './values.js';
-import { type Slot, viewOf } from './view.js';
+import type { SchemaChange, Slot } from './shapes.js';
+import { viewOf } from './view.js';
 
 export type VariantKeyword = 'oneOf' | 'anyOf';
 
+/** What pairing and recursion need of the schema comparer (declared here so this module does not import compare.ts). */
+export interface VariantWalker {
+  readonly base: Doc;
+  readonly head: Doc;
+  walk(b: Slot, h: Slot, subject: Subject, path: string[], out: SchemaChange[], depth: number): void;
+}
+
 export function compareVariants(
-  cmp: SchemaComparer,
+  cmp: VariantWalker,
   kw: VariantKeyword,
   bList: Slot[],
   hList: Slot[],
@@ -44,7 +52,7 @@ function label(slot: Slot, i: number): string {
 const refOf = (slot: Slot) => (isObject(slot.node) && typeof slot.node.$ref === 'string' ? slot.node.$ref : undefined);
 
 /** Index pairs [base, head] of alternatives that are the same alternative, possibly changed. */
-function pairUp(cmp: SchemaComparer, bList: Slot[], hList: Slot[]): [number, number][] {
+function pairUp(cmp: VariantWalker, bList: Slot[], hList: Slot[]): [number, number][] {
   const pairs: [number, number][] = [];
   const freeB = new Set(bList.keys());
   const freeH = new Set(hList.keys());

@@ -1,7 +1,7 @@
 // Reading one schema object's own keywords into a view (refs, allOf and merges are handled in view.ts).
 import { isObject, join } from './pointer.js';
 import { type Bound, LENGTH_KEYWORDS, sameValue, tighter } from './values.js';
-import type { SchemaView } from './view.js';
+import type { SchemaView } from './shapes.js';
 
 /** Keywords that restrict valid values in ways compared as whole values (see applicators.ts). */
 export const APPLICATORS = [

@@ -2,58 +2,14 @@
 // (3.0 `nullable` vs 3.1 `type: [x, 'null']`, `const` vs a one-value `enum`, boolean vs numeric exclusive bounds,
 // `anyOf: [X, {type: 'null'}]` vs a nullable X), so that only real differences remain to compare.
 import type { Doc } from './doc.js';
+import type { SchemaView, Slot } from './shapes.js';
 import { isObject, join } from './pointer.js';
-import { type Bound, LENGTH_KEYWORDS, type LengthKeyword, tighter, valuesShared } from './values.js';
+import { LENGTH_KEYWORDS, tighter, valuesShared } from './values.js';
 import { readOwn } from './view-read.js';
-
-/** A schema node as written (maybe a `$ref`) and where it is. Synthetic slots are merges made here, not in the document. */
-export interface Slot {
-  node: unknown;
-  ptr: string;
-  synthetic?: boolean;
-}
 
 /** Several schemas that all apply at one place (allOf parts, or the same property defined twice); each keeps its location. */
 export class MergeNode {
   constructor(readonly slots: Slot[]) {}
-}
-
-export interface SchemaView {
-  /** Pointer of the schema object after following refs. */
-  ptr: string;
-  synthetic: boolean;
-  /** Allowed types without 'null'; undefined = any type. */
-  types?: Set<string>;
-  nullable: boolean;
-  format?: string;
-  /** Allowed values (without null); undefined = unrestricted. */
-  enum?: unknown[];
-  properties: Map<string, Slot>;
-  required: Set<string>;
-  /** false = closed, a slot = values must match it, undefined = open. */
-  additional?: false | Slot;
-  items?: Slot;
-  max?: Bound;
-  min?: Bound;
-  lengths: Partial<Record<LengthKeyword, number>>;
-  pattern?: string;
-  multipleOf?: number;
-  uniqueItems: boolean;
-  readOnly: boolean;
-  writeOnly: boolean;
-  oneOf?: Slot[];
-  anyOf?: Slot[];
-  discriminator?: { propertyName?: string; mapping: Record<string, string> };
-  /** The single value of a `const` (wrapped, since the value may be anything), when the schema has one. */
-  constValue?: { value: unknown };
-  /** `x-extensible-enum` values: documented values that may grow, never shrink. */
-  extensible?: unknown[];
-  /** 3.1 tuple positions. */
-  prefixItems?: Slot[];
-  /** Validation keywords compared as a whole (not, if/then/else, contains, dependentRequired, …), by name. */
-  applicators: Map<string, { value: unknown; ptr: string }>;
-  /** Pointer of the object that defines each keyword, for finding locations. */
-  origin: Map<string, string>;
 }
 
 const ANNOTATIONS = new Set(['description', 'summary', 'title', 'example', 'examples', 'deprecated', '$comment', 'externalDocs', 'xml', '$id', '$schema']);

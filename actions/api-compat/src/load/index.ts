@@ -6,7 +6,6 @@ import type { OpenApiDoc } from '../model.js';
 import { bundle, type LoadedFile } from './bundle.js';
 import { localRoots } from './contain.js';
 import { DocumentLocator } from './locate.js';
-import { parseText, SyntaxProblem } from './parse.js';
 import { isObject } from './pointer.js';
 import { displayName, parseLocation, readLocation, type Location } from './source.js';
 import { convertSwagger2 } from './swagger2.js';
@@ -54,7 +53,8 @@ export async function loadDocument(input: string, spec: string, opts: LoadOption
     return {
       // The source is what reports and comments show: never the credentials a URL may carry.
       doc: { version, root: converted, source: redactUrl(spec) },
-      locator: new DocumentLocator(root, externals, version === '2.0'),
+      // The yaml package (positions) is a chunk of its own in the bundle: read only when a file needs it.
+      locator: new DocumentLocator(root, externals, version === '2.0', [root, ...externals].some((f) => f.format === 'yaml') ? (await import('../../../../shared/src/yaml/package.js')).yamlPackage : undefined),
       files: [root, ...externals],
       location,
     };
@@ -66,6 +66,8 @@ export async function loadDocument(input: string, spec: string, opts: LoadOption
 async function readFile(at: Location, opts: LoadOptions): Promise<LoadedFile> {
   const { text, loc } = await readLocation(at, { cwd: opts.cwd, timeoutMs: opts.timeoutMs });
   const name = displayName(loc, opts.cwd);
+  // js-yaml is a chunk of its own in the bundle, so starting the step (or --help) does not read it.
+  const { parseText, SyntaxProblem } = await import('./parse.js');
   try {
     const { value, format } = parseText(text, name);
     return { loc, name, text, format, value };

@@ -1,5 +1,5 @@
 // From a JSON pointer into a loaded (bundled, maybe converted) document back to a file and line a reviewer can open.
-import { yamlLocator } from '../../../../shared/src/graph/locate.js';
+import { yamlLocator, type YamlPackage } from '../../../../shared/src/yaml/locate.js';
 import { EXTERNAL, type LoadedFile } from './bundle.js';
 import { locateJson } from './locate-json.js';
 import { pointerSegments } from './pointer.js';
@@ -24,6 +24,8 @@ export class DocumentLocator {
     private readonly externals: readonly LoadedFile[],
     /** The document was converted from Swagger 2.0: pointers name 3.0 places that have 2.0 equivalents. */
     private readonly swagger2: boolean,
+    /** The `yaml` package, which the loader imports only when one of the files is YAML. */
+    private readonly yamlPackage?: YamlPackage,
   ) {}
 
   /** Locations of many `#/…` pointers, in order. */
@@ -50,7 +52,10 @@ export class DocumentLocator {
   private lines(file: LoadedFile, pointers: string[][]): number[] {
     if (file.format === 'json') return locateJson(file.text, pointers);
     let find = this.yaml.get(file);
-    if (!find) this.yaml.set(file, (find = yamlLocator(file.text)));
+    if (!find) {
+      if (!this.yamlPackage) throw new Error(`${file.name} is YAML but the locator was made without the yaml package`);
+      this.yaml.set(file, (find = yamlLocator(file.text, this.yamlPackage)));
+    }
     // Sequence steps must be numbers for the YAML locator; map keys match either way.
     return pointers.map((p) => find!(p.map((s) => (/^\d+$/.test(s) ? Number(s) : s))) ?? 1);
   }

@@ -1,4 +1,13 @@
-import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Node } from 'yaml';
+// Lines of YAML nodes, for messages that point into a user's file (dependency-config.yml, an exceptions file, an
+// OpenAPI document). Values are parsed elsewhere (js-yaml is much faster); positions only when there is a message.
+import type * as Yaml from 'yaml';
+import type { LineCounter, Node } from 'yaml';
+
+/**
+ * The parts of the `yaml` package the locator uses. The caller passes the package, so a step can load it on demand
+ * (`await import('yaml')`: a chunk of its own in the bundles, read only by runs that need it).
+ */
+export type YamlPackage = Pick<typeof Yaml, 'isMap' | 'isScalar' | 'isSeq' | 'LineCounter' | 'parseDocument'>;
 
 /** A path to a node: map keys and sequence indexes, e.g. ['services', 'api', 'dependencies', 0]. */
 export type YamlPath = (string | number)[];
@@ -7,12 +16,13 @@ export type YamlPath = (string | number)[];
  * Returns a function that finds the line of a node by its path. The position-keeping parse is slow on large files,
  * so it runs once, on the first call, and only files with something to report pay for it.
  */
-export function yamlLocator(text: string): (path: YamlPath) => number | undefined {
-  let cache: { doc: ReturnType<typeof parseDocument>; lc: LineCounter } | undefined;
+export function yamlLocator(text: string, yaml: YamlPackage): (path: YamlPath) => number | undefined {
+  const { isMap, isScalar, isSeq } = yaml;
+  let cache: { doc: ReturnType<YamlPackage['parseDocument']>; lc: LineCounter } | undefined;
   return (path) => {
     if (!cache) {
-      const lc = new LineCounter();
-      cache = { doc: parseDocument(text, { lineCounter: lc, uniqueKeys: false }), lc };
+      const lc = new yaml.LineCounter();
+      cache = { doc: yaml.parseDocument(text, { lineCounter: lc, uniqueKeys: false }), lc };
     }
     const { doc, lc } = cache;
     let node: unknown = doc.contents;
