@@ -6,7 +6,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseImageRef, RegistryClient } from '../../shared/src/registry/index.js';
 import { githubEnv, githubOutputs } from '../helpers/github-runner.js';
-import { pushImage, startRegistry, type TestRegistry } from '../../shared/src/registry/testing/registry.js';
+import { startRegistry, type TestRegistry } from '../../shared/src/registry/testing/registry.js';
+import { pushImage } from '../../shared/src/registry/testing/registry-push.js';
 import { node24, ROOT, runProcess } from '../helpers/run-bundle.js';
 import { TempRepo, withOrigin } from '../../shared/src/git/testing/temp-repo.js';
 

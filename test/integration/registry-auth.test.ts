@@ -3,7 +3,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ExternalError } from '../../shared/src/errors.js';
 import { envCredentials, parseImageRef, RegistryClient, withTag, type ImageRef } from '../../shared/src/registry/index.js';
-import { pushImage, pushIndex, startRegistry, type TestRegistry } from '../../shared/src/registry/testing/registry.js';
+import { startRegistry, type TestRegistry } from '../../shared/src/registry/testing/registry.js';
+import { pushImage, pushIndex } from '../../shared/src/registry/testing/registry-push.js';
 
 const login = (user: string, password: string) => envCredentials((name) => ({ REGISTRY_USERNAME: user, REGISTRY_PASSWORD: password })[name]);
 const refOf = (reg: TestRegistry, name: string, tag?: string): ImageRef => parseImageRef(`${reg.host}/${name}${tag ? `:${tag}` : ''}`);

@@ -5,7 +5,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { httpRequest } from '../../shared/src/http/request.js';
 import { envCredentials, parseImageRef, RegistryClient } from '../../shared/src/registry/index.js';
 import { certificate } from '../../shared/src/kube/testing/tls.js';
-import { pushImage, startRegistry, type TestRegistry } from '../../shared/src/registry/testing/registry.js';
+import { startRegistry, type TestRegistry } from '../../shared/src/registry/testing/registry.js';
+import { pushImage } from '../../shared/src/registry/testing/registry-push.js';
 import { httpServer, type TestServer } from '../../shared/src/http/testing/servers.js';
 
 // Registry credentials go to the registry they are for, to a token service over TLS (unless the user opts in), and

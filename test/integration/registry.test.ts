@@ -4,7 +4,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConfigError, ExternalError } from '../../shared/src/errors.js';
 import { httpRequest } from '../../shared/src/http/request.js';
 import { ImageNotFoundError, parseImageRef, RegistryClient, sha256, withTag, type ImageRef } from '../../shared/src/registry/index.js';
-import { pushImage, pushIndex, startRegistry, type TestRegistry } from '../../shared/src/registry/testing/registry.js';
+import { startRegistry, type TestRegistry } from '../../shared/src/registry/testing/registry.js';
+import { pushImage, pushIndex } from '../../shared/src/registry/testing/registry-push.js';
 import { closedPort, httpServer } from '../../shared/src/http/testing/servers.js';
 
 let reg: TestRegistry;

@@ -6,7 +6,8 @@ import { patches } from '../../shared/src/kube/testing/fixtures.js';
 import { DEPLOYMENTS } from '../../shared/src/kube/testing/resources.js';
 import { seedDeployment, simulateRollouts, type RolloutSimulation } from '../../shared/src/kube/testing/rollout.js';
 import { kubeServer, type KubeServer } from '../../shared/src/kube/testing/server.js';
-import { pushImage, startRegistry, type PushedImage, type TestRegistry } from '../../shared/src/registry/testing/registry.js';
+import { startRegistry, type TestRegistry } from '../../shared/src/registry/testing/registry.js';
+import { pushImage, type PushedImage } from '../../shared/src/registry/testing/registry-push.js';
 import { runRollback } from '../helpers/rollback.js';
 import { TempRepo } from '../../shared/src/git/testing/temp-repo.js';
 

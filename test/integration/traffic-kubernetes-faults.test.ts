@@ -14,7 +14,8 @@ import { loadKubeConfig } from '../../shared/src/kube/config.js';
 import { kubernetes as kubernetesBackend } from '../../shared/src/traffic/kubernetes/index.js';
 import { patches, seedHttpRoute, seedService, seedVirtualService } from '../../shared/src/kube/testing/fixtures.js';
 import { backendFor } from '../../shared/src/traffic/testing/build.js';
-import { HTTP_ROUTES, SERVICES, VIRTUAL_SERVICES, type KubeObject, type ResourceType } from '../../shared/src/kube/testing/resources.js';
+import { SERVICES, type KubeObject, type ResourceType } from '../../shared/src/kube/testing/resources.js';
+import { HTTP_ROUTES, VIRTUAL_SERVICES } from '../../shared/src/kube/testing/crds.js';
 import { kubeconfigYaml, kubeServer, type KubeServer } from '../../shared/src/kube/testing/server.js';
 import { closedPort } from '../../shared/src/http/testing/servers.js';
 

@@ -6,7 +6,7 @@ import { ConfigError } from '../../shared/src/errors.js';
 import { gatewayApi as gatewayApiBackend } from '../../shared/src/traffic/gateway-api/index.js';
 import { kubectlJson, patches, seedHttpRoute } from '../../shared/src/kube/testing/fixtures.js';
 import { backendFor, recordPrevious, recordedPrevious } from '../../shared/src/traffic/testing/build.js';
-import { HTTP_ROUTES } from '../../shared/src/kube/testing/resources.js';
+import { HTTP_ROUTES } from '../../shared/src/kube/testing/crds.js';
 import { kubeServer, type KubeServer } from '../../shared/src/kube/testing/server.js';
 
 // The Gateway API backend against the Kubernetes contract server; kubectl reads the HTTPRoute back.

@@ -6,7 +6,8 @@ import { ConfigError } from '../../shared/src/errors.js';
 import { istio as istioBackend } from '../../shared/src/traffic/istio/index.js';
 import { kubectlJson, patches, seedVirtualService } from '../../shared/src/kube/testing/fixtures.js';
 import { backendFor, recordPrevious, recordedPrevious } from '../../shared/src/traffic/testing/build.js';
-import { SERVICES, VIRTUAL_SERVICES } from '../../shared/src/kube/testing/resources.js';
+import { SERVICES } from '../../shared/src/kube/testing/resources.js';
+import { VIRTUAL_SERVICES } from '../../shared/src/kube/testing/crds.js';
 import { kubeServer, type KubeServer } from '../../shared/src/kube/testing/server.js';
 
 // The Istio backend against the Kubernetes contract server; kubectl reads the VirtualService back through discovery.

@@ -3,7 +3,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseImageRef, RegistryClient } from '../../shared/src/registry/index.js';
 import { githubReleaseServer, gitlabReleaseServer } from '../helpers/forge-releases.js';
-import { startRegistry, pushImage, pushIndex, type TestRegistry } from '../../shared/src/registry/testing/registry.js';
+import { startRegistry, type TestRegistry } from '../../shared/src/registry/testing/registry.js';
+import { pushImage, pushIndex } from '../../shared/src/registry/testing/registry-push.js';
 import { TempRepo, withOrigin } from '../../shared/src/git/testing/temp-repo.js';
 import { versionTagIn } from '../helpers/version-tag.js';
 

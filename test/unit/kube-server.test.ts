@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { kubectl, kubectlJson, seedHttpRoute, seedService, seedVirtualService } from '../../shared/src/kube/testing/fixtures.js';
-import { HTTP_ROUTES, SERVICES, VIRTUAL_SERVICES } from '../../shared/src/kube/testing/resources.js';
+import { SERVICES } from '../../shared/src/kube/testing/resources.js';
+import { HTTP_ROUTES, VIRTUAL_SERVICES } from '../../shared/src/kube/testing/crds.js';
 import { kubeServer, type KubeServer } from '../../shared/src/kube/testing/server.js';
 
 // The Kubernetes contract server itself: the API behaviour the traffic backends (and kubectl) rely on.

@@ -5,9 +5,9 @@ import { ConfigError } from '../errors.js';
 import type { Inputs, InputSpec } from '../inputs.js';
 import type { Platform } from '../platform/platform.js';
 import type { SwitchRecordStore } from './record.js';
+import type { Weights } from './weights.js';
 
-/** Percent of traffic per colour, e.g. { blue: 90, green: 10 }. Sums to 100. */
-export type Weights = Record<string, number>;
+export type { Weights };
 
 /** What a backend routes now, as read from the backend itself. */
 export interface TrafficState {

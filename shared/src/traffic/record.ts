@@ -2,7 +2,7 @@
 // keeps on the routed object itself (the Kubernetes annotation). blue-green-switch writes every store it has;
 // rollback reads the first that holds a record and rewrites them all after it swapped the colours back.
 import { errorMessage } from '../errors.js';
-import type { Weights } from './backend.js';
+import type { Weights } from './weights.js';
 
 /** Contents of the `state-file` JSON. */
 export interface SwitchRecord {

@@ -1,5 +1,7 @@
 // Weights as percentages, the one unit the traffic steps speak whatever the router counts in.
-import type { Weights } from './backend.js';
+
+/** Percent of traffic per colour, e.g. { blue: 90, green: 10 }. Sums to 100. */
+export type Weights = Record<string, number>;
 
 /** Raw router weights (HAProxy weights, NGINX `weight=`) as whole percentages that sum to 100, or all 0 when nothing routes. */
 export function percentages(raw: Weights, colors: readonly [string, string]): Weights {

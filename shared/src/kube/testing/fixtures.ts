@@ -3,7 +3,8 @@
 import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
-import { DEPLOYMENTS, HTTP_ROUTES, SERVICES, VIRTUAL_SERVICES, type KubeObject } from './resources.js';
+import { DEPLOYMENTS, SERVICES, type KubeObject } from './resources.js';
+import { HTTP_ROUTES, VIRTUAL_SERVICES } from './crds.js';
 import type { KubeServer } from './server.js';
 import { program } from '../../testing/daemons.js';
 import { runProcess, type Ran } from '../../../../test/helpers/run-bundle.js';

@@ -193,4 +193,3 @@ export const REPLICASETS: ResourceType = {
   validate: (obj) => [...schemaCheck((o) => new ReplicaSet(o as never))(obj), ...metadataCheck(obj), ...workloadCheck(obj)],
 };
 
-export { VIRTUAL_SERVICES, HTTP_ROUTES } from './crds.js';

@@ -198,4 +198,3 @@ export function libtrustKeyId(pub: KeyObject): string {
   return b32.match(/.{4}/g)!.join(':');
 }
 
-export { pushImage, pushIndex, pushBlob, type PushedImage } from './registry-push.js';
