@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { upsertComment } from '../../shared/src/forge/comment.js';
 import { detectForge } from '../../shared/src/forge/forge.js';
 import { GitHubPlatform, GitLabPlatform } from '../../shared/src/platform/index.js';
-import { githubComments, gitlabNotes, type CommentServer } from '../helpers/forge-comments.js';
+import { githubComments, gitlabNotes, type CommentServer } from '../../shared/src/forge/testing/forge-comments.js';
 import { ROOT } from '../helpers/run-bundle.js';
 
 const MARKER = '<!-- shipgate:api-compat -->';

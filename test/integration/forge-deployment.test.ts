@@ -5,10 +5,10 @@ import { ExternalError } from '../../shared/src/errors.js';
 import { recordDeployment, type DeploymentRecord } from '../../shared/src/forge/deployment.js';
 import { detectForge } from '../../shared/src/forge/forge.js';
 import { GitHubPlatform, GitLabPlatform } from '../../shared/src/platform/index.js';
-import { githubDeploymentServer, gitlabDeploymentServer, type DeploymentForgeOptions } from '../helpers/forge-deployments.js';
-import { githubSpec, schemaProblems } from '../helpers/github-openapi.js';
-import type { ForgeServer } from '../helpers/forge-server.js';
-import { gitlabParams } from '../helpers/forge-releases.js';
+import { githubDeploymentServer, gitlabDeploymentServer, type DeploymentForgeOptions } from '../../shared/src/forge/testing/forge-deployments.js';
+import { githubSpec, schemaProblems } from '../../shared/src/forge/testing/github-openapi.js';
+import type { ForgeServer } from '../../shared/src/forge/testing/forge-server.js';
+import { gitlabParams } from '../../shared/src/forge/testing/forge-releases.js';
 
 const GOOD = 'a1b2c3d4e5f60718293a4b5c6d7e8f9012345678';
 const HEAD = '0f1e2d3c4b5a69788796a5b4c3d2e1f001234567';

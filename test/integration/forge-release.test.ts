@@ -5,9 +5,9 @@ import { ExternalError } from '../../shared/src/errors.js';
 import { detectForge } from '../../shared/src/forge/forge.js';
 import { createRelease, createTag } from '../../shared/src/forge/release.js';
 import { GitHubPlatform, GitLabPlatform } from '../../shared/src/platform/index.js';
-import { githubReleaseServer, gitlabParams, gitlabReleaseServer } from '../helpers/forge-releases.js';
-import type { ForgeServer } from '../helpers/forge-server.js';
-import { githubSpec, schemaProblems } from '../helpers/github-openapi.js';
+import { githubReleaseServer, gitlabParams, gitlabReleaseServer } from '../../shared/src/forge/testing/forge-releases.js';
+import type { ForgeServer } from '../../shared/src/forge/testing/forge-server.js';
+import { githubSpec, schemaProblems } from '../../shared/src/forge/testing/github-openapi.js';
 
 const SHA = 'a1b2c3d4e5f60718293a4b5c6d7e8f9012345678';
 const OTHER = '0f1e2d3c4b5a69788796a5b4c3d2e1f001234567';

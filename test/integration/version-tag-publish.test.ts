@@ -2,7 +2,7 @@
 // images re-tagged in Debian's docker-registry (anonymous, basic auth, bearer tokens), and what a failure halfway says.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseImageRef, RegistryClient } from '../../shared/src/registry/index.js';
-import { githubReleaseServer, gitlabReleaseServer } from '../helpers/forge-releases.js';
+import { githubReleaseServer, gitlabReleaseServer } from '../../shared/src/forge/testing/forge-releases.js';
 import { startRegistry, pushImage, pushIndex, type TestRegistry } from '../helpers/registry.js';
 import { TempRepo, versionTagIn, withOrigin } from '../helpers/version-tag-repo.js';
 
