@@ -1,5 +1,6 @@
 import type { Summary } from '../report/markdown.js';
 import type { StepReport } from '../report/result.js';
+import { envCredentials, type CredentialsFor } from './registry-credentials.js';
 
 /** A step's summary as run() ends it: which step, its exit code, and the blocks (for a terminal rendering). */
 export interface SummaryView {
@@ -37,6 +38,50 @@ export interface PlatformContext {
 }
 
 /**
+ * Who and what a job runs for, as the CI system names it: read once from the job's variables, never written. Every
+ * field is optional except the workspace: a terminal knows little, and a job outside a PR/MR has no review number.
+ */
+export interface Job {
+  /** The forge the job's identity belongs to: where comments, tags and deployments go. */
+  forge?: 'github' | 'gitlab';
+  /** `owner/name` on GitHub, the project path on GitLab. */
+  repository?: string;
+  /** The commit the job runs on, as the CI system names it (a terminal's HEAD is Platform.commit()). */
+  sha?: string;
+  /** The branch or tag the run is for, short form (`main`, `7/merge`). */
+  ref?: string;
+  /** The branch when the run is for one (not a tag, not a PR merge ref). */
+  branch?: string;
+  /** This run's page, for links in comments and deployment statuses. */
+  runUrl?: string;
+  /** The user who started the run (a terminal's login). */
+  actor?: string;
+  /** The pull request (GitHub) or merge request iid (GitLab) of this run. */
+  reviewNumber?: number;
+  /** Where the checkout is: the platform's working directory unless the CI system names another. */
+  workspace: string;
+  /** The forge's web address, without a trailing slash. */
+  serverUrl?: string;
+  /** The forge's API base, without a trailing slash. */
+  apiUrl?: string;
+  /** The variable that names the API (GITHUB_API_URL), for the hint on an unreachable API. */
+  apiVariable?: string;
+  /** GitLab's numeric project id. */
+  projectId?: string;
+  /** GitLab's project page. */
+  projectUrl?: string;
+  /** GitLab's pipeline id. */
+  pipelineId?: number;
+}
+
+/** A token for the forge's API, masked before it is returned. */
+export interface ForgeToken {
+  token: string;
+  /** GitLab's CI_JOB_TOKEN: many endpoints refuse it (notes, tags), so messages name the token to set instead. */
+  jobToken: boolean;
+}
+
+/**
  * Where a step runs: GitHub Actions, GitLab CI or a terminal. Steps talk to the platform only through this,
  * never to process.env or @actions/core.
  */
@@ -44,9 +89,17 @@ export interface Platform {
   readonly name: 'github' | 'gitlab' | 'local';
   /** The job's working directory: relative paths in inputs are relative to it. */
   readonly cwd: string;
+  /** What the job runs for: repository, commit, run page, actor, PR/MR. The only reader of CI identity variables. */
+  readonly job: Job;
+  /** The token for job.forge's API, masked; undefined when the job has none. */
+  forgeToken(): ForgeToken | undefined;
+  /** Why no forge can be used, naming the variables this job lacks (e.g. `GITHUB_TOKEN is not in the environment`). */
+  forgeNeeds(): string;
+  /** The registry logins this job's variables give, masked; `home` is the registry REGISTRY_USERNAME/PASSWORD go to. */
+  registryCredentials(home?: string): CredentialsFor;
   /** Raw text of an input by its kebab-case name; undefined when not given. */
   input(name: string): string | undefined;
-  /** A job variable that is not a secret (e.g. CI_PROJECT_URL). */
+  /** A job variable that is not a secret, by name: for the step's own variables (SHIPGATE_*, KUBECONFIG), not CI identity. */
   env(name: string): string | undefined;
   /** A job variable that is a secret: masked from every log line before it is returned. */
   secret(name: string): string | undefined;
@@ -110,6 +163,7 @@ export abstract class BasePlatform implements Platform {
   protected readonly out: (text: string) => void;
   protected readonly err: (text: string) => void;
   readonly cwd: string;
+  private builtJob?: Job;
 
   constructor(ctx: PlatformContext) {
     this.envVars = ctx.env;
@@ -121,6 +175,21 @@ export abstract class BasePlatform implements Platform {
 
   /** The platform's own place for an input in the environment. */
   protected abstract envInput(name: string): string | undefined;
+
+  /** Reads the job's identity from its variables; called once, on first use (a GitHub event file is read then). */
+  protected abstract buildJob(): Job;
+  abstract forgeToken(): ForgeToken | undefined;
+  abstract forgeNeeds(): string;
+
+  get job(): Job {
+    return (this.builtJob ??= this.buildJob());
+  }
+
+  registryCredentials(home?: string): CredentialsFor {
+    // User names and hosts are not secrets: masking them would garble every log line that names the actor.
+    const lookup = (name: string) => (/USER(NAME)?$|ACTOR$|^CI_REGISTRY$|^REGISTRY_HOST$/.test(name) ? this.env(name) : this.secret(name));
+    return envCredentials(lookup, home);
+  }
 
   input(name: string): string | undefined {
     return this.flags[name] ?? this.envInput(name);
