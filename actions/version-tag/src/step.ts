@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { ConfigError } from '../../../shared/src/errors.js';
-import { detectForge, forgeNeeds, type Forge } from '../../../shared/src/forge/forge.js';
+import { detectForge, forgeNeeds, type Forge } from '../../../shared/src/forge/index.js';
 import { git } from '../../../shared/src/git/git.js';
 import { defineStep } from '../../../shared/src/step.js';
 import { plural } from '../../../shared/src/text.js';
@@ -125,13 +125,9 @@ async function checkCanPublish({ inputs, platform }: Ctx, cfg: VersionTagConfig,
   }
   if (!cfg.commitFiles || !inputs.push) return undefined;
   if (!origin) throw new ConfigError("Input 'commit-files' is 'true' with push, but there is no git remote 'origin' to push the release commit to. Add origin, or set commit-files: false.");
-  const ref = platform.env('GITHUB_REF') ?? '';
-  const branch =
-    (await git(['symbolic-ref', '--quiet', '--short', 'HEAD'], { cwd }).catch(() => '')).trim() ||
-    (ref.startsWith('refs/heads/') ? ref.slice('refs/heads/'.length) : '') ||
-    (platform.env('CI_COMMIT_BRANCH') ?? '');
+  const branch = (await git(['symbolic-ref', '--quiet', '--short', 'HEAD'], { cwd }).catch(() => '')).trim() || platform.job.branch || '';
   if (!branch) {
-    throw new ConfigError("Input 'commit-files' is 'true', but HEAD is detached and neither GITHUB_REF nor CI_COMMIT_BRANCH names a branch to push the release commit to. Run on a branch pipeline, or set commit-files: false.");
+    throw new ConfigError(`Input 'commit-files' is 'true', but HEAD is detached and ${platform.vocabulary.branch} names no branch to push the release commit to. Run on a branch pipeline, or set commit-files: false.`);
   }
   await git(['check-ref-format', '--branch', branch], { cwd }).catch(() => {
     throw new ConfigError(`The branch '${branch}' to push the release commit to is not a valid branch name.`);

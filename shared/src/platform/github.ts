@@ -1,7 +1,7 @@
 import { appendFileSync, readFileSync } from 'node:fs';
 import { randomUUID } from 'node:crypto';
 import * as core from '@actions/core';
-import { type Annotation, BasePlatform, type Env, type ForgeToken, type Job, envName } from './platform.js';
+import { type Annotation, BasePlatform, type Env, type ForgeToken, type Job, type Vocabulary, envName } from './platform.js';
 
 /**
  * GitHub Actions: inputs from INPUT_*, outputs and summary to the files the runner names,
@@ -9,6 +9,7 @@ import { type Annotation, BasePlatform, type Env, type ForgeToken, type Job, env
  */
 export class GitHubPlatform extends BasePlatform {
   readonly name = 'github' as const;
+  readonly vocabulary = GITHUB_WORDS;
 
   commit(): string | undefined {
     return this.job.sha;
@@ -87,6 +88,15 @@ function props(at?: Annotation): core.AnnotationProperties | undefined {
   const set = Object.fromEntries(Object.entries(all).filter(([, v]) => v !== undefined));
   return Object.keys(set).length ? set : undefined;
 }
+
+/** GitHub's names, for messages. */
+export const GITHUB_WORDS: Vocabulary = {
+  forgeToken: 'GITHUB_TOKEN',
+  commit: 'GITHUB_SHA',
+  branch: 'GITHUB_REF',
+  tagPushFix: "Give the job 'permissions: contents: write' (actions/checkout keeps its token for git push), or pass GITHUB_TOKEN in env to tag through the API.",
+  commentToken: 'On GitHub set env GITHUB_TOKEN: ${{ github.token }} (permissions: pull-requests: write)',
+};
 
 /** The identity of a GitHub Actions job, from the variables the runner sets (also read on a terminal that has them). */
 export function githubJob(env: Env, cwd: string): Job {

@@ -1,6 +1,6 @@
 import { appendFileSync, existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
-import { type Annotation, BasePlatform, type Env, type ForgeToken, type Job, type PlatformContext, envName, where } from './platform.js';
+import { type Annotation, BasePlatform, type Env, type ForgeToken, type Job, type PlatformContext, type Vocabulary, envName, where } from './platform.js';
 
 const ESC = '\u001b[0K';
 /** GitLab rejects a dotenv report of 5 KiB or more, and with it the job's artifacts. */
@@ -13,6 +13,7 @@ export const DOTENV_LIMIT = 5120;
  */
 export class GitLabPlatform extends BasePlatform {
   readonly name = 'gitlab' as const;
+  readonly vocabulary = GITLAB_WORDS;
   private readonly dotenvFile: string;
   private readonly summaryFile: string;
   private readonly outputsFile: string;
@@ -108,6 +109,15 @@ export class GitLabPlatform extends BasePlatform {
     }
   }
 }
+
+/** GitLab's names, for messages. */
+export const GITLAB_WORDS: Vocabulary = {
+  forgeToken: 'GITLAB_TOKEN or CI_JOB_TOKEN',
+  commit: 'CI_COMMIT_SHA',
+  branch: 'CI_COMMIT_BRANCH',
+  tagPushFix: "Set GITLAB_TOKEN (a project access token with the api scope) to tag through the API, or allow Git push requests for the CI/CD job token in the project's settings.",
+  commentToken: 'on GitLab set GITLAB_TOKEN (a project access token with api scope)',
+};
 
 /** The identity of a GitLab CI job, from its predefined variables (also read on a terminal that has them). */
 export function gitlabJob(env: Env, cwd: string): Job {

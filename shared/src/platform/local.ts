@@ -4,9 +4,9 @@ import { resolve } from 'node:path';
 import { EXIT } from '../errors.js';
 import { style, inline, type Style } from '../report/terminal.js';
 import { type StepReport, typedOutputs } from '../report/result.js';
-import { githubJob, githubNeeds, githubToken } from './github.js';
-import { gitlabJob, gitlabNeeds, gitlabToken } from './gitlab.js';
-import { type Annotation, BasePlatform, type ForgeToken, type Job, type PlatformContext, type SummaryView, envName, where } from './platform.js';
+import { GITHUB_WORDS, githubJob, githubNeeds, githubToken } from './github.js';
+import { GITLAB_WORDS, gitlabJob, gitlabNeeds, gitlabToken } from './gitlab.js';
+import { type Annotation, BasePlatform, type ForgeToken, type Job, type PlatformContext, type Vocabulary, type SummaryView, envName, where } from './platform.js';
 
 /**
  * A terminal: inputs from flags or SHIPGATE_* variables, logs on stderr, the summary on stdout (for people, or as
@@ -15,6 +15,14 @@ import { type Annotation, BasePlatform, type ForgeToken, type Job, type Platform
  */
 export class LocalPlatform extends BasePlatform {
   readonly name = 'local' as const;
+  /** A terminal may stand in for either CI system, so messages name both (a token, which is rarely GitLab's, GitHub's). */
+  readonly vocabulary: Vocabulary = {
+    forgeToken: GITHUB_WORDS.forgeToken,
+    commit: `${GITHUB_WORDS.commit} / ${GITLAB_WORDS.commit}`,
+    branch: `${GITHUB_WORDS.branch} or ${GITLAB_WORDS.branch}`,
+    tagPushFix: 'Check that you may push tags to origin.',
+    commentToken: `${GITHUB_WORDS.commentToken}; ${GITLAB_WORDS.commentToken}`,
+  };
   private readonly json: boolean;
   private readonly format: 'text' | 'markdown';
   private readonly style: Style;

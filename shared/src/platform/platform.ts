@@ -81,6 +81,20 @@ export interface ForgeToken {
   jobToken: boolean;
 }
 
+/** How a platform names what a message asks the user to set, so the fix is in the words of the CI system at hand. */
+export interface Vocabulary {
+  /** The variable(s) holding the forge token, e.g. `GITHUB_TOKEN`. */
+  forgeToken: string;
+  /** The variable(s) naming the commit of the run. */
+  commit: string;
+  /** The variable(s) naming the branch of the run. */
+  branch: string;
+  /** How to let a job push a tag with git, or tag through the API instead. */
+  tagPushFix: string;
+  /** How to give a comment step its token (and the permission it needs). */
+  commentToken: string;
+}
+
 /**
  * Where a step runs: GitHub Actions, GitLab CI or a terminal. Steps talk to the platform only through this,
  * never to process.env or @actions/core.
@@ -95,6 +109,8 @@ export interface Platform {
   forgeToken(): ForgeToken | undefined;
   /** Why no forge can be used, naming the variables this job lacks (e.g. `GITHUB_TOKEN is not in the environment`). */
   forgeNeeds(): string;
+  /** The names of what this platform's jobs set, for messages. */
+  readonly vocabulary: Vocabulary;
   /** The registry logins this job's variables give, masked; `home` is the registry REGISTRY_USERNAME/PASSWORD go to. */
   registryCredentials(home?: string): CredentialsFor;
   /** Raw text of an input by its kebab-case name; undefined when not given. */
@@ -180,6 +196,7 @@ export abstract class BasePlatform implements Platform {
   protected abstract buildJob(): Job;
   abstract forgeToken(): ForgeToken | undefined;
   abstract forgeNeeds(): string;
+  abstract readonly vocabulary: Vocabulary;
 
   get job(): Job {
     return (this.builtJob ??= this.buildJob());
