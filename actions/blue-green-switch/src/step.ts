@@ -35,7 +35,7 @@ async function recordSwitch(ctx: Ctx, cfg: SwitchConfig, o: Outcome): Promise<vo
       previous: o.from!,
       weights: o.after!.weights,
       time: new Date().toISOString(),
-      who: whoRuns((name) => platform.env(name)),
+      who: whoRuns(platform.job),
     });
     platform.info(`Recorded the switch in ${cfg.stateFile}.`);
   }

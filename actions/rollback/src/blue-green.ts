@@ -81,7 +81,7 @@ export class BlueGreenProvider implements RollbackProvider {
       try {
         // apply() read these weights back from the router before record() runs
         const weights = weightsFor(this.cfg.colors, r.to, 100);
-        await writeStateFile(stateFile, { active: r.to, previous: r.from, weights, time: new Date().toISOString(), who: whoRuns((n) => platform.env(n)) });
+        await writeStateFile(stateFile, { active: r.to, previous: r.from, weights, time: new Date().toISOString(), who: whoRuns(platform.job) });
         places.push(`${stateFile} (active ${r.to}, previous ${r.from})`);
       } catch (err) {
         platform.warning(`Could not update the state file ${stateFile}: ${errorMessage(err)}. A later rollback would read the old record.`);

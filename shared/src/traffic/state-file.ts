@@ -14,13 +14,13 @@ export interface SwitchRecord {
   weights: Weights;
   /** ISO 8601, UTC. */
   time: string;
-  /** The CI user who ran the switch (GITHUB_ACTOR, GITLAB_USER_LOGIN), or the local user. */
+  /** The CI user who ran the switch (Platform.job.actor), or the local user. */
   who: string;
 }
 
-/** Who runs this job, as the platform names them. */
-export function whoRuns(env: (name: string) => string | undefined): string {
-  return env('GITHUB_ACTOR') || env('GITLAB_USER_LOGIN') || env('USER') || 'unknown';
+/** Who runs this job, as the platform names them (Platform.job). */
+export function whoRuns(job: { actor?: string }): string {
+  return job.actor || 'unknown';
 }
 
 /** Writes the record (temp file + rename, so a reader never sees half of it). */
