@@ -11,10 +11,11 @@ import { githubRepoProblem } from '../../../shared/src/graph/remote.js';
 import type { StepContext } from '../../../shared/src/step.js';
 import { serviceJob, STATUS_DIR } from './child-pipeline.js';
 import type { schema } from './schema.js';
+import { githubVars, gitlabVars } from '../../../shared/src/platform/variables.js';
 
 type Ctx = StepContext<typeof schema.inputs>;
 
-/** The secret a cross-repository dispatch needs: GITHUB_TOKEN acts on its own repository only. */
+/** The secret a cross-repository dispatch needs: the job's own GitHub token acts on its own repository only. */
 export const DISPATCH_TOKEN = 'SHIPGATE_DISPATCH_TOKEN';
 /** Time between looks at the run: 10 s for the 30 minute default (GitHub counts API calls per hour), shorter for short waits. */
 const pollMs = (timeoutMs: number) => Math.min(10_000, Math.max(1000, Math.round(timeoutMs / 30)));
@@ -42,7 +43,7 @@ export function planDispatch({ inputs, platform }: Ctx, config: DependencyConfig
     );
   }
   const ref = pipeline.ref ?? platform.job.ref;
-  if (!ref) throw new ConfigError(`Service '${service}' has no 'ref' and GITHUB_REF_NAME is not set: give the branch to run, e.g. ref: main.`);
+  if (!ref) throw new ConfigError(`Service '${service}' has no 'ref' and ${githubVars.refName} is not set: give the branch to run, e.g. ref: main.`);
   const [owner, repo] = pipeline.project.split('/');
   const correlationId = `shipgate-${randomUUID()}`;
   return {
@@ -105,7 +106,7 @@ export async function collectDownstream({ platform }: Ctx, config: DependencyCon
   const pipelineId = platform.job.pipelineId;
   const forge = await detectForge(platform);
   if (!forge?.downstreamPipelines || pipelineId === undefined || !Number.isInteger(pipelineId)) {
-    throw new ConfigError("Input 'collect-downstream' is true outside a GitLab pipeline: it reads this pipeline's bridge jobs (CI_PIPELINE_ID, CI_API_V4_URL, and GITLAB_TOKEN or CI_JOB_TOKEN).");
+    throw new ConfigError(`Input 'collect-downstream' is true outside a GitLab pipeline: it reads this pipeline's bridge jobs (${gitlabVars.pipelineId}, ${gitlabVars.apiUrl}, and GITLAB_TOKEN or ${gitlabVars.jobToken}).`);
   }
   const byJob = new Map([...config.services.values()].filter((s) => s.pipeline).map((s) => [serviceJob(s.name), s.name]));
   // The gate's script reads the files from the checkout, where GitLab starts the job.

@@ -40,7 +40,7 @@ export interface PublishResult {
 }
 
 /**
- * Whether the tag goes through the forge's API. GitLab's CI_JOB_TOKEN may create releases but not tags; git push
+ * Whether the tag goes through the forge's API. GitLab's job token may create releases but not tags; git push
  * with it works where the project allows job-token pushes, so that is the better bet without GITLAB_TOKEN.
  */
 export function tagsThroughApi(forge: Forge | undefined): forge is Forge {

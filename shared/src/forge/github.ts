@@ -6,6 +6,7 @@ import {
   checkRecord, commentFailure, forgeFailure, type CreatedRelease, type CreatedTag, type DeploymentRecord, type Forge, type ForgeObject,
   type Octokit, type RecordedDeployment, type ReleaseRequest, type TagRequest, type UpsertResult,
 } from './forge.js';
+import { githubVars } from '../platform/variables.js';
 
 /** GitHub's limit for a deployment status description. */
 const STATUS_DESCRIPTION_MAX = 140;
@@ -39,7 +40,7 @@ export class GitHubForge implements Forge {
       apiTarget: this.apiTarget,
       permissionFix: (what: ForgeObject) => {
         const scope = what === 'deployment' ? 'deployments' : 'contents';
-        return `The GITHUB_TOKEN needs '${scope}: write': add \`permissions: ${scope}: write\` to the job.`;
+        return `The ${githubVars.token} needs '${scope}: write': add \`permissions: ${scope}: write\` to the job.`;
       },
     };
   }

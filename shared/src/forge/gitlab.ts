@@ -6,6 +6,7 @@ import {
   apiError, checkRecord, commentFailure, forgeFailure, type CreatedRelease, type CreatedTag, type DeploymentRecord, type Downstream,
   type Forge, type ForgeObject, type GitlabApi, type RecordedDeployment, type ReleaseRequest, type TagRequest, type UpsertResult,
 } from './forge.js';
+import { gitlabVars } from '../platform/variables.js';
 
 const FULL_SHA = /^(?:[0-9a-f]{40}|[0-9a-f]{64})$/i;
 const SHORT_SHA = /^[0-9a-f]{7,64}$/i;
@@ -36,7 +37,7 @@ export class GitLabForge implements Forge {
     this.sha = job.sha;
     // The job token may create releases but not tags: git push with it works where the project allows job-token pushes.
     this.canTag = !jobToken;
-    this.commentRefusedHint = jobToken ? ' CI_JOB_TOKEN may not write MR notes: set GITLAB_TOKEN to a project access token with api scope.' : '';
+    this.commentRefusedHint = jobToken ? ` ${gitlabVars.jobToken} may not write MR notes: set GITLAB_TOKEN to a project access token with api scope.` : '';
     this.apiTarget = { input: job.apiVariable ?? 'API URL', value: job.serverUrl ?? '', kind: 'url' };
     this.words = {
       where: `GitLab (project ${projectId})`,
@@ -123,7 +124,7 @@ export class GitLabForge implements Forge {
       const what = `GitLab refused GET /projects/${this.projectId}/pipelines/${pipelineId}/bridges (HTTP ${status ?? '?'} ${message})`;
       if ((status === 401 || status === 403) && this.jobToken) {
         throw new ConfigError(
-          `${what} with CI_JOB_TOKEN, which may not read bridge jobs. Set the CI/CD variable GITLAB_TOKEN (masked) to a project access token of this project with the read_api scope and the Reporter role.`,
+          `${what} with ${gitlabVars.jobToken}, which may not read bridge jobs. Set the CI/CD variable GITLAB_TOKEN (masked) to a project access token of this project with the read_api scope and the Reporter role.`,
         );
       }
       if (status === 401 || status === 403) throw new ConfigError(`${what}: GITLAB_TOKEN needs the read_api scope and at least the Reporter role on project ${this.projectId}.`);
@@ -147,10 +148,10 @@ export class GitLabForge implements Forge {
 function permissionFix(jobToken: boolean, what: ForgeObject): string {
   if (what === 'deployment') {
     const token = `${PROJECT_TOKEN} (Maintainer, or an allowed deployer, when the environment is protected)`;
-    if (jobToken) return `This GitLab refused CI_JOB_TOKEN for deployments (older GitLab versions do, and so does a pipeline user without the Developer role): set GITLAB_TOKEN to ${token}.`;
+    if (jobToken) return `This GitLab refused ${gitlabVars.jobToken} for deployments (older GitLab versions do, and so does a pipeline user without the Developer role): set GITLAB_TOKEN to ${token}.`;
     return `The token needs the Developer role or higher; else set GITLAB_TOKEN to ${token}.`;
   }
   const token = `${PROJECT_TOKEN} (Maintainer when the tag is protected)`;
-  if (jobToken && what === 'tag') return `CI_JOB_TOKEN cannot create tags through the API: set GITLAB_TOKEN to ${token}.`;
+  if (jobToken && what === 'tag') return `${gitlabVars.jobToken} cannot create tags through the API: set GITLAB_TOKEN to ${token}.`;
   return `The token needs ${jobToken ? 'a job user with ' : ''}the Developer role or higher; else set GITLAB_TOKEN to ${token}.`;
 }
