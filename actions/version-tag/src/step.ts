@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { ConfigError } from '../../../shared/src/errors.js';
-import { detectForge, forgeNeeds, type Forge } from '../../../shared/src/forge/index.js';
+import { detectForge, type Forge } from '../../../shared/src/forge/index.js';
 import { git } from '../../../shared/src/git/git.js';
 import { defineStep } from '../../../shared/src/step.js';
 import { plural } from '../../../shared/src/text.js';
@@ -117,11 +117,11 @@ function fileChanges(cfg: VersionTagConfig, versionFiles: ReturnType<typeof read
 async function checkCanPublish({ inputs, platform }: Ctx, cfg: VersionTagConfig, forge: Forge | undefined): Promise<string | undefined> {
   const { cwd } = cfg;
   if (inputs.release && !forge) {
-    throw new ConfigError(`Input 'release' is 'true', but ${forgeNeeds(platform)}, so no release can be created. Pass it in env, or set release: false.`);
+    throw new ConfigError(`Input 'release' is 'true', but ${platform.forgeNeeds()}, so no release can be created. Pass it in env, or set release: false.`);
   }
   const origin = await hasOrigin(cwd);
   if (inputs.push && !tagsThroughApi(forge) && !origin) {
-    throw new ConfigError(`Input 'push' is 'true', but ${forgeNeeds(platform)} to tag through the API, and there is no git remote 'origin' to push to. Pass it, add origin, or set push: false.`);
+    throw new ConfigError(`Input 'push' is 'true', but ${platform.forgeNeeds()} to tag through the API, and there is no git remote 'origin' to push to. Pass it, add origin, or set push: false.`);
   }
   if (!cfg.commitFiles || !inputs.push) return undefined;
   if (!origin) throw new ConfigError("Input 'commit-files' is 'true' with push, but there is no git remote 'origin' to push the release commit to. Add origin, or set commit-files: false.");

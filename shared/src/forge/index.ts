@@ -32,8 +32,3 @@ export async function detectForge(platform: Platform): Promise<Forge | undefined
   }
   return undefined;
 }
-
-/** Why detectForge found no forge, in the words of the platform the job runs on (the variables it lacks there). */
-export function forgeNeeds(platform: Platform): string {
-  return platform.forgeNeeds();
-}
