@@ -4,8 +4,8 @@ import { ConfigError } from '../../../shared/src/errors.js';
 import type { ServicePipeline } from '../../../shared/src/graph/remote.js';
 import { cliScript } from '../../../shared/src/gitlab/cli-script.js';
 import { isName } from '../../../shared/src/inputs-check.js';
-import { plural } from '../../../shared/src/text.js';
 import { gitlabVars } from '../../../shared/src/platform/variables.js';
+import { plural } from '../../../shared/src/text.js';
 
 /** What shapes the child pipeline besides the waves. */
 export interface ChildPipelineOptions {

@@ -8,10 +8,10 @@ import { CORRELATION_INPUT, dispatchAndWait, progressLine, type DispatchRequest,
 import { detectForge } from '../../../shared/src/forge/index.js';
 import type { DependencyConfig } from '../../../shared/src/graph/config.js';
 import { githubRepoProblem } from '../../../shared/src/graph/remote.js';
+import { githubVars, gitlabVars } from '../../../shared/src/platform/variables.js';
 import type { StepContext } from '../../../shared/src/step.js';
 import { serviceJob, STATUS_DIR } from './child-pipeline.js';
 import type { schema } from './schema.js';
-import { githubVars, gitlabVars } from '../../../shared/src/platform/variables.js';
 
 type Ctx = StepContext<typeof schema.inputs>;
 

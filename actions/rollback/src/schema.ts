@@ -1,8 +1,8 @@
 import { healthUrlInputs } from '../../../shared/src/http/health-urls.js';
 import type { StepSchema } from '../../../shared/src/inputs.js';
+import { githubVars, gitlabVars } from '../../../shared/src/platform/variables.js';
 import { providerNames } from '../../../shared/src/traffic/index.js';
 import { backendInputs } from '../../../shared/src/traffic/inputs.js';
-import { githubVars, gitlabVars } from '../../../shared/src/platform/variables.js';
 
 export const schema = {
   name: 'rollback',

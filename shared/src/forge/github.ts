@@ -2,11 +2,11 @@
 // status each. The client holds the token; nothing here sees it.
 import { ExternalError, type HintTarget } from '../errors.js';
 import type { Job } from '../platform/platform.js';
+import { githubVars } from '../platform/variables.js';
 import {
   checkRecord, commentFailure, forgeFailure, type CreatedRelease, type CreatedTag, type DeploymentRecord, type Forge, type ForgeObject,
   type Octokit, type RecordedDeployment, type ReleaseRequest, type TagRequest, type UpsertResult,
 } from './forge.js';
-import { githubVars } from '../platform/variables.js';
 
 /** GitHub's limit for a deployment status description. */
 const STATUS_DESCRIPTION_MAX = 140;

@@ -2,11 +2,11 @@
 // client holds the token (GITLAB_TOKEN, or the job's own token, which many endpoints refuse: messages say so).
 import { ConfigError, ExternalError, type HintTarget } from '../errors.js';
 import type { Job, Platform } from '../platform/platform.js';
+import { gitlabVars } from '../platform/variables.js';
 import {
   apiError, checkRecord, commentFailure, forgeFailure, type CreatedRelease, type CreatedTag, type DeploymentRecord, type Downstream,
   type Forge, type ForgeObject, type GitlabApi, type RecordedDeployment, type ReleaseRequest, type TagRequest, type UpsertResult,
 } from './forge.js';
-import { gitlabVars } from '../platform/variables.js';
 
 const FULL_SHA = /^(?:[0-9a-f]{40}|[0-9a-f]{64})$/i;
 const SHORT_SHA = /^[0-9a-f]{7,64}$/i;
