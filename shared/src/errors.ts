@@ -58,7 +58,7 @@ export function errorCode(err: unknown): string | undefined {
 
 /** What a system error was about: the input (or variable) that named it, its value, and what kind of thing it is. */
 export interface HintTarget {
-  /** As the user writes it: `input 'haproxy-socket'`, `GITHUB_API_URL`. */
+  /** As the user writes it: `input 'haproxy-socket'`, an API URL variable. */
   input: string;
   value: string;
   kind: 'url' | 'socket' | 'file';

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { githubEnv, githubOutputs } from '../helpers/github-runner.js';
-import { githubComments, gitlabNotes, type CommentServer } from '../helpers/forge-comments.js';
+import { githubComments, gitlabNotes, type CommentServer } from '../../shared/src/forge/testing/forge-comments.js';
 import { node24, ROOT, runProcess } from '../helpers/run-bundle.js';
 
 // The committed bundles, run as the GitHub runner and a GitLab job run them.

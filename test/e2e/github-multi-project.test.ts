@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { program } from '../../shared/src/testing/daemons.js';
-import { actionsServer, type ActionsServer } from '../helpers/forge-actions.js';
+import { actionsServer, type ActionsServer } from '../../shared/src/forge/testing/forge-actions.js';
 import { node24, ROOT } from '../helpers/run-bundle.js';
 import { withOrigin, type TempRepo } from '../../shared/src/git/testing/temp-repo.js';
 import { runWorkflow, type WorkflowRun } from '../helpers/workflow-runner.js';

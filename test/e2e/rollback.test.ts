@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { colourPair } from '../helpers/colours.js';
-import { githubDeploymentServer, type DeploymentServer } from '../helpers/forge-deployments.js';
+import { githubDeploymentServer, type DeploymentServer } from '../../shared/src/forge/testing/forge-deployments.js';
 import { githubEnv, githubOutputs } from '../helpers/github-runner.js';
 import { haproxyWeights, startHaproxy, type Haproxy } from '../../shared/src/traffic/haproxy/testing/haproxy.js';
 import { node24, ROOT, runProcess } from '../helpers/run-bundle.js';

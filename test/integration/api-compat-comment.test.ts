@@ -1,10 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { upsertComment } from '../../shared/src/forge/comment.js';
-import { detectForge } from '../../shared/src/forge/forge.js';
+import { detectForge } from '../../shared/src/forge/index.js';
 import { GitHubPlatform, GitLabPlatform } from '../../shared/src/platform/index.js';
-import { githubComments, gitlabNotes, type CommentServer } from '../helpers/forge-comments.js';
+import { githubComments, gitlabNotes, type CommentServer } from '../../shared/src/forge/testing/forge-comments.js';
 import { ROOT } from '../helpers/run-bundle.js';
 
 const MARKER = '<!-- shipgate:api-compat -->';
@@ -19,19 +18,19 @@ describe('GitHub PR comment upsert (Octokit against the in-process API)', () => 
   });
   afterAll(() => gh.close());
 
-  const forge = async () =>
+  const forge = async (pull = 7) =>
     (await detectForge(
       new GitHubPlatform({
         ...quiet,
-        env: { GITHUB_ACTIONS: 'true', GITHUB_TOKEN: 'ghs_secret', GITHUB_REPOSITORY: 'acme/shop', GITHUB_API_URL: gh.url, GITHUB_REF: 'refs/pull/7/merge' },
+        env: { GITHUB_ACTIONS: 'true', GITHUB_TOKEN: 'ghs_secret', GITHUB_REPOSITORY: 'acme/shop', GITHUB_API_URL: gh.url, GITHUB_REF: `refs/pull/${pull}/merge` },
       }),
     ))!;
 
   it('creates one comment, then finds it again on a later page and edits it in place', async () => {
-    const first = await upsertComment(await forge(), MARKER, 'first run: 2 breaking');
+    const first = await (await forge()).upsertComment(MARKER, 'first run: 2 breaking');
     expect(first.action).toBe('created');
     expect(first.url).toBe(`https://github.com/acme/shop/pull/7#issuecomment-${first.id}`);
-    const second = await upsertComment(await forge(), MARKER, 'second run: 0 breaking');
+    const second = await (await forge()).upsertComment(MARKER, 'second run: 0 breaking');
     expect(second).toMatchObject({ action: 'updated', id: first.id });
 
     const mine = gh.threads.get(7)!.filter((c) => c.body.includes(MARKER));
@@ -47,9 +46,9 @@ describe('GitHub PR comment upsert (Octokit against the in-process API)', () => 
   });
 
   it('turns a refused call into an ExternalError with GitHub\'s status and message', async () => {
-    const f = await forge();
+    const f = await forge(8);
     if (f.kind !== 'github') throw new Error('expected GitHub');
-    await expect(upsertComment({ ...f, pullNumber: 8 }, MARKER, 'x')).rejects.toThrow(/GitHub refused the comment: HTTP 404: Not Found/);
+    await expect(f.upsertComment(MARKER, 'x')).rejects.toThrow(/GitHub refused the comment: HTTP 404: Not Found/);
   });
 });
 
@@ -70,9 +69,9 @@ describe('GitLab MR note upsert (gitbeaker against the in-process API)', () => {
     ))!;
 
   it('creates one note, then updates it in place after following the pages', async () => {
-    const first = await upsertComment(await forge(), MARKER, 'first');
+    const first = await (await forge()).upsertComment(MARKER, 'first');
     expect(first.action).toBe('created');
-    const second = await upsertComment(await forge(), MARKER, 'second');
+    const second = await (await forge()).upsertComment(MARKER, 'second');
     expect(second).toMatchObject({ action: 'updated', id: first.id });
     const notes = gl.threads.get(3)!;
     expect(notes).toHaveLength(46);
@@ -87,7 +86,7 @@ describe('GitLab MR note upsert (gitbeaker against the in-process API)', () => {
 
   it('follows GitLab pagination when the notes span pages', async () => {
     gl.seed(3, 120);
-    const r = await upsertComment(await forge({ CI_JOB_TOKEN: 'glpat-secret' }), MARKER, 'third');
+    const r = await (await forge({ CI_JOB_TOKEN: 'glpat-secret' })).upsertComment(MARKER, 'third');
     expect(r.action).toBe('updated');
     expect(gl.threads.get(3)!.filter((n) => n.body.includes(MARKER))).toHaveLength(1);
     const pages = gl.requests.filter((x) => x.method === 'GET' && x.headers['job-token'] === 'glpat-secret').map((x) => x.query.get('page'));

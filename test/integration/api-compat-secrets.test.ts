@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { apiCompat } from '../../actions/api-compat/src/step.js';
 import { GitLabPlatform } from '../../shared/src/platform/index.js';
 import { run } from '../../shared/src/run.js';
-import { gitlabNotes, type CommentServer } from '../helpers/forge-comments.js';
+import { gitlabNotes, type CommentServer } from '../../shared/src/forge/testing/forge-comments.js';
 import { ROOT, runProcess } from '../helpers/run-bundle.js';
 import { httpServer, type TestServer } from '../../shared/src/http/testing/servers.js';
 

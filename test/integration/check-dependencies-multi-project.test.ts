@@ -10,8 +10,8 @@ import { checkDependencies } from '../../actions/check-dependencies/src/step.js'
 import { FakeClock } from '../../shared/src/clock.js';
 import { LocalPlatform } from '../../shared/src/platform/index.js';
 import { run } from '../../shared/src/run.js';
-import { actionsServer } from '../helpers/forge-actions.js';
-import { forgeServer, type ForgeServer } from '../helpers/forge-server.js';
+import { actionsServer } from '../../shared/src/forge/testing/forge-actions.js';
+import { forgeServer, type ForgeServer } from '../../shared/src/forge/testing/forge-server.js';
 import { gitlabCiProblems } from '../helpers/gitlab-ci-schema.js';
 import { ROOT } from '../helpers/run-bundle.js';
 

@@ -2,13 +2,12 @@
 // the GitHub routes are checked against GitHub's published OpenAPI description.
 import { afterEach, describe, expect, it } from 'vitest';
 import { ExternalError } from '../../shared/src/errors.js';
-import { recordDeployment, type DeploymentRecord } from '../../shared/src/forge/deployment.js';
-import { detectForge } from '../../shared/src/forge/forge.js';
+import { detectForge, type DeploymentRecord } from '../../shared/src/forge/index.js';
 import { GitHubPlatform, GitLabPlatform } from '../../shared/src/platform/index.js';
-import { githubDeploymentServer, gitlabDeploymentServer, type DeploymentForgeOptions } from '../helpers/forge-deployments.js';
-import { githubSpec, schemaProblems } from '../helpers/github-openapi.js';
-import type { ForgeServer } from '../helpers/forge-server.js';
-import { gitlabParams } from '../helpers/forge-releases.js';
+import { githubDeploymentServer, gitlabDeploymentServer, type DeploymentForgeOptions } from '../../shared/src/forge/testing/forge-deployments.js';
+import { githubSpec, schemaProblems } from '../../shared/src/forge/testing/github-openapi.js';
+import type { ForgeServer } from '../../shared/src/forge/testing/forge-server.js';
+import { gitlabParams } from '../../shared/src/forge/testing/forge-releases.js';
 
 const GOOD = 'a1b2c3d4e5f60718293a4b5c6d7e8f9012345678';
 const HEAD = '0f1e2d3c4b5a69788796a5b4c3d2e1f001234567';
@@ -53,8 +52,8 @@ async function gitlab(vars: Record<string, string> = { GITLAB_TOKEN: 'glpat-writ
 
 describe('GitHub', () => {
   it('creates a deployment of the tag without status checks, then a success status linking the run', async () => {
-    const { server, forge, platform } = await github();
-    const res = await recordDeployment(forge, rollback(), platform);
+    const { server, forge } = await github();
+    const res = await forge.recordDeployment(rollback());
     expect(res).toEqual({ where: 'GitHub deployment 1 of v1.4.2 to production, status success', url: 'https://github.com/acme/shop/deployments/production' });
     const [create, status] = server.requests.map((r) => [r.method, r.path, r.body]);
     expect(create).toEqual(['POST', '/repos/acme/shop/deployments', {
@@ -68,9 +67,9 @@ describe('GitHub', () => {
   });
 
   it('records a failed rollback as state failure in a non-production environment, and clips the description to 140 characters', async () => {
-    const { server, forge, platform } = await github();
+    const { server, forge } = await github();
     const description = `Rollback to ${GOOD} failed: ${'rollout did not become available; '.repeat(6)}`;
-    const res = await recordDeployment(forge, rollback({ environment: 'staging', ref: GOOD, sha: undefined, state: 'failure', description }), platform);
+    const res = await forge.recordDeployment(rollback({ environment: 'staging', ref: GOOD, sha: undefined, state: 'failure', description }));
     expect(res.where).toBe(`GitHub deployment 1 of ${GOOD} to staging, status failure`);
     const created = server.requests[0].body as Record<string, unknown>;
     expect(created).toMatchObject({ ref: GOOD, environment: 'staging', production_environment: false, payload: { version: 'registry.example/shop:1.4.2' } });
@@ -82,16 +81,16 @@ describe('GitHub', () => {
   });
 
   it('is not blocked by failing commit checks, which would refuse a deployment that leaves required_contexts out', async () => {
-    const { server, forge, platform } = await github(undefined, { failingContexts: ['ci/test'] });
-    await recordDeployment(forge, rollback(), platform);
+    const { server, forge } = await github(undefined, { failingContexts: ['ci/test'] });
+    await forge.recordDeployment(rollback());
     expect(server.deployments).toHaveLength(1);
     const res = await fetch(`${server.url}/repos/acme/shop/deployments`, { method: 'POST', headers: { authorization: 'token ghs_write_1234', 'content-type': 'application/json' }, body: JSON.stringify({ ref: 'v1.4.2' }) });
     expect(res.status).toBe(409);
   });
 
   it("explains a 403 with 'deployments: write' and never shows the token", async () => {
-    const { server, forge, platform, log } = await github('ghs_read_5678');
-    const err = await failure(recordDeployment(forge, rollback(), platform));
+    const { server, forge, log } = await github('ghs_read_5678');
+    const err = await failure(forge.recordDeployment(rollback()));
     expect(err).toBeInstanceOf(ExternalError);
     expect(err?.message).toBe(
       'Could not create a deployment of v1.4.2 to production on GitHub (acme/shop): HTTP 403 Resource not accessible by integration. ' +
@@ -103,8 +102,8 @@ describe('GitHub', () => {
   });
 
   it('names a ref GitHub does not know (422) and creates nothing', async () => {
-    const { server, forge, platform } = await github();
-    const err = await failure(recordDeployment(forge, rollback({ ref: 'v9.9.9' }), platform));
+    const { server, forge } = await github();
+    const err = await failure(forge.recordDeployment(rollback({ ref: 'v9.9.9' })));
     expect(err).toBeInstanceOf(ExternalError);
     expect(err?.message).toBe('Could not create a deployment of v9.9.9 to production on GitHub (acme/shop): HTTP 422 No ref found for: v9.9.9.');
     expect(server.deployments).toHaveLength(0);
@@ -116,8 +115,8 @@ describe("the in-process GitHub routes follow GitHub's OpenAPI description", () 
   const spec = githubSpec();
 
   it('accepts the requests our client sends and answers with documented bodies', async () => {
-    const { server, forge, platform } = await github();
-    await recordDeployment(forge, rollback(), platform);
+    const { server, forge } = await github();
+    await forge.recordDeployment(rollback());
     const template = (path: string) => path.replace('/repos/acme/shop/', '/repos/{owner}/{repo}/').replace(/\/deployments\/\d+\//, '/deployments/{deployment_id}/');
     // replay each request on a fresh server with fetch, to see the raw answer our client consumed
     const fresh = await github();
@@ -156,8 +155,8 @@ const posted = (server: ForgeServer) => server.requests.filter((r) => r.method =
 
 describe('GitLab', () => {
   it('creates an environment deployment of the tag with status success, and links the environment', async () => {
-    const { server, forge, platform } = await gitlab(undefined, { environments: ['production'] });
-    const res = await recordDeployment(forge, rollback(), platform);
+    const { server, forge } = await gitlab(undefined, { environments: ['production'] });
+    const res = await forge.recordDeployment(rollback());
     expect(res).toEqual({ where: 'GitLab deployment 1 of v1.4.2 (a1b2c3d4e5f6) to environment production, status success', url: 'https://gitlab.example/acme/shop/-/environments/100' });
     expect(posted(server)).toEqual([['/api/v4/projects/42/deployments', { environment: 'production', sha: GOOD, ref: 'v1.4.2', tag: true, status: 'success' }]]);
     expect(server.requests[0].headers['private-token']).toBe('glpat-write-1234');
@@ -165,8 +164,8 @@ describe('GitLab', () => {
   });
 
   it('records a failure as status failed, a SHA ref as no tag, and GitLab creates a missing environment', async () => {
-    const { server, forge, platform } = await gitlab();
-    const res = await recordDeployment(forge, rollback({ environment: 'review/eu-1', ref: GOOD, sha: undefined, state: 'failure' }), platform);
+    const { server, forge } = await gitlab();
+    const res = await forge.recordDeployment(rollback({ environment: 'review/eu-1', ref: GOOD, sha: undefined, state: 'failure' }));
     expect(posted(server)).toEqual([['/api/v4/projects/42/deployments', { environment: 'review/eu-1', sha: GOOD, ref: GOOD, tag: false, status: 'failed' }]]);
     expect([...server.environments.keys()]).toEqual(['review/eu-1']);
     expect(res.where).toBe(`GitLab deployment 1 of ${GOOD} (a1b2c3d4e5f6) to environment review/eu-1, status failed`);
@@ -174,30 +173,30 @@ describe('GitLab', () => {
   });
 
   it('looks the commit of a tag up when no sha is given, matching the whole name', async () => {
-    const { server, forge, platform } = await gitlab();
-    await recordDeployment(forge, rollback({ sha: undefined }), platform);
+    const { server, forge } = await gitlab();
+    await forge.recordDeployment(rollback({ sha: undefined }));
     const list = server.requests.find((r) => r.method === 'GET')!;
     expect([list.path, list.query.get('search')]).toEqual(['/api/v4/projects/42/repository/tags', '^v1.4.2']);
     // v1.4.20 matches the search too, at another commit
     expect(server.deployments).toMatchObject([{ ref: 'v1.4.2', sha: GOOD, tag: true }]);
-    const err = await failure(recordDeployment(forge, rollback({ ref: 'v7.0.0', sha: undefined }), platform));
+    const err = await failure(forge.recordDeployment(rollback({ ref: 'v7.0.0', sha: undefined })));
     expect(err).toBeInstanceOf(ExternalError);
     expect(err?.message).toBe("GitLab needs the commit of a deployment: 'v7.0.0' is no tag of project 42 and no sha was given.");
     expect(server.deployments).toHaveLength(1);
   });
 
   it('with only CI_JOB_TOKEN: records on a GitLab that accepts it for deployments', async () => {
-    const { server, forge, platform } = await gitlab({ CI_JOB_TOKEN: 'job-token-9999' }, { jobTokenAllowed: true });
+    const { server, forge } = await gitlab({ CI_JOB_TOKEN: 'job-token-9999' }, { jobTokenAllowed: true });
     expect(forge.kind === 'gitlab' && forge.jobToken).toBe(true);
-    const res = await recordDeployment(forge, rollback(), platform);
+    const res = await forge.recordDeployment(rollback());
     expect(res.where).toContain('status success');
     expect(server.requests[0].headers['job-token']).toBe('job-token-9999');
     expect(server.deployments).toHaveLength(1);
   });
 
   it('with only CI_JOB_TOKEN on a GitLab that refuses it: an ExternalError that asks for GITLAB_TOKEN, without the token', async () => {
-    const { server, forge, platform, log } = await gitlab({ CI_JOB_TOKEN: 'job-token-9999' }, { jobTokenAllowed: false });
-    const err = await failure(recordDeployment(forge, rollback(), platform));
+    const { server, forge, log } = await gitlab({ CI_JOB_TOKEN: 'job-token-9999' }, { jobTokenAllowed: false });
+    const err = await failure(forge.recordDeployment(rollback()));
     expect(err).toBeInstanceOf(ExternalError);
     expect(err?.message).toMatch(/^Could not create a deployment of v1\.4\.2 to production on GitLab \(project 42\): HTTP 401 401 Unauthorized\. This GitLab refused CI_JOB_TOKEN for deployments .*: set GITLAB_TOKEN to a project access token with the api scope/);
     expect(server.deployments).toHaveLength(0);
@@ -206,8 +205,8 @@ describe('GitLab', () => {
   });
 
   it('explains a 403 for a token below the Developer role', async () => {
-    const { server, forge, platform, log } = await gitlab({ GITLAB_TOKEN: 'glpat-reporter-5678' });
-    const err = await failure(recordDeployment(forge, rollback(), platform));
+    const { server, forge, log } = await gitlab({ GITLAB_TOKEN: 'glpat-reporter-5678' });
+    const err = await failure(forge.recordDeployment(rollback()));
     expect(err).toBeInstanceOf(ExternalError);
     expect(err?.message).toContain('HTTP 403 403 Forbidden. The token needs the Developer role or higher; else set GITLAB_TOKEN to a project access token');
     expect(server.deployments).toHaveLength(0);

@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { FakeClock } from '../../shared/src/clock.js';
 import { ConfigError, ExternalError } from '../../shared/src/errors.js';
 import { dispatchAndWait, type DispatchRequest, type RunState } from '../../shared/src/forge/dispatch.js';
-import { actionsServer, type ActionsOptions, type ActionsServer, type RunScript } from '../helpers/forge-actions.js';
+import { actionsServer, type ActionsOptions, type ActionsServer, type RunScript } from '../../shared/src/forge/testing/forge-actions.js';
 
 // Dispatch-and-wait against the in-process GitHub API (routes and bodies checked against @octokit/openapi), with runs
 // that go queued → in_progress → completed, fail, are cancelled, stay queued, or never appear.

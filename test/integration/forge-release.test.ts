@@ -2,12 +2,11 @@
 // the GitHub routes are checked against GitHub's published OpenAPI description.
 import { afterEach, describe, expect, it } from 'vitest';
 import { ExternalError } from '../../shared/src/errors.js';
-import { detectForge } from '../../shared/src/forge/forge.js';
-import { createRelease, createTag } from '../../shared/src/forge/release.js';
+import { detectForge } from '../../shared/src/forge/index.js';
 import { GitHubPlatform, GitLabPlatform } from '../../shared/src/platform/index.js';
-import { githubReleaseServer, gitlabParams, gitlabReleaseServer } from '../helpers/forge-releases.js';
-import type { ForgeServer } from '../helpers/forge-server.js';
-import { githubSpec, schemaProblems } from '../helpers/github-openapi.js';
+import { githubReleaseServer, gitlabParams, gitlabReleaseServer } from '../../shared/src/forge/testing/forge-releases.js';
+import type { ForgeServer } from '../../shared/src/forge/testing/forge-server.js';
+import { githubSpec, schemaProblems } from '../../shared/src/forge/testing/github-openapi.js';
 
 const SHA = 'a1b2c3d4e5f60718293a4b5c6d7e8f9012345678';
 const OTHER = '0f1e2d3c4b5a69788796a5b4c3d2e1f001234567';
@@ -38,14 +37,14 @@ const gitlabPosts = (server: ForgeServer) => server.requests.filter((r) => r.met
 describe('GitHub', () => {
   it('creates a lightweight tag as a ref at the commit', async () => {
     const { server, forge } = await github();
-    expect(await createTag(forge, { tag: 'user-service/v1.2.0', sha: SHA })).toEqual({ tag: 'user-service/v1.2.0', sha: SHA });
+    expect(await forge.createTag({ tag: 'user-service/v1.2.0', sha: SHA })).toEqual({ tag: 'user-service/v1.2.0', sha: SHA });
     expect(posts(server)).toEqual([['/repos/acme/shop/git/refs', { ref: 'refs/tags/user-service/v1.2.0', sha: SHA }]]);
     expect(server.requests[0].headers.authorization).toBe('token gh-write');
   });
 
   it('creates an annotated tag: the tag object first, then the ref pointing at it', async () => {
     const { server, forge } = await github();
-    await createTag(forge, { tag: 'v2.0.0', sha: SHA, message: 'Release 2.0.0' });
+    await forge.createTag({ tag: 'v2.0.0', sha: SHA, message: 'Release 2.0.0' });
     const [tagCall, refCall] = posts(server);
     expect(tagCall).toEqual(['/repos/acme/shop/git/tags', { tag: 'v2.0.0', message: 'Release 2.0.0', object: SHA, type: 'commit' }]);
     const tagged = server.state.tags.get('v2.0.0');
@@ -56,8 +55,8 @@ describe('GitHub', () => {
 
   it('names an existing tag and 422', async () => {
     const { forge } = await github();
-    await createTag(forge, { tag: 'v1.0.0', sha: SHA });
-    const err = await failure(createTag(forge, { tag: 'v1.0.0', sha: OTHER }));
+    await forge.createTag({ tag: 'v1.0.0', sha: SHA });
+    const err = await failure(forge.createTag({ tag: 'v1.0.0', sha: OTHER }));
     expect(err).toBeInstanceOf(ExternalError);
     expect(err?.message).toContain('Could not create tag v1.0.0 at 0f1e2d3c4b5a on GitHub (acme/shop): HTTP 422 Reference already exists.');
     expect(err?.message).toContain('The tag already exists');
@@ -65,7 +64,7 @@ describe('GitHub', () => {
 
   it("explains a 403 with the 'contents: write' permission", async () => {
     const { server, forge } = await github('gh-read');
-    const err = await failure(createTag(forge, { tag: 'v1.0.0', sha: SHA }));
+    const err = await failure(forge.createTag({ tag: 'v1.0.0', sha: SHA }));
     expect(err).toBeInstanceOf(ExternalError);
     expect(err?.message).toContain('HTTP 403 Resource not accessible by integration');
     expect(err?.message).toContain('permissions: contents: write');
@@ -74,11 +73,11 @@ describe('GitHub', () => {
 
   it('creates a release with the notes, the prerelease flag and the web URL', async () => {
     const { server, forge } = await github();
-    await createTag(forge, { tag: 'v1.3.0-rc.1', sha: SHA });
-    const r = await createRelease(forge, { tag: 'v1.3.0-rc.1', name: 'v1.3.0-rc.1', notes: '### Features\n- a (abc1234)', prerelease: true });
+    await forge.createTag({ tag: 'v1.3.0-rc.1', sha: SHA });
+    const r = await forge.createRelease({ tag: 'v1.3.0-rc.1', name: 'v1.3.0-rc.1', notes: '### Features\n- a (abc1234)', prerelease: true });
     expect(r).toEqual({ tag: 'v1.3.0-rc.1', url: 'https://github.com/acme/shop/releases/tag/v1.3.0-rc.1' });
     expect(server.state.releases.get('v1.3.0-rc.1')).toEqual({ name: 'v1.3.0-rc.1', notes: '### Features\n- a (abc1234)', prerelease: true });
-    const err = await failure(createRelease(forge, { tag: 'v1.3.0-rc.1', name: 'again', notes: '' }));
+    const err = await failure(forge.createRelease({ tag: 'v1.3.0-rc.1', name: 'again', notes: '' }));
     expect(err?.message).toMatch(/Could not create release v1\.3\.0-rc\.1 on GitHub \(acme\/shop\): HTTP 422 Validation Failed: already_exists\. The release already exists/);
   });
 });
@@ -89,8 +88,8 @@ describe("the in-process GitHub routes follow GitHub's OpenAPI description", () 
 
   it('accepts the requests our client sends and answers with documented bodies', async () => {
     const { server, forge } = await github();
-    await createTag(forge, { tag: 'v1.0.0', sha: SHA, message: 'annotated' });
-    await createRelease(forge, { tag: 'v1.0.0', name: 'v1.0.0', notes: 'notes', prerelease: false });
+    await forge.createTag({ tag: 'v1.0.0', sha: SHA, message: 'annotated' });
+    await forge.createRelease({ tag: 'v1.0.0', name: 'v1.0.0', notes: 'notes', prerelease: false });
     // replay each request on a fresh server with fetch, to see the raw answer our client consumed
     const fresh = await github();
     const toTemplate = (path: string) => path.replace('/repos/acme/shop/', '/repos/{owner}/{repo}/');
@@ -120,8 +119,8 @@ describe("the in-process GitHub routes follow GitHub's OpenAPI description", () 
 describe('GitLab', () => {
   it('creates lightweight and annotated tags with tag_name, ref and message', async () => {
     const { server, forge } = await gitlab();
-    await createTag(forge, { tag: 'v1.0.0', sha: SHA });
-    await createTag(forge, { tag: 'user-service/v2.0.0', sha: OTHER, message: 'Release 2.0.0' });
+    await forge.createTag({ tag: 'v1.0.0', sha: SHA });
+    await forge.createTag({ tag: 'user-service/v2.0.0', sha: OTHER, message: 'Release 2.0.0' });
     expect(gitlabPosts(server)).toEqual([
       ['/api/v4/projects/42/repository/tags', { tag_name: 'v1.0.0', ref: SHA }],
       ['/api/v4/projects/42/repository/tags', { tag_name: 'user-service/v2.0.0', ref: OTHER, message: 'Release 2.0.0' }],
@@ -132,25 +131,25 @@ describe('GitLab', () => {
 
   it("reports GitLab's 400 for an existing tag as 'already exists'", async () => {
     const { forge } = await gitlab();
-    await createTag(forge, { tag: 'v1.0.0', sha: SHA });
-    const err = await failure(createTag(forge, { tag: 'v1.0.0', sha: SHA }));
+    await forge.createTag({ tag: 'v1.0.0', sha: SHA });
+    const err = await failure(forge.createTag({ tag: 'v1.0.0', sha: SHA }));
     expect(err).toBeInstanceOf(ExternalError);
     expect(err?.message).toContain('Could not create tag v1.0.0 at a1b2c3d4e5f6 on GitLab (project 42): HTTP 400 Tag v1.0.0 already exists. The tag already exists');
   });
 
   it('creates a release with name and description, and answers 409 for a second one', async () => {
     const { server, forge } = await gitlab();
-    await createTag(forge, { tag: 'v1.1.0', sha: SHA });
-    const r = await createRelease(forge, { tag: 'v1.1.0', name: 'v1.1.0', notes: '### Fixes\n- b', prerelease: true });
+    await forge.createTag({ tag: 'v1.1.0', sha: SHA });
+    const r = await forge.createRelease({ tag: 'v1.1.0', name: 'v1.1.0', notes: '### Fixes\n- b', prerelease: true });
     expect(r.url).toBe(`${server.url}/acme/shop/-/releases/v1.1.0`);
     expect(gitlabPosts(server).at(-1)).toEqual(['/api/v4/projects/42/releases', { tag_name: 'v1.1.0', name: 'v1.1.0', description: '### Fixes\n- b' }]);
-    const err = await failure(createRelease(forge, { tag: 'v1.1.0', name: 'x', notes: '' }));
+    const err = await failure(forge.createRelease({ tag: 'v1.1.0', name: 'x', notes: '' }));
     expect(err?.message).toContain('HTTP 409 Release already exists. The release already exists');
   });
 
   it('names the missing ref when the tag of a release does not exist', async () => {
     const { forge } = await gitlab();
-    const err = await failure(createRelease(forge, { tag: 'v9.0.0', name: 'v9.0.0', notes: '' }));
+    const err = await failure(forge.createRelease({ tag: 'v9.0.0', name: 'v9.0.0', notes: '' }));
     expect(err).toBeInstanceOf(ExternalError);
     expect(err?.message).toContain('Could not create release v9.0.0 on GitLab (project 42): HTTP 422 Ref is not specified.');
   });
@@ -158,16 +157,16 @@ describe('GitLab', () => {
   it('with CI_JOB_TOKEN: refuses a tag with the fix, but a release with ref creates tag and release', async () => {
     const { server, forge } = await gitlab({ CI_JOB_TOKEN: 'job-123' });
     expect(forge.kind === 'gitlab' && forge.jobToken).toBe(true);
-    const err = await failure(createTag(forge, { tag: 'v1.0.0', sha: SHA }));
+    const err = await failure(forge.createTag({ tag: 'v1.0.0', sha: SHA }));
     expect(err?.message).toContain('HTTP 403 403 Forbidden. CI_JOB_TOKEN cannot create tags through the API: set GITLAB_TOKEN');
-    await createRelease(forge, { tag: 'v1.0.0', name: 'v1.0.0', notes: 'n', ref: SHA });
+    await forge.createRelease({ tag: 'v1.0.0', name: 'v1.0.0', notes: 'n', ref: SHA });
     expect(server.state.tags.get('v1.0.0')).toEqual({ sha: SHA });
     expect(server.requests.at(-1)?.headers['job-token']).toBe('job-123');
   });
 
   it('explains a 403 for a token without the role', async () => {
     const { forge } = await gitlab({ GITLAB_TOKEN: 'gl-reporter' });
-    const err = await failure(createRelease(forge, { tag: 'v1.0.0', name: 'v1.0.0', notes: '', ref: SHA }));
+    const err = await failure(forge.createRelease({ tag: 'v1.0.0', name: 'v1.0.0', notes: '', ref: SHA }));
     expect(err?.message).toContain('HTTP 403 403 Forbidden. The token needs the Developer role or higher; else set GITLAB_TOKEN to a project access token with the api scope');
   });
 });

@@ -6,7 +6,7 @@ import { MARKER } from '../../actions/perf-baseline/src/comment.js';
 import { perfBaseline } from '../../actions/perf-baseline/src/step.js';
 import { GitHubPlatform, GitLabPlatform, type Platform } from '../../shared/src/platform/index.js';
 import { run } from '../../shared/src/run.js';
-import { githubComments, gitlabNotes, type CommentServer } from '../helpers/forge-comments.js';
+import { githubComments, gitlabNotes, type CommentServer } from '../../shared/src/forge/testing/forge-comments.js';
 import { httpServer, status, type TestServer } from '../../shared/src/http/testing/servers.js';
 
 // The step runs from source against a real loopback service, and posts to the in-process GitHub and GitLab APIs.

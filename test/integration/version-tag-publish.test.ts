@@ -2,7 +2,7 @@
 // images re-tagged in Debian's docker-registry (anonymous, basic auth, bearer tokens), and what a failure halfway says.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseImageRef, RegistryClient } from '../../shared/src/registry/index.js';
-import { githubReleaseServer, gitlabReleaseServer } from '../helpers/forge-releases.js';
+import { githubReleaseServer, gitlabReleaseServer } from '../../shared/src/forge/testing/forge-releases.js';
 import { startRegistry, type TestRegistry } from '../../shared/src/registry/testing/registry.js';
 import { pushImage, pushIndex } from '../../shared/src/registry/testing/registry-push.js';
 import { TempRepo, withOrigin } from '../../shared/src/git/testing/temp-repo.js';

@@ -4,7 +4,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { githubReleaseServer } from '../helpers/forge-releases.js';
+import { githubReleaseServer } from '../../shared/src/forge/testing/forge-releases.js';
 import { TempRepo, withOrigin } from '../../shared/src/git/testing/temp-repo.js';
 import { versionTagIn } from '../helpers/version-tag.js';
 

@@ -12,7 +12,7 @@ import { checkThresholds, ms, share } from '../../actions/perf-baseline/src/thre
 
 /** Inputs as the platform would give them, parsed by the schema and then by the step. */
 function settings(given: Record<string, string>) {
-  return parseSettings(parseInputs(schema.inputs, (n) => given[n]));
+  return parseSettings(parseInputs(schema.inputs, (n) => given[n]), process.cwd());
 }
 
 function problem(fn: () => unknown): string {

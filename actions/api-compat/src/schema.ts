@@ -1,4 +1,5 @@
 import type { StepSchema } from '../../../shared/src/inputs.js';
+import { githubVars, gitlabVars } from '../../../shared/src/platform/variables.js';
 
 export const schema = {
   name: 'api-compat',
@@ -29,7 +30,7 @@ export const schema = {
     comment: {
       type: 'boolean',
       default: 'false',
-      description: 'Upsert one PR comment (GitHub, GITHUB_TOKEN) or MR note (GitLab, GITLAB_TOKEN or CI_JOB_TOKEN) with the findings, updated on every run.',
+      description: `Upsert one PR comment (GitHub, ${githubVars.token}) or MR note (GitLab, GITLAB_TOKEN or ${gitlabVars.jobToken}) with the findings, updated on every run.`,
     },
     'report-dir': {
       type: 'string',

@@ -26,7 +26,7 @@ export const apiCompat = defineStep({
   /** The exceptions file and both documents, loaded and checked before the first side effect. */
   async loadConfig({ inputs, platform }) {
     // Relative paths are the job's working directory, as for every file input of every step.
-    const cwd = process.cwd();
+    const cwd = platform.cwd;
     // A document URL's credentials (?token=…, user:password@) were masked by run() before the inputs were parsed.
 
     // Everything the user gave is checked before the first side effect (a report written, a comment posted).

@@ -4,6 +4,7 @@ import { ConfigError } from '../../../shared/src/errors.js';
 import type { ServicePipeline } from '../../../shared/src/graph/remote.js';
 import { cliScript } from '../../../shared/src/gitlab/cli-script.js';
 import { isName } from '../../../shared/src/inputs-check.js';
+import { gitlabVars } from '../../../shared/src/platform/variables.js';
 import { plural } from '../../../shared/src/text.js';
 
 /** What shapes the child pipeline besides the waves. */
@@ -18,7 +19,7 @@ export interface ChildPipelineOptions {
   remote?: Map<string, ServicePipeline>;
   /** The dependency configuration those gates read (it names the services in other projects). */
   config?: string;
-  /** What the services deploy, forwarded in SHIPGATE_VERSION; may be a CI/CD variable such as `$CI_COMMIT_SHA`. */
+  /** What the services deploy, forwarded in SHIPGATE_VERSION; may be a CI/CD variable such as the commit's (the default). */
   version?: string;
 }
 
@@ -29,7 +30,7 @@ export const SUMMARY_JOB = 'shipgate-summary';
 export const serviceJob = (service: string) => `deploy-${service}`;
 
 /**
- * Each gate collects the status every service job recorded (`after_script`, `$CI_JOB_STATUS`) for the waves up to
+ * Each gate collects the status every service job recorded (`after_script`, the job status variable) for the waves up to
  * GATE_WAVE, writes the summary, and fails when one is not `success`, so later waves, which need it, do not start.
  * GitLab runs a `when: always` gate after a failure; gitlab-ci-local stops at the first gate that fails, which
  * therefore writes the complete summary itself.
@@ -83,13 +84,13 @@ const DOWNSTREAM_GATE_IMAGE = 'node:24-slim';
  * ref) and, with `strategy: depend`, takes its status; GitLab cancels the downstream pipeline when this one is cancelled.
  * Bridge jobs have no script, artifacts or after_script, so the gate after the wave reads their statuses instead.
  */
-function bridgeJob(service: string, wave: number, pipeline: ServicePipeline, version = '$CI_COMMIT_SHA'): Record<string, unknown> {
+function bridgeJob(service: string, wave: number, pipeline: ServicePipeline, version = `$${gitlabVars.commitSha}`): Record<string, unknown> {
   return {
     stage: `wave-${wave}`,
     needs: wave === 1 ? [] : [gateJob(wave - 1)],
     // The user's variables first: Shipgate's own names win (the config check forbids SHIPGATE_ names anyway).
     variables: { ...pipeline.variables, SHIPGATE_WAVE: String(wave), SHIPGATE_SERVICE: service, SHIPGATE_VERSION: version },
-    trigger: { project: pipeline.project, branch: pipeline.ref ?? '$CI_COMMIT_REF_NAME', strategy: 'depend' },
+    trigger: { project: pipeline.project, branch: pipeline.ref ?? `$${gitlabVars.refName}`, strategy: 'depend' },
   };
 }
 
@@ -152,7 +153,7 @@ export function childPipeline(waves: string[][], opts: ChildPipelineOptions): st
             // The previous gate decides; a service job needs nothing else, so a wave starts as soon as it may.
             needs: n === 1 ? [] : [gateJob(n - 1)],
             variables: { SERVICE: service, WAVE: String(n) },
-            after_script: [`mkdir -p ${STATUS_DIR} && echo "$CI_JOB_STATUS" > ${STATUS_DIR}/${service}`],
+            after_script: [`mkdir -p ${STATUS_DIR} && echo "$${gitlabVars.jobStatus}" > ${STATUS_DIR}/${service}`],
             artifacts: { when: 'always', paths: [`${STATUS_DIR}/`] },
           };
     }

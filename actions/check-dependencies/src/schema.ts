@@ -1,4 +1,5 @@
 import type { StepSchema } from '../../../shared/src/inputs.js';
+import { gitlabVars } from '../../../shared/src/platform/variables.js';
 
 export const schema = {
   name: 'check-dependencies',
@@ -72,7 +73,7 @@ export const schema = {
       type: 'boolean',
       default: 'false',
       description:
-        "GitLab: read the downstream pipelines of this pipeline's bridge jobs into `shipgate-status/` for the gate's summary (set by the generated child pipeline's gates). Token: `GITLAB_TOKEN` with read_api, else CI_JOB_TOKEN.",
+        `GitLab: read the downstream pipelines of this pipeline's bridge jobs into \`shipgate-status/\` for the gate's summary (set by the generated child pipeline's gates). Token: \`GITLAB_TOKEN\` with read_api, else ${gitlabVars.jobToken}.`,
     },
   },
   outputs: {

@@ -5,17 +5,17 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ConfigError } from '../../../shared/src/errors.js';
 import { CORRELATION_INPUT, dispatchAndWait, progressLine, type DispatchRequest, type DispatchResult } from '../../../shared/src/forge/dispatch.js';
-import { downstreamPipelines } from '../../../shared/src/forge/downstream.js';
-import { detectForge } from '../../../shared/src/forge/forge.js';
+import { detectForge } from '../../../shared/src/forge/index.js';
 import type { DependencyConfig } from '../../../shared/src/graph/config.js';
 import { githubRepoProblem } from '../../../shared/src/graph/remote.js';
+import { githubVars, gitlabVars } from '../../../shared/src/platform/variables.js';
 import type { StepContext } from '../../../shared/src/step.js';
 import { serviceJob, STATUS_DIR } from './child-pipeline.js';
 import type { schema } from './schema.js';
 
 type Ctx = StepContext<typeof schema.inputs>;
 
-/** The secret a cross-repository dispatch needs: GITHUB_TOKEN acts on its own repository only. */
+/** The secret a cross-repository dispatch needs: the job's own GitHub token acts on its own repository only. */
 export const DISPATCH_TOKEN = 'SHIPGATE_DISPATCH_TOKEN';
 /** Time between looks at the run: 10 s for the 30 minute default (GitHub counts API calls per hour), shorter for short waits. */
 const pollMs = (timeoutMs: number) => Math.min(10_000, Math.max(1000, Math.round(timeoutMs / 30)));
@@ -42,13 +42,13 @@ export function planDispatch({ inputs, platform }: Ctx, config: DependencyConfig
       `Service '${service}' runs its pipeline in ${pipeline.project}, and starting it needs a token with 'actions: write' on that repository in ${DISPATCH_TOKEN} (the workflow secret 'dispatch-token'), which is empty. Create one with actions/create-github-app-token for a GitHub App installed on ${pipeline.project}.`,
     );
   }
-  const ref = pipeline.ref ?? platform.env('GITHUB_REF_NAME');
-  if (!ref) throw new ConfigError(`Service '${service}' has no 'ref' and GITHUB_REF_NAME is not set: give the branch to run, e.g. ref: main.`);
+  const ref = pipeline.ref ?? platform.job.ref;
+  if (!ref) throw new ConfigError(`Service '${service}' has no 'ref' and ${githubVars.refName} is not set: give the branch to run, e.g. ref: main.`);
   const [owner, repo] = pipeline.project.split('/');
   const correlationId = `shipgate-${randomUUID()}`;
   return {
     token,
-    apiUrl: (platform.env('GITHUB_API_URL') || 'https://api.github.com').replace(/\/+$/, ''),
+    apiUrl: platform.job.apiUrl ?? 'https://api.github.com',
     req: {
       owner, repo, workflow: pipeline.workflow, ref, correlationId,
       inputs: {
@@ -56,7 +56,7 @@ export function planDispatch({ inputs, platform }: Ctx, config: DependencyConfig
         [CORRELATION_INPUT]: correlationId,
         'shipgate-service': service,
         'shipgate-wave': String(wave),
-        'shipgate-version': inputs['deploy-version'] || platform.env('GITHUB_SHA') || '',
+        'shipgate-version': inputs['deploy-version'] || platform.job.sha || '',
       },
     },
   };
@@ -103,17 +103,17 @@ export function dispatchFailure(plan: PlannedDispatch, r: DispatchResult, servic
 
 /** GitLab gate: each bridge job's downstream status and page into shipgate-status/<service>(.url). */
 export async function collectDownstream({ platform }: Ctx, config: DependencyConfig): Promise<number> {
-  const pipelineId = Number(platform.env('CI_PIPELINE_ID'));
+  const pipelineId = platform.job.pipelineId;
   const forge = await detectForge(platform);
-  if (forge?.kind !== 'gitlab' || !Number.isInteger(pipelineId)) {
-    throw new ConfigError("Input 'collect-downstream' is true outside a GitLab pipeline: it reads this pipeline's bridge jobs (CI_PIPELINE_ID, CI_API_V4_URL, and GITLAB_TOKEN or CI_JOB_TOKEN).");
+  if (!forge?.downstreamPipelines || pipelineId === undefined || !Number.isInteger(pipelineId)) {
+    throw new ConfigError(`Input 'collect-downstream' is true outside a GitLab pipeline: it reads this pipeline's bridge jobs (${gitlabVars.pipelineId}, ${gitlabVars.apiUrl}, and GITLAB_TOKEN or ${gitlabVars.jobToken}).`);
   }
   const byJob = new Map([...config.services.values()].filter((s) => s.pipeline).map((s) => [serviceJob(s.name), s.name]));
   // The gate's script reads the files from the checkout, where GitLab starts the job.
-  const status = join(platform.env('CI_PROJECT_DIR') || '.', STATUS_DIR);
+  const status = join(platform.job.workspace, STATUS_DIR);
   mkdirSync(status, { recursive: true });
   let n = 0;
-  for (const d of await downstreamPipelines(forge, pipelineId)) {
+  for (const d of await forge.downstreamPipelines(pipelineId)) {
     const service = byJob.get(d.job);
     if (!service) continue;
     writeFileSync(join(status, service), `${d.status}\n`);

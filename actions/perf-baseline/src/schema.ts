@@ -1,4 +1,5 @@
 import type { StepSchema } from '../../../shared/src/inputs.js';
+import { githubVars, gitlabVars } from '../../../shared/src/platform/variables.js';
 
 export const schema = {
   name: 'perf-baseline',
@@ -80,7 +81,7 @@ export const schema = {
     comment: {
       type: 'boolean',
       default: 'false',
-      description: 'Upsert one PR comment (GitHub, GITHUB_TOKEN) or MR note (GitLab, GITLAB_TOKEN or CI_JOB_TOKEN) with the verdict, the results table and the history chart, updated on every run.',
+      description: `Upsert one PR comment (GitHub, ${githubVars.token}) or MR note (GitLab, GITLAB_TOKEN or ${gitlabVars.jobToken}) with the verdict, the results table and the history chart, updated on every run.`,
     },
   },
   outputs: {
@@ -100,6 +101,6 @@ export const schema = {
     reports: { load_performance: 'load-performance.json' },
     paths: ['load-performance.json', '$[[ inputs.save ]]', '$[[ inputs.history ]]'],
     // the history outlives the pipeline: each branch keeps its own and starts from the default branch's
-    cache: { key: 'perf-history-$CI_COMMIT_REF_SLUG', fallbackKeys: ['perf-history-$CI_DEFAULT_BRANCH'], paths: ['$[[ inputs.history ]]'] },
+    cache: { key: `perf-history-$${gitlabVars.refSlug}`, fallbackKeys: [`perf-history-$${gitlabVars.defaultBranch}`], paths: ['$[[ inputs.history ]]'] },
   },
 } as const satisfies StepSchema;

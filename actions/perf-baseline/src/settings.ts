@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { urlSecrets } from '../../../shared/src/http/url-secrets.js';
 import { formatDuration } from '../../../shared/src/duration.js';
 import { ConfigError } from '../../../shared/src/errors.js';
@@ -64,8 +65,11 @@ const TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
 const SECRET_HEADER = /authorization|cookie|token|key|secret|passw|auth|session/i;
 export const LATENCY_METRICS: readonly LatencyMetric[] = ['p50', 'p90', 'p95', 'p99'];
 
-/** Parses the inputs the schema leaves as text and checks how they fit together; all problems at once. */
-export function parseSettings(raw: Raw): Settings {
+/**
+ * Parses the inputs the schema leaves as text and checks how they fit together; all problems at once. `cwd` is the
+ * job's working directory (Platform.cwd), which a relative `@file` body is read from.
+ */
+export function parseSettings(raw: Raw, cwd: string): Settings {
   const problems: string[] = [];
   const attempt = <T>(fn: () => T): T | undefined => {
     try {
@@ -79,7 +83,7 @@ export function parseSettings(raw: Raw): Settings {
   const url = attempt(() => parseUrl(raw.url)) ?? '';
   const rate = attempt(() => parseRate(raw.rate));
   const headers = attempt(() => parseHeaders(raw.headers)) ?? {};
-  const body = attempt(() => parseBody(raw.body)) ?? '';
+  const body = attempt(() => parseBody(raw.body, cwd)) ?? '';
   const maxConnections = attempt(() => parseMaxConnections(raw['max-connections'], raw.connections));
   if (maxConnections !== undefined && rate === undefined) {
     problems.push(`Input 'max-connections' is ${maxConnections} but 'rate' is empty: only the open model opens more connections. Set 'rate' or drop 'max-connections'.`);
@@ -170,15 +174,15 @@ export function parseShare(input: string, text: string): number | undefined {
 }
 
 /** `@path` → the file's contents, `@@text` → `@text`, anything else as is. */
-function parseBody(text: string): string {
+function parseBody(text: string, cwd: string): string {
   if (text.startsWith('@@')) return text.slice(1);
   if (!text.startsWith('@')) return text;
   const path = text.slice(1).trim();
   try {
-    return readFileSync(path, 'utf8');
+    return readFileSync(resolve(cwd, path), 'utf8');
   } catch (err) {
     const why = (err as NodeJS.ErrnoException).code === 'ENOENT' ? 'does not exist' : `cannot be read (${(err as Error).message})`;
-    throw new ConfigError(`Input 'body' is '${text}', but the file '${path}' ${why}. Fix the path (relative to ${process.cwd()}), or start the body with @@ to send a literal @.`);
+    throw new ConfigError(`Input 'body' is '${text}', but the file '${path}' ${why}. Fix the path (relative to ${cwd}), or start the body with @@ to send a literal @.`);
   }
 }
 

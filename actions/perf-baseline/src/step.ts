@@ -22,7 +22,7 @@ export const perfBaseline = defineStep({
   schema,
   /** The settings, and every file read and `save` checked, before any load is sent. */
   loadConfig({ inputs, platform }) {
-    const settings = parseSettings(inputs);
+    const settings = parseSettings(inputs, platform.cwd);
     for (const s of settings.secrets) platform.setSecret(s);
     // Every file is read, and `save` checked, before any load is sent: a bad path must not cost a whole load run.
     checkWritable(settings.save);

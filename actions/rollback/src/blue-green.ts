@@ -70,7 +70,7 @@ export class BlueGreenProvider implements RollbackProvider {
     const { platform } = this.ctx;
     // apply() read these weights back from the router before record() runs
     const weights = weightsFor(this.cfg.colors, r.to, 100);
-    const record = { active: r.to, previous: r.from, weights, time: new Date().toISOString(), who: whoRuns((n) => platform.env(n)) };
+    const record = { active: r.to, previous: r.from, weights, time: new Date().toISOString(), who: whoRuns(platform.job) };
     return writeRecords(this.cfg.records, record, (message) => platform.warning(message), false);
   }
 

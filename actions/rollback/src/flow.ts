@@ -106,7 +106,7 @@ export async function rollBack(ctx: Ctx, cfg: RollbackConfig, provider: Rollback
     // The watch may have been long: read the state again, so the change starts from what runs now.
     r = await resolve(ctx, provider, out);
   }
-  out.reason = cfg.reason || (out.triggered ? `trigger breached: ${out.watch!.breach!.reason} (${cfg.trigger!.query})` : `manual rollback by ${whoRuns((n) => platform.env(n))}`);
+  out.reason = cfg.reason || (out.triggered ? `trigger breached: ${out.watch!.breach!.reason} (${cfg.trigger!.query})` : `manual rollback by ${whoRuns(platform.job)}`);
   if (r.noop) {
     platform.info(`${r.to} already runs: nothing to roll back.`);
     if (out.triggered) out.failure = `The trigger breached (${out.watch!.breach!.reason}), but ${provider.label} already runs ${r.to}, the rollback target: nothing to roll back to. Look at the service by hand.`;

@@ -67,7 +67,7 @@ export class KubernetesProvider implements RollbackProvider {
   async resolve(): Promise<Resolved> {
     const { to, image, prefix } = this.cfg;
     // The tags are local: nothing to roll back to in git fails before the cluster is contacted.
-    const releases = to.kind === 'previous' && image ? await previousRelease(process.cwd(), prefix, this.ctx.platform) : undefined;
+    const releases = to.kind === 'previous' && image ? await previousRelease(this.ctx.platform.cwd, prefix, this.ctx.platform) : undefined;
     const now = await this.deployment.current();
     const t = await this.target(now, releases);
     this.revision = t.revision;

@@ -1,8 +1,7 @@
 // The rollback recorded on the forge: a GitHub deployment status or a GitLab environment deployment. A forge that
 // refuses is a warning: the service is rolled back either way, and the job must say so rather than fail on it.
 import { errorMessage } from '../../../shared/src/errors.js';
-import { recordDeployment } from '../../../shared/src/forge/deployment.js';
-import { detectForge } from '../../../shared/src/forge/forge.js';
+import { detectForge } from '../../../shared/src/forge/index.js';
 import type { Platform } from '../../../shared/src/platform/index.js';
 
 /** Where the record went, or why there is none. */
@@ -25,17 +24,14 @@ export interface RecordInput {
 
 export async function recordOnForge(platform: Platform, r: RecordInput): Promise<ForgeRecord> {
   const forge = await detectForge(platform);
-  if (!forge) {
-    const token = platform.name === 'gitlab' ? 'GITLAB_TOKEN or CI_JOB_TOKEN' : 'GITHUB_TOKEN';
-    return { skipped: `no forge token (${token}) in the environment` };
-  }
+  if (!forge) return { skipped: `no forge token (${platform.vocabulary.forgeToken}) in the environment` };
   const ref = r.release ?? forge.sha;
-  if (!ref) return { skipped: 'no release tag and no commit of this run (GITHUB_SHA / CI_COMMIT_SHA) to record the deployment of' };
+  if (!ref) return { skipped: 'no release tag and no commit of this run (${platform.vocabulary.commit}) to record the deployment of' };
   try {
     const record = { environment: r.environment, ref, sha: r.release ? undefined : forge.sha, description: r.description, state: r.ok ? 'success' : 'failure', version: r.version } as const;
-    return await recordDeployment(forge, record, platform);
+    return await forge.recordDeployment(record);
   } catch (err) {
-    platform.warning(`Could not record the rollback on ${forge.kind === 'github' ? 'GitHub' : 'GitLab'}: ${errorMessage(err)}. The rollback itself is not affected.`);
+    platform.warning(`Could not record the rollback on ${forge.title}: ${errorMessage(err)}. The rollback itself is not affected.`);
     return { skipped: `the forge refused: ${errorMessage(err)}` };
   }
 }

@@ -1,6 +1,7 @@
 import { healthUrlInputs } from '../../../shared/src/http/health-urls.js';
 import type { StepSchema } from '../../../shared/src/inputs.js';
 import { providerNames, trafficInputs } from '../../../shared/src/traffic/index.js';
+import { githubVars, gitlabVars } from '../../../shared/src/platform/variables.js';
 
 export const schema = {
   name: 'rollback',
@@ -82,7 +83,7 @@ export const schema = {
     environment: {
       type: 'string',
       default: 'production',
-      description: 'Environment the rollback is recorded in: a GitHub deployment status or a GitLab environment deployment (needs GITHUB_TOKEN, or GITLAB_TOKEN / CI_JOB_TOKEN).',
+      description: `Environment the rollback is recorded in: a GitHub deployment status or a GitLab environment deployment (needs ${githubVars.token}, or GITLAB_TOKEN / ${gitlabVars.jobToken}).`,
     },
     'fail-after-rollback': {
       type: 'boolean',

@@ -2,8 +2,7 @@
 // later says precisely what was already done and what was not.
 import { writeFile } from 'node:fs/promises';
 import { ExternalError, errorMessage } from '../../../shared/src/errors.js';
-import type { Forge } from '../../../shared/src/forge/forge.js';
-import { createRelease, createTag } from '../../../shared/src/forge/release.js';
+import type { Forge } from '../../../shared/src/forge/index.js';
 import { git } from '../../../shared/src/git/git.js';
 import type { Platform } from '../../../shared/src/platform/index.js';
 import { formatImageRef, type RegistryClient } from '../../../shared/src/registry/index.js';
@@ -41,11 +40,11 @@ export interface PublishResult {
 }
 
 /**
- * Whether the tag goes through the forge's API. GitLab's CI_JOB_TOKEN may create releases but not tags; git push
+ * Whether the tag goes through the forge's API. GitLab's job token may create releases but not tags; git push
  * with it works where the project allows job-token pushes, so that is the better bet without GITLAB_TOKEN.
  */
 export function tagsThroughApi(forge: Forge | undefined): forge is Forge {
-  return forge !== undefined && !(forge.kind === 'gitlab' && forge.jobToken);
+  return forge !== undefined && forge.canTag;
 }
 
 /** CI machines often have no git identity; a commit or an annotated tag needs one. */
@@ -70,22 +69,15 @@ async function commitFiles(plan: PublishPlan, cwd: string): Promise<Done> {
 async function tag(plan: PublishPlan, forge: Forge | undefined, cwd: string, platform: Platform): Promise<Done> {
   const message = `${plan.tag}\n\n${plan.notes}`.trim();
   if (tagsThroughApi(forge)) {
-    await createTag(forge, { tag: plan.tag, sha: plan.sha, message });
-    const where = forge.kind === 'github' ? `GitHub ${forge.owner}/${forge.repo}` : `GitLab project ${forge.projectId}`;
-    return { what: `tag ${plan.tag}`, where: `${where} at ${shortSha(plan.sha)}` };
+    await forge.createTag({ tag: plan.tag, sha: plan.sha, message });
+    return { what: `tag ${plan.tag}`, where: `${forge.where} at ${shortSha(plan.sha)}` };
   }
   await git(['tag', '--annotate', '--file=-', '--end-of-options', plan.tag, plan.sha], { cwd, input: message + '\n', env: await identity(cwd) });
   try {
     await git(['push', '--quiet', '--end-of-options', 'origin', `refs/tags/${plan.tag}`], { cwd });
   } catch (err) {
     await git(['tag', '--delete', '--end-of-options', plan.tag], { cwd }).catch(() => undefined);
-    const fix =
-      platform.name === 'github'
-        ? "Give the job 'permissions: contents: write' (actions/checkout keeps its token for git push), or pass GITHUB_TOKEN in env to tag through the API."
-        : platform.name === 'gitlab'
-          ? "Set GITLAB_TOKEN (a project access token with the api scope) to tag through the API, or allow Git push requests for the CI/CD job token in the project's settings."
-          : 'Check that you may push tags to origin.';
-    throw new ExternalError(`git push of tag ${plan.tag} to origin failed: ${errorMessage(err)} ${fix}`, { cause: err });
+    throw new ExternalError(`git push of tag ${plan.tag} to origin failed: ${errorMessage(err)} ${platform.vocabulary.tagPushFix}`, { cause: err });
   }
   const origin = (await git(['remote', 'get-url', 'origin'], { cwd })).trim().replace(/\/\/[^@/]*@/, '//');
   return { what: `tag ${plan.tag}`, where: `${origin} at ${shortSha(plan.sha)} (git push)` };
@@ -114,8 +106,8 @@ export async function publish(plan: PublishPlan, deps: { forge?: Forge; cwd: str
     steps.push({
       name: `release ${plan.tag}`,
       run: async () => {
-        const r = await createRelease(deps.forge!, { tag: plan.tag, name: plan.tag, notes: plan.notes, prerelease: plan.prerelease });
-        done.push({ what: `release ${plan.tag}`, where: deps.forge!.kind === 'github' ? 'GitHub' : 'GitLab', detail: r.url });
+        const r = await deps.forge!.createRelease({ tag: plan.tag, name: plan.tag, notes: plan.notes, prerelease: plan.prerelease });
+        done.push({ what: `release ${plan.tag}`, where: deps.forge!.title, detail: r.url });
       },
     });
   }

@@ -1,4 +1,5 @@
 import type { StepSchema } from '../../../shared/src/inputs.js';
+import { githubVars, gitlabVars } from '../../../shared/src/platform/variables.js';
 
 export const schema = {
   name: 'version-tag',
@@ -38,12 +39,12 @@ export const schema = {
     push: {
       type: 'boolean',
       default: 'true',
-      description: 'Create the tag: through the GitHub or GitLab API when a token is present (GITHUB_TOKEN, GITLAB_TOKEN), else `git tag` and `git push origin <tag>`.',
+      description: `Create the tag: through the GitHub or GitLab API when a token is present (${githubVars.token}, GITLAB_TOKEN), else \`git tag\` and \`git push origin <tag>\`.`,
     },
     release: {
       type: 'boolean',
       default: 'false',
-      description: 'Create a GitHub release or GitLab release for the tag, with the changelog as its notes (needs GITHUB_TOKEN, or GITLAB_TOKEN or CI_JOB_TOKEN).',
+      description: `Create a GitHub release or GitLab release for the tag, with the changelog as its notes (needs ${githubVars.token}, or GITLAB_TOKEN or ${gitlabVars.jobToken}).`,
     },
     'api-breaking': {
       type: 'boolean',

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { ConfigError } from '../../../shared/src/errors.js';
-import { detectForge, forgeNeeds, type Forge } from '../../../shared/src/forge/forge.js';
+import { detectForge, type Forge } from '../../../shared/src/forge/index.js';
 import { git } from '../../../shared/src/git/git.js';
 import { defineStep } from '../../../shared/src/step.js';
 import { plural } from '../../../shared/src/text.js';
@@ -154,21 +154,17 @@ function fileChanges(cfg: VersionTagConfig, versionFiles: ReturnType<typeof read
 async function checkCanPublish({ inputs, platform }: Ctx, cfg: VersionTagConfig, forge: Forge | undefined): Promise<string | undefined> {
   const { cwd } = cfg;
   if (inputs.release && !forge) {
-    throw new ConfigError(`Input 'release' is 'true', but ${forgeNeeds(platform)}, so no release can be created. Pass it in env, or set release: false.`);
+    throw new ConfigError(`Input 'release' is 'true', but ${platform.forgeNeeds()}, so no release can be created. Pass it in env, or set release: false.`);
   }
   const origin = await hasOrigin(cwd);
   if (inputs.push && !tagsThroughApi(forge) && !origin) {
-    throw new ConfigError(`Input 'push' is 'true', but ${forgeNeeds(platform)} to tag through the API, and there is no git remote 'origin' to push to. Pass it, add origin, or set push: false.`);
+    throw new ConfigError(`Input 'push' is 'true', but ${platform.forgeNeeds()} to tag through the API, and there is no git remote 'origin' to push to. Pass it, add origin, or set push: false.`);
   }
   if (!cfg.commitFiles || !inputs.push) return undefined;
   if (!origin) throw new ConfigError("Input 'commit-files' is 'true' with push, but there is no git remote 'origin' to push the release commit to. Add origin, or set commit-files: false.");
-  const ref = platform.env('GITHUB_REF') ?? '';
-  const branch =
-    (await git(['symbolic-ref', '--quiet', '--short', 'HEAD'], { cwd }).catch(() => '')).trim() ||
-    (ref.startsWith('refs/heads/') ? ref.slice('refs/heads/'.length) : '') ||
-    (platform.env('CI_COMMIT_BRANCH') ?? '');
+  const branch = (await git(['symbolic-ref', '--quiet', '--short', 'HEAD'], { cwd }).catch(() => '')).trim() || platform.job.branch || '';
   if (!branch) {
-    throw new ConfigError("Input 'commit-files' is 'true', but HEAD is detached and neither GITHUB_REF nor CI_COMMIT_BRANCH names a branch to push the release commit to. Run on a branch pipeline, or set commit-files: false.");
+    throw new ConfigError(`Input 'commit-files' is 'true', but HEAD is detached and ${platform.vocabulary.branch} names no branch to push the release commit to. Run on a branch pipeline, or set commit-files: false.`);
   }
   await git(['check-ref-format', '--branch', branch], { cwd }).catch(() => {
     throw new ConfigError(`The branch '${branch}' to push the release commit to is not a valid branch name.`);

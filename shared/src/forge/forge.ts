@@ -1,102 +1,133 @@
-// Which forge a job runs on, and an authenticated client for it. Capabilities (PR/MR comments, tags and releases,
-// deployments) live in their own modules beside this one and take a Forge.
-import { readFileSync } from 'node:fs';
+// What a step asks of the forge it runs on: one interface, implemented once per forge (github.ts, gitlab.ts) and
+// picked by detectForge (index.ts). Steps never switch on which forge it is: what differs lives in the implementation.
 import type { getOctokit } from '@actions/github';
 import type { Gitlab } from '@gitbeaker/rest';
-import { errorMessage, type HintTarget } from '../errors.js';
-import type { Platform } from '../platform/platform.js';
+import { ExternalError, errorMessage, withHint, type HintTarget } from '../errors.js';
 
 export type Octokit = ReturnType<typeof getOctokit>;
 export type GitlabApi = InstanceType<typeof Gitlab>;
 
-export interface GitHubForge {
-  kind: 'github';
-  octokit: Octokit;
-  /** API base, e.g. https://api.github.com or http://127.0.0.1:PORT in tests. */
-  apiUrl: string;
-  owner: string;
-  repo: string;
-  /** The pull request of this run, when the event has one. */
-  pullNumber?: number;
-  /** Commit of this run (GITHUB_SHA). */
-  sha?: string;
+/** What upsertComment did. */
+export interface UpsertResult {
+  action: 'created' | 'updated';
+  id: number;
+  /** Web address of the comment, when the API returned one. */
+  url?: string;
 }
 
-export interface GitLabForge {
-  kind: 'gitlab';
-  api: GitlabApi;
-  /** Server URL without /api/v4. */
-  host: string;
-  projectId: string;
-  /** The merge request of this pipeline, when it is a merge-request pipeline. */
-  mergeRequestIid?: number;
-  sha?: string;
-  /** True when the token is CI_JOB_TOKEN, which many endpoints refuse (notes, releases need a project or personal token). */
-  jobToken: boolean;
+/** A tag to create at a commit; with a message it is an annotated tag, else a lightweight one. */
+export interface TagRequest {
+  tag: string;
+  sha: string;
+  message?: string;
 }
 
-export type Forge = GitHubForge | GitLabForge;
+/** A release for an existing tag; `notes` is markdown. */
+export interface ReleaseRequest {
+  tag: string;
+  name: string;
+  notes: string;
+  /** GitHub marks the release as a pre-release; GitLab has no such flag and ignores it. */
+  prerelease?: boolean;
+  /**
+   * Commit to create the tag at when it does not exist yet (GitHub `target_commitish`, GitLab `ref`). On GitLab this
+   * lets the job token, which may create releases but not tags, do both in one call.
+   */
+  ref?: string;
+}
 
-/** The PR number of a GitHub run: from the event payload, else from refs/pull/N/merge. */
-function githubPullNumber(platform: Platform): number | undefined {
-  const eventPath = platform.env('GITHUB_EVENT_PATH');
-  if (eventPath) {
-    try {
-      const event = JSON.parse(readFileSync(eventPath, 'utf8')) as { pull_request?: { number?: number }; number?: number };
-      if (event.pull_request?.number) return event.pull_request.number;
-    } catch {
-      // A missing or unreadable event file only means no PR is known.
-    }
-  }
-  const ref = /^refs\/pull\/(\d+)\//.exec(platform.env('GITHUB_REF') ?? '');
-  return ref ? Number(ref[1]) : undefined;
+export interface CreatedTag {
+  tag: string;
+  /** The commit the tag points to. */
+  sha: string;
+}
+
+export interface CreatedRelease {
+  tag: string;
+  /** The release's web page, when the forge returned one. */
+  url?: string;
+}
+
+/** What was deployed where, and how it went. */
+export interface DeploymentRecord {
+  /** Environment name, e.g. production. GitLab creates the environment when it does not exist yet. */
+  environment: string;
+  /**
+   * Tag, branch or sha the deployment is of: the rolled-back version's tag when known, else the sha. GitHub needs it to
+   * exist in the repository. GitLab records it as a tag unless it looks like a commit SHA.
+   */
+  ref: string;
+  /** Commit of `ref`. GitLab requires one: when absent, `ref` itself (a full SHA) or the commit of tag `ref` is used. */
+  sha?: string;
+  /**
+   * e.g. "Rollback to 1.4.2: error rate 0.08 > 0.05". GitHub shows it on the deployment and 140 characters of it on
+   * the status; GitLab deployments have no such field, so there it lives only in the job summary.
+   */
+  description: string;
+  state: 'success' | 'failure';
+  /** What now runs: image ref, version or colour. Sent in the GitHub deployment's payload. */
+  version: string;
+}
+
+/** Where a deployment was recorded, for the summary: one line, and the environment's page when known. */
+export interface RecordedDeployment {
+  where: string;
+  url?: string;
+}
+
+/** One bridge job of a pipeline and the pipeline it started. */
+export interface Downstream {
+  /** The bridge job's name. */
+  job: string;
+  /** The bridge's status; with `strategy: depend` it is the downstream pipeline's (success, failed, canceled, running …). */
+  status: string;
+  /** The downstream pipeline's page, or the bridge job's when no pipeline was created (e.g. the project was refused). */
+  url: string;
+  /** The downstream pipeline's own status, when one was created. */
+  pipelineStatus?: string;
 }
 
 /**
- * The forge this job can talk to, or undefined when no token is present (a local run, or a job without one).
- * Tokens are read through platform.secret, so they are masked before anything is logged.
+ * The forge a job talks to, authenticated with the job's token. Every call that fails is an ExternalError (or a
+ * ConfigError when the remedy is the user's) carrying the forge's own message and the fix; tokens are never part of
+ * a message.
  */
-async function gitlabClient(host: string, token: string | undefined, jobToken: string): Promise<GitlabApi> {
-  const { Gitlab } = await import('@gitbeaker/rest');
-  return token ? new Gitlab({ host, token }) : new Gitlab({ host, jobToken });
-}
+export interface Forge {
+  readonly kind: 'github' | 'gitlab';
+  /** `GitHub` or `GitLab`, for messages. */
+  readonly title: string;
+  /** Where things are created, for messages: `GitHub acme/shop`, `GitLab project 42`. */
+  readonly where: string;
+  /** What a review and its comment are called here: `pull request` / `PR comment`, `merge request` / `MR note`. */
+  readonly review: { name: string; comment: string };
+  /** The PR or MR number of this run, or undefined when it is not a PR/MR pipeline. */
+  readonly reviewNumber?: number;
+  /** Commit of this run. */
+  readonly sha?: string;
+  /** True when the token is GitLab's job token, which many endpoints refuse (notes, tags need a project token). */
+  readonly jobToken: boolean;
+  /** Whether createTag can succeed with this token; when not, a git push is the better bet. */
+  readonly canTag: boolean;
+  /** What to add to a refused comment's warning ('' when nothing helps more than the forge's own message). */
+  readonly commentRefusedHint: string;
 
-export async function detectForge(platform: Platform): Promise<Forge | undefined> {
-  if (platform.name === 'github' || platform.env('GITHUB_REPOSITORY')) {
-    const token = platform.secret('GITHUB_TOKEN');
-    const [owner, repo] = (platform.env('GITHUB_REPOSITORY') ?? '').split('/');
-    if (!token || !owner || !repo) return undefined;
-    const apiUrl = (platform.env('GITHUB_API_URL') || 'https://api.github.com').replace(/\/+$/, '');
-    return {
-      kind: 'github',
-      // The clients are loaded only when a job talks to a forge: most runs never do, and they cost ~0.3 s at start-up.
-      octokit: (await import('@actions/github')).getOctokit(token, { baseUrl: apiUrl }),
-      apiUrl,
-      owner,
-      repo,
-      pullNumber: githubPullNumber(platform),
-      sha: platform.env('GITHUB_SHA'),
-    };
-  }
-  if (platform.name === 'gitlab' || platform.env('GITLAB_CI')) {
-    const token = platform.secret('GITLAB_TOKEN');
-    const jobToken = token ? undefined : platform.secret('CI_JOB_TOKEN');
-    const projectId = platform.env('CI_PROJECT_ID');
-    const api = (platform.env('CI_API_V4_URL') ?? '').replace(/\/+$/, '');
-    const host = api ? api.replace(/\/api\/v4$/, '') : (platform.env('CI_SERVER_URL') ?? '').replace(/\/+$/, '');
-    if (!(token || jobToken) || !projectId || !host) return undefined;
-    const iid = platform.env('CI_MERGE_REQUEST_IID');
-    return {
-      kind: 'gitlab',
-      api: await gitlabClient(host, token, jobToken!),
-      host,
-      projectId,
-      mergeRequestIid: iid ? Number(iid) : undefined,
-      sha: platform.env('CI_COMMIT_SHA'),
-      jobToken: !token,
-    };
-  }
-  return undefined;
+  /**
+   * Creates or updates the comment of this run's PR/MR that contains `marker` (an HTML comment such as
+   * `<!-- shipgate:api-compat -->`, invisible when rendered). The body written is the marker, then `body`. Every page
+   * of comments is searched, so re-runs never pile up comments.
+   */
+  upsertComment(marker: string, body: string): Promise<UpsertResult>;
+  /** Creates the tag through the forge's API (no git push needed). ExternalError on 403 (permissions) or when it exists. */
+  createTag(req: TagRequest): Promise<CreatedTag>;
+  /** Creates a release for `req.tag` with the notes as its description. */
+  createRelease(req: ReleaseRequest): Promise<CreatedRelease>;
+  /**
+   * Records what now runs in an environment where the forge shows it (GitHub: a deployment with one status; GitLab: an
+   * environment deployment). Throws ExternalError when the forge refuses, with the remedy.
+   */
+  recordDeployment(record: DeploymentRecord): Promise<RecordedDeployment>;
+  /** The pipelines the bridge jobs of pipeline `pipelineId` started in other projects; only forges with bridge jobs. */
+  downstreamPipelines?(pipelineId: number): Promise<Downstream[]>;
 }
 
 /** Status and message of an Octokit RequestError or a Gitbeaker request error. */
@@ -111,25 +142,37 @@ export function apiError(err: unknown): { status?: number; message: string } {
   return { message: errorMessage(err) };
 }
 
-/**
- * Why detectForge found no forge, in the words of the platform the job runs on: the variables it lacks there
- * (a GitHub job names GITHUB_TOKEN, a GitLab job GITLAB_TOKEN or CI_JOB_TOKEN, a terminal both).
- */
-export function forgeNeeds(platform: Platform): string {
-  const missing = (names: string[]) => names.filter((n) => !platform.env(n));
-  if (platform.name === 'github' || platform.env('GITHUB_REPOSITORY')) {
-    const lacks = missing(['GITHUB_TOKEN', 'GITHUB_REPOSITORY']);
-    return `${lacks.join(' and ') || 'GITHUB_TOKEN'} ${lacks.length > 1 ? 'are' : 'is'} not in the environment (on GitHub Actions: env: GITHUB_TOKEN: \${{ github.token }})`;
-  }
-  if (platform.name === 'gitlab' || platform.env('GITLAB_CI')) {
-    const token = platform.env('GITLAB_TOKEN') || platform.env('CI_JOB_TOKEN');
-    const lacks = [...(token ? [] : ['GITLAB_TOKEN (or CI_JOB_TOKEN)']), ...missing(['CI_PROJECT_ID']), ...(platform.env('CI_API_V4_URL') || platform.env('CI_SERVER_URL') ? [] : ['CI_SERVER_URL'])];
-    return `${lacks.join(' and ') || 'GITLAB_TOKEN'} ${lacks.length > 1 ? 'are' : 'is'} not in the environment (GitLab sets CI_JOB_TOKEN in every job; GITLAB_TOKEN is a project access token with the api scope)`;
-  }
-  return 'no forge token is in the environment: GITHUB_TOKEN with GITHUB_REPOSITORY for GitHub, or GITLAB_TOKEN with CI_PROJECT_ID and CI_SERVER_URL for GitLab';
+/** Every forge needs an environment and a ref; an empty one is a programming error, not the user's. */
+export function checkRecord(r: DeploymentRecord): void {
+  if (!r.environment.trim() || !r.ref.trim()) throw new Error('recordDeployment needs an environment and a ref');
 }
 
-/** The variable that says where the forge's API is, for the hint on an unreachable API. */
-export function forgeApiTarget(forge: Forge): HintTarget {
-  return forge.kind === 'github' ? { input: 'GITHUB_API_URL', value: forge.apiUrl, kind: 'url' } : { input: 'CI_API_V4_URL (or CI_SERVER_URL)', value: forge.host, kind: 'url' };
+/** What a forge creates through its API. */
+export type ForgeObject = 'tag' | 'release' | 'deployment';
+
+/** How one forge words a refusal: where it happened, the variable naming its API, and the fix for a missing permission. */
+export interface RefusalWords {
+  where: string;
+  apiTarget: HintTarget;
+  permissionFix(what: ForgeObject): string;
+  /** True when this status is a permission refusal in disguise (GitLab once answered a refused job token with 404). */
+  hiddenRefusal?(status: number | undefined, what: ForgeObject): boolean;
+}
+
+/** An API failure as ExternalError with the remedy for the usual causes: missing permission, existing tag or release. */
+export function forgeFailure(words: RefusalWords, what: ForgeObject, action: string, err: unknown): ExternalError {
+  const { status, message } = apiError(err);
+  const head = `Could not ${action} on ${words.where}: ${status ? `HTTP ${status} ` : ''}${message}.`;
+  if (status === 401 || status === 403 || words.hiddenRefusal?.(status, what)) return new ExternalError(`${head} ${words.permissionFix(what)}`, { cause: err });
+  if ((status === 409 || status === 422 || status === 400) && /already[ _]exists/i.test(message)) {
+    return new ExternalError(`${head} The ${what} already exists: delete it, or push a new commit so the next version is computed past it.`, { cause: err });
+  }
+  return new ExternalError(withHint(head, err, words.apiTarget), { cause: err });
+}
+
+/** A refused comment as ExternalError, with the forge's message. */
+export function commentFailure(title: string, apiTarget: HintTarget, err: unknown): ExternalError {
+  const { status, message } = apiError(err);
+  const head = `${title} refused the comment: ${status ? `HTTP ${status}: ` : ''}${message}`;
+  return new ExternalError(withHint(head, err, apiTarget), { cause: err });
 }

@@ -24,7 +24,7 @@ export const DEFAULT_WORKFLOW = 'deploy.yml';
 /** GitLab path segment rules: letters, digits, `_`, `-`, `.`; no leading `-` or `.`, no trailing `.`, no `.git`/`.atom`. */
 const SEGMENT = /^[A-Za-z0-9_](?:[A-Za-z0-9_.-]*[A-Za-z0-9_-])?$/;
 /** GitHub owner: letters, digits and single hyphens, at most 39 characters. */
-const GITHUB_OWNER = /^[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}$/;
+const OWNER_NAME = /^[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}$/;
 /** A branch or tag name as git allows it, further limited to characters safe in YAML and URLs. */
 const REF = /^(?![-/.])(?!.*\.\.)(?!.*\/\/)(?!.*@\{)[A-Za-z0-9._/+-]+(?<![./])$/;
 const WORKFLOW = /^[A-Za-z0-9_][A-Za-z0-9_.-]*\.ya?ml$/;
@@ -47,7 +47,7 @@ export function projectProblem(path: string): string | undefined {
 /** Why `project` cannot name a GitHub repository, or undefined when it can. */
 export function githubRepoProblem(project: string): string | undefined {
   const [owner, repo, ...rest] = project.split('/');
-  if (rest.length || !repo || !GITHUB_OWNER.test(owner) || !SEGMENT.test(repo)) {
+  if (rest.length || !repo || !OWNER_NAME.test(owner) || !SEGMENT.test(repo)) {
     return `is not a GitHub repository. Use owner/repo, e.g. acme/order-service (GitLab subgroup paths do not exist on GitHub).`;
   }
   return undefined;

@@ -1,7 +1,7 @@
-import { appendFileSync } from 'node:fs';
+import { appendFileSync, readFileSync } from 'node:fs';
 import { randomUUID } from 'node:crypto';
 import * as core from '@actions/core';
-import { type Annotation, BasePlatform, envName } from './platform.js';
+import { type Annotation, BasePlatform, type Env, type ForgeToken, type Job, type Vocabulary, envName } from './platform.js';
 
 /**
  * GitHub Actions: inputs from INPUT_*, outputs and summary to the files the runner names,
@@ -9,9 +9,23 @@ import { type Annotation, BasePlatform, envName } from './platform.js';
  */
 export class GitHubPlatform extends BasePlatform {
   readonly name = 'github' as const;
+  readonly vocabulary = GITHUB_WORDS;
 
   commit(): string | undefined {
-    return this.envVars.GITHUB_SHA || undefined;
+    return this.job.sha;
+  }
+
+  protected buildJob(): Job {
+    const job = githubJob(this.envVars, this.cwd);
+    return { ...job, actor: job.actor ?? (this.envVars.USER || undefined) };
+  }
+
+  forgeToken(): ForgeToken | undefined {
+    return githubToken(this);
+  }
+
+  forgeNeeds(): string {
+    return githubNeeds(this.envVars);
   }
 
   protected envInput(name: string): string | undefined {
@@ -73,4 +87,66 @@ function props(at?: Annotation): core.AnnotationProperties | undefined {
   const all = { file: at.file, startLine: at.line, startColumn: at.column, title: at.title };
   const set = Object.fromEntries(Object.entries(all).filter(([, v]) => v !== undefined));
   return Object.keys(set).length ? set : undefined;
+}
+
+/** GitHub's names, for messages. */
+export const GITHUB_WORDS: Vocabulary = {
+  forgeToken: 'GITHUB_TOKEN',
+  commit: 'GITHUB_SHA',
+  branch: 'GITHUB_REF',
+  tagPushFix: "Give the job 'permissions: contents: write' (actions/checkout keeps its token for git push), or pass GITHUB_TOKEN in env to tag through the API.",
+  commentToken: 'On GitHub set env GITHUB_TOKEN: ${{ github.token }} (permissions: pull-requests: write)',
+};
+
+/** The identity of a GitHub Actions job, from the variables the runner sets (also read on a terminal that has them). */
+export function githubJob(env: Env, cwd: string): Job {
+  const server = trimmed(env.GITHUB_SERVER_URL);
+  const repository = env.GITHUB_REPOSITORY || undefined;
+  const run = env.GITHUB_RUN_ID;
+  const ref = env.GITHUB_REF ?? '';
+  return {
+    forge: 'github',
+    repository,
+    sha: env.GITHUB_SHA || undefined,
+    ref: env.GITHUB_REF_NAME || undefined,
+    branch: ref.startsWith('refs/heads/') ? ref.slice('refs/heads/'.length) : undefined,
+    runUrl: server && repository && run ? `${server}/${repository}/actions/runs/${run}` : undefined,
+    actor: env.GITHUB_ACTOR || undefined,
+    reviewNumber: pullNumber(env),
+    workspace: cwd,
+    serverUrl: server || 'https://github.com',
+    apiUrl: trimmed(env.GITHUB_API_URL) || 'https://api.github.com',
+    apiVariable: 'GITHUB_API_URL',
+  };
+}
+
+/** GITHUB_TOKEN, masked. */
+export function githubToken(platform: { secret(name: string): string | undefined }): ForgeToken | undefined {
+  const token = platform.secret('GITHUB_TOKEN');
+  return token ? { token, jobToken: false } : undefined;
+}
+
+/** What a GitHub job lacks to reach its forge. */
+export function githubNeeds(env: Env): string {
+  const lacks = ['GITHUB_TOKEN', 'GITHUB_REPOSITORY'].filter((n) => !env[n]);
+  return `${lacks.join(' and ') || 'GITHUB_TOKEN'} ${lacks.length > 1 ? 'are' : 'is'} not in the environment (on GitHub Actions: env: GITHUB_TOKEN: \${{ github.token }})`;
+}
+
+/** The PR number of a GitHub run: from the event payload, else from refs/pull/N/merge. */
+function pullNumber(env: Env): number | undefined {
+  const eventPath = env.GITHUB_EVENT_PATH;
+  if (eventPath) {
+    try {
+      const event = JSON.parse(readFileSync(eventPath, 'utf8')) as { pull_request?: { number?: number }; number?: number };
+      if (event.pull_request?.number) return event.pull_request.number;
+    } catch {
+      // A missing or unreadable event file only means no PR is known.
+    }
+  }
+  const ref = /^refs\/pull\/(\d+)\//.exec(env.GITHUB_REF ?? '');
+  return ref ? Number(ref[1]) : undefined;
+}
+
+function trimmed(url: string | undefined): string | undefined {
+  return url?.replace(/\/+$/, '') || undefined;
 }

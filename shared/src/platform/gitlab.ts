@@ -1,6 +1,6 @@
 import { appendFileSync, existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
-import { type Annotation, BasePlatform, type PlatformContext, envName, where } from './platform.js';
+import { type Annotation, BasePlatform, type Env, type ForgeToken, type Job, type PlatformContext, type Vocabulary, envName, where } from './platform.js';
 
 const ESC = '\u001b[0K';
 /** GitLab rejects a dotenv report of 5 KiB or more, and with it the job's artifacts. */
@@ -13,6 +13,7 @@ export const DOTENV_LIMIT = 5120;
  */
 export class GitLabPlatform extends BasePlatform {
   readonly name = 'gitlab' as const;
+  readonly vocabulary = GITLAB_WORDS;
   private readonly dotenvFile: string;
   private readonly summaryFile: string;
   private readonly outputsFile: string;
@@ -27,7 +28,20 @@ export class GitLabPlatform extends BasePlatform {
   }
 
   commit(): string | undefined {
-    return this.envVars.CI_COMMIT_SHA || undefined;
+    return this.job.sha;
+  }
+
+  protected buildJob(): Job {
+    const job = gitlabJob(this.envVars, this.cwd);
+    return { ...job, actor: job.actor ?? (this.envVars.USER || undefined) };
+  }
+
+  forgeToken(): ForgeToken | undefined {
+    return gitlabToken(this);
+  }
+
+  forgeNeeds(): string {
+    return gitlabNeeds(this.envVars);
   }
 
   protected envInput(name: string): string | undefined {
@@ -94,4 +108,51 @@ export class GitLabPlatform extends BasePlatform {
       this.line(`${ESC}section_end:${now()}:${id}\r${ESC}`);
     }
   }
+}
+
+/** GitLab's names, for messages. */
+export const GITLAB_WORDS: Vocabulary = {
+  forgeToken: 'GITLAB_TOKEN or CI_JOB_TOKEN',
+  commit: 'CI_COMMIT_SHA',
+  branch: 'CI_COMMIT_BRANCH',
+  tagPushFix: "Set GITLAB_TOKEN (a project access token with the api scope) to tag through the API, or allow Git push requests for the CI/CD job token in the project's settings.",
+  commentToken: 'on GitLab set GITLAB_TOKEN (a project access token with api scope)',
+};
+
+/** The identity of a GitLab CI job, from its predefined variables (also read on a terminal that has them). */
+export function gitlabJob(env: Env, cwd: string): Job {
+  const api = env.CI_API_V4_URL?.replace(/\/+$/, '') || undefined;
+  const server = api ? api.replace(/\/api\/v4$/, '') : env.CI_SERVER_URL?.replace(/\/+$/, '') || undefined;
+  return {
+    forge: 'gitlab',
+    repository: env.CI_PROJECT_PATH || undefined,
+    sha: env.CI_COMMIT_SHA || undefined,
+    ref: env.CI_COMMIT_REF_NAME || undefined,
+    branch: env.CI_COMMIT_BRANCH || undefined,
+    runUrl: env.CI_JOB_URL || undefined,
+    actor: env.GITLAB_USER_LOGIN || undefined,
+    reviewNumber: env.CI_MERGE_REQUEST_IID ? Number(env.CI_MERGE_REQUEST_IID) : undefined,
+    workspace: env.CI_PROJECT_DIR || cwd,
+    serverUrl: server,
+    apiUrl: api ?? (server && `${server}/api/v4`),
+    apiVariable: 'CI_API_V4_URL (or CI_SERVER_URL)',
+    projectId: env.CI_PROJECT_ID || undefined,
+    projectUrl: env.CI_PROJECT_URL?.replace(/\/+$/, '') || undefined,
+    pipelineId: env.CI_PIPELINE_ID ? Number(env.CI_PIPELINE_ID) : undefined,
+  };
+}
+
+/** GITLAB_TOKEN, else the job's own CI_JOB_TOKEN; masked. */
+export function gitlabToken(platform: { secret(name: string): string | undefined }): ForgeToken | undefined {
+  const token = platform.secret('GITLAB_TOKEN');
+  if (token) return { token, jobToken: false };
+  const job = platform.secret('CI_JOB_TOKEN');
+  return job ? { token: job, jobToken: true } : undefined;
+}
+
+/** What a GitLab job lacks to reach its forge. */
+export function gitlabNeeds(env: Env): string {
+  const token = env.GITLAB_TOKEN || env.CI_JOB_TOKEN;
+  const lacks = [...(token ? [] : ['GITLAB_TOKEN (or CI_JOB_TOKEN)']), ...(env.CI_PROJECT_ID ? [] : ['CI_PROJECT_ID']), ...(env.CI_API_V4_URL || env.CI_SERVER_URL ? [] : ['CI_SERVER_URL'])];
+  return `${lacks.join(' and ') || 'GITLAB_TOKEN'} ${lacks.length > 1 ? 'are' : 'is'} not in the environment (GitLab sets CI_JOB_TOKEN in every job; GITLAB_TOKEN is a project access token with the api scope)`;
 }

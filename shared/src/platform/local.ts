@@ -4,7 +4,9 @@ import { resolve } from 'node:path';
 import { EXIT } from '../errors.js';
 import { style, inline, type Style } from '../report/terminal.js';
 import { type StepReport, typedOutputs } from '../report/result.js';
-import { type Annotation, BasePlatform, type PlatformContext, type SummaryView, envName, where } from './platform.js';
+import { GITHUB_WORDS, githubJob, githubNeeds, githubToken } from './github.js';
+import { GITLAB_WORDS, gitlabJob, gitlabNeeds, gitlabToken } from './gitlab.js';
+import { type Annotation, BasePlatform, type ForgeToken, type Job, type PlatformContext, type Vocabulary, type SummaryView, envName, where } from './platform.js';
 
 /**
  * A terminal: inputs from flags or SHIPGATE_* variables, logs on stderr, the summary on stdout (for people, or as
@@ -13,6 +15,14 @@ import { type Annotation, BasePlatform, type PlatformContext, type SummaryView, 
  */
 export class LocalPlatform extends BasePlatform {
   readonly name = 'local' as const;
+  /** A terminal may stand in for either CI system, so messages name both (a token, which is rarely GitLab's, GitHub's). */
+  readonly vocabulary: Vocabulary = {
+    forgeToken: GITHUB_WORDS.forgeToken,
+    commit: `${GITHUB_WORDS.commit} / ${GITLAB_WORDS.commit}`,
+    branch: `${GITHUB_WORDS.branch} or ${GITLAB_WORDS.branch}`,
+    tagPushFix: 'Check that you may push tags to origin.',
+    commentToken: `${GITHUB_WORDS.commentToken}; ${GITLAB_WORDS.commentToken}`,
+  };
   private readonly json: boolean;
   private readonly format: 'text' | 'markdown';
   private readonly style: Style;
@@ -39,6 +49,33 @@ export class LocalPlatform extends BasePlatform {
 
   protected envInput(name: string): string | undefined {
     return this.envVars[`SHIPGATE_${envName(name)}`];
+  }
+
+  /**
+   * A terminal borrows a forge's identity when its variables are set (a script that exports GITHUB_REPOSITORY and
+   * GITHUB_TOKEN talks to GitHub, one with GITLAB_CI to GitLab). The run's identity (commit, ref, actor) is read from
+   * either CI system's names, that forge's first; the forge's addresses from that forge only.
+   */
+  protected buildJob(): Job {
+    const env = this.envVars;
+    const forge = env.GITHUB_REPOSITORY ? 'github' : env.GITLAB_CI ? 'gitlab' : undefined;
+    const github = githubJob(env, this.cwd);
+    const gitlab = gitlabJob(env, this.cwd);
+    const [first, second] = forge === 'gitlab' ? [gitlab, github] : [github, gitlab];
+    const pick = <K extends 'sha' | 'ref' | 'branch' | 'runUrl' | 'actor'>(k: K) => first[k] ?? second[k];
+    return { ...first, forge, sha: pick('sha'), ref: pick('ref'), branch: pick('branch'), runUrl: pick('runUrl'), actor: pick('actor') ?? (env.USER || undefined) };
+  }
+
+  forgeToken(): ForgeToken | undefined {
+    const forge = this.job.forge;
+    return forge === 'github' ? githubToken(this) : forge === 'gitlab' ? gitlabToken(this) : undefined;
+  }
+
+  forgeNeeds(): string {
+    const forge = this.job.forge;
+    if (forge === 'github') return githubNeeds(this.envVars);
+    if (forge === 'gitlab') return gitlabNeeds(this.envVars);
+    return 'no forge token is in the environment: GITHUB_TOKEN with GITHUB_REPOSITORY for GitHub, or GITLAB_TOKEN with CI_PROJECT_ID and CI_SERVER_URL for GitLab';
   }
 
   override inputVariables(): string[] {

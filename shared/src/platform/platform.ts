@@ -1,5 +1,9 @@
 import type { Summary } from '../report/markdown.js';
 import type { StepReport } from '../report/result.js';
+import type { ForgeToken, Job, Vocabulary } from './job.js';
+import { envCredentials, type CredentialsFor } from './registry-credentials.js';
+
+export type { ForgeToken, Job, Vocabulary } from './job.js';
 
 /** A step's summary as run() ends it: which step, its exit code, and the blocks (for a terminal rendering). */
 export interface SummaryView {
@@ -44,9 +48,19 @@ export interface Platform {
   readonly name: 'github' | 'gitlab' | 'local';
   /** The job's working directory: relative paths in inputs are relative to it. */
   readonly cwd: string;
+  /** What the job runs for: repository, commit, run page, actor, PR/MR. The only reader of CI identity variables. */
+  readonly job: Job;
+  /** The token for job.forge's API, masked; undefined when the job has none. */
+  forgeToken(): ForgeToken | undefined;
+  /** Why no forge can be used, naming the variables this job lacks (e.g. `GITHUB_TOKEN is not in the environment`). */
+  forgeNeeds(): string;
+  /** The names of what this platform's jobs set, for messages. */
+  readonly vocabulary: Vocabulary;
+  /** The registry logins this job's variables give, masked; `home` is the registry REGISTRY_USERNAME/PASSWORD go to. */
+  registryCredentials(home?: string): CredentialsFor;
   /** Raw text of an input by its kebab-case name; undefined when not given. */
   input(name: string): string | undefined;
-  /** A job variable that is not a secret (e.g. CI_PROJECT_URL). */
+  /** A job variable that is not a secret, by name: for the step's own variables (SHIPGATE_*, KUBECONFIG), not CI identity. */
   env(name: string): string | undefined;
   /** A job variable that is a secret: masked from every log line before it is returned. */
   secret(name: string): string | undefined;
@@ -110,6 +124,7 @@ export abstract class BasePlatform implements Platform {
   protected readonly out: (text: string) => void;
   protected readonly err: (text: string) => void;
   readonly cwd: string;
+  private builtJob?: Job;
 
   constructor(ctx: PlatformContext) {
     this.envVars = ctx.env;
@@ -121,6 +136,22 @@ export abstract class BasePlatform implements Platform {
 
   /** The platform's own place for an input in the environment. */
   protected abstract envInput(name: string): string | undefined;
+
+  /** Reads the job's identity from its variables; called once, on first use (a GitHub event file is read then). */
+  protected abstract buildJob(): Job;
+  abstract forgeToken(): ForgeToken | undefined;
+  abstract forgeNeeds(): string;
+  abstract readonly vocabulary: Vocabulary;
+
+  get job(): Job {
+    return (this.builtJob ??= this.buildJob());
+  }
+
+  registryCredentials(home?: string): CredentialsFor {
+    // User names and hosts are not secrets: masking them would garble every log line that names the actor.
+    const lookup = (name: string) => (/USER(NAME)?$|ACTOR$|^CI_REGISTRY$|^REGISTRY_HOST$/.test(name) ? this.env(name) : this.secret(name));
+    return envCredentials(lookup, home);
+  }
 
   input(name: string): string | undefined {
     return this.flags[name] ?? this.envInput(name);

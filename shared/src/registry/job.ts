@@ -1,7 +1,6 @@
 // A registry client logged in with the job's own variables, read through the Platform so secrets are masked.
 import type { Platform } from '../platform/platform.js';
 import { RegistryClient } from './client.js';
-import { envCredentials } from './credentials.js';
 
 /**
  * A registry client with the job's credentials (REGISTRY_USERNAME/PASSWORD, or the platform's token). `home` is the
@@ -9,7 +8,5 @@ import { envCredentials } from './credentials.js';
  * `insecureRealm` is the user's opt-in to a token service over plain http.
  */
 export function registryClient(platform: Platform, opts: { home?: string; insecureRealm?: boolean } = {}): RegistryClient {
-  // User names and hosts are not secrets: masking them would garble every log line that names the actor.
-  const lookup = (name: string) => (/USER(NAME)?$|ACTOR$|^CI_REGISTRY$|^REGISTRY_HOST$/.test(name) ? platform.env(name) : platform.secret(name));
-  return new RegistryClient({ credentials: envCredentials(lookup, opts.home), insecureRealm: opts.insecureRealm });
+  return new RegistryClient({ credentials: platform.registryCredentials(opts.home), insecureRealm: opts.insecureRealm });
 }

@@ -7,9 +7,9 @@ import { ConfigError, ExternalError, errorMessage } from '../errors.js';
 import { writeFileAtomic } from '../fs.js';
 import type { StoredSwitch, SwitchRecord, SwitchRecordStore } from './record.js';
 
-/** Who runs this job, as the platform names them. */
-export function whoRuns(env: (name: string) => string | undefined): string {
-  return env('GITHUB_ACTOR') || env('GITLAB_USER_LOGIN') || env('USER') || 'unknown';
+/** Who runs this job, as the platform names them (Platform.job). */
+export function whoRuns(job: { actor?: string }): string {
+  return job.actor || 'unknown';
 }
 
 /** Writes the record (temp file + rename, so a reader never sees half of it). */

@@ -23,7 +23,7 @@ export interface ReleaseForgeOptions {
   token: string;
   /** Token accepted for reads only: writes answer 403. */
   readOnlyToken?: string;
-  /** GitLab: the CI_JOB_TOKEN value; it may create releases but not tags, as on gitlab.com. */
+  /** GitLab: the job token value; it may create releases but not tags, as on gitlab.com. */
   jobToken?: string;
 }
 
@@ -39,7 +39,7 @@ function newState(commits: string[]): RepoState {
   return { commits, tags: new Map(), releases: new Map() };
 }
 
-const GITHUB_FORBIDDEN: Reply = { status: 403, body: { message: 'Resource not accessible by integration', documentation_url: 'https://docs.github.com/rest', status: '403' } };
+const FORBIDDEN: Reply = { status: 403, body: { message: 'Resource not accessible by integration', documentation_url: 'https://docs.github.com/rest', status: '403' } };
 
 const user = {
   login: 'github-actions[bot]', id: 41898282, node_id: 'MDM6Qm90NDE4OTgyODI=', avatar_url: 'https://avatars.githubusercontent.com/in/15368?v=4',
@@ -59,7 +59,7 @@ export async function githubReleaseServer(owner: string, repo: string, opts: Rel
   const tagObjects = new Map<string, { tag: string; message: string; sha: string }>();
 
   server.route('POST', `/repos/${owner}/${repo}/git/tags`, (req) => {
-    if (!canWrite(req)) return GITHUB_FORBIDDEN;
+    if (!canWrite(req)) return FORBIDDEN;
     const { tag, message, object, type } = body(req) as { tag?: string; message?: string; object?: string; type?: string };
     if (!tag || message === undefined || !object || type !== 'commit') return invalid('Invalid request.');
     if (!state.commits.includes(object)) return invalid('Object does not exist');
@@ -77,7 +77,7 @@ export async function githubReleaseServer(owner: string, repo: string, opts: Rel
   });
 
   server.route('POST', `/repos/${owner}/${repo}/git/refs`, (req) => {
-    if (!canWrite(req)) return GITHUB_FORBIDDEN;
+    if (!canWrite(req)) return FORBIDDEN;
     const { ref, sha } = body(req) as { ref?: string; sha?: string };
     if (!ref || !/^refs\/[^/]+\/.+/.test(ref)) return invalid("Reference name must start with 'refs/' and have at least two slashes.");
     const annotated = sha ? tagObjects.get(sha) : undefined;
@@ -90,7 +90,7 @@ export async function githubReleaseServer(owner: string, repo: string, opts: Rel
 
   let nextId = 1;
   server.route('POST', `/repos/${owner}/${repo}/releases`, (req) => {
-    if (!canWrite(req)) return GITHUB_FORBIDDEN;
+    if (!canWrite(req)) return FORBIDDEN;
     const b = body(req) as { tag_name?: string; name?: string; body?: string; prerelease?: boolean; draft?: boolean; target_commitish?: string };
     if (!b.tag_name) return { status: 422, body: { message: 'Validation Failed', errors: [{ resource: 'Release', code: 'missing_field', field: 'tag_name' }] } };
     if (state.releases.has(b.tag_name)) {

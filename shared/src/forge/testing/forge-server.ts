@@ -2,7 +2,7 @@
 // auth check. Route sets that follow each API's documented contract (paths, methods, bodies, status codes) are added
 // per capability, in files beside this one.
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { httpServer, type TestServer } from '../../shared/src/http/testing/servers.js';
+import { httpServer, type TestServer } from '../../http/testing/servers.js';
 
 export interface ForgeRequest {
   method: string;

@@ -40,7 +40,7 @@ export interface DeploymentForgeOptions {
   readOnlyToken?: string;
   /** GitHub: status contexts that failed on every commit, so a deployment without required_contexts: [] is refused. */
   failingContexts?: string[];
-  /** GitLab: the CI_JOB_TOKEN value. */
+  /** GitLab: the job token value. */
   jobToken?: string;
   /** GitLab: whether the job token may use the deployments API (current GitLab) or not (older versions: 401). */
   jobTokenAllowed?: boolean;
@@ -58,7 +58,7 @@ const creator = {
   events_url: '', received_events_url: '', type: 'Bot', site_admin: false,
 };
 
-const GITHUB_STATES = ['error', 'failure', 'inactive', 'in_progress', 'queued', 'pending', 'success'];
+const DEPLOYMENT_STATES = ['error', 'failure', 'inactive', 'in_progress', 'queued', 'pending', 'success'];
 
 /** A GitHub API server for `owner/repo` with the deployment routes. */
 export async function githubDeploymentServer(owner: string, repo: string, opts: DeploymentForgeOptions): Promise<DeploymentServer> {
@@ -97,7 +97,7 @@ export async function githubDeploymentServer(owner: string, repo: string, opts: 
     const d = deployments.find((x) => x.id === Number(p.id));
     if (!d) return { status: 404, body: { message: 'Not Found', documentation_url: 'https://docs.github.com/rest/deployments/statuses#create-a-deployment-status' } };
     const b = body(req) as { state?: string; description?: string; log_url?: string; environment?: string };
-    if (!b.state || !GITHUB_STATES.includes(b.state)) return validation([{ resource: 'DeploymentStatus', code: 'invalid', field: 'state' }], 'statuses#create-a-deployment-status');
+    if (!b.state || !DEPLOYMENT_STATES.includes(b.state)) return validation([{ resource: 'DeploymentStatus', code: 'invalid', field: 'state' }], 'statuses#create-a-deployment-status');
     if ((b.description ?? '').length > 140) {
       return validation([{ resource: 'DeploymentStatus', code: 'custom', field: 'description', message: 'description is too long (maximum is 140 characters)' }], 'statuses#create-a-deployment-status');
     }

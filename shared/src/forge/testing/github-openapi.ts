@@ -1,7 +1,9 @@
 // GitHub's published OpenAPI description (@octokit/openapi) and a small checker the in-process GitHub routes are held to.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ROOT } from './run-bundle.js';
+
+/** The repository root, where node_modules holds the published OpenAPI description. */
+const ROOT = new URL('../../../..', import.meta.url).pathname;
 
 /** GitHub's published OpenAPI description, as @octokit/openapi ships it. */
 export function githubSpec(): GitHubSpec {
