@@ -12,7 +12,7 @@ export interface SwitchRecord {
   weights: Weights;
   /** ISO 8601, UTC. */
   time: string;
-  /** The CI user who ran the switch (GITHUB_ACTOR, GITLAB_USER_LOGIN), or the local user. */
+  /** The CI user who ran the switch (Platform.job.actor), or the local user. */
   who: string;
 }
 
