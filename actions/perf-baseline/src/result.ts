@@ -15,7 +15,7 @@ import {
   type Measurement,
   type MeasurementRecord,
 } from './measurement.js';
-import { engineOf } from './load/engine.js';
+import { engineOf } from './load/measure.js';
 import type { Arrival } from './load/schedule.js';
 import type { LoadParams } from './settings.js';
 

@@ -6,7 +6,6 @@ import { postComment } from './comment.js';
 import { compare, type Comparison } from './compare.js';
 import { appendHistory, historyEntry, readHistory } from './history.js';
 import { k6Report } from './k6.js';
-import { runLoad } from './load/run.js';
 import { mergeResults } from './merge.js';
 import { preflight } from './preflight.js';
 import { buildResult, checkWritable, currentEnvironment, readResult, storedParams, writeResult, type Result } from './result.js';
@@ -49,6 +48,8 @@ export const perfBaseline = defineStep({
       const pre = await preflight(load);
       platform.info(`Pre-flight ${load.method} ${load.url}: HTTP ${pre.status} in ${ms(pre.ms)}`);
       const model = load.rate ? `${load.rate}/s (open model, ${load.arrival} arrivals, up to ${plural(load.maxConnections ?? load.connections, 'connection')})` : `${plural(load.connections, 'connection')} (closed model)`;
+      // The load engines (node:http, worker threads) load when a load is sent, not when the step starts.
+      const { runLoad } = await import('./load/run.js');
       const runs = await platform.group(`Load: ${model} for ${formatDuration(load.durationMs)}${load.runs > 1 ? ` × ${load.runs} runs` : ''}`, () =>
         runLoad(load, (line) => platform.progress(line)),
       );

@@ -1,5 +1,4 @@
-import http from 'node:http';
-import https from 'node:https';
+import { httpLib } from './lib.js';
 import { requestTarget } from './url-secrets.js';
 
 /** Thrown when a request did not finish within its time. */
@@ -22,9 +21,9 @@ export interface GetOptions {
  * hundreds of requests at once, and fetch costs several times the CPU per request.
  * Network errors are thrown as they come (with their `code`), a time-out as TimeoutError.
  */
-export function httpGet(url: string, opts: GetOptions): Promise<{ status: number; body: string }> {
+export async function httpGet(url: string, opts: GetOptions): Promise<{ status: number; body: string }> {
   const { url: u, auth } = requestTarget(new URL(url));
-  const lib = u.protocol === 'https:' ? https : http;
+  const lib = await httpLib(u);
   return new Promise((resolve, reject) => {
     const req = lib.get(u, { headers: opts.headers, agent: false, ...(auth ? { auth } : {}) }, (res) => {
       const chunks: Buffer[] = [];

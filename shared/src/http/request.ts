@@ -1,5 +1,5 @@
-import http from 'node:http';
-import https from 'node:https';
+import type http from 'node:http';
+import { httpLib } from './lib.js';
 import { TimeoutError } from './get.js';
 import { requestTarget } from './url-secrets.js';
 
@@ -59,8 +59,8 @@ function withoutAuthorization(headers: Record<string, string>): Record<string, s
   return Object.fromEntries(Object.entries(headers).filter(([k]) => k.toLowerCase() !== 'authorization'));
 }
 
-function once(u: URL, method: string, headers: Record<string, string>, body: Uint8Array | undefined, ms: number, totalMs: number): Promise<HttpResponse> {
-  const lib = u.protocol === 'https:' ? https : http;
+async function once(u: URL, method: string, headers: Record<string, string>, body: Uint8Array | undefined, ms: number, totalMs: number): Promise<HttpResponse> {
+  const lib = await httpLib(u);
   const sent = body ? { ...headers, 'content-length': String(body.byteLength) } : headers;
   const { url, auth } = requestTarget(u);
   return new Promise((resolve, reject) => {

@@ -21,6 +21,11 @@ export type Share = Pick<LoadParams, 'url' | 'method' | 'headers' | 'body' | 'co
 /** autocannon's per-request time-out, seconds: a service that stalls longer counts a socket error. */
 export const REQUEST_TIMEOUT_S = 10;
 
+/** Which load generator runs: the open model when a rate is given, else the closed model. */
+export function engineOf(share: Pick<Share, 'rate'>): 'node:http' | 'autocannon' {
+  return share.rate === undefined ? 'autocannon' : 'node:http';
+}
+
 let generator: Promise<typeof Autocannon> | undefined;
 
 /**

@@ -1,8 +1,8 @@
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
 import { ExternalError, errorMessage } from '../../../../shared/src/errors.js';
 import { combineConcurrent, decodeMeasurement, encodeMeasurement, type Measurement, type MeasurementRecord } from '../measurement.js';
-import { engineOf, measureShare } from './engine.js';
-import { loadGenerator, type Share, type Tick } from './measure.js';
+import { measureShare } from './engine.js';
+import { engineOf, loadGenerator, type Share, type Tick } from './measure.js';
 
 /**
  * `workers > 1` runs the load generator in worker threads that Shipgate starts itself, not with autocannon's own `workers`
