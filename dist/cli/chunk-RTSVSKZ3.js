@@ -1,0 +1,2 @@
+import { createRequire as __shipgateRequire } from 'node:module'; const require = __shipgateRequire(import.meta.url);
+var _={token:"GITHUB_TOKEN",refName:"GITHUB_REF_NAME"},I={jobToken:"CI_JOB_TOKEN",pipelineId:"CI_PIPELINE_ID",apiUrl:"CI_API_V4_URL",commitSha:"CI_COMMIT_SHA",refName:"CI_COMMIT_REF_NAME",refSlug:"CI_COMMIT_REF_SLUG",defaultBranch:"CI_DEFAULT_BRANCH",jobStatus:"CI_JOB_STATUS"};export{_ as a,I as b};
