@@ -4,21 +4,14 @@
 // and `shipgate <step>` parses that step alone.
 import type { StepSchema } from '../shared/src/inputs.js';
 import type { StepEntry } from '../shared/src/step.js';
-import { schema as checkDependencies } from './check-dependencies/src/schema.js';
-import { schema as apiCompat } from './api-compat/src/schema.js';
-import { schema as perfBaseline } from './perf-baseline/src/schema.js';
-import { schema as versionTag } from './version-tag/src/schema.js';
-import { schema as blueGreenSwitch } from './blue-green-switch/src/schema.js';
-import { schema as rollback } from './rollback/src/schema.js';
+import { entry as checkDependencies } from './check-dependencies/src/entry.js';
+import { entry as apiCompat } from './api-compat/src/entry.js';
+import { entry as perfBaseline } from './perf-baseline/src/entry.js';
+import { entry as versionTag } from './version-tag/src/entry.js';
+import { entry as blueGreenSwitch } from './blue-green-switch/src/entry.js';
+import { entry as rollback } from './rollback/src/entry.js';
 
-export const steps: StepEntry[] = [
-  { schema: checkDependencies, load: async () => (await import('./check-dependencies/src/step.js')).checkDependencies },
-  { schema: apiCompat, load: async () => (await import('./api-compat/src/step.js')).apiCompat },
-  { schema: perfBaseline, load: async () => (await import('./perf-baseline/src/step.js')).perfBaseline },
-  { schema: versionTag, load: async () => (await import('./version-tag/src/step.js')).versionTag },
-  { schema: blueGreenSwitch, load: async () => (await import('./blue-green-switch/src/step.js')).blueGreenSwitch },
-  { schema: rollback, load: async () => (await import('./rollback/src/step.js')).rollback },
-];
+export const steps: StepEntry[] = [checkDependencies, apiCompat, perfBaseline, versionTag, blueGreenSwitch, rollback];
 
 /** The schemas by step name, for the generators. */
 export const schemas: Record<string, StepSchema> = Object.fromEntries(steps.map((s) => [s.schema.name, s.schema]));

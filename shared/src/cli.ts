@@ -4,7 +4,7 @@ import type { InputSpec, StepSchema } from './inputs.js';
 import { detectPlatform, type Env } from './platform/index.js';
 import { run } from './run.js';
 import { closest } from './text.js';
-import type { Step, StepEntry } from './step.js';
+import { loadStep, type Step, type StepEntry } from './step.js';
 
 export interface ParsedArgs {
   flags: Record<string, string>;
@@ -121,10 +121,12 @@ const processIo = (): Io => ({
  * Runs one step with flags from argv on the detected platform; returns the exit code. `all` are the steps whose
  * inputs and outputs may appear as SHIPGATE_* variables in the same job.
  */
-export async function runWithArgs(step: Step<any, any>, argv: string[], io: Io = processIo(), all: Pick<Step, 'schema'>[] = [step]): Promise<number> {
-  const listing = Object.entries(step.listings ?? {}).find(([flag]) => argv.includes(`--${flag}`));
+export async function runWithArgs(step: Step<any, any> | StepEntry, argv: string[], io: Io = processIo(), all: Pick<Step, 'schema'>[] = [step]): Promise<number> {
+  const listing = Object.keys(step.schema.cliListings ?? {}).find((flag) => argv.includes(`--${flag}`));
   if (listing) {
-    io.stdout(listing[1].render(argv.includes('--json')));
+    const render = (await loadStep(step)).listings?.[listing];
+    if (!render) throw new Error(`step ${step.schema.name} declares --${listing} but has no listing for it`);
+    io.stdout(render(argv.includes('--json')));
     return EXIT.ok;
   }
   let args: ParsedArgs;
@@ -136,7 +138,7 @@ export async function runWithArgs(step: Step<any, any>, argv: string[], io: Io =
     return EXIT.config;
   }
   if (args.help) {
-    const listings = Object.entries(step.listings ?? {}).map(([flag, l]) => `  --${flag}\n      ${l.description}\n`);
+    const listings = Object.entries(step.schema.cliListings ?? {}).map(([flag, description]) => `  --${flag}\n      ${description}\n`);
     io.stdout(helpText(step.schema) + (listings.length ? `\nCommand-line only:\n${listings.join('')}` : ''));
     return EXIT.ok;
   }
@@ -164,7 +166,7 @@ export async function cli(steps: StepEntry[], argv: string[], io: Io = processIo
     io.stderr(`error: Unknown step '${name}'.${near ? ` Did you mean '${near}'?` : ''}\n\n${usage()}`);
     return EXIT.config;
   }
-  return runWithArgs(await entry.load(), rest, io, steps);
+  return runWithArgs(entry, rest, io, steps);
 }
 
 /** Entry of a bundled action or CLI: runs and sets the process exit code. */

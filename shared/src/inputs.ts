@@ -54,6 +54,11 @@ export interface StepSchema {
    * component then runs on the default branch only, one job at a time, and a `deploy` names its environment.
    */
   changes?: 'tag' | 'deploy';
+  /**
+   * Flags only the CLI has, by name, with what they print (`list-rules`): not inputs, since they need no job and no
+   * other input. Declared here so `--help` lists them without loading the step's code.
+   */
+  cliListings?: Record<string, string>;
 }
 
 type Base<S extends InputSpec> = S['type'] extends 'boolean'

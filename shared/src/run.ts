@@ -7,14 +7,15 @@ import { OutputSink } from './outputs.js';
 import type { Platform } from './platform/index.js';
 import { fenced, Summary } from './report/markdown.js';
 import type { StepReport } from './report/result.js';
-import type { Step } from './step.js';
+import { loadStep, type Step, type StepEntry } from './step.js';
 
 /**
  * The one place that turns a step's verdict or error into outputs, summary and exit code.
- * The summary is always written, also when the step failed or threw.
+ * The summary is always written, also when the step failed or threw. Given an entry, the step's code is loaded once
+ * the inputs parsed: a job with a wrong input stops before reading it.
  */
 export async function run<I extends Record<string, InputSpec>, C>(
-  step: Step<I, C>,
+  step: Step<I, C> | StepEntry,
   platform: Platform,
   clock: Clock = realClock,
   options: RunOptions = {},
@@ -33,7 +34,8 @@ export async function run<I extends Record<string, InputSpec>, C>(
     checkVariables(step.schema, platform, options.known ?? knownVariables([step.schema]));
     const inputs = parseInputs(step.schema.inputs, (name) => platform.input(name));
     const ctx = { inputs, platform, clock, summary, outputs };
-    const result = await step.run(ctx, await step.loadConfig(ctx));
+    const loaded = (await loadStep(step)) as Step<any, unknown>;
+    const result = await loaded.run(ctx, await loaded.loadConfig(ctx));
     for (const [name, value] of Object.entries({ ...outputs.collect(), ...result.outputs })) platform.setOutput(name, value);
     report.data = result.data;
     report.failure = result.failure;

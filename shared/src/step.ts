@@ -24,12 +24,8 @@ export interface StepResult {
   data?: Record<string, unknown>;
 }
 
-/** A flag only the CLI has: it prints something about the step itself (not about a job) and exits 0. */
-export interface CliListing {
-  description: string;
-  /** The text to print; `json` when `--json` was given too. */
-  render(json: boolean): string;
-}
+/** What a CLI-only flag prints (the schema's `cliListings` names it): `json` when `--json` was given too. */
+export type CliListing = (json: boolean) => string;
 
 /**
  * A step: its schema (the one source of its inputs), `loadConfig` (the inputs checked and turned into a typed config,
@@ -40,7 +36,7 @@ export interface Step<I extends Record<string, InputSpec> = Record<string, Input
   /** Every check of what the user gave. It may read (files, the repository, a document URL) but changes nothing. */
   loadConfig(ctx: StepContext<I>): C | Promise<C>;
   run(ctx: StepContext<I>, config: C): Promise<StepResult>;
-  /** CLI-only flags by name (`list-rules`): not inputs, since they need no job and no other input. */
+  /** What each of the schema's `cliListings` prints. */
   listings?: Record<string, CliListing>;
 }
 
@@ -50,10 +46,16 @@ export function defineStep<const I extends Record<string, InputSpec>, C>(step: S
 }
 
 /**
- * A step as a list names it: the schema now (help, generators, the SHIPGATE_* names every step knows) and the code
- * only when it runs, so a CLI start parses one step's code, not six.
+ * A step as a list or an action's main.ts names it: the schema now (help, flags, inputs, generators, the SHIPGATE_*
+ * names every step knows) and the code only once the inputs parsed, so a CLI start parses one step's code, not six,
+ * and a job whose inputs are wrong stops before any of it is read.
  */
 export interface StepEntry {
   schema: StepSchema;
   load(): Promise<Step<any, any>>;
+}
+
+/** The step's code: loaded now for an entry, as is for a step. */
+export function loadStep(step: Step<any, any> | StepEntry): Promise<Step<any, any>> {
+  return 'load' in step ? step.load() : Promise.resolve(step);
 }

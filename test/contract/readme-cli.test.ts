@@ -12,7 +12,7 @@ import { ROOT } from '../helpers/run-bundle.js';
 
 // Every `shipgate …` line of the READMEs' ```sh blocks, as a user copies it: its flags are checked against the
 // step's schema and their values parsed; the lines that need no router or cluster are run.
-// The listings (`--list-rules`) are part of a step's code, not of its schema.
+// The listings (`--list-rules`) are declared in the schema and printed by the step's code.
 const steps = await loadAll();
 const readmes = ['README.md', ...steps.map((s) => `actions/${s.schema.name}/README.md`)];
 const text = (f: string) => readFileSync(join(ROOT, f), 'utf8');
@@ -48,7 +48,8 @@ describe('README command lines', () => {
     const step = steps.find((s) => s.schema.name === name);
     expect(step, `no step '${name}'`).toBeDefined();
     // A command-line-only listing (`--list-rules`) takes no inputs.
-    const listings = Object.keys(step!.listings ?? {});
+    const listings = Object.keys(step!.schema.cliListings ?? {});
+    for (const flag of listings) expect(step!.listings?.[flag], `--${flag} has no listing`).toBeTypeOf('function');
     if (listings.some((flag) => argv.includes(`--${flag}`))) {
       expect(argv.filter((a) => !listings.includes(a.slice(2)) && a !== '--json')).toEqual([]);
       return;

@@ -72,4 +72,5 @@ export const schema = {
     },
     paths: ['$[[ inputs.report-dir ]]/'],
   },
+  cliListings: { 'list-rules': 'Print the rule catalog (id, level, description) and exit; with --json as a JSON array.' },
 } as const satisfies StepSchema;

@@ -22,7 +22,7 @@ const ANNOTATIONS = 20;
 
 export const apiCompat = defineStep({
   schema,
-  listings: { 'list-rules': { description: 'Print the rule catalog (id, level, description) and exit; with --json as a JSON array.', render: renderRules } },
+  listings: { 'list-rules': renderRules },
   /** The exceptions file and both documents, loaded and checked before the first side effect. */
   async loadConfig({ inputs, platform }) {
     // Relative paths are the job's working directory, as for every file input of every step.

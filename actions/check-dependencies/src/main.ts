@@ -1,4 +1,4 @@
 import { main, runWithArgs } from '../../../shared/src/cli.js';
-import { checkDependencies } from './step.js';
+import { entry } from './entry.js';
 
-main(runWithArgs(checkDependencies, process.argv.slice(2)));
+main(runWithArgs(entry, process.argv.slice(2)));

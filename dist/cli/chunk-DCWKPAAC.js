@@ -1,1 +1,0 @@
-import { createRequire as __shipgateRequire } from 'node:module'; const require = __shipgateRequire(import.meta.url);
