@@ -16,7 +16,9 @@ const pair = (s: { tp: number; fn: number; fp: number; recall: number; precision
 
 function report(name: string, cases: Case[]): void {
   const s = score(cases);
-  console.log(`${name.padEnd(11)} cases ${String(s.cases).padStart(3)}  breaking ${s.tp + s.fn}  recall ${pct(s.recall)}  precision ${pct(s.precision)}  (tp ${s.tp} fp ${s.fp} fn ${s.fn} tn ${s.tn})`);
+  console.log(
+    `${name.padEnd(11)} cases ${String(s.cases).padStart(3)}  breaking ${s.tp + s.fn}  recall ${pct(s.recall)}  precision ${pct(s.precision)}  (tp ${s.tp} fp ${s.fp} fn ${s.fn} tn ${s.tn})`,
+  );
   const categories = [...new Set(cases.map((k) => k.category))];
   for (const cat of categories) {
     const c = score(cases.filter((k) => k.category === cat));
@@ -24,7 +26,9 @@ function report(name: string, cases: Case[]): void {
   }
   if (quiet) return;
   for (const { k, v } of s.wrong) {
-    console.log(`  ${k.breaking ? 'MISSED     ' : 'FALSE ALARM'} ${k.category}: ${k.name} [expected ${k.ref}] found ${v.rules.join(', ') || 'nothing'}`);
+    console.log(
+      `  ${k.breaking ? 'MISSED     ' : 'FALSE ALARM'} ${k.category}: ${k.name} [expected ${k.ref}] found ${v.rules.join(', ') || 'nothing'}`,
+    );
   }
 }
 

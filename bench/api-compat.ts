@@ -81,7 +81,8 @@ function childrenOf(pid: number): number[] {
   }
 }
 
-const fmt = (m: Measured) => `${(m.ms / 1000).toFixed(2)} s, ${m.rssMb === undefined ? '?' : `${Math.round(m.rssMb)} MB`} peak RSS`;
+const fmt = (m: Measured) =>
+  `${(m.ms / 1000).toFixed(2)} s, ${m.rssMb === undefined ? '?' : `${Math.round(m.rssMb)} MB`} peak RSS`;
 
 function median(xs: Measured[]): Measured {
   return [...xs].sort((a, b) => a.ms - b.ms)[Math.floor(xs.length / 2)];
@@ -91,7 +92,19 @@ async function runShipgate(base: string, head: string, label: string): Promise<{
   const runs: Measured[] = [];
   const dir = join(work, `reports-${label}`);
   for (let i = 0; i < RUNS; i++) {
-    runs.push(await measure([], shipgate, ['--base', base, '--head', head, '--fail-on', 'never', '--report-dir', dir, '--json']));
+    runs.push(
+      await measure([], shipgate, [
+        '--base',
+        base,
+        '--head',
+        head,
+        '--fail-on',
+        'never',
+        '--report-dir',
+        dir,
+        '--json',
+      ]),
+    );
   }
   const m = median(runs);
   if (m.code !== 0) throw new Error(`shipgate failed (exit ${m.code}): ${m.stderr.slice(-2000)}`);
@@ -102,8 +115,10 @@ async function runOpenapiDiff(base: string, head: string): Promise<string> {
   if (process.env.BENCH_OPENAPI_DIFF === '0') return 'not run (BENCH_OPENAPI_DIFF=0)';
   const m = await measure(['--max-old-space-size=4096'], openapiDiff, [base, head]);
   let what: string;
-  if (m.killed) what = `unfinished, killed at the ${TIME_LIMIT / 1000} s limit${(m.rssMb ?? 0) > 3500 ? ' with its heap near the 4 GB cap' : ''}`;
-  else if (/heap out of memory|Allocation failed/i.test(m.stderr)) what = 'aborted: JavaScript heap out of memory (4 GB cap)';
+  if (m.killed)
+    what = `unfinished, killed at the ${TIME_LIMIT / 1000} s limit${(m.rssMb ?? 0) > 3500 ? ' with its heap near the 4 GB cap' : ''}`;
+  else if (/heap out of memory|Allocation failed/i.test(m.stderr))
+    what = 'aborted: JavaScript heap out of memory (4 GB cap)';
   else if (m.code === 0 || m.code === 1) {
     const breaking = /(\d+) breaking/i.exec(m.stdout + m.stderr);
     what = `finished (exit ${m.code}${breaking ? `, ${breaking[1]} breaking` : ''})`;
@@ -117,27 +132,40 @@ for (const e of EDITS) e.apply(edited);
 const editedFile = join(work, 'ghes-3.18-edited.json');
 writeFileSync(editedFile, JSON.stringify(edited, null, 2));
 
-console.log(`api-compat benchmark on ${process.platform}/${process.arch}, node ${process.version}, ${RUNS} Shipgate runs (median)\n`);
+console.log(
+  `api-compat benchmark on ${process.platform}/${process.arch}, node ${process.version}, ${RUNS} Shipgate runs (median)\n`,
+);
 
 console.log('1. GHES 3.17 → 3.18');
 const pair = await runShipgate(ghes('3.17'), ghes('3.18'), 'pair');
-console.log(`   shipgate      ${fmt(pair.m)} — ${pair.report.changeCount} changes, ${pair.report.breakingCount} breaking, ${pair.report.warningCount} warnings`);
+console.log(
+  `   shipgate      ${fmt(pair.m)} — ${pair.report.changeCount} changes, ${pair.report.breakingCount} breaking, ${pair.report.warningCount} warnings`,
+);
 console.log(`   openapi-diff  ${await runOpenapiDiff(ghes('3.17'), ghes('3.18'))}`);
 
 console.log(`\n2. GHES 3.18 → 3.18 with ${EDITS.length} scripted breaking edits`);
 const ed = await runShipgate(ghes('3.18'), editedFile, 'edits');
-const found = EDITS.filter((e) => ed.report.findings.some((f: { rule: string; severity: string }) => f.rule === e.rule && f.severity === 'error'));
-console.log(`   shipgate      ${fmt(ed.m)} — ${ed.report.breakingCount} breaking findings; edits found: ${found.length} of ${EDITS.length}`);
+const found = EDITS.filter((e) =>
+  ed.report.findings.some((f: { rule: string; severity: string }) => f.rule === e.rule && f.severity === 'error'),
+);
+console.log(
+  `   shipgate      ${fmt(ed.m)} — ${ed.report.breakingCount} breaking findings; edits found: ${found.length} of ${EDITS.length}`,
+);
 for (const e of EDITS.filter((x) => !found.includes(x))) console.log(`     missed: ${e.name} (${e.rule})`);
 console.log(`   openapi-diff  ${await runOpenapiDiff(ghes('3.18'), editedFile)}`);
 
 console.log('\n3. Schema DAGs, one leaf type changed');
-for (const [name, gen, depth] of [['$ref DAG, 22 levels', refDag, 22], ['YAML anchors, 16 levels', anchorDag, 16]] as const) {
+for (const [name, gen, depth] of [
+  ['$ref DAG, 22 levels', refDag, 22],
+  ['YAML anchors, 16 levels', anchorDag, 16],
+] as const) {
   const label = name.startsWith('$') ? 'ref' : 'anchor';
   const b = join(work, `dag-${label}-base.yaml`);
   const h = join(work, `dag-${label}-head.yaml`);
   writeFileSync(b, gen(depth, 'integer'));
   writeFileSync(h, gen(depth, 'string'));
   const r = await runShipgate(b, h, `dag-${label}`);
-  console.log(`   shipgate      ${name}: ${fmt(r.m)} — ${r.report.changeCount} changes, ${r.report.breakingCount} breaking`);
+  console.log(
+    `   shipgate      ${name}: ${fmt(r.m)} — ${r.report.changeCount} changes, ${r.report.breakingCount} breaking`,
+  );
 }

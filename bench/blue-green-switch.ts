@@ -34,7 +34,13 @@ async function measure(router: string, url: string, pair: Pair, flags: Record<st
   let appliedAt: number | undefined;
   const platform = new LocalPlatform({
     env: {},
-    flags: { 'health-url': `${pair.green.url}/healthz`, 'healthy-threshold': '2', steps: '10,50,100', 'step-interval': '2s', ...flags },
+    flags: {
+      'health-url': `${pair.green.url}/healthz`,
+      'healthy-threshold': '2',
+      steps: '10,50,100',
+      'step-interval': '2s',
+      ...flags,
+    },
     json: true,
     stdout: () => {},
     stderr: (t) => {
@@ -46,7 +52,8 @@ async function measure(router: string, url: string, pair: Pair, flags: Record<st
   const seconds = (Date.now() - start) / 1000;
   await new Promise((r) => setTimeout(r, 500));
   const result = await load.stop();
-  const firstGreenMs = appliedAt !== undefined && pair.green.firstHitAt !== undefined ? pair.green.firstHitAt - appliedAt : undefined;
+  const firstGreenMs =
+    appliedAt !== undefined && pair.green.firstHitAt !== undefined ? pair.green.firstHitAt - appliedAt : undefined;
   return { router, code, seconds, total: result.total, failed: result.failed, firstGreenMs };
 }
 
@@ -54,7 +61,11 @@ async function haproxyRun(): Promise<Row> {
   const pair = await colourPair();
   const h = await startHaproxy({ servers: { blue: pair.blue.address, green: pair.green.address } });
   try {
-    return await measure('HAProxy 2.6 (runtime API)', h.url, pair, { provider: 'haproxy', 'haproxy-socket': h.socket, 'haproxy-backend': 'web' });
+    return await measure('HAProxy 2.6 (runtime API)', h.url, pair, {
+      provider: 'haproxy',
+      'haproxy-socket': h.socket,
+      'haproxy-backend': 'web',
+    });
   } finally {
     await h.stop();
     await pair.close();
@@ -65,20 +76,28 @@ async function nginxRun(keepAlive: boolean): Promise<Row> {
   const pair = await colourPair();
   const dir = mkdtempSync(join(tmpdir(), 'shipgate-bench-nginx-'));
   const file = join(dir, 'upstream.conf');
-  writeFileSync(file, `upstream web {\n    keepalive 16;\n    server ${pair.blue.address} weight=100;\n    server ${pair.green.address} down;\n}\n`);
+  writeFileSync(
+    file,
+    `upstream web {\n    keepalive 16;\n    server ${pair.blue.address} weight=100;\n    server ${pair.green.address} down;\n}\n`,
+  );
   const client = keepAlive ? 'keepalive_requests 1000000;' : 'keepalive_timeout 0; lingering_close always;';
   const n = await startNginx(`${client}
   include ${file};
   server { listen 127.0.0.1:{port}; location / { proxy_pass http://web; proxy_http_version 1.1; proxy_set_header Connection ""; } }`);
   try {
-    return await measure(`NGINX 1.22 (${keepAlive ? 'keep-alive clients' : 'one request per connection'})`, n.url, pair, {
-      provider: 'nginx',
-      'nginx-upstream-file': file,
-      'nginx-upstream': 'web',
-      'blue-address': pair.blue.address,
-      'green-address': pair.green.address,
-      'nginx-reload-command': n.reloadCommand.join(' '),
-    });
+    return await measure(
+      `NGINX 1.22 (${keepAlive ? 'keep-alive clients' : 'one request per connection'})`,
+      n.url,
+      pair,
+      {
+        provider: 'nginx',
+        'nginx-upstream-file': file,
+        'nginx-upstream': 'web',
+        'blue-address': pair.blue.address,
+        'green-address': pair.green.address,
+        'nginx-reload-command': n.reloadCommand.join(' '),
+      },
+    );
   } finally {
     await n.stop();
     await pair.close();

@@ -83,12 +83,20 @@ const narrow = await median(() => step(16), 3);
 server.kill();
 
 const f = (ms: number) => `${ms.toFixed(0)} ms`;
-console.log(`check-dependencies (median of 5 runs): 300 services, 200 dependencies probed, each answering after ${DELAY} ms on loopback`);
+console.log(
+  `check-dependencies (median of 5 runs): 300 services, 200 dependencies probed, each answering after ${DELAY} ms on loopback`,
+);
 console.log(`  one probe                           ${f(one)}`);
-console.log(`  step, concurrency 200               ${f(wide)}   = ${(wide / one).toFixed(2)} × one probe (goal ≤ 2×)   ${(sequential / wide).toFixed(1)}× faster than sequential`);
-console.log(`  step, concurrency 16 (the default)  ${f(narrow)}   = ${(narrow / one).toFixed(2)} × one probe   ${(sequential / narrow).toFixed(1)}× faster than sequential`);
+console.log(
+  `  step, concurrency 200               ${f(wide)}   = ${(wide / one).toFixed(2)} × one probe (goal ≤ 2×)   ${(sequential / wide).toFixed(1)}× faster than sequential`,
+);
+console.log(
+  `  step, concurrency 16 (the default)  ${f(narrow)}   = ${(narrow / one).toFixed(2)} × one probe   ${(sequential / narrow).toFixed(1)}× faster than sequential`,
+);
 console.log(`  sequential loop over the 200 probes ${f(sequential)}`);
-console.log(`  floor: 200 bare concurrent GETs     ${f(bare)}   = ${(bare / one).toFixed(2)} × one probe (what loopback and 2 cores allow)`);
+console.log(
+  `  floor: 200 bare concurrent GETs     ${f(bare)}   = ${(bare / one).toFixed(2)} × one probe (what loopback and 2 cores allow)`,
+);
 
 const big = ['services:'];
 for (let i = 0; i < 5000; i++) {
@@ -102,7 +110,8 @@ const p1 = performance.now();
 const { errors, inconsistencies } = checkGraph(config);
 const waves = computeWaves(config);
 const p2 = performance.now();
-if (errors.length || inconsistencies.length) throw new Error(`5,000-service graph invalid: ${errors[0]?.message ?? inconsistencies[0]?.message}`);
+if (errors.length || inconsistencies.length)
+  throw new Error(`5,000-service graph invalid: ${errors[0]?.message ?? inconsistencies[0]?.message}`);
 console.log(`5,000-service graph (${waves.length} waves):`);
 console.log(`  parse YAML                          ${f(p1 - p0)}`);
 console.log(`  validate (cycles, levels) and layer ${f(p2 - p1)}`);

@@ -16,7 +16,11 @@ const verdict = (ok) => {
   return ok ? 'ok' : 'OVER TARGET';
 };
 
-const bytes = (dir) => readdirSync(dir, { withFileTypes: true }).reduce((n, e) => n + (e.isDirectory() ? bytes(join(dir, e.name)) : statSync(join(dir, e.name)).size), 0);
+const bytes = (dir) =>
+  readdirSync(dir, { withFileTypes: true }).reduce(
+    (n, e) => n + (e.isDirectory() ? bytes(join(dir, e.name)) : statSync(join(dir, e.name)).size),
+    0,
+  );
 const steps = readdirSync(join(root, 'actions')).filter((s) => statSync(join(root, 'actions', s)).isDirectory());
 
 console.log('size of what ships (target: each action dist/ ≤ 3 MB, tarball unpacked ≤ 6 MB)');
@@ -24,8 +28,17 @@ for (const step of steps) {
   const size = bytes(join(root, 'actions', step, 'dist'));
   console.log(`  actions/${step}/dist`.padEnd(36) + `${(size / MB).toFixed(2)} MB  ${verdict(size <= 3 * MB)}`);
 }
-const [pack] = JSON.parse(execFileSync('npm', ['pack', '--dry-run', '--json'], { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }));
-console.log('  npm tarball'.padEnd(36) + `${(pack.size / MB).toFixed(2)} MB packed, ${(pack.unpackedSize / MB).toFixed(2)} MB unpacked  ${verdict(pack.unpackedSize <= 6 * MB)}`);
+const [pack] = JSON.parse(
+  execFileSync('npm', ['pack', '--dry-run', '--json'], {
+    cwd: root,
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'ignore'],
+  }),
+);
+console.log(
+  '  npm tarball'.padEnd(36) +
+    `${(pack.size / MB).toFixed(2)} MB packed, ${(pack.unpackedSize / MB).toFixed(2)} MB unpacked  ${verdict(pack.unpackedSize <= 6 * MB)}`,
+);
 
 // Commands run in turns, so a burst of load on the machine hits all of them alike; the median of each is compared.
 const env = { PATH: process.env.PATH, HOME: '/tmp', GITHUB_ACTIONS: 'true' };

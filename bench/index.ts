@@ -15,7 +15,10 @@ if (unknown.length) {
 let failed = 0;
 for (const name of wanted.length ? wanted : names) {
   console.log(`\n=== bench: ${name} ===`);
-  const r = spawnSync(join(root, 'node_modules', '.bin', 'tsx'), [join(root, 'bench', `${name}.ts`)], { stdio: 'inherit', cwd: root });
+  const r = spawnSync(join(root, 'node_modules', '.bin', 'tsx'), [join(root, 'bench', `${name}.ts`)], {
+    stdio: 'inherit',
+    cwd: root,
+  });
   if (r.status !== 0) failed++;
 }
 process.exitCode = failed ? 1 : 0;

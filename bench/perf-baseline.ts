@@ -64,7 +64,12 @@ interface Measured {
 }
 
 /** Runs a command, sampling its CPU and peak memory until it exits. */
-async function sampled(cmd: string, args: string[], env: NodeJS.ProcessEnv, nginxPid: number): Promise<{ stdout: string } & Omit<Measured, 'rps' | 'p50' | 'p99'>> {
+async function sampled(
+  cmd: string,
+  args: string[],
+  env: NodeJS.ProcessEnv,
+  nginxPid: number,
+): Promise<{ stdout: string } & Omit<Measured, 'rps' | 'p50' | 'p99'>> {
   const before = machineCpu();
   const nginxBefore = processCpu(nginxPid) + childrenCpu(nginxPid);
   const child = spawn(cmd, args, { env, stdio: ['ignore', 'pipe', 'ignore'] }); // Shipgate's log and summary go to stderr
@@ -92,7 +97,11 @@ async function sampled(cmd: string, args: string[], env: NodeJS.ProcessEnv, ngin
 /** CPU of NGINX's worker processes (children of the master). */
 function childrenCpu(pid: number): number {
   try {
-    const kids = readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number);
+    const kids = readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8')
+      .trim()
+      .split(/\s+/)
+      .filter(Boolean)
+      .map(Number);
     return kids.reduce((n, k) => n + processCpu(k), 0);
   } catch {
     return 0;
@@ -106,7 +115,12 @@ function wrkMs(text: string): number {
 }
 
 async function runWrk(bin: string, url: string, nginxPid: number, threads: number): Promise<Measured> {
-  const r = await sampled(bin, [`-t${threads}`, `-c${CONNECTIONS}`, `-d${seconds}s`, '--latency', url], process.env, nginxPid);
+  const r = await sampled(
+    bin,
+    [`-t${threads}`, `-c${CONNECTIONS}`, `-d${seconds}s`, '--latency', url],
+    process.env,
+    nginxPid,
+  );
   const rps = Number(/Requests\/sec:\s+([\d.]+)/.exec(r.stdout)?.[1]);
   const p50 = wrkMs(/^\s+50%\s+(\S+)/m.exec(r.stdout)![1]);
   const p99 = wrkMs(/^\s+99%\s+(\S+)/m.exec(r.stdout)![1]);
@@ -121,7 +135,13 @@ async function runAutocannon(url: string, nginxPid: number): Promise<Measured> {
   return { ...r, rps: j.requests.average, p50: j.latency.p50, p99: j.latency.p99 };
 }
 
-async function runShipgate(url: string, workers: number, dir: string, nginxPid: number, open?: { rate: number; seconds: number }) {
+async function runShipgate(
+  url: string,
+  workers: number,
+  dir: string,
+  nginxPid: number,
+  open?: { rate: number; seconds: number },
+) {
   const env = {
     PATH: process.env.PATH,
     SHIPGATE_URL: url,
@@ -138,7 +158,13 @@ async function runShipgate(url: string, workers: number, dir: string, nginxPid: 
   const r = await sampled(process.execPath, [ACTION, '--json'], env, nginxPid);
   const out = JSON.parse(r.stdout.trim().split('\n').pop()!);
   const responses = Number(out.rps) * (open?.seconds ?? seconds);
-  return { ...r, rps: Number(out.rps), p50: Number(out['p50-ms']), p99: Number(out['p99-ms']), lateShare: responses ? (Number(out.late) + Number(out.dropped)) / responses : 1 };
+  return {
+    ...r,
+    rps: Number(out.rps),
+    p50: Number(out['p50-ms']),
+    p99: Number(out['p99-ms']),
+    lateShare: responses ? (Number(out.late) + Number(out.dropped)) / responses : 1,
+  };
 }
 
 /**
@@ -162,7 +188,8 @@ async function highestOpenRate(url: string, dir: string, nginxPid: number): Prom
     if (m.lateShare < LATE_SHARE) good = { rate, m };
     else bad = rate;
   }
-  if (!good) console.log('  the open model did not hold even 100/s with fewer than 1 % late requests: the machine is saturated');
+  if (!good)
+    console.log('  the open model did not hold even 100/s with fewer than 1 % late requests: the machine is saturated');
   return good ?? { rate: 0, m: await probe(100) };
 }
 
@@ -171,13 +198,18 @@ if (!existsSync(ACTION)) throw new Error(`${ACTION} is missing: node scripts/bui
 const nginx = await startNginx('server { listen 127.0.0.1:{port}; root {dir}/www; location / { } }');
 try {
   mkdirSync(join(nginx.dir, 'www'));
-  writeFileSync(join(nginx.dir, 'www', 'orders.json'), JSON.stringify({ orders: Array.from({ length: 8 }, (_, i) => ({ id: i, total: 12.5 })) }));
+  writeFileSync(
+    join(nginx.dir, 'www', 'orders.json'),
+    JSON.stringify({ orders: Array.from({ length: 8 }, (_, i) => ({ id: i, total: 12.5 })) }),
+  );
   const url = `${nginx.url}/orders.json`;
   const dir = mkdtempSync(join(tmpdir(), 'shipgate-bench-perf-'));
   // warm NGINX's file cache and the CPU frequency before the first measured tool
   await new Promise((resolve) => execFile(wrk, ['-t1', '-c4', '-d2s', url], resolve));
 
-  console.log(`perf-baseline vs wrk on NGINX ${url}: ${CONNECTIONS} connections, ${seconds}s each, ${availableParallelism()} cores`);
+  console.log(
+    `perf-baseline vs wrk on NGINX ${url}: ${CONNECTIONS} connections, ${seconds}s each, ${availableParallelism()} cores`,
+  );
   // Each load generator is compared with wrk running as many threads: one core against one core, two against two.
   const rows: [string, Measured, number][] = [];
   rows.push(['wrk -t1', await runWrk(wrk, url, nginx.pid, 1), 1]);
@@ -191,7 +223,9 @@ try {
 
   const pct = (x: number) => `${(x * 100).toFixed(0)} %`;
   const wrkWith = (threads: number) => rows[threads - 1][1];
-  console.log('\ntool                   req/s     p50 ms   p99 ms   ratio req/s   ratio p50   peak MB   tool CPU   NGINX CPU   other CPU');
+  console.log(
+    '\ntool                   req/s     p50 ms   p99 ms   ratio req/s   ratio p50   peak MB   tool CPU   NGINX CPU   other CPU',
+  );
   for (const [name, m, threads] of rows) {
     const w = wrkWith(threads);
     const others = m.machineBusy - m.cpu - m.nginxCpu;
@@ -211,8 +245,12 @@ try {
     );
   }
   console.log('\nRatios are against wrk with as many threads (goal: req/s ≥ 0.80, p50 ≤ 1.20).');
-  console.log(`"shipgate open N/s": the highest rate the open model (rate, 1 thread, ${CONNECTIONS} connections growing up to ${CONNECTIONS * 4}) held with < 1 % late requests; its p50/p99 count from the intended send times.`);
-  console.log('CPU columns: share of the whole machine (all cores) during that run; "other" is everything but the tool and NGINX.');
+  console.log(
+    `"shipgate open N/s": the highest rate the open model (rate, 1 thread, ${CONNECTIONS} connections growing up to ${CONNECTIONS * 4}) held with < 1 % late requests; its p50/p99 count from the intended send times.`,
+  );
+  console.log(
+    'CPU columns: share of the whole machine (all cores) during that run; "other" is everything but the tool and NGINX.',
+  );
 } finally {
   await nginx.stop();
 }

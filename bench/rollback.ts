@@ -22,21 +22,45 @@ for (const interval of ['1s', '250ms']) {
   const pair = await colourPair();
   const haproxy = await startHaproxy({ servers: { green: pair.green.address, blue: pair.blue.address } });
   const stateFile = join(dir, `state-${interval}.json`);
-  writeFileSync(stateFile, JSON.stringify({ active: 'green', previous: 'blue', weights: { blue: 0, green: 100 }, time: new Date().toISOString(), who: 'bench' }));
+  writeFileSync(
+    stateFile,
+    JSON.stringify({
+      active: 'green',
+      previous: 'blue',
+      weights: { blue: 0, green: 100 },
+      time: new Date().toISOString(),
+      who: 'bench',
+    }),
+  );
   ratio = 0;
   const load = startLoad(haproxy.url, { connections: 16 });
   await waitFor('load to reach green', () => pair.green.hits > 200);
   let breachAt = 0;
   const breach = setTimeout(() => ((ratio = 0.5), (breachAt = Date.now())), 1500);
   const r = await runRollback({
-    provider: 'blue-green', backend: 'haproxy', 'haproxy-socket': haproxy.socket, 'haproxy-backend': 'web', 'state-file': stateFile,
-    'health-url': `${pair.blue.url}/healthz`, 'healthy-threshold': '1',
-    'prometheus-url': prometheus.url, 'trigger-query': 'x', 'trigger-max': '0.05', watch: '30s', 'watch-interval': interval,
+    provider: 'blue-green',
+    backend: 'haproxy',
+    'haproxy-socket': haproxy.socket,
+    'haproxy-backend': 'web',
+    'state-file': stateFile,
+    'health-url': `${pair.blue.url}/healthz`,
+    'healthy-threshold': '1',
+    'prometheus-url': prometheus.url,
+    'trigger-query': 'x',
+    'trigger-max': '0.05',
+    watch: '30s',
+    'watch-interval': interval,
   });
   clearTimeout(breach);
   await waitFor('load to reach blue', () => pair.blue.hits > 0);
   const result = await load.stop();
-  rows.push({ 'watch-interval': interval, exit: r.code, 'breach → first blue request (ms)': (pair.blue.firstHitAt ?? NaN) - breachAt, requests: result.total, failed: result.failed });
+  rows.push({
+    'watch-interval': interval,
+    exit: r.code,
+    'breach → first blue request (ms)': (pair.blue.firstHitAt ?? NaN) - breachAt,
+    requests: result.total,
+    failed: result.failed,
+  });
   await haproxy.stop();
   await pair.close();
 }

@@ -77,14 +77,29 @@ try {
   execFileSync('git', ['checkout', '--quiet', 'main'], { cwd: dir });
   // as a clone has them: git clone writes every ref into packed-refs
   execFileSync('git', ['pack-refs', '--all'], { cwd: dir });
-  const lastTag = execFileSync('git', ['describe', '--tags', '--abbrev=0', '--match', 'v*[0-9]', '--exclude', '*-rc.*', 'HEAD'], { cwd: dir, encoding: 'utf8' }).trim();
-  console.log(`repository: ${TAGS + COMMITS} commits, ${TAGS} tags, built in ${((performance.now() - t0) / 1000).toFixed(1)} s; last release ${lastTag}`);
+  const lastTag = execFileSync(
+    'git',
+    ['describe', '--tags', '--abbrev=0', '--match', 'v*[0-9]', '--exclude', '*-rc.*', 'HEAD'],
+    { cwd: dir, encoding: 'utf8' },
+  ).trim();
+  console.log(
+    `repository: ${TAGS + COMMITS} commits, ${TAGS} tags, built in ${((performance.now() - t0) / 1000).toFixed(1)} s; last release ${lastTag}`,
+  );
 
-  const bare = await time(() => execFileSync('git', ['log', '--format=%B', `${lastTag}..HEAD`], { cwd: dir, maxBuffer: 1 << 30 }));
+  const bare = await time(() =>
+    execFileSync('git', ['log', '--format=%B', `${lastTag}..HEAD`], { cwd: dir, maxBuffer: 1 << 30 }),
+  );
   let outputs: Record<string, string> = {};
   const step = await time(async () => {
     let out = '';
-    const platform = new LocalPlatform({ env: {}, flags: { 'dry-run': 'true' }, json: true, cwd: dir, stdout: (t) => void (out += t), stderr: () => undefined });
+    const platform = new LocalPlatform({
+      env: {},
+      flags: { 'dry-run': 'true' },
+      json: true,
+      cwd: dir,
+      stdout: (t) => void (out += t),
+      stderr: () => undefined,
+    });
     const cwd = process.cwd();
     process.chdir(dir);
     try {
@@ -98,17 +113,28 @@ try {
   // The bundles as a runner starts them; a bundle not built yet is reported, not timed.
   const processTime = async (bundle: string) =>
     existsSync(join(root, bundle))
-      ? time(() => execFileSync(process.execPath, [join(root, bundle), ...(bundle.startsWith('bin') ? ['version-tag'] : []), '--dry-run', '--json'], { cwd: dir, maxBuffer: 1 << 30, stdio: ['ignore', 'pipe', 'ignore'] }))
+      ? time(() =>
+          execFileSync(
+            process.execPath,
+            [join(root, bundle), ...(bundle.startsWith('bin') ? ['version-tag'] : []), '--dry-run', '--json'],
+            { cwd: dir, maxBuffer: 1 << 30, stdio: ['ignore', 'pipe', 'ignore'] },
+          ),
+        )
       : undefined;
   const action = await processTime('actions/version-tag/dist/index.js');
   const cli = existsSync(join(root, 'dist/cli/index.js')) ? await processTime('bin/shipgate.js') : undefined;
-  if (outputs['previous-tag'] !== lastTag || outputs.bump !== 'minor') throw new Error(`unexpected result: ${JSON.stringify(outputs)}`);
+  if (outputs['previous-tag'] !== lastTag || outputs.bump !== 'minor')
+    throw new Error(`unexpected result: ${JSON.stringify(outputs)}`);
 
   console.log(`next version: ${outputs['previous-tag']} → ${outputs.tag} (${outputs.bump}) over ${COMMITS} commits`);
   console.log(`bare git log --format=%B ${lastTag}..HEAD   ${bare.toFixed(0).padStart(6)} ms`);
-  console.log(`version-tag, in-process (dry run)          ${step.toFixed(0).padStart(6)} ms   ${(step / bare).toFixed(2)}x  (goal ≤ 3x)`);
+  console.log(
+    `version-tag, in-process (dry run)          ${step.toFixed(0).padStart(6)} ms   ${(step / bare).toFixed(2)}x  (goal ≤ 3x)`,
+  );
   const row = (label: string, ms: number | undefined, note: string) =>
-    console.log(`${label.padEnd(43)}${ms === undefined ? '   (not built: node scripts/build.mjs --only version-tag,cli)' : `${ms.toFixed(0).padStart(6)} ms   ${(ms / bare).toFixed(2)}x  (${note})`}`);
+    console.log(
+      `${label.padEnd(43)}${ms === undefined ? '   (not built: node scripts/build.mjs --only version-tag,cli)' : `${ms.toFixed(0).padStart(6)} ms   ${(ms / bare).toFixed(2)}x  (${note})`}`,
+    );
   row('action bundle as a process (dry run)', action, 'includes Node start-up');
   row('shipgate CLI as a process (dry run)', cli, 'includes loading every step');
   console.log(`median of ${RUNS} runs after one warm-up`);

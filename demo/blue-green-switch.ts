@@ -63,7 +63,9 @@ export function dotenv(work: string): Record<string, string> {
  * first gets all the traffic, the others weight 0 in maintenance), with the runtime API on a unix socket.
  */
 export async function startHaproxy(servers: Record<string, number>, onExit: DemoContext['onExit']) {
-  const haproxy = await launchHaproxy({ servers: Object.fromEntries(Object.entries(servers).map(([colour, port]) => [colour, `127.0.0.1:${port}`])) });
+  const haproxy = await launchHaproxy({
+    servers: Object.fromEntries(Object.entries(servers).map(([colour, port]) => [colour, `127.0.0.1:${port}`])),
+  });
   onExit(() => haproxy.stop());
   return { url: `${haproxy.url}/`, socket: haproxy.socket };
 }
@@ -77,7 +79,13 @@ export async function demo({ shipgate, work, step, listen, onExit }: DemoContext
   const greenPort = await listen(green.server);
 
   const { url, socket } = await startHaproxy({ blue: bluePort, green: greenPort }, onExit);
-  const env = { SHIPGATE_HEALTH_TIMEOUT: '10s', SHIPGATE_PROVIDER: 'haproxy', SHIPGATE_HAPROXY_SOCKET: socket, SHIPGATE_HAPROXY_BACKEND: 'web', GITLAB_USER_LOGIN: 'demo' };
+  const env = {
+    SHIPGATE_HEALTH_TIMEOUT: '10s',
+    SHIPGATE_PROVIDER: 'haproxy',
+    SHIPGATE_HAPROXY_SOCKET: socket,
+    SHIPGATE_HAPROXY_BACKEND: 'web',
+    GITLAB_USER_LOGIN: 'demo',
+  };
 
   step(`HAProxy on ${url} sends everything to blue; the dry run shows the runtime commands of each step`);
   const dry = await shipgate(['blue-green-switch', '--dry-run', '--steps', '25,100'], env);
@@ -86,25 +94,46 @@ export async function demo({ shipgate, work, step, listen, onExit }: DemoContext
   step('Switch to green in steps 25,100 while 4 clients keep sending requests');
   let load = traffic(url);
   const up = await shipgate(
-    ['blue-green-switch', '--steps', '25,100', '--step-interval', '1s', '--health-url', `http://127.0.0.1:${greenPort}/healthz`, '--state-file', 'web-state.json'],
+    [
+      'blue-green-switch',
+      '--steps',
+      '25,100',
+      '--step-interval',
+      '1s',
+      '--health-url',
+      `http://127.0.0.1:${greenPort}/healthz`,
+      '--state-file',
+      'web-state.json',
+    ],
     env,
   );
   let seen = await load.stop();
   console.log(`\n→ exit ${up.code}; requests answered: blue ${seen.blue}, green ${seen.green}; failed: ${seen.failed}`);
   console.log(`→ outputs: ${JSON.stringify(dotenv(work))}`);
   console.log(`→ web-state.json: ${readFileSync(join(work, 'web-state.json'), 'utf8').trim()}`);
-  if (up.code !== 0 || dotenv(work).SHIPGATE_ACTIVE !== 'green' || seen.failed || !seen.green) throw new Error('the switch to green did not go as expected');
+  if (up.code !== 0 || dotenv(work).SHIPGATE_ACTIVE !== 'green' || seen.failed || !seen.green)
+    throw new Error('the switch to green did not go as expected');
 
   step('Back to blue — but blue breaks as soon as it takes traffic: Shipgate reverts to green and fails the job');
   blueBreaksAfter = blue.hits;
   load = traffic(url);
   const back = await shipgate(
-    ['blue-green-switch', '--steps', '25,100', '--step-interval', '1s', '--health-url', `http://127.0.0.1:${bluePort}/healthz`],
+    [
+      'blue-green-switch',
+      '--steps',
+      '25,100',
+      '--step-interval',
+      '1s',
+      '--health-url',
+      `http://127.0.0.1:${bluePort}/healthz`,
+    ],
     env,
   );
   seen = await load.stop();
   const out = dotenv(work);
-  console.log(`\n→ exit ${back.code} (1 = a check failed and traffic was moved back); requests: blue ${seen.blue}, green ${seen.green}; failed: ${seen.failed}`);
+  console.log(
+    `\n→ exit ${back.code} (1 = a check failed and traffic was moved back); requests: blue ${seen.blue}, green ${seen.green}; failed: ${seen.failed}`,
+  );
   console.log(`→ outputs: ${JSON.stringify(out)}`);
   if (back.code !== 1 || out.SHIPGATE_REVERTED !== 'true' || out.SHIPGATE_ACTIVE !== 'green' || seen.failed) {
     throw new Error('the automatic revert did not go as expected');

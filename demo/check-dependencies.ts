@@ -88,12 +88,18 @@ services:
   step('Deploying order-service: its dependencies are probed; inventory-service answers 503 and stays down');
   inventory.up = false;
   const consulUrl = { SHIPGATE_CONSUL_URL: `http://127.0.0.1:${consulPort}` };
-  const down = await shipgate(['check-dependencies', '--service', 'order-service', '--timeout', '4s', '--interval', '500ms'], consulUrl);
+  const down = await shipgate(
+    ['check-dependencies', '--service', 'order-service', '--timeout', '4s', '--interval', '500ms'],
+    consulUrl,
+  );
   console.log(`exit ${down.code} (1 = an unhealthy dependency stops the deploy)`);
 
   step('Again, while inventory-service recovers after 2 s: Shipgate waits, retries, then passes');
   setTimeout(() => (inventory.up = true), 2000);
-  const up = await shipgate(['check-dependencies', '--service', 'order-service', '--timeout', '20s', '--interval', '500ms'], consulUrl);
+  const up = await shipgate(
+    ['check-dependencies', '--service', 'order-service', '--timeout', '20s', '--interval', '500ms'],
+    consulUrl,
+  );
   console.log(`exit ${up.code}`);
   if (plan.code !== 0 || down.code !== 1 || up.code !== 0) {
     throw new Error(`check-dependencies exits were ${plan.code}, ${down.code}, ${up.code}; expected 0, 1, 0.`);

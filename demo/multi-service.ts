@@ -13,8 +13,11 @@ const gcl = join(root, 'node_modules', '.bin', 'gitlab-ci-local');
 
 const run = (cwd: string, env: Record<string, string>) =>
   new Promise<{ code: number; out: string }>((resolve) =>
-    execFile(gcl, ['--force-shell-executor', '--variable', 'GITLAB_CI=true'], { cwd, env: { ...process.env, ...env }, maxBuffer: 64 * 1024 * 1024 }, (err, stdout, stderr) =>
-      resolve({ code: err ? 1 : 0, out: stdout + stderr }),
+    execFile(
+      gcl,
+      ['--force-shell-executor', '--variable', 'GITLAB_CI=true'],
+      { cwd, env: { ...process.env, ...env }, maxBuffer: 64 * 1024 * 1024 },
+      (err, stdout, stderr) => resolve({ code: err ? 1 : 0, out: stdout + stderr }),
     ),
   );
 
@@ -22,7 +25,8 @@ export async function demo({ work, step, listen }: DemoContext) {
   // gitlab-ci-local copies files with rsync (Debian package), installed when missing.
   await program('rsync');
   // The jobs run `npx -- file:<this checkout>` (the components' cli-package input): the committed CLI bundle.
-  if (!/^[A-Za-z0-9.+_:/^~-]*$/.test(root)) throw new Error(`The checkout's path '${root}' has characters an npm version spec cannot hold.`);
+  if (!/^[A-Za-z0-9.+_:/^~-]*$/.test(root))
+    throw new Error(`The checkout's path '${root}' has characters an npm version spec cannot hold.`);
   const version = `file:${root.replace(/\/$/, '')}`;
   const down = new Set(['service-registry']);
   const port = await listen(
@@ -62,7 +66,13 @@ include:
     - npx --yes -- ${version} check-dependencies
 `,
   );
-  const services: Record<string, string[]> = { 'config-center': [], 'service-registry': [], 'inventory-service': ['config-center', 'service-registry'], 'user-service': ['config-center', 'service-registry'], 'order-service': ['inventory-service', 'user-service'] };
+  const services: Record<string, string[]> = {
+    'config-center': [],
+    'service-registry': [],
+    'inventory-service': ['config-center', 'service-registry'],
+    'user-service': ['config-center', 'service-registry'],
+    'order-service': ['inventory-service', 'user-service'],
+  };
   writeFileSync(
     join(p, 'dependency-config.yml'),
     `services:\n${Object.entries(services)
@@ -70,7 +80,11 @@ include:
       .join('\n')}\n`,
   );
   writeFileSync(join(p, '.gitignore'), '.gitlab-ci-local/\n');
-  const git = (...args: string[]) => execFileSync('git', ['-c', 'user.email=demo@example.com', '-c', 'user.name=demo', ...args], { cwd: p, stdio: 'ignore' });
+  const git = (...args: string[]) =>
+    execFileSync('git', ['-c', 'user.email=demo@example.com', '-c', 'user.name=demo', ...args], {
+      cwd: p,
+      stdio: 'ignore',
+    });
   git('init', '-q', '-b', 'main');
   git('add', '-A');
   git('commit', '-qm', 'shop');
@@ -85,16 +99,23 @@ include:
   const stages = /stages:\n((?:\s+- .*\n)+)/.exec(readFileSync(child, 'utf8'))?.[1].replace(/\s+- /g, ' ').trim();
   console.log(`child pipeline ${child.slice(p.length + 1)}: stages ${stages}`);
   for (const line of r.out.split('\n')) {
-    if (/deploying \S+ in wave \d$|UNHEALTHY|^ (PASS|FAIL) /.test(line) && !line.includes('$ echo')) console.log(line.replace(/^\S+\s+> /, '  '));
+    if (/deploying \S+ in wave \d$|UNHEALTHY|^ (PASS|FAIL) /.test(line) && !line.includes('$ echo'))
+      console.log(line.replace(/^\S+\s+> /, '  '));
   }
 
-  step('The gate after wave 2 collected every service\'s status into the summary and paused the deploy');
+  step("The gate after wave 2 collected every service's status into the summary and paused the deploy");
   const gate = join(p, '.gitlab-ci-local', 'artifacts', 'shipgate-wave-2-gate', 'shipgate-summary.md');
   const summary = existsSync(gate) ? readFileSync(gate, 'utf8') : '';
   console.log(summary);
-  const expected = ['| 1 | config-center | ✅ deployed |', '| 2 | inventory-service | ❌ failed |', '| 3 | order-service | ⏸ paused |'];
+  const expected = [
+    '| 1 | config-center | ✅ deployed |',
+    '| 2 | inventory-service | ❌ failed |',
+    '| 3 | order-service | ⏸ paused |',
+  ];
   const missing = expected.filter((line) => !summary.includes(line));
   if (missing.length || r.out.includes('deploying order-service')) {
-    throw new Error(`expected wave 2 to fail and pause wave 3; summary lacks ${missing.join(', ') || 'nothing'}${r.out.includes('deploying order-service') ? ' and order-service was deployed' : ''}`);
+    throw new Error(
+      `expected wave 2 to fail and pause wave 3; summary lacks ${missing.join(', ') || 'nothing'}${r.out.includes('deploying order-service') ? ' and order-service was deployed' : ''}`,
+    );
   }
 }

@@ -25,41 +25,117 @@ export async function demo({ shipgate, work, step, listen }: DemoContext) {
   const url = `http://127.0.0.1:${port}/api/orders`;
   const load = ['--duration', '1s', '--runs', '3', '--warmup', '500ms', '--connections', '8'];
   const dotenv = () => readFileSync(join(work, 'shipgate.env'), 'utf8');
-  const outputs = () => Object.fromEntries(dotenv().trim().split('\n').map((l) => l.split('=')));
+  const outputs = () =>
+    Object.fromEntries(
+      dotenv()
+        .trim()
+        .split('\n')
+        .map((l) => l.split('=')),
+    );
 
-  step(`Load ${url} (answers in ${service.delayMs} ms): thresholds p95 ≤ 100ms and ≤ 1 % errors; the result becomes the baseline`);
-  const pass = await shipgate(['perf-baseline', '--url', url, ...load, '--max-p95', '100ms', '--max-error-rate', '1%', '--save', 'baseline.json']);
+  step(
+    `Load ${url} (answers in ${service.delayMs} ms): thresholds p95 ≤ 100ms and ≤ 1 % errors; the result becomes the baseline`,
+  );
+  const pass = await shipgate([
+    'perf-baseline',
+    '--url',
+    url,
+    ...load,
+    '--max-p95',
+    '100ms',
+    '--max-error-rate',
+    '1%',
+    '--save',
+    'baseline.json',
+  ]);
   console.log(`exit ${pass.code}; dotenv report:\n${dotenv()}`);
   rmSync(join(work, 'shipgate.env'));
 
   step('The flaky endpoint answers every 10th request with 500: max-error-rate 1% fails the job');
-  const flaky = await shipgate(['perf-baseline', '--url', `http://127.0.0.1:${port}/api/flaky`, ...load, '--max-error-rate', '1%', '--save', 'flaky.json']);
+  const flaky = await shipgate([
+    'perf-baseline',
+    '--url',
+    `http://127.0.0.1:${port}/api/flaky`,
+    ...load,
+    '--max-error-rate',
+    '1%',
+    '--save',
+    'flaky.json',
+  ]);
   const flakyOut = outputs();
   console.log(`exit ${flaky.code} (1 = a threshold was breached); error-rate ${flakyOut.SHIPGATE_ERROR_RATE}`);
   rmSync(join(work, 'shipgate.env'));
 
   step('A change makes every answer 10 ms slower: the same load against baseline.json, p95 may rise 10 % at most');
   service.delayMs = 15;
-  const slower = await shipgate(['perf-baseline', '--url', url, ...load, '--baseline', 'baseline.json', '--max-regression', 'p95:+10%,rps:-10%', '--save', 'now.json']);
+  const slower = await shipgate([
+    'perf-baseline',
+    '--url',
+    url,
+    ...load,
+    '--baseline',
+    'baseline.json',
+    '--max-regression',
+    'p95:+10%,rps:-10%',
+    '--save',
+    'now.json',
+  ]);
   const slowerOut = outputs();
-  console.log(`exit ${slower.code}; regressed=${slowerOut.SHIPGATE_REGRESSED}; GitLab's load_performance report:\n${readFileSync(join(work, 'load-performance.json'), 'utf8').slice(0, 400)}…`);
+  console.log(
+    `exit ${slower.code}; regressed=${slowerOut.SHIPGATE_REGRESSED}; GitLab's load_performance report:\n${readFileSync(join(work, 'load-performance.json'), 'utf8').slice(0, 400)}…`,
+  );
 
-  step('A service that freezes for one second in a 4 s load, gated on p95 ≤ 100ms: the closed model (connections) passes it, the open model (rate 100/s) does not');
+  step(
+    'A service that freezes for one second in a 4 s load, gated on p95 ≤ 100ms: the closed model (connections) passes it, the open model (rate 100/s) does not',
+  );
   const freezing = `http://127.0.0.1:${port}/api/freeze`;
   const gate = ['--duration', '4s', '--warmup', '0', '--max-p95', '100ms'];
   service.frozenUntil = 0;
-  const closed = await shipgate(['perf-baseline', '--url', freezing, ...gate, '--connections', '8', '--save', 'closed.json']);
+  const closed = await shipgate([
+    'perf-baseline',
+    '--url',
+    freezing,
+    ...gate,
+    '--connections',
+    '8',
+    '--save',
+    'closed.json',
+  ]);
   const closedP95 = outputs().SHIPGATE_P95_MS;
   rmSync(join(work, 'shipgate.env'));
   service.frozenUntil = 0;
-  const open = await shipgate(['perf-baseline', '--url', freezing, ...gate, '--rate', '100', '--connections', '8', '--save', 'open.json']);
+  const open = await shipgate([
+    'perf-baseline',
+    '--url',
+    freezing,
+    ...gate,
+    '--rate',
+    '100',
+    '--connections',
+    '8',
+    '--save',
+    'open.json',
+  ]);
   const openOut = outputs();
-  console.log(`closed model: exit ${closed.code}, p95 ${closedP95} ms (the freeze stopped the load too: 8 slow answers among thousands)`);
-  console.log(`open model:   exit ${open.code}, p95 ${openOut.SHIPGATE_P95_MS} ms, ${openOut.SHIPGATE_LATE} requests late (every request due during the freeze counts)`);
+  console.log(
+    `closed model: exit ${closed.code}, p95 ${closedP95} ms (the freeze stopped the load too: 8 slow answers among thousands)`,
+  );
+  console.log(
+    `open model:   exit ${open.code}, p95 ${openOut.SHIPGATE_P95_MS} ms, ${openOut.SHIPGATE_LATE} requests late (every request due during the freeze counts)`,
+  );
 
   const errorRate = Number(flakyOut.SHIPGATE_ERROR_RATE);
-  if (closed.code !== 0 || open.code !== 1) throw new Error(`perf-baseline on a freezing service exited ${closed.code} (closed model) and ${open.code} (open model); expected 0 and 1.`);
-  if (pass.code !== 0 || flaky.code !== 1 || slower.code !== 1 || slowerOut.SHIPGATE_REGRESSED !== 'true' || !(errorRate > 0.05 && errorRate < 0.15)) {
+  if (closed.code !== 0 || open.code !== 1)
+    throw new Error(
+      `perf-baseline on a freezing service exited ${closed.code} (closed model) and ${open.code} (open model); expected 0 and 1.`,
+    );
+  if (
+    pass.code !== 0 ||
+    flaky.code !== 1 ||
+    slower.code !== 1 ||
+    slowerOut.SHIPGATE_REGRESSED !== 'true' ||
+    !(errorRate > 0.05 && errorRate < 0.15)
+  ) {
     throw new Error(
       `perf-baseline exits were ${pass.code}, ${flaky.code}, ${slower.code} (regressed=${slowerOut.SHIPGATE_REGRESSED}, error-rate ${errorRate}); expected 0, 1, 1 with regressed=true and about 10 % errors.`,
     );
@@ -69,7 +145,8 @@ export async function demo({ shipgate, work, step, listen }: DemoContext) {
 /** Answers at once, except from 1.5 s after the first request of a load (not the pre-flight) for one second. */
 function freeze(service: { frozenUntil: number }, res: ServerResponse) {
   const now = Date.now();
-  if (!service.frozenUntil) service.frozenUntil = -1; // the pre-flight
+  if (!service.frozenUntil)
+    service.frozenUntil = -1; // the pre-flight
   else if (service.frozenUntil === -1) service.frozenUntil = now + 2500;
   const wait = service.frozenUntil - 1000 <= now ? service.frozenUntil - now : 0;
   setTimeout(() => res.writeHead(200, { 'content-type': 'application/json' }).end('{"orders":[]}'), Math.max(0, wait));

@@ -40,7 +40,9 @@ for (const part of PARTS.filter((p) => (only ? p === only : true))) {
     step: (text) => console.log(`\n${bold(`▶ ${part} ${++n}. ${text}`)}`),
     listen: (server) => {
       cleanups.push(() => server.close());
-      return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve((server.address() as AddressInfo).port)));
+      return new Promise((resolve) =>
+        server.listen(0, '127.0.0.1', () => resolve((server.address() as AddressInfo).port)),
+      );
     },
     onExit: (fn) => void cleanups.push(fn),
     shipgate: (args, env = {}) =>
@@ -48,8 +50,13 @@ for (const part of PARTS.filter((p) => (only ? p === only : true))) {
         const child = execFile(
           process.execPath,
           [cli, ...args],
-          { cwd: work, env: { PATH: process.env.PATH, HOME: process.env.HOME, GITLAB_CI: 'true', CI_JOB_NAME: args[0], ...env }, maxBuffer: 64 * 1024 * 1024 },
-          (err, stdout, stderr) => resolve({ code: err ? (typeof err.code === 'number' ? err.code : 1) : 0, stdout, stderr }),
+          {
+            cwd: work,
+            env: { PATH: process.env.PATH, HOME: process.env.HOME, GITLAB_CI: 'true', CI_JOB_NAME: args[0], ...env },
+            maxBuffer: 64 * 1024 * 1024,
+          },
+          (err, stdout, stderr) =>
+            resolve({ code: err ? (typeof err.code === 'number' ? err.code : 1) : 0, stdout, stderr }),
         );
         child.stdout?.pipe(process.stdout);
         child.stderr?.pipe(process.stderr);

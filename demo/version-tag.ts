@@ -13,7 +13,10 @@ const OCI_MANIFEST = 'application/vnd.oci.image.manifest.v1+json';
 
 /** The digest a tag points to, read the way a client must: HEAD with the OCI Accept header. */
 async function tagDigest(host: string, repository: string, tag: string) {
-  const res = await fetch(`http://${host}/v2/${repository}/manifests/${tag}`, { method: 'HEAD', headers: { accept: OCI_MANIFEST } });
+  const res = await fetch(`http://${host}/v2/${repository}/manifests/${tag}`, {
+    method: 'HEAD',
+    headers: { accept: OCI_MANIFEST },
+  });
   return res.status === 200 ? res.headers.get('docker-content-digest') : undefined;
 }
 
@@ -30,10 +33,16 @@ export async function demo({ shipgate, work, step, onExit }: DemoContext) {
   git.run(['remote', 'add', 'origin', origin.dir]);
 
   step('A monorepo: user-service was released as user-service/v1.4.7; since then, commits to both services');
-  git.commit('chore: layout', { 'services/user/main.go': 'package main\n', 'services/order/main.go': 'package main\n', '.gitignore': 'shipgate*\n' });
+  git.commit('chore: layout', {
+    'services/user/main.go': 'package main\n',
+    'services/order/main.go': 'package main\n',
+    '.gitignore': 'shipgate*\n',
+  });
   git.run(['tag', 'user-service/v1.4.7']);
   git.run(['tag', 'order-service/v3.0.0']);
-  git.commit('feat(order)!: new checkout flow\n\nBREAKING CHANGE: /v1/checkout is gone', { 'services/order/checkout.go': '// v2\n' });
+  git.commit('feat(order)!: new checkout flow\n\nBREAKING CHANGE: /v1/checkout is gone', {
+    'services/order/checkout.go': '// v2\n',
+  });
   git.run(['checkout', '--quiet', '-b', 'search']);
   git.commit('feat(user): search users by e-mail', { 'services/user/search.go': '// search\n' });
   git.commit('test(user): cover search', { 'services/user/search_test.go': '// test\n' });
@@ -45,13 +54,19 @@ export async function demo({ shipgate, work, step, onExit }: DemoContext) {
   git.run(['push', '--quiet', 'origin', 'main', '--tags']);
   console.log(git.run(['log', '--graph', '--format=%h %s%d', 'user-service/v1.4.7~0..HEAD']));
 
-  step('Preview (dry run, as on a merge request): the next user-service version from the commits touching services/user');
+  step(
+    'Preview (dry run, as on a merge request): the next user-service version from the commits touching services/user',
+  );
   const preview = await shipgate(['version-tag', '--dry-run', '--prefix', 'user-service/v', '--path', 'services/user']);
   const planned = dotenv(work);
   if (preview.code !== 0 || planned.SHIPGATE_VERSION !== '1.5.0' || planned.SHIPGATE_BUMP !== 'minor') {
-    throw new Error(`expected 1.5.0 (minor) on the dry run, got exit ${preview.code}, ${planned.SHIPGATE_VERSION} (${planned.SHIPGATE_BUMP})`);
+    throw new Error(
+      `expected 1.5.0 (minor) on the dry run, got exit ${preview.code}, ${planned.SHIPGATE_VERSION} (${planned.SHIPGATE_BUMP})`,
+    );
   }
-  console.log('→ 1.5.0: the feature from the merged branch counts; the breaking feature and its revert drop out; order-service\'s breaking change is not user-service\'s.');
+  console.log(
+    "→ 1.5.0: the feature from the merged branch counts; the breaking feature and its revert drop out; order-service's breaking change is not user-service's.",
+  );
   rmSync(join(work, 'shipgate.env'));
 
   step('The pipeline built the image for this commit as sha-<short sha> and pushed it to the registry');
@@ -63,10 +78,14 @@ export async function demo({ shipgate, work, step, onExit }: DemoContext) {
   console.log(`pushed ${host}/acme/user-service:sha-${head.slice(0, 7)} (${built})`);
 
   step('Release: tag user-service/v1.5.0 (git push to origin), then re-tag the image — no rebuild, same digest');
-  const release = await shipgate(['version-tag', '--prefix', 'user-service/v', '--path', 'services/user'], { SHIPGATE_IMAGES: `${host}/acme/user-service` });
+  const release = await shipgate(['version-tag', '--prefix', 'user-service/v', '--path', 'services/user'], {
+    SHIPGATE_IMAGES: `${host}/acme/user-service`,
+  });
   const out = dotenv(work);
   if (release.code !== 0 || out.SHIPGATE_RELEASED !== 'true' || out.SHIPGATE_DIGEST !== built) {
-    throw new Error(`expected a release with digest ${built}, got exit ${release.code}, released=${out.SHIPGATE_RELEASED}, digest=${out.SHIPGATE_DIGEST}`);
+    throw new Error(
+      `expected a release with digest ${built}, got exit ${release.code}, released=${out.SHIPGATE_RELEASED}, digest=${out.SHIPGATE_DIGEST}`,
+    );
   }
   const pushed = origin.git('ls-remote', '--tags', origin.dir, 'user-service/v1.5.0');
   if (!pushed.includes('refs/tags/user-service/v1.5.0')) throw new Error('the tag did not reach origin');
@@ -79,5 +98,6 @@ export async function demo({ shipgate, work, step, onExit }: DemoContext) {
 
   step('Run it again on the same commit: nothing new to release');
   const again = await shipgate(['version-tag', '--prefix', 'user-service/v', '--path', 'services/user']);
-  if (again.code !== 0 || dotenv(work).SHIPGATE_BUMP !== 'none') throw new Error(`expected bump none, got exit ${again.code}, ${dotenv(work).SHIPGATE_BUMP}`);
+  if (again.code !== 0 || dotenv(work).SHIPGATE_BUMP !== 'none')
+    throw new Error(`expected bump none, got exit ${again.code}, ${dotenv(work).SHIPGATE_BUMP}`);
 }

@@ -30,10 +30,13 @@ entries.push([join('cli', 'main.ts'), join('dist', 'cli')]);
 // `--only a,b` bundles just those steps (`cli` for the CLI), for work on one step at a time.
 const onlyIdx = process.argv.indexOf('--only');
 const only = onlyIdx === -1 ? null : process.argv[onlyIdx + 1].split(',');
-const wanted = (out) => !only || only.some((name) => out === join('actions', name, 'dist') || (name === 'cli' && out === join('dist', 'cli')));
+const wanted = (out) =>
+  !only ||
+  only.some((name) => out === join('actions', name, 'dist') || (name === 'cli' && out === join('dist', 'cli')));
 
 // CommonJS dependencies call require() for Node's modules; an ES module has none, so each file makes its own.
-const banner = "import { createRequire as __shipgateRequire } from 'node:module'; const require = __shipgateRequire(import.meta.url);";
+const banner =
+  "import { createRequire as __shipgateRequire } from 'node:module'; const require = __shipgateRequire(import.meta.url);";
 
 /**
  * @actions/http-client (and undici under it, 400 kB) has no side effects when loaded, but as CommonJS the bundler
@@ -45,7 +48,12 @@ const pure = {
   setup(build) {
     build.onResolve({ filter: /^@actions\/http-client(\/|$)/ }, async (args) => {
       if (args.pluginData === 'pure') return undefined;
-      const { path, errors } = await build.resolve(args.path, { kind: args.kind, resolveDir: args.resolveDir, importer: args.importer, pluginData: 'pure' });
+      const { path, errors } = await build.resolve(args.path, {
+        kind: args.kind,
+        resolveDir: args.resolveDir,
+        importer: args.importer,
+        pluginData: 'pure',
+      });
       return errors.length ? { errors } : { path, sideEffects: false };
     });
   },
@@ -56,12 +64,15 @@ function licenses(inputs) {
   const packages = new Map();
   for (const file of Object.keys(inputs)) {
     const m = /^(.*node_modules\/(?:@[^/]+\/)?[^/]+)\//.exec(file);
-    if (m && !packages.has(m[1])) packages.set(m[1], JSON.parse(readFileSync(join(root, m[1], 'package.json'), 'utf8')));
+    if (m && !packages.has(m[1]))
+      packages.set(m[1], JSON.parse(readFileSync(join(root, m[1], 'package.json'), 'utf8')));
   }
   const parts = [];
   for (const [dir, pkg] of [...packages].sort(([, a], [, b]) => a.name.localeCompare(b.name))) {
     const file = readdirSync(join(root, dir)).find((f) => /^(licen[cs]e|copying)/i.test(f));
-    parts.push(`${pkg.name}\n${pkg.license ?? 'UNKNOWN'}\n${file ? readFileSync(join(root, dir, file), 'utf8').trim() : ''}`);
+    parts.push(
+      `${pkg.name}\n${pkg.license ?? 'UNKNOWN'}\n${file ? readFileSync(join(root, dir, file), 'utf8').trim() : ''}`,
+    );
   }
   return parts.join('\n\n') + '\n';
 }

@@ -22,9 +22,13 @@ try {
   };
   walk(out);
   // A chunk the fresh build no longer makes (chunk names carry a hash of their content) is stale too.
-  const bundleDirs = [join('dist', 'cli'), ...readdirSync(join(root, 'actions')).map((s) => join('actions', s, 'dist'))];
+  const bundleDirs = [
+    join('dist', 'cli'),
+    ...readdirSync(join(root, 'actions')).map((s) => join('actions', s, 'dist')),
+  ];
   for (const dir of bundleDirs.filter((d) => existsSync(join(root, d)))) {
-    for (const f of readdirSync(join(root, dir))) if (!existsSync(join(out, dir, f))) stale.push(`${join(dir, f)} (no longer built: delete it)`);
+    for (const f of readdirSync(join(root, dir)))
+      if (!existsSync(join(out, dir, f))) stale.push(`${join(dir, f)} (no longer built: delete it)`);
   }
   if (stale.length) {
     console.error(`Stale bundles (run \`npm run build\` and commit them):\n  ${stale.join('\n  ')}`);
@@ -34,4 +38,7 @@ try {
 } finally {
   rmSync(out, { recursive: true, force: true });
 }
-execFileSync(join(root, 'node_modules/.bin/tsx'), [join(root, 'scripts/gen.ts'), '--check'], { cwd: root, stdio: 'inherit' });
+execFileSync(join(root, 'node_modules/.bin/tsx'), [join(root, 'scripts/gen.ts'), '--check'], {
+  cwd: root,
+  stdio: 'inherit',
+});

@@ -32,11 +32,18 @@ const PATH = /^[A-Za-z0-9_.-]+(\/[A-Za-z0-9_.-]+)+$/;
 
 /** Reads package.json: `version`, and `shipgate.github` / `shipgate.gitlab`. Throws naming the field when one is malformed. */
 export function readProject(root: string): Project {
-  const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { version: string; shipgate?: { github?: string; gitlab?: string } };
+  const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as {
+    version: string;
+    shipgate?: { github?: string; gitlab?: string };
+  };
   const github = pkg.shipgate?.github ?? '';
   const gitlab = pkg.shipgate?.gitlab ?? '';
-  if (!/^[A-Za-z0-9-]+\/[A-Za-z0-9_.-]+$/.test(github)) throw new Error(`package.json: shipgate.github is '${github}'. Expected owner/repository, e.g. acme/shipgate.`);
-  if (!PATH.test(gitlab)) throw new Error(`package.json: shipgate.gitlab is '${gitlab}'. Expected the project path, e.g. acme/shipgate or acme/ci/shipgate.`);
+  if (!/^[A-Za-z0-9-]+\/[A-Za-z0-9_.-]+$/.test(github))
+    throw new Error(`package.json: shipgate.github is '${github}'. Expected owner/repository, e.g. acme/shipgate.`);
+  if (!PATH.test(gitlab))
+    throw new Error(
+      `package.json: shipgate.gitlab is '${gitlab}'. Expected the project path, e.g. acme/shipgate or acme/ci/shipgate.`,
+    );
   return { version: pkg.version, github, gitlab };
 }
 
@@ -47,7 +54,12 @@ export function cliFiles(root: string): [string, string][] {
   return (readdirSync(dir, { recursive: true }) as string[])
     .filter((f) => statSync(join(dir, f)).isFile())
     .sort()
-    .map((f) => [`dist/cli/${f}`, createHash('sha256').update(readFileSync(join(dir, f))).digest('hex')]);
+    .map((f) => [
+      `dist/cli/${f}`,
+      createHash('sha256')
+        .update(readFileSync(join(dir, f)))
+        .digest('hex'),
+    ]);
 }
 
 export function distribution(root: string): Distribution {
@@ -68,7 +80,8 @@ export function cliInputs(d: Project): Record<string, Record<string, unknown>> {
     },
     'cli-project': {
       default: d.gitlab,
-      description: 'Path of the project on this GitLab that holds the components (where the CLI is fetched from): change it when you mirror Shipgate to another path.',
+      description:
+        'Path of the project on this GitLab that holds the components (where the CLI is fetched from): change it when you mirror Shipgate to another path.',
       regex: '^[A-Za-z0-9_.-]+(/[A-Za-z0-9_.-]+)+$',
     },
   };
@@ -95,6 +108,7 @@ export function loader(): string {
     .split('\n')
     .filter((l) => !/^\s*\/\//.test(l) && l.trim())
     .join('\n');
-  if (code.includes('$')) throw new Error("scripts/cli-loader.mjs holds a '$': GitLab would expand it in the variable. Write it without.");
+  if (code.includes('$'))
+    throw new Error("scripts/cli-loader.mjs holds a '$': GitLab would expand it in the variable. Write it without.");
   return code;
 }

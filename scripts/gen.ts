@@ -54,7 +54,9 @@ for (const step of steps) {
 // The READMEs, examples and demo outside the step folders.
 const tracked = execFileSync('git', ['ls-files'], { cwd: root, encoding: 'utf8' }).split('\n');
 const workflowFiles = new Set(workflows.map((w) => w.file));
-for (const file of tracked.filter((f) => STAMPED.test(f) && !workflowFiles.has(f) && !/^actions\/[a-z-]+\/README\.md$/.test(f))) {
+for (const file of tracked.filter(
+  (f) => STAMPED.test(f) && !workflowFiles.has(f) && !/^actions\/[a-z-]+\/README\.md$/.test(f),
+)) {
   emit(file, stamp(readFileSync(join(root, file), 'utf8')));
 }
 

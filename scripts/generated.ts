@@ -77,9 +77,13 @@ function sideEffectJob(schema: StepSchema, inputs: Record<string, Record<string,
     default: SIDE_EFFECT_RULES,
     description: `When the job runs (GitLab \`rules\`). The default branch only: ${schema.name} ${schema.changes === 'deploy' ? 'deploys' : 'tags and releases'}, so it must not run in a merge request's pipeline.`,
   };
-  if (schema.changes === 'tag') return { resource_group: `$[[ inputs.job-prefix ]]-${schema.name}`, rules: '$[[ inputs.rules ]]' };
+  if (schema.changes === 'tag')
+    return { resource_group: `$[[ inputs.job-prefix ]]-${schema.name}`, rules: '$[[ inputs.rules ]]' };
   // rollback's own `environment` input (the deployment it records) is the same environment.
-  inputs.environment ??= { default: 'production', description: 'The GitLab environment the job deploys to; the resource group is <job-prefix>-<environment>.' };
+  inputs.environment ??= {
+    default: 'production',
+    description: 'The GitLab environment the job deploys to; the resource group is <job-prefix>-<environment>.',
+  };
   return {
     environment: { name: '$[[ inputs.environment ]]' },
     resource_group: '$[[ inputs.job-prefix ]]-$[[ inputs.environment ]]',
@@ -110,7 +114,9 @@ export function componentYml(schema: StepSchema, dist: Distribution): string {
       entry.default = type === 'boolean' ? d === 'true' : type === 'number' ? Number(d) : d;
     }
     // GitLab refuses an include whose default is not one of the options: an optional enum may also be left empty.
-    if (spec.options) entry.options = spec.required || spec.options.includes(spec.default ?? '') ? [...spec.options] : [...spec.options, ''];
+    if (spec.options)
+      entry.options =
+        spec.required || spec.options.includes(spec.default ?? '') ? [...spec.options] : [...spec.options, ''];
     if (spec.type === 'duration') entry.regex = DURATION_REGEX;
     if (spec.type === 'integer' && type === 'string') entry.regex = '^([0-9]+)?$';
     inputs[name] = entry;

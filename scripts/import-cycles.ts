@@ -14,14 +14,17 @@ const SKIP = new Set(['node_modules', 'dist', 'fixtures', '.git']);
 function sources(root: string, dirs: readonly string[]): string[] {
   const out: string[] = [];
   const walk = (dir: string) => {
-    for (const entry of readdirSync(join(root, dir), { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
+    for (const entry of readdirSync(join(root, dir), { withFileTypes: true }).sort((a, b) =>
+      a.name.localeCompare(b.name),
+    )) {
       const rel = join(dir, entry.name);
       if (entry.isDirectory()) {
         if (!SKIP.has(entry.name) && !entry.name.endsWith('.next')) walk(rel);
       } else if (SOURCE.test(entry.name) && !entry.name.endsWith('.d.ts')) out.push(rel);
     }
   };
-  for (const dir of dirs) if (existsSync(join(root, dir))) statSync(join(root, dir)).isDirectory() ? walk(dir) : out.push(dir);
+  for (const dir of dirs)
+    if (existsSync(join(root, dir))) statSync(join(root, dir)).isDirectory() ? walk(dir) : out.push(dir);
   return out;
 }
 
@@ -29,7 +32,13 @@ function sources(root: string, dirs: readonly string[]): string[] {
 function resolveSpecifier(root: string, from: string, spec: string): string | undefined {
   if (!spec.startsWith('.')) return undefined;
   const base = resolve(root, dirname(from), spec);
-  const candidates = [base, base.replace(/\.js$/, '.ts'), base.replace(/\.mjs$/, '.mts'), `${base}.ts`, join(base, 'index.ts')];
+  const candidates = [
+    base,
+    base.replace(/\.js$/, '.ts'),
+    base.replace(/\.mjs$/, '.mts'),
+    `${base}.ts`,
+    join(base, 'index.ts'),
+  ];
   const found = candidates.find((c) => existsSync(c) && statSync(c).isFile());
   return found && relative(root, found);
 }
@@ -39,7 +48,9 @@ export function importGraph(root: string, dirs: readonly string[]): Map<string, 
   const graph = new Map<string, string[]>();
   for (const file of sources(root, dirs)) {
     const info = ts.preProcessFile(readFileSync(join(root, file), 'utf8'), true, true);
-    const targets = info.importedFiles.map((f) => resolveSpecifier(root, file, f.fileName)).filter((t): t is string => t !== undefined);
+    const targets = info.importedFiles
+      .map((f) => resolveSpecifier(root, file, f.fileName))
+      .filter((t): t is string => t !== undefined);
     graph.set(file, [...new Set(targets)]);
   }
   return graph;

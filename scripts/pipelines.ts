@@ -70,8 +70,24 @@ const common = (dist: Distribution, checks: string, deploys: string): Record<str
   image: { default: 'node:24-slim', description: 'Image of the jobs; it needs Node.js 20 or newer.' },
 });
 
-const BACKEND = ['colors', 'haproxy-socket', 'haproxy-backend', 'nginx-upstream-file', 'nginx-upstream', 'blue-address', 'green-address'];
-const BACKEND_MORE = ['nginx-reload-command', 'namespace', 'selector-key', 'virtual-service', 'http-route', 'backend-refs', 'kubeconfig'];
+const BACKEND = [
+  'colors',
+  'haproxy-socket',
+  'haproxy-backend',
+  'nginx-upstream-file',
+  'nginx-upstream',
+  'blue-address',
+  'green-address',
+];
+const BACKEND_MORE = [
+  'nginx-reload-command',
+  'namespace',
+  'selector-key',
+  'virtual-service',
+  'http-route',
+  'backend-refs',
+  'kubeconfig',
+];
 
 const checks = [
   { if: '$CI_PIPELINE_SOURCE == "merge_request_event"' },
@@ -84,17 +100,27 @@ export function pipelines(dist: Distribution): PipelineSpec[] {
   return [
     {
       file: 'templates/service-delivery.yml',
-      title: 'One service: check-dependencies → api-compat and perf-baseline in parallel → version-tag → blue-green-switch → rollback watch',
+      title:
+        'One service: check-dependencies → api-compat and perf-baseline in parallel → version-tag → blue-green-switch → rollback watch',
       own: {
-        ...common(dist, 'check-dependencies, api-compat and perf-baseline', 'version-tag, blue-green-switch and the rollback watch'),
+        ...common(
+          dist,
+          'check-dependencies, api-compat and perf-baseline',
+          'version-tag, blue-green-switch and the rollback watch',
+        ),
         'switch-when': {
           default: 'on_success',
           options: ['on_success', 'manual'],
-          description: '`manual` makes blue-green-switch wait for a click (a manual gate before traffic moves); the rollback watch waits for it.',
+          description:
+            '`manual` makes blue-green-switch wait for a click (a manual gate before traffic moves); the rollback watch waits for it.',
         },
       },
       jobs: [
-        { step: checkDependencies, stage: 'stage', inputs: ['config', 'service', 'check-health', 'timeout', 'consul-url'] },
+        {
+          step: checkDependencies,
+          stage: 'stage',
+          inputs: ['config', 'service', 'check-health', 'timeout', 'consul-url'],
+        },
         {
           step: apiCompat,
           stage: 'stage',
@@ -104,7 +130,17 @@ export function pipelines(dist: Distribution): PipelineSpec[] {
         {
           step: perfBaseline,
           stage: 'stage',
-          inputs: ['url', 'connections', 'duration', 'warmup', 'max-p95', 'max-p99', 'max-error-rate', 'baseline', 'max-regression'],
+          inputs: [
+            'url',
+            'connections',
+            'duration',
+            'warmup',
+            'max-p95',
+            'max-p99',
+            'max-error-rate',
+            'baseline',
+            'max-regression',
+          ],
           needs: [['check-dependencies', false]],
         },
         {
@@ -112,15 +148,29 @@ export function pipelines(dist: Distribution): PipelineSpec[] {
           stage: 'deploy-stage',
           inputs: ['prefix', 'path', 'dry-run', 'release', 'images', 'api-breaking-policy'],
           dotenv: { 'api-breaking': ['api-compat', 'breaking'] },
-          needs: [['api-compat', true], ['perf-baseline', false]],
+          needs: [
+            ['api-compat', true],
+            ['perf-baseline', false],
+          ],
           deploy: true,
         },
         {
           step: blueGreenSwitch,
           stage: 'deploy-stage',
           inputs: [
-            'provider', 'target', 'health-url', 'healthy-threshold', 'health-timeout', 'steps', 'step-interval',
-            'prometheus-url', 'analysis-query', 'analysis-max', 'analysis-min', ...BACKEND, ...BACKEND_MORE,
+            'provider',
+            'target',
+            'health-url',
+            'healthy-threshold',
+            'health-timeout',
+            'steps',
+            'step-interval',
+            'prometheus-url',
+            'analysis-query',
+            'analysis-max',
+            'analysis-min',
+            ...BACKEND,
+            ...BACKEND_MORE,
             { name: 'blue-green-switch-service', input: 'service' },
           ],
           needs: [['version-tag', false]],
@@ -128,7 +178,10 @@ export function pipelines(dist: Distribution): PipelineSpec[] {
           // One Prometheus serves the switch's analysis and the rollback's trigger; without an analysis-query the URL is
           // the trigger's only, and blue-green-switch would reject a URL with nothing to ask it.
           before: ['[ -n "$SHIPGATE_ANALYSIS_QUERY" ] || unset SHIPGATE_PROMETHEUS_URL'],
-          extra: { environment: { name: '$[[ inputs.environment ]]' }, resource_group: '$[[ inputs.job-prefix ]]-$[[ inputs.environment ]]' },
+          extra: {
+            environment: { name: '$[[ inputs.environment ]]' },
+            resource_group: '$[[ inputs.job-prefix ]]-$[[ inputs.environment ]]',
+          },
         },
         {
           // The watch after the switch: it rolls back only when the trigger query breaches, so without one there is
@@ -136,9 +189,20 @@ export function pipelines(dist: Distribution): PipelineSpec[] {
           step: rollback,
           stage: 'deploy-stage',
           inputs: [
-            { name: 'provider', input: 'backend' }, 'health-url', 'healthy-threshold', 'health-timeout', 'prometheus-url',
-            'trigger-query', 'trigger-max', 'trigger-min', 'watch', 'watch-interval', 'fail-after-rollback', 'environment',
-            ...BACKEND, ...BACKEND_MORE,
+            { name: 'provider', input: 'backend' },
+            'health-url',
+            'healthy-threshold',
+            'health-timeout',
+            'prometheus-url',
+            'trigger-query',
+            'trigger-max',
+            'trigger-min',
+            'watch',
+            'watch-interval',
+            'fail-after-rollback',
+            'environment',
+            ...BACKEND,
+            ...BACKEND_MORE,
             // For provider blue-green, rollback's `service` is the backend's (the Kubernetes Service), as the switch's.
             { name: 'blue-green-switch-service', input: 'service' },
           ],
@@ -146,14 +210,17 @@ export function pipelines(dist: Distribution): PipelineSpec[] {
           dotenv: { to: ['blue-green-switch', 'previous'] },
           needs: [['blue-green-switch', true]],
           deploy: true,
-          before: ['[ -n "$SHIPGATE_TRIGGER_QUERY" ] || { echo "No trigger-query: nothing to watch, no rollback."; exit 0; }'],
+          before: [
+            '[ -n "$SHIPGATE_TRIGGER_QUERY" ] || { echo "No trigger-query: nothing to watch, no rollback."; exit 0; }',
+          ],
           extra: { environment: { name: '$[[ inputs.environment ]]', action: 'verify' } },
         },
       ],
     },
     {
       file: 'templates/multi-service.yml',
-      title: 'Many services: check-dependencies plans the waves and writes a child pipeline that deploys them wave by wave',
+      title:
+        'Many services: check-dependencies plans the waves and writes a child pipeline that deploys them wave by wave',
       own: common(dist, 'the plan (check-dependencies)', 'the child pipeline that deploys the waves'),
       jobs: [
         {
@@ -186,13 +253,20 @@ export function pipelines(dist: Distribution): PipelineSpec[] {
 
 /** The spec:inputs entry of a step input, exactly as the step's own component declares it. */
 function stepInputs(schema: StepSchema, dist: Distribution): Record<string, Record<string, unknown>> {
-  const header = parseAllDocuments(componentYml(schema, dist))[0].toJS() as { spec: { inputs: Record<string, Record<string, unknown>> } };
+  const header = parseAllDocuments(componentYml(schema, dist))[0].toJS() as {
+    spec: { inputs: Record<string, Record<string, unknown>> };
+  };
   return header.spec.inputs;
 }
 
-const pass = (i: string | Pass): Required<Pass> => (typeof i === 'string' ? { name: i, input: i } : { name: i.name, input: i.input ?? i.name });
+const pass = (i: string | Pass): Required<Pass> =>
+  typeof i === 'string' ? { name: i, input: i } : { name: i.name, input: i.input ?? i.name };
 const jobName = (step: string) => `$[[ inputs.job-prefix ]]-${step}`;
-const files = (step: string) => ({ env: `shipgate-${step}.env`, summary: `shipgate-${step}-summary.md`, outputs: `shipgate-${step}-outputs.json` });
+const files = (step: string) => ({
+  env: `shipgate-${step}.env`,
+  summary: `shipgate-${step}-summary.md`,
+  outputs: `shipgate-${step}-outputs.json`,
+});
 
 /** `$[[ inputs.x ]]` in a step's artifact paths: kept when the pipeline exposes x, else its fixed or default value. */
 function artifactPath(path: string, job: JobSpec, exposed: Set<string>): string {
@@ -212,12 +286,15 @@ function job(spec: JobSpec, dist: Distribution): Record<string, unknown> {
     SHIPGATE_OUTPUTS_FILE: f.outputs,
   };
   for (const [input, value] of Object.entries(spec.fixed ?? {})) variables[`SHIPGATE_${envName(input)}`] = value;
-  for (const [input, [, output]] of Object.entries(spec.dotenv ?? {})) variables[`SHIPGATE_${envName(input)}`] = `$SHIPGATE_${envName(output)}`;
+  for (const [input, [, output]] of Object.entries(spec.dotenv ?? {}))
+    variables[`SHIPGATE_${envName(input)}`] = `$SHIPGATE_${envName(output)}`;
   for (const p of spec.inputs.map(pass)) {
     variables[`SHIPGATE_${envName(p.input)}`] = `$[[ inputs.${p.name} ]]`;
     if (p.name === p.input) exposed.add(p.name);
   }
-  const reports = Object.fromEntries(Object.entries(spec.step.artifacts?.reports ?? {}).map(([k, v]) => [k, artifactPath(v, spec, exposed)]));
+  const reports = Object.fromEntries(
+    Object.entries(spec.step.artifacts?.reports ?? {}).map(([k, v]) => [k, artifactPath(v, spec, exposed)]),
+  );
   return {
     stage: `$[[ inputs.${spec.stage} ]]`,
     image: '$[[ inputs.image ]]',
@@ -228,7 +305,12 @@ function job(spec: JobSpec, dist: Distribution): Record<string, unknown> {
     artifacts: {
       when: 'always',
       reports: { dotenv: f.env, ...reports },
-      paths: [f.summary, f.outputs, ...(spec.step.artifacts?.paths ?? []).map((p) => artifactPath(p, spec, exposed)).filter(Boolean), ...(spec.paths ?? [])],
+      paths: [
+        f.summary,
+        f.outputs,
+        ...(spec.step.artifacts?.paths ?? []).map((p) => artifactPath(p, spec, exposed)).filter(Boolean),
+        ...(spec.paths ?? []),
+      ],
     },
     ...spec.extra,
     rules: spec.deploy ? deploys : checks,

@@ -5,7 +5,8 @@
 import type { Project } from './distribution.js';
 
 /** Files whose references gen stamps (besides the generated ones), relative to the repository root. */
-export const STAMPED = /^(README\.md|actions\/[a-z-]+\/README\.md|examples\/.+\.(ya?ml|md)|demo\/[\w-]+\.ts|\.github\/workflows\/shipgate-[\w-]+\.yml)$/;
+export const STAMPED =
+  /^(README\.md|actions\/[a-z-]+\/README\.md|examples\/.+\.(ya?ml|md)|demo\/[\w-]+\.ts|\.github\/workflows\/shipgate-[\w-]+\.yml)$/;
 
 const alt = (names: string[]) => names.map((n) => n.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|');
 
@@ -17,7 +18,10 @@ export function stampReferences(text: string, project: Project, steps: string[],
   const major = project.version.split('.')[0];
   const action = new RegExp(`\\b[\\w.-]+/[\\w.-]+/actions/(${alt(steps)})@[\\w.-]+`, 'g');
   const workflow = /\b[\w.-]+\/[\w.-]+\/\.github\/workflows\/(shipgate-[\w.-]+\.yml)@[\w.-]+/g;
-  const component = new RegExp(`(\\$CI_SERVER_FQDN|\\$\\{CI_SERVER_FQDN\\}|gitlab\\.com)/[\\w./-]+?/(${alt(components)})@[\\w.~-]+`, 'g');
+  const component = new RegExp(
+    `(\\$CI_SERVER_FQDN|\\$\\{CI_SERVER_FQDN\\}|gitlab\\.com)/[\\w./-]+?/(${alt(components)})@[\\w.~-]+`,
+    'g',
+  );
   const npx = /\bgithub:[\w.-]+\/[\w.-]+#v\d+\.\d+\.\d+[\w.-]*/g;
   return text
     .replace(action, (_m, step: string) => `${project.github}/actions/${step}@v${major}`)

@@ -15,30 +15,45 @@ const dryRun = args.includes('--dry-run');
 const wanted = args.find((a) => !a.startsWith('--'));
 
 const sh = (cmd: string, argv: string[], inherit = false) =>
-  execFileSync(cmd, argv, { cwd: root, encoding: 'utf8', stdio: inherit ? 'inherit' : ['ignore', 'pipe', 'inherit'] }) ?? '';
+  execFileSync(cmd, argv, {
+    cwd: root,
+    encoding: 'utf8',
+    stdio: inherit ? 'inherit' : ['ignore', 'pipe', 'inherit'],
+  }) ?? '';
 const fail = (message: string): never => {
   console.error(`release: ${message}`);
   process.exit(2);
 };
 
-if (sh('git', ['status', '--porcelain']).trim()) fail('the working tree has uncommitted changes. Commit or stash them first.');
+if (sh('git', ['status', '--porcelain']).trim())
+  fail('the working tree has uncommitted changes. Commit or stash them first.');
 
 // The project's own step, run from its sources, decides the next version and writes the changelog.
 const tsx = join(root, 'node_modules', '.bin', 'tsx');
-const computed = JSON.parse(sh(tsx, [join(root, 'cli', 'main.ts'), 'version-tag', '--dry-run', 'true', '--prefix', 'v', '--json'])) as {
+const computed = JSON.parse(
+  sh(tsx, [join(root, 'cli', 'main.ts'), 'version-tag', '--dry-run', 'true', '--prefix', 'v', '--json']),
+) as {
   version: string;
   changelog: string;
   bump: string;
 };
 const version = wanted ?? computed.version;
-if (!version) fail('the commits since the last release hold no feat, fix or breaking change: nothing to release. Give a version to release anyway.');
+if (!version)
+  fail(
+    'the commits since the last release hold no feat, fix or breaking change: nothing to release. Give a version to release anyway.',
+  );
 if (!semver.valid(version)) fail(`'${version}' is not a semantic version. Expected e.g. 1.2.3.`);
-const tags = sh('git', ['tag', '--list', 'v*']).split('\n').filter((t) => semver.valid(t.slice(1)));
+const tags = sh('git', ['tag', '--list', 'v*'])
+  .split('\n')
+  .filter((t) => semver.valid(t.slice(1)));
 const last = semver.rsort(tags.map((t) => t.slice(1)))[0];
 if (last && !semver.gt(version, last)) fail(`version ${version} is not above the last release ${last}.`);
-for (const tag of [`v${version}`, version]) if (tags.includes(tag) || sh('git', ['tag', '--list', tag]).trim()) fail(`tag ${tag} exists already.`);
+for (const tag of [`v${version}`, version])
+  if (tags.includes(tag) || sh('git', ['tag', '--list', tag]).trim()) fail(`tag ${tag} exists already.`);
 
-console.log(`release v${version} (${computed.bump} by the commits since ${last ? `v${last}` : 'the start'})\n\n${computed.changelog}\n`);
+console.log(
+  `release v${version} (${computed.bump} by the commits since ${last ? `v${last}` : 'the start'})\n\n${computed.changelog}\n`,
+);
 if (dryRun) process.exit(0);
 
 const setVersion = (file: string) => {
@@ -57,7 +72,10 @@ sh('node', [join(root, 'scripts', 'check-dist.mjs')], true);
 const changelog = join(root, 'CHANGELOG.md');
 const before = existsSync(changelog) ? readFileSync(changelog, 'utf8').replace(/^# Changelog\n+/, '') : '';
 const date = new Date().toISOString().slice(0, 10);
-writeFileSync(changelog, `# Changelog\n\n## v${version} (${date})\n\n${computed.changelog.trim()}\n\n${before}`.trimEnd() + '\n');
+writeFileSync(
+  changelog,
+  `# Changelog\n\n## v${version} (${date})\n\n${computed.changelog.trim()}\n\n${before}`.trimEnd() + '\n',
+);
 
 sh('git', ['add', '-A'], true);
 sh('git', ['commit', '-qm', `Release v${version}`], true);

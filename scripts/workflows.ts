@@ -60,13 +60,23 @@ export interface WorkflowSpec {
 
 export const isStepInput = (i: WorkflowInput): i is StepInput => 'from' in i;
 
-const own = (name: string, type: OwnInput['type'], description: string, def?: OwnInput['default']): OwnInput => ({ name, type, description, default: def });
+const own = (name: string, type: OwnInput['type'], description: string, def?: OwnInput['default']): OwnInput => ({
+  name,
+  type,
+  description,
+  default: def,
+});
 const from = (step: string, inputs: string[], prefixed: string[] = []): StepInput[] => [
   ...inputs.map((input) => ({ name: input, from: { step, input } })),
   ...prefixed.map((input) => ({ name: `${step}-${input}`, from: { step, input } })),
 ];
 
-const RUNS_ON = own('runs-on', 'string', 'Runner of the check and release jobs: a label, or a JSON array of labels (`["self-hosted","linux"]`).', 'ubuntu-latest');
+const RUNS_ON = own(
+  'runs-on',
+  'string',
+  'Runner of the check and release jobs: a label, or a JSON array of labels (`["self-hosted","linux"]`).',
+  'ubuntu-latest',
+);
 const DEPLOY_RUNS_ON = own(
   'deploy-runs-on',
   'string',
@@ -92,14 +102,42 @@ const BACKEND = [
 ];
 
 /** dependency-config.yml: check-dependencies reads it, rollback lists the services that depend on the rolled-back one. */
-const CONFIG: StepInput = { name: 'config', from: { step: 'check-dependencies', input: 'config' }, feeds: [{ step: 'rollback', input: 'config' }] };
+const CONFIG: StepInput = {
+  name: 'config',
+  from: { step: 'check-dependencies', input: 'config' },
+  feeds: [{ step: 'rollback', input: 'config' }],
+};
 
 /** The deploy of one service: the switch, and the rollback watch after it, as both workflows expose them. */
 const DEPLOY: WorkflowInput[] = [
-  { name: 'provider', from: { step: 'blue-green-switch', input: 'provider' }, feeds: [{ step: 'rollback', input: 'backend' }] },
-  ...from('blue-green-switch', ['target', 'health-url', 'healthy-threshold', 'health-timeout', 'steps', 'step-interval', 'prometheus-url']),
-  ...from('blue-green-switch', ['analysis-query', 'analysis-max', 'analysis-min', 'state-file', ...BACKEND], ['service']),
-  ...from('rollback', ['environment', 'trigger-query', 'trigger-max', 'trigger-min', 'watch', 'watch-interval', 'fail-after-rollback']),
+  {
+    name: 'provider',
+    from: { step: 'blue-green-switch', input: 'provider' },
+    feeds: [{ step: 'rollback', input: 'backend' }],
+  },
+  ...from('blue-green-switch', [
+    'target',
+    'health-url',
+    'healthy-threshold',
+    'health-timeout',
+    'steps',
+    'step-interval',
+    'prometheus-url',
+  ]),
+  ...from(
+    'blue-green-switch',
+    ['analysis-query', 'analysis-max', 'analysis-min', 'state-file', ...BACKEND],
+    ['service'],
+  ),
+  ...from('rollback', [
+    'environment',
+    'trigger-query',
+    'trigger-max',
+    'trigger-min',
+    'watch',
+    'watch-interval',
+    'fail-after-rollback',
+  ]),
 ];
 
 export const workflows: WorkflowSpec[] = [
@@ -111,7 +149,17 @@ export const workflows: WorkflowSpec[] = [
       CONFIG,
       ...from('check-dependencies', ['service', 'check-health', 'timeout', 'consul-url']),
       ...from('api-compat', ['base', 'head', 'fail-on', 'exceptions', 'comment']),
-      ...from('perf-baseline', ['url', 'connections', 'duration', 'warmup', 'max-p95', 'max-p99', 'max-error-rate', 'baseline', 'max-regression']),
+      ...from('perf-baseline', [
+        'url',
+        'connections',
+        'duration',
+        'warmup',
+        'max-p95',
+        'max-p99',
+        'max-error-rate',
+        'baseline',
+        'max-regression',
+      ]),
       ...from('version-tag', ['prefix', 'path', 'dry-run', 'release', 'images', 'api-breaking-policy']),
       ...DEPLOY,
     ],
@@ -122,7 +170,10 @@ export const workflows: WorkflowSpec[] = [
       ...(file === 'shipgate-wave.yml'
         ? [
             own('wave', 'number', 'Index of this wave, from 0 (set by shipgate-multi-service).', 0),
-            { ...own('services', 'string', 'JSON array of the services of this wave (set by shipgate-multi-service).'), required: true },
+            {
+              ...own('services', 'string', 'JSON array of the services of this wave (set by shipgate-multi-service).'),
+              required: true,
+            },
           ]
         : [RUNS_ON]),
       DEPLOY_RUNS_ON,
@@ -159,7 +210,11 @@ function githubType(spec: InputSpec): 'string' | 'boolean' | 'number' {
 /** The workflow_call declaration of one input, exactly as the schema says for step inputs. */
 export function declaration(input: WorkflowInput): Record<string, unknown> {
   if (!isStepInput(input)) {
-    const d: Record<string, unknown> = { description: input.description, type: input.type, required: input.required ?? false };
+    const d: Record<string, unknown> = {
+      description: input.description,
+      type: input.type,
+      required: input.required ?? false,
+    };
     if (input.default !== undefined) d.default = input.default;
     return d;
   }
@@ -168,8 +223,13 @@ export function declaration(input: WorkflowInput): Record<string, unknown> {
   const type = githubType(spec);
   const prefix = input.name === input.from.input ? '' : `${input.from.step}: `;
   const options = spec.options ? ` One of: ${spec.options.join(', ')}.` : '';
-  const d: Record<string, unknown> = { description: `${prefix}${spec.description}${options}`, type, required: spec.required ?? false };
-  if (spec.default !== undefined) d.default = type === 'boolean' ? spec.default === 'true' : type === 'number' ? Number(spec.default) : spec.default;
+  const d: Record<string, unknown> = {
+    description: `${prefix}${spec.description}${options}`,
+    type,
+    required: spec.required ?? false,
+  };
+  if (spec.default !== undefined)
+    d.default = type === 'boolean' ? spec.default === 'true' : type === 'number' ? Number(spec.default) : spec.default;
   return d;
 }
 

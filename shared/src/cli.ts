@@ -121,7 +121,12 @@ const processIo = (): Io => ({
  * Runs one step with flags from argv on the detected platform; returns the exit code. `all` are the steps whose
  * inputs and outputs may appear as SHIPGATE_* variables in the same job.
  */
-export async function runWithArgs(step: Step<any, any> | StepEntry, argv: string[], io: Io = processIo(), all: Pick<Step, 'schema'>[] = [step]): Promise<number> {
+export async function runWithArgs(
+  step: Step<any, any> | StepEntry,
+  argv: string[],
+  io: Io = processIo(),
+  all: Pick<Step, 'schema'>[] = [step],
+): Promise<number> {
   const listing = Object.keys(step.schema.cliListings ?? {}).find((flag) => argv.includes(`--${flag}`));
   if (listing) {
     const render = (await loadStep(step)).listings?.[listing];
@@ -134,16 +139,26 @@ export async function runWithArgs(step: Step<any, any> | StepEntry, argv: string
     args = parseArgs(step.schema, argv);
   } catch (err) {
     io.stderr(`error: ${(err as Error).message}\n`);
-    if (argv.includes('--json')) io.stdout(JSON.stringify({ error: { exit: EXIT.config, message: (err as Error).message } }) + '\n');
+    if (argv.includes('--json'))
+      io.stdout(JSON.stringify({ error: { exit: EXIT.config, message: (err as Error).message } }) + '\n');
     return EXIT.config;
   }
   if (args.help) {
-    const listings = Object.entries(step.schema.cliListings ?? {}).map(([flag, description]) => `  --${flag}\n      ${description}\n`);
+    const listings = Object.entries(step.schema.cliListings ?? {}).map(
+      ([flag, description]) => `  --${flag}\n      ${description}\n`,
+    );
     io.stdout(helpText(step.schema) + (listings.length ? `\nCommand-line only:\n${listings.join('')}` : ''));
     return EXIT.ok;
   }
   const color = args.color ?? (io.isTTY === true && !io.env.NO_COLOR && io.env.TERM !== 'dumb');
-  const platform = detectPlatform({ ...io, flags: args.flags, json: args.json, format: args.format ?? 'text', color, summaryFile: args.summary });
+  const platform = detectPlatform({
+    ...io,
+    flags: args.flags,
+    json: args.json,
+    format: args.format ?? 'text',
+    color,
+    summaryFile: args.summary,
+  });
   return run(step, platform, undefined, { known: knownVariables(all.map((s) => s.schema)) });
 }
 
@@ -162,7 +177,10 @@ export async function cli(steps: StepEntry[], argv: string[], io: Io = processIo
   }
   const entry = steps.find((s) => s.schema.name === name);
   if (!entry) {
-    const near = closest(name, steps.map((s) => s.schema.name));
+    const near = closest(
+      name,
+      steps.map((s) => s.schema.name),
+    );
     io.stderr(`error: Unknown step '${name}'.${near ? ` Did you mean '${near}'?` : ''}\n\n${usage()}`);
     return EXIT.config;
   }

@@ -40,12 +40,19 @@ export interface StrayVariable {
   near: string;
 }
 
-export function strayVariables(names: Iterable<string>, schema: StepSchema, known: ReadonlySet<string>): StrayVariable[] {
+export function strayVariables(
+  names: Iterable<string>,
+  schema: StepSchema,
+  known: ReadonlySet<string>,
+): StrayVariable[] {
   const own = Object.keys(schema.inputs).map((i) => `SHIPGATE_${envName(i)}`);
   const out: StrayVariable[] = [];
   for (const name of names) {
     if (!name.startsWith('SHIPGATE_') || known.has(name)) continue;
-    const near = closest(name.slice('SHIPGATE_'.length), own.map((o) => o.slice('SHIPGATE_'.length)));
+    const near = closest(
+      name.slice('SHIPGATE_'.length),
+      own.map((o) => o.slice('SHIPGATE_'.length)),
+    );
     if (near) out.push({ name, near: `SHIPGATE_${near}` });
   }
   return out;
@@ -54,6 +61,9 @@ export function strayVariables(names: Iterable<string>, schema: StepSchema, know
 /** The message for stray variables: each with its did-you-mean. */
 export function strayMessage(stray: StrayVariable[], schema: StepSchema): string {
   return stray
-    .map((s) => `Variable '${s.name}' is no input of ${schema.name}. Did you mean '${s.near}'? Rename it (a misspelt input is otherwise ignored and its default used).`)
+    .map(
+      (s) =>
+        `Variable '${s.name}' is no input of ${schema.name}. Did you mean '${s.near}'? Rename it (a misspelt input is otherwise ignored and its default used).`,
+    )
     .join('\n');
 }

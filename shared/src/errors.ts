@@ -74,19 +74,29 @@ export function systemHint(err: unknown, t: HintTarget): string {
   const code = errorCode(err);
   if (!code) return '';
   const at = `${t.input} ('${t.value}')`;
-  const service = t.kind === 'socket' ? 'the router is running and its runtime API listens there' : 'the service is running and listens on that port';
-  if (code === 'ECONNREFUSED') return `Nothing accepts connections at ${at}: check the address and port, and that ${service}.`;
+  const service =
+    t.kind === 'socket'
+      ? 'the router is running and its runtime API listens there'
+      : 'the service is running and listens on that port';
+  if (code === 'ECONNREFUSED')
+    return `Nothing accepts connections at ${at}: check the address and port, and that ${service}.`;
   if (code === 'ENOENT') {
     return t.kind === 'socket'
       ? `No socket exists at ${at}: check the path, and that HAProxy runs with a 'stats socket' line naming it (and is started).`
       : `No such file at ${at}: check the path (relative to the working directory) and that an earlier job created it.`;
   }
-  if (code === 'EACCES' || code === 'EPERM') return `Permission denied at ${at}: the job's user cannot open it; check its owner and mode (HAProxy: 'stats socket … mode 660 group <the job's group>').`;
-  if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return `The host in ${at} does not resolve: check its spelling, and that the runner can resolve it (DNS, VPN, a service name only visible in the cluster).`;
-  if (['ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'UND_ERR_CONNECT_TIMEOUT'].includes(code)) return `No route to ${at}: check the host, and that a firewall or network policy lets the runner reach it.`;
-  if (code === 'ECONNRESET' || code === 'EPIPE' || code === 'UND_ERR_SOCKET') return `The connection to ${at} was closed at once: check that it speaks what is expected there (http or https, the runtime API and not an HTTP port).`;
-  if (TLS.test(code)) return `TLS to ${at} failed (${code}): if the server uses a private CA, give it to the job with NODE_EXTRA_CA_CERTS.`;
-  if (code === 'ENOTDIR' || code === 'EISDIR') return `${at} is not a file path that works: ${code === 'EISDIR' ? 'it is a directory' : 'a part of it is a file'}.`;
+  if (code === 'EACCES' || code === 'EPERM')
+    return `Permission denied at ${at}: the job's user cannot open it; check its owner and mode (HAProxy: 'stats socket … mode 660 group <the job's group>').`;
+  if (code === 'ENOTFOUND' || code === 'EAI_AGAIN')
+    return `The host in ${at} does not resolve: check its spelling, and that the runner can resolve it (DNS, VPN, a service name only visible in the cluster).`;
+  if (['ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'UND_ERR_CONNECT_TIMEOUT'].includes(code))
+    return `No route to ${at}: check the host, and that a firewall or network policy lets the runner reach it.`;
+  if (code === 'ECONNRESET' || code === 'EPIPE' || code === 'UND_ERR_SOCKET')
+    return `The connection to ${at} was closed at once: check that it speaks what is expected there (http or https, the runtime API and not an HTTP port).`;
+  if (TLS.test(code))
+    return `TLS to ${at} failed (${code}): if the server uses a private CA, give it to the job with NODE_EXTRA_CA_CERTS.`;
+  if (code === 'ENOTDIR' || code === 'EISDIR')
+    return `${at} is not a file path that works: ${code === 'EISDIR' ? 'it is a directory' : 'a part of it is a file'}.`;
   return '';
 }
 

@@ -50,15 +50,27 @@ export function queryConfig(
   const bounds = { max: parseBound(names.max, values.max), min: parseBound(names.min, values.min) };
   const hasBounds = bounds.max !== undefined || bounds.min !== undefined;
   if (!url && !query) {
-    if (hasBounds) throw new ConfigError(`Inputs '${names.max}' / '${names.min}' are set, but '${names.query}' and 'prometheus-url' are empty. Set both, or drop the bounds.`);
+    if (hasBounds)
+      throw new ConfigError(
+        `Inputs '${names.max}' / '${names.min}' are set, but '${names.query}' and 'prometheus-url' are empty. Set both, or drop the bounds.`,
+      );
     return undefined;
   }
-  if (!url) throw new ConfigError(`Input '${names.query}' is set, but 'prometheus-url' is empty. Set it to your Prometheus, e.g. http://prometheus:9090.`);
-  if (!query) throw new ConfigError(`Input 'prometheus-url' is set, but '${names.query}' is empty. Set the PromQL ${purpose}.`);
+  if (!url)
+    throw new ConfigError(
+      `Input '${names.query}' is set, but 'prometheus-url' is empty. Set it to your Prometheus, e.g. http://prometheus:9090.`,
+    );
+  if (!query)
+    throw new ConfigError(`Input 'prometheus-url' is set, but '${names.query}' is empty. Set the PromQL ${purpose}.`);
   httpUrl('prometheus-url', url);
-  if (!hasBounds) throw new ConfigError(`Input '${names.query}' is set without '${names.max}' or '${names.min}'. Set at least one bound.`);
+  if (!hasBounds)
+    throw new ConfigError(
+      `Input '${names.query}' is set without '${names.max}' or '${names.min}'. Set at least one bound.`,
+    );
   if (bounds.max !== undefined && bounds.min !== undefined && bounds.min > bounds.max) {
-    throw new ConfigError(`Input '${names.min}' (${bounds.min}) is above '${names.max}' (${bounds.max}): no value could pass.`);
+    throw new ConfigError(
+      `Input '${names.min}' (${bounds.min}) is above '${names.max}' (${bounds.max}): no value could pass.`,
+    );
   }
   return { url, query, bounds, token: platform.secret('PROMETHEUS_TOKEN') };
 }
@@ -73,21 +85,34 @@ export const NAME_KINDS = {
   /** An NGINX upstream name: one word in the generated include file. */
   nginx: { pattern: /^[A-Za-z0-9._-]{1,100}$/, expected: "an NGINX upstream name: letters, digits, '.', '_' or '-'" },
   /** Kubernetes namespaces and containers (RFC 1123 label). */
-  'dns-label': { pattern: /^(?=.{1,63}$)[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, expected: "a Kubernetes name: at most 63 lowercase letters, digits or '-', starting and ending with a letter or digit" },
+  'dns-label': {
+    pattern: /^(?=.{1,63}$)[a-z0-9]([-a-z0-9]*[a-z0-9])?$/,
+    expected:
+      "a Kubernetes name: at most 63 lowercase letters, digits or '-', starting and ending with a letter or digit",
+  },
   /** Kubernetes Services (RFC 1035 label). */
-  'dns-1035': { pattern: /^(?=.{1,63}$)[a-z]([-a-z0-9]*[a-z0-9])?$/, expected: "a Kubernetes Service name: at most 63 lowercase letters, digits or '-', starting with a letter and ending with a letter or digit" },
+  'dns-1035': {
+    pattern: /^(?=.{1,63}$)[a-z]([-a-z0-9]*[a-z0-9])?$/,
+    expected:
+      "a Kubernetes Service name: at most 63 lowercase letters, digits or '-', starting with a letter and ending with a letter or digit",
+  },
   /** Deployments, VirtualServices, HTTPRoutes (RFC 1123 subdomain). */
   'dns-subdomain': {
     pattern: /^(?=.{1,253}$)[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/,
-    expected: "a Kubernetes object name: lowercase letters, digits, '-' and '.', starting and ending with a letter or digit",
+    expected:
+      "a Kubernetes object name: lowercase letters, digits, '-' and '.', starting and ending with a letter or digit",
   },
   /** A label key, `[prefix/]name`. */
   'label-key': {
-    pattern: /^((?=[^/]{1,253}\/)[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\/)?(?=[^/]{1,63}$)[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/,
-    expected: "a Kubernetes label key such as color or example.com/color",
+    pattern:
+      /^((?=[^/]{1,253}\/)[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\/)?(?=[^/]{1,63}$)[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/,
+    expected: 'a Kubernetes label key such as color or example.com/color',
   },
   /** A service of dependency-config.yml: it becomes job names, file names, matrix values and router names. */
-  service: { pattern: /^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/, expected: "a service name: letters, digits, '.', '_' and '-', starting with a letter or digit" },
+  service: {
+    pattern: /^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/,
+    expected: "a service name: letters, digits, '.', '_' and '-', starting with a letter or digit",
+  },
 } as const;
 
 export type NameKind = keyof typeof NAME_KINDS;
@@ -104,7 +129,8 @@ export function shown(value: string): string {
 
 /** Throws a ConfigError naming `input`, its value and the allowed shape, unless `value` is a name of `kind`. */
 export function checkName(kind: NameKind, input: string, value: string): void {
-  if (!isName(kind, value)) throw new ConfigError(`Input '${input}' is ${shown(value)}. Expected ${NAME_KINDS[kind].expected}.`);
+  if (!isName(kind, value))
+    throw new ConfigError(`Input '${input}' is ${shown(value)}. Expected ${NAME_KINDS[kind].expected}.`);
 }
 
 /**
@@ -115,7 +141,9 @@ export async function checkQuerySyntax(cfg: QueryConfig, input: string): Promise
   const parsed = await parseQuery({ url: cfg.url, query: cfg.query, token: cfg.token, timeoutMs: 10_000 });
   if (parsed.ok) return undefined;
   if (parsed.syntax) {
-    throw new ConfigError(`Input '${input}' is '${cfg.query}', which Prometheus at ${cfg.url} cannot parse: ${parsed.reason}. Fix the PromQL (try it in Prometheus's expression browser). Nothing was changed.`);
+    throw new ConfigError(
+      `Input '${input}' is '${cfg.query}', which Prometheus at ${cfg.url} cannot parse: ${parsed.reason}. Fix the PromQL (try it in Prometheus's expression browser). Nothing was changed.`,
+    );
   }
   return parsed.reason;
 }

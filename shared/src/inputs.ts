@@ -163,5 +163,7 @@ export function parseInputs<I extends Record<string, InputSpec>>(
 export function notOneOf(input: string, value: string, options: readonly string[]): ConfigError {
   // A near miss of one option is named, as a mistyped flag is; a one- or two-letter value is too short to guess from.
   const near = value.length >= 3 ? closest(value, options) : undefined;
-  return new ConfigError(`Input '${input}' is ${quote(value)}. Expected one of: ${options.join(', ')}.${near ? ` Did you mean '${near}'?` : ''}`);
+  return new ConfigError(
+    `Input '${input}' is ${quote(value)}. Expected one of: ${options.join(', ')}.${near ? ` Did you mean '${near}'?` : ''}`,
+  );
 }

@@ -29,14 +29,16 @@ export async function run<I extends Record<string, InputSpec>, C>(
   try {
     // Credentials in any URL an input carries are masked before validation can name the input's value.
     for (const name of Object.keys(step.schema.inputs)) {
-      for (const url of urlsIn(platform.input(name) ?? '')) for (const secret of urlSecrets(url)) platform.setSecret(secret);
+      for (const url of urlsIn(platform.input(name) ?? ''))
+        for (const secret of urlSecrets(url)) platform.setSecret(secret);
     }
     checkVariables(step.schema, platform, options.known ?? knownVariables([step.schema]));
     const inputs = parseInputs(step.schema.inputs, (name) => platform.input(name));
     const ctx = { inputs, platform, clock, summary, outputs };
     const loaded = (await loadStep(step)) as Step<any, unknown>;
     const result = await loaded.run(ctx, await loaded.loadConfig(ctx));
-    for (const [name, value] of Object.entries({ ...outputs.collect(), ...result.outputs })) platform.setOutput(name, value);
+    for (const [name, value] of Object.entries({ ...outputs.collect(), ...result.outputs }))
+      platform.setOutput(name, value);
     report.data = result.data;
     report.failure = result.failure;
     if (result.failure) {
@@ -68,7 +70,8 @@ export async function run<I extends Record<string, InputSpec>, C>(
   if (code > EXIT.verdict) report.error = { exit: code, message: errorText };
   // A terminal says the verdict in its first line, and the errors were printed already.
   if (status) summary.add(status, { terminal: '' });
-  if (!summary.empty) platform.writeSummary(`## Shipgate · ${step.schema.name}\n\n${summary}`, { step: step.schema.name, code, summary });
+  if (!summary.empty)
+    platform.writeSummary(`## Shipgate · ${step.schema.name}\n\n${summary}`, { step: step.schema.name, code, summary });
   platform.report(report);
   platform.finish();
   return code;
@@ -87,4 +90,3 @@ function checkVariables(schema: StepSchema, platform: Platform, known: ReadonlyS
   if (platform.name === 'local') platform.warning(message);
   else throw new ConfigError(message);
 }
-

@@ -10,11 +10,18 @@ const validator = join(ROOT, 'node_modules', '@action-validator', 'cli', 'cli.mj
 const actions = readdirSync(join(ROOT, 'actions'))
   .map((step) => join('actions', step, 'action.yml'))
   .filter((f) => existsSync(join(ROOT, f)));
-const yamlIn = (dir: string) => (existsSync(join(ROOT, dir)) ? readdirSync(join(ROOT, dir)).filter((f) => /\.ya?ml$/.test(f) && f !== 'dependency-config.yml').map((f) => join(dir, f)) : []);
+const yamlIn = (dir: string) =>
+  existsSync(join(ROOT, dir))
+    ? readdirSync(join(ROOT, dir))
+        .filter((f) => /\.ya?ml$/.test(f) && f !== 'dependency-config.yml')
+        .map((f) => join(dir, f))
+    : [];
 // The project's CI, the reusable workflows, and the copy-paste callers in examples/github/ (the multi-project one's
 // control side and each service repository's workflow too).
 const multiProject = join('examples', 'github', 'multi-project');
-const serviceRepos = existsSync(join(ROOT, multiProject, 'services')) ? readdirSync(join(ROOT, multiProject, 'services')) : [];
+const serviceRepos = existsSync(join(ROOT, multiProject, 'services'))
+  ? readdirSync(join(ROOT, multiProject, 'services'))
+  : [];
 const workflows = [
   ...yamlIn(join('.github', 'workflows')),
   ...yamlIn(join('examples', 'github')),
@@ -42,16 +49,20 @@ describe('action-validator', () => {
   });
 
   // The project's own CI workflows and the reusable ones, once there are any.
-  if (workflows.length) it.each(workflows)('workflow %s is valid', async (file) => {
-    const r = await validate(join(ROOT, file));
-    // The validator cannot check `paths:` globs yet and says so; anything else it prints is a finding.
-    expect(r.out.replace(/^WARNING: Glob validation is not yet supported\..*\n?/gm, '')).toBe('');
-    expect(r.code).toBe(0);
-  });
+  if (workflows.length)
+    it.each(workflows)('workflow %s is valid', async (file) => {
+      const r = await validate(join(ROOT, file));
+      // The validator cannot check `paths:` globs yet and says so; anything else it prints is a finding.
+      expect(r.out.replace(/^WARNING: Glob validation is not yet supported\..*\n?/gm, '')).toBe('');
+      expect(r.code).toBe(0);
+    });
 
   it('reports a misspelt strategy key and a needs of a missing job in a workflow', async () => {
     const bad = join(tmp, 'bad-workflow.yml');
-    writeFileSync(bad, 'on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    strategy: { max-paralel: 1, matrix: { x: [1] } }\n    steps: [{ run: echo }]\n  b:\n    needs: c\n    runs-on: ubuntu-latest\n    steps: [{ run: echo }]\n');
+    writeFileSync(
+      bad,
+      'on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    strategy: { max-paralel: 1, matrix: { x: [1] } }\n    steps: [{ run: echo }]\n  b:\n    needs: c\n    runs-on: ubuntu-latest\n    steps: [{ run: echo }]\n',
+    );
     const r = await validate(bad);
     expect(r.code).not.toBe(0);
     expect(r.out).toContain("Additional property 'max-paralel' is not allowed");
@@ -60,7 +71,10 @@ describe('action-validator', () => {
 
   it('reports a misspelt key, so a pass above means something', async () => {
     const bad = join(tmp, 'bad-action.yml');
-    writeFileSync(bad, 'name: x\ndescription: y\nruns:\n  using: node20\n  main: dist/index.js\ninputs:\n  a:\n    descripton: typo\n');
+    writeFileSync(
+      bad,
+      'name: x\ndescription: y\nruns:\n  using: node20\n  main: dist/index.js\ninputs:\n  a:\n    descripton: typo\n',
+    );
     const r = await validate(bad);
     expect(r.code).not.toBe(0);
     expect(r.out).toContain("Additional property 'descripton' is not allowed");

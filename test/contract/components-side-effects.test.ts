@@ -8,13 +8,20 @@ import { ROOT } from '../helpers/run-bundle.js';
 // A merge request's pipeline runs code its author controls: the per-step GitLab components of the steps that tag,
 // release, move traffic or roll back must not run there by default, must run one at a time, and a deploy must name
 // its environment, as templates/service-delivery.yml does.
-const SIDE_EFFECTS: Record<string, 'tag' | 'deploy'> = { 'version-tag': 'tag', 'blue-green-switch': 'deploy', rollback: 'deploy' };
+const SIDE_EFFECTS: Record<string, 'tag' | 'deploy'> = {
+  'version-tag': 'tag',
+  'blue-green-switch': 'deploy',
+  rollback: 'deploy',
+};
 
 type Component = [
   { spec: { inputs: Record<string, { type?: string; default?: unknown }> } },
   Record<string, { rules?: unknown; resource_group?: string; environment?: { name: string } }>,
 ];
-const component = (name: string) => readFileSync(join(ROOT, 'templates', `${name}.yml`), 'utf8').split('\n---\n').map((p) => parse(p)) as Component;
+const component = (name: string) =>
+  readFileSync(join(ROOT, 'templates', `${name}.yml`), 'utf8')
+    .split('\n---\n')
+    .map((p) => parse(p)) as Component;
 
 /** The `if:` of each rule a job gets with its default inputs. */
 function defaultRules(name: string): string[] {
@@ -44,13 +51,18 @@ describe('per-step GitLab components', () => {
       expect(job.resource_group).toMatch(/^\$\[\[ inputs\.job-prefix \]\]-/);
     });
 
-    it(kind === 'deploy' ? 'deploys to the environment input (default production), its resource group named after it' : 'has no environment: a tag is no deployment', () => {
-      if (kind === 'deploy') {
-        expect(job.environment).toEqual({ name: '$[[ inputs.environment ]]' });
-        expect(header.spec.inputs.environment.default).toBe('production');
-        expect(job.resource_group).toBe('$[[ inputs.job-prefix ]]-$[[ inputs.environment ]]');
-      } else expect(job.environment).toBeUndefined();
-    });
+    it(
+      kind === 'deploy'
+        ? 'deploys to the environment input (default production), its resource group named after it'
+        : 'has no environment: a tag is no deployment',
+      () => {
+        if (kind === 'deploy') {
+          expect(job.environment).toEqual({ name: '$[[ inputs.environment ]]' });
+          expect(header.spec.inputs.environment.default).toBe('production');
+          expect(job.resource_group).toBe('$[[ inputs.job-prefix ]]-$[[ inputs.environment ]]');
+        } else expect(job.environment).toBeUndefined();
+      },
+    );
   });
 
   it('the steps that only read and report still run in merge requests', () => {

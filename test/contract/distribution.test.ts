@@ -12,16 +12,24 @@ import { ROOT } from '../helpers/run-bundle.js';
 // each CLI file, and `npm run gen` with another owner changes every reference to where Shipgate is published.
 const project = readProject(ROOT);
 const tracked = execFileSync('git', ['ls-files'], { cwd: ROOT, encoding: 'utf8' }).split('\n').filter(Boolean);
-const pipelineFiles = tracked.filter((f) => /^(templates\/.+|\.github\/workflows\/.+|examples\/.+)\.ya?ml$/.test(f) || /^examples\/.+\/\.gitlab-ci\.yml$/.test(f));
+const pipelineFiles = tracked.filter(
+  (f) =>
+    /^(templates\/.+|\.github\/workflows\/.+|examples\/.+)\.ya?ml$/.test(f) ||
+    /^examples\/.+\/\.gitlab-ci\.yml$/.test(f),
+);
 
 /** The package an `npx` / `npm exec` / `pnpm dlx` / `yarn dlx` / `bunx` line runs, or undefined when the line runs none. */
 export function packageRun(line: string): string | undefined {
-  const m = /\b(?:npx|npm\s+exec|pnpm\s+dlx|yarn\s+dlx|bunx)\b((?:\s+(?:--?[\w-]+(?:=\S+)?))*)\s+(?:--\s+)?("[^"]*"|\S+)/.exec(line);
+  const m =
+    /\b(?:npx|npm\s+exec|pnpm\s+dlx|yarn\s+dlx|bunx)\b((?:\s+(?:--?[\w-]+(?:=\S+)?))*)\s+(?:--\s+)?("[^"]*"|\S+)/.exec(
+      line,
+    );
   return m ? m[2].replace(/^"|"$/g, '') : undefined;
 }
 
 /** A package spec that is Shipgate's own: a variable the user sets, a local tarball, or this repository on GitHub. */
-const owned = (spec: string) => spec.startsWith('$') || /^(file:|\.{0,2}\/)/.test(spec) || spec.startsWith(`github:${project.github}#`);
+const owned = (spec: string) =>
+  spec.startsWith('$') || /^(file:|\.{0,2}\/)/.test(spec) || spec.startsWith(`github:${project.github}#`);
 
 describe('what the templates, workflows and examples run', () => {
   it('finds the package of an npx line (the check below can fail)', () => {
@@ -40,12 +48,16 @@ describe('what the templates, workflows and examples run', () => {
 
   it('the loader never runs a fixed package name: only SHIPGATE_CLI_PACKAGE, which the user sets', () => {
     const text = readFileSync(join(ROOT, 'scripts', 'cli-loader.mjs'), 'utf8');
-    expect([...text.matchAll(/run\('npx', \[([^\]]*)\]/g)].map((m) => m[1])).toEqual(["'--yes', '--', env.SHIPGATE_CLI_PACKAGE, ...args"]);
+    expect([...text.matchAll(/run\('npx', \[([^\]]*)\]/g)].map((m) => m[1])).toEqual([
+      "'--yes', '--', env.SHIPGATE_CLI_PACKAGE, ...args",
+    ]);
   });
 });
 
 describe.each(tracked.filter((f) => /^templates\/[\w-]+\.yml$/.test(f)))('%s', (file) => {
-  const [header, body] = readFileSync(join(ROOT, file), 'utf8').split('\n---\n').map((p) => parse(p)) as [
+  const [header, body] = readFileSync(join(ROOT, file), 'utf8')
+    .split('\n---\n')
+    .map((p) => parse(p)) as [
     { spec: { component: string[] } },
     Record<string, { script?: string[]; variables?: Record<string, string>; trigger?: unknown }>,
   ];
@@ -73,20 +85,33 @@ describe('npm run gen with another owner', () => {
       cpSync(join(ROOT, f), join(copy, f));
     }
     symlinkSync(join(ROOT, 'node_modules'), join(copy, 'node_modules'));
-    const git = (...args: string[]) => execFileSync('git', ['-c', 'user.email=t@example.com', '-c', 'user.name=t', ...args], { cwd: copy, stdio: 'ignore' });
+    const git = (...args: string[]) =>
+      execFileSync('git', ['-c', 'user.email=t@example.com', '-c', 'user.name=t', ...args], {
+        cwd: copy,
+        stdio: 'ignore',
+      });
     git('init', '-q');
     git('add', '-A');
     git('commit', '-qm', 'copy');
     const pkg = JSON.parse(readFileSync(join(copy, 'package.json'), 'utf8'));
     pkg.shipgate = { github: 'acme-corp/delivery-gates', gitlab: 'platform/ci/delivery-gates' };
     writeFileSync(join(copy, 'package.json'), JSON.stringify(pkg, null, 2) + '\n');
-    execFileSync(join(ROOT, 'node_modules', '.bin', 'tsx'), [join(copy, 'scripts', 'gen.ts')], { cwd: copy, stdio: 'ignore' });
+    execFileSync(join(ROOT, 'node_modules', '.bin', 'tsx'), [join(copy, 'scripts', 'gen.ts')], {
+      cwd: copy,
+      stdio: 'ignore',
+    });
 
-    const changed = execFileSync('git', ['diff', '--name-only'], { cwd: copy, encoding: 'utf8' }).split('\n').filter(Boolean);
+    const changed = execFileSync('git', ['diff', '--name-only'], { cwd: copy, encoding: 'utf8' })
+      .split('\n')
+      .filter(Boolean);
     // Every file that names the owner changed: the READMEs, templates, workflows, examples and the demo.
-    const naming = tracked.filter((f) => f !== 'package.json' && readFileSync(join(ROOT, f), 'utf8').includes(project.github));
+    const naming = tracked.filter(
+      (f) => f !== 'package.json' && readFileSync(join(ROOT, f), 'utf8').includes(project.github),
+    );
     // (Sources read it from package.json at run or build time; the bundles follow at the next build.)
-    const stamped = naming.filter((f) => !/^(test|scripts)\//.test(f) && !/(^|\/)dist\//.test(f) && (!/\.ts$/.test(f) || f.startsWith('demo/')));
+    const stamped = naming.filter(
+      (f) => !/^(test|scripts)\//.test(f) && !/(^|\/)dist\//.test(f) && (!/\.ts$/.test(f) || f.startsWith('demo/')),
+    );
     expect(stamped.length).toBeGreaterThan(20);
     for (const f of stamped) expect(changed, f).toContain(f);
     for (const f of changed) {
@@ -94,7 +119,9 @@ describe('npm run gen with another owner', () => {
       const after = readFileSync(join(copy, f), 'utf8');
       expect(after, f).not.toContain(`${project.github}/`);
       // Nothing else: putting the old names back gives the file as it was.
-      const back = after.replaceAll('acme-corp/delivery-gates', project.github).replaceAll('platform/ci/delivery-gates', project.gitlab);
+      const back = after
+        .replaceAll('acme-corp/delivery-gates', project.github)
+        .replaceAll('platform/ci/delivery-gates', project.gitlab);
       expect(back, f).toBe(before);
     }
     expect(readdirSync(copy)).toContain('templates');

@@ -11,7 +11,9 @@ import { commandFile } from '../helpers/workflow-runner.js';
 // over a real commit that changes files named like a delimiter and like an output line: the value must hold them
 // all, and no other output may appear.
 describe('examples/github/multi-service.yml changed-files step', () => {
-  const workflow = parse(readFileSync(join(ROOT, 'examples/github/multi-service.yml'), 'utf8')) as { jobs: Record<string, { steps: { id?: string; run?: string }[] }> };
+  const workflow = parse(readFileSync(join(ROOT, 'examples/github/multi-service.yml'), 'utf8')) as {
+    jobs: Record<string, { steps: { id?: string; run?: string }[] }>;
+  };
   const script = workflow.jobs.changes.steps.find((s) => s.id === 'diff')!.run!;
 
   it('keeps a changed file named EOF, or like a delimiter, inside the value', () => {
@@ -22,7 +24,10 @@ describe('examples/github/multi-service.yml changed-files step', () => {
     const output = join(repo.dir, '..', `${Date.now()}-output`);
     for (let i = 0; i < 3; i++) {
       writeFileSync(output, '');
-      execFileSync('bash', ['-eo', 'pipefail', '-c', script], { cwd: repo.dir, env: { ...process.env, GITHUB_OUTPUT: output } });
+      execFileSync('bash', ['-eo', 'pipefail', '-c', script], {
+        cwd: repo.dir,
+        env: { ...process.env, GITHUB_OUTPUT: output },
+      });
       const outputs = commandFile(output);
       expect(Object.keys(outputs)).toEqual(['files']);
       expect(outputs.files.split('\n').sort()).toEqual([...names].sort());

@@ -18,7 +18,9 @@ describe('examples/gitlab/multi-project', () => {
   it('puts every service in its own GitLab project', () => {
     const { config, warnings } = loadConfig(join(GITLAB, 'control/dependency-config.yml'));
     expect(warnings).toEqual([]);
-    expect([...config.services.values()].map((s) => s.pipeline?.project)).toEqual(SERVICES.map((s) => `microservices/${s}`));
+    expect([...config.services.values()].map((s) => s.pipeline?.project)).toEqual(
+      SERVICES.map((s) => `microservices/${s}`),
+    );
   });
 
   it("has a control pipeline and five service pipelines that follow GitLab's CI schema, each run by the bridge", () => {
@@ -41,7 +43,13 @@ describe('examples/github/multi-project', () => {
   it('declares in each service workflow exactly the inputs the control side sends, and shows shipgate-id in the run name', () => {
     for (const s of SERVICES) {
       const doc = yaml(join(GITHUB, 'services', s, '.github/workflows/deploy.yml'));
-      const sent = ['shipgate-id', 'shipgate-service', 'shipgate-wave', 'shipgate-version', ...Object.keys(config.services.get(s)!.pipeline!.inputs)];
+      const sent = [
+        'shipgate-id',
+        'shipgate-service',
+        'shipgate-wave',
+        'shipgate-version',
+        ...Object.keys(config.services.get(s)!.pipeline!.inputs),
+      ];
       expect(Object.keys(doc.on.workflow_dispatch.inputs).sort(), s).toEqual(sent.sort());
       expect(doc['run-name'], s).toContain('${{ inputs.shipgate-id }}');
     }

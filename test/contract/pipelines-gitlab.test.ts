@@ -35,13 +35,24 @@ type Job = {
 
 const stepOf = (job: Job) => /"\$SHIPGATE_CLI_LOADER" ([a-z-]+)$/.exec(job.script?.at(-1) ?? '')?.[1];
 /** The variables that choose and fetch the CLI, the same in every job (scripts/distribution.ts). */
-const CLI_VARIABLES = ['SHIPGATE_CLI_PACKAGE', 'SHIPGATE_CLI_PROJECT', 'SHIPGATE_CLI_SHA', 'SHIPGATE_CLI_FILES', 'SHIPGATE_CLI_LOADER'];
-const inputOf = (schema: StepSchema, variable: string) => Object.keys(schema.inputs).find((i) => `SHIPGATE_${envName(i)}` === variable);
-const declared = (schema: StepSchema) => (parse(componentYml(schema, dist).split('\n---\n')[0]) as { spec: { inputs: Record<string, unknown> } }).spec.inputs;
+const CLI_VARIABLES = [
+  'SHIPGATE_CLI_PACKAGE',
+  'SHIPGATE_CLI_PROJECT',
+  'SHIPGATE_CLI_SHA',
+  'SHIPGATE_CLI_FILES',
+  'SHIPGATE_CLI_LOADER',
+];
+const inputOf = (schema: StepSchema, variable: string) =>
+  Object.keys(schema.inputs).find((i) => `SHIPGATE_${envName(i)}` === variable);
+const declared = (schema: StepSchema) =>
+  (parse(componentYml(schema, dist).split('\n---\n')[0]) as { spec: { inputs: Record<string, unknown> } }).spec.inputs;
 
 describe.each(pipelines(dist).map((p) => [p.file, p] as const))('%s', (file, spec) => {
   const text = readFileSync(join(ROOT, file), 'utf8');
-  const [header, body] = text.split('\n---\n').map((part) => parse(part)) as [{ spec: { inputs: Record<string, Record<string, unknown>> } }, Record<string, Job>];
+  const [header, body] = text.split('\n---\n').map((part) => parse(part)) as [
+    { spec: { inputs: Record<string, Record<string, unknown>> } },
+    Record<string, Job>,
+  ];
   const inputs = header.spec.inputs;
   const stepJobs = Object.entries(body).filter(([, j]) => stepOf(j));
 
@@ -78,7 +89,8 @@ describe.each(pipelines(dist).map((p) => [p.file, p] as const))('%s', (file, spe
       }
       // Nothing the step requires is left out.
       for (const [input, s] of Object.entries(schema.inputs)) {
-        if (s.required) expect(job.variables, `${name}: required ${input}`).toHaveProperty(`SHIPGATE_${envName(input)}`);
+        if (s.required)
+          expect(job.variables, `${name}: required ${input}`).toHaveProperty(`SHIPGATE_${envName(input)}`);
       }
     }
     expect(checked).toBeGreaterThan(3);
@@ -92,7 +104,10 @@ describe.each(pipelines(dist).map((p) => [p.file, p] as const))('%s', (file, spe
 
   it('every needs: names a job of the file', () => {
     for (const [name, job] of Object.entries(body)) {
-      for (const need of job.needs ?? []) expect(body, `${name} needs ${JSON.stringify(need)}`).toHaveProperty([typeof need === 'string' ? need : need.job]);
+      for (const need of job.needs ?? [])
+        expect(body, `${name} needs ${JSON.stringify(need)}`).toHaveProperty([
+          typeof need === 'string' ? need : need.job,
+        ]);
     }
   });
 
@@ -102,7 +117,9 @@ describe.each(pipelines(dist).map((p) => [p.file, p] as const))('%s', (file, spe
         const m = /^\$(SHIPGATE_[A-Z0-9_]+)$/.exec(value);
         if (!m) continue;
         const producers = (job.needs ?? []).flatMap((n) => (typeof n === 'object' && n.artifacts ? [n.job] : []));
-        const from = producers.filter((p) => Object.keys(schemas.get(stepOf(body[p])!)!.outputs).some((o) => `SHIPGATE_${envName(o)}` === m[1]));
+        const from = producers.filter((p) =>
+          Object.keys(schemas.get(stepOf(body[p])!)!.outputs).some((o) => `SHIPGATE_${envName(o)}` === m[1]),
+        );
         expect(from, `${name}: ${variable} from $${m[1]}`).toHaveLength(1);
         const producer = body[from[0]];
         expect(producer.artifacts!.reports.dotenv).toBe(producer.variables!.SHIPGATE_DOTENV_FILE);
@@ -122,29 +139,41 @@ describe.each(pipelines(dist).map((p) => [p.file, p] as const))('%s', (file, spe
 });
 
 describe('templates/service-delivery.yml', () => {
-  const body = parse(readFileSync(join(ROOT, 'templates/service-delivery.yml'), 'utf8').split('\n---\n')[1]) as Record<string, Job>;
+  const body = parse(readFileSync(join(ROOT, 'templates/service-delivery.yml'), 'utf8').split('\n---\n')[1]) as Record<
+    string,
+    Job
+  >;
   const job = (step: string) => body[`$[[ inputs.job-prefix ]]-${step}`];
 
   it('chains check-dependencies → api-compat and perf-baseline → version-tag → blue-green-switch → rollback', () => {
-    const needs = (step: string) => (job(step).needs ?? []).map((n) => (typeof n === 'string' ? n : n.job).replace('$[[ inputs.job-prefix ]]-', ''));
+    const needs = (step: string) =>
+      (job(step).needs ?? []).map((n) => (typeof n === 'string' ? n : n.job).replace('$[[ inputs.job-prefix ]]-', ''));
     expect(needs('api-compat')).toEqual(['check-dependencies']);
     expect(needs('perf-baseline')).toEqual(['check-dependencies']);
     expect(needs('version-tag')).toEqual(['api-compat', 'perf-baseline']);
     expect(needs('blue-green-switch')).toEqual(['version-tag']);
     expect(needs('rollback')).toEqual(['blue-green-switch']);
     expect(job('version-tag').variables!.SHIPGATE_API_BREAKING).toBe('$SHIPGATE_BREAKING');
-    expect(job('rollback').variables).toMatchObject({ SHIPGATE_PROVIDER: 'blue-green', SHIPGATE_TO: '$SHIPGATE_PREVIOUS' });
+    expect(job('rollback').variables).toMatchObject({
+      SHIPGATE_PROVIDER: 'blue-green',
+      SHIPGATE_TO: '$SHIPGATE_PREVIOUS',
+    });
   });
 
   it('gates the switch by hand when switch-when is manual, and moves traffic only from the default branch', () => {
-    expect(job('blue-green-switch').rules).toEqual([{ if: '$CI_COMMIT_BRANCH == $CI_DEFAULT_BRANCH', when: '$[[ inputs.switch-when ]]' }]);
+    expect(job('blue-green-switch').rules).toEqual([
+      { if: '$CI_COMMIT_BRANCH == $CI_DEFAULT_BRANCH', when: '$[[ inputs.switch-when ]]' },
+    ]);
     expect(job('rollback').rules).toEqual([{ if: '$CI_COMMIT_BRANCH == $CI_DEFAULT_BRANCH' }]);
     expect(job('api-compat').rules).toContainEqual({ if: '$CI_PIPELINE_SOURCE == "merge_request_event"' });
   });
 });
 
 describe('templates/multi-service.yml', () => {
-  const body = parse(readFileSync(join(ROOT, 'templates/multi-service.yml'), 'utf8').split('\n---\n')[1]) as Record<string, Job>;
+  const body = parse(readFileSync(join(ROOT, 'templates/multi-service.yml'), 'utf8').split('\n---\n')[1]) as Record<
+    string,
+    Job
+  >;
 
   it('triggers the child pipeline check-dependencies writes, and mirrors its status', () => {
     const plan = body['$[[ inputs.job-prefix ]]-check-dependencies'];
@@ -152,7 +181,10 @@ describe('templates/multi-service.yml', () => {
     const child = plan.variables!.SHIPGATE_CHILD_PIPELINE;
     expect(child).toMatch(/\.yml$/);
     expect(plan.artifacts!.paths).toContain(child);
-    expect(deploy.trigger).toEqual({ include: [{ artifact: child, job: '$[[ inputs.job-prefix ]]-check-dependencies' }], strategy: 'depend' });
+    expect(deploy.trigger).toEqual({
+      include: [{ artifact: child, job: '$[[ inputs.job-prefix ]]-check-dependencies' }],
+      strategy: 'depend',
+    });
     expect(deploy.needs).toEqual(['$[[ inputs.job-prefix ]]-check-dependencies']);
   });
 });
@@ -160,24 +192,37 @@ describe('templates/multi-service.yml', () => {
 describe('examples/gitlab', () => {
   const examples = ['service-delivery', 'multi-service'];
   it.each(examples)('%s includes the component with inputs it declares, and every required one', (name) => {
-    const ci = parse(readFileSync(join(ROOT, 'examples', 'gitlab', name, '.gitlab-ci.yml'), 'utf8')) as { include: { component: string; inputs: Record<string, unknown> }[] };
+    const ci = parse(readFileSync(join(ROOT, 'examples', 'gitlab', name, '.gitlab-ci.yml'), 'utf8')) as {
+      include: { component: string; inputs: Record<string, unknown> }[];
+    };
     const major = dist.version.split('.')[0];
     const include = ci.include.find((i) => i.component?.endsWith(`/${name}@${major}`));
     expect(include?.component).toBe(`$CI_SERVER_FQDN/${dist.gitlab}/${name}@${major}`);
-    const header = parse(readFileSync(join(ROOT, 'templates', `${name}.yml`), 'utf8').split('\n---\n')[0]) as { spec: { inputs: Record<string, { default?: unknown; options?: unknown[] }> } };
+    const header = parse(readFileSync(join(ROOT, 'templates', `${name}.yml`), 'utf8').split('\n---\n')[0]) as {
+      spec: { inputs: Record<string, { default?: unknown; options?: unknown[] }> };
+    };
     const inputs = header.spec.inputs;
     for (const [input, value] of Object.entries(include!.inputs)) {
       expect(inputs, input).toHaveProperty([input]);
       if (inputs[input].options) expect(inputs[input].options, input).toContain(value);
     }
-    for (const [input, spec] of Object.entries(inputs)) if (!('default' in spec)) expect(include!.inputs, `required ${input}`).toHaveProperty([input]);
+    for (const [input, spec] of Object.entries(inputs))
+      if (!('default' in spec)) expect(include!.inputs, `required ${input}`).toHaveProperty([input]);
   });
 
-  it('multi-service: the hidden job it extends is in the file it includes, and the config has the seed\'s five services', () => {
+  it("multi-service: the hidden job it extends is in the file it includes, and the config has the seed's five services", () => {
     const dir = join(ROOT, 'examples', 'gitlab', 'multi-service');
-    const { inputs } = (parse(readFileSync(join(dir, '.gitlab-ci.yml'), 'utf8')) as { include: { inputs: Record<string, string> }[] }).include[0];
+    const { inputs } = (
+      parse(readFileSync(join(dir, '.gitlab-ci.yml'), 'utf8')) as { include: { inputs: Record<string, string> }[] }
+    ).include[0];
     expect(parse(readFileSync(join(dir, inputs['child-include']), 'utf8'))).toHaveProperty([inputs['child-extends']]);
     const config = parse(readFileSync(join(dir, inputs.config), 'utf8')) as { services: Record<string, unknown> };
-    expect(Object.keys(config.services)).toEqual(['config-center', 'service-registry', 'inventory-service', 'user-service', 'order-service']);
+    expect(Object.keys(config.services)).toEqual([
+      'config-center',
+      'service-registry',
+      'inventory-service',
+      'user-service',
+      'order-service',
+    ]);
   });
 });

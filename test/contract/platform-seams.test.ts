@@ -7,7 +7,11 @@ import { ROOT } from '../helpers/run-bundle.js';
 // The seams of the integration layer: only shared/src/platform/ knows CI variable names (it reads the job identity
 // and the credentials), and only the forge factory tells GitHub from GitLab. A step that needs either asks
 // Platform.job, the platform's credential accessors, or a Forge.
-const sources = execFileSync('git', ['ls-files', 'actions/*/src/*.ts', 'actions/*/src/**/*.ts', 'shared/src/*.ts', 'shared/src/**/*.ts'], { cwd: ROOT, encoding: 'utf8' })
+const sources = execFileSync(
+  'git',
+  ['ls-files', 'actions/*/src/*.ts', 'actions/*/src/**/*.ts', 'shared/src/*.ts', 'shared/src/**/*.ts'],
+  { cwd: ROOT, encoding: 'utf8' },
+)
   .split('\n')
   .filter((f) => f.endsWith('.ts') && !f.includes('/testing/'));
 
@@ -30,7 +34,9 @@ describe('integration seams', () => {
   });
 
   it('tells the forges apart only in the forge factory', () => {
-    expect(hits(FORGE_SWITCH, (f) => f !== 'shared/src/forge/index.ts' && !f.startsWith('shared/src/platform/'))).toEqual([]);
+    expect(
+      hits(FORGE_SWITCH, (f) => f !== 'shared/src/forge/index.ts' && !f.startsWith('shared/src/platform/')),
+    ).toEqual([]);
   });
 
   it('the checks see a violation when there is one', () => {

@@ -21,7 +21,7 @@ const text = (f: string) => readFileSync(join(ROOT, f), 'utf8');
 function words(line: string): string[] {
   const out: string[] = [];
   const re = /'([^']*)'|"((?:[^"\\]|\\.)*)"|(\S+)/g;
-  for (let m; (m = re.exec(line)); ) out.push(m[1] ?? m[2]?.replace(/\\(.)/g, '$1') ?? m[3]);
+  for (let m; (m = re.exec(line));) out.push(m[1] ?? m[2]?.replace(/\\(.)/g, '$1') ?? m[3]);
   return out;
 }
 
@@ -30,12 +30,19 @@ const lines = readmes.flatMap((file) => [
     m[1]
       .replace(/\\\n\s*/g, ' ')
       .split('\n')
-      .map((l) => l.replace(/\s+#.*$/, '').replace(/^\$ /, '').trim())
+      .map((l) =>
+        l
+          .replace(/\s+#.*$/, '')
+          .replace(/^\$ /, '')
+          .trim(),
+      )
       .filter((l) => l.startsWith('shipgate '))
       .map((l) => ({ file, line: l })),
   ),
   // Inline examples such as `shipgate api-compat --base … --json` (placeholders like <step> are not commands).
-  ...[...text(file).matchAll(/`(shipgate [^`<]+)`/g)].map((m) => ({ file, line: m[1] })).filter((l) => !/shipgate (--|[a-z-]+ --help$)/.test(l.line)),
+  ...[...text(file).matchAll(/`(shipgate [^`<]+)`/g)]
+    .map((m) => ({ file, line: m[1] }))
+    .filter((l) => !/shipgate (--|[a-z-]+ --help$)/.test(l.line)),
 ]);
 
 describe('README command lines', () => {
@@ -58,7 +65,8 @@ describe('README command lines', () => {
     expect(() => parseInputs(step!.schema.inputs, (n) => args.flags[n])).not.toThrow();
     // A URL must be one for every colour it is filled in for (`http://127.0.0.1:808{color}` is not).
     for (const [flag, value] of Object.entries(args.flags).filter(([, v]) => /^https?:/.test(v))) {
-      for (const colour of ['blue', 'green']) expect(URL.canParse(colourUrl(value, colour)), `--${flag} ${value} for ${colour}`).toBe(true);
+      for (const colour of ['blue', 'green'])
+        expect(URL.canParse(colourUrl(value, colour)), `--${flag} ${value} for ${colour}`).toBe(true);
     }
   });
 
@@ -70,9 +78,14 @@ describe('README command lines', () => {
     const example = lines.find((l) => l.file === 'actions/check-dependencies/README.md')!.line;
     const server = createServer((_req, res) => res.end('ok'));
     // The README's health URL is 127.0.0.1:8081; another process may hold it, so the server is optional.
-    const listening = await new Promise<boolean>((ok) => server.once('error', () => ok(false)).listen(8081, '127.0.0.1', () => ok(true)));
+    const listening = await new Promise<boolean>((ok) =>
+      server.once('error', () => ok(false)).listen(8081, '127.0.0.1', () => ok(true)),
+    );
     try {
-      const r = await shipgate(words(example).slice(1), { cwd: dir, env: listening ? {} : { SHIPGATE_CHECK_HEALTH: 'false' } });
+      const r = await shipgate(words(example).slice(1), {
+        cwd: dir,
+        env: listening ? {} : { SHIPGATE_CHECK_HEALTH: 'false' },
+      });
       expect(r.code, r.stderr).toBe(0);
       expect(JSON.parse(r.stdout).waves).toEqual([['config-center', 'service-registry'], ['inventory-service']]);
     } finally {

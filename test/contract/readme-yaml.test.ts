@@ -6,7 +6,9 @@ import { ROOT } from '../helpers/run-bundle.js';
 
 // The copy-paste YAML in the READMEs must paste: every ```yaml block parses, and no `run:` script has `${{ }}` pasted
 // into it (values reach scripts through env:, so an input can never become shell code).
-const readmes = ['README.md', ...readdirSync(join(ROOT, 'actions')).map((s) => join('actions', s, 'README.md'))].filter((f) => existsSync(join(ROOT, f)));
+const readmes = ['README.md', ...readdirSync(join(ROOT, 'actions')).map((s) => join('actions', s, 'README.md'))].filter(
+  (f) => existsSync(join(ROOT, f)),
+);
 
 function blocks(file: string): string[] {
   return [...readFileSync(join(ROOT, file), 'utf8').matchAll(/```yaml\n([\s\S]*?)```/g)].map((m) => m[1]);
@@ -30,7 +32,10 @@ describe.each(readmes)('%s', (file) => {
     for (const [i, text] of found.entries()) {
       const docs = parseAllDocuments(text);
       for (const doc of docs) {
-        expect(doc.errors.map((e) => e.message), `${file} block ${i + 1}`).toEqual([]);
+        expect(
+          doc.errors.map((e) => e.message),
+          `${file} block ${i + 1}`,
+        ).toEqual([]);
         for (const script of runScripts(doc.toJS())) expect(script, `${file} block ${i + 1}`).not.toContain('${{');
       }
     }

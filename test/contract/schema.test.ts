@@ -35,11 +35,25 @@ describe.each(steps.map((s) => [s.schema.name, s.schema as StepSchema] as const)
     const [header, body] = text.split('\n---\n').map((part) => parse(part));
     const inputs = header.spec.inputs as Record<string, { default?: unknown; type?: string }>;
     // A step that tags or deploys also has the inputs of its guard (test/contract/components-side-effects.test.ts).
-    const guard = !schema.changes ? [] : schema.changes === 'tag' || schema.inputs.environment ? ['rules'] : ['rules', 'environment'];
-    expect(Object.keys(inputs)).toEqual(['stage', 'job-prefix', 'cli-package', 'cli-project', 'image', ...Object.keys(schema.inputs), ...guard]);
+    const guard = !schema.changes
+      ? []
+      : schema.changes === 'tag' || schema.inputs.environment
+        ? ['rules']
+        : ['rules', 'environment'];
+    expect(Object.keys(inputs)).toEqual([
+      'stage',
+      'job-prefix',
+      'cli-package',
+      'cli-project',
+      'image',
+      ...Object.keys(schema.inputs),
+      ...guard,
+    ]);
     expect(body[`$[[ inputs.job-prefix ]]-${name}`].image).toBe('$[[ inputs.image ]]');
     for (const [input, spec] of Object.entries(schema.inputs)) {
-      expect(spec.required ? undefined : String(inputs[input].default), input).toBe(spec.required ? undefined : (spec.default ?? ''));
+      expect(spec.required ? undefined : String(inputs[input].default), input).toBe(
+        spec.required ? undefined : (spec.default ?? ''),
+      );
     }
     const job = body[`$[[ inputs.job-prefix ]]-${name}`];
     expect(job.script).toEqual([cliScript(name)]);
@@ -68,11 +82,14 @@ describe.each(steps.map((s) => [s.schema.name, s.schema as StepSchema] as const)
     expect(() => parseInputs(step.schema.inputs, (n) => filled[n])).not.toThrow();
   });
 
-  it('the component\'s duration regex accepts exactly what the step parses', () => {
-    const [header] = readFileSync(join(ROOT, 'templates', `${name}.yml`), 'utf8').split('\n---\n').map((part) => parse(part));
+  it("the component's duration regex accepts exactly what the step parses", () => {
+    const [header] = readFileSync(join(ROOT, 'templates', `${name}.yml`), 'utf8')
+      .split('\n---\n')
+      .map((part) => parse(part));
     for (const [input, spec] of Object.entries(schema.inputs).filter(([, s]) => s.type === 'duration')) {
       const re = new RegExp(header.spec.inputs[input].regex);
-      for (const text of [spec.default ?? '', '500ms', '30s', '1m30s', '2.5s', '0']) expect(re.test(text), `${input}: ${text}`).toBe(true);
+      for (const text of [spec.default ?? '', '500ms', '30s', '1m30s', '2.5s', '0'])
+        expect(re.test(text), `${input}: ${text}`).toBe(true);
       for (const text of ['30', '5 s', '1d', 's', '-1s']) {
         expect(re.test(text), `${input}: ${text}`).toBe(false);
         expect(() => parseInputs({ [input]: spec }, () => text), `${input}: ${text}`).toThrow();
@@ -81,21 +98,33 @@ describe.each(steps.map((s) => [s.schema.name, s.schema as StepSchema] as const)
   });
 
   it('names inputs and outputs in kebab-case', () => {
-    for (const n of [...Object.keys(step.schema.inputs), ...Object.keys(step.schema.outputs)]) expect(n).toMatch(/^[a-z][a-z0-9]*(-[a-z0-9]+)*$/);
+    for (const n of [...Object.keys(step.schema.inputs), ...Object.keys(step.schema.outputs)])
+      expect(n).toMatch(/^[a-z][a-z0-9]*(-[a-z0-9]+)*$/);
   });
 });
 
 describe('component cli-package input', () => {
   it('accepts npm specs, tarballs and empty, but nothing a shell would act on', () => {
-    const [header] = readFileSync(join(ROOT, 'templates', 'check-dependencies.yml'), 'utf8').split('\n---\n').map((part) => parse(part));
+    const [header] = readFileSync(join(ROOT, 'templates', 'check-dependencies.yml'), 'utf8')
+      .split('\n---\n')
+      .map((part) => parse(part));
     const re = new RegExp(header.spec.inputs['cli-package'].regex);
-    for (const ok of ['', '@acme/shipgate@1.2.3', 'shipgate-fork@^1', 'file:./shipgate-0.1.0.tgz', './shipgate-0.1.0.tgz']) expect(re.test(ok), ok).toBe(true);
+    for (const ok of [
+      '',
+      '@acme/shipgate@1.2.3',
+      'shipgate-fork@^1',
+      'file:./shipgate-0.1.0.tgz',
+      './shipgate-0.1.0.tgz',
+    ])
+      expect(re.test(ok), ok).toBe(true);
     for (const bad of ['1; rm -rf /', '$(id)', '1 2', '`id`', '-x']) expect(re.test(bad), bad).toBe(false);
   });
 });
 
 it('the perf-baseline component keeps the history file from pipeline to pipeline: an artifact and a cache per branch, saved also when the gate fails', () => {
-  const [, body] = readFileSync(join(ROOT, 'templates', 'perf-baseline.yml'), 'utf8').split('\n---\n').map((part) => parse(part));
+  const [, body] = readFileSync(join(ROOT, 'templates', 'perf-baseline.yml'), 'utf8')
+    .split('\n---\n')
+    .map((part) => parse(part));
   const job = body['$[[ inputs.job-prefix ]]-perf-baseline'];
   expect(job.artifacts.paths).toContain('$[[ inputs.history ]]');
   expect(job.cache).toEqual({

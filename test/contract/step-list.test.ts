@@ -8,11 +8,20 @@ import { ROOT } from '../helpers/run-bundle.js';
 // folder left out of the list, or a list entry without its folder, is caught here.
 describe('actions/index.ts', () => {
   it('names every step folder with an entry point, in pipeline order, once', () => {
-    const folders = readdirSync(join(ROOT, 'actions')).filter((d) => existsSync(join(ROOT, 'actions', d, 'src', 'main.ts')));
+    const folders = readdirSync(join(ROOT, 'actions')).filter((d) =>
+      existsSync(join(ROOT, 'actions', d, 'src', 'main.ts')),
+    );
     const names = steps.map((s) => s.schema.name);
     expect([...names].sort()).toEqual(folders.sort());
     expect(new Set(names).size).toBe(names.length);
-    expect(names).toEqual(['check-dependencies', 'api-compat', 'perf-baseline', 'version-tag', 'blue-green-switch', 'rollback']);
+    expect(names).toEqual([
+      'check-dependencies',
+      'api-compat',
+      'perf-baseline',
+      'version-tag',
+      'blue-green-switch',
+      'rollback',
+    ]);
     expect(Object.keys(schemas)).toEqual(names);
   });
 

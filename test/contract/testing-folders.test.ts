@@ -24,25 +24,38 @@ function files(dir: string): string[] {
 /** The relative import specifiers of a source file, resolved to paths under ROOT. */
 function imports(file: string): string[] {
   const text = readFileSync(join(ROOT, file), 'utf8');
-  return [...text.matchAll(/(?:from|import)\s*\(?\s*['"](\.{1,2}\/[^'"]+)['"]/g)].map((m) => relative(ROOT, resolve(ROOT, dirname(file), m[1])));
+  return [...text.matchAll(/(?:from|import)\s*\(?\s*['"](\.{1,2}\/[^'"]+)['"]/g)].map((m) =>
+    relative(ROOT, resolve(ROOT, dirname(file), m[1])),
+  );
 }
 
 describe('testing/ folders', () => {
   it('exist beside the systems they stand in for', () => {
     const found = files('shared/src').length;
     expect(found).toBeGreaterThan(50);
-    for (const dir of ['shared/src/testing', 'shared/src/traffic/haproxy/testing', 'shared/src/registry/testing', 'shared/src/metrics/testing']) {
+    for (const dir of [
+      'shared/src/testing',
+      'shared/src/traffic/haproxy/testing',
+      'shared/src/registry/testing',
+      'shared/src/metrics/testing',
+    ]) {
       expect(readdirSync(join(ROOT, dir)).length, dir).toBeGreaterThan(0);
     }
   });
 
   it('are imported by no source a bundle is built from', () => {
-    const offenders = SOURCES.flatMap(files).flatMap((f) => imports(f).filter((target) => /(^|\/)testing\//.test(target)).map((target) => `${f} → ${target}`));
+    const offenders = SOURCES.flatMap(files).flatMap((f) =>
+      imports(f)
+        .filter((target) => /(^|\/)testing\//.test(target))
+        .map((target) => `${f} → ${target}`),
+    );
     expect(offenders).toEqual([]);
   });
 
   it('the scanner finds an import of a testing/ folder', () => {
     // the scanner itself: a file that imports a launcher is an offender
-    expect(imports('demo/blue-green-switch.ts').some((t) => t.startsWith('shared/src/traffic/haproxy/testing/'))).toBe(true);
+    expect(imports('demo/blue-green-switch.ts').some((t) => t.startsWith('shared/src/traffic/haproxy/testing/'))).toBe(
+      true,
+    );
   });
 });

@@ -2,7 +2,17 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { actionRef, generateWorkflow, isStepInput, MAJOR_REF, RELEASE_REF, REPO, stepSchemas, workflowRef, workflows } from '../../scripts/workflows.js';
+import {
+  actionRef,
+  generateWorkflow,
+  isStepInput,
+  MAJOR_REF,
+  RELEASE_REF,
+  REPO,
+  stepSchemas,
+  workflowRef,
+  workflows,
+} from '../../scripts/workflows.js';
 
 const esc = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 /** A Shipgate step action or workflow at the exact release (package.json's `shipgate.github` and `version`). */
@@ -18,7 +28,11 @@ type Decl = { type: string; default?: unknown; required?: boolean; description: 
 
 const load = (file: string) => parse(readFileSync(join(ROOT, file), 'utf8')) as Doc;
 const declOf = (doc: Doc) => (doc.on.workflow_call.inputs ?? {}) as Record<string, Decl>;
-const sameSpec = (a: InputSpec, b: InputSpec) => a.type === b.type && a.default === b.default && (a.required ?? false) === (b.required ?? false) && String(a.options) === String(b.options);
+const sameSpec = (a: InputSpec, b: InputSpec) =>
+  a.type === b.type &&
+  a.default === b.default &&
+  (a.required ?? false) === (b.required ?? false) &&
+  String(a.options) === String(b.options);
 
 /** Every Shipgate step action a workflow uses, with its job and step. */
 function stepUses(doc: Doc): { job: string; step: Doc; name: string }[] {
@@ -34,7 +48,8 @@ function stepUses(doc: Doc): { job: string; step: Doc; name: string }[] {
 function strings(node: unknown, path = '', out: [string, string][] = []): [string, string][] {
   if (typeof node === 'string') out.push([path, node]);
   else if (Array.isArray(node)) node.forEach((n, i) => strings(n, `${path}[${i}]`, out));
-  else if (node && typeof node === 'object') for (const [k, v] of Object.entries(node)) strings(v, path ? `${path}.${k}` : k, out);
+  else if (node && typeof node === 'object')
+    for (const [k, v] of Object.entries(node)) strings(v, path ? `${path}.${k}` : k, out);
   return out;
 }
 
@@ -52,7 +67,7 @@ describe.each(workflows.map((w) => [w.file, w] as const))('%s', (file, spec) => 
     expect(text).toBe(generateWorkflow(text, spec));
   });
 
-  it('declares each step input with the schema\'s name, default and required flag', () => {
+  it("declares each step input with the schema's name, default and required flag", () => {
     expect(Object.keys(decl)).toEqual(spec.inputs.map((i) => i.name));
     for (const input of spec.inputs.filter(isStepInput)) {
       const s = stepSchemas[input.from.step].inputs[input.from.input];
@@ -61,8 +76,13 @@ describe.each(workflows.map((w) => [w.file, w] as const))('%s', (file, spec) => 
       expect([input.from.input, `${input.from.step}-${input.from.input}`], input.name).toContain(input.name);
       expect(d.required, input.name).toBe(s.required ?? false);
       expect(d.default === undefined ? undefined : String(d.default), input.name).toBe(s.default);
-      expect(d.type, input.name).toBe(s.type === 'boolean' ? 'boolean' : s.type === 'integer' && s.default !== undefined ? 'number' : 'string');
-      expect(used.has(input.from.step) || file.endsWith('multi-service.yml'), `${input.name}: step ${input.from.step} is not used`).toBe(true);
+      expect(d.type, input.name).toBe(
+        s.type === 'boolean' ? 'boolean' : s.type === 'integer' && s.default !== undefined ? 'number' : 'string',
+      );
+      expect(
+        used.has(input.from.step) || file.endsWith('multi-service.yml'),
+        `${input.name}: step ${input.from.step} is not used`,
+      ).toBe(true);
     }
   });
 
@@ -76,7 +96,8 @@ describe.each(workflows.map((w) => [w.file, w] as const))('%s', (file, spec) => 
     }
     // Workflow-only inputs never shadow a step input of the workflow's steps.
     for (const input of spec.inputs.filter((i) => !isStepInput(i))) {
-      for (const step of used) expect(stepSchemas[step].inputs[input.name], `${input.name} shadows ${step}'s input`).toBeUndefined();
+      for (const step of used)
+        expect(stepSchemas[step].inputs[input.name], `${input.name} shadows ${step}'s input`).toBeUndefined();
     }
   });
 
@@ -92,13 +113,20 @@ describe.each(workflows.map((w) => [w.file, w] as const))('%s', (file, spec) => 
         if (!input || !isStepInput(input)) continue;
         const direct = input.from.step === name && input.from.input === key;
         const fed = (input.feeds ?? []).some((f) => f.step === name && f.input === key);
-        const shared = input.from.input === key && input.name === key && sameSpec(stepSchemas[input.from.step].inputs[key], schema.inputs[key]);
+        const shared =
+          input.from.input === key &&
+          input.name === key &&
+          sameSpec(stepSchemas[input.from.step].inputs[key], schema.inputs[key]);
         expect(direct || fed || shared, `${name}.${key} ← ${m[1]} (${input.from.step}.${input.from.input})`).toBe(true);
       }
-      for (const [key, s] of Object.entries(schema.inputs)) if (s.required) expect(step.with?.[key], `${name}: required '${key}'`).toBeDefined();
+      for (const [key, s] of Object.entries(schema.inputs))
+        if (s.required) expect(step.with?.[key], `${name}: required '${key}'`).toBeDefined();
     }
     for (const input of spec.inputs.filter(isStepInput)) {
-      for (const f of input.feeds ?? []) expect(stepSchemas[f.step].inputs[f.input].type).toBe(stepSchemas[input.from.step].inputs[input.from.input].type);
+      for (const f of input.feeds ?? [])
+        expect(stepSchemas[f.step].inputs[f.input].type).toBe(
+          stepSchemas[input.from.step].inputs[input.from.input].type,
+        );
     }
   });
 
@@ -121,7 +149,8 @@ describe.each(workflows.map((w) => [w.file, w] as const))('%s', (file, spec) => 
     const secrets = Object.keys(doc.on.workflow_call.secrets ?? {});
     for (const [path, value] of strings(doc.on.workflow_call.outputs ?? {})) {
       for (const expr of expressions(value)) {
-        for (const [, job, out] of expr.matchAll(/\bjobs\.([\w-]+)\.outputs\.([\w-]+)/g)) expect(Object.keys(jobs[job]?.outputs ?? {}), `${path}: ${expr}`).toContain(out);
+        for (const [, job, out] of expr.matchAll(/\bjobs\.([\w-]+)\.outputs\.([\w-]+)/g))
+          expect(Object.keys(jobs[job]?.outputs ?? {}), `${path}: ${expr}`).toContain(out);
       }
     }
     for (const [id, job] of Object.entries(jobs)) {
@@ -141,11 +170,14 @@ describe.each(workflows.map((w) => [w.file, w] as const))('%s', (file, spec) => 
             const step = (job.steps as Doc[]).find((x) => x.id === s)!;
             const action = OWN_ACTION.exec(step.uses ?? '');
             if (action) expect(Object.keys(stepSchemas[action[1]].outputs), at).toContain(o);
-            else if (s === 'settings') expect(Object.keys(decl), at).toContain(o); // one output per workflow input
-            else if (/^actions\/create-github-app-token@/.test(step.uses ?? '')) expect(APP_TOKEN_OUTPUTS, at).toContain(o);
+            else if (s === 'settings')
+              expect(Object.keys(decl), at).toContain(o); // one output per workflow input
+            else if (/^actions\/create-github-app-token@/.test(step.uses ?? ''))
+              expect(APP_TOKEN_OUTPUTS, at).toContain(o);
             else expect(String(step.run ?? ''), at).toMatch(new RegExp(`\\b${o}(=|<<)`));
           }
-          for (const [, s] of expr.matchAll(/\bsteps\.([\w-]+)\.(?:outcome|conclusion)/g)) expect(stepIds, at).toContain(s);
+          for (const [, s] of expr.matchAll(/\bsteps\.([\w-]+)\.(?:outcome|conclusion)/g))
+            expect(stepIds, at).toContain(s);
           for (const [, name] of expr.matchAll(/\binputs\.([\w-]+)/g)) expect(Object.keys(decl), at).toContain(name);
           for (const [, name] of expr.matchAll(/\bsecrets\.([\w-]+)/g)) expect(secrets, at).toContain(name);
           for (const [, name] of expr.matchAll(/\bmatrix\.([\w-]+)/g)) expect(matrixKeys, at).toContain(name);
@@ -155,13 +187,21 @@ describe.each(workflows.map((w) => [w.file, w] as const))('%s', (file, spec) => 
       if (job.uses) {
         const called = load(job.uses.replace(`${REPO}/`, '').replace(`@${RELEASE_REF}`, ''));
         const calledDecl = declOf(called);
-        for (const key of Object.keys(job.with ?? {})) expect(Object.keys(calledDecl), `${id} passes ${key}`).toContain(key);
-        for (const [key, d] of Object.entries(calledDecl)) if (d.required) expect(job.with?.[key], `${id}: required ${key}`).toBeDefined();
+        for (const key of Object.keys(job.with ?? {}))
+          expect(Object.keys(calledDecl), `${id} passes ${key}`).toContain(key);
+        for (const [key, d] of Object.entries(calledDecl))
+          if (d.required) expect(job.with?.[key], `${id}: required ${key}`).toBeDefined();
         for (const [key, value] of Object.entries((job.with ?? {}) as Record<string, string>)) {
           const m = /^\$\{\{ inputs\.([\w-]+) \}\}$/.exec(value);
-          if (m) expect({ ...decl[m[1]], description: '' }, `${id}.with.${key}`).toEqual({ ...calledDecl[key], description: '' });
+          if (m)
+            expect({ ...decl[m[1]], description: '' }, `${id}.with.${key}`).toEqual({
+              ...calledDecl[key],
+              description: '',
+            });
         }
-        expect(Object.keys(job.secrets ?? {}).sort()).toEqual(Object.keys(called.on.workflow_call.secrets ?? {}).sort());
+        expect(Object.keys(job.secrets ?? {}).sort()).toEqual(
+          Object.keys(called.on.workflow_call.secrets ?? {}).sort(),
+        );
       }
     }
   });
@@ -188,10 +228,17 @@ describe.each(workflows.map((w) => [w.file, w] as const))('%s', (file, spec) => 
           deployments: ['rollback'],
         };
         // A write scope only where a step that needs it runs (or the called wave workflow, which runs rollback).
-        if (!job.uses) expect(names.some((n) => why[scope].includes(n)), `${id}: ${scope}: write`).toBe(true);
+        if (!job.uses)
+          expect(
+            names.some((n) => why[scope].includes(n)),
+            `${id}: ${scope}: write`,
+          ).toBe(true);
       }
     }
-    const groups = [doc.concurrency, ...Object.values(doc.jobs as Record<string, Doc>).map((j) => j.concurrency)].filter(Boolean);
+    const groups = [
+      doc.concurrency,
+      ...Object.values(doc.jobs as Record<string, Doc>).map((j) => j.concurrency),
+    ].filter(Boolean);
     expect(groups.length).toBeGreaterThan(0);
     for (const g of groups) {
       expect(g.group).toMatch(/inputs\.environment/);
@@ -206,7 +253,14 @@ describe('shipgate-service-delivery.yml', () => {
 
   it('chains check-dependencies → api-compat ∥ perf-baseline → version-tag → blue-green-switch → rollback watch', () => {
     const chain = Object.fromEntries(Object.entries(jobs).map(([id, j]) => [id, [].concat(j.needs ?? [])]));
-    expect(chain).toEqual({ dependencies: [], 'api-compat': ['dependencies'], 'perf-baseline': ['dependencies'], release: ['api-compat', 'perf-baseline'], switch: ['release'], rollback: ['switch'] });
+    expect(chain).toEqual({
+      dependencies: [],
+      'api-compat': ['dependencies'],
+      'perf-baseline': ['dependencies'],
+      release: ['api-compat', 'perf-baseline'],
+      switch: ['release'],
+      rollback: ['switch'],
+    });
     expect(stepUses(doc).map((u) => `${u.job}:${u.name}`)).toEqual([
       'dependencies:check-dependencies',
       'api-compat:api-compat',
@@ -230,8 +284,15 @@ describe('shipgate-multi-service.yml', () => {
   const wave = load('.github/workflows/shipgate-wave.yml');
 
   it('deploys the waves from check-dependencies one after another, the services of a wave in parallel, and always collects the statuses', () => {
-    expect(doc.jobs.wave.strategy).toEqual({ 'max-parallel': 1, 'fail-fast': true, matrix: { services: '${{ fromJSON(needs.plan.outputs.waves) }}' } });
-    expect(wave.jobs.deploy.strategy).toEqual({ 'fail-fast': false, matrix: { service: '${{ fromJSON(inputs.services) }}' } });
+    expect(doc.jobs.wave.strategy).toEqual({
+      'max-parallel': 1,
+      'fail-fast': true,
+      matrix: { services: '${{ fromJSON(needs.plan.outputs.waves) }}' },
+    });
+    expect(wave.jobs.deploy.strategy).toEqual({
+      'fail-fast': false,
+      matrix: { service: '${{ fromJSON(inputs.services) }}' },
+    });
     expect(wave.jobs.deploy.needs).toBe('gate');
     expect(doc.jobs.statuses.if).toBe('always()');
     expect(doc.jobs.statuses.needs).toEqual(['plan', 'wave']);
@@ -251,8 +312,10 @@ describe.each(['examples/github/service-delivery.yml', 'examples/github/multi-se
       const decl = declOf(called);
       for (const key of Object.keys(job.with)) expect(Object.keys(decl), key).toContain(key);
       for (const [key, d] of Object.entries(decl)) if (d.required) expect(job.with[key], key).toBeDefined();
-      for (const key of Object.keys(job.secrets ?? {})) expect(Object.keys(called.on.workflow_call.secrets), key).toContain(key);
+      for (const key of Object.keys(job.secrets ?? {}))
+        expect(Object.keys(called.on.workflow_call.secrets), key).toContain(key);
     }
-    for (const [path, script] of strings(doc).filter(([p]) => p.endsWith('.run'))) expect(script, path).not.toContain('${{');
+    for (const [path, script] of strings(doc).filter(([p]) => p.endsWith('.run')))
+      expect(script, path).not.toContain('${{');
   });
 });

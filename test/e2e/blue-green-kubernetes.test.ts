@@ -45,7 +45,10 @@ describe('blue-green-switch bundles on Kubernetes', () => {
     expect(r.stdout).toMatch(/read back: blue 50 % · green 50 %[\s\S]*read back: blue 0 % · green 100 %/);
     expect(readFileSync(output, 'utf8')).toMatch(/^active<<(\S+)\ngreen\n\1$/m);
     const route = await kubectlJson(kubeconfig, 'get', 'httproute', 'web');
-    expect(route.spec.rules[1].backendRefs.map((b: any) => [b.name, b.weight])).toEqual([['web-blue', 0], ['web-green', 100]]);
+    expect(route.spec.rules[1].backendRefs.map((b: any) => [b.name, b.weight])).toEqual([
+      ['web-blue', 0],
+      ['web-green', 100],
+    ]);
   });
 
   it('CLI as a GitLab job: switches the Service selector and writes the dotenv report', async () => {
@@ -53,7 +56,12 @@ describe('blue-green-switch bundles on Kubernetes', () => {
     const job = mkdtempSync(join(tmpdir(), 'shipgate-gitlab-kube-'));
     const r = await runProcess(process.execPath, [CLI, 'blue-green-switch', '--provider', 'kubernetes'], {
       cwd: job,
-      env: { GITLAB_CI: 'true', SHIPGATE_SERVICE: 'api', SHIPGATE_KUBECONFIG: kubeconfig, SHIPGATE_STEP_INTERVAL: '100ms' },
+      env: {
+        GITLAB_CI: 'true',
+        SHIPGATE_SERVICE: 'api',
+        SHIPGATE_KUBECONFIG: kubeconfig,
+        SHIPGATE_STEP_INTERVAL: '100ms',
+      },
     });
     expect(r.code, r.stdout + r.stderr).toBe(0);
     const dotenv = readFileSync(join(job, 'shipgate.env'), 'utf8');

@@ -27,7 +27,8 @@ afterAll(async () => {
   await pair?.close();
 });
 
-const githubEnvOf = (name: string, inputs: Record<string, string>) => githubEnv(dir, name, inputs, { GITHUB_ACTOR: 'octocat' });
+const githubEnvOf = (name: string, inputs: Record<string, string>) =>
+  githubEnv(dir, name, inputs, { GITHUB_ACTOR: 'octocat' });
 
 describe('blue-green-switch end to end', () => {
   it('GitHub: the bundle on node 24 switches HAProxy blue → green in steps, with outputs, summary and state file', async () => {
@@ -43,19 +44,34 @@ describe('blue-green-switch end to end', () => {
     });
     const r = await runProcess(node24Bin, [ACTION], { env, cwd: dir });
     expect(r.code, r.stdout + r.stderr).toBe(0);
-    expect(githubOutputs(output)).toEqual({ active: 'green', previous: 'blue', switched: 'true', reverted: 'false', weights: '{"blue":0,"green":100}' });
+    expect(githubOutputs(output)).toEqual({
+      active: 'green',
+      previous: 'blue',
+      switched: 'true',
+      reverted: 'false',
+      weights: '{"blue":0,"green":100}',
+    });
     expect(await haproxyWeights(haproxy)).toEqual({ blue: 0, green: 100 });
     const md = readFileSync(summary, 'utf8');
     expect(md).toContain('**blue → green** via `haproxy` · ✅ switched in 2 steps');
     expect(md).toMatch(/\| 1 \| blue 50 % · green 50 % \| ✅ \d+ probes in [\d.]+m?s \| ✅ blue 50 % · green 50 % \|/);
     // The runner unescapes %25 in workflow commands.
     expect(r.stdout).toContain('::group::Step 2 of 2: blue 0 %25 · green 100 %25');
-    expect(JSON.parse(readFileSync(stateFile, 'utf8'))).toMatchObject({ active: 'green', previous: 'blue', who: 'octocat' });
+    expect(JSON.parse(readFileSync(stateFile, 'utf8'))).toMatchObject({
+      active: 'green',
+      previous: 'blue',
+      who: 'octocat',
+    });
     expect(pair.green.hits).toBe(0); // no load here: only health probes reached green, on /healthz
   });
 
   it('GitHub: bad input exits 2 before touching HAProxy, naming the input', async () => {
-    const { env, output } = githubEnvOf('bad', { provider: 'haproxy', 'haproxy-socket': haproxy.socket, 'haproxy-backend': 'web', steps: '50,20,100' });
+    const { env, output } = githubEnvOf('bad', {
+      provider: 'haproxy',
+      'haproxy-socket': haproxy.socket,
+      'haproxy-backend': 'web',
+      steps: '50,20,100',
+    });
     const r = await runProcess(process.execPath, [ACTION], { env, cwd: dir });
     expect(r.code).toBe(2);
     expect(r.stdout).toContain("::error::Input 'steps' is '50,20,100'. 20 follows 50: the steps are not ascending.");
@@ -87,7 +103,9 @@ describe('blue-green-switch end to end', () => {
       expect(dotenv).toContain('SHIPGATE_REVERTED=true\n');
       expect(dotenv).toContain('SHIPGATE_SWITCHED=false\n');
       expect(dotenv).toContain('SHIPGATE_WEIGHTS={"blue":0,"green":100}\n');
-      expect(readFileSync(join(job, 'shipgate-summary.md'), 'utf8')).toContain('❌ **reverted to green**: target blue unhealthy while taking 100 % of the traffic');
+      expect(readFileSync(join(job, 'shipgate-summary.md'), 'utf8')).toContain(
+        '❌ **reverted to green**: target blue unhealthy while taking 100 % of the traffic',
+      );
       expect(await haproxyWeights(haproxy)).toEqual({ blue: 0, green: 100 });
     } finally {
       pair.blue.failFromProbe = undefined;
@@ -96,10 +114,14 @@ describe('blue-green-switch end to end', () => {
 
   it('GitLab: a dry run prints the runtime commands and changes nothing', async () => {
     const job = mkdtempSync(join(tmpdir(), 'shipgate-gitlab-bg-'));
-    const r = await runProcess(process.execPath, [CLI, 'blue-green-switch', '--provider', 'haproxy', '--dry-run', '--steps', '10,100'], {
-      cwd: job,
-      env: { GITLAB_CI: 'true', SHIPGATE_HAPROXY_SOCKET: haproxy.socket, SHIPGATE_HAPROXY_BACKEND: 'web' },
-    });
+    const r = await runProcess(
+      process.execPath,
+      [CLI, 'blue-green-switch', '--provider', 'haproxy', '--dry-run', '--steps', '10,100'],
+      {
+        cwd: job,
+        env: { GITLAB_CI: 'true', SHIPGATE_HAPROXY_SOCKET: haproxy.socket, SHIPGATE_HAPROXY_BACKEND: 'web' },
+      },
+    );
     expect(r.code, r.stdout + r.stderr).toBe(0);
     expect(r.stdout).toContain('set weight web/blue 10');
     expect(r.stdout).toContain('set server web/green state drain');

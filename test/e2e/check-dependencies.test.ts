@@ -62,7 +62,11 @@ describe.each([
   ['node 24', () => node24Bin],
 ])('GitHub Action bundle under %s', (_label, nodeBin) => {
   it('passes and sets outputs when the dependencies of a service are healthy', async () => {
-    const { env, output, summary } = githubEnvOf('ok', { config: 'dependency-config.yml', service: 'inventory-service', ...fast });
+    const { env, output, summary } = githubEnvOf('ok', {
+      config: 'dependency-config.yml',
+      service: 'inventory-service',
+      ...fast,
+    });
     const r = await runProcess(nodeBin(), [ACTION], { env, cwd: dir });
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
@@ -72,7 +76,13 @@ describe.each([
       ['inventory-service', 'user-service'],
       ['order-service'],
     ]);
-    expect(JSON.parse(out.order)).toEqual(['config-center', 'service-registry', 'inventory-service', 'user-service', 'order-service']);
+    expect(JSON.parse(out.order)).toEqual([
+      'config-center',
+      'service-registry',
+      'inventory-service',
+      'user-service',
+      'order-service',
+    ]);
     expect(out.healthy).toBe('true');
     expect(JSON.parse(out.unhealthy)).toEqual([]);
     const md = readFileSync(summary, 'utf8');
@@ -88,8 +98,12 @@ describe.each([
     const out = githubOutputs(output);
     expect(out.healthy).toBe('false');
     expect(JSON.parse(out.unhealthy)).toEqual(['inventory-service', 'user-service']);
-    expect(r.stdout).toMatch(/::error::2 of 4 dependencies unhealthy: inventory-service \(HTTP 503\), user-service \(connection refused/);
-    expect(readFileSync(summary, 'utf8')).toMatch(/\| inventory-service \| .* \| ❌ unhealthy \| .* \| \d+ \| HTTP 503 \|/);
+    expect(r.stdout).toMatch(
+      /::error::2 of 4 dependencies unhealthy: inventory-service \(HTTP 503\), user-service \(connection refused/,
+    );
+    expect(readFileSync(summary, 'utf8')).toMatch(
+      /\| inventory-service \| .* \| ❌ unhealthy \| .* \| \d+ \| HTTP 503 \|/,
+    );
   });
 
   it('exits 0 on unhealthy dependencies when fail-on-unhealthy is false', async () => {
@@ -103,11 +117,16 @@ describe.each([
 
 describe('GitHub Action bundle on bad input', () => {
   it('exits 2 with an annotation at the line of an unknown dependency, and writes no outputs', async () => {
-    writeFileSync(join(dir, 'broken.yml'), 'services:\n  a: {}\n  b:\n    dependencies: [aa, c]\n  c: { dependencies: [b] }\n');
+    writeFileSync(
+      join(dir, 'broken.yml'),
+      'services:\n  a: {}\n  b:\n    dependencies: [aa, c]\n  c: { dependencies: [b] }\n',
+    );
     const { env, output, summary } = githubEnvOf('broken', { config: 'broken.yml', 'check-health': 'false' });
     const r = await runProcess(process.execPath, [ACTION], { env, cwd: dir });
     expect(r.code).toBe(2);
-    expect(r.stdout).toContain("::error file=broken.yml,line=4::Service 'b' depends on 'aa', which is not defined. Did you mean 'a'?");
+    expect(r.stdout).toContain(
+      "::error file=broken.yml,line=4::Service 'b' depends on 'aa', which is not defined. Did you mean 'a'?",
+    );
     expect(r.stdout).toContain('Dependency cycle: b → c → b');
     expect(readFileSync(output, 'utf8')).toBe('');
     expect(readFileSync(summary, 'utf8')).toContain('Configuration error');
@@ -125,28 +144,38 @@ describe('CLI as a GitLab job runs it', () => {
   it('reads SHIPGATE_* variables and flags, writes the dotenv report and the summary artifact', async () => {
     const job = mkdtempSync(join(tmpdir(), 'shipgate-gitlab-'));
     writeFileSync(join(job, 'dependency-config.yml'), readFileSync(join(dir, 'dependency-config.yml')));
-    const r = await runProcess(process.execPath, [CLI, 'check-dependencies', '--service', 'inventory-service', '--interval', '100ms'], {
-      cwd: job,
-      env: {
-        GITLAB_CI: 'true',
-        SHIPGATE_TIMEOUT: '2s',
-        SHIPGATE_CHANGED_FILES: 'services/inventory/main.go\nREADME.md',
-        CONSUL_HTTP_TOKEN: 'consul-secret-token',
+    const r = await runProcess(
+      process.execPath,
+      [CLI, 'check-dependencies', '--service', 'inventory-service', '--interval', '100ms'],
+      {
+        cwd: job,
+        env: {
+          GITLAB_CI: 'true',
+          SHIPGATE_TIMEOUT: '2s',
+          SHIPGATE_CHANGED_FILES: 'services/inventory/main.go\nREADME.md',
+          CONSUL_HTTP_TOKEN: 'consul-secret-token',
+        },
       },
-    });
+    );
     expect(r.code).toBe(0);
     const dotenv = readFileSync(join(job, 'shipgate.env'), 'utf8');
     expect(dotenv).toContain('SHIPGATE_HEALTHY=true\n');
     expect(dotenv).toContain('SHIPGATE_AFFECTED=["inventory-service","order-service"]\n');
     expect(dotenv).toMatch(/^SHIPGATE_WAVES=\[\["config-center","service-registry"\],/m);
-    expect(readFileSync(join(job, 'shipgate-summary.md'), 'utf8')).toContain('**Affected by the change:** `inventory-service`, `order-service`');
-    expect(JSON.parse(readFileSync(join(job, 'shipgate-outputs.json'), 'utf8')).affected).toBe('["inventory-service","order-service"]');
+    expect(readFileSync(join(job, 'shipgate-summary.md'), 'utf8')).toContain(
+      '**Affected by the change:** `inventory-service`, `order-service`',
+    );
+    expect(JSON.parse(readFileSync(join(job, 'shipgate-outputs.json'), 'utf8')).affected).toBe(
+      '["inventory-service","order-service"]',
+    );
     expect(r.stdout).toMatch(/section_start:\d+:shipgate_1\[collapsed=true\]/);
     expect(r.stdout + r.stderr).not.toContain('consul-secret-token');
   });
 
   it('prints outputs as JSON locally with --json', async () => {
-    const r = await runProcess(process.execPath, [CLI, 'check-dependencies', '--check-health', 'false', '--json'], { cwd: dir });
+    const r = await runProcess(process.execPath, [CLI, 'check-dependencies', '--check-health', 'false', '--json'], {
+      cwd: dir,
+    });
     expect(r.code).toBe(0);
     expect(JSON.parse(r.stdout)).toMatchObject({ healthy: true, unhealthy: [] });
   });

@@ -22,7 +22,9 @@ beforeAll(() => {
 });
 
 const affected = async (extra: string[], env: Record<string, string> = {}) => {
-  const r = await shipgate(['check-dependencies', '--config', config, '--check-health', 'false', '--json', ...extra], { env });
+  const r = await shipgate(['check-dependencies', '--config', config, '--check-health', 'false', '--json', ...extra], {
+    env,
+  });
   expect(r.code, r.stderr).toBe(0);
   return { list: JSON.parse(r.stdout).affected, stderr: r.stderr };
 };
@@ -44,7 +46,12 @@ describe('check-dependencies changed-files', () => {
     const dir = mkdtempSync(join(tmpdir(), 'shipgate-changed-job-'));
     const r = await shipgate(['check-dependencies'], {
       cwd: dir,
-      env: { GITLAB_CI: 'true', SHIPGATE_CONFIG: config, SHIPGATE_CHECK_HEALTH: 'false', SHIPGATE_CHANGED_FILES: 'docs/a.md web/b.css' },
+      env: {
+        GITLAB_CI: 'true',
+        SHIPGATE_CONFIG: config,
+        SHIPGATE_CHECK_HEALTH: 'false',
+        SHIPGATE_CHANGED_FILES: 'docs/a.md web/b.css',
+      },
     });
     expect(r.code, r.stdout + r.stderr).toBe(0);
     expect(readFileSync(join(dir, 'shipgate.env'), 'utf8')).toContain('SHIPGATE_AFFECTED=["docs","web"]\n');

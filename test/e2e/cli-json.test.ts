@@ -14,7 +14,11 @@ describe('--json', () => {
     const r = await shipgate(['check-dependencies', '--config', SEED, '--check-health', 'false', '--json']);
     expect(r.code).toBe(0);
     const j = JSON.parse(r.stdout);
-    expect(j.waves).toEqual([['config-center', 'service-registry'], ['inventory-service', 'user-service'], ['order-service']]);
+    expect(j.waves).toEqual([
+      ['config-center', 'service-registry'],
+      ['inventory-service', 'user-service'],
+      ['order-service'],
+    ]);
     expect(j.healthy).toBe(true);
     expect(j.unhealthy).toEqual([]);
     expect(j.probes).toEqual([]);
@@ -23,7 +27,16 @@ describe('--json', () => {
 
   it('prints api-compat counts as numbers and its findings, with the failure', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'shipgate-json-'));
-    const r = await shipgate(['api-compat', '--base', fixture('base.yaml'), '--head', fixture('head-breaking.yaml'), '--report-dir', dir, '--json']);
+    const r = await shipgate([
+      'api-compat',
+      '--base',
+      fixture('base.yaml'),
+      '--head',
+      fixture('head-breaking.yaml'),
+      '--report-dir',
+      dir,
+      '--json',
+    ]);
     expect(r.code).toBe(1);
     const j = JSON.parse(r.stdout);
     expect(j.breaking).toBe(true);
@@ -45,6 +58,8 @@ describe('--json', () => {
   it('prints a mistyped flag as an error object with exit 2', async () => {
     const r = await shipgate(['check-dependencies', '--confg', 'x', '--json']);
     expect(r.code).toBe(2);
-    expect(JSON.parse(r.stdout)).toEqual({ error: { exit: 2, message: expect.stringContaining("Did you mean '--config'?") } });
+    expect(JSON.parse(r.stdout)).toEqual({
+      error: { exit: 2, message: expect.stringContaining("Did you mean '--config'?") },
+    });
   });
 });

@@ -3,7 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { RULES } from '../../actions/api-compat/src/diff/index.js';
 import { ROOT, runProcess } from '../helpers/run-bundle.js';
 
-const shipgate = (...args: string[]) => runProcess(process.execPath, ['--import', 'tsx', 'cli/main.ts', ...args], { cwd: ROOT, timeoutMs: 60_000 });
+const shipgate = (...args: string[]) =>
+  runProcess(process.execPath, ['--import', 'tsx', 'cli/main.ts', ...args], { cwd: ROOT, timeoutMs: 60_000 });
 
 describe('shipgate api-compat --list-rules', () => {
   it('prints every rule of the catalog with its level and description, without base or head', async () => {
@@ -11,11 +12,14 @@ describe('shipgate api-compat --list-rules', () => {
     expect(r.code, r.stderr).toBe(0);
     const lines = r.stdout.split('\n');
     expect(lines[0]).toMatch(/^RULE\s+LEVEL\s+DESCRIPTION$/);
-    const listed = new Map(lines.slice(1).flatMap((l) => {
-      const m = /^(\S+)\s+(error|warning|info)\s+(.+)$/.exec(l);
-      return m ? [[m[1], { level: m[2], description: m[3] }] as const] : [];
-    }));
-    for (const rule of RULES) expect(listed.get(rule.id), rule.id).toEqual({ level: rule.severity, description: rule.title });
+    const listed = new Map(
+      lines.slice(1).flatMap((l) => {
+        const m = /^(\S+)\s+(error|warning|info)\s+(.+)$/.exec(l);
+        return m ? [[m[1], { level: m[2], description: m[3] }] as const] : [];
+      }),
+    );
+    for (const rule of RULES)
+      expect(listed.get(rule.id), rule.id).toEqual({ level: rule.severity, description: rule.title });
     expect(listed.size).toBe(RULES.length);
     expect(r.stdout).toContain(`${RULES.length} rules.`);
   }, 60_000);

@@ -12,7 +12,17 @@ const ESC = '\u001b[';
 
 /** Runs the CLI under a pseudo-terminal, as `script` records a session. */
 const onTty = (args: string[], env: Record<string, string> = {}) =>
-  runProcess('script', ['-q', '-e', '-c', [process.execPath, '--import', TSX, CLI_ENTRY, ...args].map((a) => `'${a}'`).join(' '), '/dev/null'], { env: { TERM: 'xterm', ...env } });
+  runProcess(
+    'script',
+    [
+      '-q',
+      '-e',
+      '-c',
+      [process.execPath, '--import', TSX, CLI_ENTRY, ...args].map((a) => `'${a}'`).join(' '),
+      '/dev/null',
+    ],
+    { env: { TERM: 'xterm', ...env } },
+  );
 
 describe('the CLI at a terminal', () => {
   it('starts with a one-line verdict, in colour, with the waves as text instead of Mermaid and pipe tables', async () => {
@@ -30,8 +40,12 @@ describe('the CLI at a terminal', () => {
   });
 
   it('respects NO_COLOR and --no-color', async () => {
-    expect((await onTty(['check-dependencies', '--config', SEED, '--check-health', 'false'], { NO_COLOR: '1' })).stdout).not.toContain(ESC);
-    expect((await onTty(['check-dependencies', '--config', SEED, '--check-health', 'false', '--no-color'])).stdout).not.toContain(ESC);
+    expect(
+      (await onTty(['check-dependencies', '--config', SEED, '--check-health', 'false'], { NO_COLOR: '1' })).stdout,
+    ).not.toContain(ESC);
+    expect(
+      (await onTty(['check-dependencies', '--config', SEED, '--check-health', 'false', '--no-color'])).stdout,
+    ).not.toContain(ESC);
   });
 
   it('gives Markdown only with --format markdown or to --summary FILE', async () => {
@@ -39,13 +53,29 @@ describe('the CLI at a terminal', () => {
     const r = await shipgate(['check-dependencies', '--config', SEED, '--check-health', 'false', '--summary', file]);
     expect(r.stdout).not.toContain('```mermaid');
     expect(readFileSync(file, 'utf8')).toContain('```mermaid');
-    const md = await shipgate(['check-dependencies', '--config', SEED, '--check-health', 'false', '--format', 'markdown']);
+    const md = await shipgate([
+      'check-dependencies',
+      '--config',
+      SEED,
+      '--check-health',
+      'false',
+      '--format',
+      'markdown',
+    ]);
     expect(md.stdout).toContain('| 2 | inventory-service, user-service |');
   });
 
   it('lists breaking changes in the summary, not as warning: lines', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'shipgate-tty-'));
-    const r = await shipgate(['api-compat', '--base', fixture('base.yaml'), '--head', fixture('head-breaking.yaml'), '--report-dir', dir]);
+    const r = await shipgate([
+      'api-compat',
+      '--base',
+      fixture('base.yaml'),
+      '--head',
+      fixture('head-breaking.yaml'),
+      '--report-dir',
+      dir,
+    ]);
     expect(r.code).toBe(1);
     expect(r.stdout.split('\n')[0]).toMatch(/^✘ api-compat failed · /);
     expect(r.stderr).not.toMatch(/^warning: .*breaking/im);

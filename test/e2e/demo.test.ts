@@ -9,13 +9,25 @@ describe('npm run demo', () => {
     expect(r.stdout.match(/✘.*$/gm) ?? []).toEqual([]);
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('SHIPGATE_AFFECTED=["inventory-service","order-service"]');
-    expect(r.stdout).toMatch(/UNHEALTHY inventory-service \(http:\/\/127\.0\.0\.1:\d+\/health\) after \d+ attempts: HTTP 503/);
+    expect(r.stdout).toMatch(
+      /UNHEALTHY inventory-service \(http:\/\/127\.0\.0\.1:\d+\/health\) after \d+ attempts: HTTP 503/,
+    );
     expect(r.stdout).toContain('exit 1 (1 = an unhealthy dependency stops the deploy)');
     expect(r.stdout).toMatch(/healthy   inventory-service .* after [2-9]\d* attempts/);
-    expect(r.stdout).toMatch(/→ exit 1 \(1 = a triggered rollback: the pipeline shows red\); requests: green \d+, blue [1-9]\d*; failed: 0/);
+    expect(r.stdout).toMatch(
+      /→ exit 1 \(1 = a triggered rollback: the pipeline shows red\); requests: green \d+, blue [1-9]\d*; failed: 0/,
+    );
     // multi-service through gitlab-ci-local: wave 2 fails, its gate pauses the deploy, wave 3 never starts.
     expect(r.stdout).toContain('| 3 | order-service | ⏸ paused |');
-    for (const part of ['check-dependencies', 'api-compat', 'perf-baseline', 'version-tag', 'blue-green-switch', 'rollback', 'multi-service']) {
+    for (const part of [
+      'check-dependencies',
+      'api-compat',
+      'perf-baseline',
+      'version-tag',
+      'blue-green-switch',
+      'rollback',
+      'multi-service',
+    ]) {
       expect(r.stdout, part).toContain(`✔ ${part}: as expected`);
     }
     expect(r.stdout).toContain('Demo finished as expected.');

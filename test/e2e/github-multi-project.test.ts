@@ -21,7 +21,13 @@ const CONFIG = `services:
   order-service:     { dependencies: [inventory-service, user-service], project: acme/order-service, inputs: { environment: production } }
 `;
 const INPUTS = ['shipgate-id', 'shipgate-service', 'shipgate-wave', 'shipgate-version', 'environment'];
-const GIT_ENV = { GIT_AUTHOR_NAME: 'Dev', GIT_AUTHOR_EMAIL: 'dev@example.com', GIT_COMMITTER_NAME: 'Dev', GIT_COMMITTER_EMAIL: 'dev@example.com', GIT_CONFIG_NOSYSTEM: '1' };
+const GIT_ENV = {
+  GIT_AUTHOR_NAME: 'Dev',
+  GIT_AUTHOR_EMAIL: 'dev@example.com',
+  GIT_COMMITTER_NAME: 'Dev',
+  GIT_COMMITTER_EMAIL: 'dev@example.com',
+  GIT_CONFIG_NOSYSTEM: '1',
+};
 const closers: (() => unknown)[] = [];
 afterAll(async () => {
   for (const c of closers.reverse()) await c();
@@ -39,7 +45,9 @@ async function deliver(failing: string[]): Promise<{ run: WorkflowRun; server: A
     token: 'ghs_app_token',
     runDetails: true,
     workflows: Object.fromEntries(SERVICES.map((s) => [`acme/${s}`, { 'deploy.yml': INPUTS }])),
-    script: (inputs) => ({ states: ['queued', 'in_progress', failing.includes(inputs['shipgate-service']) ? 'failure' : 'success'] }),
+    script: (inputs) => ({
+      states: ['queued', 'in_progress', failing.includes(inputs['shipgate-service']) ? 'failure' : 'success'],
+    }),
   });
   closers.push(() => server.close());
   const work = control();
@@ -56,7 +64,12 @@ async function deliver(failing: string[]): Promise<{ run: WorkflowRun; server: A
   return { run, server };
 }
 
-const statuses = (run: WorkflowRun) => (JSON.parse(run.outputs.statuses) as { service: string; wave: number; status: string; url?: string }[]).map((s) => [s.wave, s.service, s.status]);
+const statuses = (run: WorkflowRun) =>
+  (JSON.parse(run.outputs.statuses) as { service: string; wave: number; status: string; url?: string }[]).map((s) => [
+    s.wave,
+    s.service,
+    s.status,
+  ]);
 
 describe('shipgate-multi-service.yml with every service in its own repository', { timeout: 240_000 }, () => {
   beforeAll(async () => {
@@ -64,16 +77,26 @@ describe('shipgate-multi-service.yml with every service in its own repository', 
     await program('jq');
   });
 
-  it('dispatches each wave\'s services, waits for their runs, and only then starts the next wave', async () => {
+  it("dispatches each wave's services, waits for their runs, and only then starts the next wave", async () => {
     const { run, server } = await deliver([]);
-    expect(run.jobs.wave.map((l) => l.result), run.events.join('\n')).toEqual(['success', 'success', 'success']);
+    expect(
+      run.jobs.wave.map((l) => l.result),
+      run.events.join('\n'),
+    ).toEqual(['success', 'success', 'success']);
     expect(server.problems).toEqual([]);
     // Every service's run completed before a service of the next wave was dispatched.
     const order = server.runs.map((r) => r.inputs['shipgate-service']);
     expect(order.slice(0, 2).sort()).toEqual(['config-center', 'service-registry']);
     expect(order.slice(2, 4).sort()).toEqual(['inventory-service', 'user-service']);
     expect(order[4]).toBe('order-service');
-    expect(Object.fromEntries(server.runs.map((r) => [r.inputs['shipgate-service'], [r.inputs['shipgate-wave'], r.inputs['shipgate-version'], r.ref]]))).toEqual({
+    expect(
+      Object.fromEntries(
+        server.runs.map((r) => [
+          r.inputs['shipgate-service'],
+          [r.inputs['shipgate-wave'], r.inputs['shipgate-version'], r.ref],
+        ]),
+      ),
+    ).toEqual({
       'config-center': ['1', '2.3.0', 'main'],
       'service-registry': ['1', '2.3.0', 'main'],
       'inventory-service': ['2', '2.3.0', 'main'],
@@ -89,7 +112,9 @@ describe('shipgate-multi-service.yml with every service in its own repository', 
     ]);
     const summary = run.jobs.statuses[0].summary;
     const order1 = server.runs.find((r) => r.inputs['shipgate-service'] === 'order-service')!;
-    expect(summary).toContain(`| 3 | order-service | ✅ deployed |  | [success](${server.url}/acme/order-service/actions/runs/${order1.id}) |`);
+    expect(summary).toContain(
+      `| 3 | order-service | ✅ deployed |  | [success](${server.url}/acme/order-service/actions/runs/${order1.id}) |`,
+    );
     expect(summary).toContain('Every service was deployed.');
     // The switch is the service's own pipeline's business: it was skipped here.
     const leg = run.jobs.wave[0].nested!.jobs.deploy[0];
@@ -109,7 +134,9 @@ describe('shipgate-multi-service.yml with every service in its own repository', 
     ]);
     const inventory = server.runs.find((r) => r.inputs['shipgate-service'] === 'inventory-service')!;
     const summary = run.jobs.statuses[0].summary;
-    expect(summary).toContain(`| 2 | inventory-service | ❌ failed |  | [failure](${server.url}/acme/inventory-service/actions/runs/${inventory.id}) |`);
+    expect(summary).toContain(
+      `| 2 | inventory-service | ❌ failed |  | [failure](${server.url}/acme/inventory-service/actions/runs/${inventory.id}) |`,
+    );
     expect(summary).toContain('**Paused:** inventory-service failed; not deployed: order-service.');
   });
 });

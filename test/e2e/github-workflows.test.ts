@@ -20,7 +20,13 @@ const DELIVERY = join(ROOT, '.github/workflows/shipgate-service-delivery.yml');
 const MULTI = join(ROOT, '.github/workflows/shipgate-multi-service.yml');
 const WAVE = join(ROOT, '.github/workflows/shipgate-wave.yml');
 const ROLLBACK_BUNDLE = join(ROOT, 'actions/rollback/dist/index.js');
-const GIT_ENV = { GIT_AUTHOR_NAME: 'Dev', GIT_AUTHOR_EMAIL: 'dev@example.com', GIT_COMMITTER_NAME: 'Dev', GIT_COMMITTER_EMAIL: 'dev@example.com', GIT_CONFIG_NOSYSTEM: '1' };
+const GIT_ENV = {
+  GIT_AUTHOR_NAME: 'Dev',
+  GIT_AUTHOR_EMAIL: 'dev@example.com',
+  GIT_COMMITTER_NAME: 'Dev',
+  GIT_COMMITTER_EMAIL: 'dev@example.com',
+  GIT_CONFIG_NOSYSTEM: '1',
+};
 
 const closers: (() => Promise<unknown>)[] = [];
 let pair: Awaited<ReturnType<typeof colourPair>>;
@@ -40,7 +46,10 @@ beforeAll(async () => {
   await program('jq');
   pair = await colourPair();
   health = await httpServer(healthRouter);
-  closers.push(() => pair.close(), () => health.close());
+  closers.push(
+    () => pair.close(),
+    () => health.close(),
+  );
 });
 afterAll(async () => {
   for (const close of closers.reverse()) await close();
@@ -73,20 +82,30 @@ ${extra}`;
 function checkout(head: string): TempRepo {
   const { origin, work } = withOrigin();
   closers.push(async () => [origin, work].forEach((r) => r.remove()));
-  work.commit('feat: orders', { 'dependency-config.yml': SEED(health.url), 'openapi.yaml': API(''), 'services/order/main.ts': 'export {};\n' });
+  work.commit('feat: orders', {
+    'dependency-config.yml': SEED(health.url),
+    'openapi.yaml': API(''),
+    'services/order/main.ts': 'export {};\n',
+  });
   work.tag('v0.1.0');
-  work.commit('feat(order): list returns', { 'openapi.yaml': head, 'services/order/main.ts': 'export const returns = [];\n' });
+  work.commit('feat(order): list returns', {
+    'openapi.yaml': head,
+    'services/order/main.ts': 'export const returns = [];\n',
+  });
   work.git('push', '--quiet', 'origin', 'HEAD:main', 'v0.1.0');
   return work;
 }
 
 const steps = (run: WorkflowRun, job: string): JobRun => run.jobs[job][0];
-const results = (run: WorkflowRun) => Object.fromEntries(Object.entries(run.jobs).map(([id, legs]) => [id, legs.map((l) => l.result).join(',')]));
+const results = (run: WorkflowRun) =>
+  Object.fromEntries(Object.entries(run.jobs).map(([id, legs]) => [id, legs.map((l) => l.result).join(',')]));
 
 describe('shipgate-service-delivery.yml, step by step as the runner runs it', { timeout: 180_000 }, () => {
   let perf: TestServer;
   beforeAll(async () => {
-    perf = await httpServer((_req, res) => res.writeHead(200, { 'content-type': 'application/json' }).end('{"orders":[]}'));
+    perf = await httpServer((_req, res) =>
+      res.writeHead(200, { 'content-type': 'application/json' }).end('{"orders":[]}'),
+    );
     closers.push(() => perf.close());
   });
 
@@ -115,11 +134,23 @@ describe('shipgate-service-delivery.yml, step by step as the runner runs it', { 
     const h = await haproxy();
     const work = checkout(API("  /returns:\n    get:\n      responses:\n        '200': { description: ok }\n"));
     const run = await runWorkflow(DELIVERY, inputs(h, 'openapi.yaml'), { workspace: work.dir, env: GIT_ENV });
-    expect(results(run), run.events.join('\n')).toEqual({ dependencies: 'success', 'api-compat': 'success', 'perf-baseline': 'success', release: 'success', switch: 'success', rollback: 'skipped' });
+    expect(results(run), run.events.join('\n')).toEqual({
+      dependencies: 'success',
+      'api-compat': 'success',
+      'perf-baseline': 'success',
+      release: 'success',
+      switch: 'success',
+      rollback: 'skipped',
+    });
     // api-compat's verdict reached version-tag's `with:` through needs.api-compat.outputs.breaking.
     expect(steps(run, 'api-compat').outputs).toMatchObject({ breaking: 'false', 'suggested-bump': 'minor' });
     const tag = steps(run, 'release').steps.find((s) => s.id === 'version')!;
-    expect(tag.with).toMatchObject({ 'api-breaking': 'false', 'dry-run': 'false', prefix: 'v', path: 'services/order' });
+    expect(tag.with).toMatchObject({
+      'api-breaking': 'false',
+      'dry-run': 'false',
+      prefix: 'v',
+      path: 'services/order',
+    });
     expect(tag.outputs).toMatchObject({ version: '0.2.0', tag: 'v0.2.0', released: 'true' });
     expect(work.git('ls-remote', '--tags', 'origin')).toContain('refs/tags/v0.2.0');
     // The plan (dry run) saw blue active; the switch moved traffic in two steps.
@@ -130,8 +161,18 @@ describe('shipgate-service-delivery.yml, step by step as the runner runs it', { 
     expect(sw.outputs).toMatchObject({ active: 'green', previous: 'blue', switched: 'true', reverted: 'false' });
     expect(restore.outcome).toBe('skipped');
     expect(await haproxyWeights(h)).toEqual({ blue: 0, green: 100 });
-    expect(run.outputs).toMatchObject({ healthy: 'true', breaking: 'false', version: '0.2.0', tag: 'v0.2.0', active: 'green', previous: 'blue', switched: 'true' });
-    expect(run.events.indexOf('perf-baseline/perf: success')).toBeLessThan(run.events.indexOf('release/version: success'));
+    expect(run.outputs).toMatchObject({
+      healthy: 'true',
+      breaking: 'false',
+      version: '0.2.0',
+      tag: 'v0.2.0',
+      active: 'green',
+      previous: 'blue',
+      switched: 'true',
+    });
+    expect(run.events.indexOf('perf-baseline/perf: success')).toBeLessThan(
+      run.events.indexOf('release/version: success'),
+    );
     expect(steps(run, 'switch').summary).toContain('**blue → green** via `haproxy`');
   });
 
@@ -139,7 +180,13 @@ describe('shipgate-service-delivery.yml, step by step as the runner runs it', { 
     const h = await haproxy();
     const work = checkout(API('').replace('  /orders:\n', '  /orders/v2:\n'));
     const run = await runWorkflow(DELIVERY, inputs(h, 'openapi.yaml'), { workspace: work.dir, env: GIT_ENV });
-    expect(results(run)).toMatchObject({ dependencies: 'success', 'api-compat': 'failure', release: 'skipped', switch: 'skipped', rollback: 'skipped' });
+    expect(results(run)).toMatchObject({
+      dependencies: 'success',
+      'api-compat': 'failure',
+      release: 'skipped',
+      switch: 'skipped',
+      rollback: 'skipped',
+    });
     expect(steps(run, 'api-compat').outputs).toMatchObject({ breaking: 'true' });
     expect(work.git('ls-remote', '--tags', 'origin')).not.toContain('v0.2.0');
     expect(await haproxyWeights(h)).toEqual({ blue: 100, green: 0 });
@@ -154,12 +201,31 @@ describe('shipgate-service-delivery.yml, step by step as the runner runs it', { 
       const work = checkout(API("  /returns:\n    get:\n      responses:\n        '200': { description: ok }\n"));
       const run = await runWorkflow(
         DELIVERY,
-        { ...inputs(h, 'openapi.yaml'), 'prometheus-url': prometheus.url, 'trigger-query': 'app_error_ratio{color="green"}', 'trigger-max': '0.05', watch: '30s', 'watch-interval': '1s' },
+        {
+          ...inputs(h, 'openapi.yaml'),
+          'prometheus-url': prometheus.url,
+          'trigger-query': 'app_error_ratio{color="green"}',
+          'trigger-max': '0.05',
+          watch: '30s',
+          'watch-interval': '1s',
+        },
         { workspace: work.dir, env: GIT_ENV },
       );
-      expect(results(run), run.events.join('\n') + steps(run, 'rollback').steps.map((s) => s.log).join('\n')).toMatchObject({ switch: 'success', rollback: 'failure' });
+      expect(
+        results(run),
+        run.events.join('\n') +
+          steps(run, 'rollback')
+            .steps.map((s) => s.log)
+            .join('\n'),
+      ).toMatchObject({ switch: 'success', rollback: 'failure' });
       const rb = steps(run, 'rollback').steps.find((s) => s.id === 'rollback')!;
-      expect(rb.with).toMatchObject({ provider: 'blue-green', backend: 'haproxy', to: 'blue', config: 'dependency-config.yml', service: 'order-service' });
+      expect(rb.with).toMatchObject({
+        provider: 'blue-green',
+        backend: 'haproxy',
+        to: 'blue',
+        config: 'dependency-config.yml',
+        service: 'order-service',
+      });
       expect(rb.outputs).toMatchObject({ 'rolled-back': 'true', triggered: 'true', from: 'green', to: 'blue' });
       expect(await haproxyWeights(h)).toEqual({ blue: 100, green: 0 });
       expect(run.outputs['rolled-back']).toBe('true');
@@ -169,7 +235,7 @@ describe('shipgate-service-delivery.yml, step by step as the runner runs it', { 
   });
 });
 
-describe('shipgate-multi-service.yml: the seed\'s five services, wave by wave', { timeout: 180_000 }, () => {
+describe("shipgate-multi-service.yml: the seed's five services, wave by wave", { timeout: 180_000 }, () => {
   const services = ['config-center', 'service-registry', 'inventory-service', 'user-service', 'order-service'];
   let proxies: Record<string, Haproxy>;
   let work: TempRepo;
@@ -192,7 +258,9 @@ describe('shipgate-multi-service.yml: the seed\'s five services, wave by wave', 
           'health-timeout': '2s',
           'step-interval': '300ms',
           timeout: '5s',
-          'service-settings': JSON.stringify(Object.fromEntries(services.map((s) => [s, { 'haproxy-socket': proxies[s].socket }]))),
+          'service-settings': JSON.stringify(
+            Object.fromEntries(services.map((s) => [s, { 'haproxy-socket': proxies[s].socket }])),
+          ),
         },
         { workspace: work.dir, env: GIT_ENV, artifacts },
       );
@@ -201,17 +269,27 @@ describe('shipgate-multi-service.yml: the seed\'s five services, wave by wave', 
     }
   });
 
-  it('plans the waves with check-dependencies and deploys them in order, each wave\'s services in parallel', () => {
-    expect(JSON.parse(run.outputs.waves)).toEqual([['config-center', 'service-registry'], ['inventory-service', 'user-service'], ['order-service']]);
-    expect(run.jobs.wave.map((l) => l.result), run.events.join('\n')).toEqual(['success', 'failure', 'cancelled']);
+  it("plans the waves with check-dependencies and deploys them in order, each wave's services in parallel", () => {
+    expect(JSON.parse(run.outputs.waves)).toEqual([
+      ['config-center', 'service-registry'],
+      ['inventory-service', 'user-service'],
+      ['order-service'],
+    ]);
+    expect(
+      run.jobs.wave.map((l) => l.result),
+      run.events.join('\n'),
+    ).toEqual(['success', 'failure', 'cancelled']);
     const first = run.events.findIndex((e) => e.startsWith('deploy(inventory-service)'));
-    const lastOfWave1 = Math.max(...['config-center', 'service-registry'].map((s) => run.events.lastIndexOf(`deploy(${s})/switch: success`)));
+    const lastOfWave1 = Math.max(
+      ...['config-center', 'service-registry'].map((s) => run.events.lastIndexOf(`deploy(${s})/switch: success`)),
+    );
     expect(lastOfWave1).toBeGreaterThan(-1);
     expect(lastOfWave1).toBeLessThan(first);
   });
 
   it('switches every service of a finished wave; a failing service leaves its sibling deployed and stops later waves', async () => {
-    for (const s of ['config-center', 'service-registry', 'user-service']) expect(await haproxyWeights(proxies[s]), s).toEqual({ blue: 0, green: 100 });
+    for (const s of ['config-center', 'service-registry', 'user-service'])
+      expect(await haproxyWeights(proxies[s]), s).toEqual({ blue: 0, green: 100 });
     expect(await haproxyWeights(proxies['inventory-service'])).toEqual({ blue: 100, green: 0 });
     expect(await haproxyWeights(proxies['order-service'])).toEqual({ blue: 100, green: 0 });
     const wave2 = run.jobs.wave[1].nested!;
@@ -225,8 +303,13 @@ describe('shipgate-multi-service.yml: the seed\'s five services, wave by wave', 
     expect(inventory.result).toBe('failure');
   });
 
-  it('collects every service\'s status into the summary, the ones never deployed included', () => {
-    const statuses = JSON.parse(run.outputs.statuses) as { service: string; wave: number; status: string; active?: string }[];
+  it("collects every service's status into the summary, the ones never deployed included", () => {
+    const statuses = JSON.parse(run.outputs.statuses) as {
+      service: string;
+      wave: number;
+      status: string;
+      active?: string;
+    }[];
     expect(statuses.map((s) => [s.wave, s.service, s.status, s.active ?? ''])).toEqual([
       [1, 'config-center', 'success', 'green'],
       [1, 'service-registry', 'success', 'green'],
@@ -241,10 +324,15 @@ describe('shipgate-multi-service.yml: the seed\'s five services, wave by wave', 
   });
 
   it('a wave started after a failed one pauses at its gate and deploys nothing', async () => {
-    const again = await runWorkflow(WAVE, { wave: 2, services: '["order-service"]', provider: 'haproxy', 'haproxy-backend': 'web' }, { workspace: work.dir, env: GIT_ENV, artifacts });
+    const again = await runWorkflow(
+      WAVE,
+      { wave: 2, services: '["order-service"]', provider: 'haproxy', 'haproxy-backend': 'web' },
+      { workspace: work.dir, env: GIT_ENV, artifacts },
+    );
     expect(results(again)).toEqual({ gate: 'failure', deploy: 'skipped' });
-    expect(again.jobs.gate[0].steps[1].log).toContain('::error::Paused: inventory-service failed in an earlier wave, so wave 3 does not deploy.');
+    expect(again.jobs.gate[0].steps[1].log).toContain(
+      '::error::Paused: inventory-service failed in an earlier wave, so wave 3 does not deploy.',
+    );
     expect(await haproxyWeights(proxies['order-service'])).toEqual({ blue: 100, green: 0 });
   });
 });
-

@@ -20,7 +20,11 @@ let server: GitServer;
 const shas: Record<string, string> = {};
 
 const git = (cwd: string, ...args: string[]) =>
-  execFileSync('git', ['-c', 'user.email=ci@example.com', '-c', 'user.name=ci', ...args], { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim();
+  execFileSync('git', ['-c', 'user.email=ci@example.com', '-c', 'user.name=ci', ...args], {
+    cwd,
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'pipe'],
+  }).trim();
 
 function write(dir: string, files: Record<string, string>): void {
   for (const [file, text] of Object.entries(files)) {
@@ -75,10 +79,14 @@ async function pipeline(name: string) {
   git(p, 'add', '-A');
   git(p, 'commit', '-qm', 'pipeline');
   git(p, 'remote', 'add', 'origin', `${server.url}/shop/app.git`);
-  return runProcess(gcl, ['--force-shell-executor', '--variable', 'GITLAB_CI=true', '--variable', `CI_API_V4_URL=${server.url}/api/v4`], {
-    cwd: p,
-    timeoutMs: 120_000,
-  });
+  return runProcess(
+    gcl,
+    ['--force-shell-executor', '--variable', 'GITLAB_CI=true', '--variable', `CI_API_V4_URL=${server.url}/api/v4`],
+    {
+      cwd: p,
+      timeoutMs: 120_000,
+    },
+  );
 }
 
 describe('GitLab component from another project', () => {

@@ -3,7 +3,13 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { colourPair } from '../helpers/colours.js';
-import { gitlabWork, openapiSpec as spec, pipeline as runPipeline, project as makeProject, type GitlabWork } from '../helpers/gitlab-ci-local.js';
+import {
+  gitlabWork,
+  openapiSpec as spec,
+  pipeline as runPipeline,
+  project as makeProject,
+  type GitlabWork,
+} from '../helpers/gitlab-ci-local.js';
 import { haproxyActive, startHaproxy } from '../../shared/src/traffic/haproxy/testing/haproxy.js';
 import { httpServer, status, type TestServer } from '../../shared/src/http/testing/servers.js';
 
@@ -45,7 +51,9 @@ deploy:
   script:
     - 'echo "deploying waves $SHIPGATE_WAVES, healthy=$SHIPGATE_HEALTHY"'
 `;
-  const config = (health: string) => ({ 'dependency-config.yml': `services:\n  db: { health: "${health}" }\n  web: { dependencies: [db] }\n` });
+  const config = (health: string) => ({
+    'dependency-config.yml': `services:\n  db: { health: "${health}" }\n  web: { dependencies: [db] }\n`,
+  });
 
   it('passes its outputs to the next job through the dotenv report', async () => {
     const r = await pipeline(project('pass', ci(), config(`${healthy.url}/health`)));
@@ -85,9 +93,24 @@ release:
     expect(r.stdout).toMatch(/FAIL\s+shipgate-api-compat/);
     expect(r.stdout).toContain('request-parameter-became-required');
     expect(r.stdout).not.toContain('next job sees');
-    const junit = readFileSync(join(p, '.gitlab-ci-local', 'artifacts', 'shipgate-api-compat', 'shipgate-reports', 'api-compat.junit.xml'), 'utf8');
+    const junit = readFileSync(
+      join(p, '.gitlab-ci-local', 'artifacts', 'shipgate-api-compat', 'shipgate-reports', 'api-compat.junit.xml'),
+      'utf8',
+    );
     expect(junit).toContain('<failure');
-    const quality = JSON.parse(readFileSync(join(p, '.gitlab-ci-local', 'artifacts', 'shipgate-api-compat', 'shipgate-reports', 'api-compat.codequality.json'), 'utf8'));
+    const quality = JSON.parse(
+      readFileSync(
+        join(
+          p,
+          '.gitlab-ci-local',
+          'artifacts',
+          'shipgate-api-compat',
+          'shipgate-reports',
+          'api-compat.codequality.json',
+        ),
+        'utf8',
+      ),
+    );
     expect(quality[0].check_name).toBe('request-parameter-became-required');
   }, 300_000);
 
@@ -115,7 +138,12 @@ deploy:
     - 'echo "next job sees version=$SHIPGATE_VERSION bump=$SHIPGATE_BUMP"'
 `;
     const p = project('version', ci, {});
-    const commit = (msg: string) => execFileSync('git', ['-c', 'user.email=ci@example.com', '-c', 'user.name=ci', 'commit', '-q', '--allow-empty', '-m', msg], { cwd: p });
+    const commit = (msg: string) =>
+      execFileSync(
+        'git',
+        ['-c', 'user.email=ci@example.com', '-c', 'user.name=ci', 'commit', '-q', '--allow-empty', '-m', msg],
+        { cwd: p },
+      );
     execFileSync('git', ['tag', 'v1.4.2'], { cwd: p });
     commit('feat(orders): list orders by customer');
     commit('fix: round totals');

@@ -25,8 +25,13 @@ afterAll(async () => {
 });
 
 const commit = (p: string, msg: string) =>
-  execFileSync('git', ['-c', 'user.email=ci@example.com', '-c', 'user.name=ci', 'commit', '-q', '--allow-empty', '-m', msg], { cwd: p });
-const artifact = (p: string, job: string, file: string) => readFileSync(join(p, '.gitlab-ci-local', 'artifacts', job, file), 'utf8');
+  execFileSync(
+    'git',
+    ['-c', 'user.email=ci@example.com', '-c', 'user.name=ci', 'commit', '-q', '--allow-empty', '-m', msg],
+    { cwd: p },
+  );
+const artifact = (p: string, job: string, file: string) =>
+  readFileSync(join(p, '.gitlab-ci-local', 'artifacts', job, file), 'utf8');
 /** A job's dotenv report; the shell executor leaves it in the project directory. */
 const dotenv = (p: string, step: string) =>
   Object.fromEntries(
@@ -60,7 +65,6 @@ describe('GitLab component: service-delivery', () => {
     await router?.close();
     await pair?.close();
   });
-
 
   const ci = (extra: string) => `stages: [test, deploy]
 include:
@@ -104,16 +108,29 @@ ${extra}`;
     execFileSync('git', ['tag', 'v1.4.2'], { cwd: p });
     commit(p, 'feat(orders): list orders by customer');
     const r = await pipeline(work, p);
-    for (const job of ['check-dependencies', 'api-compat', 'perf-baseline', 'version-tag', 'blue-green-switch', 'rollback']) {
+    for (const job of [
+      'check-dependencies',
+      'api-compat',
+      'perf-baseline',
+      'version-tag',
+      'blue-green-switch',
+      'rollback',
+    ]) {
       expect(r.stdout, job).toMatch(new RegExp(`PASS\\s+shipgate-${job}\\b`));
     }
     // api-compat's `breaking` reached version-tag's api-breaking through the dotenv report.
     expect(dotenv(p, 'api-compat').SHIPGATE_BREAKING).toBe('false');
-    expect(dotenv(p, 'version-tag')).toMatchObject({ SHIPGATE_VERSION: '1.5.0', SHIPGATE_BUMP: 'minor', SHIPGATE_RELEASED: 'false' });
+    expect(dotenv(p, 'version-tag')).toMatchObject({
+      SHIPGATE_VERSION: '1.5.0',
+      SHIPGATE_BUMP: 'minor',
+      SHIPGATE_RELEASED: 'false',
+    });
     expect(dotenv(p, 'blue-green-switch')).toMatchObject({ SHIPGATE_ACTIVE: 'green', SHIPGATE_PREVIOUS: 'blue' });
     expect(dotenv(p, 'rollback')).toMatchObject({ SHIPGATE_ROLLED_BACK: 'false', SHIPGATE_TRIGGERED: 'false' });
     expect(await haproxyActive(haproxy)).toBe('green');
-    expect(JSON.parse(artifact(p, 'shipgate-perf-baseline', 'load-performance.json')).metrics.http_reqs.rate).toBeGreaterThan(0);
+    expect(
+      JSON.parse(artifact(p, 'shipgate-perf-baseline', 'load-performance.json')).metrics.http_reqs.rate,
+    ).toBeGreaterThan(0);
     expect(r.code).toBe(0);
     await haproxy.stop();
   }, 300_000);
@@ -124,7 +141,9 @@ ${extra}`;
     // GitLab leaves a manual job waiting; gitlab-ci-local instead refuses to start a pipeline whose jobs need a manual
     // job that --manual does not click, which shows the rule took effect without running anything.
     const r = await pipeline(work, p);
-    expect(r.stdout + r.stderr).toContain('shipgate-blue-green-switch is when:manual, its needed by shipgate-rollback, and not specified in --manual');
+    expect(r.stdout + r.stderr).toContain(
+      'shipgate-blue-green-switch is when:manual, its needed by shipgate-rollback, and not specified in --manual',
+    );
     expect(r.stdout).not.toMatch(/shipgate-blue-green-switch\s+starting/);
     expect(await haproxyActive(haproxy)).toBe('blue');
     await haproxy.stop();
@@ -145,7 +164,11 @@ ${extra}`;
     expect(r.stdout).toMatch(/PASS\s+shipgate-blue-green-switch\b/);
     expect(dotenv(p, 'blue-green-switch').SHIPGATE_PREVIOUS).toBe('blue');
     expect(r.stdout).toMatch(/FAIL\s+shipgate-rollback\b/);
-    expect(dotenv(p, 'rollback')).toMatchObject({ SHIPGATE_ROLLED_BACK: 'true', SHIPGATE_TRIGGERED: 'true', SHIPGATE_TO: 'blue' });
+    expect(dotenv(p, 'rollback')).toMatchObject({
+      SHIPGATE_ROLLED_BACK: 'true',
+      SHIPGATE_TRIGGERED: 'true',
+      SHIPGATE_TO: 'blue',
+    });
     expect(await haproxyActive(haproxy)).toBe('blue');
     expect(r.code).not.toBe(0);
     await haproxy.stop();
@@ -184,7 +207,10 @@ include:
 `;
 
   it('plans the waves, deploys them as a child pipeline, and a failing service pauses the next wave', async () => {
-    const p = project(work, 'multi', ci(), { 'dependency-config.yml': config(failing.url), '.gitlab/deploy-service.yml': deployJob() });
+    const p = project(work, 'multi', ci(), {
+      'dependency-config.yml': config(failing.url),
+      '.gitlab/deploy-service.yml': deployJob(),
+    });
     const r = await pipeline(work, p);
     const out = r.stdout + r.stderr;
     expect(r.stdout).toMatch(/PASS\s+shipgate-check-dependencies\b/);
@@ -211,10 +237,22 @@ include:
   }, 300_000);
 
   it('deploys every wave when all are healthy, and the last job writes the whole summary', async () => {
-    const p = project(work, 'multi-ok', ci(), { 'dependency-config.yml': config(healthy.url), '.gitlab/deploy-service.yml': deployJob() });
+    const p = project(work, 'multi-ok', ci(), {
+      'dependency-config.yml': config(healthy.url),
+      '.gitlab/deploy-service.yml': deployJob(),
+    });
     const r = await pipeline(work, p);
     expect(r.stdout + r.stderr).toContain('deploying web in wave 3');
-    for (const job of ['deploy-db', 'deploy-cache', 'deploy-api', 'deploy-worker', 'deploy-web', 'shipgate-wave-1-gate', 'shipgate-wave-2-gate', 'shipgate-summary']) {
+    for (const job of [
+      'deploy-db',
+      'deploy-cache',
+      'deploy-api',
+      'deploy-worker',
+      'deploy-web',
+      'shipgate-wave-1-gate',
+      'shipgate-wave-2-gate',
+      'shipgate-summary',
+    ]) {
       expect(r.stdout, job).toMatch(new RegExp(`PASS\\s+\\[shipgate-deploy\\] -> ${job}\\b`));
     }
     const summary = artifact(p, 'shipgate-summary', 'shipgate-summary.md');

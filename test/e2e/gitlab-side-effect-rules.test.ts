@@ -12,7 +12,10 @@ const work: GitlabWork = { dir: mkdtempSync(join(tmpdir(), 'shipgate-gcl-rules-'
 writeFileSync(join(work.dir, work.tgz), '');
 
 const STEPS = ['version-tag', 'blue-green-switch', 'rollback'];
-const REQUIRED: Record<string, string> = { 'blue-green-switch': ', provider: haproxy', rollback: ', provider: blue-green, backend: haproxy, environment: staging' };
+const REQUIRED: Record<string, string> = {
+  'blue-green-switch': ', provider: haproxy',
+  rollback: ', provider: blue-green, backend: haproxy, environment: staging',
+};
 const ci = (extra = '') => `stages: [test, deploy]
 include:
 ${STEPS.map((s) => `  - component: $CI_SERVER_FQDN/shop/delivery/${s}@$CI_COMMIT_SHA\n    inputs: { stage: deploy${REQUIRED[s] ?? ''}${extra} }`).join('\n')}
@@ -42,14 +45,23 @@ describe('per-step GitLab components with side effects', () => {
     for (const s of STEPS) expect(main[`shipgate-${s}`]?.when, s).toBe('on_success');
     // The expanded configuration, as GitLab would run it: environment and resource group after input interpolation.
     const preview = await pipeline(work, p, ['--preview', ...MAIN.flatMap((v) => ['--variable', v])]);
-    const jobs = parse(preview.stdout.slice(preview.stdout.search(/^---|^stages:/m))) as Record<string, { environment?: { name: string }; resource_group?: string }>;
-    expect(jobs['shipgate-blue-green-switch']).toMatchObject({ environment: { name: 'production' }, resource_group: 'shipgate-production' });
-    expect(jobs['shipgate-rollback']).toMatchObject({ environment: { name: 'staging' }, resource_group: 'shipgate-staging' });
+    const jobs = parse(preview.stdout.slice(preview.stdout.search(/^---|^stages:/m))) as Record<
+      string,
+      { environment?: { name: string }; resource_group?: string }
+    >;
+    expect(jobs['shipgate-blue-green-switch']).toMatchObject({
+      environment: { name: 'production' },
+      resource_group: 'shipgate-production',
+    });
+    expect(jobs['shipgate-rollback']).toMatchObject({
+      environment: { name: 'staging' },
+      resource_group: 'shipgate-staging',
+    });
     expect(jobs['shipgate-version-tag']).toMatchObject({ resource_group: 'shipgate-version-tag' });
   }, 120_000);
 
   it('run in a merge request pipeline when the rules input says so', async () => {
-    const p = project(work, 'rules-mr', ci(", rules: [{ if: '$CI_PIPELINE_SOURCE == \"merge_request_event\"' }]"), {});
+    const p = project(work, 'rules-mr', ci(', rules: [{ if: \'$CI_PIPELINE_SOURCE == "merge_request_event"\' }]'), {});
     const mr = await list(p, MR);
     for (const s of STEPS) expect(mr[`shipgate-${s}`]?.when, s).toBe('on_success');
   }, 120_000);

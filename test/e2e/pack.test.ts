@@ -9,12 +9,19 @@ import { ROOT, runProcess } from '../helpers/run-bundle.js';
 describe('npm package', () => {
   it('installs from its tarball and runs the CLI', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'shipgate-pack-'));
-    execFileSync('npm', ['pack', '--pack-destination', dir, '--silent'], { cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'] });
+    execFileSync('npm', ['pack', '--pack-destination', dir, '--silent'], {
+      cwd: ROOT,
+      stdio: ['ignore', 'ignore', 'inherit'],
+    });
     const tgz = readdirSync(dir).find((f) => f.endsWith('.tgz'))!;
     expect(tgz).toMatch(/^shipgate-\d+\.\d+\.\d+\.tgz$/);
     const env = { npm_config_cache: join(dir, 'npm-cache'), npm_config_update_notifier: 'false' };
 
-    const help = await runProcess('npx', ['--yes', `./${tgz}`, 'check-dependencies', '--help'], { cwd: dir, env, timeoutMs: 120_000 });
+    const help = await runProcess('npx', ['--yes', `./${tgz}`, 'check-dependencies', '--help'], {
+      cwd: dir,
+      env,
+      timeoutMs: 120_000,
+    });
     expect(help.stderr).not.toMatch(/ERR!/);
     expect(help.code).toBe(0);
     expect(help.stdout).toContain('shipgate check-dependencies');
@@ -25,7 +32,11 @@ describe('npm package', () => {
     expect(version.stdout.trim()).toBe(`shipgate ${expected}`);
 
     writeFileSync(join(dir, 'dependency-config.yml'), 'services:\n  a: {}\n  b: { dependencies: [a] }\n');
-    const ran = await runProcess('npx', ['--yes', `./${tgz}`, 'check-dependencies', '--json'], { cwd: dir, env, timeoutMs: 120_000 });
+    const ran = await runProcess('npx', ['--yes', `./${tgz}`, 'check-dependencies', '--json'], {
+      cwd: dir,
+      env,
+      timeoutMs: 120_000,
+    });
     expect(ran.code).toBe(0);
     expect(JSON.parse(ran.stdout).waves).toEqual([['a'], ['b']]);
   }, 240_000);

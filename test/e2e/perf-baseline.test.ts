@@ -47,7 +47,19 @@ describe('GitHub Action bundle under node 24', { timeout: 60_000 }, () => {
     expect(r.stderr).toBe('');
     expect(r.code, r.stdout).toBe(0);
     const out = githubOutputs(output);
-    expect(Object.keys(out)).toEqual(['rps', 'p50-ms', 'p90-ms', 'p95-ms', 'p99-ms', 'late', 'dropped', 'error-rate', 'passed', 'regressed', 'result']);
+    expect(Object.keys(out)).toEqual([
+      'rps',
+      'p50-ms',
+      'p90-ms',
+      'p95-ms',
+      'p99-ms',
+      'late',
+      'dropped',
+      'error-rate',
+      'passed',
+      'regressed',
+      'result',
+    ]);
     expect(Number(out.rps)).toBeGreaterThan(20);
     expect(Number(out['p50-ms'])).toBeGreaterThan(5);
     expect(out).toMatchObject({ 'error-rate': '0', passed: 'true', regressed: 'unknown', result: 'results/perf.json' });
@@ -56,7 +68,12 @@ describe('GitHub Action bundle under node 24', { timeout: 60_000 }, () => {
     expect(file.params.headerNames).toEqual(['Accept', 'Authorization']);
     expect(JSON.stringify(file)).not.toContain('e2e-secret-token');
     // the runner masks what ::add-mask:: names; nothing else may print the credential
-    expect(r.stdout.split('\n').filter((l) => !l.startsWith('::add-mask::')).join('\n')).not.toContain('e2e-secret-token');
+    expect(
+      r.stdout
+        .split('\n')
+        .filter((l) => !l.startsWith('::add-mask::'))
+        .join('\n'),
+    ).not.toContain('e2e-secret-token');
     expect(r.stdout).toContain('::add-mask::e2e-secret-token');
     expect(r.stdout).not.toContain('::add-mask::Bearer\n');
     const md = readFileSync(summary, 'utf8');
@@ -71,9 +88,14 @@ describe('GitHub Action bundle under node 24', { timeout: 60_000 }, () => {
     const { env, output } = githubEnvOf('bad', { url: service.url, duration: 'soon', 'max-p95': '150' });
     const r = await runProcess(node24Bin, [ACTION], { env, cwd: dir });
     expect(r.code).toBe(2);
-    expect(r.stdout).toContain("::error::Input 'duration' is 'soon'. Expected a duration such as 500ms, 30s, 2m or 1h.");
+    expect(r.stdout).toContain(
+      "::error::Input 'duration' is 'soon'. Expected a duration such as 500ms, 30s, 2m or 1h.",
+    );
     expect(r.stdout).toContain("Input 'max-p95' is '150'. Expected a duration such as 500ms, 30s, 2m or 1h.");
-    const again = await runProcess(node24Bin, [ACTION], { env: githubEnvOf('bad2', { url: service.url, 'max-regression': 'p95:10', rate: '0' }).env, cwd: dir });
+    const again = await runProcess(node24Bin, [ACTION], {
+      env: githubEnvOf('bad2', { url: service.url, 'max-regression': 'p95:10', rate: '0' }).env,
+      cwd: dir,
+    });
     expect(again.code).toBe(2);
     expect(again.stdout).toContain("Input 'max-regression' is 'p95:10'");
     expect(again.stdout).toContain("Input 'rate' is '0'. Expected a whole number of requests per second of at least 1");
@@ -88,7 +110,13 @@ describe('CLI as a GitLab job runs it', { timeout: 60_000 }, () => {
 
   it('writes the dotenv report, the load_performance report, the summary and the result; a later job compares with it', async () => {
     const job = mkdtempSync(join(tmpdir(), 'shipgate-perf-gitlab-'));
-    const vars = { SHIPGATE_URL: service.url, SHIPGATE_DURATION: '1s', SHIPGATE_WARMUP: '300ms', SHIPGATE_CONNECTIONS: '4', SHIPGATE_WORKERS: '2' };
+    const vars = {
+      SHIPGATE_URL: service.url,
+      SHIPGATE_DURATION: '1s',
+      SHIPGATE_WARMUP: '300ms',
+      SHIPGATE_CONNECTIONS: '4',
+      SHIPGATE_WORKERS: '2',
+    };
     const first = await gitlab(job, { ...vars, SHIPGATE_SAVE: 'baseline.json' });
     expect(first.code, first.stdout + first.stderr).toBe(0);
     const dotenv = readFileSync(join(job, 'shipgate.env'), 'utf8');
@@ -103,13 +131,20 @@ describe('CLI as a GitLab job runs it', { timeout: 60_000 }, () => {
     expect(readFileSync(join(job, 'shipgate-summary.md'), 'utf8')).toContain('✅ **passed**');
 
     // The next pipeline: the same load, the earlier result as its baseline, and a p50 limit no service meets.
-    const second = await gitlab(job, { ...vars, SHIPGATE_BASELINE: 'baseline.json', SHIPGATE_MAX_P50: '1ms', SHIPGATE_SAVE: 'now.json' });
+    const second = await gitlab(job, {
+      ...vars,
+      SHIPGATE_BASELINE: 'baseline.json',
+      SHIPGATE_MAX_P50: '1ms',
+      SHIPGATE_SAVE: 'now.json',
+    });
     expect(second.code).toBe(1);
     expect(second.stdout).toMatch(/error\S*: p50 [\d.]+ ms > 1 ms/);
     const outputs = JSON.parse(readFileSync(join(job, 'shipgate-outputs.json'), 'utf8'));
     expect(outputs.passed).toBe('false');
     expect(outputs.regressed).toMatch(/^(true|false)$/);
-    expect(readFileSync(join(job, 'shipgate-summary.md'), 'utf8')).toContain('| Metric | Value | Threshold | Baseline | Change | Verdict |');
+    expect(readFileSync(join(job, 'shipgate-summary.md'), 'utf8')).toContain(
+      '| Metric | Value | Threshold | Baseline | Change | Verdict |',
+    );
   });
 
   it('exits 3 without load when the endpoint is down', async () => {

@@ -43,12 +43,24 @@ afterAll(async () => {
   await Promise.all([server?.close(), registry?.stop()]);
 });
 
-const image = (name: string) => server.store.get(DEPLOYMENTS, 'default', name)!.spec.template.spec.containers[0].image as string;
+const image = (name: string) =>
+  server.store.get(DEPLOYMENTS, 'default', name)!.spec.template.spec.containers[0].image as string;
 
 describe('rollback bundles with provider kubernetes', () => {
   it('GitHub Action: undoes to the previous revision, waits for the rollout, records the change-cause', async () => {
     seedDeployment(server, sim, 'cart', images.slice(0, 3));
-    const { env, output, summary } = githubEnv(dir, 'undo', { provider: 'kubernetes', deployment: 'cart', namespace: 'default', reason: 'error budget burnt', timeout: '30s' }, { KUBECONFIG: kubeconfig, GITHUB_ACTOR: 'octocat' });
+    const { env, output, summary } = githubEnv(
+      dir,
+      'undo',
+      {
+        provider: 'kubernetes',
+        deployment: 'cart',
+        namespace: 'default',
+        reason: 'error budget burnt',
+        timeout: '30s',
+      },
+      { KUBECONFIG: kubeconfig, GITHUB_ACTOR: 'octocat' },
+    );
     const r = await runProcess(process.execPath, [ACTION], { env, cwd: dir });
     expect(r.code, r.stdout + r.stderr).toBe(0);
     expect(r.stdout).toContain(`::add-mask::${server.token}`);
@@ -61,7 +73,10 @@ describe('rollback bundles with provider kubernetes', () => {
     // the rollout as it was watched, one line per status seen, under its own heading
     expect(md).toMatch(/<summary>The rollout as it went<\/summary>[\s\S]*?\d+(ms|s): [^\n]*successfully rolled out/);
     const dep = await kubectlJson(kubeconfig, 'get', 'deployment', 'cart');
-    expect(dep.metadata.annotations).toMatchObject({ [REVISION]: '4', 'kubernetes.io/change-cause': 'error budget burnt' });
+    expect(dep.metadata.annotations).toMatchObject({
+      [REVISION]: '4',
+      'kubernetes.io/change-cause': 'error budget burnt',
+    });
     expect(dep.spec.template.spec.containers[0].image).toBe(images[1]);
     expect(dep.status).toMatchObject({ replicas: 3, updatedReplicas: 3, availableReplicas: 3 });
     const history = await kubectl(kubeconfig, 'rollout', 'history', 'deployment/cart');
@@ -71,10 +86,19 @@ describe('rollback bundles with provider kubernetes', () => {
   it('CLI as a GitLab job: rolls to an explicit version of the running image and writes the dotenv report', async () => {
     seedDeployment(server, sim, 'orders', images.slice(1, 3));
     const job = mkdtempSync(join(tmpdir(), 'shipgate-gitlab-rollback-'));
-    const r = await runProcess(process.execPath, [CLI, 'rollback', '--provider', 'kubernetes', '--deployment', 'orders', '--to', '1.0.0'], {
-      cwd: job,
-      env: { GITLAB_CI: 'true', SHIPGATE_KUBECONFIG: kubeconfig, SHIPGATE_TIMEOUT: '30s', GITLAB_USER_LOGIN: 'alice' },
-    });
+    const r = await runProcess(
+      process.execPath,
+      [CLI, 'rollback', '--provider', 'kubernetes', '--deployment', 'orders', '--to', '1.0.0'],
+      {
+        cwd: job,
+        env: {
+          GITLAB_CI: 'true',
+          SHIPGATE_KUBECONFIG: kubeconfig,
+          SHIPGATE_TIMEOUT: '30s',
+          GITLAB_USER_LOGIN: 'alice',
+        },
+      },
+    );
     expect(r.code, r.stdout + r.stderr).toBe(0);
     const dotenv = readFileSync(join(job, 'shipgate.env'), 'utf8');
     expect(dotenv).toContain('SHIPGATE_ROLLED_BACK=true');
@@ -89,24 +113,46 @@ describe('rollback bundles with provider kubernetes', () => {
   it('CLI: a rollout that never becomes available fails with exit 1 and says what state the Deployment is in', async () => {
     seedDeployment(server, sim, 'search', images.slice(1, 3), { progressDeadlineSeconds: 1 });
     const job = mkdtempSync(join(tmpdir(), 'shipgate-gitlab-rollback-'));
-    const r = await runProcess(process.execPath, [CLI, 'rollback', '--provider', 'kubernetes', '--deployment', 'search', '--to', broken, '--timeout', '30s'], {
-      cwd: job,
-      env: { GITLAB_CI: 'true', SHIPGATE_KUBECONFIG: kubeconfig },
-    });
+    const r = await runProcess(
+      process.execPath,
+      [CLI, 'rollback', '--provider', 'kubernetes', '--deployment', 'search', '--to', broken, '--timeout', '30s'],
+      {
+        cwd: job,
+        env: { GITLAB_CI: 'true', SHIPGATE_KUBECONFIG: kubeconfig },
+      },
+    );
     expect(r.code, r.stdout + r.stderr).toBe(1);
     expect(r.stdout + r.stderr).toContain('deployment "search" exceeded its progress deadline');
-    expect(r.stdout + r.stderr).toContain('deployment "search" exceeded its progress deadline (progressDeadlineSeconds 1); 1/3 updated, 3 available, 4 running in total');
+    expect(r.stdout + r.stderr).toContain(
+      'deployment "search" exceeded its progress deadline (progressDeadlineSeconds 1); 1/3 updated, 3 available, 4 running in total',
+    );
     expect(readFileSync(join(job, 'shipgate.env'), 'utf8')).toContain('SHIPGATE_ROLLED_BACK=false');
-    expect(server.store.get(DEPLOYMENTS, 'default', 'search')!.status.conditions.find((c: any) => c.type === 'Progressing').reason).toBe('ProgressDeadlineExceeded');
+    expect(
+      server.store.get(DEPLOYMENTS, 'default', 'search')!.status.conditions.find((c: any) => c.type === 'Progressing')
+        .reason,
+    ).toBe('ProgressDeadlineExceeded');
   });
 
   it('CLI: a target image missing from the registry is exit 3 with the Deployment untouched', async () => {
     seedDeployment(server, sim, 'billing', images.slice(1, 3));
     const before = server.store.get(DEPLOYMENTS, 'default', 'billing')!.metadata.resourceVersion;
-    const r = await runProcess(process.execPath, [CLI, 'rollback', '--provider', 'kubernetes', '--deployment', 'billing', '--to', `${registry.host}/shop/app:0.0.1`], {
-      cwd: mkdtempSync(join(tmpdir(), 'shipgate-gitlab-rollback-')),
-      env: { GITLAB_CI: 'true', SHIPGATE_KUBECONFIG: kubeconfig },
-    });
+    const r = await runProcess(
+      process.execPath,
+      [
+        CLI,
+        'rollback',
+        '--provider',
+        'kubernetes',
+        '--deployment',
+        'billing',
+        '--to',
+        `${registry.host}/shop/app:0.0.1`,
+      ],
+      {
+        cwd: mkdtempSync(join(tmpdir(), 'shipgate-gitlab-rollback-')),
+        env: { GITLAB_CI: 'true', SHIPGATE_KUBECONFIG: kubeconfig },
+      },
+    );
     expect(r.code, r.stdout + r.stderr).toBe(3);
     expect(r.stdout + r.stderr).toContain('shop/app:0.0.1');
     expect(server.store.get(DEPLOYMENTS, 'default', 'billing')!.metadata.resourceVersion).toBe(before);

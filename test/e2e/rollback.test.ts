@@ -44,7 +44,16 @@ afterAll(async () => {
 
 function stateFile(active: string, previous: string): string {
   const file = join(dir, `${active}.json`);
-  writeFileSync(file, JSON.stringify({ active, previous, weights: { [active]: 100, [previous]: 0 }, time: '2024-05-01T10:00:00.000Z', who: 'ci' }));
+  writeFileSync(
+    file,
+    JSON.stringify({
+      active,
+      previous,
+      weights: { [active]: 100, [previous]: 0 },
+      time: '2024-05-01T10:00:00.000Z',
+      who: 'ci',
+    }),
+  );
   return file;
 }
 
@@ -63,29 +72,59 @@ describe('rollback end to end', () => {
         'health-url': `${pair.blue.url}/healthz`,
         'healthy-threshold': '2',
       },
-      { GITHUB_ACTOR: 'octocat', GITHUB_REPOSITORY: 'acme/shop', GITHUB_SHA: SHA, GITHUB_API_URL: github.url, GITHUB_TOKEN: 'gh-token-123', GITHUB_RUN_ID: '42', GITHUB_SERVER_URL: 'https://github.com' },
+      {
+        GITHUB_ACTOR: 'octocat',
+        GITHUB_REPOSITORY: 'acme/shop',
+        GITHUB_SHA: SHA,
+        GITHUB_API_URL: github.url,
+        GITHUB_TOKEN: 'gh-token-123',
+        GITHUB_RUN_ID: '42',
+        GITHUB_SERVER_URL: 'https://github.com',
+      },
     );
     const r = await runProcess(node24Bin, [ACTION], { env, cwd: dir });
     expect(r.code, r.stdout + r.stderr).toBe(0);
-    expect(githubOutputs(output)).toEqual({ 'rolled-back': 'true', triggered: 'false', from: 'green', to: 'blue', dependents: '[]' });
+    expect(githubOutputs(output)).toEqual({
+      'rolled-back': 'true',
+      triggered: 'false',
+      from: 'green',
+      to: 'blue',
+      dependents: '[]',
+    });
     expect(await haproxyWeights(haproxy)).toEqual({ green: 0, blue: 100 });
-    expect(JSON.parse(readFileSync(state, 'utf8'))).toMatchObject({ active: 'blue', previous: 'green', who: 'octocat' });
+    expect(JSON.parse(readFileSync(state, 'utf8'))).toMatchObject({
+      active: 'blue',
+      previous: 'green',
+      who: 'octocat',
+    });
     expect(github.deployments).toHaveLength(1);
     expect(github.deployments[0]).toMatchObject({ ref: SHA, environment: 'production', payload: { version: 'blue' } });
-    expect(github.deployments[0].statuses).toEqual([expect.objectContaining({ state: 'success', description: 'Rollback green → blue: manual rollback by octocat' })]);
+    expect(github.deployments[0].statuses).toEqual([
+      expect.objectContaining({ state: 'success', description: 'Rollback green → blue: manual rollback by octocat' }),
+    ]);
     const md = readFileSync(summary, 'utf8');
     expect(md).toContain('**green → blue** via `blue-green via haproxy` · ✅ rolled back');
     expect(md).toContain('**Why:** manual rollback by octocat');
-    expect(md).toContain(`**Target:** \`blue\`, from the previous colour in ${state} (switched by ci at 2024-05-01T10:00:00.000Z)`);
+    expect(md).toContain(
+      `**Target:** \`blue\`, from the previous colour in ${state} (switched by ci at 2024-05-01T10:00:00.000Z)`,
+    );
     expect(md).toMatch(/\| Health before moving \| ✅ 2 good in a row, 2 probes in [\d.]+m?s \|/);
     expect(md).toMatch(/- GitHub deployment \d+ .*production/);
   });
 
   it('GitHub: bad input exits 2 before touching HAProxy, naming the input', async () => {
-    const { env, output } = githubEnv(dir, 'bad', { provider: 'blue-green', backend: 'haproxy', 'haproxy-socket': haproxy.socket, 'haproxy-backend': 'web', to: 'purple' });
+    const { env, output } = githubEnv(dir, 'bad', {
+      provider: 'blue-green',
+      backend: 'haproxy',
+      'haproxy-socket': haproxy.socket,
+      'haproxy-backend': 'web',
+      to: 'purple',
+    });
     const r = await runProcess(process.execPath, [ACTION], { env, cwd: dir });
     expect(r.code).toBe(2);
-    expect(r.stdout).toContain("::error::Input 'to' is 'purple'. With provider 'blue-green' it names the colour to return to");
+    expect(r.stdout).toContain(
+      "::error::Input 'to' is 'purple'. With provider 'blue-green' it names the colour to return to",
+    );
     expect(readFileSync(output, 'utf8')).toBe('');
   });
 

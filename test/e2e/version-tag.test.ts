@@ -47,9 +47,18 @@ describe.each([
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     const out = githubOutputs(output);
-    expect(out).toMatchObject({ 'previous-version': '0.4.2', 'previous-tag': 'v0.4.2', version: '0.5.0', tag: 'v0.5.0', bump: 'minor', released: 'false' });
+    expect(out).toMatchObject({
+      'previous-version': '0.4.2',
+      'previous-tag': 'v0.4.2',
+      version: '0.5.0',
+      tag: 'v0.5.0',
+      bump: 'minor',
+      released: 'false',
+    });
     expect(out.changelog).toContain('### Breaking changes\n\n- **api:** names are trimmed on write (');
-    expect(readFileSync(summary, 'utf8')).toContain('**`v0.4.2` → `v0.5.0`** · minor · 2 commits since `v0.4.2` · **dry run**');
+    expect(readFileSync(summary, 'utf8')).toContain(
+      '**`v0.4.2` → `v0.5.0`** · minor · 2 commits since `v0.4.2` · **dry run**',
+    );
     expect(work.git('ls-remote', '--tags', 'origin')).toBe('');
   });
 });
@@ -58,14 +67,18 @@ describe('GitHub Action bundle publishing', () => {
   it('pushes the tag to origin and re-tags the image in the registry', async () => {
     const work = releasable();
     const built = await pushImage(registry, 'acme/web', `sha-${work.head().slice(0, 7)}`);
-    const { env, output } = githubEnv(work.dir, '.gh', { images: `${registry.host}/acme/web`, 'image-tags': '{version}\n{major}.{minor}\nlatest' });
+    const { env, output } = githubEnv(work.dir, '.gh', {
+      images: `${registry.host}/acme/web`,
+      'image-tags': '{version}\n{major}.{minor}\nlatest',
+    });
     const r = await runProcess(process.execPath, [ACTION], { env, cwd: work.dir });
     expect(r.code).toBe(0);
     const out = githubOutputs(output);
     expect(out).toMatchObject({ tag: 'v1.0.0', bump: 'major', released: 'true', digest: built.digest });
     expect(work.git('ls-remote', '--tags', 'origin')).toContain('refs/tags/v1.0.0');
     const client = new RegistryClient();
-    for (const tag of ['1.0.0', '1.0', 'latest']) expect(await client.manifestExists(parseImageRef(`${registry.host}/acme/web:${tag}`))).toBe(built.digest);
+    for (const tag of ['1.0.0', '1.0', 'latest'])
+      expect(await client.manifestExists(parseImageRef(`${registry.host}/acme/web:${tag}`))).toBe(built.digest);
     expect(r.stdout).toContain('::group::Publishing v1.0.0');
   });
 
@@ -105,7 +118,10 @@ describe('CLI as a GitLab job runs it', () => {
     repos.push(clone);
     clone.remove();
     await runProcess('git', ['clone', '--quiet', '--depth=1', `file://${work.dir}`, clone.dir]);
-    const r = await runProcess(process.execPath, [CLI, 'version-tag', '--dry-run'], { cwd: clone.dir, env: { GITLAB_CI: 'true' } });
+    const r = await runProcess(process.execPath, [CLI, 'version-tag', '--dry-run'], {
+      cwd: clone.dir,
+      env: { GITLAB_CI: 'true' },
+    });
     expect(r.code).toBe(2);
     expect(r.stdout).toContain("Set the variable 'GIT_DEPTH: 0' on the job");
   });

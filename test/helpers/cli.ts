@@ -7,6 +7,9 @@ export const CLI_ENTRY = join(ROOT, 'cli/main.ts');
 export const TSX = join(ROOT, 'node_modules/tsx/dist/esm/index.mjs');
 
 /** Runs `shipgate ...args` in a child process with a clean environment plus `env`. */
-export function shipgate(args: string[], opts: { env?: Record<string, string>; cwd?: string; timeoutMs?: number } = {}): Promise<Ran> {
+export function shipgate(
+  args: string[],
+  opts: { env?: Record<string, string>; cwd?: string; timeoutMs?: number } = {},
+): Promise<Ran> {
   return runProcess(process.execPath, ['--import', TSX, CLI_ENTRY, ...args], { ...opts, cwd: opts.cwd ?? ROOT });
 }

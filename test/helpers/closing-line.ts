@@ -12,7 +12,8 @@ export default class ClosingLine implements Reporter {
         else count.skipped++;
       }
       // A file that failed to load, or whose beforeAll failed, has no failed test but is a failure all the same.
-      if (m.state() === 'failed' && ![...m.children.allTests()].some((t) => t.result().state === 'failed')) count.failed++;
+      if (m.state() === 'failed' && ![...m.children.allTests()].some((t) => t.result().state === 'failed'))
+        count.failed++;
     }
     process.stdout.write(`\nTests: ${count.passed} passed, ${count.failed} failed, ${count.skipped} skipped\n`);
   }

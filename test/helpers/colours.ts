@@ -26,12 +26,19 @@ export interface ColourServer {
 }
 
 export async function colourServer(colour: string): Promise<ColourServer> {
-  const state: Omit<ColourServer, 'port' | 'url' | 'address' | 'close'> = { colour, hits: 0, health: 'healthy', healthProbes: 0, errorRatio: 0 };
+  const state: Omit<ColourServer, 'port' | 'url' | 'address' | 'close'> = {
+    colour,
+    hits: 0,
+    health: 'healthy',
+    healthProbes: 0,
+    errorRatio: 0,
+  };
   const server: Server = createServer((req, res) => {
     if (req.url === '/healthz') {
       state.healthProbes++;
       const broken = state.failFromProbe !== undefined && state.healthProbes >= state.failFromProbe;
-      const ok = !broken && (state.health === 'healthy' || (state.health === 'flapping' && state.healthProbes % 2 === 1));
+      const ok =
+        !broken && (state.health === 'healthy' || (state.health === 'flapping' && state.healthProbes % 2 === 1));
       res.writeHead(ok ? 200 : 503, { 'content-type': 'text/plain' }).end(ok ? 'ok' : 'unhealthy');
       return;
     }

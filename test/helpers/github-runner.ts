@@ -20,12 +20,22 @@ export function githubOutputs(file: string): Record<string, string> {
  * The environment of one action run: fresh output and summary files named after `name` in `dir`, and each input as
  * `INPUT_<NAME>` (upper-cased, dashes kept, as the runner spells them). `extra` adds job variables.
  */
-export function githubEnv(dir: string, name: string, inputs: Record<string, string>, extra: Record<string, string> = {}) {
+export function githubEnv(
+  dir: string,
+  name: string,
+  inputs: Record<string, string>,
+  extra: Record<string, string> = {},
+) {
   const output = join(dir, `${name}.out`);
   const summary = join(dir, `${name}.md`);
   writeFileSync(output, '');
   writeFileSync(summary, '');
-  const env: Record<string, string> = { GITHUB_ACTIONS: 'true', GITHUB_OUTPUT: output, GITHUB_STEP_SUMMARY: summary, ...extra };
+  const env: Record<string, string> = {
+    GITHUB_ACTIONS: 'true',
+    GITHUB_OUTPUT: output,
+    GITHUB_STEP_SUMMARY: summary,
+    ...extra,
+  };
   for (const [k, v] of Object.entries(inputs)) env[`INPUT_${k.toUpperCase()}`] = v;
   return { env, output, summary };
 }

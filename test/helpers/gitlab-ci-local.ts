@@ -21,7 +21,10 @@ export interface GitlabWork {
 export async function gitlabWork(): Promise<GitlabWork> {
   await program('rsync');
   const dir = mkdtempSync(join(tmpdir(), 'shipgate-gcl-'));
-  execFileSync('npm', ['pack', '--pack-destination', dir, '--silent'], { cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'] });
+  execFileSync('npm', ['pack', '--pack-destination', dir, '--silent'], {
+    cwd: ROOT,
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
   return { dir, tgz: readdirSync(dir).find((f) => f.endsWith('.tgz'))! };
 }
 
@@ -29,7 +32,8 @@ export async function gitlabWork(): Promise<GitlabWork> {
 export function project(work: GitlabWork, name: string, ci: string, files: Record<string, string>): string {
   const p = join(work.dir, name);
   mkdirSync(join(p, 'templates'), { recursive: true });
-  for (const f of readdirSync(join(ROOT, 'templates'))) copyFileSync(join(ROOT, 'templates', f), join(p, 'templates', f));
+  for (const f of readdirSync(join(ROOT, 'templates')))
+    copyFileSync(join(ROOT, 'templates', f), join(p, 'templates', f));
   copyFileSync(join(work.dir, work.tgz), join(p, work.tgz));
   writeFileSync(join(p, '.gitlab-ci.yml'), ci);
   for (const [file, text] of Object.entries(files)) {

@@ -28,7 +28,7 @@ function literalAt(text: string, start: number): string {
 export function gitlabCiSchema(): Record<string, unknown> {
   const bundle = readFileSync(join(ROOT, 'node_modules/gitlab-ci-local/dist/index.js'), 'utf8');
   const at = bundle.indexOf(MARKER);
-  if (at === -1) throw new Error('gitlab-ci-local no longer embeds GitLab\'s CI schema in dist/index.js');
+  if (at === -1) throw new Error("gitlab-ci-local no longer embeds GitLab's CI schema in dist/index.js");
   // A plain object literal of strings, numbers, booleans and nested literals: evaluated, not executed code.
   return new Function(`return ${literalAt(bundle, at)};`)() as Record<string, unknown>;
 }
@@ -37,7 +37,9 @@ export function gitlabCiSchema(): Record<string, unknown> {
 let compiled: ReturnType<Ajv['compile']> | undefined;
 export function gitlabCiProblems(doc: unknown): string[] {
   // Compiling the schema takes seconds: once per test file.
-  const validate = (compiled ??= new Ajv({ strict: false, allErrors: true, validateFormats: false }).compile(gitlabCiSchema()));
+  const validate = (compiled ??= new Ajv({ strict: false, allErrors: true, validateFormats: false }).compile(
+    gitlabCiSchema(),
+  ));
   if (validate(doc)) return [];
   return (validate.errors ?? []).map((e) => `${e.instancePath || '/'} ${e.message ?? ''} ${JSON.stringify(e.params)}`);
 }

@@ -11,7 +11,12 @@ export interface Ran {
   log: string;
 }
 
-export async function runLocal(step: Step<any>, flags: Record<string, string>, env: Record<string, string> = {}, clock?: Clock): Promise<Ran> {
+export async function runLocal(
+  step: Step<any>,
+  flags: Record<string, string>,
+  env: Record<string, string> = {},
+  clock?: Clock,
+): Promise<Ran> {
   const io = { out: '', err: '' };
   const platform = new LocalPlatform({
     env,

@@ -11,7 +11,11 @@ export interface Ran {
 }
 
 /** Runs a command with a clean environment (plus `env`) and collects its exit code and output. */
-export function runProcess(cmd: string, args: string[], opts: { env?: Record<string, string>; cwd?: string; timeoutMs?: number } = {}): Promise<Ran> {
+export function runProcess(
+  cmd: string,
+  args: string[],
+  opts: { env?: Record<string, string>; cwd?: string; timeoutMs?: number } = {},
+): Promise<Ran> {
   const base: Record<string, string> = { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp' };
   return new Promise((resolve) => {
     execFile(

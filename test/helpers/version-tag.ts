@@ -16,11 +16,24 @@ export interface StepRun {
  * Runs version-tag in-process with `dir` as the working directory, inputs as flags. Locally it runs as a terminal with
  * `--json`; `kind` picks the GitHub or GitLab platform instead (outputs then go to their files).
  */
-export async function versionTagIn(dir: string, flags: Record<string, string>, env: Env = {}, kind: 'local' | 'github' | 'gitlab' = 'local'): Promise<StepRun> {
+export async function versionTagIn(
+  dir: string,
+  flags: Record<string, string>,
+  env: Env = {},
+  kind: 'local' | 'github' | 'gitlab' = 'local',
+): Promise<StepRun> {
   let out = '';
   let err = '';
-  const ctx = { env, flags, json: true, cwd: dir, stdout: (t: string) => void (out += t), stderr: (t: string) => void (err += t) };
-  const platform = kind === 'github' ? new GitHubPlatform(ctx) : kind === 'gitlab' ? new GitLabPlatform(ctx) : new LocalPlatform(ctx);
+  const ctx = {
+    env,
+    flags,
+    json: true,
+    cwd: dir,
+    stdout: (t: string) => void (out += t),
+    stderr: (t: string) => void (err += t),
+  };
+  const platform =
+    kind === 'github' ? new GitHubPlatform(ctx) : kind === 'gitlab' ? new GitLabPlatform(ctx) : new LocalPlatform(ctx);
   const before = process.cwd();
   process.chdir(dir);
   try {

@@ -23,7 +23,7 @@ function tokenize(src: string): Token[] {
       let s = '';
       for (i++; ; i++) {
         if (i >= src.length) throw new Error(`unterminated string in: ${src}`);
-        if (src[i] === "'" && src[i + 1] === "'") (s += "'"), i++;
+        if (src[i] === "'" && src[i + 1] === "'") ((s += "'"), i++);
         else if (src[i] === "'") break;
         else s += src[i];
       }
@@ -191,7 +191,9 @@ class Parser {
       case 'startswith':
         return asString(args[0]).toLowerCase().startsWith(asString(args[1]).toLowerCase());
       case 'join':
-        return Array.isArray(args[0]) ? args[0].map(asString).join(args[1] === undefined ? ',' : asString(args[1])) : asString(args[0]);
+        return Array.isArray(args[0])
+          ? args[0].map(asString).join(args[1] === undefined ? ',' : asString(args[1]))
+          : asString(args[0]);
       case 'success':
         return status === 'success';
       case 'failure':
@@ -224,7 +226,8 @@ export function interpolate(text: string, scope: Scope): Value {
 export function interpolateDeep(node: unknown, scope: Scope): Value {
   if (typeof node === 'string') return interpolate(node, scope);
   if (Array.isArray(node)) return node.map((n) => interpolateDeep(n, scope));
-  if (node && typeof node === 'object') return Object.fromEntries(Object.entries(node).map(([k, v]) => [k, interpolateDeep(v, scope)]));
+  if (node && typeof node === 'object')
+    return Object.fromEntries(Object.entries(node).map(([k, v]) => [k, interpolateDeep(v, scope)]));
   return (node ?? null) as Value;
 }
 

@@ -84,7 +84,10 @@ function shipgatePath(uses: string): { action?: string; workflow?: string } {
 }
 
 function declaredInputs(doc: Doc, given: Record<string, Value>): Record<string, Value> {
-  const decl = (doc.on?.workflow_call?.inputs ?? {}) as Record<string, { type: string; default?: Value; required?: boolean }>;
+  const decl = (doc.on?.workflow_call?.inputs ?? {}) as Record<
+    string,
+    { type: string; default?: Value; required?: boolean }
+  >;
   const out: Record<string, Value> = {};
   for (const [name, d] of Object.entries(decl)) {
     if (d.required && given[name] === undefined) throw new Error(`required input '${name}' not given`);
@@ -122,8 +125,16 @@ export async function runWorkflow(file: string, inputs: Record<string, Value>, o
     pending.splice(pending.indexOf(id), 1);
     run.jobs[id] = await runJob(id, jobs[id], run, base, { ...opts, artifacts, events });
   }
-  const scope: Scope = { contexts: { ...base, jobs: Object.fromEntries(Object.entries(run.jobs).map(([k, v]) => [k, { outputs: v.at(-1)!.outputs, result: v.at(-1)!.result }])) } };
-  for (const [name, o] of Object.entries((doc.on?.workflow_call?.outputs ?? {}) as Record<string, { value: string }>)) run.outputs[name] = asString(interpolate(o.value, scope));
+  const scope: Scope = {
+    contexts: {
+      ...base,
+      jobs: Object.fromEntries(
+        Object.entries(run.jobs).map(([k, v]) => [k, { outputs: v.at(-1)!.outputs, result: v.at(-1)!.result }]),
+      ),
+    },
+  };
+  for (const [name, o] of Object.entries((doc.on?.workflow_call?.outputs ?? {}) as Record<string, { value: string }>))
+    run.outputs[name] = asString(interpolate(o.value, scope));
   return run;
 }
 
@@ -133,7 +144,13 @@ function overall(results: Result[]): Result {
   return 'skipped';
 }
 
-async function runJob(id: string, job: Doc, run: WorkflowRun, base: Record<string, Value>, opts: RunOptions & { artifacts: string; events: string[] }): Promise<JobRun[]> {
+async function runJob(
+  id: string,
+  job: Doc,
+  run: WorkflowRun,
+  base: Record<string, Value>,
+  opts: RunOptions & { artifacts: string; events: string[] },
+): Promise<JobRun[]> {
   const needs = ([] as string[]).concat(job.needs ?? []);
   const needsCtx = Object.fromEntries(
     needs.map((n) => {
@@ -159,7 +176,10 @@ async function runJob(id: string, job: Doc, run: WorkflowRun, base: Record<strin
       opts.events.push(`${id}[${i}]: cancelled`);
       return;
     }
-    const legScope: Scope = { ...scope, contexts: { ...scope.contexts, matrix: matrix[i], strategy: { 'job-index': i, 'job-total': matrix.length } } };
+    const legScope: Scope = {
+      ...scope,
+      contexts: { ...scope.contexts, matrix: matrix[i], strategy: { 'job-index': i, 'job-total': matrix.length } },
+    };
     results[i] = job.uses ? await callWorkflow(id, job, legScope, opts) : await runSteps(id, job, legScope, opts);
     results[i].matrix = matrix[i];
     if (results[i].result === 'failure') failed = true;
@@ -169,18 +189,30 @@ async function runJob(id: string, job: Doc, run: WorkflowRun, base: Record<strin
   return results;
 }
 
-async function callWorkflow(id: string, job: Doc, scope: Scope, opts: RunOptions & { artifacts: string; events: string[] }): Promise<JobRun> {
+async function callWorkflow(
+  id: string,
+  job: Doc,
+  scope: Scope,
+  opts: RunOptions & { artifacts: string; events: string[] },
+): Promise<JobRun> {
   const { workflow } = shipgatePath(job.uses);
   if (!workflow) throw new Error(`job ${id}: only Shipgate's own workflows can be called here, not ${job.uses}`);
   const inputs = interpolateDeep(job.with ?? {}, scope) as Record<string, Value>;
-  const secrets = Object.fromEntries(Object.entries(job.secrets ?? {}).map(([k, v]) => [k, asString(interpolate(String(v), scope))]));
+  const secrets = Object.fromEntries(
+    Object.entries(job.secrets ?? {}).map(([k, v]) => [k, asString(interpolate(String(v), scope))]),
+  );
   const nested = await runWorkflow(workflow, inputs, { ...opts, secrets });
   const result = overall(Object.values(nested.jobs).flatMap((ls) => ls.map((l) => l.result)));
   opts.events.push(`${id}: ${result}`);
   return { job: id, result, outputs: nested.outputs, steps: [], summary: '', nested };
 }
 
-async function runSteps(id: string, job: Doc, scope: Scope, opts: RunOptions & { artifacts: string; events: string[] }): Promise<JobRun> {
+async function runSteps(
+  id: string,
+  job: Doc,
+  scope: Scope,
+  opts: RunOptions & { artifacts: string; events: string[] },
+): Promise<JobRun> {
   const temp = mkdtempSync(join(tmpdir(), `shipgate-job-${id}-`));
   const summaryFile = join(temp, 'summary.md');
   const envFile = join(temp, 'env');
@@ -189,15 +221,32 @@ async function runSteps(id: string, job: Doc, scope: Scope, opts: RunOptions & {
   const steps: Record<string, { outputs: Record<string, string>; outcome: Result; conclusion: Result }> = {};
   const ran: StepRun[] = [];
   let status: 'success' | 'failure' = 'success';
-  const label = scope.contexts.matrix && Object.keys(scope.contexts.matrix as object).length ? `${id}(${Object.values(scope.contexts.matrix as object).join(',')})` : id;
+  const label =
+    scope.contexts.matrix && Object.keys(scope.contexts.matrix as object).length
+      ? `${id}(${Object.values(scope.contexts.matrix as object).join(',')})`
+      : id;
   for (const [n, step] of (job.steps as Doc[]).entries()) {
     const stepScope: Scope = { contexts: { ...scope.contexts, steps, runner: { temp } }, status };
     const name = step.name ? asString(interpolate(step.name, stepScope)) : (step.id ?? step.uses ?? `step ${n + 1}`);
     const record: StepRun = { id: step.id, name, outcome: 'skipped', with: {}, outputs: {}, log: '' };
     if (condition(step.if, stepScope)) {
-      record.with = Object.fromEntries(Object.entries(step.with ?? {}).map(([k, v]) => [k, asString(interpolate(String(v), stepScope))]));
-      const env = { ...commandFile(envFile), ...(Object.fromEntries(Object.entries(step.env ?? {}).map(([k, v]) => [k, asString(interpolate(String(v), stepScope))])) as Record<string, string>) };
-      const r = await runStep(step, record, env, { temp, summaryFile, envFile, artifacts: opts.artifacts, workspace: opts.workspace, runnerEnv: opts.env ?? {} });
+      record.with = Object.fromEntries(
+        Object.entries(step.with ?? {}).map(([k, v]) => [k, asString(interpolate(String(v), stepScope))]),
+      );
+      const env = {
+        ...commandFile(envFile),
+        ...(Object.fromEntries(
+          Object.entries(step.env ?? {}).map(([k, v]) => [k, asString(interpolate(String(v), stepScope))]),
+        ) as Record<string, string>),
+      };
+      const r = await runStep(step, record, env, {
+        temp,
+        summaryFile,
+        envFile,
+        artifacts: opts.artifacts,
+        workspace: opts.workspace,
+        runnerEnv: opts.env ?? {},
+      });
       record.outcome = r.ok ? 'success' : 'failure';
       record.outputs = r.outputs;
       record.log = r.log;
@@ -208,7 +257,9 @@ async function runSteps(id: string, job: Doc, scope: Scope, opts: RunOptions & {
     ran.push(record);
   }
   const outScope: Scope = { contexts: { ...scope.contexts, steps } };
-  const outputs = Object.fromEntries(Object.entries(job.outputs ?? {}).map(([k, v]) => [k, asString(interpolate(String(v), outScope))]));
+  const outputs = Object.fromEntries(
+    Object.entries(job.outputs ?? {}).map(([k, v]) => [k, asString(interpolate(String(v), outScope))]),
+  );
   return { job: id, result: status, outputs, steps: ran, summary: readFileSync(summaryFile, 'utf8') };
 }
 
@@ -221,7 +272,12 @@ interface StepEnv {
   runnerEnv: Record<string, string>;
 }
 
-async function runStep(step: Doc, record: StepRun, env: Record<string, string>, ctx: StepEnv): Promise<{ ok: boolean; outputs: Record<string, string>; log: string }> {
+async function runStep(
+  step: Doc,
+  record: StepRun,
+  env: Record<string, string>,
+  ctx: StepEnv,
+): Promise<{ ok: boolean; outputs: Record<string, string>; log: string }> {
   const outputFile = join(ctx.temp, `output-${Math.random().toString(36).slice(2)}`);
   writeFileSync(outputFile, '');
   const runnerEnv = {
@@ -238,7 +294,10 @@ async function runStep(step: Doc, record: StepRun, env: Record<string, string>, 
   if (step.run !== undefined) {
     const script = join(ctx.temp, `script-${Math.random().toString(36).slice(2)}.sh`);
     writeFileSync(script, String(step.run));
-    const r = await runProcess('bash', ['--noprofile', '--norc', '-eo', 'pipefail', script], { env: runnerEnv, cwd: ctx.workspace });
+    const r = await runProcess('bash', ['--noprofile', '--norc', '-eo', 'pipefail', script], {
+      env: runnerEnv,
+      cwd: ctx.workspace,
+    });
     return { ok: r.code === 0, outputs: commandFile(outputFile), log: r.stdout + r.stderr };
   }
   const uses = String(step.uses);
@@ -247,13 +306,18 @@ async function runStep(step: Doc, record: StepRun, env: Record<string, string>, 
     record.step = action;
     const inputs = Object.fromEntries(Object.entries(record.with).map(([k, v]) => [`INPUT_${k.toUpperCase()}`, v]));
     const bundle = join(ROOT, 'actions', action, 'dist', 'index.js');
-    const r = await runProcess(node24(), [bundle], { env: { ...runnerEnv, ...inputs }, cwd: ctx.workspace, timeoutMs: 180_000 });
+    const r = await runProcess(node24(), [bundle], {
+      env: { ...runnerEnv, ...inputs },
+      cwd: ctx.workspace,
+      timeoutMs: 180_000,
+    });
     return { ok: r.code === 0, outputs: commandFile(outputFile), log: r.stdout + r.stderr };
   }
   if (uses.startsWith('actions/checkout@')) return { ok: true, outputs: {}, log: 'the workspace is the checkout' };
   if (uses.startsWith('actions/upload-artifact@')) {
     const src = join(ctx.workspace, record.with.path);
-    if (!existsSync(src)) return { ok: record.with['if-no-files-found'] !== 'error', outputs: {}, log: `no files at ${record.with.path}` };
+    if (!existsSync(src))
+      return { ok: record.with['if-no-files-found'] !== 'error', outputs: {}, log: `no files at ${record.with.path}` };
     const dest = join(ctx.artifacts, record.with.name);
     mkdirSync(dest, { recursive: true });
     cpSync(src, join(dest, basename(src)), { recursive: true });
@@ -264,7 +328,10 @@ async function runStep(step: Doc, record: StepRun, env: Record<string, string>, 
     const dest = join(ctx.workspace, record.with.path);
     mkdirSync(dest, { recursive: true });
     const names = readdirSync(ctx.artifacts).filter((n) => n.startsWith(prefix));
-    for (const n of names) cpSync(join(ctx.artifacts, n), record.with['merge-multiple'] === 'true' ? dest : join(dest, n), { recursive: true });
+    for (const n of names)
+      cpSync(join(ctx.artifacts, n), record.with['merge-multiple'] === 'true' ? dest : join(dest, n), {
+        recursive: true,
+      });
     return { ok: true, outputs: { 'download-path': dest }, log: `downloaded ${names.length} artifacts` };
   }
   throw new Error(`step uses ${uses}: not something this runner knows`);

@@ -22,7 +22,13 @@ describe('GitHub PR comment upsert (Octokit against the in-process API)', () => 
     (await detectForge(
       new GitHubPlatform({
         ...quiet,
-        env: { GITHUB_ACTIONS: 'true', GITHUB_TOKEN: 'ghs_secret', GITHUB_REPOSITORY: 'acme/shop', GITHUB_API_URL: gh.url, GITHUB_REF: `refs/pull/${pull}/merge` },
+        env: {
+          GITHUB_ACTIONS: 'true',
+          GITHUB_TOKEN: 'ghs_secret',
+          GITHUB_REPOSITORY: 'acme/shop',
+          GITHUB_API_URL: gh.url,
+          GITHUB_REF: `refs/pull/${pull}/merge`,
+        },
       }),
     ))!;
 
@@ -38,14 +44,16 @@ describe('GitHub PR comment upsert (Octokit against the in-process API)', () => 
     expect(mine[0].body).toBe(`${MARKER}\nsecond run: 0 breaking`);
     expect(gh.threads.get(7)).toHaveLength(131);
 
-    const calls = gh.requests.map((r) => `${r.method} ${r.path}${r.query.get('page') ? `?page=${r.query.get('page')}` : ''}`);
+    const calls = gh.requests.map(
+      (r) => `${r.method} ${r.path}${r.query.get('page') ? `?page=${r.query.get('page')}` : ''}`,
+    );
     expect(calls.filter((c) => c.startsWith('GET'))).toContain('GET /repos/acme/shop/issues/7/comments?page=2');
     expect(calls.filter((c) => c.startsWith('POST'))).toEqual(['POST /repos/acme/shop/issues/7/comments']);
     expect(calls.filter((c) => c.startsWith('PATCH'))).toEqual([`PATCH /repos/acme/shop/issues/comments/${first.id}`]);
     expect(gh.requests.every((r) => r.headers.authorization === 'token ghs_secret')).toBe(true);
   });
 
-  it('turns a refused call into an ExternalError with GitHub\'s status and message', async () => {
+  it("turns a refused call into an ExternalError with GitHub's status and message", async () => {
     const f = await forge(8);
     if (f.kind !== 'github') throw new Error('expected GitHub');
     await expect(f.upsertComment(MARKER, 'x')).rejects.toThrow(/GitHub refused the comment: HTTP 404: Not Found/);
@@ -64,7 +72,13 @@ describe('GitLab MR note upsert (gitbeaker against the in-process API)', () => {
     (await detectForge(
       new GitLabPlatform({
         ...quiet,
-        env: { GITLAB_CI: 'true', CI_API_V4_URL: `${gl.url}/api/v4`, CI_PROJECT_ID: '42', CI_MERGE_REQUEST_IID: '3', ...env },
+        env: {
+          GITLAB_CI: 'true',
+          CI_API_V4_URL: `${gl.url}/api/v4`,
+          CI_PROJECT_ID: '42',
+          CI_MERGE_REQUEST_IID: '3',
+          ...env,
+        },
       }),
     ))!;
 
@@ -79,7 +93,9 @@ describe('GitLab MR note upsert (gitbeaker against the in-process API)', () => {
     const posts = gl.requests.filter((r) => r.method === 'POST');
     expect(posts.map((r) => r.path)).toEqual(['/api/v4/projects/42/merge_requests/3/notes']);
     expect(posts[0].body).toEqual({ body: `${MARKER}\nfirst` });
-    expect(gl.requests.filter((r) => r.method === 'PUT').map((r) => r.path)).toEqual([`/api/v4/projects/42/merge_requests/3/notes/${first.id}`]);
+    expect(gl.requests.filter((r) => r.method === 'PUT').map((r) => r.path)).toEqual([
+      `/api/v4/projects/42/merge_requests/3/notes/${first.id}`,
+    ]);
     expect(gl.requests.some((r) => r.method === 'GET' && r.query.get('page') === '2')).toBe(false); // 46 notes fit one page of 100
     expect(gl.requests[0].headers['private-token']).toBe('glpat-secret');
   });
@@ -89,22 +105,29 @@ describe('GitLab MR note upsert (gitbeaker against the in-process API)', () => {
     const r = await (await forge({ CI_JOB_TOKEN: 'glpat-secret' })).upsertComment(MARKER, 'third');
     expect(r.action).toBe('updated');
     expect(gl.threads.get(3)!.filter((n) => n.body.includes(MARKER))).toHaveLength(1);
-    const pages = gl.requests.filter((x) => x.method === 'GET' && x.headers['job-token'] === 'glpat-secret').map((x) => x.query.get('page'));
+    const pages = gl.requests
+      .filter((x) => x.method === 'GET' && x.headers['job-token'] === 'glpat-secret')
+      .map((x) => x.query.get('page'));
     expect(pages).toEqual([null, '2']);
   });
 });
 
-describe('the in-process GitHub routes match GitHub\'s published description', () => {
-  const spec = JSON.parse(readFileSync(join(ROOT, 'node_modules/@octokit/openapi/generated/api.github.com.json'), 'utf8'));
-  const schemaOf = (op: { requestBody: { content: Record<string, { schema: { required: string[]; properties: object } }> } }) =>
-    op.requestBody.content['application/json'].schema;
+describe("the in-process GitHub routes match GitHub's published description", () => {
+  const spec = JSON.parse(
+    readFileSync(join(ROOT, 'node_modules/@octokit/openapi/generated/api.github.com.json'), 'utf8'),
+  );
+  const schemaOf = (op: {
+    requestBody: { content: Record<string, { schema: { required: string[]; properties: object } }> };
+  }) => op.requestBody.content['application/json'].schema;
 
   it('lists, creates and updates comments on the paths, methods and status codes GitHub documents', () => {
     const list = spec.paths['/repos/{owner}/{repo}/issues/{issue_number}/comments'];
     const one = spec.paths['/repos/{owner}/{repo}/issues/comments/{comment_id}'];
     expect(Object.keys(list.get.responses)).toContain('200');
     expect(list.get.responses['200'].headers.Link).toBeDefined();
-    expect(list.get.parameters.map((p: { $ref: string }) => p.$ref)).toEqual(expect.arrayContaining(['#/components/parameters/per-page', '#/components/parameters/page']));
+    expect(list.get.parameters.map((p: { $ref: string }) => p.$ref)).toEqual(
+      expect.arrayContaining(['#/components/parameters/per-page', '#/components/parameters/page']),
+    );
     expect(spec.components.parameters['per-page'].schema.default).toBe(30);
     expect(Object.keys(list.post.responses)).toContain('201');
     expect(schemaOf(list.post).required).toEqual(['body']);
@@ -127,7 +150,8 @@ describe('the in-process GitHub routes match GitHub\'s published description', (
       for (const [field, value] of Object.entries(comment)) {
         expect(schema.properties, `GitHub has no issue-comment field '${field}'`).toHaveProperty(field);
         const type = schema.properties[field].type;
-        if (typeof type === 'string' && type !== 'object') expect(typeof value, field).toBe(type === 'integer' ? 'number' : type);
+        if (typeof type === 'string' && type !== 'object')
+          expect(typeof value, field).toBe(type === 'integer' ? 'number' : type);
       }
       const bad = await fetch(`${gh.url}/repos/o/r/issues/1/comments`, {
         method: 'POST',
@@ -135,7 +159,9 @@ describe('the in-process GitHub routes match GitHub\'s published description', (
         body: JSON.stringify({ text: 'wrong field' }),
       });
       expect(bad.status).toBe(422);
-      expect(Object.keys(spec.paths['/repos/{owner}/{repo}/issues/{issue_number}/comments'].post.responses)).toContain('422');
+      expect(Object.keys(spec.paths['/repos/{owner}/{repo}/issues/{issue_number}/comments'].post.responses)).toContain(
+        '422',
+      );
     } finally {
       await gh.close();
     }

@@ -73,7 +73,9 @@ describe('$ref containment of fetched documents', () => {
     ]) {
       const err = await refusal(loadDocument('head', `${a.url}/specs/${name}`, opts()));
       expect(err.message).toContain(`$ref '${ref}' leads to `);
-      expect(err.message).toContain(`but a document fetched from ${a.url} may only reference that origin. Set the input 'allow-external-refs' to true`);
+      expect(err.message).toContain(
+        `but a document fetched from ${a.url} may only reference that origin. Set the input 'allow-external-refs' to true`,
+      );
     }
     expect(bPaths).toEqual([]);
   });
@@ -116,7 +118,11 @@ describe('$ref containment of local documents', () => {
       ['remote.yaml', '//127.0.0.1:9/pet.yaml'],
     ]) {
       const err = await refusal(loadDocument('head', file, opts));
-      expect(err.message).toMatch(new RegExp(`^Input 'head' is '${file}': ${file}: \\$ref '${ref.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}' (leads to .*, outside the workspace|points to another server).*Set the input 'allow-external-refs' to true`));
+      expect(err.message).toMatch(
+        new RegExp(
+          `^Input 'head' is '${file}': ${file}: \\$ref '${ref.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}' (leads to .*, outside the workspace|points to another server).*Set the input 'allow-external-refs' to true`,
+        ),
+      );
     }
     expect((await loadDocument('head', 'symlink.yaml', { ...opts, allowExternalRefs: true })).files).toHaveLength(2);
   });
@@ -133,7 +139,16 @@ describe('$ref containment of git sources', () => {
   it('keeps refs inside the git tree', async () => {
     const repo = mkdtempSync(join(tmpdir(), 'shipgate-contain-git-'));
     const git = (...args: string[]) =>
-      execFileSync('git', args, { cwd: repo, env: { ...process.env, GIT_AUTHOR_NAME: 't', GIT_AUTHOR_EMAIL: 't@e', GIT_COMMITTER_NAME: 't', GIT_COMMITTER_EMAIL: 't@e' } });
+      execFileSync('git', args, {
+        cwd: repo,
+        env: {
+          ...process.env,
+          GIT_AUTHOR_NAME: 't',
+          GIT_AUTHOR_EMAIL: 't@e',
+          GIT_COMMITTER_NAME: 't',
+          GIT_COMMITTER_EMAIL: 't@e',
+        },
+      });
     git('init', '-q', '-b', 'main');
     mkdirSync(join(repo, 'api/schemas'), { recursive: true });
     writeFileSync(join(repo, 'api/schemas/pet.yaml'), pet);
@@ -145,7 +160,9 @@ describe('$ref containment of git sources', () => {
     const opts = { cwd: repo, allowExternalRefs: false };
     expect((await loadDocument('base', 'git:main:api/ok.yaml', opts)).files).toHaveLength(2);
     const escape = await refusal(loadDocument('base', 'git:main:api/escape.yaml', opts));
-    expect(escape.message).toContain("$ref '../../outside.yaml' leads to git:main:../outside.yaml, outside the git tree of main. Set the input 'allow-external-refs'");
+    expect(escape.message).toContain(
+      "$ref '../../outside.yaml' leads to git:main:../outside.yaml, outside the git tree of main. Set the input 'allow-external-refs'",
+    );
     const file = await refusal(loadDocument('base', 'git:main:api/file.yaml', opts));
     expect(file.message).toContain('outside the git tree of main');
   });

@@ -17,10 +17,21 @@ const spec = (idType: string) =>
 const pet = 'type: object\nproperties:\n  name: { type: string }\n';
 
 /** Every spelling of the credentials below that must never be written anywhere. */
-const SECRETS = ['S3cr@t/Pass', 'S3cr%40t%2FPass', 'tok+en/v4lue', 'tok en/v4lue', 'tok+en%2Fv4lue', 'tok%2Ben%2Fv4lue', 'glpat-notes-secret', 'ghp_userNameToken99'];
+const SECRETS = [
+  'S3cr@t/Pass',
+  'S3cr%40t%2FPass',
+  'tok+en/v4lue',
+  'tok en/v4lue',
+  'tok+en%2Fv4lue',
+  'tok%2Ben%2Fv4lue',
+  'glpat-notes-secret',
+  'ghp_userNameToken99',
+];
 
 function allFiles(dir: string): string[] {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? allFiles(join(dir, e.name)) : [join(dir, e.name)]));
+  return readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
+    e.isDirectory() ? allFiles(join(dir, e.name)) : [join(dir, e.name)],
+  );
 }
 
 function leaks(text: string): string[] {
@@ -35,7 +46,12 @@ describe('api-compat never stores or posts the credentials of its source URLs', 
     origin = await httpServer((req, res) => {
       auth.push(req.headers.authorization);
       const path = new URL(req.url ?? '/', 'http://x').pathname;
-      const routes: Record<string, string> = { '/base/openapi.yaml': spec('integer'), '/head/openapi.yaml': spec('string'), '/base/schemas/pet.yaml': pet, '/head/schemas/pet.yaml': pet };
+      const routes: Record<string, string> = {
+        '/base/openapi.yaml': spec('integer'),
+        '/head/openapi.yaml': spec('string'),
+        '/base/schemas/pet.yaml': pet,
+        '/head/schemas/pet.yaml': pet,
+      };
       const body = routes[path];
       res.writeHead(body ? 200 : 404, { 'content-type': 'application/yaml' });
       res.end(body ?? 'not found');
@@ -82,7 +98,14 @@ describe('api-compat never stores or posts the credentials of its source URLs', 
 
     const files = allFiles(dir);
     expect(files.map((f) => f.slice(dir.length + 1)).sort()).toEqual(
-      expect.arrayContaining(['outputs.json', 'reports/api-compat.json', 'reports/api-compat.junit.xml', 'reports/api-compat.sarif', 'reports/api-compat.codequality.json', 'summary.md']),
+      expect.arrayContaining([
+        'outputs.json',
+        'reports/api-compat.json',
+        'reports/api-compat.junit.xml',
+        'reports/api-compat.sarif',
+        'reports/api-compat.codequality.json',
+        'summary.md',
+      ]),
     );
     for (const f of files) expect(leaks(readFileSync(f, 'utf8')), f).toEqual([]);
     expect(leaks(note)).toEqual([]);
@@ -115,15 +138,33 @@ describe('api-compat never stores or posts the credentials of its source URLs', 
     // Validation fails on fail-on (exit 2), after the URL credentials were masked.
     expect(r.code, r.stderr).toBe(2);
     expect(r.stderr + r.stdout).toMatch(/fail-on/);
-    expect([...leaks(r.stdout + r.stderr), ...['Bad%zzSecret', 'Bad\u00fczSecret'].filter((s) => (r.stdout + r.stderr).includes(s))]).toEqual([]);
+    expect([
+      ...leaks(r.stdout + r.stderr),
+      ...['Bad%zzSecret', 'Bad\u00fczSecret'].filter((s) => (r.stdout + r.stderr).includes(s)),
+    ]).toEqual([]);
 
     const ok = await runProcess(
       process.execPath,
-      [join(ROOT, 'node_modules/tsx/dist/cli.mjs'), join(ROOT, 'cli/main.ts'), 'api-compat', '--base', `http://carol:Bad%zzSecret@${host}/base/openapi.yaml?token=tok+en%2Fv4lue`, '--head', `http://ghp_userNameToken99@${host}/head/openapi.yaml`, '--report-dir', join(dir, 'reports')],
+      [
+        join(ROOT, 'node_modules/tsx/dist/cli.mjs'),
+        join(ROOT, 'cli/main.ts'),
+        'api-compat',
+        '--base',
+        `http://carol:Bad%zzSecret@${host}/base/openapi.yaml?token=tok+en%2Fv4lue`,
+        '--head',
+        `http://ghp_userNameToken99@${host}/head/openapi.yaml`,
+        '--report-dir',
+        join(dir, 'reports'),
+      ],
       { cwd: dir, timeoutMs: 60_000 },
     );
     expect(ok.code, ok.stderr).toBe(1);
-    const out = ok.stdout + ok.stderr + allFiles(dir).map((f) => readFileSync(f, 'utf8')).join('\n');
+    const out =
+      ok.stdout +
+      ok.stderr +
+      allFiles(dir)
+        .map((f) => readFileSync(f, 'utf8'))
+        .join('\n');
     expect(out).toContain('Breaking');
     expect(leaks(out)).toEqual([]);
     expect(out).not.toContain('Bad%zzSecret');

@@ -61,7 +61,10 @@ describe('URL sources from a real HTTP server', () => {
     for (const url of [`${server.url}/specs/openapi.yaml`, `${server.url}/moved`]) {
       const doc = await loadDocument('base', url, opts());
       // After a redirect, relative refs resolve from where the document really is.
-      expect(doc.files.map((f) => f.name)).toEqual([`${server.url}/specs/openapi.yaml`, `${server.url}/specs/schemas/pet.yaml`]);
+      expect(doc.files.map((f) => f.name)).toEqual([
+        `${server.url}/specs/openapi.yaml`,
+        `${server.url}/specs/schemas/pet.yaml`,
+      ]);
       expect(follow(doc.doc.root, schemaRefOf(doc.doc.root)).properties.name.type).toBe('string');
     }
   });
@@ -79,7 +82,9 @@ describe('URL sources from a real HTTP server', () => {
   it('is bad input when the URL is missing or unreachable, an external failure when the server errs', async () => {
     const missing = await rejection(loadDocument('base', `${server.url}/nope.yaml`, opts()));
     expect(missing).toBeInstanceOf(ConfigError);
-    expect(missing.message).toBe(`Input 'base' is '${server.url}/nope.yaml': ${server.url}/nope.yaml answered HTTP 404.`);
+    expect(missing.message).toBe(
+      `Input 'base' is '${server.url}/nope.yaml': ${server.url}/nope.yaml answered HTTP 404.`,
+    );
     const unreachable = await rejection(loadDocument('base', `http://127.0.0.1:${dead}/openapi.yaml`, opts()));
     expect(unreachable).toBeInstanceOf(ConfigError);
     expect(unreachable.message).toContain(`http://127.0.0.1:${dead}/openapi.yaml is unreachable (ECONNREFUSED)`);
@@ -94,7 +99,13 @@ describe('git sources from a real repository', () => {
   const git = (...args: string[]) =>
     execFileSync('git', args, {
       cwd: repo,
-      env: { ...process.env, GIT_AUTHOR_NAME: 't', GIT_AUTHOR_EMAIL: 't@e', GIT_COMMITTER_NAME: 't', GIT_COMMITTER_EMAIL: 't@e' },
+      env: {
+        ...process.env,
+        GIT_AUTHOR_NAME: 't',
+        GIT_AUTHOR_EMAIL: 't@e',
+        GIT_COMMITTER_NAME: 't',
+        GIT_COMMITTER_EMAIL: 't@e',
+      },
     }).toString();
 
   beforeAll(() => {
@@ -121,12 +132,18 @@ describe('git sources from a real repository', () => {
     expect(now.locator.locate(['#/paths/~1pets/get'])).toEqual([{ file: 'git:main:api/openapi.yaml', line: 5 }]);
   });
 
-  it('names an unknown ref or path as bad input with git\'s own words and the fix', async () => {
-    const ref = await rejection(loadDocument('base', 'git:origin/nope:api/openapi.yaml', { cwd: repo, allowExternalRefs: false }));
+  it("names an unknown ref or path as bad input with git's own words and the fix", async () => {
+    const ref = await rejection(
+      loadDocument('base', 'git:origin/nope:api/openapi.yaml', { cwd: repo, allowExternalRefs: false }),
+    );
     expect(ref).toBeInstanceOf(ConfigError);
-    expect(ref.message).toMatch(/^Input 'base' is 'git:origin\/nope:api\/openapi\.yaml': git cannot read api\/openapi\.yaml at origin\/nope: fatal: .*origin\/nope/);
+    expect(ref.message).toMatch(
+      /^Input 'base' is 'git:origin\/nope:api\/openapi\.yaml': git cannot read api\/openapi\.yaml at origin\/nope: fatal: .*origin\/nope/,
+    );
     expect(ref.message).toContain('fetch-depth: 0');
-    const path = await rejection(loadDocument('base', 'git:main:openapi.yaml', { cwd: repo, allowExternalRefs: false }));
+    const path = await rejection(
+      loadDocument('base', 'git:main:openapi.yaml', { cwd: repo, allowExternalRefs: false }),
+    );
     expect(path.message).toMatch(/path 'openapi\.yaml' does not exist in 'main'/);
   });
 });

@@ -49,17 +49,27 @@ describe('blue-green-switch on HAProxy', () => {
     try {
       await waitFor('load to reach blue', () => blue.hits > 50);
       const stateFile = join(dir, 'state.json');
-      const first = await runSwitch({ ...flags(health(green)), steps: '20,60,100', 'state-file': stateFile }, { GITHUB_ACTOR: 'octocat' });
+      const first = await runSwitch(
+        { ...flags(health(green)), steps: '20,60,100', 'state-file': stateFile },
+        { GITHUB_ACTOR: 'octocat' },
+      );
       expect(first.code, first.log).toBe(0);
       expect(first.outputs).toMatchObject({ active: 'green', previous: 'blue', switched: 'true', reverted: 'false' });
       expect(JSON.parse(first.outputs.weights)).toEqual({ blue: 0, green: 100 });
       expect(await weights()).toEqual({ blue: 0, green: 100 });
       expect(first.log).toMatch(/blue 80 % · green 20 %[\s\S]*blue 40 % · green 60 %[\s\S]*blue 0 % · green 100 %/);
-      expect(JSON.parse(readFileSync(stateFile, 'utf8'))).toMatchObject({ active: 'green', previous: 'blue', weights: { blue: 0, green: 100 }, who: 'octocat' });
+      expect(JSON.parse(readFileSync(stateFile, 'utf8'))).toMatchObject({
+        active: 'green',
+        previous: 'blue',
+        weights: { blue: 0, green: 100 },
+        who: 'octocat',
+      });
 
       // Back to blue, but blue starts flapping as soon as it takes traffic: Shipgate must put green back.
       const blueHits = blue.hits;
-      const flap = waitFor('blue to take traffic again', () => blue.hits > blueHits, 20_000, 20).then(() => (blue.health = 'flapping'));
+      const flap = waitFor('blue to take traffic again', () => blue.hits > blueHits, 20_000, 20).then(
+        () => (blue.health = 'flapping'),
+      );
       const second = await runSwitch({ ...flags(health(blue)), steps: '30,70,100', 'step-interval': '1500ms' });
       await flap;
       expect(second.code, second.log).toBe(1);
@@ -79,7 +89,10 @@ describe('blue-green-switch on HAProxy', () => {
   it('takes one health URL per colour, as colours on two ports need, and shows the gate as it waits', async () => {
     const before = await weights();
     const idle = before.blue === 0 ? pair.blue : pair.green;
-    const perColour = { 'health-url-blue': `${pair.blue.url}/healthz`, 'health-url-green': `${pair.green.url}/healthz` };
+    const perColour = {
+      'health-url-blue': `${pair.blue.url}/healthz`,
+      'health-url-green': `${pair.green.url}/healthz`,
+    };
     const r = await runSwitch({ ...flags(perColour), target: idle.colour, steps: '100' });
     expect(r.code, r.log).toBe(0);
     expect(r.outputs).toMatchObject({ active: idle.colour, switched: 'true' });
@@ -114,7 +127,12 @@ describe('blue-green-switch on HAProxy', () => {
   it('prints the runtime commands on a dry run and changes nothing', async () => {
     const before = await weights();
     const target = before.blue === 0 ? pair.blue : pair.green;
-    const r = await runSwitch({ ...flags(health(target)), 'haproxy-socket': haproxy.tcpSocket!, steps: '50,100', 'dry-run': 'true' });
+    const r = await runSwitch({
+      ...flags(health(target)),
+      'haproxy-socket': haproxy.tcpSocket!,
+      steps: '50,100',
+      'dry-run': 'true',
+    });
     expect(r.code, r.log).toBe(0);
     expect(r.log).toContain(`set weight web/${target.colour} 50`);
     expect(r.log).toMatch(/set server web\/\w+ state maint/);
@@ -137,7 +155,11 @@ describe('blue-green-switch on HAProxy', () => {
     const before = await weights();
     const [from, to] = before.blue === 100 ? [pair.blue, pair.green] : [pair.green, pair.blue];
     const hits = from.hits;
-    const inFlight = fetch(`${haproxy.url}/slow?ms=2500`).then(async (res) => ({ status: res.status, body: await res.text(), at: Date.now() }));
+    const inFlight = fetch(`${haproxy.url}/slow?ms=2500`).then(async (res) => ({
+      status: res.status,
+      body: await res.text(),
+      at: Date.now(),
+    }));
     await waitFor('the slow request to reach the active colour', () => from.hits > hits);
     const r = await runSwitch({ ...flags(health(to)), 'healthy-threshold': '1', 'step-interval': '200ms' });
     const switchedAt = Date.now();

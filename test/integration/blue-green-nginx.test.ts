@@ -60,10 +60,15 @@ describe('blue-green-switch on NGINX', () => {
       expect(file).toContain(`server ${green.address} weight=100;  # green`);
       expect(file, 'other directives of the block are kept').toContain('keepalive 16;');
       expect(first.log).toContain(`+     server ${green.address} weight=20;  # green`);
-      await waitFor('NGINX to serve green only', async () => (await served()) === 'green' && (await served()) === 'green');
+      await waitFor(
+        'NGINX to serve green only',
+        async () => (await served()) === 'green' && (await served()) === 'green',
+      );
 
       const blueHits = blue.hits;
-      const flap = waitFor('blue to take traffic again', () => blue.hits > blueHits, 20_000, 20).then(() => (blue.health = 'flapping'));
+      const flap = waitFor('blue to take traffic again', () => blue.hits > blueHits, 20_000, 20).then(
+        () => (blue.health = 'flapping'),
+      );
       const second = await runSwitch({ ...flags(), steps: '30,70,100', 'step-interval': '1500ms' });
       await flap;
       expect(second.code, second.log).toBe(1);

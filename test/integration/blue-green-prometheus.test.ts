@@ -4,7 +4,12 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { colourPair, type ColourServer } from '../helpers/colours.js';
 import { waitFor } from '../../shared/src/testing/daemons.js';
-import { haproxyActive, haproxyWeights, startHaproxy, type Haproxy } from '../../shared/src/traffic/haproxy/testing/haproxy.js';
+import {
+  haproxyActive,
+  haproxyWeights,
+  startHaproxy,
+  type Haproxy,
+} from '../../shared/src/traffic/haproxy/testing/haproxy.js';
 import { startPrometheus, type Prometheus } from '../../shared/src/metrics/testing/prometheus.js';
 import { closedPort } from '../../shared/src/http/testing/servers.js';
 import { runSwitch } from '../helpers/switch.js';
@@ -63,7 +68,12 @@ describe('blue-green-switch with Prometheus analysis', () => {
     try {
       // Prometheus must have scraped the bad value before the first step's analysis runs.
       const bad = `app_error_ratio{color="${target.colour}"} == 0.5`;
-      await waitFor('Prometheus to scrape the bad value', async () => (await prometheus.query(bad)).length > 0, 15_000, 250);
+      await waitFor(
+        'Prometheus to scrape the bad value',
+        async () => (await prometheus.query(bad)).length > 0,
+        15_000,
+        250,
+      );
       const r = await runSwitch(flags(target, {}));
       expect(r.code, r.log).toBe(1);
       expect(r.outputs).toMatchObject({ active: before, switched: 'false', reverted: 'true' });
@@ -80,7 +90,9 @@ describe('blue-green-switch with Prometheus analysis', () => {
     ['NaN', 'max(app_error_ratio) / 0 * 0', /analysis failed: the value is NaN, not a number/],
   ])('treats %s as a failed check and reverts', async (_what, query, reason) => {
     const before = await active();
-    const r = await runSwitch(flags(await idleOf(), { 'analysis-query': query, steps: '100', 'step-interval': '200ms' }));
+    const r = await runSwitch(
+      flags(await idleOf(), { 'analysis-query': query, steps: '100', 'step-interval': '200ms' }),
+    );
     expect(r.code, r.log).toBe(1);
     expect(r.outputs.reverted).toBe('true');
     expect(r.log).toMatch(reason);
@@ -89,9 +101,17 @@ describe('blue-green-switch with Prometheus analysis', () => {
 
   it('refuses an unreachable Prometheus before any traffic moves (exit 3)', async () => {
     const before = await haproxyWeights(haproxy);
-    const r = await runSwitch(flags(await idleOf(), { 'prometheus-url': `http://127.0.0.1:${await closedPort()}`, steps: '100', 'step-interval': '200ms' }));
+    const r = await runSwitch(
+      flags(await idleOf(), {
+        'prometheus-url': `http://127.0.0.1:${await closedPort()}`,
+        steps: '100',
+        'step-interval': '200ms',
+      }),
+    );
     expect(r.code, r.log).toBe(3);
-    expect(r.log).toMatch(/Cannot check input 'analysis-query' before moving traffic: Prometheus at .* did not answer: .*No traffic moved\./);
+    expect(r.log).toMatch(
+      /Cannot check input 'analysis-query' before moving traffic: Prometheus at .* did not answer: .*No traffic moved\./,
+    );
     expect(r.log).not.toContain('Health gate');
     expect(await haproxyWeights(haproxy)).toEqual(before);
   });
@@ -101,26 +121,44 @@ describe('blue-green-switch with Prometheus analysis', () => {
 describe('blue-green-switch checks its preconditions before moving traffic', () => {
   it.each([
     ['an unclosed parenthesis', 'sum(', /unclosed left parenthesis/],
-    ['a range function on an instant vector', 'max(rate(app_error_ratio))', /expected type range vector in call to function "rate"/],
+    [
+      'a range function on an instant vector',
+      'max(rate(app_error_ratio))',
+      /expected type range vector in call to function "rate"/,
+    ],
   ])('refuses PromQL with %s (exit 2) before any weight change', async (_what, query, reason) => {
     const before = await haproxyWeights(haproxy);
-    const r = await runSwitch(flags(await idleOf(), { 'analysis-query': query, steps: '10,50,100', 'step-interval': '200ms' }));
+    const r = await runSwitch(
+      flags(await idleOf(), { 'analysis-query': query, steps: '10,50,100', 'step-interval': '200ms' }),
+    );
     expect(r.code, r.log).toBe(2);
-    expect(r.log).toContain(`Input 'analysis-query' is '${query}', which Prometheus at ${prometheus.url} cannot parse:`);
+    expect(r.log).toContain(
+      `Input 'analysis-query' is '${query}', which Prometheus at ${prometheus.url} cannot parse:`,
+    );
     expect(r.log).toMatch(reason);
     expect(r.log).not.toMatch(/Step 1 of|set weight|Reverting/);
     expect(await haproxyWeights(haproxy)).toEqual(before);
   });
 
   it.each([
-    ['under a regular file', (dir: string) => (writeFileSync(join(dir, 'plain'), 'x'), join(dir, 'plain', 'state.json')), /is not a directory/],
-    ['that is a directory', (dir: string) => (mkdirSync(join(dir, 'state.json')), join(dir, 'state.json')), /it is a directory/],
+    [
+      'under a regular file',
+      (dir: string) => (writeFileSync(join(dir, 'plain'), 'x'), join(dir, 'plain', 'state.json')),
+      /is not a directory/,
+    ],
+    [
+      'that is a directory',
+      (dir: string) => (mkdirSync(join(dir, 'state.json')), join(dir, 'state.json')),
+      /it is a directory/,
+    ],
   ])('refuses a state file %s (exit 2): traffic unchanged, no state written', async (_what, make, why) => {
     const dir = mkdtempSync(join(tmpdir(), 'shipgate-unwritable-'));
     const stateFile = make(dir);
     const files = readdirSync(dir, { recursive: true }).sort();
     const before = await haproxyWeights(haproxy);
-    const r = await runSwitch(flags(await idleOf(), { 'state-file': stateFile, steps: '100', 'step-interval': '200ms' }));
+    const r = await runSwitch(
+      flags(await idleOf(), { 'state-file': stateFile, steps: '100', 'step-interval': '200ms' }),
+    );
     expect(r.code, r.log).toBe(2);
     expect(r.log).toContain(`Input 'state-file' is '${stateFile}', but it cannot be written:`);
     expect(r.log).toMatch(why);

@@ -77,13 +77,19 @@ describe('check-dependencies', () => {
     expect(flag.log).toContain('consul-url must be an http(s) URL');
     expect(flag.log).not.toContain('c0nsulPa55');
 
-    const invalid = await runStep('services:\n  db: { health: "http://u:hea1thPa55@exa mple/x?token=hea1thTok" }\n', {});
+    const invalid = await runStep(
+      'services:\n  db: { health: "http://u:hea1thPa55@exa mple/x?token=hea1thTok" }\n',
+      {},
+    );
     expect(invalid.code).toBe(2);
     expect(invalid.log).toContain("Service 'db': health");
     expect(invalid.log).not.toMatch(/hea1thPa55|hea1thTok/);
 
     // `%zz` does not decode: the password is used and masked as written instead of crashing the step (exit 70).
-    const odd = await runStep(`services:\n  db: { health: "http://u:Bad%zzPa55@127.0.0.1:${flapping.port}/health?token=a+b%2Bc" }\n`, {});
+    const odd = await runStep(
+      `services:\n  db: { health: "http://u:Bad%zzPa55@127.0.0.1:${flapping.port}/health?token=a+b%2Bc" }\n`,
+      {},
+    );
     expect(odd.code).toBe(0);
     expect(odd.log).not.toMatch(/Bad%zzPa55|a\+b%2Bc|a b\+c|a\+b\+c/);
   });
@@ -109,10 +115,12 @@ describe('check-dependencies', () => {
     const config = 'services:\n  a: { level: 2 }\n  b: { level: 1, dependencies: [a] }\n';
     const strict = await runStep(config, { 'check-health': 'false', strict: 'true' });
     expect(strict.code).toBe(2);
-    expect(strict.log).toContain(":3: Service 'b' has level 1, not above its dependency 'a' (level 2). b should be level 3, or drop `level`.");
+    expect(strict.log).toContain(
+      ":3: Service 'b' has level 1, not above its dependency 'a' (level 2). b should be level 3, or drop `level`.",
+    );
     const lax = await runStep(config, { 'check-health': 'false' });
     expect(lax.code).toBe(0);
-    expect(lax.log).toContain("warning: ");
+    expect(lax.log).toContain('warning: ');
     expect(lax.outputs.waves).toBe('[["a"],["b"]]');
   });
 
@@ -127,13 +135,19 @@ describe('check-dependencies', () => {
     const noConsul = await runStep('services:\n  a: { health: "consul:a" }\n', {});
     expect(noConsul.code).toBe(2);
     expect(noConsul.log).toContain("input 'consul-url' is empty");
-    const badStatus = await runStep('services:\n  a: { health: "http://127.0.0.1:9/" }\n', { 'expect-status': '200,abc' });
+    const badStatus = await runStep('services:\n  a: { health: "http://127.0.0.1:9/" }\n', {
+      'expect-status': '200,abc',
+    });
     expect(badStatus.code).toBe(2);
     expect(badStatus.log).toContain("Input 'expect-status' is '200,abc'");
   });
 
   it('uses CONSUL_HTTP_ADDR without a scheme when consul-url is empty', async () => {
-    const r = await runStep('services:\n  registry: { health: "consul:registry" }\n', {}, { CONSUL_HTTP_ADDR: consul.url.replace('http://', '') });
+    const r = await runStep(
+      'services:\n  registry: { health: "consul:registry" }\n',
+      {},
+      { CONSUL_HTTP_ADDR: consul.url.replace('http://', '') },
+    );
     expect(r.code).toBe(0);
   });
 
@@ -157,7 +171,9 @@ describe('check-dependencies', () => {
 
   it('never prints credentials from health URLs', async () => {
     const url = flapping.url.replace('http://', 'http://probe:hunter2-pass@') + '/health?token=tok-in-query';
-    const r = await runStep(`services:\n  db: { health: "${url}" }\n  api: { dependencies: [db] }\n`, { service: 'api' });
+    const r = await runStep(`services:\n  db: { health: "${url}" }\n  api: { dependencies: [db] }\n`, {
+      service: 'api',
+    });
     expect(r.code).toBe(0);
     expect(r.log).toContain('***');
     expect(r.log).not.toContain('hunter2-pass');
@@ -165,7 +181,10 @@ describe('check-dependencies', () => {
   });
 
   it('prints a progress line while it waits', async () => {
-    const r = await runStep(`services:\n  a: { health: "http://127.0.0.1:9/x" }\n`, { timeout: '2500ms', interval: '100ms' });
+    const r = await runStep(`services:\n  a: { health: "http://127.0.0.1:9/x" }\n`, {
+      timeout: '2500ms',
+      interval: '100ms',
+    });
     expect(r.code).toBe(1);
     expect(r.log).toMatch(/Waiting for 1 of 1: a \(1(\.\d)?s of 2\.5s\)/);
   });

@@ -3,7 +3,12 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { FakeClock } from '../../shared/src/clock.js';
 import { ConfigError, ExternalError } from '../../shared/src/errors.js';
 import { dispatchAndWait, type DispatchRequest, type RunState } from '../../shared/src/forge/dispatch.js';
-import { actionsServer, type ActionsOptions, type ActionsServer, type RunScript } from '../../shared/src/forge/testing/forge-actions.js';
+import {
+  actionsServer,
+  type ActionsOptions,
+  type ActionsServer,
+  type RunScript,
+} from '../../shared/src/forge/testing/forge-actions.js';
 
 // Dispatch-and-wait against the in-process GitHub API (routes and bodies checked against @octokit/openapi), with runs
 // that go queued → in_progress → completed, fail, are cancelled, stay queued, or never appear.
@@ -12,30 +17,49 @@ const INPUTS = ['shipgate-id', 'shipgate-service', 'shipgate-wave', 'shipgate-ve
 const servers: ActionsServer[] = [];
 afterEach(async () => {
   for (const s of servers.splice(0)) {
-    expect(s.problems, 'requests and answers follow GitHub\'s OpenAPI description').toEqual([]);
+    expect(s.problems, "requests and answers follow GitHub's OpenAPI description").toEqual([]);
     await s.close();
   }
 });
 
 async function github(script: ActionsOptions['script'], runDetails = false) {
-  const server = await actionsServer({ token: TOKEN, workflows: { 'acme/order-service': { 'deploy.yml': INPUTS }, 'acme/user-service': { 'deploy.yml': INPUTS } }, script, runDetails });
+  const server = await actionsServer({
+    token: TOKEN,
+    workflows: { 'acme/order-service': { 'deploy.yml': INPUTS }, 'acme/user-service': { 'deploy.yml': INPUTS } },
+    script,
+    runDetails,
+  });
   servers.push(server);
   return { server, octokit: getOctokit(TOKEN, { baseUrl: server.url }) };
 }
 
 const request = (id: string, repo = 'order-service', extra: Record<string, string> = {}): DispatchRequest => ({
-  owner: 'acme', repo, workflow: 'deploy.yml', ref: 'main', correlationId: id,
+  owner: 'acme',
+  repo,
+  workflow: 'deploy.yml',
+  ref: 'main',
+  correlationId: id,
   inputs: { 'shipgate-id': id, 'shipgate-service': repo, 'shipgate-wave': '2', 'shipgate-version': '1.4.0', ...extra },
 });
 
-function wait(octokit: ReturnType<typeof getOctokit>, req: DispatchRequest, deadlineMs = 60_000, signal?: AbortSignal, onEach?: (s: RunState | undefined) => void) {
+function wait(
+  octokit: ReturnType<typeof getOctokit>,
+  req: DispatchRequest,
+  deadlineMs = 60_000,
+  signal?: AbortSignal,
+  onEach?: (s: RunState | undefined) => void,
+) {
   const progress: string[] = [];
   const clock = new FakeClock();
   const onProgress = (s: RunState | undefined, elapsed: number) => {
     progress.push(`${elapsed} ${s ? `${s.status}/${s.conclusion}` : 'none'}`);
     onEach?.(s);
   };
-  return { progress, clock, result: dispatchAndWait(octokit, req, { clock, deadlineMs, pollMs: 10_000, signal, onProgress }) };
+  return {
+    progress,
+    clock,
+    result: dispatchAndWait(octokit, req, { clock, deadlineMs, pollMs: 10_000, signal, onProgress }),
+  };
 }
 
 const states = (...s: string[]): RunScript => ({ states: s });
@@ -47,8 +71,18 @@ describe('dispatchAndWait', () => {
     const r = await w.result;
     expect(r.outcome).toBe('success');
     expect(r.run!.url).toBe(`${server.url}/acme/order-service/actions/runs/${server.runs[0].id}`);
-    expect(w.progress).toEqual(['0 queued/null', '10000 queued/null', '20000 in_progress/null', '30000 in_progress/null', '40000 completed/success']);
-    expect(server.runs[0].inputs).toMatchObject({ 'shipgate-id': 'shipgate-aaa', 'shipgate-wave': '2', 'shipgate-version': '1.4.0' });
+    expect(w.progress).toEqual([
+      '0 queued/null',
+      '10000 queued/null',
+      '20000 in_progress/null',
+      '30000 in_progress/null',
+      '40000 completed/success',
+    ]);
+    expect(server.runs[0].inputs).toMatchObject({
+      'shipgate-id': 'shipgate-aaa',
+      'shipgate-wave': '2',
+      'shipgate-version': '1.4.0',
+    });
     const list = server.requests.find((q) => q.path.endsWith('/runs'))!;
     expect(list.query.get('event')).toBe('workflow_dispatch');
     expect(list.query.get('created')).toMatch(/^>=\d{4}-\d\d-\d\dT/);
@@ -73,7 +107,9 @@ describe('dispatchAndWait', () => {
     const r = await w.result;
     expect(r).toMatchObject({ outcome: 'not-started', elapsedMs: 30_000 });
     expect(w.progress.at(-1)).toBe('30000 none');
-    expect(server.requests.filter((q) => q.method === 'POST').map((q) => q.path)).toEqual(['/repos/acme/order-service/actions/workflows/deploy.yml/dispatches']);
+    expect(server.requests.filter((q) => q.method === 'POST').map((q) => q.path)).toEqual([
+      '/repos/acme/order-service/actions/workflows/deploy.yml/dispatches',
+    ]);
   });
 
   it('cancels a run still queued at the deadline: timeout', async () => {
@@ -86,17 +122,27 @@ describe('dispatchAndWait', () => {
   });
 
   it('cancels the run when the control workflow is cancelled', async () => {
-    const { server, octokit } = await github(() => states('queued', 'in_progress', 'in_progress', 'in_progress', 'success'));
+    const { server, octokit } = await github(() =>
+      states('queued', 'in_progress', 'in_progress', 'in_progress', 'success'),
+    );
     const abort = new AbortController();
     // Cancelled while the run is in progress: the abort comes from the progress line of that look, so the fake
     // clock cannot race the run to completion first.
-    const r = await wait(octokit, request('shipgate-fff'), 60_000, abort.signal, (s) => s?.status === 'in_progress' && abort.abort()).result;
+    const r = await wait(
+      octokit,
+      request('shipgate-fff'),
+      60_000,
+      abort.signal,
+      (s) => s?.status === 'in_progress' && abort.abort(),
+    ).result;
     expect(r.outcome).toBe('aborted');
     expect(server.runs[0].cancelled).toBe(true);
   });
 
   it('tells two dispatches of one workflow started at once apart by their correlation ids', async () => {
-    const { server, octokit } = await github((inputs) => states('queued', 'in_progress', inputs.environment === 'bad' ? 'failure' : 'success'));
+    const { server, octokit } = await github((inputs) =>
+      states('queued', 'in_progress', inputs.environment === 'bad' ? 'failure' : 'success'),
+    );
     const [a, b] = await Promise.all([
       wait(octokit, request('shipgate-one', 'order-service', { environment: 'good' })).result,
       wait(octokit, request('shipgate-two', 'order-service', { environment: 'bad' })).result,
@@ -109,25 +155,34 @@ describe('dispatchAndWait', () => {
   });
 
   it('finds a run by a step name holding the correlation id when the workflow has no run-name', async () => {
-    const { server, octokit } = await github(() => ({ states: ['in_progress', 'in_progress', 'success'], inStepName: true }));
+    const { server, octokit } = await github(() => ({
+      states: ['in_progress', 'in_progress', 'success'],
+      inStepName: true,
+    }));
     const r = await wait(octokit, request('shipgate-ggg')).result;
     expect(r.outcome).toBe('success');
-    expect(server.requests.some((q) => q.path === `/repos/acme/order-service/actions/runs/${server.runs[0].id}/jobs`)).toBe(true);
+    expect(
+      server.requests.some((q) => q.path === `/repos/acme/order-service/actions/runs/${server.runs[0].id}/jobs`),
+    ).toBe(true);
   });
 
-  it('keeps watching through two failed looks at the run, and gives up with the run\'s address after three', async () => {
+  it("keeps watching through two failed looks at the run, and gives up with the run's address after three", async () => {
     const { server, octokit } = await github(() => states('in_progress', 'in_progress', 'success'), true);
     server.failReads = 2;
     expect((await wait(octokit, request('shipgate-jjj')).result).outcome).toBe('success');
     server.failReads = 3;
     const err = await wait(octokit, request('shipgate-kkk')).result.catch((e) => e);
     expect(err).toBeInstanceOf(ExternalError);
-    expect(err.message).toContain('GitHub did not answer about the run of deploy.yml in acme/order-service 3 times in a row (last: HTTP 500');
+    expect(err.message).toContain(
+      'GitHub did not answer about the run of deploy.yml in acme/order-service 3 times in a row (last: HTTP 500',
+    );
   });
 
   it('names what to fix when GitHub refuses the dispatch: an undeclared input, an unknown workflow', async () => {
     const { octokit } = await github(() => states('success'));
-    const undeclared = await wait(octokit, request('shipgate-hhh', 'order-service', { region: 'eu' })).result.catch((e) => e);
+    const undeclared = await wait(octokit, request('shipgate-hhh', 'order-service', { region: 'eu' })).result.catch(
+      (e) => e,
+    );
     expect(undeclared).toBeInstanceOf(ConfigError);
     expect(undeclared.message).toContain('GitHub refused to start deploy.yml of acme/order-service on main: HTTP 422');
     expect(undeclared.message).toContain("The workflow must have 'on: workflow_dispatch' declaring every input sent");

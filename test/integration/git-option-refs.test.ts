@@ -14,7 +14,14 @@ const SPEC = 'openapi: 3.0.3\ninfo: { title: t, version: "1" }\npaths: {}\n';
 
 async function apiCompatIn(dir: string, flags: Record<string, string>): Promise<{ code: number; log: string }> {
   let log = '';
-  const platform = new LocalPlatform({ env: {}, flags, json: true, cwd: dir, stdout: (t) => void (log += t), stderr: (t) => void (log += t) });
+  const platform = new LocalPlatform({
+    env: {},
+    flags,
+    json: true,
+    cwd: dir,
+    stdout: (t) => void (log += t),
+    stderr: (t) => void (log += t),
+  });
   const before = process.cwd();
   process.chdir(dir);
   try {
@@ -25,7 +32,7 @@ async function apiCompatIn(dir: string, flags: Record<string, string>): Promise<
 }
 
 describe('refs that git would read as options', () => {
-  it("git:--output=FILE:x is refused (exit 2, naming the input) and writes no file", async () => {
+  it('git:--output=FILE:x is refused (exit 2, naming the input) and writes no file', async () => {
     const repo = TempRepo.create();
     repo.commit('feat: api', { 'openapi.yaml': SPEC });
     const target = join(repo.dir, 'pwned');
@@ -33,15 +40,26 @@ describe('refs that git would read as options', () => {
     execFileSync('git', ['show', `--output=${join(repo.dir, 'proof')}`, 'HEAD:openapi.yaml'], { cwd: repo.dir });
     expect(existsSync(join(repo.dir, 'proof'))).toBe(true);
 
-    for (const [input, other] of [['base', 'head'], ['head', 'base']]) {
-      const r = await apiCompatIn(repo.dir, { [input]: `git:--output=${target}:openapi.yaml`, [other]: 'openapi.yaml', 'report-dir': 'reports' });
+    for (const [input, other] of [
+      ['base', 'head'],
+      ['head', 'base'],
+    ]) {
+      const r = await apiCompatIn(repo.dir, {
+        [input]: `git:--output=${target}:openapi.yaml`,
+        [other]: 'openapi.yaml',
+        'report-dir': 'reports',
+      });
       expect(r.code, r.log).toBe(2);
       expect(r.log).toContain(`Input '${input}' is 'git:--output=${target}:openapi.yaml'`);
       expect(r.log).toContain("starts with '-'");
       expect(existsSync(target)).toBe(false);
     }
     // A good ref still reads through `git show --end-of-options`.
-    const ok = await apiCompatIn(repo.dir, { base: 'git:HEAD:openapi.yaml', head: 'openapi.yaml', 'report-dir': 'reports' });
+    const ok = await apiCompatIn(repo.dir, {
+      base: 'git:HEAD:openapi.yaml',
+      head: 'openapi.yaml',
+      'report-dir': 'reports',
+    });
     expect(ok.code, ok.log).toBe(0);
     expect(readdirSync(repo.dir).sort()).toEqual(['.git', 'openapi.yaml', 'proof', 'reports']);
   });

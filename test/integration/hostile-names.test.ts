@@ -24,11 +24,18 @@ let spy: Server;
 let spyAddress: string;
 let spyConnections = 0;
 
-const INJECTIONS = ['web;set server payments/blue state maint', 'web\nset server payments/blue state maint', 'web set server payments/blue state maint'];
+const INJECTIONS = [
+  'web;set server payments/blue state maint',
+  'web\nset server payments/blue state maint',
+  'web set server payments/blue state maint',
+];
 
 beforeAll(async () => {
   pair = await colourPair();
-  haproxy = await startHaproxy({ servers: { blue: pair.blue.address, green: pair.green.address }, moreBackends: ['payments'] });
+  haproxy = await startHaproxy({
+    servers: { blue: pair.blue.address, green: pair.green.address },
+    moreBackends: ['payments'],
+  });
   dir = mkdtempSync(join(tmpdir(), 'shipgate-hostile-'));
   spy = createServer((c) => (spyConnections++, c.destroy()));
   await new Promise<void>((resolve) => spy.listen(0, '127.0.0.1', resolve));
@@ -54,13 +61,21 @@ describe('hostile HAProxy names', () => {
   for (const backend of INJECTIONS) {
     for (const dryRun of ['false', 'true']) {
       it(`blue-green-switch refuses haproxy-backend ${JSON.stringify(backend)} (dry-run ${dryRun}) with exit 2, payments untouched`, async () => {
-        const before = { web: await haproxyWeights(haproxy, 'web'), payments: await haproxyWeights(haproxy, 'payments') };
+        const before = {
+          web: await haproxyWeights(haproxy, 'web'),
+          payments: await haproxyWeights(haproxy, 'payments'),
+        };
         expect(before.payments).toEqual({ blue: 100, green: 0 });
         const r = await runSwitch({ ...haproxyFlags(backend), target: 'green', 'dry-run': dryRun });
         expect(r.code, r.log).toBe(2);
-        expect(r.log).toContain(`Input 'haproxy-backend' is ${/\n/.test(backend) ? JSON.stringify(backend) : `'${backend}'`}. Expected an HAProxy name`);
+        expect(r.log).toContain(
+          `Input 'haproxy-backend' is ${/\n/.test(backend) ? JSON.stringify(backend) : `'${backend}'`}. Expected an HAProxy name`,
+        );
         expect(r.log).not.toContain('set weight');
-        expect({ web: await haproxyWeights(haproxy, 'web'), payments: await haproxyWeights(haproxy, 'payments') }).toEqual(before);
+        expect({
+          web: await haproxyWeights(haproxy, 'web'),
+          payments: await haproxyWeights(haproxy, 'payments'),
+        }).toEqual(before);
 
         const spied = spyConnections;
         const toSpy = await runSwitch({ ...haproxyFlags(backend, spyAddress), target: 'green', 'dry-run': dryRun });
@@ -73,8 +88,19 @@ describe('hostile HAProxy names', () => {
   it('rollback refuses a hostile haproxy-backend and a hostile colour with exit 2, nothing sent', async () => {
     const before = await haproxyWeights(haproxy, 'payments');
     const spied = spyConnections;
-    for (const extra of <Record<string, string>[]>[{ 'haproxy-backend': INJECTIONS[0] }, { 'haproxy-backend': INJECTIONS[1], 'dry-run': 'true' }, { colors: 'blue,green;x' }]) {
-      const r = await runRollback({ provider: 'blue-green', backend: 'haproxy', 'haproxy-socket': spyAddress, 'haproxy-backend': 'web', to: 'green', ...extra });
+    for (const extra of <Record<string, string>[]>[
+      { 'haproxy-backend': INJECTIONS[0] },
+      { 'haproxy-backend': INJECTIONS[1], 'dry-run': 'true' },
+      { colors: 'blue,green;x' },
+    ]) {
+      const r = await runRollback({
+        provider: 'blue-green',
+        backend: 'haproxy',
+        'haproxy-socket': spyAddress,
+        'haproxy-backend': 'web',
+        to: 'green',
+        ...extra,
+      });
       expect(r.code, r.log).toBe(2);
       expect(r.log).toMatch(/Input '(haproxy-backend|colors)' is/);
     }
@@ -91,7 +117,12 @@ describe('hostile HAProxy names', () => {
 
   it('the runtime API client refuses a command line that could carry a second command', async () => {
     const spied = spyConnections;
-    for (const line of ['show servers state web;set server payments/blue state maint', 'show servers state web\nshow info', 'set weight web/blue  0', ' show info']) {
+    for (const line of [
+      'show servers state web;set server payments/blue state maint',
+      'show servers state web\nshow info',
+      'set weight web/blue  0',
+      ' show info',
+    ]) {
       await expect(runtimeCommand(spyAddress, line)).rejects.toThrow(/Refused to send HAProxy runtime command/);
     }
     expect(spyConnections).toBe(spied);
@@ -106,7 +137,11 @@ describe('hostile NGINX upstream names', () => {
     writeFileSync(file, original);
     nginx = await startNginx(colourProxy(file, { blue: pair.blue.address, green: pair.green.address }));
     const marker = join(dir, 'reloaded');
-    for (const [upstream, dryRun] of [['web { server 10.0.0.1:80; } upstream x', 'false'], ['web\nserver 10.0.0.1:80', 'true'], ['web;', 'false']]) {
+    for (const [upstream, dryRun] of [
+      ['web { server 10.0.0.1:80; } upstream x', 'false'],
+      ['web\nserver 10.0.0.1:80', 'true'],
+      ['web;', 'false'],
+    ]) {
       const r = await runSwitch({
         provider: 'nginx',
         'nginx-upstream-file': file,
@@ -127,14 +162,25 @@ describe('hostile NGINX upstream names', () => {
 });
 
 describe('hostile service names in dependency-config.yml', () => {
-  const hostile = ['"web;set server payments/blue state maint"', '"web\\nset server payments/blue state maint"', '"../../etc/passwd"', '"$(touch pwned)"', '"-rf"'];
+  const hostile = [
+    '"web;set server payments/blue state maint"',
+    '"web\\nset server payments/blue state maint"',
+    '"../../etc/passwd"',
+    '"$(touch pwned)"',
+    '"-rf"',
+  ];
   for (const name of hostile) {
     it(`check-dependencies refuses service ${name} on every path (exit 2, nothing written)`, async () => {
       const work = mkdtempSync(join(dir, 'cd-'));
       const config = join(work, 'dependency-config.yml');
       writeFileSync(config, `services:\n  db: {}\n  ${name}:\n    dependencies: [db]\n`);
       const child = join(work, 'child.yml');
-      for (const extra of <Record<string, string>[]>[{}, { 'child-pipeline': child }, { 'changed-files': 'src/a.ts' }, { service: 'db' }]) {
+      for (const extra of <Record<string, string>[]>[
+        {},
+        { 'child-pipeline': child },
+        { 'changed-files': 'src/a.ts' },
+        { service: 'db' },
+      ]) {
         const r = await runLocal(checkDependencies, { config, 'check-health': 'false', ...extra });
         expect(r.code, r.log).toBe(2);
         expect(r.log).toMatch(/dependency-config\.yml:3: Service .* the name is not a service name: letters, digits/);

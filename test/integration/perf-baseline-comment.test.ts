@@ -20,14 +20,43 @@ beforeAll(async () => {
 });
 afterAll(() => target?.close());
 
-const load = (history: string) => ({ url: `${target.url}/orders`, rate: '40', duration: '1s', warmup: '0', connections: '2', comment: 'true', history, save: join(dir, `${history}.json`) });
+const load = (history: string) => ({
+  url: `${target.url}/orders`,
+  rate: '40',
+  duration: '1s',
+  warmup: '0',
+  connections: '2',
+  comment: 'true',
+  history,
+  save: join(dir, `${history}.json`),
+});
 
-async function step(make: (ctx: { env: Record<string, string>; flags: Record<string, string>; cwd: string; stdout: (t: string) => void; stderr: (t: string) => void }) => Platform, env: Record<string, string>, flags: Record<string, string>) {
+async function step(
+  make: (ctx: {
+    env: Record<string, string>;
+    flags: Record<string, string>;
+    cwd: string;
+    stdout: (t: string) => void;
+    stderr: (t: string) => void;
+  }) => Platform,
+  env: Record<string, string>,
+  flags: Record<string, string>,
+) {
   let log = '';
   const cwd = mkdtempSync(join(dir, 'run-'));
-  const files = { GITHUB_OUTPUT: join(cwd, 'out'), GITHUB_STEP_SUMMARY: join(cwd, 'summary.md'), SHIPGATE_LOAD_PERFORMANCE_FILE: join(cwd, 'k6.json') };
+  const files = {
+    GITHUB_OUTPUT: join(cwd, 'out'),
+    GITHUB_STEP_SUMMARY: join(cwd, 'summary.md'),
+    SHIPGATE_LOAD_PERFORMANCE_FILE: join(cwd, 'k6.json'),
+  };
   for (const f of [files.GITHUB_OUTPUT, files.GITHUB_STEP_SUMMARY]) writeFileSync(f, '');
-  const platform = make({ env: { ...files, ...env }, flags: { ...flags, history: join(dir, flags.history) }, cwd, stdout: (t) => void (log += t), stderr: (t) => void (log += t) });
+  const platform = make({
+    env: { ...files, ...env },
+    flags: { ...flags, history: join(dir, flags.history) },
+    cwd,
+    stdout: (t) => void (log += t),
+    stderr: (t) => void (log += t),
+  });
   const code = await run(perfBaseline, platform);
   return { code, log };
 }
@@ -85,16 +114,30 @@ describe('perf-baseline note on a GitLab merge request', { timeout: 60_000 }, ()
   });
   afterAll(() => gl.close());
 
-  const env = (extra: Record<string, string>) => ({ GITLAB_CI: 'true', CI_API_V4_URL: `${gl.url}/api/v4`, CI_PROJECT_ID: '42', GITLAB_TOKEN: 'glpat-perfsecret', ...extra });
+  const env = (extra: Record<string, string>) => ({
+    GITLAB_CI: 'true',
+    CI_API_V4_URL: `${gl.url}/api/v4`,
+    CI_PROJECT_ID: '42',
+    GITLAB_TOKEN: 'glpat-perfsecret',
+    ...extra,
+  });
 
   it('creates one note, updates it on the next run with the chart, and never shows the token, also when it is a request header', async () => {
     // The token also goes to the target as a header value: the step masks it, and the note must not carry it.
     const flags = { ...load('gl.jsonl'), headers: 'Authorization: Bearer glpat-perfsecret' };
-    const first = await step((c) => new GitLabPlatform(c), env({ CI_MERGE_REQUEST_IID: '9', CI_COMMIT_SHA: 'c'.repeat(40) }), flags);
+    const first = await step(
+      (c) => new GitLabPlatform(c),
+      env({ CI_MERGE_REQUEST_IID: '9', CI_COMMIT_SHA: 'c'.repeat(40) }),
+      flags,
+    );
     expect(first.code).toBe(0);
     expect(first.log).toMatch(/Posted the MR note \d+/);
     const created = mine(gl, 9);
-    const second = await step((c) => new GitLabPlatform(c), env({ CI_MERGE_REQUEST_IID: '9', CI_COMMIT_SHA: 'd'.repeat(40) }), flags);
+    const second = await step(
+      (c) => new GitLabPlatform(c),
+      env({ CI_MERGE_REQUEST_IID: '9', CI_COMMIT_SHA: 'd'.repeat(40) }),
+      flags,
+    );
     expect(second.code).toBe(0);
     expect(second.log).toMatch(/Updated the MR note \d+/);
     const updated = mine(gl, 9);
@@ -111,13 +154,19 @@ describe('perf-baseline note on a GitLab merge request', { timeout: 60_000 }, ()
     const before = gl.requests.length;
     const r = await step((c) => new GitLabPlatform(c), env({ CI_COMMIT_SHA: 'e'.repeat(40) }), load('gl-branch.jsonl'));
     expect(r.code).toBe(0);
-    expect(r.log).toContain("Input 'comment' is true, but this run is not for a merge request, so no comment was posted.");
+    expect(r.log).toContain(
+      "Input 'comment' is true, but this run is not for a merge request, so no comment was posted.",
+    );
     expect(r.log).not.toMatch(/warning.*not for a merge request/i);
     expect(gl.requests.length).toBe(before);
   });
 
   it('a refused note is a warning and the step still passes', async () => {
-    const r = await step((c) => new GitLabPlatform(c), env({ CI_MERGE_REQUEST_IID: '404', CI_COMMIT_SHA: 'f'.repeat(40) }), load('gl-refused.jsonl'));
+    const r = await step(
+      (c) => new GitLabPlatform(c),
+      env({ CI_MERGE_REQUEST_IID: '404', CI_COMMIT_SHA: 'f'.repeat(40) }),
+      load('gl-refused.jsonl'),
+    );
     expect(r.code).toBe(0);
     expect(r.log).toMatch(/warning.*GitLab refused the comment: HTTP 404/);
   });

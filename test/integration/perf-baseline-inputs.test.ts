@@ -12,7 +12,8 @@ import { httpServer, type TestServer } from '../../shared/src/http/testing/serve
 
 let dir: string;
 /** The step as the CLI runs it; every run's history goes to the test's directory unless a test names its own. */
-const step = (flags: Record<string, string>) => runLocal(perfBaseline, { history: join(dir, 'history.jsonl'), ...flags });
+const step = (flags: Record<string, string>) =>
+  runLocal(perfBaseline, { history: join(dir, 'history.jsonl'), ...flags });
 let echo: TestServer;
 let flaky: TestServer;
 const bodies: string[] = [];
@@ -47,24 +48,42 @@ describe('perf-baseline inputs', { timeout: 60_000 }, () => {
     expect(lenient.log).toContain('| error rate | 10 % | ≤ 20 % |');
     const ambiguous = await step({ url: flaky.url, ...quick, 'max-error-rate': '5' });
     expect(ambiguous.code).toBe(2);
-    expect(ambiguous.log).toContain("Input 'max-error-rate' is '5'. Expected a percentage from 0% to 100% such as 1%, or a fraction below 1 such as 0.01. For 5 percent write 5%");
+    expect(ambiguous.log).toContain(
+      "Input 'max-error-rate' is '5'. Expected a percentage from 0% to 100% such as 1%, or a fraction below 1 such as 0.01. For 5 percent write 5%",
+    );
   });
 
   it('sends the contents of the file named by body: @file, and names the input when the file is missing, before any request', async () => {
     const file = join(dir, 'order.json');
     writeFileSync(file, '{"sku":"A-1","qty":2}\n');
     bodies.length = 0;
-    const r = await step({ url: echo.url, method: 'POST', headers: 'Content-Type: application/json', body: `@${file}`, ...quick, save: join(dir, 'c.json') });
+    const r = await step({
+      url: echo.url,
+      method: 'POST',
+      headers: 'Content-Type: application/json',
+      body: `@${file}`,
+      ...quick,
+      save: join(dir, 'c.json'),
+    });
     expect(r.code, r.log).toBe(0);
     expect(bodies.length).toBe(1 + 100);
     expect(new Set(bodies)).toEqual(new Set(['{"sku":"A-1","qty":2}\n']));
-    const literal = await step({ url: echo.url, method: 'POST', body: '@@handle', ...quick, duration: '1s', save: join(dir, 'd.json') });
+    const literal = await step({
+      url: echo.url,
+      method: 'POST',
+      body: '@@handle',
+      ...quick,
+      duration: '1s',
+      save: join(dir, 'd.json'),
+    });
     expect(literal.code, literal.log).toBe(0);
     expect(bodies.at(-1)).toBe('@handle');
     const before = echo.hits;
     const missing = await step({ url: echo.url, method: 'POST', body: '@nope/order.json', ...quick });
     expect(missing.code).toBe(2);
-    expect(missing.log).toContain("Input 'body' is '@nope/order.json', but the file 'nope/order.json' does not exist. Fix the path (relative to");
+    expect(missing.log).toContain(
+      "Input 'body' is '@nope/order.json', but the file 'nope/order.json' does not exist. Fix the path (relative to",
+    );
     expect(echo.hits).toBe(before);
   });
 
@@ -105,14 +124,19 @@ describe('perf-baseline inputs', { timeout: 60_000 }, () => {
     expect((await runLocal(perfBaseline, load)).code).toBe(0);
     const second = await runLocal(perfBaseline, load);
     expect(second.code, second.log).toBe(0);
-    const lines = readFileSync(history, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    const lines = readFileSync(history, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     const head = execFileSync('git', ['rev-parse', 'HEAD']).toString().trim();
     expect(lines).toHaveLength(2);
     expect(lines[1]).toMatchObject({ commit: head, model: 'open', rps: 50, dropped: 0 });
     expect(Date.parse(lines[1].time)).toBeGreaterThan(Date.parse(lines[0].time));
     expect(second.log).toContain('**History** (2 runs kept; the last 2 charted):');
     expect(second.log).toContain(`x-axis ["${head.slice(0, 7)}", "${head.slice(0, 7)}"]`);
-    expect(second.log).toMatch(/title "Latency of the last 2 runs \(ms\): p50, p95, p99 from bottom to top"\n.*\n.*\n(  line \[[\d.]+, [\d.]+\]\n){2}  line \[[\d.]+, [\d.]+\]/);
+    expect(second.log).toMatch(
+      /title "Latency of the last 2 runs \(ms\): p50, p95, p99 from bottom to top"\n.*\n.*\n(  line \[[\d.]+, [\d.]+\]\n){2}  line \[[\d.]+, [\d.]+\]/,
+    );
     expect(second.log).toContain('  line [50, 50]');
   });
 });

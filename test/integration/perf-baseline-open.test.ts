@@ -27,7 +27,8 @@ function stall(after: number) {
 
 let dir: string;
 /** The step as the CLI runs it; every run's history goes to the test's directory unless a test names its own. */
-const step = (flags: Record<string, string>) => runLocal(perfBaseline, { history: join(dir, 'history.jsonl'), ...flags });
+const step = (flags: Record<string, string>) =>
+  runLocal(perfBaseline, { history: join(dir, 'history.jsonl'), ...flags });
 let stalling: TestServer;
 let fast: TestServer;
 let slow: TestServer;
@@ -103,12 +104,23 @@ describe('perf-baseline open model (rate) against real servers', { timeout: 60_0
 
   it('spaces requests at random with arrival: poisson, about rate per second on average', async () => {
     const before = fast.hits;
-    const r = await step({ url: fast.url, rate: '100', arrival: 'poisson', duration: '3s', warmup: '0', save: join(dir, 'poisson.json') });
+    const r = await step({
+      url: fast.url,
+      rate: '100',
+      arrival: 'poisson',
+      duration: '3s',
+      warmup: '0',
+      save: join(dir, 'poisson.json'),
+    });
     expect(r.code, r.log).toBe(0);
     const sent = fast.hits - before - 1;
     expect(sent).toBeGreaterThan(240);
     expect(sent).toBeLessThan(360);
-    expect(JSON.parse(readFileSync(join(dir, 'poisson.json'), 'utf8')).params).toMatchObject({ rate: 100, arrival: 'poisson', engine: 'node:http' });
+    expect(JSON.parse(readFileSync(join(dir, 'poisson.json'), 'utf8')).params).toMatchObject({
+      rate: 100,
+      arrival: 'poisson',
+      engine: 'node:http',
+    });
     expect(r.log).toContain('**Open model** (node:http, poisson arrivals)');
   });
 });

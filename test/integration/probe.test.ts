@@ -39,7 +39,12 @@ async function canListen(host: string): Promise<boolean> {
 
 const ipv6 = await canListen('::1');
 
-const fast: Omit<ProbeOptions, 'clock'> = { attemptTimeoutMs: 1_000, intervalMs: 20, deadlineMs: 3_000, concurrency: 4 };
+const fast: Omit<ProbeOptions, 'clock'> = {
+  attemptTimeoutMs: 1_000,
+  intervalMs: 20,
+  deadlineMs: 3_000,
+  concurrency: 4,
+};
 const opts = (over: Partial<ProbeOptions> = {}): ProbeOptions => ({ clock: realClock, ...fast, ...over });
 const probeOne = async (url: string, over: Partial<ProbeOptions> = {}): Promise<ProbeResult> =>
   (await probeAll([{ name: 'svc', url }], opts(over)))[0];
@@ -130,7 +135,11 @@ describe('probeAll against real HTTP and TCP servers', () => {
       opts({ deadlineMs: 200 }),
     );
     expect(open).toMatchObject({ name: 'db', healthy: true, attempts: 1 });
-    expect(closed).toMatchObject({ name: 'cache', healthy: false, lastError: `connection refused (${HOST}:${closedPort})` });
+    expect(closed).toMatchObject({
+      name: 'cache',
+      healthy: false,
+      lastError: `connection refused (${HOST}:${closedPort})`,
+    });
   });
 
   it.runIf(ipv6)('probes IPv6 literals like tcp://[::1]:port (skipped when ::1 cannot be bound)', async () => {
@@ -163,8 +172,22 @@ describe('probeAll against a Consul-shaped health API', () => {
     Node: { ID: `node-${id}-id`, Node: `node-${id}`, Address: `10.0.0.${id}`, Datacenter: 'dc1' },
     Service: { ID: `api-${id}`, Service: 'api', Tags: [], Address: `10.0.0.${id}`, Port: 8080 },
     Checks: [
-      { Node: `node-${id}`, CheckID: 'serfHealth', Name: 'Serf Health Status', Status: 'passing', ServiceID: '', ServiceName: '' },
-      { Node: `node-${id}`, CheckID: `service:api-${id}`, Name: 'HTTP /health', Status: status, ServiceID: `api-${id}`, ServiceName: 'api' },
+      {
+        Node: `node-${id}`,
+        CheckID: 'serfHealth',
+        Name: 'Serf Health Status',
+        Status: 'passing',
+        ServiceID: '',
+        ServiceName: '',
+      },
+      {
+        Node: `node-${id}`,
+        CheckID: `service:api-${id}`,
+        Name: 'HTTP /health',
+        Status: status,
+        ServiceID: `api-${id}`,
+        ServiceName: 'api',
+      },
     ],
   });
   const catalog: Record<string, ReturnType<typeof instance>[]> = {
@@ -181,7 +204,9 @@ describe('probeAll against a Consul-shaped health API', () => {
     const name = decodeURIComponent(match[1]);
     if (name === 'broken') return void res.writeHead(500).end('rpc error');
     const all = catalog[name] ?? [];
-    const entries = url.searchParams.has('passing') ? all.filter((e) => e.Checks.every((c) => c.Status === 'passing')) : all;
+    const entries = url.searchParams.has('passing')
+      ? all.filter((e) => e.Checks.every((c) => c.Status === 'passing'))
+      : all;
     res.setHeader('content-type', 'application/json');
     res.end(JSON.stringify(entries));
   });

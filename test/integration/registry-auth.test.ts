@@ -2,13 +2,25 @@
 // registry verifying our token service's JWTs (see shared/src/registry/testing/registry.ts).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ExternalError } from '../../shared/src/errors.js';
-import { envCredentials, parseImageRef, RegistryClient, withTag, type ImageRef } from '../../shared/src/registry/index.js';
+import {
+  envCredentials,
+  parseImageRef,
+  RegistryClient,
+  withTag,
+  type ImageRef,
+} from '../../shared/src/registry/index.js';
 import { startRegistry, type TestRegistry } from '../../shared/src/registry/testing/registry.js';
 import { pushImage, pushIndex } from '../../shared/src/registry/testing/registry-push.js';
 
-const login = (user: string, password: string) => envCredentials((name) => ({ REGISTRY_USERNAME: user, REGISTRY_PASSWORD: password })[name]);
-const refOf = (reg: TestRegistry, name: string, tag?: string): ImageRef => parseImageRef(`${reg.host}/${name}${tag ? `:${tag}` : ''}`);
-const failure = (p: Promise<unknown>) => p.then(() => undefined, (e: unknown) => e as Error);
+const login = (user: string, password: string) =>
+  envCredentials((name) => ({ REGISTRY_USERNAME: user, REGISTRY_PASSWORD: password })[name]);
+const refOf = (reg: TestRegistry, name: string, tag?: string): ImageRef =>
+  parseImageRef(`${reg.host}/${name}${tag ? `:${tag}` : ''}`);
+const failure = (p: Promise<unknown>) =>
+  p.then(
+    () => undefined,
+    (e: unknown) => e as Error,
+  );
 
 describe('Basic auth (htpasswd)', () => {
   let reg: TestRegistry;
@@ -21,14 +33,20 @@ describe('Basic auth (htpasswd)', () => {
   it('answers 401 without credentials and the error names the registry and the variables to set', async () => {
     const err = await failure(new RegistryClient().manifestExists(refOf(reg, 'team/api', 'sha-aaaaaaa')));
     expect(err).toBeInstanceOf(ExternalError);
-    expect(err?.message).toContain(`Registry ${reg.host} refused to check ${reg.host}/team/api:sha-aaaaaaa without credentials (HTTP 401`);
+    expect(err?.message).toContain(
+      `Registry ${reg.host} refused to check ${reg.host}/team/api:sha-aaaaaaa without credentials (HTTP 401`,
+    );
     expect(err?.message).toContain('set REGISTRY_USERNAME and REGISTRY_PASSWORD');
   });
 
   it('says where refused credentials came from', async () => {
-    const err = await failure(new RegistryClient({ credentials: login('ci', 'wrong') }).getManifest(refOf(reg, 'team/api', 'sha-aaaaaaa')));
+    const err = await failure(
+      new RegistryClient({ credentials: login('ci', 'wrong') }).getManifest(refOf(reg, 'team/api', 'sha-aaaaaaa')),
+    );
     expect(err).toBeInstanceOf(ExternalError);
-    expect(err?.message).toContain('with the credentials from REGISTRY_USERNAME/REGISTRY_PASSWORD (HTTP 401: UNAUTHORIZED');
+    expect(err?.message).toContain(
+      'with the credentials from REGISTRY_USERNAME/REGISTRY_PASSWORD (HTTP 401: UNAUTHORIZED',
+    );
   });
 
   it('checks and re-tags with the right credentials', async () => {
@@ -44,7 +62,11 @@ describe('Basic auth (htpasswd)', () => {
 describe('Bearer token flow', () => {
   let reg: TestRegistry;
   beforeAll(async () => {
-    reg = await startRegistry({ auth: 'token', users: { ci: 'tok-pass', reader: 'read-only' }, readOnlyUsers: ['reader'] });
+    reg = await startRegistry({
+      auth: 'token',
+      users: { ci: 'tok-pass', reader: 'read-only' },
+      readOnlyUsers: ['reader'],
+    });
   });
   afterAll(async () => reg?.stop());
 
@@ -59,8 +81,12 @@ describe('Bearer token flow', () => {
     const asked = reg.tokenRequests.slice(before);
     // one pull token (HEAD, GET, HEAD) and one pull,push token (four PUTs); the registry's challenge lists the
     // actions in no fixed order, so they are compared as sets
-    const actions = (scope: string) => scope.replace(/:([a-z,]+)$/, (_m, list: string) => ':' + list.split(',').sort().join(','));
-    expect(asked.map((r) => r.scope.map(actions))).toEqual([['repository:team/web:pull'], ['repository:team/web:pull,push']]);
+    const actions = (scope: string) =>
+      scope.replace(/:([a-z,]+)$/, (_m, list: string) => ':' + list.split(',').sort().join(','));
+    expect(asked.map((r) => r.scope.map(actions))).toEqual([
+      ['repository:team/web:pull'],
+      ['repository:team/web:pull,push'],
+    ]);
     expect(asked.every((r) => r.service === 'shipgate-test-registry' && r.account === 'ci')).toBe(true);
   });
 
@@ -81,14 +107,20 @@ describe('Bearer token flow', () => {
     await pushImage(reg, 'team/private', 'v1');
     const err = await failure(new RegistryClient().getManifest(refOf(reg, 'team/private', 'v1')));
     expect(err).toBeInstanceOf(ExternalError);
-    expect(err?.message).toContain(`Registry ${reg.host} refused to read ${reg.host}/team/private:v1 without credentials (HTTP 401`);
+    expect(err?.message).toContain(
+      `Registry ${reg.host} refused to read ${reg.host}/team/private:v1 without credentials (HTTP 401`,
+    );
     expect(err?.message).toContain('REGISTRY_USERNAME and REGISTRY_PASSWORD');
   });
 
   it('reports a wrong password as refused by the token service', async () => {
-    const err = await failure(new RegistryClient({ credentials: login('ci', 'nope') }).manifestExists(refOf(reg, 'team/private', 'v1')));
+    const err = await failure(
+      new RegistryClient({ credentials: login('ci', 'nope') }).manifestExists(refOf(reg, 'team/private', 'v1')),
+    );
     expect(err).toBeInstanceOf(ExternalError);
-    expect(err?.message).toMatch(/^Token service http:\/\/127\.0\.0\.1:\d+\/token of registry 127\.0\.0\.1:\d+: the credentials from REGISTRY_USERNAME\/REGISTRY_PASSWORD were refused \(HTTP 401: UNAUTHORIZED incorrect username or password\)/);
+    expect(err?.message).toMatch(
+      /^Token service http:\/\/127\.0\.0\.1:\d+\/token of registry 127\.0\.0\.1:\d+: the credentials from REGISTRY_USERNAME\/REGISTRY_PASSWORD were refused \(HTTP 401: UNAUTHORIZED incorrect username or password\)/,
+    );
   });
 
   it('reports a pull-only user asking to push as missing write access, having written nothing', async () => {
@@ -97,7 +129,9 @@ describe('Bearer token flow', () => {
     expect(await client.manifestExists(refOf(reg, 'team/readonly', 'sha-ccccccc'))).toBe(image.digest);
     const err = await failure(client.retag(refOf(reg, 'team/readonly'), 'sha-ccccccc', ['2.0.0']));
     expect(err).toBeInstanceOf(ExternalError);
-    expect(err?.message).toContain(`refused to push ${reg.host}/team/readonly:2.0.0 with the credentials from REGISTRY_USERNAME/REGISTRY_PASSWORD`);
+    expect(err?.message).toContain(
+      `refused to push ${reg.host}/team/readonly:2.0.0 with the credentials from REGISTRY_USERNAME/REGISTRY_PASSWORD`,
+    );
     expect(err?.message).toContain('needs push (write) access to team/readonly');
     expect(await client.manifestExists(refOf(reg, 'team/readonly', '2.0.0'))).toBeUndefined();
   });

@@ -12,7 +12,11 @@ import { httpServer, type TestServer } from '../../shared/src/http/testing/serve
 // Registry credentials go to the registry they are for, to a token service over TLS (unless the user opts in), and
 // never across a redirect to another host or down from https to http. Real docker-registry, loopback servers.
 const CREDS = { REGISTRY_USERNAME: 'ci', REGISTRY_PASSWORD: 's3cret-pass' } as Record<string, string>;
-const failure = (p: Promise<unknown>) => p.then(() => undefined, (e: unknown) => e as Error);
+const failure = (p: Promise<unknown>) =>
+  p.then(
+    () => undefined,
+    (e: unknown) => e as Error,
+  );
 
 /** A loopback "registry" that asks for Basic auth and records every Authorization it is sent. */
 async function recordingRegistry(seen: (string | undefined)[]): Promise<TestServer> {
@@ -37,7 +41,7 @@ describe('credentials are scoped to their registry host', () => {
     await other?.close();
   });
 
-  it('REGISTRY_USERNAME/PASSWORD log in to the first image\'s registry and are never sent to another one in the list', async () => {
+  it("REGISTRY_USERNAME/PASSWORD log in to the first image's registry and are never sent to another one in the list", async () => {
     const client = new RegistryClient({ credentials: envCredentials((n) => CREDS[n], reg.host) });
     expect(await client.manifestExists(parseImageRef(`${reg.host}/team/api:sha-aaaaaaa`))).toMatch(/^sha256:/);
     const otherHost = new URL(other.url).host;
@@ -72,7 +76,11 @@ describe('a plain-http token service is refused unless asked for', () => {
   });
 
   it('with insecure-token-realm the client goes there (and here fails to reach it)', async () => {
-    const client = new RegistryClient({ credentials: envCredentials((n) => CREDS[n], reg.host), timeoutMs: 1500, insecureRealm: true });
+    const client = new RegistryClient({
+      credentials: envCredentials((n) => CREDS[n], reg.host),
+      timeoutMs: 1500,
+      insecureRealm: true,
+    });
     const err = await failure(client.manifestExists(parseImageRef(`${reg.host}/team/api:sha-aaaaaaa`)));
     expect(err?.message).toMatch(/Cannot reach registry .*GET http:\/\/192\.0\.2\.1:9\/token/);
   });
@@ -95,10 +103,14 @@ describe('Authorization does not follow a redirect to another host or from https
     // The registry behind: reached as localhost, not 127.0.0.1, so the host differs; a recorder in front of it.
     const behind = await httpServer((req, res) => {
       seenAtTarget.push(req.headers.authorization);
-      const up = http.request(`${reg.url}${req.url}`, { method: req.method, headers: { accept: req.headers.accept ?? '*/*' } }, (r) => {
-        res.writeHead(r.statusCode ?? 502, r.headers);
-        r.pipe(res);
-      });
+      const up = http.request(
+        `${reg.url}${req.url}`,
+        { method: req.method, headers: { accept: req.headers.accept ?? '*/*' } },
+        (r) => {
+          res.writeHead(r.statusCode ?? 502, r.headers);
+          r.pipe(res);
+        },
+      );
       up.end();
     });
     front = await httpServer((req, res) => {
@@ -110,7 +122,9 @@ describe('Authorization does not follow a redirect to another host or from https
       res.end();
     });
     const client = new RegistryClient({ credentials: envCredentials((n) => CREDS[n]) });
-    expect(await client.manifestExists(parseImageRef(`${new URL(front.url).host}/team/api:sha-aaaaaaa`))).toMatch(/^sha256:/);
+    expect(await client.manifestExists(parseImageRef(`${new URL(front.url).host}/team/api:sha-aaaaaaa`))).toMatch(
+      /^sha256:/,
+    );
     expect(seenAtTarget.length).toBeGreaterThan(0);
     expect(seenAtTarget.filter(Boolean)).toEqual([]);
     await behind.close();
@@ -140,13 +154,20 @@ describe('Authorization does not follow a redirect to another host or from https
     const reject = process.env.NODE_TLS_REJECT_UNAUTHORIZED;
     process.env.NODE_TLS_REJECT_UNAUTHORIZED = '0'; // the self-signed loopback certificate
     try {
-      const res = await httpRequest(`https://127.0.0.1:${port}/v2/`, { headers: { authorization: 'Basic c2VjcmV0' }, timeoutMs: 5000, maxRedirects: 2 });
+      const res = await httpRequest(`https://127.0.0.1:${port}/v2/`, {
+        headers: { authorization: 'Basic c2VjcmV0' },
+        timeoutMs: 5000,
+        maxRedirects: 2,
+      });
       expect(res.status).toBe(200);
     } finally {
       if (reject === undefined) delete process.env.NODE_TLS_REJECT_UNAUTHORIZED;
       else process.env.NODE_TLS_REJECT_UNAUTHORIZED = reject;
       both.close();
     }
-    expect(seen).toEqual([{ scheme: 'https', authorization: 'Basic c2VjcmV0' }, { scheme: 'http', authorization: undefined }]);
+    expect(seen).toEqual([
+      { scheme: 'https', authorization: 'Basic c2VjcmV0' },
+      { scheme: 'http', authorization: undefined },
+    ]);
   });
 });

@@ -3,7 +3,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConfigError, ExternalError } from '../../shared/src/errors.js';
 import { httpRequest } from '../../shared/src/http/request.js';
-import { ImageNotFoundError, parseImageRef, RegistryClient, sha256, withTag, type ImageRef } from '../../shared/src/registry/index.js';
+import {
+  ImageNotFoundError,
+  parseImageRef,
+  RegistryClient,
+  sha256,
+  withTag,
+  type ImageRef,
+} from '../../shared/src/registry/index.js';
 import { startRegistry, type TestRegistry } from '../../shared/src/registry/testing/registry.js';
 import { pushImage, pushIndex } from '../../shared/src/registry/testing/registry-push.js';
 import { closedPort, httpServer } from '../../shared/src/http/testing/servers.js';
@@ -14,9 +21,18 @@ const ref = (name: string): ImageRef => parseImageRef(`${reg.host}/${name}`);
 
 /** The manifest bytes and content type as the registry serves them, read without the client under test. */
 async function served(name: string, tagOrDigest: string) {
-  const accept = 'application/vnd.oci.image.index.v1+json, application/vnd.oci.image.manifest.v1+json, application/vnd.docker.distribution.manifest.list.v2+json, application/vnd.docker.distribution.manifest.v2+json';
-  const res = await httpRequest(`${reg.url}/v2/${name}/manifests/${tagOrDigest}`, { headers: { accept }, timeoutMs: 5000 });
-  return { status: res.status, type: res.headers['content-type'], body: res.body, digest: res.headers['docker-content-digest'] };
+  const accept =
+    'application/vnd.oci.image.index.v1+json, application/vnd.oci.image.manifest.v1+json, application/vnd.docker.distribution.manifest.list.v2+json, application/vnd.docker.distribution.manifest.v2+json';
+  const res = await httpRequest(`${reg.url}/v2/${name}/manifests/${tagOrDigest}`, {
+    headers: { accept },
+    timeoutMs: 5000,
+  });
+  return {
+    status: res.status,
+    type: res.headers['content-type'],
+    body: res.body,
+    digest: res.headers['docker-content-digest'],
+  };
 }
 
 beforeAll(async () => {
@@ -38,7 +54,9 @@ describe('manifestExists', () => {
   it('finds an index and an image by digest', async () => {
     const index = await pushIndex(reg, 'shop/multi', 'sha-3333333');
     expect(await client.manifestExists(withTag(ref('shop/multi'), 'sha-3333333'))).toBe(index.digest);
-    expect(await client.manifestExists({ ...ref('shop/multi'), digest: index.images[1].digest })).toBe(index.images[1].digest);
+    expect(await client.manifestExists({ ...ref('shop/multi'), digest: index.images[1].digest })).toBe(
+      index.images[1].digest,
+    );
   });
 });
 
@@ -62,14 +80,17 @@ describe('Accept headers', () => {
 });
 
 describe('getManifest', () => {
-  it.each(['oci', 'docker'] as const)('returns the exact bytes, media type and digest of a %s image', async (format) => {
-    const image = await pushImage(reg, `shop/get-${format}`, 'v1', { format });
-    const m = await client.getManifest(withTag(ref(`shop/get-${format}`), 'v1'));
-    expect(m.body.equals(image.body)).toBe(true);
-    expect(m.mediaType).toBe(image.mediaType);
-    expect(m.digest).toBe(image.digest);
-    expect(sha256(m.body)).toBe(m.digest);
-  });
+  it.each(['oci', 'docker'] as const)(
+    'returns the exact bytes, media type and digest of a %s image',
+    async (format) => {
+      const image = await pushImage(reg, `shop/get-${format}`, 'v1', { format });
+      const m = await client.getManifest(withTag(ref(`shop/get-${format}`), 'v1'));
+      expect(m.body.equals(image.body)).toBe(true);
+      expect(m.mediaType).toBe(image.mediaType);
+      expect(m.digest).toBe(image.digest);
+      expect(sha256(m.body)).toBe(m.digest);
+    },
+  );
 
   it('throws ImageNotFoundError naming image and tag when the tag is missing', async () => {
     const missing = withTag(ref('shop/orders'), 'sha-9999999');
@@ -96,18 +117,26 @@ describe('retag', () => {
     }
   });
 
-  it.each(['oci', 'docker'] as const)('keeps the digest of a multi-arch %s index and its platform images', async (format) => {
-    const name = `shop/index-${format}`;
-    const index = await pushIndex(reg, name, 'sha-def5678', { format, platforms: ['linux/amd64', 'linux/arm64', 'linux/s390x'] });
-    const result = await client.retag(ref(name), 'sha-def5678', ['2.0.0', 'latest']);
-    expect(result.digest).toBe(index.digest);
-    const s = await served(name, '2.0.0');
-    expect(s.digest).toBe(index.digest);
-    expect(s.type).toBe(index.mediaType);
-    expect(s.body.equals(index.body)).toBe(true);
-    const listed = (JSON.parse(s.body.toString()) as { manifests: { digest: string }[] }).manifests.map((m) => m.digest);
-    expect(listed).toEqual(index.images.map((i) => i.digest));
-  });
+  it.each(['oci', 'docker'] as const)(
+    'keeps the digest of a multi-arch %s index and its platform images',
+    async (format) => {
+      const name = `shop/index-${format}`;
+      const index = await pushIndex(reg, name, 'sha-def5678', {
+        format,
+        platforms: ['linux/amd64', 'linux/arm64', 'linux/s390x'],
+      });
+      const result = await client.retag(ref(name), 'sha-def5678', ['2.0.0', 'latest']);
+      expect(result.digest).toBe(index.digest);
+      const s = await served(name, '2.0.0');
+      expect(s.digest).toBe(index.digest);
+      expect(s.type).toBe(index.mediaType);
+      expect(s.body.equals(index.body)).toBe(true);
+      const listed = (JSON.parse(s.body.toString()) as { manifests: { digest: string }[] }).manifests.map(
+        (m) => m.digest,
+      );
+      expect(listed).toEqual(index.images.map((i) => i.digest));
+    },
+  );
 
   it('moves an existing tag to the new image', async () => {
     const name = 'shop/moving';
@@ -148,18 +177,31 @@ describe('a failure in the middle of a re-tag', () => {
           res.writeHead(400, { 'content-type': 'application/json' });
           return res.end(JSON.stringify({ errors: [{ code: 'TAG_INVALID', message: 'tag latest is immutable' }] }));
         }
-        const headers = Object.fromEntries(Object.entries(req.headers).filter(([k]) => !['host', 'content-length', 'connection'].includes(k))) as Record<string, string>;
-        const up = await httpRequest(`${reg.url}${req.url}`, { method: req.method, headers, body: chunks.length ? Buffer.concat(chunks) : undefined, timeoutMs: 5000 });
+        const headers = Object.fromEntries(
+          Object.entries(req.headers).filter(([k]) => !['host', 'content-length', 'connection'].includes(k)),
+        ) as Record<string, string>;
+        const up = await httpRequest(`${reg.url}${req.url}`, {
+          method: req.method,
+          headers,
+          body: chunks.length ? Buffer.concat(chunks) : undefined,
+          timeoutMs: 5000,
+        });
         res.writeHead(up.status, up.headers);
         res.end(req.method === 'HEAD' ? undefined : up.body);
       });
     });
     try {
-      const err = await client.retag(parseImageRef(`127.0.0.1:${proxy.port}/${name}`), 'src', ['1.0.0', '1.0', 'latest', '1']).catch((e: unknown) => e);
+      const err = await client
+        .retag(parseImageRef(`127.0.0.1:${proxy.port}/${name}`), 'src', ['1.0.0', '1.0', 'latest', '1'])
+        .catch((e: unknown) => e);
       expect(err).toBeInstanceOf(ExternalError);
       const message = (err as Error).message;
-      expect(message).toContain(`Registry 127.0.0.1:${proxy.port} answered PUT 127.0.0.1:${proxy.port}/${name}:latest with HTTP 400: TAG_INVALID tag latest is immutable.`);
-      expect(message).toContain(`Already tagged before this failure: 127.0.0.1:${proxy.port}/${name}:1.0.0, 127.0.0.1:${proxy.port}/${name}:1.0.`);
+      expect(message).toContain(
+        `Registry 127.0.0.1:${proxy.port} answered PUT 127.0.0.1:${proxy.port}/${name}:latest with HTTP 400: TAG_INVALID tag latest is immutable.`,
+      );
+      expect(message).toContain(
+        `Already tagged before this failure: 127.0.0.1:${proxy.port}/${name}:1.0.0, 127.0.0.1:${proxy.port}/${name}:1.0.`,
+      );
       expect((await served(name, '1.0')).digest).toBe(image.digest);
       expect((await served(name, '1')).status).toBe(404);
     } finally {
@@ -173,7 +215,10 @@ describe('unreachable registry', () => {
     const port = await closedPort();
     const err = await client.manifestExists(parseImageRef(`127.0.0.1:${port}/shop/x:1`)).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ExternalError);
-    expect((err as Error).message).toMatch(new RegExp(`Cannot reach registry 127\\.0\\.0\\.1:${port} \\(HEAD http://127\\.0\\.0\\.1:${port}/v2/shop/x/manifests/1\\): connection refused`));
+    expect((err as Error).message).toMatch(
+      new RegExp(
+        `Cannot reach registry 127\\.0\\.0\\.1:${port} \\(HEAD http://127\\.0\\.0\\.1:${port}/v2/shop/x/manifests/1\\): connection refused`,
+      ),
+    );
   });
-
 });

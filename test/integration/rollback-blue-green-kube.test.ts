@@ -24,14 +24,30 @@ afterAll(async () => {
   await pair?.close();
 });
 
-const previousOf = (o: { metadata: { annotations?: Record<string, string> } }) => o.metadata.annotations?.['shipgate.dev/previous-color'];
+const previousOf = (o: { metadata: { annotations?: Record<string, string> } }) =>
+  o.metadata.annotations?.['shipgate.dev/previous-color'];
 const rollback = (extra: Record<string, string> = {}) =>
-  runRollback({ provider: 'blue-green', backend: 'kubernetes', service: 'shop', kubeconfig, 'health-url': `${pair.blue.url}/healthz`, 'healthy-threshold': '1', ...extra });
+  runRollback({
+    provider: 'blue-green',
+    backend: 'kubernetes',
+    service: 'shop',
+    kubeconfig,
+    'health-url': `${pair.blue.url}/healthz`,
+    'healthy-threshold': '1',
+    ...extra,
+  });
 
 describe('rollback blue-green with backend kubernetes', () => {
   it('returns to the colour in the annotation, swaps the annotation, and finds nothing to do the second time to the same colour', async () => {
     seedService(server, 'shop');
-    const up = await runSwitch({ provider: 'kubernetes', service: 'shop', kubeconfig, 'health-url': `${pair.green.url}/healthz`, 'healthy-threshold': '1', 'step-interval': '200ms' });
+    const up = await runSwitch({
+      provider: 'kubernetes',
+      service: 'shop',
+      kubeconfig,
+      'health-url': `${pair.green.url}/healthz`,
+      'healthy-threshold': '1',
+      'step-interval': '200ms',
+    });
     expect(up.code, up.log).toBe(0);
 
     const r = await rollback();
@@ -54,7 +70,9 @@ describe('rollback blue-green with backend kubernetes', () => {
     seedService(server, 'fresh');
     const r = await runRollback({ provider: 'blue-green', backend: 'kubernetes', service: 'fresh', kubeconfig });
     expect(r.code, r.log).toBe(2);
-    expect(r.log).toContain("Nothing to roll back to: the kubernetes object has no shipgate.dev/previous-color annotation (blue-green-switch writes it after a switch) and input 'state-file' is empty. Set 'to' to blue or green.");
+    expect(r.log).toContain(
+      "Nothing to roll back to: the kubernetes object has no shipgate.dev/previous-color annotation (blue-green-switch writes it after a switch) and input 'state-file' is empty. Set 'to' to blue or green.",
+    );
     expect(patches(server, '/services/fresh')).toEqual([]);
   });
 });

@@ -37,7 +37,16 @@ afterAll(async () => {
 /** The record blue-green-switch leaves after moving traffic from blue to green. */
 function switched(): void {
   stateFile = join(dir, 'web.json');
-  writeFileSync(stateFile, JSON.stringify({ active: 'green', previous: 'blue', weights: { blue: 0, green: 100 }, time: '2024-05-01T10:00:00.000Z', who: 'octocat' }));
+  writeFileSync(
+    stateFile,
+    JSON.stringify({
+      active: 'green',
+      previous: 'blue',
+      weights: { blue: 0, green: 100 },
+      time: '2024-05-01T10:00:00.000Z',
+      who: 'octocat',
+    }),
+  );
 }
 
 function flags(extra: Record<string, string> = {}): Record<string, string> {
@@ -68,7 +77,13 @@ describe('rollback blue-green on HAProxy with a Prometheus trigger', () => {
     switched();
     const r = await runRollback(flags({ watch: '3s' }));
     expect(r.code, r.log).toBe(0);
-    expect(r.outputs).toEqual({ 'rolled-back': 'false', triggered: 'false', from: 'green', to: 'blue', dependents: '[]' });
+    expect(r.outputs).toEqual({
+      'rolled-back': 'false',
+      triggered: 'false',
+      from: 'green',
+      to: 'blue',
+      dependents: '[]',
+    });
     expect(r.log).toMatch(/Trigger evaluation 4 \(3s\): 0 ≤ 0\.05/);
     expect(r.log).toContain('the trigger did not breach in 3s: nothing rolled back');
     expect(await haproxyWeights(haproxy)).toEqual({ green: 100, blue: 0 });
@@ -87,7 +102,13 @@ describe('rollback blue-green on HAProxy with a Prometheus trigger', () => {
       const r = await runRollback(flags(), { GITHUB_ACTOR: 'octocat' });
       await breach;
       expect(r.code, r.log).toBe(1);
-      expect(r.outputs).toEqual({ 'rolled-back': 'true', triggered: 'true', from: 'green', to: 'blue', dependents: '[]' });
+      expect(r.outputs).toEqual({
+        'rolled-back': 'true',
+        triggered: 'true',
+        from: 'green',
+        to: 'blue',
+        dependents: '[]',
+      });
       expect(r.log).toMatch(/Trigger breached at evaluation \d+ \(\d+(\.\d)?s\): 0\.3 is above trigger-max 0\.05/);
       expect(r.log).toContain('Rolled back green → blue because the trigger breached: 0.3 is above trigger-max 0.05');
       expect(r.log).toContain('**green → blue** via `blue-green via haproxy` · ✅ rolled back (triggered)');
@@ -96,7 +117,12 @@ describe('rollback blue-green on HAProxy with a Prometheus trigger', () => {
       expect(await haproxyWeights(haproxy)).toEqual({ green: 0, blue: 100 });
       await waitFor('load to reach blue', () => blue.hits > blueHits + 50);
       // the next switch or rollback starts from the swap
-      expect(JSON.parse(readFileSync(stateFile, 'utf8'))).toMatchObject({ active: 'blue', previous: 'green', weights: { blue: 100, green: 0 }, who: 'octocat' });
+      expect(JSON.parse(readFileSync(stateFile, 'utf8'))).toMatchObject({
+        active: 'blue',
+        previous: 'green',
+        weights: { blue: 100, green: 0 },
+        who: 'octocat',
+      });
     } finally {
       green.errorRatio = 0;
       const result = await load.stop();
@@ -108,10 +134,21 @@ describe('rollback blue-green on HAProxy with a Prometheus trigger', () => {
   it('does not move traffic to a target that fails its health gate (exit 1, nothing changed)', async () => {
     const before = await haproxyWeights(haproxy);
     const target = before.blue === 100 ? pair.green : pair.blue;
-    writeFileSync(stateFile, JSON.stringify({ active: target === pair.blue ? 'green' : 'blue', previous: target.colour, weights: before, time: '2024-05-01T10:00:00.000Z', who: 'ci' }));
+    writeFileSync(
+      stateFile,
+      JSON.stringify({
+        active: target === pair.blue ? 'green' : 'blue',
+        previous: target.colour,
+        weights: before,
+        time: '2024-05-01T10:00:00.000Z',
+        who: 'ci',
+      }),
+    );
     target.health = 'unhealthy';
     try {
-      const r = await runRollback(flags({ ...manual, 'health-url': `${target.url}/healthz`, 'health-timeout': '1500ms' }));
+      const r = await runRollback(
+        flags({ ...manual, 'health-url': `${target.url}/healthz`, 'health-timeout': '1500ms' }),
+      );
       expect(r.code, r.log).toBe(1);
       expect(r.outputs).toMatchObject({ 'rolled-back': 'false', triggered: 'false', to: target.colour });
       expect(r.log).toContain(`Not rolled back: ${target.colour} is not healthy, 0 of 2 consecutive good answers`);
@@ -139,9 +176,15 @@ describe('rollback blue-green on HAProxy with a Prometheus trigger', () => {
     const sleeps: number[] = [];
     const clock: Clock = { now: realClock.now, sleep: (ms, signal) => (sleeps.push(ms), realClock.sleep(ms, signal)) };
     const start = Date.now();
-    const r = await runRollback(flags({ 'trigger-query': 'max(app_error_ratio{color="green"}', watch: '60s' }), {}, clock);
+    const r = await runRollback(
+      flags({ 'trigger-query': 'max(app_error_ratio{color="green"}', watch: '60s' }),
+      {},
+      clock,
+    );
     expect(r.code, r.log).toBe(2);
-    expect(r.log).toContain(`Input 'trigger-query' is 'max(app_error_ratio{color="green"}', which Prometheus at ${prometheus.url} cannot parse:`);
+    expect(r.log).toContain(
+      `Input 'trigger-query' is 'max(app_error_ratio{color="green"}', which Prometheus at ${prometheus.url} cannot parse:`,
+    );
     expect(r.log).not.toContain('Trigger evaluation');
     expect(sleeps).toEqual([]);
     expect(Date.now() - start).toBeLessThan(10_000);

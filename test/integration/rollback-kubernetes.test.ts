@@ -7,9 +7,21 @@ import { KubeClient, REPLICASET, SERVICE } from '../../shared/src/kube/client.js
 import { FakeClock } from '../../shared/src/clock.js';
 import { ConfigError, ExternalError } from '../../shared/src/errors.js';
 import { LocalPlatform } from '../../shared/src/platform/index.js';
-import { kubectl, kubectlJson, patches, seedDeployment, seedService, seedVirtualService } from '../../shared/src/kube/testing/fixtures.js';
+import {
+  kubectl,
+  kubectlJson,
+  patches,
+  seedDeployment,
+  seedService,
+  seedVirtualService,
+} from '../../shared/src/kube/testing/fixtures.js';
 import { DEPLOYMENTS, REPLICASETS } from '../../shared/src/kube/testing/resources.js';
-import { HASH_LABEL, REVISION, simulateRollouts, type RolloutSimulation } from '../../shared/src/kube/testing/rollout.js';
+import {
+  HASH_LABEL,
+  REVISION,
+  simulateRollouts,
+  type RolloutSimulation,
+} from '../../shared/src/kube/testing/rollout.js';
 import { kubeServer, type KubeServer } from '../../shared/src/kube/testing/server.js';
 
 // The Deployment provider of rollback against the Kubernetes contract server and its simulated Deployment
@@ -36,7 +48,8 @@ beforeEach(() => {
 });
 
 const IMAGES = ['registry.test/app:1.0.0', 'registry.test/app:1.1.0', 'registry.test/app:1.2.0'];
-const rollback = (extra: Partial<DeploymentSettings> = {}) => DeploymentRollback.connect({ deployment: name, namespace: 'default', kubeconfig, ...extra }, { platform, clock });
+const rollback = (extra: Partial<DeploymentSettings> = {}) =>
+  DeploymentRollback.connect({ deployment: name, namespace: 'default', kubeconfig, ...extra }, { platform, clock });
 const deployment = () => server.store.get(DEPLOYMENTS, 'default', name)!;
 const sets = () => server.store.list(REPLICASETS, 'default').filter((rs) => rs.metadata.name.startsWith(`${name}-`));
 
@@ -77,7 +90,11 @@ describe('rollback provider kubernetes: revisions', () => {
     expect(dep.spec.template.metadata.labels[HASH_LABEL]).toBeUndefined();
     // The controller reused revision 2's ReplicaSet as revision 4, as the real one does on undo.
     const reused = await kubectlJson(kubeconfig, 'get', 'replicaset', rs2.metadata.name);
-    expect(reused.metadata.annotations).toMatchObject({ [REVISION]: '4', 'deployment.kubernetes.io/revision-history': '2', 'kubernetes.io/change-cause': 'error rate 7% > 5%' });
+    expect(reused.metadata.annotations).toMatchObject({
+      [REVISION]: '4',
+      'deployment.kubernetes.io/revision-history': '2',
+      'kubernetes.io/change-cause': 'error rate 7% > 5%',
+    });
     expect(reused.status.availableReplicas).toBe(3);
     expect(sets()).toHaveLength(3);
     const history = await kubectl(kubeconfig, 'rollout', 'history', `deployment/${name}`);
@@ -104,8 +121,14 @@ describe('rollback provider kubernetes: revisions', () => {
     expect(result.ok).toBe(true);
     expect(result.lines.some((l) => l.includes('new replicas have been updated'))).toBe(true);
     const dep = await kubectlJson(kubeconfig, 'get', 'deploy', name);
-    expect(dep.spec.template.spec.containers.map((c: any) => `${c.name}=${c.image}`)).toEqual(['app=registry.test/app:0.9.0', 'proxy=registry.test/proxy:2']);
-    expect(dep.metadata.annotations).toMatchObject({ [REVISION]: '3', 'kubernetes.io/change-cause': 'manual rollback by ci' });
+    expect(dep.spec.template.spec.containers.map((c: any) => `${c.name}=${c.image}`)).toEqual([
+      'app=registry.test/app:0.9.0',
+      'proxy=registry.test/proxy:2',
+    ]);
+    expect(dep.metadata.annotations).toMatchObject({
+      [REVISION]: '3',
+      'kubernetes.io/change-cause': 'manual rollback by ci',
+    });
     expect(sets()).toHaveLength(3);
     // The same target again changes nothing.
     expect(rb.alreadyThere({ image: 'registry.test/app:0.9.0' })).toBe(true);
@@ -119,7 +142,9 @@ describe('rollback provider kubernetes: revisions', () => {
     expect(await rb.previous()).toBeUndefined();
     const err = await rb.apply({ image: IMAGES[0], revision: 7 }, 'x').catch((e) => e);
     expect(err).toBeInstanceOf(ConfigError);
-    expect(err.message).toBe(`Deployment default/${name} has no revision 7 in its ReplicaSet history (revisions: 1). Pick one of them, or give an image in input 'to'.`);
+    expect(err.message).toBe(
+      `Deployment default/${name} has no revision 7 in its ReplicaSet history (revisions: 1). Pick one of them, or give an image in input 'to'.`,
+    );
     expect(patches(server, `/deployments/${name}`)).toEqual([]);
   });
 
@@ -134,7 +159,15 @@ describe('rollback provider kubernetes: revisions', () => {
   it('ignores ReplicaSets with the same labels that another Deployment owns', async () => {
     seedDeployment(server, sim, name, IMAGES.slice(0, 2));
     const foreign = structuredClone(sets()[0]);
-    foreign.metadata = { name: `${name}-foreign`, namespace: 'default', labels: foreign.metadata.labels, annotations: { [REVISION]: '1' }, ownerReferences: [{ apiVersion: 'apps/v1', kind: 'Deployment', name: 'other', uid: 'not-this-one', controller: true }] };
+    foreign.metadata = {
+      name: `${name}-foreign`,
+      namespace: 'default',
+      labels: foreign.metadata.labels,
+      annotations: { [REVISION]: '1' },
+      ownerReferences: [
+        { apiVersion: 'apps/v1', kind: 'Deployment', name: 'other', uid: 'not-this-one', controller: true },
+      ],
+    };
     delete foreign.status;
     server.store.create(REPLICASETS, foreign);
     const history = await rollback().history();
@@ -151,10 +184,14 @@ describe('rollback provider kubernetes: rollouts that fail', () => {
     await rb.apply({ image: 'registry.test/app:broken' }, 'rollback to a broken build');
     const result = await rb.waitForRollout(5 * 60_000);
     expect(result.ok).toBe(false);
-    expect(result.reason).toBe(`deployment "${name}" exceeded its progress deadline (progressDeadlineSeconds 30); 1/3 updated, 3 available, 4 running in total`);
+    expect(result.reason).toBe(
+      `deployment "${name}" exceeded its progress deadline (progressDeadlineSeconds 30); 1/3 updated, 3 available, 4 running in total`,
+    );
     expect(result.elapsedMs).toBeGreaterThan(30_000);
     expect(result.elapsedMs).toBeLessThan(60_000);
-    expect(result.lines.at(-1)).toMatch(/^State: 1\/3 updated, 3 available, 4 running in total \(generation 3, observed 3\); Progressing=False ProgressDeadlineExceeded: ReplicaSet ".*" has timed out progressing\.$/);
+    expect(result.lines.at(-1)).toMatch(
+      /^State: 1\/3 updated, 3 available, 4 running in total \(generation 3, observed 3\); Progressing=False ProgressDeadlineExceeded: ReplicaSet ".*" has timed out progressing\.$/,
+    );
     const status = await kubectl(kubeconfig, 'rollout', 'status', `deployment/${name}`, '--watch=false');
     expect(status.code).not.toBe(0);
     expect(status.stderr).toContain(`deployment "${name}" exceeded its progress deadline`);
@@ -167,15 +204,21 @@ describe('rollback provider kubernetes: rollouts that fail', () => {
     await rb.apply({ image: 'registry.test/app:broken' }, 'x');
     const result = await rb.waitForRollout(10_000);
     expect(result.ok).toBe(false);
-    expect(result.reason).toMatch(/^the rollout did not finish within input 'timeout' \(10s\): Waiting for deployment ".*" rollout to finish: 1 out of 3 new replicas have been updated\.\.\. 1\/3 updated, 3 available, 4 running in total$/);
+    expect(result.reason).toMatch(
+      /^the rollout did not finish within input 'timeout' \(10s\): Waiting for deployment ".*" rollout to finish: 1 out of 3 new replicas have been updated\.\.\. 1\/3 updated, 3 available, 4 running in total$/,
+    );
     expect(result.elapsedMs).toBeGreaterThanOrEqual(10_000);
     expect(result.elapsedMs).toBeLessThan(12_500);
     expect(result.lines.at(-1)).toContain('Progressing=True ReplicaSetUpdated');
   });
 
   it('rolls a stuck rollout back to the revision still serving, which completes at once', async () => {
-    seedDeployment(server, sim, name, [...IMAGES.slice(0, 2), 'registry.test/app:broken'], { progressDeadlineSeconds: 30 });
-    expect(deployment().status.conditions.find((c: any) => c.type === 'Progressing').reason).toBe('ProgressDeadlineExceeded');
+    seedDeployment(server, sim, name, [...IMAGES.slice(0, 2), 'registry.test/app:broken'], {
+      progressDeadlineSeconds: 30,
+    });
+    expect(deployment().status.conditions.find((c: any) => c.type === 'Progressing').reason).toBe(
+      'ProgressDeadlineExceeded',
+    );
     const rb = rollback();
     const prev = await rb.previous();
     expect(prev).toMatchObject({ revision: 2, image: IMAGES[1] });
@@ -192,15 +235,27 @@ describe('rollback provider kubernetes: rollouts that fail', () => {
 describe('rollback provider kubernetes: refusals', () => {
   it('names the containers when the pod has several and none is chosen, or the chosen one does not exist', async () => {
     seedDeployment(server, sim, name, IMAGES.slice(0, 2), { sidecars: { proxy: 'registry.test/proxy:2' } });
-    await expect(rollback().current()).rejects.toThrow(new ConfigError(`Deployment default/${name} has 2 containers (app, proxy): set input 'container' to the one to roll back.`));
-    await expect(rollback({ container: 'web' }).current()).rejects.toThrow(new ConfigError(`Input 'container' is 'web', but Deployment default/${name} has no such container. Its containers: app, proxy.`));
+    await expect(rollback().current()).rejects.toThrow(
+      new ConfigError(
+        `Deployment default/${name} has 2 containers (app, proxy): set input 'container' to the one to roll back.`,
+      ),
+    );
+    await expect(rollback({ container: 'web' }).current()).rejects.toThrow(
+      new ConfigError(
+        `Input 'container' is 'web', but Deployment default/${name} has no such container. Its containers: app, proxy.`,
+      ),
+    );
     expect((await rollback({ container: 'proxy' }).current()).image).toBe('registry.test/proxy:2');
   });
 
   it('names the deployment and namespace inputs when the Deployment does not exist', async () => {
-    const err = await rollback({ namespace: 'shop' }).current().catch((e) => e);
+    const err = await rollback({ namespace: 'shop' })
+      .current()
+      .catch((e) => e);
     expect(err).toBeInstanceOf(ConfigError);
-    expect(err.message).toBe(`Deployment shop/${name} does not exist (404): input 'deployment' is '${name}' and input 'namespace' is 'shop'. Check both.`);
+    expect(err.message).toBe(
+      `Deployment shop/${name} does not exist (404): input 'deployment' is '${name}' and input 'namespace' is 'shop'. Check both.`,
+    );
   });
 
   it('refuses a paused Deployment with exit 2 and changes nothing', async () => {
@@ -219,16 +274,22 @@ describe('rollback provider kubernetes: refusals', () => {
     seedDeployment(server, sim, name, IMAGES.slice(0, 2));
     server.deny({ verb: 'list', resource: 'replicasets', namespace: 'default' });
     try {
-      const err = await rollback().previous().catch((e) => e);
+      const err = await rollback()
+        .previous()
+        .catch((e) => e);
       expect(err).toBeInstanceOf(ExternalError);
       expect(err.exitCode).toBe(3);
-      expect(err.message).toMatch(/^Forbidden: the Kubernetes API refused to list replicasets\.apps in namespace 'default' \(RBAC\)\. Grant the job's account the verb 'list' on 'replicasets\.apps'/);
+      expect(err.message).toMatch(
+        /^Forbidden: the Kubernetes API refused to list replicasets\.apps in namespace 'default' \(RBAC\)\. Grant the job's account the verb 'list' on 'replicasets\.apps'/,
+      );
     } finally {
       server.allowAll();
     }
     server.deny({ verb: 'patch', resource: 'deployments', namespace: 'default' });
     try {
-      const err = await rollback().apply({ image: 'registry.test/app:0.1.0' }, 'x').catch((e) => e);
+      const err = await rollback()
+        .apply({ image: 'registry.test/app:0.1.0' }, 'x')
+        .catch((e) => e);
       expect(err).toBeInstanceOf(ExternalError);
       expect(err.message).toContain("refused to patch deployments.apps in namespace 'default'");
       expect(err.message).toContain(`User "${server.user}" cannot patch resource "deployments"`);
@@ -240,7 +301,12 @@ describe('rollback provider kubernetes: refusals', () => {
 
   it('retries when another writer changes the Deployment between read and write, keeping their change', async () => {
     seedDeployment(server, sim, name, IMAGES.slice(0, 2));
-    server.interfere(DEPLOYMENTS, 'default', name, (o) => void (o.metadata.labels = { ...o.metadata.labels, team: 'payments' }));
+    server.interfere(
+      DEPLOYMENTS,
+      'default',
+      name,
+      (o) => void (o.metadata.labels = { ...o.metadata.labels, team: 'payments' }),
+    );
     await rollback().apply({ image: 'registry.test/app:0.9.0' }, 'x');
     expect(patches(server, `/deployments/${name}`).map((p) => p.status)).toEqual([409, 200]);
     expect(deployment().metadata.labels).toMatchObject({ team: 'payments' });
@@ -254,8 +320,12 @@ describe('KubeClient.list', () => {
     seedService(server, `${name}-b`, 'blue', 'shop');
     seedVirtualService(server, `${name}-vs`);
     const client = KubeClient.connect(kubeconfig, { platform, clock });
-    expect((await client.list(SERVICE, 'default', `app=${name}-a`)).map((o) => o.metadata?.name)).toEqual([`${name}-a`]);
-    expect((await client.list(SERVICE, 'default', `app in (${name}-a,${name}-b)`)).map((o) => o.metadata?.name)).toEqual([`${name}-a`]);
+    expect((await client.list(SERVICE, 'default', `app=${name}-a`)).map((o) => o.metadata?.name)).toEqual([
+      `${name}-a`,
+    ]);
+    expect(
+      (await client.list(SERVICE, 'default', `app in (${name}-a,${name}-b)`)).map((o) => o.metadata?.name),
+    ).toEqual([`${name}-a`]);
     const vs = { group: 'networking.istio.io', versions: ['v1'], plural: 'virtualservices', kind: 'VirtualService' };
     expect((await client.list(vs, 'default')).map((o) => o.metadata?.name)).toContain(`${name}-vs`);
     expect(await client.list(REPLICASET, 'default', 'app=nothing-has-this')).toEqual([]);

@@ -77,9 +77,18 @@ describe('rollback --list', () => {
     const before = process.cwd();
     process.chdir(repo.dir);
     try {
-      const r = await runRollback({ provider: 'kubernetes', deployment: 'api', kubeconfig, 'image-name': 'registry.test/api', list: 'true' });
+      const r = await runRollback({
+        provider: 'kubernetes',
+        deployment: 'api',
+        kubeconfig,
+        'image-name': 'registry.test/api',
+        list: 'true',
+      });
       expect(r.code, r.log).toBe(0);
-      const rows = r.log.split('\n').filter((l) => /^[*<]?\s+v\d/.test(l)).map((l) => l.trim().split(/\s+/));
+      const rows = r.log
+        .split('\n')
+        .filter((l) => /^[*<]?\s+v\d/.test(l))
+        .map((l) => l.trim().split(/\s+/));
       expect(rows).toEqual([
         ['*', 'v1.2.0', 'registry.test/api:1.2.0'],
         ['<', 'v1.1.0', 'registry.test/api:1.1.0'],
@@ -93,8 +102,23 @@ describe('rollback --list', () => {
 
   it('blue-green: the colours with their traffic and the state file record, without a record needed and nothing moved', async () => {
     const stateFile = join(dir, 'web.json');
-    writeFileSync(stateFile, JSON.stringify({ active: 'green', previous: 'blue', weights: { blue: 0, green: 100 }, time: '2024-05-01T10:00:00.000Z', who: 'octocat' }));
-    const flags = { provider: 'blue-green', backend: 'haproxy', 'haproxy-socket': haproxy.socket, 'haproxy-backend': 'web', list: 'true' };
+    writeFileSync(
+      stateFile,
+      JSON.stringify({
+        active: 'green',
+        previous: 'blue',
+        weights: { blue: 0, green: 100 },
+        time: '2024-05-01T10:00:00.000Z',
+        who: 'octocat',
+      }),
+    );
+    const flags = {
+      provider: 'blue-green',
+      backend: 'haproxy',
+      'haproxy-socket': haproxy.socket,
+      'haproxy-backend': 'web',
+      list: 'true',
+    };
     const r = await runRollback({ ...flags, 'state-file': stateFile });
     expect(r.code, r.log).toBe(0);
     expect(r.log).toMatch(/^\*\s+green\s+100 %\s+active since 2024-05-01T10:00:00\.000Z \(octocat\)$/m);

@@ -22,9 +22,24 @@ beforeAll(async () => {
   stateFile = join(dir, 'web.json');
   configFile = join(dir, 'dependency-config.yml');
   // after a switch blue → green
-  writeFileSync(upstreamFile, `upstream web {\n    keepalive 16;\n    server ${pair.blue.address} down;  # blue\n    server ${pair.green.address} weight=100;  # green\n}\n`);
-  writeFileSync(stateFile, JSON.stringify({ active: 'green', previous: 'blue', weights: { blue: 0, green: 100 }, time: '2024-05-01T10:00:00.000Z', who: 'ci' }));
-  writeFileSync(configFile, 'services:\n  web: {}\n  api: { dependencies: [web] }\n  mobile-bff: { dependencies: [api] }\n  reports: { dependencies: [web] }\n');
+  writeFileSync(
+    upstreamFile,
+    `upstream web {\n    keepalive 16;\n    server ${pair.blue.address} down;  # blue\n    server ${pair.green.address} weight=100;  # green\n}\n`,
+  );
+  writeFileSync(
+    stateFile,
+    JSON.stringify({
+      active: 'green',
+      previous: 'blue',
+      weights: { blue: 0, green: 100 },
+      time: '2024-05-01T10:00:00.000Z',
+      who: 'ci',
+    }),
+  );
+  writeFileSync(
+    configFile,
+    'services:\n  web: {}\n  api: { dependencies: [web] }\n  mobile-bff: { dependencies: [api] }\n  reports: { dependencies: [web] }\n',
+  );
   // one request per connection: see colourProxy for why
   nginx = await startNginx(colourProxy(upstreamFile, { blue: pair.blue.address, green: pair.green.address }));
 });
@@ -65,13 +80,21 @@ describe('rollback blue-green on NGINX', () => {
         { GITLAB_USER_LOGIN: 'ops' },
       );
       expect(r.code, r.log).toBe(0);
-      expect(r.outputs).toEqual({ 'rolled-back': 'true', triggered: 'false', from: 'green', to: 'blue', dependents: '["mobile-bff","api","reports"]' });
+      expect(r.outputs).toEqual({
+        'rolled-back': 'true',
+        triggered: 'false',
+        from: 'green',
+        to: 'blue',
+        dependents: '["mobile-bff","api","reports"]',
+      });
       const file = readFileSync(upstreamFile, 'utf8');
       expect(file).toContain(`server ${pair.blue.address} weight=100;  # blue`);
       expect(file).toContain(`server ${pair.green.address} down;  # green`);
       expect(file, 'other directives of the block are kept').toContain('keepalive 16;');
       expect(r.log).toContain('**Why:** checkout errors after the release');
-      expect(r.log).toContain('3 services depend on `web` and may need a rollback too, in this order: `mobile-bff` → `api` → `reports`');
+      expect(r.log).toContain(
+        '3 services depend on `web` and may need a rollback too, in this order: `mobile-bff` → `api` → `reports`',
+      );
       expect(r.log).toContain('mobile-bff, api, reports depend on web and may need a rollback too');
       expect(r.log).toContain(`${stateFile} (active blue, previous green)`);
       await waitFor('NGINX to serve blue only', async () => (await served()) === 'blue' && (await served()) === 'blue');

@@ -36,25 +36,46 @@ let n = 0;
 let name: string;
 beforeEach(() => {
   name = `web${++n}`;
-  seedDeployment(server, sim, name, [`${registry.host}/shop/web:1.0.0`, `${registry.host}/shop/web:1.1.0`, `${registry.host}/shop/web:1.2.0`], { replicas: 2 });
+  seedDeployment(
+    server,
+    sim,
+    name,
+    [`${registry.host}/shop/web:1.0.0`, `${registry.host}/shop/web:1.1.0`, `${registry.host}/shop/web:1.2.0`],
+    { replicas: 2 },
+  );
 });
 
 const image = () => server.store.get(DEPLOYMENTS, 'default', name)!.spec.template.spec.containers[0].image as string;
-const flags = (extra: Record<string, string>) => ({ provider: 'kubernetes', deployment: name, kubeconfig, timeout: '30s', ...extra });
+const flags = (extra: Record<string, string>) => ({
+  provider: 'kubernetes',
+  deployment: name,
+  kubeconfig,
+  timeout: '30s',
+  ...extra,
+});
 
 describe('rollback checks the target image in its registry first', () => {
   it('rolls back to a version that exists, reporting its digest', async () => {
     const r = await runRollback(flags({ to: 'v1.1.0' }), login);
     expect(r.code, r.log).toBe(0);
-    expect(r.outputs).toMatchObject({ 'rolled-back': 'true', triggered: 'false', from: `${registry.host}/shop/web:1.2.0`, to: `${registry.host}/shop/web:1.1.0` });
-    expect(r.log).toContain(`| Target image in its registry | ✅ \`${registry.host}/shop/web:1.1.0\` | \`${pushed.digest}\` |`);
+    expect(r.outputs).toMatchObject({
+      'rolled-back': 'true',
+      triggered: 'false',
+      from: `${registry.host}/shop/web:1.2.0`,
+      to: `${registry.host}/shop/web:1.1.0`,
+    });
+    expect(r.log).toContain(
+      `| Target image in its registry | ✅ \`${registry.host}/shop/web:1.1.0\` | \`${pushed.digest}\` |`,
+    );
     expect(image()).toBe(`${registry.host}/shop/web:1.1.0`);
   });
 
   it('exits 3 and changes nothing when the target image is not in the registry', async () => {
     const r = await runRollback(flags({ to: `${registry.host}/shop/web:9.9.9` }), login);
     expect(r.code, r.log).toBe(3);
-    expect(r.log).toContain(`Image ${registry.host}/shop/web:9.9.9 does not exist in registry ${registry.host} (manifest 9.9.9 not found)`);
+    expect(r.log).toContain(
+      `Image ${registry.host}/shop/web:9.9.9 does not exist in registry ${registry.host} (manifest 9.9.9 not found)`,
+    );
     expect(r.outputs).toEqual({});
     expect(patches(server, `/deployments/${name}`)).toEqual([]);
     expect(image()).toBe(`${registry.host}/shop/web:1.2.0`);
@@ -63,7 +84,9 @@ describe('rollback checks the target image in its registry first', () => {
   it('exits 3 naming the variables to set when the registry refuses anonymous access, and changes nothing', async () => {
     const r = await runRollback(flags({ to: '1.1.0' }));
     expect(r.code, r.log).toBe(3);
-    expect(r.log).toContain(`Registry ${registry.host} refused to check ${registry.host}/shop/web:1.1.0 without credentials (HTTP 401`);
+    expect(r.log).toContain(
+      `Registry ${registry.host} refused to check ${registry.host}/shop/web:1.1.0 without credentials (HTTP 401`,
+    );
     expect(r.log).toContain('set REGISTRY_USERNAME and REGISTRY_PASSWORD');
     expect(patches(server, `/deployments/${name}`)).toEqual([]);
   });
@@ -71,7 +94,9 @@ describe('rollback checks the target image in its registry first', () => {
   it('checks the image of the previous revision too: a missing one stops the rollback', async () => {
     // a Deployment whose previous revision runs an image that is not (or no longer) in the registry
     name = `${name}-gone`;
-    seedDeployment(server, sim, name, [`${registry.host}/shop/web:0.9.0`, `${registry.host}/shop/web:1.2.0`], { replicas: 2 });
+    seedDeployment(server, sim, name, [`${registry.host}/shop/web:0.9.0`, `${registry.host}/shop/web:1.2.0`], {
+      replicas: 2,
+    });
     const r = await runRollback(flags({}), login);
     expect(r.code, r.log).toBe(3);
     expect(r.log).toContain(`Image ${registry.host}/shop/web:0.9.0 does not exist`);
@@ -87,12 +112,19 @@ describe('rollback checks the target image in its registry first', () => {
     const cwd = process.cwd();
     process.chdir(repo.dir);
     try {
-      const r = await runRollback(flags({ 'image-name': `${registry.host}/shop/web`, reason: 'latency after 1.2.0' }), login);
+      const r = await runRollback(
+        flags({ 'image-name': `${registry.host}/shop/web`, reason: 'latency after 1.2.0' }),
+        login,
+      );
       expect(r.code, r.log).toBe(0);
       expect(r.outputs).toMatchObject({ 'rolled-back': 'true', to: `${registry.host}/shop/web:1.1.0` });
-      expect(r.log).toContain(`**Target:** \`${registry.host}/shop/web:1.1.0\`, from the release before v1.2.0: v1.1.0`);
+      expect(r.log).toContain(
+        `**Target:** \`${registry.host}/shop/web:1.1.0\`, from the release before v1.2.0: v1.1.0`,
+      );
       expect(image()).toBe(`${registry.host}/shop/web:1.1.0`);
-      expect(server.store.get(DEPLOYMENTS, 'default', name)!.metadata.annotations?.['kubernetes.io/change-cause']).toBe('latency after 1.2.0');
+      expect(server.store.get(DEPLOYMENTS, 'default', name)!.metadata.annotations?.['kubernetes.io/change-cause']).toBe(
+        'latency after 1.2.0',
+      );
     } finally {
       process.chdir(cwd);
       repo.remove();

@@ -40,7 +40,13 @@ interface Case {
 }
 
 const cases: Case[] = [
-  { factory: kubernetesBackend, type: SERVICES, input: 'service', seed: (s, n) => seedService(s, n), green: (o) => o.spec.selector.color === 'green' },
+  {
+    factory: kubernetesBackend,
+    type: SERVICES,
+    input: 'service',
+    seed: (s, n) => seedService(s, n),
+    green: (o) => o.spec.selector.color === 'green',
+  },
   {
     factory: istioBackend,
     type: VIRTUAL_SERVICES,
@@ -71,19 +77,34 @@ describe.each(cases)('$factory.name backend faults', (c) => {
 
   it('retries a 409 conflict with a fresh read and keeps the concurrent change', async () => {
     const { name, inputs, stored } = fresh();
-    server.interfere(c.type, 'default', name, (o) => void (o.metadata.labels = { ...o.metadata.labels, touched: 'by-someone-else' }));
+    server.interfere(
+      c.type,
+      'default',
+      name,
+      (o) => void (o.metadata.labels = { ...o.metadata.labels, touched: 'by-someone-else' }),
+    );
     const { backend, log } = backendFor(c.factory, inputs);
     await backend.apply(GREEN);
     expect(patches(server, `/${c.type.plural}/${name}`).map((p) => p.status)).toEqual([409, 200]);
     expect(c.green(stored())).toBe(true);
     expect(stored().metadata.labels?.touched).toBe('by-someone-else');
-    expect(log.join('')).toMatch(/changed while Shipgate was writing it \(409 Conflict\); reading it again \(attempt 2 of 5\)/);
+    expect(log.join('')).toMatch(
+      /changed while Shipgate was writing it \(409 Conflict\); reading it again \(attempt 2 of 5\)/,
+    );
   });
 
   it('gives up after 5 conflicts in a row with exit 3 and nothing applied', async () => {
     const { name, inputs, stored } = fresh();
-    server.interfere(c.type, 'default', name, (o) => void (o.metadata.annotations = { ...o.metadata.annotations, n: String(Math.random()) }), 5);
-    const err = await backendFor(c.factory, inputs).backend.apply(GREEN).catch((e) => e);
+    server.interfere(
+      c.type,
+      'default',
+      name,
+      (o) => void (o.metadata.annotations = { ...o.metadata.annotations, n: String(Math.random()) }),
+      5,
+    );
+    const err = await backendFor(c.factory, inputs)
+      .backend.apply(GREEN)
+      .catch((e) => e);
     expect(err).toBeInstanceOf(ExternalError);
     expect(err.message).toMatch(/409 Conflict 5 times.*nothing was applied/);
     expect(patches(server, `/${c.type.plural}/${name}`).map((p) => p.status)).toEqual([409, 409, 409, 409, 409]);
@@ -92,9 +113,13 @@ describe.each(cases)('$factory.name backend faults', (c) => {
 
   it('names the object, its input and the namespace when it does not exist (exit 2)', async () => {
     const { inputs } = fresh();
-    const err = await backendFor(c.factory, { ...inputs, [c.input]: 'missing', namespace: 'shop' }).backend.active().catch((e) => e);
+    const err = await backendFor(c.factory, { ...inputs, [c.input]: 'missing', namespace: 'shop' })
+      .backend.active()
+      .catch((e) => e);
     expect(err).toBeInstanceOf(ConfigError);
-    expect(err.message).toContain(`${c.type.kind} shop/missing does not exist (404): input '${c.input}' is 'missing' and input 'namespace' is 'shop'`);
+    expect(err.message).toContain(
+      `${c.type.kind} shop/missing does not exist (404): input '${c.input}' is 'missing' and input 'namespace' is 'shop'`,
+    );
   });
 
   it('reports an RBAC refusal with the verb and resource (exit 3), leaving the object as it was', async () => {
@@ -102,7 +127,9 @@ describe.each(cases)('$factory.name backend faults', (c) => {
     const before = stored().metadata.resourceVersion;
     server.deny({ verb: 'patch', resource: c.type.plural, namespace: 'default' });
     try {
-      const err = await backendFor(c.factory, inputs).backend.apply(GREEN).catch((e) => e);
+      const err = await backendFor(c.factory, inputs)
+        .backend.apply(GREEN)
+        .catch((e) => e);
       expect(err).toBeInstanceOf(ExternalError);
       const res = c.type.group ? `${c.type.plural}.${c.type.group}` : c.type.plural;
       expect(err.message).toContain(`refused to patch ${res} in namespace 'default' (RBAC)`);
@@ -117,10 +144,14 @@ describe.each(cases)('$factory.name backend faults', (c) => {
     const { name, inputs } = fresh();
     const file = join(dir, `closed-${name}.yaml`);
     writeFileSync(file, kubeconfigYaml(`https://127.0.0.1:${await closedPort()}`, server.ca, server.token));
-    const err = await backendFor(c.factory, { ...inputs, kubeconfig: file }).backend.active().catch((e) => e);
+    const err = await backendFor(c.factory, { ...inputs, kubeconfig: file })
+      .backend.active()
+      .catch((e) => e);
     expect(err).toBeInstanceOf(ExternalError);
     expect(err.exitCode).toBe(3);
-    expect(err.message).toMatch(/The Kubernetes API at https:\/\/127\.0\.0\.1:\d+ is unreachable \(get .*\): .*ECONNREFUSED/);
+    expect(err.message).toMatch(
+      /The Kubernetes API at https:\/\/127\.0\.0\.1:\d+ is unreachable \(get .*\): .*ECONNREFUSED/,
+    );
   });
 
   it('reports rejected credentials (401) with exit 3 and does not print the token', async () => {
@@ -142,10 +173,15 @@ describe('KubeClient against an API server that accepts connections and never an
     await new Promise<void>((resolve) => hung.listen(0, '127.0.0.1', resolve));
     try {
       const file = join(dir, 'hung.yaml');
-      writeFileSync(file, kubeconfigYaml(`https://127.0.0.1:${(hung.address() as { port: number }).port}`, server.ca, server.token));
+      writeFileSync(
+        file,
+        kubeconfigYaml(`https://127.0.0.1:${(hung.address() as { port: number }).port}`, server.ca, server.token),
+      );
       const platform = new LocalPlatform({ env: {}, stderr: () => {} });
       const client = new KubeClient(() => loadKubeConfig(file, platform), { platform, clock: realClock }, 300);
-      const err = await client.get({ resource: SERVICE, namespace: 'default', name: 'web', input: 'service' }).catch((e) => e);
+      const err = await client
+        .get({ resource: SERVICE, namespace: 'default', name: 'web', input: 'service' })
+        .catch((e) => e);
       expect(err).toBeInstanceOf(ExternalError);
       expect(err.message).toMatch(/is unreachable \(get Service default\/web\): no answer within 0\.3s/);
       expect(sockets.length).toBeGreaterThan(0);

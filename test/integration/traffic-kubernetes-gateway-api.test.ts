@@ -27,9 +27,12 @@ beforeEach(() => {
   seedHttpRoute(server, name);
 });
 
-const build = (extra: Record<string, string> = {}) => backendFor(gatewayApiBackend, { 'http-route': name, service: name, kubeconfig, ...extra });
+const build = (extra: Record<string, string> = {}) =>
+  backendFor(gatewayApiBackend, { 'http-route': name, service: name, kubeconfig, ...extra });
 const refs = async () =>
-  (await kubectlJson(kubeconfig, 'get', 'httproutes.gateway.networking.k8s.io', name)).spec.rules[1].backendRefs.map((r: any) => [r.name, r.weight]);
+  (await kubectlJson(kubeconfig, 'get', 'httproutes.gateway.networking.k8s.io', name)).spec.rules[1].backendRefs.map(
+    (r: any) => [r.name, r.weight],
+  );
 
 describe('gateway-api backend (HTTPRoute backendRef weights)', () => {
   it('reads the colour backendRefs, with the CRD default weight, and ignores other rules', async () => {
@@ -45,7 +48,11 @@ describe('gateway-api backend (HTTPRoute backendRef weights)', () => {
     expect(JSON.parse(/-p '(.*)'$/.exec(plan[1])![1])).toEqual([
       { op: 'replace', path: '/metadata/resourceVersion', value: rv },
       { op: 'add', path: '/spec/rules/1/backendRefs/0/weight', value: 90 },
-      { op: 'add', path: '/spec/rules/1/backendRefs/-', value: { group: '', kind: 'Service', name: `${name}-green`, port: 8080, weight: 10 } },
+      {
+        op: 'add',
+        path: '/spec/rules/1/backendRefs/-',
+        value: { group: '', kind: 'Service', name: `${name}-green`, port: 8080, weight: 10 },
+      },
     ]);
     expect(patches(server, `/httproutes/${name}`)).toEqual([]);
   });
@@ -61,7 +68,11 @@ describe('gateway-api backend (HTTPRoute backendRef weights)', () => {
       await backend.verify({ blue: 100 - green, green });
     }
     expect((await backend.active()).active).toBe('blue');
-    expect(patches(server, `/httproutes/${name}`).every((p) => p.contentType === 'application/json-patch+json' && p.status === 200)).toBe(true);
+    expect(
+      patches(server, `/httproutes/${name}`).every(
+        (p) => p.contentType === 'application/json-patch+json' && p.status === 200,
+      ),
+    ).toBe(true);
     const route = await kubectlJson(kubeconfig, 'get', 'httproute', name);
     expect(route.spec.rules[0].backendRefs).toEqual([{ group: '', kind: 'Service', name: 'cdn', port: 80, weight: 1 }]);
   });
@@ -78,7 +89,11 @@ describe('gateway-api backend (HTTPRoute backendRef weights)', () => {
 
   it('uses backend-refs names when given', async () => {
     seedHttpRoute(server, `${name}-x`, 'default', 'web-v1');
-    const { backend } = backendFor(gatewayApiBackend, { 'http-route': `${name}-x`, 'backend-refs': 'blue=web-v1,green=web-v2', kubeconfig });
+    const { backend } = backendFor(gatewayApiBackend, {
+      'http-route': `${name}-x`,
+      'backend-refs': 'blue=web-v1,green=web-v2',
+      kubeconfig,
+    });
     await backend.apply({ blue: 50, green: 50 });
     const route = await kubectlJson(kubeconfig, 'get', 'httproute', `${name}-x`);
     expect(route.spec.rules[1].backendRefs.map((r: any) => [r.name, r.weight])).toEqual([
@@ -90,22 +105,30 @@ describe('gateway-api backend (HTTPRoute backendRef weights)', () => {
 
   it('needs service or backend-refs to name the backendRefs', () => {
     expect(() => backendFor(gatewayApiBackend, { 'http-route': name, kubeconfig })).toThrow(ConfigError);
-    expect(() => backendFor(gatewayApiBackend, { 'http-route': name, kubeconfig })).toThrow(/input 'service'.*input 'backend-refs'/);
+    expect(() => backendFor(gatewayApiBackend, { 'http-route': name, kubeconfig })).toThrow(
+      /input 'service'.*input 'backend-refs'/,
+    );
   });
 
   it('refuses a colour rule that also routes to another Service, and a route without colour refs', async () => {
     const route = server.store.get(HTTP_ROUTES, 'default', name)!;
     route.spec.rules[1].backendRefs.push({ name: 'legacy', port: 80 });
     server.store.update(HTTP_ROUTES, 'default', name, route);
-    await expect(build().backend.apply({ blue: 0, green: 100 })).rejects.toThrow(/rules\[1\] also sends traffic to Service legacy/);
-    await expect(build({ service: 'other' }).backend.active()).rejects.toThrow(/input 'http-route'.*blue=other-blue, green=other-green/);
+    await expect(build().backend.apply({ blue: 0, green: 100 })).rejects.toThrow(
+      /rules\[1\] also sends traffic to Service legacy/,
+    );
+    await expect(build({ service: 'other' }).backend.active()).rejects.toThrow(
+      /input 'http-route'.*blue=other-blue, green=other-green/,
+    );
     expect(patches(server, `/httproutes/${name}`)).toEqual([]);
   });
 
   it('records the previous colour as an annotation', async () => {
     const { backend } = build();
     await recordPrevious(backend, 'green');
-    expect((await kubectlJson(kubeconfig, 'get', 'httproute', name)).metadata.annotations['shipgate.dev/previous-color']).toBe('green');
+    expect(
+      (await kubectlJson(kubeconfig, 'get', 'httproute', name)).metadata.annotations['shipgate.dev/previous-color'],
+    ).toBe('green');
     expect(await recordedPrevious(backend)).toBe('green');
   });
 });

@@ -28,8 +28,10 @@ beforeEach(() => {
   seedVirtualService(server, name);
 });
 
-const build = (extra: Record<string, string> = {}) => backendFor(istioBackend, { 'virtual-service': name, kubeconfig, ...extra });
-const appRoute = async () => (await kubectlJson(kubeconfig, 'get', 'virtualservices.networking.istio.io', name)).spec.http[1].route;
+const build = (extra: Record<string, string> = {}) =>
+  backendFor(istioBackend, { 'virtual-service': name, kubeconfig, ...extra });
+const appRoute = async () =>
+  (await kubectlJson(kubeconfig, 'get', 'virtualservices.networking.istio.io', name)).spec.http[1].route;
 
 describe('istio backend (VirtualService weights)', () => {
   it('reads a lone colour destination as 100 % and ignores routes without colour subsets', async () => {
@@ -45,11 +47,17 @@ describe('istio backend (VirtualService weights)', () => {
     const plan = await build().backend.plan({ blue: 90, green: 10 });
     expect(plan[0]).toBe(`VirtualService default/${name}: blue 100, green 0 → blue 90, green 10`);
     const ops = JSON.parse(/-p '(.*)'$/.exec(plan[1])![1]);
-    expect(plan[1]).toMatch(new RegExp(`^kubectl -n default patch virtualservices\\.networking\\.istio\\.io ${name} --type=json -p `));
+    expect(plan[1]).toMatch(
+      new RegExp(`^kubectl -n default patch virtualservices\\.networking\\.istio\\.io ${name} --type=json -p `),
+    );
     expect(ops).toEqual([
       { op: 'replace', path: '/metadata/resourceVersion', value: rv },
       { op: 'add', path: '/spec/http/1/route/0/weight', value: 90 },
-      { op: 'add', path: '/spec/http/1/route/-', value: { destination: { host: name, subset: 'green', port: { number: 80 } }, weight: 10 } },
+      {
+        op: 'add',
+        path: '/spec/http/1/route/-',
+        value: { destination: { host: name, subset: 'green', port: { number: 80 } }, weight: 10 },
+      },
     ]);
     expect(patches(server, `/virtualservices/${name}`)).toEqual([]);
   });
@@ -95,13 +103,17 @@ describe('istio backend (VirtualService weights)', () => {
   });
 
   it('names the input when no route uses the colour subsets', async () => {
-    await expect(build({ colors: 'stable,next' }).backend.active()).rejects.toThrow(/input 'virtual-service'.*subset stable or next/);
+    await expect(build({ colors: 'stable,next' }).backend.active()).rejects.toThrow(
+      /input 'virtual-service'.*subset stable or next/,
+    );
   });
 
   it('records the previous colour as an annotation', async () => {
     const { backend } = build();
     await recordPrevious(backend, 'blue');
-    expect((await kubectlJson(kubeconfig, 'get', 'vs', name)).metadata.annotations).toEqual({ 'shipgate.dev/previous-color': 'blue' });
+    expect((await kubectlJson(kubeconfig, 'get', 'vs', name)).metadata.annotations).toEqual({
+      'shipgate.dev/previous-color': 'blue',
+    });
     expect(await recordedPrevious(backend)).toBe('blue');
     expect(patches(server, `/virtualservices/${name}`)[0].contentType).toBe('application/merge-patch+json');
   });

@@ -27,7 +27,8 @@ beforeEach(() => {
   seedService(server, name);
 });
 
-const build = (extra: Record<string, string> = {}) => backendFor(kubernetesBackend, { service: name, kubeconfig, ...extra });
+const build = (extra: Record<string, string> = {}) =>
+  backendFor(kubernetesBackend, { service: name, kubeconfig, ...extra });
 
 describe('kubernetes backend (Service selector)', () => {
   it('reads the selected colour and says it cannot do weights', async () => {
@@ -45,7 +46,9 @@ describe('kubernetes backend (Service selector)', () => {
     const rv = server.store.get(SERVICES, 'default', name)!.metadata.resourceVersion;
     const plan = await backend.plan({ blue: 0, green: 100 });
     expect(plan[0]).toBe(`Service default/${name} selector color: blue → green`);
-    expect(plan[1]).toBe(`kubectl -n default patch services ${name} --type=merge -p '{"spec":{"selector":{"color":"green"}},"metadata":{"resourceVersion":"${rv}"}}'`);
+    expect(plan[1]).toBe(
+      `kubectl -n default patch services ${name} --type=merge -p '{"spec":{"selector":{"color":"green"}},"metadata":{"resourceVersion":"${rv}"}}'`,
+    );
     expect(patches(server, `/services/${name}`)).toEqual([]);
     expect(server.store.get(SERVICES, 'default', name)!.metadata.resourceVersion).toBe(rv);
   });
@@ -61,14 +64,20 @@ describe('kubernetes backend (Service selector)', () => {
     expect(svc.spec.selector).toEqual({ app: name, color: 'green' });
     const state = await backend.verify({ blue: 0, green: 100 });
     expect(state.active).toBe('green');
-    await expect(backend.verify({ blue: 100, green: 0 })).rejects.toMatchObject({ exitCode: 3, message: expect.stringContaining('does not select color=blue') });
+    await expect(backend.verify({ blue: 100, green: 0 })).rejects.toMatchObject({
+      exitCode: 3,
+      message: expect.stringContaining('does not select color=blue'),
+    });
     // Already there: no second write.
     await backend.apply({ blue: 0, green: 100 });
     expect(patches(server, `/services/${name}`)).toHaveLength(1);
   });
 
   it('uses another selector key when told', async () => {
-    server.store.update(SERVICES, 'default', name, { ...server.store.get(SERVICES, 'default', name)!, spec: { selector: { app: name, track: 'green' }, ports: [{ port: 80 }] } });
+    server.store.update(SERVICES, 'default', name, {
+      ...server.store.get(SERVICES, 'default', name)!,
+      spec: { selector: { app: name, track: 'green' }, ports: [{ port: 80 }] },
+    });
     const { backend } = build({ 'selector-key': 'track' });
     expect((await backend.active()).active).toBe('green');
     await backend.apply({ blue: 100, green: 0 });
@@ -76,7 +85,10 @@ describe('kubernetes backend (Service selector)', () => {
   });
 
   it('reports a selector value that is not a colour as no active colour', async () => {
-    server.store.update(SERVICES, 'default', name, { ...server.store.get(SERVICES, 'default', name)!, spec: { selector: { app: name, color: 'red' }, ports: [{ port: 80 }] } });
+    server.store.update(SERVICES, 'default', name, {
+      ...server.store.get(SERVICES, 'default', name)!,
+      spec: { selector: { app: name, color: 'red' }, ports: [{ port: 80 }] },
+    });
     const state = await build().backend.active();
     expect(state.active).toBeUndefined();
     expect(state.weights).toEqual({ blue: 0, green: 0 });
@@ -105,17 +117,28 @@ describe('kubernetes backend (Service selector)', () => {
 
   it('names the kubeconfig input when the file is missing or no credentials exist, on the first read', async () => {
     await expect(build({ kubeconfig: join(dir, 'nope.yaml') }).backend.active()).rejects.toThrow(ConfigError);
-    await expect(build({ kubeconfig: join(dir, 'nope.yaml') }).backend.active()).rejects.toThrow(/Input 'kubeconfig'.*nope\.yaml.*does not exist/);
-    await expect(backendFor(kubernetesBackend, { service: name }, { HOME: dir }).backend.active()).rejects.toThrow(/Input 'kubeconfig' is empty/);
+    await expect(build({ kubeconfig: join(dir, 'nope.yaml') }).backend.active()).rejects.toThrow(
+      /Input 'kubeconfig'.*nope\.yaml.*does not exist/,
+    );
+    await expect(backendFor(kubernetesBackend, { service: name }, { HOME: dir }).backend.active()).rejects.toThrow(
+      /Input 'kubeconfig' is empty/,
+    );
   });
 
   it('finds the kubeconfig in KUBECONFIG (a path list) or ~/.kube/config when the input is empty', async () => {
     const home = join(dir, 'home');
     mkdirSync(join(home, '.kube'), { recursive: true });
     copyFileSync(kubeconfig, join(home, '.kube', 'config'));
-    expect((await backendFor(kubernetesBackend, { service: name }, { HOME: home }).backend.active()).active).toBe('blue');
+    expect((await backendFor(kubernetesBackend, { service: name }, { HOME: home }).backend.active()).active).toBe(
+      'blue',
+    );
     const list = [join(dir, 'absent-but-first.yaml'), kubeconfig].join(delimiter);
-    await expect(backendFor(kubernetesBackend, { service: name }, { KUBECONFIG: list }).backend.active()).rejects.toThrow(/absent-but-first\.yaml/);
-    expect((await backendFor(kubernetesBackend, { service: name }, { KUBECONFIG: kubeconfig, HOME: dir }).backend.active()).active).toBe('blue');
+    await expect(
+      backendFor(kubernetesBackend, { service: name }, { KUBECONFIG: list }).backend.active(),
+    ).rejects.toThrow(/absent-but-first\.yaml/);
+    expect(
+      (await backendFor(kubernetesBackend, { service: name }, { KUBECONFIG: kubeconfig, HOME: dir }).backend.active())
+        .active,
+    ).toBe('blue');
   });
 });

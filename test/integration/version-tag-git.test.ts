@@ -42,7 +42,9 @@ describe('tagging through git push', () => {
     work.commit('fix: a');
     origin.git('config', 'receive.denyCurrentBranch', 'refuse');
     const hook = join(origin.dir, 'hooks', 'pre-receive');
-    (await import('node:fs')).writeFileSync(hook, '#!/bin/sh\necho "tags are protected" >&2\nexit 1\n', { mode: 0o755 });
+    (await import('node:fs')).writeFileSync(hook, '#!/bin/sh\necho "tags are protected" >&2\nexit 1\n', {
+      mode: 0o755,
+    });
     // CI=true: a CI system Shipgate has no platform for publishes by default, as GitHub and GitLab do
     const res = await versionTagIn(work.dir, {}, { CI: 'true' });
     expect(res.code).toBe(3);
@@ -56,7 +58,9 @@ describe('tagging through git push', () => {
     r.commit('feat: a');
     const res = await versionTagIn(r.dir, { push: 'true' });
     expect(res.code).toBe(2);
-    expect(res.log).toContain("Input 'push' is 'true', but no forge token is in the environment: GITHUB_TOKEN with GITHUB_REPOSITORY for GitHub, or GITLAB_TOKEN with CI_PROJECT_ID and CI_SERVER_URL for GitLab to tag through the API, and there is no git remote 'origin'");
+    expect(res.log).toContain(
+      "Input 'push' is 'true', but no forge token is in the environment: GITHUB_TOKEN with GITHUB_REPOSITORY for GitHub, or GITLAB_TOKEN with CI_PROJECT_ID and CI_SERVER_URL for GitLab to tag through the API, and there is no git remote 'origin'",
+    );
     const rel = await versionTagIn(r.dir, { release: 'true' });
     expect(rel.log).toContain("Input 'release' is 'true', but no forge token is in the environment");
   });
@@ -78,7 +82,16 @@ describe('shallow clones', () => {
     const gh = await versionTagIn(clone.dir, dry, { GITHUB_ACTIONS: 'true' }, 'github');
     expect(gh.code).toBe(2);
     expect(gh.log).toContain("Set 'fetch-depth: 0' on actions/checkout");
-    const gl = await versionTagIn(clone.dir, dry, { GITLAB_CI: 'true', SHIPGATE_SUMMARY_FILE: join(clone.dir, 's.md'), SHIPGATE_DOTENV_FILE: join(clone.dir, 'x.env') }, 'gitlab');
+    const gl = await versionTagIn(
+      clone.dir,
+      dry,
+      {
+        GITLAB_CI: 'true',
+        SHIPGATE_SUMMARY_FILE: join(clone.dir, 's.md'),
+        SHIPGATE_DOTENV_FILE: join(clone.dir, 'x.env'),
+      },
+      'gitlab',
+    );
     expect(gl.code).toBe(2);
     expect(gl.log).toContain("Set the variable 'GIT_DEPTH: 0' on the job");
   });
@@ -104,7 +117,10 @@ describe('bad input: exit 2 with the fix named, nothing tagged', () => {
     [{ prerelease: 'rc.1' }, "Input 'prerelease' is 'rc.1'."],
     [{ images: 'Foo/Bar' }, "Input 'images': image 'Foo/Bar' is not a valid image reference"],
     [{ 'image-tags': '{sha}' }, "Input 'image-tags' has '{sha}'"],
-    [{ 'api-breaking-policy': 'ignore' }, "Input 'api-breaking-policy' is 'ignore'. Expected one of: force-major, fail."],
+    [
+      { 'api-breaking-policy': 'ignore' },
+      "Input 'api-breaking-policy' is 'ignore'. Expected one of: force-major, fail.",
+    ],
     [{ release: 'true', push: 'false' }, "Input 'release' is 'true' but 'push' is 'false'"],
   ])('%j', async (flags, message) => {
     const { origin, work } = withOrigin();

@@ -37,7 +37,9 @@ function releasable(): TempRepo {
 }
 
 const digestOf = (reg: TestRegistry, repository: string, tag: string, creds?: { username: string; password: string }) =>
-  new RegistryClient({ credentials: creds && (() => ({ ...creds, source: 'test' })) }).manifestExists(parseImageRef(`${reg.host}/${repository}:${tag}`));
+  new RegistryClient({ credentials: creds && (() => ({ ...creds, source: 'test' })) }).manifestExists(
+    parseImageRef(`${reg.host}/${repository}:${tag}`),
+  );
 
 describe('through the GitHub API', () => {
   it('creates an annotated tag and a release with the changelog, and re-tags the image keeping its digest', async () => {
@@ -57,7 +59,8 @@ describe('through the GitHub API', () => {
       const release = gh.state.releases.get('v1.5.0');
       expect(release).toMatchObject({ name: 'v1.5.0', prerelease: false });
       expect(release?.notes).toBe(res.outputs.changelog);
-      for (const tag of ['1.5.0', '1.5', '1', 'latest']) expect(await digestOf(open, 'acme/user-service', tag)).toBe(built.digest);
+      for (const tag of ['1.5.0', '1.5', '1', 'latest'])
+        expect(await digestOf(open, 'acme/user-service', tag)).toBe(built.digest);
       // Side effects in the issue's order: the tag before the release.
       const writes = gh.requests.filter((r) => r.method === 'POST').map((r) => r.path);
       expect(writes).toEqual(['/repos/acme/shop/git/tags', '/repos/acme/shop/git/refs', '/repos/acme/shop/releases']);
@@ -95,9 +98,17 @@ describe('through the GitHub API', () => {
 
   it('a token without write permission fails with the permission to add, nothing tagged', async () => {
     const work = releasable();
-    const gh = await githubReleaseServer('acme', 'shop', { commits: [work.head()], token: 'gh-write', readOnlyToken: 'gh-read' });
+    const gh = await githubReleaseServer('acme', 'shop', {
+      commits: [work.head()],
+      token: 'gh-write',
+      readOnlyToken: 'gh-read',
+    });
     try {
-      const res = await versionTagIn(work.dir, { push: 'true' }, { GITHUB_REPOSITORY: 'acme/shop', GITHUB_API_URL: gh.url, GITHUB_TOKEN: 'gh-read' });
+      const res = await versionTagIn(
+        work.dir,
+        { push: 'true' },
+        { GITHUB_REPOSITORY: 'acme/shop', GITHUB_API_URL: gh.url, GITHUB_TOKEN: 'gh-read' },
+      );
       expect(res.code).toBe(3);
       expect(res.log).toContain('permissions: contents: write');
       expect(gh.state.tags.size).toBe(0);
@@ -112,7 +123,12 @@ describe('through the GitLab API', () => {
     const work = releasable();
     const gl = await gitlabReleaseServer('42', 'acme/shop', { commits: [work.head()], token: 'gl-write' });
     try {
-      const env = { GITLAB_CI: 'true', CI_PROJECT_ID: '42', CI_API_V4_URL: `${gl.url}/api/v4`, GITLAB_TOKEN: 'gl-write' };
+      const env = {
+        GITLAB_CI: 'true',
+        CI_PROJECT_ID: '42',
+        CI_API_V4_URL: `${gl.url}/api/v4`,
+        GITLAB_TOKEN: 'gl-write',
+      };
       const preview = await versionTagIn(work.dir, { release: 'true', 'dry-run': 'true' }, env);
       expect(preview.outputs).toMatchObject({ tag: 'v1.5.0', released: 'false' });
       expect(gl.requests).toHaveLength(0);
@@ -128,11 +144,20 @@ describe('through the GitLab API', () => {
 
   it('with only CI_JOB_TOKEN, pushes the tag with git (the job token cannot create tags) and creates the release through the API', async () => {
     const work = releasable();
-    const gl = await gitlabReleaseServer('42', 'acme/shop', { commits: [work.head()], token: 'gl-write', jobToken: 'job-token-value' });
+    const gl = await gitlabReleaseServer('42', 'acme/shop', {
+      commits: [work.head()],
+      token: 'gl-write',
+      jobToken: 'job-token-value',
+    });
     try {
       // GitLab knows a pushed tag at once; this server learns it from the test.
       gl.state.tags.set('v1.5.0', { sha: work.head() });
-      const env = { GITLAB_CI: 'true', CI_PROJECT_ID: '42', CI_API_V4_URL: `${gl.url}/api/v4`, CI_JOB_TOKEN: 'job-token-value' };
+      const env = {
+        GITLAB_CI: 'true',
+        CI_PROJECT_ID: '42',
+        CI_API_V4_URL: `${gl.url}/api/v4`,
+        CI_JOB_TOKEN: 'job-token-value',
+      };
       const res = await versionTagIn(work.dir, { release: 'true' }, env);
       expect(res.code).toBe(0);
       expect(res.log).not.toContain('job-token-value');
@@ -150,7 +175,11 @@ describe('image re-tag in a real registry', () => {
   it('keeps a multi-arch index digest, and gives a pre-release no floating tags', async () => {
     const work = releasable();
     const index = await pushIndex(open, 'acme/multi', 'build-7');
-    const res = await versionTagIn(work.dir, { push: 'false', prerelease: 'rc', images: `${open.host}/acme/multi`, 'source-tag': 'build-7' }, {});
+    const res = await versionTagIn(
+      work.dir,
+      { push: 'false', prerelease: 'rc', images: `${open.host}/acme/multi`, 'source-tag': 'build-7' },
+      {},
+    );
     expect(res.code).toBe(0);
     expect(res.outputs).toMatchObject({ version: '1.5.0-rc.1', digest: index.digest, released: 'false' });
     expect(await digestOf(open, 'acme/multi', '1.5.0-rc.1')).toBe(index.digest);
@@ -165,7 +194,11 @@ describe('image re-tag in a real registry', () => {
     const anonymous = await versionTagIn(work.dir, { push: 'false', images: `${basic.host}/acme/private` }, {});
     expect(anonymous.code).toBe(3);
     expect(anonymous.log).toContain('REGISTRY_USERNAME and REGISTRY_PASSWORD');
-    const res = await versionTagIn(work.dir, { push: 'false', images: `${basic.host}/acme/private`, 'image-tags': '{version}\nstable' }, { REGISTRY_USERNAME: 'ci', REGISTRY_PASSWORD: 'secret' });
+    const res = await versionTagIn(
+      work.dir,
+      { push: 'false', images: `${basic.host}/acme/private`, 'image-tags': '{version}\nstable' },
+      { REGISTRY_USERNAME: 'ci', REGISTRY_PASSWORD: 'secret' },
+    );
     expect(res.code).toBe(0);
     expect(res.log).not.toContain('secret');
     expect(await digestOf(basic, 'acme/private', 'stable', creds)).toBe(image.digest);
@@ -174,7 +207,11 @@ describe('image re-tag in a real registry', () => {
   it('bearer tokens: a read-only user passes the existence check, then the re-tag fails after the git tag was pushed', async () => {
     const work = releasable();
     await pushImage(token, 'acme/tokened', `sha-${work.head().slice(0, 7)}`);
-    const res = await versionTagIn(work.dir, { push: 'true', images: `${token.host}/acme/tokened` }, { REGISTRY_USERNAME: 'reader', REGISTRY_PASSWORD: 'pw' });
+    const res = await versionTagIn(
+      work.dir,
+      { push: 'true', images: `${token.host}/acme/tokened` },
+      { REGISTRY_USERNAME: 'reader', REGISTRY_PASSWORD: 'pw' },
+    );
     expect(res.code).toBe(3);
     expect(res.log).toMatch(/Already done: tag v1\.5\.0 → .* \(git push\)\./);
     expect(res.log).toContain(`Not done: re-tag of ${token.host}/acme/tokened.`);

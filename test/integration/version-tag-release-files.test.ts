@@ -48,7 +48,13 @@ const CHANGELOG = '# Changelog\n\n## v1.4.7 (2026-01-01)\n\n### Fixes\n\n- old f
 function releasable(): { origin: TempRepo; work: TempRepo } {
   const { origin, work } = withOrigin();
   repos.push(origin, work);
-  work.commit('feat: a', { 'package.json': PACKAGE_JSON, 'pom.xml': POM_XML, 'pyproject.toml': PYPROJECT, VERSION: '1.4.7\n', 'CHANGELOG.md': CHANGELOG });
+  work.commit('feat: a', {
+    'package.json': PACKAGE_JSON,
+    'pom.xml': POM_XML,
+    'pyproject.toml': PYPROJECT,
+    VERSION: '1.4.7\n',
+    'CHANGELOG.md': CHANGELOG,
+  });
   work.tag('v1.4.7');
   work.commit('feat(api): search');
   work.git('push', '--quiet', 'origin', 'main', '--tags');
@@ -97,11 +103,20 @@ describe('changelog-file and version-files', () => {
     expect(origin.git('rev-parse', `${release}^`)).toBe(before);
     const show = (name: string) => origin.git('show', `v1.5.0:${name}`) + '\n';
     expect(show('package.json')).toBe(PACKAGE_JSON.replace('"version": "1.4.7"', '"version": "1.5.0"'));
-    expect(show('pom.xml')).toBe(POM_XML.replace('<artifactId>user-service</artifactId>\n  <version>1.4.7', '<artifactId>user-service</artifactId>\n  <version>1.5.0'));
-    expect(show('pyproject.toml')).toBe(PYPROJECT.replace('version = "1.4.7" # the release', 'version = "1.5.0" # the release'));
+    expect(show('pom.xml')).toBe(
+      POM_XML.replace(
+        '<artifactId>user-service</artifactId>\n  <version>1.4.7',
+        '<artifactId>user-service</artifactId>\n  <version>1.5.0',
+      ),
+    );
+    expect(show('pyproject.toml')).toBe(
+      PYPROJECT.replace('version = "1.4.7" # the release', 'version = "1.5.0" # the release'),
+    );
     expect(show('VERSION')).toBe('1.5.0\n');
     const changelog = show('CHANGELOG.md');
-    expect(changelog).toMatch(/^# Changelog\n\n## v1\.5\.0 \(\d{4}-\d\d-\d\d\)\n\n### Features\n\n- \*\*api:\*\* search \([0-9a-f]{7}\)\n\n## v1\.4\.7 \(2026-01-01\)/);
+    expect(changelog).toMatch(
+      /^# Changelog\n\n## v1\.5\.0 \(\d{4}-\d\d-\d\d\)\n\n### Features\n\n- \*\*api:\*\* search \([0-9a-f]{7}\)\n\n## v1\.4\.7 \(2026-01-01\)/,
+    );
     expect(work.git('status', '--porcelain')).toBe('');
     // the release commit is a chore: the next run has nothing to release
     expect((await versionTagIn(work.dir, { 'dry-run': 'true' })).outputs.bump).toBe('none');
@@ -139,8 +154,18 @@ describe('changelog-file and version-files', () => {
   });
 
   it.each([
-    ['a pom.xml that inherits its version', { 'pom.xml': POM_XML.replace('  <version>1.4.7</version>\n  <dependencies>', '  <dependencies>') }, 'pom.xml', "it has no <version> of its own under <project> (it inherits the parent's)"],
-    ['a dynamic pyproject version', { 'pyproject.toml': '[project]\nname = "x"\ndynamic = ["version"]\n' }, 'pyproject.toml', 'its [project] version is dynamic'],
+    [
+      'a pom.xml that inherits its version',
+      { 'pom.xml': POM_XML.replace('  <version>1.4.7</version>\n  <dependencies>', '  <dependencies>') },
+      'pom.xml',
+      "it has no <version> of its own under <project> (it inherits the parent's)",
+    ],
+    [
+      'a dynamic pyproject version',
+      { 'pyproject.toml': '[project]\nname = "x"\ndynamic = ["version"]\n' },
+      'pyproject.toml',
+      'its [project] version is dynamic',
+    ],
     ['a missing file', {}, 'package.jsn', 'it cannot be read (ENOENT'],
   ])('refuses %s (exit 2) before anything is tagged or written', async (_what, content, name, why) => {
     const { origin, work } = releasable();
@@ -170,12 +195,26 @@ describe('paths and tokens as the user means them', () => {
   it('names the variables of the platform it runs on when a release has no token', async () => {
     const { work } = releasable();
     const local = await versionTagIn(work.dir, { release: 'true' });
-    expect(local.log).toContain('no forge token is in the environment: GITHUB_TOKEN with GITHUB_REPOSITORY for GitHub, or GITLAB_TOKEN with CI_PROJECT_ID and CI_SERVER_URL for GitLab');
-    const gitlab = await versionTagIn(work.dir, { release: 'true' }, { GITLAB_CI: 'true', GITLAB_TOKEN: 'glpat-x', CI_SERVER_URL: 'http://127.0.0.1:9' }, 'gitlab');
+    expect(local.log).toContain(
+      'no forge token is in the environment: GITHUB_TOKEN with GITHUB_REPOSITORY for GitHub, or GITLAB_TOKEN with CI_PROJECT_ID and CI_SERVER_URL for GitLab',
+    );
+    const gitlab = await versionTagIn(
+      work.dir,
+      { release: 'true' },
+      { GITLAB_CI: 'true', GITLAB_TOKEN: 'glpat-x', CI_SERVER_URL: 'http://127.0.0.1:9' },
+      'gitlab',
+    );
     expect(gitlab.code).toBe(2);
     expect(gitlab.log).toContain("Input 'release' is 'true', but CI_PROJECT_ID is not in the environment");
-    const github = await versionTagIn(work.dir, { release: 'true' }, { GITHUB_ACTIONS: 'true', GITHUB_REPOSITORY: 'acme/shop' }, 'github');
+    const github = await versionTagIn(
+      work.dir,
+      { release: 'true' },
+      { GITHUB_ACTIONS: 'true', GITHUB_REPOSITORY: 'acme/shop' },
+      'github',
+    );
     expect(github.code).toBe(2);
-    expect(github.log).toContain("Input 'release' is 'true', but GITHUB_TOKEN is not in the environment (on GitHub Actions: env: GITHUB_TOKEN: ${{ github.token }})");
+    expect(github.log).toContain(
+      "Input 'release' is 'true', but GITHUB_TOKEN is not in the environment (on GitHub Actions: env: GITHUB_TOKEN: ${{ github.token }})",
+    );
   });
 });

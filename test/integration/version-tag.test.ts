@@ -24,7 +24,14 @@ describe('version-tag on real repositories', () => {
     r.commit('docs: readme');
     const res = await versionTagIn(r.dir, dry);
     expect(res.code).toBe(0);
-    expect(res.outputs).toMatchObject({ 'previous-version': '1.4.7', 'previous-tag': 'v1.4.7', version: '1.5.0', tag: 'v1.5.0', bump: 'minor', released: 'false' });
+    expect(res.outputs).toMatchObject({
+      'previous-version': '1.4.7',
+      'previous-tag': 'v1.4.7',
+      version: '1.5.0',
+      tag: 'v1.5.0',
+      bump: 'minor',
+      released: 'false',
+    });
     expect(res.outputs.changelog).toContain('### Features\n\n- **api:** add search (');
     expect(res.summary).toContain('**`v1.4.7` → `v1.5.0`** · minor · 3 commits since `v1.4.7`');
     expect(res.summary).toMatch(/\*\*Decided by:\*\* `[0-9a-f]{7}` feat\(api\): add search/);
@@ -55,7 +62,10 @@ describe('version-tag on real repositories', () => {
     r.tag('1.9.0');
     r.tag('v7.0.0');
     r.commit('fix: b');
-    expect((await versionTagIn(r.dir, { ...dry, prefix: '' })).outputs).toMatchObject({ 'previous-tag': '1.9.0', tag: '1.9.1' });
+    expect((await versionTagIn(r.dir, { ...dry, prefix: '' })).outputs).toMatchObject({
+      'previous-tag': '1.9.0',
+      tag: '1.9.1',
+    });
     expect((await versionTagIn(r.dir, dry)).outputs).toMatchObject({ 'previous-tag': 'v7.0.0', tag: 'v7.0.1' });
   });
 
@@ -126,11 +136,17 @@ describe('version-tag on real repositories', () => {
     r.tag('user-service/v9.9.9');
     r.checkout('main');
     const user = await versionTagIn(r.dir, { ...dry, prefix: 'user-service/v', path: 'services/user' });
-    expect(user.outputs).toMatchObject({ 'previous-tag': 'user-service/v1.2.0', tag: 'user-service/v1.2.1', bump: 'patch' });
+    expect(user.outputs).toMatchObject({
+      'previous-tag': 'user-service/v1.2.0',
+      tag: 'user-service/v1.2.1',
+      bump: 'patch',
+    });
     expect(user.summary).toContain('3 commits since `user-service/v1.2.0` touching `services/user`');
     const order = await versionTagIn(r.dir, { ...dry, prefix: 'order-service/v', path: 'services/order/' });
     expect(order.outputs).toMatchObject({ tag: 'order-service/v3.1.0', bump: 'minor' });
-    expect((await versionTagIn(r.dir, { ...dry, path: 'services/nope' })).log).toContain("Input 'path' is 'services/nope', which is not in the repository at HEAD");
+    expect((await versionTagIn(r.dir, { ...dry, path: 'services/nope' })).log).toContain(
+      "Input 'path' is 'services/nope', which is not in the repository at HEAD",
+    );
   });
 
   it('a merge request merge counts for the path it brings a change to, not for a path only the main line changed', async () => {
@@ -153,13 +169,25 @@ describe('version-tag on real repositories', () => {
   it('starts at 0.0.0, or initial-version, and honours pre-major', async () => {
     const r = repo();
     r.commit('feat!: first');
-    expect((await versionTagIn(r.dir, dry)).outputs).toMatchObject({ 'previous-version': '', version: '1.0.0', bump: 'major' });
-    expect((await versionTagIn(r.dir, { ...dry, 'pre-major': 'true' })).outputs).toMatchObject({ version: '0.1.0', bump: 'minor' });
-    expect((await versionTagIn(r.dir, { ...dry, 'initial-version': '2.4.0' })).outputs).toMatchObject({ version: '3.0.0' });
+    expect((await versionTagIn(r.dir, dry)).outputs).toMatchObject({
+      'previous-version': '',
+      version: '1.0.0',
+      bump: 'major',
+    });
+    expect((await versionTagIn(r.dir, { ...dry, 'pre-major': 'true' })).outputs).toMatchObject({
+      version: '0.1.0',
+      bump: 'minor',
+    });
+    expect((await versionTagIn(r.dir, { ...dry, 'initial-version': '2.4.0' })).outputs).toMatchObject({
+      version: '3.0.0',
+    });
     r.tag('v0.3.1');
     r.commit('feat: second');
     r.commit('fix(x)!: third');
-    expect((await versionTagIn(r.dir, { ...dry, 'pre-major': 'true' })).outputs).toMatchObject({ version: '0.4.0', bump: 'minor' });
+    expect((await versionTagIn(r.dir, { ...dry, 'pre-major': 'true' })).outputs).toMatchObject({
+      version: '0.4.0',
+      bump: 'minor',
+    });
     expect((await versionTagIn(r.dir, dry)).outputs).toMatchObject({ version: '1.0.0', bump: 'major' });
   });
 
@@ -175,7 +203,12 @@ describe('version-tag on real repositories', () => {
     r.checkout('main');
     r.commit('fix: c');
     const res = await versionTagIn(r.dir, { ...dry, prerelease: 'rc' });
-    expect(res.outputs).toMatchObject({ 'previous-tag': 'v1.2.4', version: '1.3.0-rc.3', tag: 'v1.3.0-rc.3', bump: 'minor' });
+    expect(res.outputs).toMatchObject({
+      'previous-tag': 'v1.2.4',
+      version: '1.3.0-rc.3',
+      tag: 'v1.3.0-rc.3',
+      bump: 'minor',
+    });
   });
 
   it('reports nothing to release with bump none and exit 0', async () => {
@@ -184,7 +217,10 @@ describe('version-tag on real repositories', () => {
     r.commit('feat: a');
     r.tag('v1.0.0');
     const none = await versionTagIn(r.dir, dry);
-    expect(none).toMatchObject({ code: 0, outputs: { bump: 'none', version: '', tag: '', changelog: '', released: 'false' } });
+    expect(none).toMatchObject({
+      code: 0,
+      outputs: { bump: 'none', version: '', tag: '', changelog: '', released: 'false' },
+    });
     r.commit('chore: b');
     r.commit('Update README');
     const res = await versionTagIn(r.dir, { push: 'true' });

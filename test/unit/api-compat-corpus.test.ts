@@ -14,7 +14,8 @@ describe.each([
   ['tuning', TUNING],
 ])('%s batch', (_, cases) => {
   it('covers every version and both verdicts', () => {
-    for (const v of ['2.0', '3.0', '3.1']) expect(cases.filter((k) => k.version === v).length).toBeGreaterThanOrEqual(10);
+    for (const v of ['2.0', '3.0', '3.1'])
+      expect(cases.filter((k) => k.version === v).length).toBeGreaterThanOrEqual(10);
     expect(cases.filter((k) => k.breaking).length).toBeGreaterThan(20);
     expect(cases.filter((k) => !k.breaking).length).toBeGreaterThan(20);
   });
@@ -32,7 +33,10 @@ describe.each([
 
   it('reports nothing between a document and itself', () => {
     for (const k of cases) {
-      for (const root of [k.base, k.head]) expect(diffDocuments(openapi(root), openapi(root), { now: CORPUS_NOW, deprecationDays: k.deprecationDays })).toEqual([]);
+      for (const root of [k.base, k.head])
+        expect(
+          diffDocuments(openapi(root), openapi(root), { now: CORPUS_NOW, deprecationDays: k.deprecationDays }),
+        ).toEqual([]);
     }
   });
 });

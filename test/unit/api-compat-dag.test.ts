@@ -28,7 +28,9 @@ describe('api-compat on schema DAGs', () => {
       ['response-property-type-changed', 'GET', '/things', '#/components/schemas/L0/properties/v/type'],
       ['request-property-type-changed', 'POST', '/things', '#/components/schemas/L0/properties/v/type'],
     ]);
-    expect(findings[0].message).toBe(`response 200 (application/json) property '${'a.'.repeat(22)}v': type integer → string`);
+    expect(findings[0].message).toBe(
+      `response 200 (application/json) property '${'a.'.repeat(22)}v': type integer → string`,
+    );
   });
 
   it('YAML anchors 16 deep, each aliased twice: one finding per operation', async () => {
@@ -46,11 +48,23 @@ describe('api-compat on schema DAGs', () => {
     const located = findings.map((f) => ({ ...f, file: 'head.yaml', line: 1 }));
     const applied = applyExceptions(located, undefined, new Date());
     const outcome = outcomeOf(applied.findings, RULES, 'breaking');
-    const md = renderFindings({ base: { version: '3.0', root: {}, source: 'base.yaml' }, head: { version: '3.0', root: {}, source: 'head.yaml' }, outcome, findings: located, applied, reportPath: 'r.json' }, SUMMARY_LIMITS);
+    const md = renderFindings(
+      {
+        base: { version: '3.0', root: {}, source: 'base.yaml' },
+        head: { version: '3.0', root: {}, source: 'head.yaml' },
+        outcome,
+        findings: located,
+        applied,
+        reportPath: 'r.json',
+      },
+      SUMMARY_LIMITS,
+    );
     expect(md).toContain('### Breaking changes (42)');
     const rows = md.split('\n').filter((l) => l.startsWith('| `'));
     expect(rows).toHaveLength(2); // one per rule (response, request), not one per operation
-    expect(rows.find((r) => r.includes('response-property-type-changed'))).toContain('| `GET /things`, `GET /things/v0`, `GET /things/v1` and 38 more | response 200');
+    expect(rows.find((r) => r.includes('response-property-type-changed'))).toContain(
+      '| `GET /things`, `GET /things/v0`, `GET /things/v1` and 38 more | response 200',
+    );
   });
 
   it('no change in an identical DAG', async () => {
@@ -64,13 +78,26 @@ describe('YAML alias expansion bound', () => {
     const { expandedSize, MAX_EXPANDED_VALUES } = await import('../../actions/api-compat/src/load/parse.js');
     const leaf = { type: 'string' };
     expect(expandedSize({ a: leaf, b: leaf, c: 1, d: [leaf] }, 100)).toBe(1 + 2 + 2);
-    const laughs = ['openapi: 3.0.3', 'info: { title: L, version: "1" }', 'paths: {}', 'x-lol:', '  l0: &l0 [lol, lol, lol, lol, lol, lol, lol, lol, lol, lol]'];
-    for (let i = 1; i <= 8; i++) laughs.push(`  l${i}: &l${i} [${Array(10).fill(`*l${i - 1}`).join(', ')}]`);
+    const laughs = [
+      'openapi: 3.0.3',
+      'info: { title: L, version: "1" }',
+      'paths: {}',
+      'x-lol:',
+      '  l0: &l0 [lol, lol, lol, lol, lol, lol, lol, lol, lol, lol]',
+    ];
+    for (let i = 1; i <= 8; i++)
+      laughs.push(
+        `  l${i}: &l${i} [${Array(10)
+          .fill(`*l${i - 1}`)
+          .join(', ')}]`,
+      );
     const dir = mkdtempSync(join(tmpdir(), 'shipgate-laughs-'));
     writeFileSync(join(dir, 'lol.yaml'), laughs.join('\n') + '\n');
     const t = performance.now();
     const err = await loadDocument('head', 'lol.yaml', { cwd: dir, allowExternalRefs: false }).catch((e: Error) => e);
-    expect(String(err)).toContain(`Input 'head' is 'lol.yaml': lol.yaml: YAML aliases expand this document to more than ${MAX_EXPANDED_VALUES.toLocaleString('en')} maps and lists`);
+    expect(String(err)).toContain(
+      `Input 'head' is 'lol.yaml': lol.yaml: YAML aliases expand this document to more than ${MAX_EXPANDED_VALUES.toLocaleString('en')} maps and lists`,
+    );
     expect(performance.now() - t).toBeLessThan(5000);
   });
 });

@@ -8,7 +8,8 @@ import type { OpenApiDoc } from '../../actions/api-compat/src/model.js';
 import { EDITS } from '../fixtures/api-compat/edits.js';
 
 const require = createRequire(import.meta.url);
-const text = (release: string) => readFileSync(require.resolve(`@octokit/openapi/generated/ghes-${release}.json`), 'utf8');
+const text = (release: string) =>
+  readFileSync(require.resolve(`@octokit/openapi/generated/ghes-${release}.json`), 'utf8');
 const doc = (json: string, source: string): OpenApiDoc => ({ version: '3.0', root: JSON.parse(json), source });
 const ruleIds = new Set(RULES.map((r) => r.id));
 

@@ -11,7 +11,11 @@ import type { Finding, OpenApiDoc } from '../../actions/api-compat/src/model.js'
 type Json = Record<string, any>;
 const CORPUS = join(import.meta.dirname, '../fixtures/api-compat');
 
-const doc = (root: unknown, version: OpenApiDoc['version'] = '3.0'): OpenApiDoc => ({ version, root: root as Json, source: 'fuzz' });
+const doc = (root: unknown, version: OpenApiDoc['version'] = '3.0'): OpenApiDoc => ({
+  version,
+  root: root as Json,
+  source: 'fuzz',
+});
 
 function checkShape(findings: Finding[]): void {
   expect(Array.isArray(findings)).toBe(true);
@@ -44,7 +48,9 @@ const schemaDoc = (schema: unknown, version = '3.0.3') => ({
       post: {
         parameters: [{ name: 'q', in: 'query', schema }],
         requestBody: { content: { 'application/json': { schema } } },
-        responses: { '200': { description: 'ok', headers: { 'X-H': { schema } }, content: { 'application/json': { schema } } } },
+        responses: {
+          '200': { description: 'ok', headers: { 'X-H': { schema } }, content: { 'application/json': { schema } } },
+        },
       },
     },
   },
@@ -117,43 +123,165 @@ const ODD_DOCUMENTS: unknown[] = [
   { openapi: '3.0.0', info, paths: null },
   { openapi: '3.0.0', info, paths: [] },
   { openapi: '3.0.0', info, paths: 'x' },
-  { openapi: '3.0.0', info, paths: { '/a': null, '/b': 3, '/c': [], '/d': { get: null, put: 'x', post: [], delete: 5 } } },
-  { openapi: '3.0.0', info, paths: { '/a': { $ref: '#/components/pathItems/A' } }, components: { pathItems: { A: { get: { responses: ok } } } } },
+  {
+    openapi: '3.0.0',
+    info,
+    paths: { '/a': null, '/b': 3, '/c': [], '/d': { get: null, put: 'x', post: [], delete: 5 } },
+  },
+  {
+    openapi: '3.0.0',
+    info,
+    paths: { '/a': { $ref: '#/components/pathItems/A' } },
+    components: { pathItems: { A: { get: { responses: ok } } } },
+  },
   { openapi: '3.0.0', info, paths: { '/a': { $ref: '#/nowhere' } } },
   { openapi: '3.0.0', info, paths: { '/a': { $ref: '#/paths/~1a' } } },
-  { openapi: '3.0.0', info, paths: { '/a': { get: { parameters: null, requestBody: null, responses: null, security: null } } } },
-  { openapi: '3.0.0', info, paths: { '/a': { get: { parameters: 'x', requestBody: 'x', responses: 'x', security: 'x', servers: 'x' } } } },
-  { openapi: '3.0.0', info, paths: { '/a': { get: { parameters: [null, 1, 'x', [], { name: 'n' }, { in: 'query' }, { name: 3, in: 4 }, { $ref: '#/nope' }], responses: ok } } } },
+  {
+    openapi: '3.0.0',
+    info,
+    paths: { '/a': { get: { parameters: null, requestBody: null, responses: null, security: null } } },
+  },
+  {
+    openapi: '3.0.0',
+    info,
+    paths: { '/a': { get: { parameters: 'x', requestBody: 'x', responses: 'x', security: 'x', servers: 'x' } } },
+  },
+  {
+    openapi: '3.0.0',
+    info,
+    paths: {
+      '/a': {
+        get: {
+          parameters: [null, 1, 'x', [], { name: 'n' }, { in: 'query' }, { name: 3, in: 4 }, { $ref: '#/nope' }],
+          responses: ok,
+        },
+      },
+    },
+  },
   {
     openapi: '3.0.0',
     info,
     paths: {
       '/a/{id}': {
-        parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'string' } }, { name: 'q', in: 'query', schema: { type: 'string' } }],
+        parameters: [
+          { name: 'id', in: 'path', required: true, schema: { type: 'string' } },
+          { name: 'q', in: 'query', schema: { type: 'string' } },
+        ],
         get: { parameters: [{ name: 'q', in: 'query', required: true, schema: { type: 'integer' } }], responses: ok },
       },
     },
   },
   { openapi: '3.0.0', info, paths: { '/a': { get: { responses: { default: { description: 'x' } } } } } },
-  { openapi: '3.0.0', info, paths: { '/a': { get: { responses: { 200: null, 201: 'x', '2XX': { content: null }, 204: { headers: null, content: 'x' }, 205: { headers: { A: null, B: 'x', C: { $ref: '#/nope' } }, content: { 'a/b': null, 'c/d': 'x', 'e/f': { schema: null } } } } } } } },
-  { openapi: '3.0.0', info, paths: { '/a': { post: { requestBody: { content: null, required: 'yes' }, responses: ok } } } },
-  { openapi: '3.0.0', info, paths: { '/a': { post: { requestBody: { $ref: '#/components/requestBodies/Missing' }, responses: ok } } } },
-  { openapi: '3.0.0', info, security: null, paths: { '/a': { get: { security: [null, 'x', { a: null }, { b: 'x' }, { c: [1, null] }], responses: ok } } } },
-  { openapi: '3.0.0', info, security: [{ key: [] }], components: { securitySchemes: null }, paths: { '/a': { get: { responses: ok } } } },
-  { openapi: '3.0.0', info, components: { securitySchemes: { key: null, o: { type: 'oauth2', flows: null }, p: { type: 'oauth2', flows: { implicit: null } } } }, paths: {} },
+  {
+    openapi: '3.0.0',
+    info,
+    paths: {
+      '/a': {
+        get: {
+          responses: {
+            200: null,
+            201: 'x',
+            '2XX': { content: null },
+            204: { headers: null, content: 'x' },
+            205: {
+              headers: { A: null, B: 'x', C: { $ref: '#/nope' } },
+              content: { 'a/b': null, 'c/d': 'x', 'e/f': { schema: null } },
+            },
+          },
+        },
+      },
+    },
+  },
+  {
+    openapi: '3.0.0',
+    info,
+    paths: { '/a': { post: { requestBody: { content: null, required: 'yes' }, responses: ok } } },
+  },
+  {
+    openapi: '3.0.0',
+    info,
+    paths: { '/a': { post: { requestBody: { $ref: '#/components/requestBodies/Missing' }, responses: ok } } },
+  },
+  {
+    openapi: '3.0.0',
+    info,
+    security: null,
+    paths: { '/a': { get: { security: [null, 'x', { a: null }, { b: 'x' }, { c: [1, null] }], responses: ok } } },
+  },
+  {
+    openapi: '3.0.0',
+    info,
+    security: [{ key: [] }],
+    components: { securitySchemes: null },
+    paths: { '/a': { get: { responses: ok } } },
+  },
+  {
+    openapi: '3.0.0',
+    info,
+    components: {
+      securitySchemes: {
+        key: null,
+        o: { type: 'oauth2', flows: null },
+        p: { type: 'oauth2', flows: { implicit: null } },
+      },
+    },
+    paths: {},
+  },
   { openapi: '3.0.0', info, servers: null, paths: {} },
-  { openapi: '3.0.0', info, servers: [null, 'x', { url: 3 }, { url: '{a}', variables: null }, { url: '{a}', variables: { a: null, b: { default: null } } }], paths: {} },
-  { openapi: '3.0.0', info, paths: { '/a': { get: { deprecated: true, 'x-sunset': 'not a date', responses: { 200: { headers: { Sunset: { schema: null } } } } } } } },
+  {
+    openapi: '3.0.0',
+    info,
+    servers: [
+      null,
+      'x',
+      { url: 3 },
+      { url: '{a}', variables: null },
+      { url: '{a}', variables: { a: null, b: { default: null } } },
+    ],
+    paths: {},
+  },
+  {
+    openapi: '3.0.0',
+    info,
+    paths: {
+      '/a': {
+        get: {
+          deprecated: true,
+          'x-sunset': 'not a date',
+          responses: { 200: { headers: { Sunset: { schema: null } } } },
+        },
+      },
+    },
+  },
   { openapi: '3.0.0', info, paths: { '/a': { get: { 'x-sunset': { a: 1 }, responses: ok } } } },
-  { openapi: '3.1.0', info, webhooks: { ping: { post: { requestBody: { content: { 'application/json': { schema: true } } }, responses: ok } } } },
+  {
+    openapi: '3.1.0',
+    info,
+    webhooks: { ping: { post: { requestBody: { content: { 'application/json': { schema: true } } }, responses: ok } } },
+  },
   { openapi: '3.1.0', info, webhooks: null },
   { openapi: '3.1.0', info, webhooks: { a: null, b: 'x', c: { post: null }, d: { $ref: '#/nope' } } },
-  { openapi: '3.0.0', info, paths: { 0: { get: { responses: { 0: { description: 'x' } } } } }, components: { schemas: { 0: { type: 'string' } } } },
-  { openapi: '3.0.0', info, paths: { '/a': { get: { callbacks: { c: { '{$request.body#/u}': { post: { responses: ok } } } }, responses: ok } } } },
+  {
+    openapi: '3.0.0',
+    info,
+    paths: { 0: { get: { responses: { 0: { description: 'x' } } } } },
+    components: { schemas: { 0: { type: 'string' } } },
+  },
+  {
+    openapi: '3.0.0',
+    info,
+    paths: {
+      '/a': { get: { callbacks: { c: { '{$request.body#/u}': { post: { responses: ok } } } }, responses: ok } },
+    },
+  },
   { openapi: '3.0.0', info, paths: { '/a': { get: { operationId: 3, deprecated: 'yes', responses: ok } } } },
 ];
 
-const plainDoc = { openapi: '3.0.0', info, paths: { '/a': { get: { parameters: [{ name: 'q', in: 'query', schema: { type: 'string' } }], responses: ok } } } };
+const plainDoc = {
+  openapi: '3.0.0',
+  info,
+  paths: { '/a': { get: { parameters: [{ name: 'q', in: 'query', schema: { type: 'string' } }], responses: ok } } },
+};
 
 describe('odd but parseable documents', () => {
   it.each(ODD_DOCUMENTS.map((d, i) => [i, d]))('document #%i against a plain one and itself', (_, odd) => {
@@ -167,7 +295,11 @@ describe('odd but parseable documents', () => {
       const v = version.startsWith('3.1') ? '3.1' : '3.0';
       diffBothWays(schemaDoc(schema, version), schemaDoc(plain, version), v);
       diffBothWays(schemaDoc(schema, version), schemaDoc({ allOf: [schema, plain] }, version), v);
-      diffBothWays(schemaDoc({ type: 'object', properties: { p: schema } }, version), schemaDoc({ type: 'object', properties: { p: plain } }, version), v);
+      diffBothWays(
+        schemaDoc({ type: 'object', properties: { p: schema } }, version),
+        schemaDoc({ type: 'object', properties: { p: plain } }, version),
+        v,
+      );
     }
   });
 
@@ -179,7 +311,10 @@ describe('odd but parseable documents', () => {
       components: { schemas: { A: { $ref: '#/components/schemas/B' }, B: { $ref: '#/components/schemas/A' } } },
     };
     diffBothWays(loop, schemaDoc({ $ref: '#/components/schemas/S' }), '3.1');
-    diffBothWays(schemaDoc({ $ref: '#/components/schemas/S' }), schemaDoc({ items: { $ref: '#/components/schemas/S' } }));
+    diffBothWays(
+      schemaDoc({ $ref: '#/components/schemas/S' }),
+      schemaDoc({ items: { $ref: '#/components/schemas/S' } }),
+    );
   });
 });
 
@@ -217,7 +352,9 @@ function nodes(root: unknown): { parent: Json | unknown[]; key: string | number 
   const visit = (node: unknown) => {
     if (node === null || typeof node !== 'object' || seen.has(node)) return;
     seen.add(node);
-    const children: [string | number, unknown][] = Array.isArray(node) ? node.map((c, i) => [i, c]) : Object.entries(node);
+    const children: [string | number, unknown][] = Array.isArray(node)
+      ? node.map((c, i) => [i, c])
+      : Object.entries(node);
     for (const [key, child] of children) {
       out.push({ parent: node as Json, key });
       visit(child);
@@ -235,7 +372,8 @@ function mutate(root: unknown, random: () => number, count: number): unknown {
     const { parent, key } = all[Math.floor(random() * all.length)];
     const pick = random();
     if (pick < 0.15 && !Array.isArray(parent)) delete (parent as Json)[key as string];
-    else if (pick < 0.25 && !Array.isArray(parent)) (parent as Json)[`${key}${Math.floor(random() * 10)}`] = (parent as Json)[key as string];
+    else if (pick < 0.25 && !Array.isArray(parent))
+      (parent as Json)[`${key}${Math.floor(random() * 10)}`] = (parent as Json)[key as string];
     else (parent as Json)[key as string] = REPLACEMENTS[Math.floor(random() * REPLACEMENTS.length)]();
   }
   return copy;
@@ -245,7 +383,8 @@ function corpusRoots(): unknown[] {
   const roots: unknown[] = [];
   for (const sub of ['rules', 'clean']) {
     for (const dir of readdirSync(join(CORPUS, sub)).sort()) {
-      for (const side of ['base.yaml', 'head.yaml']) roots.push(YAML.parse(readFileSync(join(CORPUS, sub, dir, side), 'utf8')));
+      for (const side of ['base.yaml', 'head.yaml'])
+        roots.push(YAML.parse(readFileSync(join(CORPUS, sub, dir, side), 'utf8')));
     }
   }
   return roots;

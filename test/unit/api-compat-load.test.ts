@@ -32,7 +32,9 @@ function deref(doc: LoadedDocument, node: Obj): Obj {
 describe('bad input names the input, the value and what is wrong', () => {
   it('reports YAML syntax errors with line and column', async () => {
     const err = await loadError('syntax-error.yaml');
-    expect(err.message).toMatch(/^Input 'head' is 'syntax-error\.yaml': syntax-error\.yaml:8:3: YAML syntax error: missed comma/);
+    expect(err.message).toMatch(
+      /^Input 'head' is 'syntax-error\.yaml': syntax-error\.yaml:8:3: YAML syntax error: missed comma/,
+    );
     expect(err.problems).toEqual([expect.objectContaining({ file: 'syntax-error.yaml', line: 8, column: 3 })]);
   });
 
@@ -43,27 +45,44 @@ describe('bad input names the input, the value and what is wrong', () => {
   });
 
   it('says which version field is missing or unsupported', async () => {
-    expect((await loadError('not-openapi.yaml')).message).toContain("it has no 'openapi' field (OpenAPI 3.x, e.g. openapi: 3.0.3) and no 'swagger' field");
-    expect((await loadError('openapi-4.yaml')).message).toContain("the 'openapi' field is '4.0.0', which is not supported");
+    expect((await loadError('not-openapi.yaml')).message).toContain(
+      "it has no 'openapi' field (OpenAPI 3.x, e.g. openapi: 3.0.3) and no 'swagger' field",
+    );
+    expect((await loadError('openapi-4.yaml')).message).toContain(
+      "the 'openapi' field is '4.0.0', which is not supported",
+    );
     expect((await loadError('swagger-1.2.json')).message).toContain("the 'swagger' field is '1.2'");
   });
 
   it('refuses remote refs unless allowed, naming the input that allows them', async () => {
     const err = await loadError('remote-ref.yaml');
-    expect(err.message).toContain("$ref 'https://schemas.example.com/thing.json#/Thing' points to another server. Set the input 'allow-external-refs' to true");
+    expect(err.message).toContain(
+      "$ref 'https://schemas.example.com/thing.json#/Thing' points to another server. Set the input 'allow-external-refs' to true",
+    );
   });
 
   it('reports a missing file, a ref into nothing, and a malformed git source', async () => {
-    expect((await loadError('missing.yaml')).message).toBe(`Input 'head' is 'missing.yaml': no such file (looked for ${join(cwd, 'missing.yaml')}).`);
-    expect((await loadError('dangling-ext.yaml')).message).toContain("$ref 'split/common.json#/responses/Missing' points to nothing");
+    expect((await loadError('missing.yaml')).message).toBe(
+      `Input 'head' is 'missing.yaml': no such file (looked for ${join(cwd, 'missing.yaml')}).`,
+    );
+    expect((await loadError('dangling-ext.yaml')).message).toContain(
+      "$ref 'split/common.json#/responses/Missing' points to nothing",
+    );
     expect((await loadError('git:main')).message).toContain('Expected git:<ref>:<path>');
   });
 });
 
 describe('sources', () => {
   it('parses the three forms of an input', () => {
-    expect(parseLocation('git:origin/main:api/openapi.yaml', '/r')).toEqual({ kind: 'git', ref: 'origin/main', path: 'api/openapi.yaml' });
-    expect(parseLocation('https://example.com/a.json', '/r')).toEqual({ kind: 'url', url: 'https://example.com/a.json' });
+    expect(parseLocation('git:origin/main:api/openapi.yaml', '/r')).toEqual({
+      kind: 'git',
+      ref: 'origin/main',
+      path: 'api/openapi.yaml',
+    });
+    expect(parseLocation('https://example.com/a.json', '/r')).toEqual({
+      kind: 'url',
+      url: 'https://example.com/a.json',
+    });
     expect(parseLocation('specs/a.yaml', '/r')).toEqual({ kind: 'file', path: '/r/specs/a.yaml' });
   });
 });
@@ -92,7 +111,8 @@ describe('relative-file refs are bundled into the root, not inlined', () => {
 
   it('locates pointers in the right file and line, also inside bundled files', async () => {
     const doc = await load('split/openapi.yaml');
-    const pet = (doc.doc.root.paths as Obj)['/pets/{id}'].get.responses['200'].content['application/json'].schema.$ref as string;
+    const pet = (doc.doc.root.paths as Obj)['/pets/{id}'].get.responses['200'].content['application/json'].schema
+      .$ref as string;
     const [a, b, c, d] = doc.locator.locate([
       '#/paths/~1pets~1{id}/get/parameters/0',
       `${pet}/properties/owner`,
@@ -117,12 +137,22 @@ describe('Swagger 2.0 is converted to the OpenAPI 3.0 shape', () => {
     const pets = root.paths['/pets'];
     expect(pets.parameters).toEqual([{ name: 'X-Trace', in: 'header', schema: { type: 'string' } }]);
     expect(pets.get.parameters[0]).toEqual({ $ref: '#/components/parameters/Limit' });
-    expect(pets.get.parameters[1]).toMatchObject({ name: 'tags', style: 'form', explode: true, schema: { type: 'array', items: { type: 'string' } } });
+    expect(pets.get.parameters[1]).toMatchObject({
+      name: 'tags',
+      style: 'form',
+      explode: true,
+      schema: { type: 'array', items: { type: 'string' } },
+    });
     expect(pets.get.parameters[2]).toMatchObject({ name: 'ids', style: 'form', explode: false });
     expect(pets.get.responses['200'].headers['X-Total']).toEqual({ description: 'total', schema: { type: 'integer' } });
-    expect(pets.get.responses['200'].content['application/json'].schema.items).toEqual({ $ref: '#/components/schemas/Pet' });
+    expect(pets.get.responses['200'].content['application/json'].schema.items).toEqual({
+      $ref: '#/components/schemas/Pet',
+    });
     expect(pets.post.requestBody).toEqual({ $ref: '#/components/requestBodies/PetBody' });
-    expect(root.components.requestBodies.PetBody).toEqual({ content: { 'application/json': { schema: { $ref: '#/components/schemas/Pet' } } }, required: true });
+    expect(root.components.requestBodies.PetBody).toEqual({
+      content: { 'application/json': { schema: { $ref: '#/components/schemas/Pet' } } },
+      required: true,
+    });
 
     const photo = root.paths['/pets/{id}/photo'].put;
     expect(photo.parameters.map((p: Obj) => p.name)).toEqual(['id']);
@@ -130,7 +160,11 @@ describe('Swagger 2.0 is converted to the OpenAPI 3.0 shape', () => {
       required: true,
       content: {
         'multipart/form-data': {
-          schema: { type: 'object', required: ['file'], properties: { file: { type: 'string', format: 'binary' }, caption: { type: 'string', maxLength: 80 } } },
+          schema: {
+            type: 'object',
+            required: ['file'],
+            properties: { file: { type: 'string', format: 'binary' }, caption: { type: 'string', maxLength: 80 } },
+          },
         },
       },
     });
@@ -144,7 +178,16 @@ describe('Swagger 2.0 is converted to the OpenAPI 3.0 shape', () => {
     expect(pet.properties.example).toEqual({ $ref: '#/components/schemas/Error' });
     expect(root.components.securitySchemes).toEqual({
       key: { type: 'apiKey', name: 'X-Api-Key', in: 'header' },
-      oauth: { type: 'oauth2', flows: { authorizationCode: { authorizationUrl: 'https://auth.example.com/a', tokenUrl: 'https://auth.example.com/t', scopes: { read: 'Read pets' } } } },
+      oauth: {
+        type: 'oauth2',
+        flows: {
+          authorizationCode: {
+            authorizationUrl: 'https://auth.example.com/a',
+            tokenUrl: 'https://auth.example.com/t',
+            scopes: { read: 'Read pets' },
+          },
+        },
+      },
       basic: { type: 'http', scheme: 'basic' },
     });
   });

@@ -8,13 +8,14 @@ import { outcomeOf } from '../../actions/api-compat/src/outcome.js';
 import { renderComment, renderFindings, SUMMARY_LIMITS } from '../../actions/api-compat/src/summary.js';
 import { code, table, text } from '../../shared/src/report/markdown.js';
 
-const HOSTILE = '<img src=https://evil.example/t.png onerror=alert(1)> @acme/security-team ``` `x` ![i](https://evil.example/i.png) [click](https://evil.example) a|b\nsecond line';
+const HOSTILE =
+  '<img src=https://evil.example/t.png onerror=alert(1)> @acme/security-team ``` `x` ![i](https://evil.example/i.png) [click](https://evil.example) a|b\nsecond line';
 
 /** The Markdown with its code spans taken out (CommonMark: a backtick run closes at the next run of the same length). */
 function outsideCode(md: string): { rest: string; unbalanced: number } {
   let rest = '';
   let unbalanced = 0;
-  for (let i = 0; i < md.length; ) {
+  for (let i = 0; i < md.length;) {
     if (md[i] === '\\') {
       rest += md.slice(i, i + 2);
       i += 2;
@@ -86,12 +87,27 @@ describe('Markdown from a hostile spec', () => {
       openapi: '3.0.3',
       info: { title: 't', version: '1' },
       paths: {
-        [path]: { get: { operationId: HOSTILE, responses: { '200': { description: HOSTILE, content: { 'application/json': { schema: s } } } } } },
-        ...(extraPath ? { [`/gone\n## heading ${HOSTILE}`]: { get: { responses: { '200': { description: 'x' } } } } } : {}),
+        [path]: {
+          get: {
+            operationId: HOSTILE,
+            responses: { '200': { description: HOSTILE, content: { 'application/json': { schema: s } } } },
+          },
+        },
+        ...(extraPath
+          ? { [`/gone\n## heading ${HOSTILE}`]: { get: { responses: { '200': { description: 'x' } } } } }
+          : {}),
       },
     });
-    const base = { version: '3.0' as const, root: doc(schema({ ['old' + HOSTILE]: { type: 'integer' } }), true), source: 'https://h/x.yaml?q=`<img src=y>`' };
-    const head = { version: '3.0' as const, root: doc({ ...schema({}), properties: { [HOSTILE]: { type: 'integer', enum: [1] } } }, false), source: 'openapi.yaml' };
+    const base = {
+      version: '3.0' as const,
+      root: doc(schema({ ['old' + HOSTILE]: { type: 'integer' } }), true),
+      source: 'https://h/x.yaml?q=`<img src=y>`',
+    };
+    const head = {
+      version: '3.0' as const,
+      root: doc({ ...schema({}), properties: { [HOSTILE]: { type: 'integer', enum: [1] } } }, false),
+      source: 'openapi.yaml',
+    };
     const raw = diffDocuments(base, head);
     expect(raw.length).toBeGreaterThan(2);
     const applied = applyExceptions(raw, undefined, new Date());

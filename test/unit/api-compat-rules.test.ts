@@ -51,8 +51,13 @@ const folders = (sub: string) => readdirSync(join(CORPUS, sub)).sort();
 const rulePairs = (): [string, string][] =>
   folders('rules').flatMap((rule) => {
     const dir = join(CORPUS, 'rules', rule);
-    const variants = readdirSync(dir, { withFileTypes: true }).filter((e) => e.isDirectory() && existsSync(join(dir, e.name, 'base.yaml')));
-    return [[rule, dir] as [string, string], ...variants.map((v) => [`${rule}/${v.name}`, join(dir, v.name)] as [string, string])];
+    const variants = readdirSync(dir, { withFileTypes: true }).filter(
+      (e) => e.isDirectory() && existsSync(join(dir, e.name, 'base.yaml')),
+    );
+    return [
+      [rule, dir] as [string, string],
+      ...variants.map((v) => [`${rule}/${v.name}`, join(dir, v.name)] as [string, string]),
+    ];
   });
 // Keyed by string: rule ids here come from fixture folder names, which the first test checks against the catalog.
 const catalog = new Map<string, RuleInfo>(RULES.map((r) => [r.id, r]));
@@ -87,7 +92,8 @@ describe('rule pairs', () => {
     expect(hit, `${rule} not found in ${JSON.stringify(findings.map((f) => f.rule))}`).toBeDefined();
     expect(hit!.severity).toBe(catalog.get(rule)!.severity);
     // A pair written for a compatible change must not be called breaking by some other rule.
-    if (hit!.severity !== 'error') expect(findings.filter((f) => f.severity === 'error').map((f) => f.rule)).toEqual([]);
+    if (hit!.severity !== 'error')
+      expect(findings.filter((f) => f.severity === 'error').map((f) => f.rule)).toEqual([]);
     for (const other of expected.also ?? []) expect(findings.map((f) => f.rule)).toContain(other);
     for (const other of expected.absent ?? []) expect(findings.map((f) => f.rule)).not.toContain(other);
   });

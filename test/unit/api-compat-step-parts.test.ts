@@ -45,7 +45,11 @@ describe('exception matching', () => {
   });
 
   it('applies until the end of the expiry day, then lists the entry as expired and unused entries apart', () => {
-    const { exceptions: ex } = parseExceptions('- { rule: r, reason: ok, expires: 2025-12-31 }\n- { rule: s, reason: spare }\n', 'ex.yml', []);
+    const { exceptions: ex } = parseExceptions(
+      '- { rule: r, reason: ok, expires: 2025-12-31 }\n- { rule: s, reason: spare }\n',
+      'ex.yml',
+      [],
+    );
     const f = finding('r', 'GET', '/a');
     expect(applyExceptions([f], ex, new Date('2025-12-31T23:59:00Z')).accepted).toHaveLength(1);
     const late = applyExceptions([f], ex, new Date('2026-01-01T00:00:01Z'));
@@ -56,10 +60,18 @@ describe('exception matching', () => {
   });
 
   it('warns about an unknown rule id with the nearest known one, and rejects YAML that does not parse', () => {
-    const { warnings } = parseExceptions('- { rule: api-operation-remove, reason: x }\n', 'ex.yml', ['api-operation-removed']);
-    expect(warnings[0]).toMatchObject({ line: 1, message: "Exception 1: rule 'api-operation-remove' is not a known rule id, so it matches nothing. Did you mean 'api-operation-removed'?" });
+    const { warnings } = parseExceptions('- { rule: api-operation-remove, reason: x }\n', 'ex.yml', [
+      'api-operation-removed',
+    ]);
+    expect(warnings[0]).toMatchObject({
+      line: 1,
+      message:
+        "Exception 1: rule 'api-operation-remove' is not a known rule id, so it matches nothing. Did you mean 'api-operation-removed'?",
+    });
     expect(() => parseExceptions('exceptions:\n  - rule: [unclosed\n', 'ex.yml', [])).toThrow(ConfigError);
-    expect(() => parseExceptions('exceptions: 5\n', 'ex.yml', [])).toThrow(/ex\.yml:1: Expected a list of entries under 'exceptions:'/);
+    expect(() => parseExceptions('exceptions: 5\n', 'ex.yml', [])).toThrow(
+      /ex\.yml:1: Expected a list of entries under 'exceptions:'/,
+    );
   });
 });
 
@@ -70,10 +82,22 @@ describe('outcome', () => {
     { id: 'doc', severity: 'info' as const, title: 'doc' },
   ] as unknown as RuleInfo[];
   it('suggests major, minor, patch or none, and fails per fail-on', () => {
-    expect(outcomeOf([finding('gone', 'GET', '/a')], rules, 'breaking')).toMatchObject({ bump: 'major', failure: '1 breaking change (fail-on: breaking).' });
-    expect(outcomeOf([finding('added', 'GET', '/a', 'info')], rules, 'warning')).toMatchObject({ bump: 'minor', failure: undefined });
+    expect(outcomeOf([finding('gone', 'GET', '/a')], rules, 'breaking')).toMatchObject({
+      bump: 'major',
+      failure: '1 breaking change (fail-on: breaking).',
+    });
+    expect(outcomeOf([finding('added', 'GET', '/a', 'info')], rules, 'warning')).toMatchObject({
+      bump: 'minor',
+      failure: undefined,
+    });
     expect(outcomeOf([finding('doc', 'GET', '/a', 'info')], rules, 'breaking').bump).toBe('patch');
-    expect(outcomeOf([], rules, 'breaking')).toEqual({ breaking: 0, warnings: 0, changes: 0, bump: 'none', failure: undefined });
+    expect(outcomeOf([], rules, 'breaking')).toEqual({
+      breaking: 0,
+      warnings: 0,
+      changes: 0,
+      bump: 'none',
+      failure: undefined,
+    });
     expect(outcomeOf([finding('gone', 'GET', '/a')], rules, 'never').failure).toBeUndefined();
   });
 });
@@ -99,7 +123,7 @@ describe('summary and comment', () => {
     expect(folded.match(/^\| `gone` \|/gm)).toHaveLength(70);
   });
 
-  it('keeps a huge comment under GitHub\'s 65536-character limit and points at the report for the rest', () => {
+  it("keeps a huge comment under GitHub's 65536-character limit and points at the report for the rest", () => {
     const body = renderComment(data(many(5000)), 'footer');
     expect(body.length).toBeLessThanOrEqual(60_000);
     expect(body).toMatch(/_… and \d+ more in `shipgate-reports\/api-compat\.json`\._/);
@@ -108,7 +132,9 @@ describe('summary and comment', () => {
 
   it('starts the summary with the counts and the sources', () => {
     const text = renderFindings(data(many(2)), SUMMARY_LIMITS);
-    expect(text.split('\n')[0]).toBe('❌ **2 breaking changes** · 0 warnings · 2 changes in all · suggested bump: **major**');
+    expect(text.split('\n')[0]).toBe(
+      '❌ **2 breaking changes** · 0 warnings · 2 changes in all · suggested bump: **major**',
+    );
     expect(text).toContain('`git:origin/main:openapi.yaml` (OpenAPI 3.0) → `openapi.yaml` (OpenAPI 3.0)');
   });
 });

@@ -17,7 +17,13 @@ async function step(inputs: Record<string, string>) {
   const out: string[] = [];
   const err: string[] = [];
   const flags = { 'report-dir': join(reports, 'out'), ...inputs };
-  const platform = new LocalPlatform({ env: {}, flags, json: true, stdout: (t) => out.push(t), stderr: (t) => err.push(t) });
+  const platform = new LocalPlatform({
+    env: {},
+    flags,
+    json: true,
+    stdout: (t) => out.push(t),
+    stderr: (t) => err.push(t),
+  });
   const code = await run(apiCompat, platform);
   const outputs: Record<string, string> = { ...platform.outputs };
   const read = (name: string) => readFileSync(join(flags['report-dir'], name), 'utf8');
@@ -59,10 +65,14 @@ describe('verdict and outputs', () => {
   });
 
   it('suggests minor for additions and none when nothing changed', async () => {
-    expect((await step({ base: at('base.yaml'), head: at('head-addition.yaml') })).outputs['suggested-bump']).toBe('minor');
+    expect((await step({ base: at('base.yaml'), head: at('head-addition.yaml') })).outputs['suggested-bump']).toBe(
+      'minor',
+    );
     const same = await step({ base: at('base.yaml'), head: at('base.yaml') });
     expect(same.outputs).toMatchObject({ breaking: 'false', 'change-count': '0', 'suggested-bump': 'none' });
-    expect(same.read('api-compat.junit.xml')).toContain('<testcase name="no changes between base and head" classname="api-compat"/>');
+    expect(same.read('api-compat.junit.xml')).toContain(
+      '<testcase name="no changes between base and head" classname="api-compat"/>',
+    );
   });
 });
 
@@ -70,7 +80,11 @@ describe('deprecation policy', () => {
   it('lets an operation be deprecated without a sunset by default, and asks for one when days of notice are set', async () => {
     const open = await step({ base: at('base.yaml'), head: at('head-deprecated.yaml') });
     expect(open.code).toBe(0);
-    const strict = await step({ base: at('base.yaml'), head: at('head-deprecated.yaml'), 'deprecation-days-stable': '180' });
+    const strict = await step({
+      base: at('base.yaml'),
+      head: at('head-deprecated.yaml'),
+      'deprecation-days-stable': '180',
+    });
     expect(strict.code).toBe(1);
     expect(strict.log).toMatch(/`api-deprecated-sunset-missing` \| `DELETE \/pets\/\{id\}`/);
     expect(strict.log).toContain('the policy asks for 180 days of notice');
@@ -91,15 +105,31 @@ describe('reports', () => {
   it('writes JSON, JUnit, SARIF and code quality, all pointing at the head file and line', async () => {
     const r = await step({ base: at('base.yaml'), head: at('head-breaking.yaml') });
     const json = JSON.parse(r.read('api-compat.json'));
-    expect(json).toMatchObject({ breakingCount: 1, changeCount: 2, suggestedBump: 'major', failed: true, failOn: 'breaking' });
+    expect(json).toMatchObject({
+      breakingCount: 1,
+      changeCount: 2,
+      suggestedBump: 'major',
+      failed: true,
+      failOn: 'breaking',
+    });
     const removed = json.findings.find((f: { rule: string }) => f.rule === 'api-operation-removed');
-    expect(removed).toMatchObject({ severity: 'error', method: 'DELETE', path: '/pets/{id}', document: 'base', line: 15 });
+    expect(removed).toMatchObject({
+      severity: 'error',
+      method: 'DELETE',
+      path: '/pets/{id}',
+      document: 'base',
+      line: 15,
+    });
     expect(removed.file).toMatch(/head-breaking\.yaml$/);
 
     const junit = r.read('api-compat.junit.xml');
     expect(junit).toContain('<testsuite name="api-compat" tests="2" failures="1"');
-    expect(junit).toMatch(/<testcase name="api-operation-removed DELETE \/pets\/\{id\}" classname="api-compat\.api-operation-removed">\s*<failure message="[^"]+" type="breaking-change">/);
-    expect(junit).toContain('<testcase name="api-operation-added GET /owners" classname="api-compat.api-operation-added"/>');
+    expect(junit).toMatch(
+      /<testcase name="api-operation-removed DELETE \/pets\/\{id\}" classname="api-compat\.api-operation-removed">\s*<failure message="[^"]+" type="breaking-change">/,
+    );
+    expect(junit).toContain(
+      '<testcase name="api-operation-added GET /owners" classname="api-compat.api-operation-added"/>',
+    );
 
     const sarif = JSON.parse(r.read('api-compat.sarif'));
     expect(sarif.version).toBe('2.1.0');
@@ -113,7 +143,11 @@ describe('reports', () => {
 
     const quality = JSON.parse(r.read('api-compat.codequality.json'));
     expect(quality).toHaveLength(2);
-    expect(quality[0]).toMatchObject({ check_name: 'api-operation-removed', severity: 'critical', location: { lines: { begin: 15 } } });
+    expect(quality[0]).toMatchObject({
+      check_name: 'api-operation-removed',
+      severity: 'critical',
+      location: { lines: { begin: 15 } },
+    });
     expect(quality[0].fingerprint).toMatch(/^[0-9a-f]{64}$/);
     expect(new Set(quality.map((q: { fingerprint: string }) => q.fingerprint)).size).toBe(2);
   });
@@ -123,19 +157,34 @@ describe('exceptions', () => {
   it('downgrades a matched finding and lists it as accepted; expired entries stop applying and are reported', async () => {
     const r = await step({ base: at('base.yaml'), head: at('head-breaking.yaml'), exceptions: at('exceptions.yml') });
     expect(r.code).toBe(0);
-    expect(r.outputs).toMatchObject({ breaking: 'false', 'breaking-count': '0', 'change-count': '2', 'suggested-bump': 'minor' });
+    expect(r.outputs).toMatchObject({
+      breaking: 'false',
+      'breaking-count': '0',
+      'change-count': '2',
+      'suggested-bump': 'minor',
+    });
     expect(r.log).toContain('### Accepted by exceptions (1)');
     expect(r.log).toContain('Deleting pets moved to the admin API (ADR-12)');
     expect(r.log).toContain('### Expired exceptions (1)');
-    expect(r.log).toMatch(/warning: .*exceptions\.yml:8: Exception for api-operation-removed \/legacy\/\*\* expired on 2001-01-31/);
+    expect(r.log).toMatch(
+      /warning: .*exceptions\.yml:8: Exception for api-operation-removed \/legacy\/\*\* expired on 2001-01-31/,
+    );
     const json = JSON.parse(r.read('api-compat.json'));
     const accepted = json.findings.find((f: { rule: string }) => f.rule === 'api-operation-removed');
-    expect(accepted).toMatchObject({ severity: 'info', originalSeverity: 'error', accepted: { reason: 'Deleting pets moved to the admin API (ADR-12)', line: 3 } });
+    expect(accepted).toMatchObject({
+      severity: 'info',
+      originalSeverity: 'error',
+      accepted: { reason: 'Deleting pets moved to the admin API (ADR-12)', line: 3 },
+    });
     expect(json.exceptions.expired).toEqual([expect.objectContaining({ path: '/legacy/**', expires: '2001-01-31' })]);
   });
 
   it('rejects a malformed exceptions file with every problem and its line, before writing anything', async () => {
-    const r = await step({ base: at('base.yaml'), head: at('head-breaking.yaml'), exceptions: at('exceptions-bad.yml') });
+    const r = await step({
+      base: at('base.yaml'),
+      head: at('head-breaking.yaml'),
+      exceptions: at('exceptions-bad.yml'),
+    });
     expect(r.code).toBe(2);
     expect(r.log).toContain("exceptions-bad.yml:3: Exception 1: 'method' is 'YEET'.");
     expect(r.log).toContain("exceptions-bad.yml:7: Exception 2: 'expires' is 'someday'.");
@@ -146,7 +195,10 @@ describe('exceptions', () => {
 
 describe('bad input', () => {
   it('reports both documents when both are bad, exits 2 and writes no report', async () => {
-    const r = await step({ base: at('missing.yaml'), head: join(ROOT, 'test/fixtures/api-compat/load/syntax-error.yaml') });
+    const r = await step({
+      base: at('missing.yaml'),
+      head: join(ROOT, 'test/fixtures/api-compat/load/syntax-error.yaml'),
+    });
     expect(r.code).toBe(2);
     expect(r.log).toContain(`Input 'base' is '${at('missing.yaml')}': no such file`);
     expect(r.log).toMatch(/syntax-error\.yaml:8:3: YAML syntax error: missed comma/);

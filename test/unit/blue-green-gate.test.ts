@@ -16,7 +16,13 @@ afterAll(() => server.close());
 
 function gate(path: string, script: number[], over: Partial<Parameters<typeof healthGate>[1]> = {}) {
   answers[path] = [...script];
-  return healthGate(`${server.url}${path}`, { clock: new FakeClock(), threshold: 3, timeoutMs: 10_000, intervalMs: 1000, ...over });
+  return healthGate(`${server.url}${path}`, {
+    clock: new FakeClock(),
+    threshold: 3,
+    timeoutMs: 10_000,
+    intervalMs: 1000,
+    ...over,
+  });
 }
 
 describe('health gate', () => {
@@ -40,18 +46,30 @@ describe('health gate', () => {
     const r = await gate('/steady', [200], { threshold: 2, minDurationMs: 5000, intervalMs: 500, failFast: true });
     expect(r.ok).toBe(true);
     expect(r.attempts).toBeGreaterThanOrEqual(11);
-    const late = await gate('/late-flap', [200, 200, 200, 200, 503, 200], { threshold: 2, minDurationMs: 5000, intervalMs: 500, failFast: true });
+    const late = await gate('/late-flap', [200, 200, 200, 200, 503, 200], {
+      threshold: 2,
+      minDurationMs: 5000,
+      intervalMs: 500,
+      failFast: true,
+    });
     expect(late).toMatchObject({ ok: false, attempts: 5 });
   });
 
   it('reports a refused connection', async () => {
     const closed = await httpServer(() => {});
     await closed.close();
-    const r = await healthGate(`${closed.url}/healthz`, { clock: new FakeClock(), threshold: 1, timeoutMs: 0, intervalMs: 10 });
+    const r = await healthGate(`${closed.url}/healthz`, {
+      clock: new FakeClock(),
+      threshold: 1,
+      timeoutMs: 0,
+      intervalMs: 10,
+    });
     expect(r).toMatchObject({ ok: false, attempts: 1, lastError: expect.stringContaining('connection refused') });
   });
 
   it('fills {color} in the URL', () => {
-    expect(colourUrl('http://{color}.web.internal/healthz?c={color}', 'green')).toBe('http://green.web.internal/healthz?c=green');
+    expect(colourUrl('http://{color}.web.internal/healthz?c={color}', 'green')).toBe(
+      'http://green.web.internal/healthz?c=green',
+    );
   });
 });

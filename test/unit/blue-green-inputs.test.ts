@@ -38,7 +38,9 @@ describe('blue-green-switch input checks (exit 2, nothing touched)', () => {
   });
 
   it('rejects a target that is not one of the colours', async () => {
-    expect(await configError({ ...haproxy, target: 'purple' })).toContain("Input 'target' is 'purple'. Expected auto or one of the colours in 'colors': blue, green.");
+    expect(await configError({ ...haproxy, target: 'purple' })).toContain(
+      "Input 'target' is 'purple'. Expected auto or one of the colours in 'colors': blue, green.",
+    );
     expect(await configError({ ...haproxy, colors: 'live,idle', target: 'green' })).toContain('live, idle');
   });
 
@@ -55,15 +57,18 @@ describe('blue-green-switch input checks (exit 2, nothing touched)', () => {
     expect(log).toContain(why);
   });
 
-  it.skipIf(!Object.values(providers).some((p) => p.name === 'kubernetes'))('rejects weighted steps on a selector-only backend', async () => {
-    const kubeconfig = join(dir, 'kubeconfig');
-    writeFileSync(
-      kubeconfig,
-      'apiVersion: v1\nkind: Config\nclusters: [{name: c, cluster: {server: "https://127.0.0.1:9"}}]\nusers: [{name: u, user: {token: t}}]\ncontexts: [{name: x, context: {cluster: c, user: u}}]\ncurrent-context: x\n',
-    );
-    const log = await configError({ provider: 'kubernetes', service: 'web', steps: '10,100', kubeconfig });
-    expect(log).toContain("Input 'steps' is '10,100', but provider 'kubernetes' switches a selector");
-  });
+  it.skipIf(!Object.values(providers).some((p) => p.name === 'kubernetes'))(
+    'rejects weighted steps on a selector-only backend',
+    async () => {
+      const kubeconfig = join(dir, 'kubeconfig');
+      writeFileSync(
+        kubeconfig,
+        'apiVersion: v1\nkind: Config\nclusters: [{name: c, cluster: {server: "https://127.0.0.1:9"}}]\nusers: [{name: u, user: {token: t}}]\ncontexts: [{name: x, context: {cluster: c, user: u}}]\ncurrent-context: x\n',
+      );
+      const log = await configError({ provider: 'kubernetes', service: 'web', steps: '10,100', kubeconfig });
+      expect(log).toContain("Input 'steps' is '10,100', but provider 'kubernetes' switches a selector");
+    },
+  );
 
   it.each([
     [{ ...haproxy, 'haproxy-socket': '' }, 'haproxy-socket'],
@@ -75,26 +80,50 @@ describe('blue-green-switch input checks (exit 2, nothing touched)', () => {
   });
 
   it('rejects NGINX addresses that would break out of the server directive', async () => {
-    expect(await configError({ ...nginx, 'blue-address': '127.0.0.1:80; include /etc/passwd' })).toContain("Input 'blue-address' is");
+    expect(await configError({ ...nginx, 'blue-address': '127.0.0.1:80; include /etc/passwd' })).toContain(
+      "Input 'blue-address' is",
+    );
     expect(await configError({ ...nginx, 'green-address': nginx['blue-address'] })).toContain('are both');
   });
 
   it('checks the analysis inputs together', async () => {
     expect(await configError({ ...haproxy, 'analysis-query': 'up' })).toContain("'prometheus-url' is empty");
-    expect(await configError({ ...haproxy, 'prometheus-url': 'http://127.0.0.1:9', 'analysis-query': 'up' })).toContain('without');
+    expect(await configError({ ...haproxy, 'prometheus-url': 'http://127.0.0.1:9', 'analysis-query': 'up' })).toContain(
+      'without',
+    );
     expect(await configError({ ...haproxy, 'analysis-max': 'lots' })).toContain("Input 'analysis-max' is 'lots'");
-    expect(await configError({ ...haproxy, 'prometheus-url': 'ftp://x', 'analysis-query': 'up', 'analysis-max': '1' })).toContain("Input 'prometheus-url' is 'ftp://x'");
-    expect(await configError({ ...haproxy, 'prometheus-url': 'http://p', 'analysis-query': 'up', 'analysis-max': '1', 'analysis-min': '2' })).toContain('no value could pass');
+    expect(
+      await configError({ ...haproxy, 'prometheus-url': 'ftp://x', 'analysis-query': 'up', 'analysis-max': '1' }),
+    ).toContain("Input 'prometheus-url' is 'ftp://x'");
+    expect(
+      await configError({
+        ...haproxy,
+        'prometheus-url': 'http://p',
+        'analysis-query': 'up',
+        'analysis-max': '1',
+        'analysis-min': '2',
+      }),
+    ).toContain('no value could pass');
   });
 
   it('rejects a health-url that is not http(s), after {color} is filled in', async () => {
-    expect(await configError({ ...haproxy, 'health-url': 'tcp://{color}:80' })).toContain("Input 'health-url' is 'tcp://blue:80'");
+    expect(await configError({ ...haproxy, 'health-url': 'tcp://{color}:80' })).toContain(
+      "Input 'health-url' is 'tcp://blue:80'",
+    );
   });
 
   it('masks credentials in health-url and prometheus-url, also in the message that names the input', async () => {
-    const health = await configError({ ...haproxy, 'health-url': 'ftp://ops:hunter22@{color}.internal/health?token=abc123' });
+    const health = await configError({
+      ...haproxy,
+      'health-url': 'ftp://ops:hunter22@{color}.internal/health?token=abc123',
+    });
     expect(health).toContain("Input 'health-url' is 'ftp://ops:***@blue.internal/health?token=***'");
-    const prometheus = await configError({ ...haproxy, 'prometheus-url': 'ftp://ops:pw-98765@p', 'analysis-query': 'up', 'analysis-max': '1' });
+    const prometheus = await configError({
+      ...haproxy,
+      'prometheus-url': 'ftp://ops:pw-98765@p',
+      'analysis-query': 'up',
+      'analysis-max': '1',
+    });
     expect(prometheus).toContain("Input 'prometheus-url' is 'ftp://ops:***@p'");
   });
 });

@@ -17,7 +17,14 @@ const SEED = `services:
   order-service: { dependencies: [inventory-service, user-service] }
 `;
 
-type Job = { stage: string; extends?: string; needs?: string[]; variables?: Record<string, string>; script?: string[]; after_script?: string[] };
+type Job = {
+  stage: string;
+  extends?: string;
+  needs?: string[];
+  variables?: Record<string, string>;
+  script?: string[];
+  after_script?: string[];
+};
 
 async function plan(config: string, flags: Record<string, string>) {
   const dir = mkdtempSync(join(tmpdir(), 'shipgate-child-'));
@@ -25,7 +32,12 @@ async function plan(config: string, flags: Record<string, string>) {
   const io = { out: '', err: '' };
   const platform = new LocalPlatform({
     env: {},
-    flags: { config: join(dir, 'deps.yml'), 'check-health': 'false', 'child-pipeline': join(dir, 'child.yml'), ...flags },
+    flags: {
+      config: join(dir, 'deps.yml'),
+      'check-health': 'false',
+      'child-pipeline': join(dir, 'child.yml'),
+      ...flags,
+    },
     json: true,
     stdout: (t) => void (io.out += t),
     stderr: (t) => void (io.err += t),
@@ -33,7 +45,14 @@ async function plan(config: string, flags: Record<string, string>) {
   const code = await run(checkDependencies, platform);
   const outputs: Record<string, string> = { ...platform.outputs };
   const text = code === 0 && outputs['child-pipeline-file'] ? readFileSync(join(dir, 'child.yml'), 'utf8') : '';
-  return { code, dir, outputs, log: io.err, text, doc: (text ? load(text) : {}) as Record<string, Job> & { stages: string[]; include?: unknown } };
+  return {
+    code,
+    dir,
+    outputs,
+    log: io.err,
+    text,
+    doc: (text ? load(text) : {}) as Record<string, Job> & { stages: string[]; include?: unknown },
+  };
 }
 
 /** Runs a gate job's script as the runner would: its variables (with the hidden job's) in the environment. */
@@ -58,8 +77,15 @@ describe('check-dependencies child-pipeline', () => {
       variables: { SERVICE: 'inventory-service', WAVE: '2' },
     });
     expect(r.doc['deploy-config-center'].needs).toEqual([]);
-    expect(r.doc['shipgate-wave-2-gate'].needs).toEqual(['shipgate-wave-1-gate', 'deploy-inventory-service', 'deploy-user-service']);
-    expect(r.doc['shipgate-summary']).toMatchObject({ stage: 'summary', needs: ['shipgate-wave-2-gate', 'deploy-order-service'] });
+    expect(r.doc['shipgate-wave-2-gate'].needs).toEqual([
+      'shipgate-wave-1-gate',
+      'deploy-inventory-service',
+      'deploy-user-service',
+    ]);
+    expect(r.doc['shipgate-summary']).toMatchObject({
+      stage: 'summary',
+      needs: ['shipgate-wave-2-gate', 'deploy-order-service'],
+    });
     expect(r.log).toContain('Child pipeline written to');
   });
 
@@ -91,7 +117,9 @@ describe('check-dependencies child-pipeline', () => {
     expect(second.summary).toContain('| 2 | user-service | ❌ failed |');
     expect(second.summary).toContain('| 2 | inventory-service | ✅ deployed |');
     expect(second.summary).toContain('| 3 | order-service | ⏸ paused |');
-    expect(second.summary).toContain('**Deployment paused after wave 2:** user-service (failed). Later waves do not start.');
+    expect(second.summary).toContain(
+      '**Deployment paused after wave 2:** user-service (failed). Later waves do not start.',
+    );
 
     // GitLab still runs the last gate (when: always): the skipped service has no status.
     const last = gate(r.doc, 'shipgate-summary', r.dir);

@@ -41,9 +41,20 @@ function configErrorOf(fn: () => unknown): ConfigError {
 describe('parseConfig', () => {
   it('reads services with their fields and lines', () => {
     const c = parse(SEED);
-    expect([...c.services.keys()]).toEqual(['config-center', 'service-registry', 'inventory-service', 'user-service', 'order-service']);
+    expect([...c.services.keys()]).toEqual([
+      'config-center',
+      'service-registry',
+      'inventory-service',
+      'user-service',
+      'order-service',
+    ]);
     const inv = c.services.get('inventory-service')!;
-    expect(inv).toMatchObject({ level: 2, deployOrder: 3, health: 'http://127.0.0.1:8081/health', paths: ['services/inventory/**'] });
+    expect(inv).toMatchObject({
+      level: 2,
+      deployOrder: 3,
+      health: 'http://127.0.0.1:8081/health',
+      paths: ['services/inventory/**'],
+    });
     expect(inv.dependencies).toEqual(['config-center', 'service-registry']);
     expect(c.lineOf(['services', 'inventory-service'])).toBe(4);
     expect(c.lineOf(['services', 'inventory-service', 'dependencies', 1])).toBe(6);
@@ -65,7 +76,9 @@ describe('parseConfig', () => {
 
   it('reports every shape problem at once, each with its line', () => {
     const err = configErrorOf(() =>
-      parse('services:\n  a: { level: high }\n  b: { dependencies: a }\n  c: { health: "ftp://x" }\n  d: { health: "tcp://host" }\n'),
+      parse(
+        'services:\n  a: { level: high }\n  b: { dependencies: a }\n  c: { health: "ftp://x" }\n  d: { health: "tcp://host" }\n',
+      ),
     );
     expect(err.problems.map((p) => p.line)).toEqual([2, 3, 4, 5]);
     expect(err.message).toMatch(/'level' must be a whole number/);
@@ -85,7 +98,9 @@ describe('parseConfig', () => {
   });
 
   it('rejects duplicate service names', () => {
-    expect(configErrorOf(() => parse('services:\n  a: {}\n  a: {}\n')).message).toMatch(/dependency-config\.yml:3: YAML syntax error: duplicated mapping key/);
+    expect(configErrorOf(() => parse('services:\n  a: {}\n  a: {}\n')).message).toMatch(
+      /dependency-config\.yml:3: YAML syntax error: duplicated mapping key/,
+    );
   });
 });
 
@@ -95,7 +110,9 @@ describe('checkGraph', () => {
   });
 
   it('reports unknown dependencies with the closest name, and self dependencies', () => {
-    const { errors } = checkGraph(parse('services:\n  config-center: {}\n  a:\n    dependencies: [config-centre, a]\n'));
+    const { errors } = checkGraph(
+      parse('services:\n  config-center: {}\n  a:\n    dependencies: [config-centre, a]\n'),
+    );
     expect(errors.map((e) => e.message)).toEqual([
       "Service 'a' depends on 'config-centre', which is not defined. Did you mean 'config-center'?",
       "Service 'a' depends on itself.",
@@ -104,8 +121,12 @@ describe('checkGraph', () => {
   });
 
   it('prints every cycle as a path', () => {
-    const c = parse('services:\n  a: { dependencies: [b] }\n  b: { dependencies: [c, a] }\n  c: { dependencies: [a] }\n  d: { dependencies: [e] }\n  e: { dependencies: [d] }\n');
-    const messages = checkGraph(c).errors.map((e) => e.message).sort();
+    const c = parse(
+      'services:\n  a: { dependencies: [b] }\n  b: { dependencies: [c, a] }\n  c: { dependencies: [a] }\n  d: { dependencies: [e] }\n  e: { dependencies: [d] }\n',
+    );
+    const messages = checkGraph(c)
+      .errors.map((e) => e.message)
+      .sort();
     expect(messages).toEqual([
       'Dependency cycle: a → b → a',
       'Dependency cycle: a → b → c → a',
@@ -115,14 +136,18 @@ describe('checkGraph', () => {
 
   it('caps the number of cycles in a dense tangle', () => {
     const names = Array.from({ length: 8 }, (_, i) => `s${i}`);
-    const text = 'services:\n' + names.map((n) => `  ${n}: { dependencies: [${names.filter((m) => m !== n).join(', ')}] }`).join('\n');
+    const text =
+      'services:\n' +
+      names.map((n) => `  ${n}: { dependencies: [${names.filter((m) => m !== n).join(', ')}] }`).join('\n');
     const cycles = findCycles(parse(text));
     expect(cycles.truncated).toBe(true);
     expect(cycles.list.length).toBe(50);
   });
 
   it('flags levels and deploy orders that contradict the dependencies', () => {
-    const c = parse('services:\n  a: { level: 2, deploy_order: 5 }\n  b: { level: 2, deploy_order: 1, dependencies: [a] }\n');
+    const c = parse(
+      'services:\n  a: { level: 2, deploy_order: 5 }\n  b: { level: 2, deploy_order: 1, dependencies: [a] }\n',
+    );
     const { errors, inconsistencies } = checkGraph(c);
     expect(errors).toEqual([]);
     expect(inconsistencies.map((p) => p.message)).toEqual([
@@ -142,7 +167,9 @@ describe('computeWaves', () => {
   });
 
   it('puts a service one wave after its deepest dependency', () => {
-    const c = parse('services:\n  z: {}\n  y: { dependencies: [z] }\n  x: { dependencies: [y] }\n  w: { dependencies: [z, x] }\n  b: {}\n  a: {}\n');
+    const c = parse(
+      'services:\n  z: {}\n  y: { dependencies: [z] }\n  x: { dependencies: [y] }\n  w: { dependencies: [z, x] }\n  b: {}\n  a: {}\n',
+    );
     expect(computeWaves(c)).toEqual([['a', 'b', 'z'], ['y'], ['x'], ['w']]);
   });
 
@@ -167,8 +194,17 @@ describe('computeWaves', () => {
 describe('dependencies and dependents', () => {
   it('walks transitively in both directions', () => {
     const c = parse(SEED);
-    expect([...dependenciesOf(c, 'order-service')].sort()).toEqual(['config-center', 'inventory-service', 'service-registry', 'user-service']);
-    expect([...dependentsOf(c, 'config-center')].sort()).toEqual(['inventory-service', 'order-service', 'user-service']);
+    expect([...dependenciesOf(c, 'order-service')].sort()).toEqual([
+      'config-center',
+      'inventory-service',
+      'service-registry',
+      'user-service',
+    ]);
+    expect([...dependentsOf(c, 'config-center')].sort()).toEqual([
+      'inventory-service',
+      'order-service',
+      'user-service',
+    ]);
     expect(dependenciesOf(c, 'config-center').size).toBe(0);
   });
 });
@@ -177,7 +213,10 @@ describe('affected services', () => {
   const c = parse(SEED);
   const order = computeWaves(c).flat();
   it('are the changed services and their dependents, in wave order', () => {
-    expect(affectedServices(c, order, ['services/inventory/src/app.ts', 'README.md'])).toEqual(['inventory-service', 'order-service']);
+    expect(affectedServices(c, order, ['services/inventory/src/app.ts', 'README.md'])).toEqual([
+      'inventory-service',
+      'order-service',
+    ]);
     expect(affectedServices(c, order, ['docs/x.md'])).toEqual([]);
   });
   it('are all services without a change list', () => {
@@ -204,7 +243,12 @@ describe('globs', () => {
 describe('urlSecrets', () => {
   it('finds passwords and token-like query values in health URLs', async () => {
     const { urlSecrets } = await import('../../shared/src/http/url-secrets.js');
-    expect(urlSecrets('https://bob:p%40ss@host/health?api_key=k1&x=1&token=t2')).toEqual(['p%40ss', 'p@ss', 'k1', 't2']);
+    expect(urlSecrets('https://bob:p%40ss@host/health?api_key=k1&x=1&token=t2')).toEqual([
+      'p%40ss',
+      'p@ss',
+      'k1',
+      't2',
+    ]);
     expect(urlSecrets('consul:api')).toEqual([]);
     expect(urlSecrets('tcp://h:1')).toEqual([]);
   });

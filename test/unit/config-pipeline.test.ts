@@ -29,7 +29,13 @@ describe('dependency-config.yml: services in their own repositories', () => {
   local-job: { dependencies: [order-service] }
 `);
     expect(warnings).toEqual([]);
-    expect(config.services.get('config-center')!.pipeline).toEqual({ project: 'microservices/platform/config-center', ref: undefined, workflow: 'deploy.yml', variables: {}, inputs: {} });
+    expect(config.services.get('config-center')!.pipeline).toEqual({
+      project: 'microservices/platform/config-center',
+      ref: undefined,
+      workflow: 'deploy.yml',
+      variables: {},
+      inputs: {},
+    });
     expect(config.services.get('order-service')!.pipeline).toEqual({
       project: 'acme/order-service',
       ref: 'release/2.x',
@@ -67,9 +73,13 @@ describe('dependency-config.yml: services in their own repositories', () => {
     expect(text).toContain("dependency-config.yml:3: Service 'a': 'project' 'order-service' is not a project path.");
     expect(text).toContain("dependency-config.yml:5: Service 'b': 'project' 'group/../x' is not a project path.");
     expect(text).toContain("dependency-config.yml:8: Service 'c': 'ref' 'main branch' must be a branch or tag name");
-    expect(text).toContain("dependency-config.yml:11: Service 'd': 'workflow' 'deploy.sh' must be a workflow file name");
+    expect(text).toContain(
+      "dependency-config.yml:11: Service 'd': 'workflow' 'deploy.sh' must be a workflow file name",
+    );
     expect(text).toContain("dependency-config.yml:14: Service 'e': 'variables' has the name 'BAD NAME'.");
-    expect(text).toContain("dependency-config.yml:17: Service 'f': 'inputs' has the name 'shipgate-id': names starting with shipgate- are Shipgate's own.");
+    expect(text).toContain(
+      "dependency-config.yml:17: Service 'f': 'inputs' has the name 'shipgate-id': names starting with shipgate- are Shipgate's own.",
+    );
     expect(text).toContain("dependency-config.yml:18: Service 'g' has 'ref' but no 'project'");
     expect(text).toContain("dependency-config.yml:22: Service 'h': 'variables' must be a map");
     expect(text).toMatch(/^8 problems/);

@@ -33,7 +33,9 @@ describe('name shapes', () => {
   });
 
   it('names the input, shows a newline as \\n, and says what is expected', () => {
-    expect(() => checkName('haproxy', 'haproxy-backend', 'web\nshow info')).toThrow(`Input 'haproxy-backend' is "web\\nshow info". Expected an HAProxy name`);
+    expect(() => checkName('haproxy', 'haproxy-backend', 'web\nshow info')).toThrow(
+      `Input 'haproxy-backend' is "web\\nshow info". Expected an HAProxy name`,
+    );
   });
 });
 
@@ -43,9 +45,15 @@ describe('Kubernetes names are checked before any request (exit 2)', () => {
   it.each([
     [{ provider: 'kubernetes', service: 'web;x' }, "Input 'service' is 'web;x'"],
     [{ provider: 'kubernetes', service: 'web', namespace: 'Prod' }, "Input 'namespace' is 'Prod'"],
-    [{ provider: 'kubernetes', service: 'web', 'selector-key': 'color: blue' }, "Input 'selector-key' is 'color: blue'"],
+    [
+      { provider: 'kubernetes', service: 'web', 'selector-key': 'color: blue' },
+      "Input 'selector-key' is 'color: blue'",
+    ],
     [{ provider: 'istio', 'virtual-service': 'web/../x' }, "Input 'virtual-service' is 'web/../x'"],
-    [{ provider: 'gateway-api', 'http-route': 'web', 'backend-refs': 'blue=Web_Blue,green=web-green' }, "Input 'backend-refs' is 'Web_Blue'"],
+    [
+      { provider: 'gateway-api', 'http-route': 'web', 'backend-refs': 'blue=Web_Blue,green=web-green' },
+      "Input 'backend-refs' is 'Web_Blue'",
+    ],
   ])('blue-green-switch %j', async (flags, message) => {
     const r = await runSwitch({ ...flags, target: 'green', 'dry-run': 'true' }, env);
     expect(r.code, r.log).toBe(2);

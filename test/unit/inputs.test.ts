@@ -49,8 +49,21 @@ describe('parseInputs', () => {
   });
 
   it('parses given values', () => {
-    const raw: Record<string, string> = { name: 'x', flag: 'False', wait: '500ms', count: '3', mode: 'b', list: ' a\n\n b \r\nc' };
-    expect(parseInputs(schema, (n) => raw[n])).toMatchObject({ flag: false, wait: 500, count: 3, mode: 'b', list: ['a', 'b', 'c'] });
+    const raw: Record<string, string> = {
+      name: 'x',
+      flag: 'False',
+      wait: '500ms',
+      count: '3',
+      mode: 'b',
+      list: ' a\n\n b \r\nc',
+    };
+    expect(parseInputs(schema, (n) => raw[n])).toMatchObject({
+      flag: false,
+      wait: 500,
+      count: 3,
+      mode: 'b',
+      list: ['a', 'b', 'c'],
+    });
   });
 
   it('reports every bad input at once, naming input, value and the accepted form', () => {
@@ -83,7 +96,11 @@ describe('a value that is not one of the options', () => {
   });
 
   it('is what an enum input says when parsed', () => {
-    const schema = { provider: { type: 'enum', options: ['blue-green', 'kubernetes'], required: true, description: 'd' } } as const;
-    expect(() => parseInputs(schema, () => 'blue-grene')).toThrow("Expected one of: blue-green, kubernetes. Did you mean 'blue-green'?");
+    const schema = {
+      provider: { type: 'enum', options: ['blue-green', 'kubernetes'], required: true, description: 'd' },
+    } as const;
+    expect(() => parseInputs(schema, () => 'blue-grene')).toThrow(
+      "Expected one of: blue-green, kubernetes. Did you mean 'blue-green'?",
+    );
   });
 });

@@ -21,8 +21,25 @@ describe('perf-baseline open-model schedule', () => {
   });
 
   it('splits a rate over worker threads that interleave rather than send together', () => {
-    const shares = splitShare({ url: 'http://x/', method: 'GET', headers: {}, body: '', connections: 4, maxConnections: 9, durationMs: 1000, warmupMs: 0, rate: 101, arrival: 'even' }, 2);
-    expect(shares.map((s) => [s.rate, s.connections, s.maxConnections])).toEqual([[51, 2, 5], [50, 2, 4]]);
+    const shares = splitShare(
+      {
+        url: 'http://x/',
+        method: 'GET',
+        headers: {},
+        body: '',
+        connections: 4,
+        maxConnections: 9,
+        durationMs: 1000,
+        warmupMs: 0,
+        rate: 101,
+        arrival: 'even',
+      },
+      2,
+    );
+    expect(shares.map((s) => [s.rate, s.connections, s.maxConnections])).toEqual([
+      [51, 2, 5],
+      [50, 2, 4],
+    ]);
     const merged = shares.flatMap((s) => [...intendedTimes(s.rate!, 'even', 1000, s.phaseMs)]).sort((x, y) => x - y);
     expect(merged).toHaveLength(101);
     expect(merged[1] - merged[0]).toBeCloseTo(1000 / 101, 6);

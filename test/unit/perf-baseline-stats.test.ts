@@ -8,7 +8,15 @@ import { compare, judge, percent } from '../../actions/perf-baseline/src/compare
 import { decodeHistogram, mergeHistograms, newHistogram } from '../../actions/perf-baseline/src/histogram.js';
 import { combineConcurrent, type Measurement } from '../../actions/perf-baseline/src/measurement.js';
 import { mergeResults } from '../../actions/perf-baseline/src/merge.js';
-import { buildResult, checkWritable, currentEnvironment, readResult, storedParams, writeResult, type Result } from '../../actions/perf-baseline/src/result.js';
+import {
+  buildResult,
+  checkWritable,
+  currentEnvironment,
+  readResult,
+  storedParams,
+  writeResult,
+  type Result,
+} from '../../actions/perf-baseline/src/result.js';
 import type { LoadParams } from '../../actions/perf-baseline/src/settings.js';
 import { bootstrapChange, PooledPercentiles } from '../../actions/perf-baseline/src/stats.js';
 import { seededRandom } from '../../shared/src/random.js';
@@ -40,7 +48,21 @@ function run(seed: number, medianMs: number, seconds = 10, perSecond = 200, dura
   });
   const histogram = mergeHistograms(secs.map((s) => s.histogram));
   const responses = secs.reduce((n, s) => n + s.responses, 0);
-  return { durationMs, responses, non2xx: 0, socketErrors: 0, timeouts: 0, statusCodes: { 200: responses }, bytes: 0, histogram, service: histogram, late: 0, dropped: 0, peakConnections: 1, seconds: secs };
+  return {
+    durationMs,
+    responses,
+    non2xx: 0,
+    socketErrors: 0,
+    timeouts: 0,
+    statusCodes: { 200: responses },
+    bytes: 0,
+    histogram,
+    service: histogram,
+    late: 0,
+    dropped: 0,
+    peakConnections: 1,
+    seconds: secs,
+  };
 }
 
 const result = (runs: Measurement[], params: Partial<LoadParams> = {}): Result =>
@@ -91,8 +113,12 @@ describe('perf-baseline statistics', () => {
 describe('perf-baseline regression verdicts', () => {
   it('call a regression only when the whole interval is past the limit', () => {
     expect(judge('p95', 100, 112, { lo: 0.11, hi: 0.13 }, 0.1).verdict).toBe('regressed');
-    expect(judge('p95', 100, 112, { lo: 0.08, hi: 0.16 }, 0.1).text).toBe('p95 +12 % (95 % CI +8.0 % … +16 %): within limit');
-    expect(judge('p95', 100, 101, { lo: -0.02, hi: 0.04 }, 0.1).text).toBe('p95 +1.0 % (95 % CI −2.0 % … +4.0 %): no significant change');
+    expect(judge('p95', 100, 112, { lo: 0.08, hi: 0.16 }, 0.1).text).toBe(
+      'p95 +12 % (95 % CI +8.0 % … +16 %): within limit',
+    );
+    expect(judge('p95', 100, 101, { lo: -0.02, hi: 0.04 }, 0.1).text).toBe(
+      'p95 +1.0 % (95 % CI −2.0 % … +4.0 %): no significant change',
+    );
     expect(judge('p95', 100, 80, { lo: -0.25, hi: -0.15 }, 0.1).verdict).toBe('improved');
     expect(judge('p99', 100, 130, { lo: 0.2, hi: 0.4 }).verdict).toBe('worse');
   });
@@ -117,10 +143,14 @@ describe('perf-baseline regression verdicts', () => {
     if (slow.status !== 'compared') return;
     expect(slow.sampling).toBe('seconds');
     expect(slow.regressed).toBe(true);
-    expect(slow.changes.find((c) => c.metric === 'p95')!.text).toMatch(/^p95 \+2\d % \(95 % CI \+\d+ % … \+\d+ %\): regressed$/);
+    expect(slow.changes.find((c) => c.metric === 'p95')!.text).toMatch(
+      /^p95 \+2\d % \(95 % CI \+\d+ % … \+\d+ %\): regressed$/,
+    );
     const same = compare(base, result([run(3, 20)]), [{ metric: 'p95', limit: 0.1 }]);
     expect(same.status === 'compared' && same.regressed).toBe(false);
-    expect(same.status === 'compared' && same.changes.find((c) => c.metric === 'p95')!.verdict).toBe('no significant change');
+    expect(same.status === 'compared' && same.changes.find((c) => c.metric === 'p95')!.verdict).toBe(
+      'no significant change',
+    );
   });
 
   it('sample over runs when both sides have 3 or more', () => {
@@ -135,13 +165,20 @@ describe('perf-baseline regression verdicts', () => {
 
   it('refuse to compare results of different loads, but not of another host or warm-up', () => {
     const base = result([run(1, 20)]);
-    const other = compare(base, result([run(2, 20)], { connections: 20, headers: { Authorization: 'Bearer other', 'X-Tenant': 'a' } }), []);
+    const other = compare(
+      base,
+      result([run(2, 20)], { connections: 20, headers: { Authorization: 'Bearer other', 'X-Tenant': 'a' } }),
+      [],
+    );
     expect(other).toEqual({
       status: 'refused',
-      reason: 'the baseline was measured with other load parameters (headers: Authorization → Authorization, X-Tenant; connections: 10 → 20)',
+      reason:
+        'the baseline was measured with other load parameters (headers: Authorization → Authorization, X-Tenant; connections: 10 → 20)',
     });
     // Header values are not stored, so another token is the same load.
-    expect(compare(base, result([run(2, 20)], { headers: { Authorization: 'Bearer rotated' } }), []).status).toBe('compared');
+    expect(compare(base, result([run(2, 20)], { headers: { Authorization: 'Bearer rotated' } }), []).status).toBe(
+      'compared',
+    );
     const moved = compare(base, result([run(2, 20)], { url: 'http://preview-42.internal/orders', warmupMs: 0 }), []);
     expect(moved.status).toBe('compared');
   });
@@ -161,7 +198,9 @@ describe('perf-baseline result files', () => {
     expect(JSON.stringify(back.file)).not.toContain('t0ken-value');
     // Not even as a hash, which could be guessed back for a short secret: the header names only.
     expect(back.file.params).not.toHaveProperty('headersSha256');
-    expect(readFileSync(path, 'utf8')).not.toContain(createHash('sha256').update('authorization: Bearer t0ken-value').digest('hex'));
+    expect(readFileSync(path, 'utf8')).not.toContain(
+      createHash('sha256').update('authorization: Bearer t0ken-value').digest('hex'),
+    );
     expect(back.file.params.headerNames).toEqual(['Authorization']);
     expect(decodeHistogram(back.file.histogram).totalCount).toBe(r.total.responses);
   });
@@ -170,23 +209,32 @@ describe('perf-baseline result files', () => {
     const cases: [string, string][] = [
       ['{"metrics": {}}', 'is not a Shipgate result (no "format": "shipgate-perf-baseline/v1")'],
       ['not json', 'is not JSON'],
-      ['{"format": "shipgate-perf-baseline/v0"}', "has format 'shipgate-perf-baseline/v0', not 'shipgate-perf-baseline/v1'"],
+      [
+        '{"format": "shipgate-perf-baseline/v0"}',
+        "has format 'shipgate-perf-baseline/v0', not 'shipgate-perf-baseline/v1'",
+      ],
     ];
     for (const [text, why] of cases) {
       const path = join(dir, 'bad.json');
       writeFileSync(path, text);
       expect(() => readResult('baseline', path)).toThrow(
-        new ConfigError(`Input 'baseline' names '${path}', which ${why}. Expected a result file written by perf-baseline's 'save'.`),
+        new ConfigError(
+          `Input 'baseline' names '${path}', which ${why}. Expected a result file written by perf-baseline's 'save'.`,
+        ),
       );
     }
   });
 
   it("check before any load that 'save' can be written", () => {
     expect(() => checkWritable(join(dir, 'new', 'deeper', 'result.json'))).not.toThrow();
-    expect(() => checkWritable(dir)).toThrow(new ConfigError(`Input 'save' is '${dir}', which is a directory. Expected a writable file path such as perf-result.json.`));
+    expect(() => checkWritable(dir)).toThrow(
+      new ConfigError(
+        `Input 'save' is '${dir}', which is a directory. Expected a writable file path such as perf-result.json.`,
+      ),
+    );
   });
 
-  it("merge shards so the merged percentiles are those of one histogram over both, second by second", () => {
+  it('merge shards so the merged percentiles are those of one histogram over both, second by second', () => {
     const a = result([run(1, 20)]);
     const b = result([run(2, 40)]);
     const [pa, pb] = [join(dir, 'a.json'), join(dir, 'b.json')];
@@ -197,7 +245,8 @@ describe('perf-baseline result files', () => {
     const both = newHistogram();
     both.add(a.total.histogram);
     both.add(b.total.histogram);
-    for (const p of [50, 95, 99]) expect(merged.total.histogram.getValueAtPercentile(p)).toBe(both.getValueAtPercentile(p));
+    for (const p of [50, 95, 99])
+      expect(merged.total.histogram.getValueAtPercentile(p)).toBe(both.getValueAtPercentile(p));
     expect(merged.file.summary.p95).toBe(both.getValueAtPercentile(95) / 1000);
     expect(merged.file.summary.responses).toBe(a.total.responses + b.total.responses);
     expect(merged.file.summary.rps).toBeCloseTo(a.file.summary.rps + b.file.summary.rps, 6);
@@ -208,7 +257,9 @@ describe('perf-baseline result files', () => {
     const service = newHistogram();
     service.add(a.total.service);
     service.add(b.total.service);
-    expect(decodeHistogram(merged.file.serviceHistogram).getValueAtPercentile(99)).toBe(service.getValueAtPercentile(99));
+    expect(decodeHistogram(merged.file.serviceHistogram).getValueAtPercentile(99)).toBe(
+      service.getValueAtPercentile(99),
+    );
     expect(merged.file.summary.service.p95).toBe(service.getValueAtPercentile(95) / 1000);
   });
 
@@ -225,15 +276,21 @@ describe('perf-baseline result files', () => {
     writeResult(pb, ended(result([run(2, 20)]), '2026-03-02T10:00:14.000Z'));
     const { result: merged, notes } = mergeResults([pa, pb], load.url);
     expect(merged.file.params.shards).toBe(2);
-    expect(notes).toEqual(['The shards overlapped for only 64 % of their load: their summed rps is more than the service answered at any moment.']);
+    expect(notes).toEqual([
+      'The shards overlapped for only 64 % of their load: their summed rps is more than the service answered at any moment.',
+    ]);
   });
 
   it('refuse to merge results of different loads', () => {
     const [pa, pb] = [join(dir, 'c.json'), join(dir, 'd.json')];
     writeResult(pa, result([run(1, 20)]));
     writeResult(pb, result([run(2, 20)], { connections: 5 }));
-    expect(() => mergeResults([pa, pb], load.url)).toThrow(/Input 'merge' lists results that were not shards of one load:\n- '.*d\.json' differs from '.*c\.json': connections: 10 → 5/);
-    expect(() => mergeResults([pa], 'http://elsewhere/')).toThrow(/loaded http:\/\/127\.0\.0\.1:8080\/orders, not 'url' http:\/\/elsewhere\//);
+    expect(() => mergeResults([pa, pb], load.url)).toThrow(
+      /Input 'merge' lists results that were not shards of one load:\n- '.*d\.json' differs from '.*c\.json': connections: 10 → 5/,
+    );
+    expect(() => mergeResults([pa], 'http://elsewhere/')).toThrow(
+      /loaded http:\/\/127\.0\.0\.1:8080\/orders, not 'url' http:\/\/elsewhere\//,
+    );
   });
 });
 
@@ -241,7 +298,10 @@ describe('perf-baseline result file', () => {
   it('stores the URL without user info or credential query values', () => {
     const dir = mkdtempSync(join(tmpdir(), 'shipgate-perf-url-'));
     const path = join(dir, 'r.json');
-    writeResult(path, result([run(3, 20)], { url: 'http://svc:pa%24%24w0rd@127.0.0.1:8080/orders?limit=5&token=tok+en%2F1' }));
+    writeResult(
+      path,
+      result([run(3, 20)], { url: 'http://svc:pa%24%24w0rd@127.0.0.1:8080/orders?limit=5&token=tok+en%2F1' }),
+    );
     const text = readFileSync(path, 'utf8');
     expect(readResult('baseline', path).file.params.url).toBe('http://127.0.0.1:8080/orders?limit=5&token=***');
     expect(text).not.toMatch(/pa%24%24w0rd|pa\$\$w0rd|tok\+en|tok en/);

@@ -12,7 +12,10 @@ import { checkThresholds, ms, share } from '../../actions/perf-baseline/src/thre
 
 /** Inputs as the platform would give them, parsed by the schema and then by the step. */
 function settings(given: Record<string, string>) {
-  return parseSettings(parseInputs(schema.inputs, (n) => given[n]), process.cwd());
+  return parseSettings(
+    parseInputs(schema.inputs, (n) => given[n]),
+    process.cwd(),
+  );
 }
 
 function problem(fn: () => unknown): string {
@@ -45,17 +48,37 @@ describe('perf-baseline inputs', () => {
       { metric: 'rps', limit: 0.1 },
     ]);
     expect(s.save).toBe('perf-result.json');
-    expect(s.thresholds).toEqual({ p50: undefined, p95: undefined, p99: undefined, minRps: undefined, maxErrorRate: undefined });
+    expect(s.thresholds).toEqual({
+      p50: undefined,
+      p95: undefined,
+      p99: undefined,
+      minRps: undefined,
+      maxErrorRate: undefined,
+    });
   });
 
   it('read thresholds: durations in ms, rps as a number, the error rate as a fraction', () => {
-    const s = settings({ url: 'http://x/', 'max-p50': '50ms', 'max-p95': '1.5s', 'max-p99': '2s', 'min-rps': '99.5', 'max-error-rate': '0.5%' });
+    const s = settings({
+      url: 'http://x/',
+      'max-p50': '50ms',
+      'max-p95': '1.5s',
+      'max-p99': '2s',
+      'min-rps': '99.5',
+      'max-error-rate': '0.5%',
+    });
     expect(s.thresholds).toEqual({ p50: 50, p95: 1500, p99: 2000, minRps: 99.5, maxErrorRate: 0.005 });
   });
 
   it('read headers as Name: value lines and mask credential values', () => {
-    const s = settings({ url: 'http://u:hunter22@x/', headers: 'Accept: application/json\nAuthorization: Bearer s3cr3t-token\nX-Api-Key:k-123' });
-    expect(s.load.headers).toEqual({ Accept: 'application/json', Authorization: 'Bearer s3cr3t-token', 'X-Api-Key': 'k-123' });
+    const s = settings({
+      url: 'http://u:hunter22@x/',
+      headers: 'Accept: application/json\nAuthorization: Bearer s3cr3t-token\nX-Api-Key:k-123',
+    });
+    expect(s.load.headers).toEqual({
+      Accept: 'application/json',
+      Authorization: 'Bearer s3cr3t-token',
+      'X-Api-Key': 'k-123',
+    });
     expect(s.secrets).toEqual(expect.arrayContaining(['Bearer s3cr3t-token', 's3cr3t-token', 'k-123', 'hunter22']));
     expect(s.secrets).not.toContain('application/json');
     expect(s.secrets).not.toContain('Bearer');
@@ -63,7 +86,9 @@ describe('perf-baseline inputs', () => {
 
   it('name a bad header line by number and name, never its value', () => {
     const msg = problem(() => parseHeaders(['Accept: */*', 'Bearer very-secret']));
-    expect(msg).toBe("Input 'headers' line 2 has no ':'. Expected one 'Name: value' per line, such as 'Accept: application/json'.");
+    expect(msg).toBe(
+      "Input 'headers' line 2 has no ':'. Expected one 'Name: value' per line, such as 'Accept: application/json'.",
+    );
     expect(problem(() => parseHeaders(['Bad Name: v']))).toContain("line 1 has the name 'Bad Name'");
   });
 
@@ -90,14 +115,25 @@ describe('perf-baseline inputs', () => {
     expect(parseShare('max-error-rate', '.2')).toBe(0.2);
     expect(parseShare('max-error-rate', '0')).toBe(0);
     expect(parseShare('max-error-rate', ' ')).toBeUndefined();
-    const expected = "Expected a percentage from 0% to 100% such as 1%, or a fraction below 1 such as 0.01.";
-    for (const bad of ['101%', 'one%', '-0.1']) expect(problem(() => parseShare('max-error-rate', bad))).toBe(`Input 'max-error-rate' is '${bad}'. ${expected}`);
-    expect(problem(() => parseShare('max-error-rate', '1'))).toBe(`Input 'max-error-rate' is '1'. ${expected} For 1 percent write 1%; for a fraction, a number below 1 such as 0.01.`);
+    const expected = 'Expected a percentage from 0% to 100% such as 1%, or a fraction below 1 such as 0.01.';
+    for (const bad of ['101%', 'one%', '-0.1'])
+      expect(problem(() => parseShare('max-error-rate', bad))).toBe(`Input 'max-error-rate' is '${bad}'. ${expected}`);
+    expect(problem(() => parseShare('max-error-rate', '1'))).toBe(
+      `Input 'max-error-rate' is '1'. ${expected} For 1 percent write 1%; for a fraction, a number below 1 such as 0.01.`,
+    );
   });
 
   it('report every bad input at once, each with the accepted form', () => {
     const msg = problem(() =>
-      settings({ url: 'ftp://x', duration: '500ms', 'min-rps': 'many', 'max-error-rate': '2', 'max-regression': 'p95', workers: '4', connections: '2' }),
+      settings({
+        url: 'ftp://x',
+        duration: '500ms',
+        'min-rps': 'many',
+        'max-error-rate': '2',
+        'max-regression': 'p95',
+        workers: '4',
+        connections: '2',
+      }),
     );
     expect(msg.split('\n')).toEqual([
       "Input 'url' is 'ftp://x'. Expected an http:// or https:// URL such as http://127.0.0.1:8080/health.",
@@ -114,14 +150,28 @@ describe('perf-baseline inputs', () => {
       "Input 'rate' is '0'. Expected a whole number of requests per second of at least 1, such as 200, or empty for as fast as the connections go.",
     );
     expect(settings({ url: 'http://x/', rate: '250' }).load.rate).toBe(250);
-    expect(problem(() => settings({ url: 'http://x/', 'max-p95': '150' }))).toBe("Input 'max-p95' is '150'. Expected a duration such as 500ms, 30s, 2m or 1h.");
-    expect(problem(() => settings({ url: 'http://x/', rate: '3', workers: '4', connections: '8' }))).toContain("Input 'rate' is 3 but 'workers' is 4");
+    expect(problem(() => settings({ url: 'http://x/', 'max-p95': '150' }))).toBe(
+      "Input 'max-p95' is '150'. Expected a duration such as 500ms, 30s, 2m or 1h.",
+    );
+    expect(problem(() => settings({ url: 'http://x/', rate: '3', workers: '4', connections: '8' }))).toContain(
+      "Input 'rate' is 3 but 'workers' is 4",
+    );
   });
 
   it('read the open model: max-connections defaults to connections, is at least that, and needs a rate', () => {
-    expect(settings({ url: 'http://x/', rate: '200', connections: '8' }).load).toMatchObject({ rate: 200, maxConnections: 8, arrival: 'even' });
-    expect(settings({ url: 'http://x/', rate: '200', 'max-connections': '64', arrival: 'poisson' }).load).toMatchObject({ maxConnections: 64, arrival: 'poisson' });
-    expect(settings({ url: 'http://x/' }).load).toMatchObject({ rate: undefined, maxConnections: undefined, arrival: undefined });
+    expect(settings({ url: 'http://x/', rate: '200', connections: '8' }).load).toMatchObject({
+      rate: 200,
+      maxConnections: 8,
+      arrival: 'even',
+    });
+    expect(settings({ url: 'http://x/', rate: '200', 'max-connections': '64', arrival: 'poisson' }).load).toMatchObject(
+      { maxConnections: 64, arrival: 'poisson' },
+    );
+    expect(settings({ url: 'http://x/' }).load).toMatchObject({
+      rate: undefined,
+      maxConnections: undefined,
+      arrival: undefined,
+    });
     expect(problem(() => settings({ url: 'http://x/', rate: '200', connections: '8', 'max-connections': '4' }))).toBe(
       "Input 'max-connections' is '4'. Expected a whole number of at least 'connections' (8), or empty for the same as 'connections'.",
     );
@@ -132,7 +182,10 @@ describe('perf-baseline inputs', () => {
 });
 
 /** A measurement of `latenciesMs` over `seconds` seconds, with `errors` non-2xx answers among them. */
-function measurement(latenciesMs: number[], opts: { non2xx?: number; socketErrors?: number; durationMs?: number } = {}): Measurement {
+function measurement(
+  latenciesMs: number[],
+  opts: { non2xx?: number; socketErrors?: number; durationMs?: number } = {},
+): Measurement {
   const histogram = newHistogram();
   for (const l of latenciesMs) histogram.recordValue(Math.round(l * 1000));
   const non2xx = opts.non2xx ?? 0;
@@ -154,7 +207,12 @@ function measurement(latenciesMs: number[], opts: { non2xx?: number; socketError
 }
 
 describe('perf-baseline thresholds', () => {
-  const n = numbers(measurement(Array.from({ length: 100 }, (_, i) => i + 1), { non2xx: 2, durationMs: 2000 }));
+  const n = numbers(
+    measurement(
+      Array.from({ length: 100 }, (_, i) => i + 1),
+      { non2xx: 2, durationMs: 2000 },
+    ),
+  );
 
   it('compute the numbers from the histogram', () => {
     expect(n.rps).toBe(50);

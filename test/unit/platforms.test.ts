@@ -51,7 +51,10 @@ describe('GitHubPlatform', () => {
   afterEach(() => vi.restoreAllMocks());
 
   it('reads INPUT_* as the runner spells them, flags first', () => {
-    const p = new GitHubPlatform({ env: { 'INPUT_CHECK-HEALTH': 'false', INPUT_CONFIG: 'a.yml' }, flags: { config: 'b.yml' } });
+    const p = new GitHubPlatform({
+      env: { 'INPUT_CHECK-HEALTH': 'false', INPUT_CONFIG: 'a.yml' },
+      flags: { config: 'b.yml' },
+    });
     expect(p.input('check-health')).toBe('false');
     expect(p.input('config')).toBe('b.yml');
     expect(p.input('service')).toBeUndefined();
@@ -104,12 +107,14 @@ describe('GitLabPlatform', () => {
     p.setOutput('waves', '[["a","b"]]');
     p.setOutput('changelog', 'line1\nline2');
     p.writeSummary('## Done');
-    expect(readFileSync(join(dir, 'shipgate.env'), 'utf8')).toBe('SHIPGATE_WAVES=[["a","b"]]\nSHIPGATE_CHANGELOG=line1\\nline2\n');
+    expect(readFileSync(join(dir, 'shipgate.env'), 'utf8')).toBe(
+      'SHIPGATE_WAVES=[["a","b"]]\nSHIPGATE_CHANGELOG=line1\\nline2\n',
+    );
     expect(readFileSync(join(dir, 'shipgate-summary.md'), 'utf8')).toBe('## Done\n');
     expect(io.lines.out).toContain('## Done');
   });
 
-  it('keeps the dotenv report under GitLab\'s 5 KiB limit and every output whole in a JSON artifact', () => {
+  it("keeps the dotenv report under GitLab's 5 KiB limit and every output whole in a JSON artifact", () => {
     const io = capture();
     const p = new GitLabPlatform({ env: {}, cwd: dir, ...io });
     const big = JSON.stringify(Array.from({ length: 600 }, (_, i) => `service-${i}`));
@@ -119,8 +124,14 @@ describe('GitLabPlatform', () => {
     p.finish();
     const dotenv = readFileSync(join(dir, 'shipgate.env'), 'utf8');
     expect(dotenv).toBe('SHIPGATE_HEALTHY=true\nSHIPGATE_NOTES=a\\nb\n');
-    expect(io.lines.out).toMatch(/warning.*Output 'order' \(\d+ bytes\) would take the dotenv report past GitLab's 5 KiB limit; it is only in shipgate-outputs\.json/);
-    expect(JSON.parse(readFileSync(join(dir, 'shipgate-outputs.json'), 'utf8'))).toEqual({ healthy: 'true', order: big, notes: 'a\nb' });
+    expect(io.lines.out).toMatch(
+      /warning.*Output 'order' \(\d+ bytes\) would take the dotenv report past GitLab's 5 KiB limit; it is only in shipgate-outputs\.json/,
+    );
+    expect(JSON.parse(readFileSync(join(dir, 'shipgate-outputs.json'), 'utf8'))).toEqual({
+      healthy: 'true',
+      order: big,
+      notes: 'a\nb',
+    });
     // A second step in the same job adds to both.
     const q = new GitLabPlatform({ env: {}, cwd: dir, ...capture() });
     q.setOutput('version', '1.2.0');
@@ -130,7 +141,11 @@ describe('GitLabPlatform', () => {
   });
 
   it('honours custom report paths', () => {
-    const p = new GitLabPlatform({ env: { SHIPGATE_DOTENV_FILE: 'o.env', SHIPGATE_SUMMARY_FILE: 's.md' }, cwd: dir, ...capture() });
+    const p = new GitLabPlatform({
+      env: { SHIPGATE_DOTENV_FILE: 'o.env', SHIPGATE_SUMMARY_FILE: 's.md' },
+      cwd: dir,
+      ...capture(),
+    });
     p.setOutput('a', '1');
     p.writeSummary('one');
     new GitLabPlatform({ env: { SHIPGATE_SUMMARY_FILE: 's.md' }, cwd: dir, ...capture() }).writeSummary('two');
@@ -157,7 +172,9 @@ describe('GitLabPlatform', () => {
     const io = capture();
     const p = new GitLabPlatform({ env: {}, cwd: dir, ...io });
     await p.group('Probing', async () => p.info('inside'));
-    expect(io.lines.out).toMatch(/section_start:\d+:shipgate_1\[collapsed=true\]\r\u001b\[0KProbing\ninside\n\u001b\[0Ksection_end:\d+:shipgate_1/);
+    expect(io.lines.out).toMatch(
+      /section_start:\d+:shipgate_1\[collapsed=true\]\r\u001b\[0KProbing\ninside\n\u001b\[0Ksection_end:\d+:shipgate_1/,
+    );
   });
 });
 

@@ -13,7 +13,15 @@ const pass = (latencyMs = 0): AttemptResult => ({ ok: true, latencyMs, status: 2
 const macrotask = () => new Promise((resolve) => setImmediate(resolve));
 
 function options(clock: FakeClock, over: Partial<ProbeOptions> = {}): ProbeOptions {
-  return { clock, attemptTimeoutMs: 500, intervalMs: 100, deadlineMs: 10_000, concurrency: 4, random: () => 0, ...over };
+  return {
+    clock,
+    attemptTimeoutMs: 500,
+    intervalMs: 100,
+    deadlineMs: 10_000,
+    concurrency: 4,
+    random: () => 0,
+    ...over,
+  };
 }
 
 const target = (name: string, url = `http://127.0.0.1/${name}`): ProbeTarget => ({ name, url });
@@ -25,7 +33,14 @@ describe('probeAllWith', () => {
     let calls = 0;
     const [r] = await probeAllWith([target('api')], options(clock), async () => (++calls < 4 ? fail() : pass(7)));
     expect(calls).toBe(4);
-    expect(r).toEqual({ name: 'api', url: 'http://127.0.0.1/api', healthy: true, attempts: 4, latencyMs: 7, status: 200 });
+    expect(r).toEqual({
+      name: 'api',
+      url: 'http://127.0.0.1/api',
+      healthy: true,
+      attempts: 4,
+      latencyMs: 7,
+      status: 200,
+    });
   });
 
   it('gives up at the deadline with the last error, starting no attempt at or after it', async () => {
@@ -130,8 +145,17 @@ describe('probeAllWith', () => {
   it('reports success of a retry cut short by the deadline', async () => {
     const clock = new FakeClock();
     const opts = options(clock, { random: () => 0.99, deadlineMs: 1_000, attemptTimeoutMs: 500 });
-    const [r] = await probeAllWith([target('api')], opts, async (_t, timeoutMs) => (timeoutMs < 500 ? pass(3) : fail()));
-    expect(r).toEqual({ name: 'api', url: 'http://127.0.0.1/api', healthy: true, attempts: 4, latencyMs: 3, status: 200 });
+    const [r] = await probeAllWith([target('api')], opts, async (_t, timeoutMs) =>
+      timeoutMs < 500 ? pass(3) : fail(),
+    );
+    expect(r).toEqual({
+      name: 'api',
+      url: 'http://127.0.0.1/api',
+      healthy: true,
+      attempts: 4,
+      latencyMs: 3,
+      status: 200,
+    });
   });
 
   it('never has more attempts in flight than the concurrency limit, and uses all of it', async () => {
@@ -162,13 +186,22 @@ describe('probeAllWith', () => {
       sleep: (ms) => new Promise((resolve) => setImmediate(() => resolve(void (time += ms)))),
     };
     const log: [string, number][] = [];
-    const opts: ProbeOptions = { ...options(new FakeClock()), clock, concurrency: 1, intervalMs: 1_000, deadlineMs: 5_000 };
+    const opts: ProbeOptions = {
+      ...options(new FakeClock()),
+      clock,
+      concurrency: 1,
+      intervalMs: 1_000,
+      deadlineMs: 5_000,
+    };
     await probeAllWith([target('a'), target('b')], opts, async (t) => {
       log.push([t.name, time]);
       return t.name === 'b' ? pass() : fail();
     });
     // b runs while a sleeps after its first failure; a held slot would push b behind a's wait
-    expect(log.slice(0, 2)).toEqual([['a', 0], ['b', 0]]);
+    expect(log.slice(0, 2)).toEqual([
+      ['a', 0],
+      ['b', 0],
+    ]);
     expect(log.filter(([n]) => n === 'a').length).toBeGreaterThan(2);
   });
 
@@ -230,7 +263,15 @@ describe('probeAllWith', () => {
     const started = Date.now();
     const results = await probeAllWith(
       [target('api')],
-      { clock: realClock, attemptTimeoutMs: 500, intervalMs: 10, deadlineMs: 1_000, concurrency: 1, progressEveryMs: 60_000, onProgress: () => {} },
+      {
+        clock: realClock,
+        attemptTimeoutMs: 500,
+        intervalMs: 10,
+        deadlineMs: 1_000,
+        concurrency: 1,
+        progressEveryMs: 60_000,
+        onProgress: () => {},
+      },
       async () => pass(),
     );
     expect(results[0].healthy).toBe(true);
@@ -244,11 +285,17 @@ describe('attemptOnce without a network', () => {
   const opts = { clock: new FakeClock(), attemptTimeoutMs: 100 };
 
   it('fails consul targets when no consul url is configured', async () => {
-    expect(await attemptOnce(target('api', 'consul:api'), opts)).toEqual({ ok: false, latencyMs: 0, error: 'consul-url is not set' });
+    expect(await attemptOnce(target('api', 'consul:api'), opts)).toEqual({
+      ok: false,
+      latencyMs: 0,
+      error: 'consul-url is not set',
+    });
   });
 
   it('rejects unknown schemes and tcp targets without a port', async () => {
     expect((await attemptOnce(target('api', 'ftp://x/'), opts)).error).toMatch(/^unsupported target 'ftp:\/\/x\/'/);
-    expect((await attemptOnce(target('db', 'tcp://db.internal'), opts)).error).toBe("tcp target needs host:port, got 'tcp://db.internal'");
+    expect((await attemptOnce(target('db', 'tcp://db.internal'), opts)).error).toBe(
+      "tcp target needs host:port, got 'tcp://db.internal'",
+    );
   });
 });

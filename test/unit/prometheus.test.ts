@@ -10,16 +10,24 @@ const vector = (...values: string[]) => ({
 describe('Prometheus instant query answers', () => {
   it('takes the one sample of a vector, or a scalar', () => {
     expect(singleValue(vector('0.25'))).toEqual({ value: 0.25 });
-    expect(singleValue({ status: 'success', data: { resultType: 'scalar', result: [1700000000, '3'] } })).toEqual({ value: 3 });
+    expect(singleValue({ status: 'success', data: { resultType: 'scalar', result: [1700000000, '3'] } })).toEqual({
+      value: 3,
+    });
   });
 
   it('fails on an error, no series, several series, NaN, infinities and other result types', () => {
-    expect(singleValue({ status: 'error', errorType: 'bad_data', error: 'parse error' })).toEqual({ error: 'Prometheus error (bad_data): parse error' });
+    expect(singleValue({ status: 'error', errorType: 'bad_data', error: 'parse error' })).toEqual({
+      error: 'Prometheus error (bad_data): parse error',
+    });
     expect(singleValue(vector())).toEqual({ error: 'no data: the query returned no series' });
-    expect(singleValue(vector('1', '2'))).toMatchObject({ error: expect.stringMatching(/^2 series, expected one \(\{"pod":"p0"\}, \{"pod":"p1"\}\); aggregate it/) });
+    expect(singleValue(vector('1', '2'))).toMatchObject({
+      error: expect.stringMatching(/^2 series, expected one \(\{"pod":"p0"\}, \{"pod":"p1"\}\); aggregate it/),
+    });
     expect(singleValue(vector('NaN'))).toEqual({ error: 'the value is NaN, not a number' });
     expect(singleValue(vector('+Inf'))).toEqual({ error: 'the value is +Inf, not a number' });
-    expect(singleValue({ status: 'success', data: { resultType: 'matrix', result: [] } })).toMatchObject({ error: expect.stringContaining("result type 'matrix'") });
+    expect(singleValue({ status: 'success', data: { resultType: 'matrix', result: [] } })).toMatchObject({
+      error: expect.stringContaining("result type 'matrix'"),
+    });
   });
 
   it('compares with max and min', () => {
@@ -29,7 +37,9 @@ describe('Prometheus instant query answers', () => {
   });
 
   it('keeps a path prefix and encodes the query', () => {
-    expect(queryUrl('http://p:9090/prom/', 'sum(rate(x{a="b"}[1m]))')).toBe('http://p:9090/prom/api/v1/query?query=sum%28rate%28x%7Ba%3D%22b%22%7D%5B1m%5D%29%29');
+    expect(queryUrl('http://p:9090/prom/', 'sum(rate(x{a="b"}[1m]))')).toBe(
+      'http://p:9090/prom/api/v1/query?query=sum%28rate%28x%7Ba%3D%22b%22%7D%5B1m%5D%29%29',
+    );
   });
 });
 
@@ -42,7 +52,11 @@ describe('analyse over HTTP', () => {
       const q = new URL(req.url!, 'http://x').searchParams.get('query');
       if (q === 'html') return void res.writeHead(502, { 'content-type': 'text/html' }).end('<html>bad gateway</html>');
       res.writeHead(q === 'bad(' ? 400 : 200, { 'content-type': 'application/json' });
-      res.end(JSON.stringify(q === 'bad(' ? { status: 'error', errorType: 'bad_data', error: 'unexpected end of input' } : vector('0.003')));
+      res.end(
+        JSON.stringify(
+          q === 'bad(' ? { status: 'error', errorType: 'bad_data', error: 'unexpected end of input' } : vector('0.003'),
+        ),
+      );
     });
   });
   afterAll(() => server.close());
@@ -54,8 +68,14 @@ describe('analyse over HTTP', () => {
   });
 
   it('fails on a 400 with the API error, and on an answer that is not JSON', async () => {
-    expect(await analyse({ url: server.url, query: 'bad(', timeoutMs: 2000 }, { max: 1 })).toMatchObject({ ok: false, reason: 'Prometheus error (bad_data): unexpected end of input' });
-    expect(await analyse({ url: server.url, query: 'html', timeoutMs: 2000 }, { max: 1 })).toMatchObject({ ok: false, reason: expect.stringMatching(/^HTTP 502 from Prometheus, not JSON/) });
+    expect(await analyse({ url: server.url, query: 'bad(', timeoutMs: 2000 }, { max: 1 })).toMatchObject({
+      ok: false,
+      reason: 'Prometheus error (bad_data): unexpected end of input',
+    });
+    expect(await analyse({ url: server.url, query: 'html', timeoutMs: 2000 }, { max: 1 })).toMatchObject({
+      ok: false,
+      reason: expect.stringMatching(/^HTTP 502 from Prometheus, not JSON/),
+    });
   });
 });
 
@@ -69,19 +89,37 @@ describe('parseQuery on a Prometheus older than 2.31 (no format_query)', () => {
       if (url.pathname !== '/prom/api/v1/query') return void res.writeHead(404).end('404 page not found');
       const bad = url.searchParams.get('query') === 'sum(';
       res.writeHead(bad ? 400 : 200, { 'content-type': 'application/json' });
-      res.end(JSON.stringify(bad ? { status: 'error', errorType: 'bad_data', error: 'invalid parameter "query": 1:5: parse error: unclosed left parenthesis' } : vector()));
+      res.end(
+        JSON.stringify(
+          bad
+            ? {
+                status: 'error',
+                errorType: 'bad_data',
+                error: 'invalid parameter "query": 1:5: parse error: unclosed left parenthesis',
+              }
+            : vector(),
+        ),
+      );
     });
   });
   afterAll(() => server.close());
 
   it('falls back to an instant query and reads bad_data as the syntax error', async () => {
-    expect(await parseQuery({ url: `${server.url}/prom`, query: 'sum(', timeoutMs: 2000 })).toEqual({ ok: false, syntax: true, reason: '1:5: parse error: unclosed left parenthesis' });
+    expect(await parseQuery({ url: `${server.url}/prom`, query: 'sum(', timeoutMs: 2000 })).toEqual({
+      ok: false,
+      syntax: true,
+      reason: '1:5: parse error: unclosed left parenthesis',
+    });
     expect(paths).toEqual(['/prom/api/v1/format_query', '/prom/api/v1/query']);
     expect(await parseQuery({ url: `${server.url}/prom`, query: 'sum(up)', timeoutMs: 2000 })).toEqual({ ok: true });
   });
 
   it('tells an unreachable Prometheus from a syntax error', async () => {
     const url = server.url.replace(/:\d+$/, ':9');
-    expect(await parseQuery({ url, query: 'up', timeoutMs: 2000 })).toMatchObject({ ok: false, syntax: false, reason: expect.stringContaining('did not answer') });
+    expect(await parseQuery({ url, query: 'up', timeoutMs: 2000 })).toMatchObject({
+      ok: false,
+      syntax: false,
+      reason: expect.stringContaining('did not answer'),
+    });
   });
 });

@@ -16,12 +16,18 @@ describe('parseImageRef: Docker defaulting rules', () => {
     ['docker.io/library/nginx', { registry: 'docker.io', repository: 'library/nginx' }],
     ['localhost/shop', { registry: 'localhost', repository: 'shop' }],
     ['localhost:5000/shop:v1.2.3', { registry: 'localhost:5000', repository: 'shop', tag: 'v1.2.3' }],
-    ['127.0.0.1:39999/acme/shop/user-service:sha-abc1234', { registry: '127.0.0.1:39999', repository: 'acme/shop/user-service', tag: 'sha-abc1234' }],
+    [
+      '127.0.0.1:39999/acme/shop/user-service:sha-abc1234',
+      { registry: '127.0.0.1:39999', repository: 'acme/shop/user-service', tag: 'sha-abc1234' },
+    ],
     ['[::1]:5000/shop', { registry: '[::1]:5000', repository: 'shop' }],
     ['ghcr.io/acme/shop', { registry: 'ghcr.io', repository: 'acme/shop' }],
     [`ghcr.io/acme/shop@${D}`, { registry: 'ghcr.io', repository: 'acme/shop', digest: D }],
     [`ghcr.io/acme/shop:1.0@${D}`, { registry: 'ghcr.io', repository: 'acme/shop', tag: '1.0', digest: D }],
-    ['registry.gitlab.com/group/sub/project/api:latest', { registry: 'registry.gitlab.com', repository: 'group/sub/project/api', tag: 'latest' }],
+    [
+      'registry.gitlab.com/group/sub/project/api:latest',
+      { registry: 'registry.gitlab.com', repository: 'group/sub/project/api', tag: 'latest' },
+    ],
     ['my-registry.example:443/a__b/c-d.e', { registry: 'my-registry.example:443', repository: 'a__b/c-d.e' }],
     ['  nginx  ', { registry: 'docker.io', repository: 'library/nginx' }],
   ])('%s', (text, expected) => {
@@ -30,7 +36,11 @@ describe('parseImageRef: Docker defaulting rules', () => {
 
   it('reads a localhost name without port or dot as a registry only when a path follows', () => {
     // Docker treats `localhost:5000` alone as the Hub image library/localhost with tag 5000
-    expect(parseImageRef('localhost:5000')).toEqual({ registry: 'docker.io', repository: 'library/localhost', tag: '5000' });
+    expect(parseImageRef('localhost:5000')).toEqual({
+      registry: 'docker.io',
+      repository: 'library/localhost',
+      tag: '5000',
+    });
   });
 
   it.each([
@@ -74,8 +84,14 @@ describe('parseImageRef: Docker defaulting rules', () => {
 
 describe('registry hosts', () => {
   it('speaks plain HTTP only to loopback registries', () => {
-    expect(['localhost:5000', 'localhost', '127.0.0.1:1234', '127.8.0.1', '[::1]:5000', 'reg.localhost:80'].every(isLoopback)).toBe(true);
-    expect(['ghcr.io', '10.0.0.1:5000', 'localhost.example.com', '128.0.0.1', 'docker.io'].some(isLoopback)).toBe(false);
+    expect(
+      ['localhost:5000', 'localhost', '127.0.0.1:1234', '127.8.0.1', '[::1]:5000', 'reg.localhost:80'].every(
+        isLoopback,
+      ),
+    ).toBe(true);
+    expect(['ghcr.io', '10.0.0.1:5000', 'localhost.example.com', '128.0.0.1', 'docker.io'].some(isLoopback)).toBe(
+      false,
+    );
   });
 
   it('uses https except for loopback registries and those listed as insecure', () => {

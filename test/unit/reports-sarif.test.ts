@@ -9,11 +9,23 @@ describe('sarifLog', () => {
       version: '1.2.3',
       rules: [
         { id: 'path-removed', title: 'Path removed', level: 'error' },
-        { id: 'enum-value-added', title: 'Enum value added', level: 'warning', description: 'Clients may get values they do not handle.' },
+        {
+          id: 'enum-value-added',
+          title: 'Enum value added',
+          level: 'warning',
+          description: 'Clients may get values they do not handle.',
+        },
       ],
     },
     [
-      { ruleId: 'enum-value-added', level: 'warning', message: 'enum value "x" added', uri: 'api/openapi.yaml', line: 12, fingerprint: 'abc' },
+      {
+        ruleId: 'enum-value-added',
+        level: 'warning',
+        message: 'enum value "x" added',
+        uri: 'api/openapi.yaml',
+        line: 12,
+        fingerprint: 'abc',
+      },
       { ruleId: 'unknown-rule', level: 'note', message: 'm', uri: 'https://example.com/openapi.json' },
     ],
   );
@@ -40,11 +52,21 @@ describe('sarifLog', () => {
       ruleIndex: 1,
       level: 'warning',
       message: { text: 'enum value "x" added' },
-      locations: [{ physicalLocation: { artifactLocation: { uri: 'api/openapi.yaml', uriBaseId: '%SRCROOT%' }, region: { startLine: 12 } } }],
+      locations: [
+        {
+          physicalLocation: {
+            artifactLocation: { uri: 'api/openapi.yaml', uriBaseId: '%SRCROOT%' },
+            region: { startLine: 12 },
+          },
+        },
+      ],
       partialFingerprints: { 'shipgate/v1': 'abc' },
     });
     // An absolute URI has no base; a result without a line starts at line 1; an unknown rule has no index.
-    expect(b.locations[0].physicalLocation).toEqual({ artifactLocation: { uri: 'https://example.com/openapi.json' }, region: { startLine: 1 } });
+    expect(b.locations[0].physicalLocation).toEqual({
+      artifactLocation: { uri: 'https://example.com/openapi.json' },
+      region: { startLine: 1 },
+    });
     expect(b.ruleIndex).toBeUndefined();
   });
 });
@@ -53,8 +75,20 @@ describe('codeQualityReport', () => {
   it('writes GitLab code-quality issues with a unique fingerprint each', () => {
     const issues = JSON.parse(
       codeQualityReport([
-        { description: 'GET /a removed', checkName: 'path-removed', severity: 'critical', path: 'openapi.yaml', line: 4 },
-        { description: 'GET /a removed', checkName: 'path-removed', severity: 'critical', path: 'openapi.yaml', line: 4 },
+        {
+          description: 'GET /a removed',
+          checkName: 'path-removed',
+          severity: 'critical',
+          path: 'openapi.yaml',
+          line: 4,
+        },
+        {
+          description: 'GET /a removed',
+          checkName: 'path-removed',
+          severity: 'critical',
+          path: 'openapi.yaml',
+          line: 4,
+        },
         { description: 'x', checkName: 'y', severity: 'info', path: 'openapi.yaml', identity: 'stable' },
       ]),
     );
@@ -67,7 +101,11 @@ describe('codeQualityReport', () => {
     });
     expect(issues[0].fingerprint).not.toBe(issues[1].fingerprint);
     expect(issues[2].location.lines.begin).toBe(1);
-    const again = JSON.parse(codeQualityReport([{ description: 'changed words', checkName: 'y', severity: 'info', path: 'other.yaml', identity: 'stable' }]));
+    const again = JSON.parse(
+      codeQualityReport([
+        { description: 'changed words', checkName: 'y', severity: 'info', path: 'other.yaml', identity: 'stable' },
+      ]),
+    );
     expect(again[0].fingerprint).toBe(issues[2].fingerprint);
   });
 });

@@ -5,9 +5,15 @@ import { mermaidGraph } from '../../shared/src/report/mermaid.js';
 
 describe('markdown', () => {
   it('builds tables whose cells cannot break the layout', () => {
-    expect(table(['A', 'B'], [['x|y', 'line1\nline2'], [1, undefined]])).toBe(
-      '| A | B |\n| --- | --- |\n| x\\|y | line1<br>line2 |\n| 1 |  |',
-    );
+    expect(
+      table(
+        ['A', 'B'],
+        [
+          ['x|y', 'line1\nline2'],
+          [1, undefined],
+        ],
+      ),
+    ).toBe('| A | B |\n| --- | --- |\n| x\\|y | line1<br>line2 |\n| 1 |  |');
     expect(cell(null)).toBe('');
   });
   it('quotes code with backticks inside', () => {
@@ -17,7 +23,9 @@ describe('markdown', () => {
   it('collects summary parts in order', () => {
     const s = new Summary();
     expect(s.empty).toBe(true);
-    s.heading('Title', 3).add('text').table(['h'], [['v']]);
+    s.heading('Title', 3)
+      .add('text')
+      .table(['h'], [['v']]);
     expect(s.toString()).toBe('### Title\n\ntext\n\n| h |\n| --- |\n| v |');
     expect(details('more', 'body')).toBe('<details><summary>more</summary>\n\nbody\n\n</details>');
   });
@@ -52,7 +60,10 @@ describe('mermaidGraph', () => {
   it('groups nodes, draws edges and colours by class with safe ids and labels', () => {
     const text = mermaidGraph(
       [{ id: 'a "x"', className: 'ok' }, { id: 'b-svc' }, { id: 'c' }],
-      [['a "x"', 'b-svc'], ['b-svc', 'missing']],
+      [
+        ['a "x"', 'b-svc'],
+        ['b-svc', 'missing'],
+      ],
       { groups: [{ title: 'Wave 1', ids: ['a "x"'] }], classes: { ok: 'fill:#0f0' } },
     );
     expect(text.split('\n')).toEqual([

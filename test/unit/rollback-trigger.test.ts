@@ -74,14 +74,20 @@ describe('watchTrigger', () => {
     expect(w.breach).toBeUndefined();
     expect(w.failed).toBe(3);
     const text = log.join('');
-    expect(text).toContain('Trigger evaluation 2 (1s) failed, not counted as a breach: Prometheus error (bad_data): parse error at char 5');
+    expect(text).toContain(
+      'Trigger evaluation 2 (1s) failed, not counted as a breach: Prometheus error (bad_data): parse error at char 5',
+    );
     expect(text).toContain('Trigger evaluation 3 (2s) failed, not counted as a breach: the value is NaN, not a number');
-    expect(text).toContain('Trigger evaluation 4 (3s) failed, not counted as a breach: no data: the query returned no series');
+    expect(text).toContain(
+      'Trigger evaluation 4 (3s) failed, not counted as a breach: no data: the query returned no series',
+    );
   });
 
   it('fails with exit 3 when every evaluation failed: nothing was watched', async () => {
     answers = ['error', 'error', 'empty'];
-    const err = await watchTrigger(trigger({ watchMs: 2000 }), { clock: new FakeClock(), platform }).catch((e: unknown) => e as Error);
+    const err = await watchTrigger(trigger({ watchMs: 2000 }), { clock: new FakeClock(), platform }).catch(
+      (e: unknown) => e as Error,
+    );
     expect(err).toBeInstanceOf(ExternalError);
     expect((err as Error).message).toContain('Could not watch the trigger: all 3 evaluations of');
     expect((err as Error).message).toContain('Nothing was rolled back');

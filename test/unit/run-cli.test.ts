@@ -41,14 +41,24 @@ function harness(flags: Record<string, string>, json = true) {
 describe('run', () => {
   it('exits 0 with outputs and the summary when the verdict passes', async () => {
     const { io, platform } = harness({ target: 'x' });
-    expect(await run(makeStep(() => ({ outputs: { done: 'true' } })), platform)).toBe(0);
+    expect(
+      await run(
+        makeStep(() => ({ outputs: { done: 'true' } })),
+        platform,
+      ),
+    ).toBe(0);
     expect(JSON.parse(io.out)).toEqual({ done: 'true' });
     expect(io.err).toContain('acting on x');
   });
 
   it('exits 1 on a failed verdict, still setting outputs and writing the summary', async () => {
     const { io, platform } = harness({ target: 'x' });
-    expect(await run(makeStep(() => ({ outputs: { done: 'false' }, failure: 'it broke' })), platform)).toBe(1);
+    expect(
+      await run(
+        makeStep(() => ({ outputs: { done: 'false' }, failure: 'it broke' })),
+        platform,
+      ),
+    ).toBe(1);
     expect(JSON.parse(io.out)).toEqual({ done: 'false', failure: 'it broke' });
     expect(io.err).toContain('error: it broke');
     expect(io.err).toContain('**Failed:** it broke');
@@ -72,9 +82,27 @@ describe('run', () => {
 
   it('exits 2 on a ConfigError with annotations, 3 on an ExternalError, 70 on a bug; the summary is always written', async () => {
     const cases: [() => never, number, string][] = [
-      [() => { throw new ConfigError('bad file', [{ message: 'bad line', file: 'c.yml', line: 3 }]); }, 2, 'error: c.yml:3: bad line'],
-      [() => { throw new ExternalError('registry said 500'); }, 3, 'error: registry said 500'],
-      [() => { throw new TypeError('oops'); }, 70, 'Internal error in demo-step'],
+      [
+        () => {
+          throw new ConfigError('bad file', [{ message: 'bad line', file: 'c.yml', line: 3 }]);
+        },
+        2,
+        'error: c.yml:3: bad line',
+      ],
+      [
+        () => {
+          throw new ExternalError('registry said 500');
+        },
+        3,
+        'error: registry said 500',
+      ],
+      [
+        () => {
+          throw new TypeError('oops');
+        },
+        70,
+        'Internal error in demo-step',
+      ],
     ];
     for (const [throwing, code, message] of cases) {
       const { io, platform } = harness({ target: 'x' });
@@ -155,7 +183,9 @@ describe('parseArgs', () => {
     expect(parseArgs(step.schema, ['--dry-run', 'false']).flags['dry-run']).toBe('false');
   });
   it('rejects unknown flags with the closest name', () => {
-    expect(() => parseArgs(step.schema, ['--taget', 'x'])).toThrow("Unknown flag '--taget' for demo-step. Did you mean '--target'?");
+    expect(() => parseArgs(step.schema, ['--taget', 'x'])).toThrow(
+      "Unknown flag '--taget' for demo-step. Did you mean '--target'?",
+    );
     expect(() => parseArgs(step.schema, ['--target'])).toThrow("Flag '--target' needs a value");
   });
   it('generates help from the schema', () => {

@@ -10,6 +10,7 @@ describe('URL credentials in a rejected input', () => {
     const r = await runLocal(perfBaseline, { url, save: 'r.json' });
     expect(r.code).toBe(2);
     expect(r.log).toContain("Input 'url' is 'ftp://deploy:***@127.0.0.1:8080/health?token=***'");
-    for (const secret of ['Pa%24%24w0rd%zz', 'Pa$$w0rd%zz', 'tok+en%2B1', 'tok+en+1', 'tok en+1']) expect(r.log).not.toContain(secret);
+    for (const secret of ['Pa%24%24w0rd%zz', 'Pa$$w0rd%zz', 'tok+en%2B1', 'tok+en+1', 'tok en+1'])
+      expect(r.log).not.toContain(secret);
   });
 });

@@ -4,10 +4,22 @@ import { mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { firstRecord, writeRecords, type StoredSwitch, type SwitchRecord, type SwitchRecordStore } from '../../shared/src/traffic/record.js';
+import {
+  firstRecord,
+  writeRecords,
+  type StoredSwitch,
+  type SwitchRecord,
+  type SwitchRecordStore,
+} from '../../shared/src/traffic/record.js';
 import { StateFileStore } from '../../shared/src/traffic/state-file.js';
 
-const record: SwitchRecord = { active: 'green', previous: 'blue', weights: { blue: 0, green: 100 }, time: '2024-05-01T10:00:00.000Z', who: 'ci' };
+const record: SwitchRecord = {
+  active: 'green',
+  previous: 'blue',
+  weights: { blue: 0, green: 100 },
+  time: '2024-05-01T10:00:00.000Z',
+  who: 'ci',
+};
 
 /** A store kept in memory, as a backend's own record is (only the previous colour). */
 class PreviousOnly implements SwitchRecordStore {
@@ -41,7 +53,9 @@ describe('switch record stores', () => {
     expect(JSON.parse(readFileSync(path, 'utf8'))).toEqual(record);
     const again = new StateFileStore(path);
     expect(again.load()).toEqual(record);
-    expect(again.source((await again.read())!)).toBe(`the previous colour in ${path} (switched by ci at 2024-05-01T10:00:00.000Z)`);
+    expect(again.source((await again.read())!)).toBe(
+      `the previous colour in ${path} (switched by ci at 2024-05-01T10:00:00.000Z)`,
+    );
   });
 
   it('reads the first store that holds a record, in order', async () => {
@@ -60,14 +74,27 @@ describe('switch record stores', () => {
     mkdirSync(blocked);
     const note = new PreviousOnly();
     const warnings: string[] = [];
-    await expect(writeRecords([new StateFileStore(blocked), note], record, (m) => warnings.push(m), true)).rejects.toThrow(/Cannot write input 'state-file'/);
+    await expect(
+      writeRecords([new StateFileStore(blocked), note], record, (m) => warnings.push(m), true),
+    ).rejects.toThrow(/Cannot write input 'state-file'/);
     expect(note.previous).toBe('blue');
     expect(warnings).toEqual([]);
 
-    const places = await writeRecords([new StateFileStore(blocked), new PreviousOnly(true), note], record, (m) => warnings.push(m), false);
+    const places = await writeRecords(
+      [new StateFileStore(blocked), new PreviousOnly(true), note],
+      record,
+      (m) => warnings.push(m),
+      false,
+    );
     expect(places).toEqual(['note=blue']);
     expect(warnings).toHaveLength(2);
-    expect(warnings[0]).toMatch(new RegExp(`^Could not update the state file ${blocked}: Cannot write input 'state-file'.*A later rollback would read the old record\\.$`));
-    expect(warnings[1]).toBe('Could not update the previous-colour note: refused. A later rollback would read the old record.');
+    expect(warnings[0]).toMatch(
+      new RegExp(
+        `^Could not update the state file ${blocked}: Cannot write input 'state-file'.*A later rollback would read the old record\\.$`,
+      ),
+    );
+    expect(warnings[1]).toBe(
+      'Could not update the previous-colour note: refused. A later rollback would read the old record.',
+    );
   });
 });

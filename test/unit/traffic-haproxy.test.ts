@@ -44,7 +44,10 @@ describe('weights', () => {
   });
 
   it('builds a step in the order of the colours, names the leader, and describes it', () => {
-    expect(Object.entries(weightsFor(colors, 'green', 10))).toEqual([['blue', 90], ['green', 10]]);
+    expect(Object.entries(weightsFor(colors, 'green', 10))).toEqual([
+      ['blue', 90],
+      ['green', 10],
+    ]);
     expect(leader({ blue: 90, green: 10 }, colors)).toBe('blue');
     expect(leader({ blue: 50, green: 50 }, colors)).toBeUndefined();
     expect(describeWeights({ blue: 90, green: 10 })).toBe('blue 90 % · green 10 %');
@@ -53,12 +56,24 @@ describe('weights', () => {
 
 describe('backend registry', () => {
   const parse = (provider: string, given: Record<string, string>) =>
-    providers[provider].parse(parseInputs(trafficInputs, (n) => given[n]), { colors: ['blue', 'green'], env: () => undefined });
-  const required = (provider: string, inputs: string[]) => inputs.map((i) => `Input '${i}' is required with provider '${provider}'. Set it, or pick the provider you run.`).join('\n');
+    providers[provider].parse(
+      parseInputs(trafficInputs, (n) => given[n]),
+      { colors: ['blue', 'green'], env: () => undefined },
+    );
+  const required = (provider: string, inputs: string[]) =>
+    inputs
+      .map((i) => `Input '${i}' is required with provider '${provider}'. Set it, or pick the provider you run.`)
+      .join('\n');
   it('names each missing input as the user spells it, per colour for addresses', () => {
     expect(() => parse('haproxy', {})).toThrow(required('haproxy', ['haproxy-socket', 'haproxy-backend']));
-    expect(() => parse('nginx', { 'nginx-upstream-file': 'f', 'nginx-upstream': 'web', 'blue-address': 'a:1' })).toThrow(required('nginx', ['green-address']));
-    expect(parse('haproxy', { 'haproxy-socket': 's', 'haproxy-backend': 'b' })).toEqual({ colors: ['blue', 'green'], socket: 's', backend: 'b' });
+    expect(() =>
+      parse('nginx', { 'nginx-upstream-file': 'f', 'nginx-upstream': 'web', 'blue-address': 'a:1' }),
+    ).toThrow(required('nginx', ['green-address']));
+    expect(parse('haproxy', { 'haproxy-socket': 's', 'haproxy-backend': 'b' })).toEqual({
+      colors: ['blue', 'green'],
+      socket: 's',
+      backend: 'b',
+    });
   });
 
   it('registers every factory under its own name', () => {

@@ -5,14 +5,28 @@ import { describe, expect, it } from 'vitest';
 import { FakeClock } from '../../shared/src/clock.js';
 import { ExternalError } from '../../shared/src/errors.js';
 import { LocalPlatform } from '../../shared/src/platform/index.js';
-import { NginxBackend, type NginxSettings, parseUpstream, renderUpstream } from '../../shared/src/traffic/nginx/nginx.js';
+import {
+  NginxBackend,
+  type NginxSettings,
+  parseUpstream,
+  renderUpstream,
+} from '../../shared/src/traffic/nginx/nginx.js';
 
 const BLUE = '10.0.0.1:8080';
 const GREEN = '10.0.0.2:8080';
 
 function backend(file: string, reload: string[]): NginxBackend {
-  const settings: NginxSettings = { colors: ['blue', 'green'], file, upstream: 'web', addresses: { blue: BLUE, green: GREEN }, reload };
-  return new NginxBackend(settings, { platform: new LocalPlatform({ env: {}, stderr: () => {} }), clock: new FakeClock() });
+  const settings: NginxSettings = {
+    colors: ['blue', 'green'],
+    file,
+    upstream: 'web',
+    addresses: { blue: BLUE, green: GREEN },
+    reload,
+  };
+  return new NginxBackend(settings, {
+    platform: new LocalPlatform({ env: {}, stderr: () => {} }),
+    clock: new FakeClock(),
+  });
 }
 
 function upstreamFile(text: string): { dir: string; file: string } {
@@ -37,7 +51,15 @@ describe('NGINX upstream file', () => {
   });
 
   it('renders weights, the colour at 0 % as down, and reads its own output back', () => {
-    const text = renderUpstream('web', [['blue', BLUE], ['green', GREEN]], { blue: 0, green: 100 }, ['keepalive 8;']);
+    const text = renderUpstream(
+      'web',
+      [
+        ['blue', BLUE],
+        ['green', GREEN],
+      ],
+      { blue: 0, green: 100 },
+      ['keepalive 8;'],
+    );
     expect(text).toContain(`server ${BLUE} down;  # blue`);
     expect(text).toContain(`server ${GREEN} weight=100;  # green`);
     expect(parseUpstream(text, 'web')?.servers).toEqual([
@@ -62,13 +84,17 @@ describe('NGINX upstream file', () => {
     expect(readFileSync(seen, 'utf8')).toBe(readFileSync(file, 'utf8'));
     expect(readFileSync(file, 'utf8')).toContain(`server ${GREEN} weight=10;`);
     expect(await b.verify({ blue: 90, green: 10 })).toMatchObject({ weights: { blue: 90, green: 10 } });
-    await expect(b.verify({ blue: 0, green: 100 })).rejects.toThrow(/routes blue 90 % · green 10 % after the change, not blue 0 % · green 100 %/);
+    await expect(b.verify({ blue: 0, green: 100 })).rejects.toThrow(
+      /routes blue 90 % · green 10 % after the change, not blue 0 % · green 100 %/,
+    );
     expect(readdirSync(dir).sort()).toEqual(['seen-by-reload.conf', 'upstream.conf']);
   });
 
   it('restores the previous file byte for byte when the reload fails, and says what happened', async () => {
     const { file } = upstreamFile(initial);
-    const err = await backend(file, ['false']).apply({ blue: 0, green: 100 }).catch((e: unknown) => e);
+    const err = await backend(file, ['false'])
+      .apply({ blue: 0, green: 100 })
+      .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ExternalError);
     expect((err as Error).message).toBe(
       `Input 'nginx-reload-command' ('false') failed: exit code 1. Restored the previous ${file} but reloading again failed too: exit code 1.`,

@@ -23,7 +23,8 @@ describe('traffic backend registry', () => {
 
   it('composes the traffic inputs from colors and the inputs each backend folder declares, the same spec objects', () => {
     const expected = new Map<string, InputSpec>(Object.entries(colorsInput));
-    for (const m of folders) for (const [name, spec] of Object.entries(m.inputs as Record<string, InputSpec>)) expected.set(name, spec);
+    for (const m of folders)
+      for (const [name, spec] of Object.entries(m.inputs as Record<string, InputSpec>)) expected.set(name, spec);
     expect(Object.keys(trafficInputs)).toEqual([...expected.keys()]);
     for (const [name, spec] of expected) expect((trafficInputs as Record<string, InputSpec>)[name]).toBe(spec);
   });
@@ -39,7 +40,10 @@ describe('traffic backend registry', () => {
   it('adds a new backend folder by one entry: its inputs appear, shared ones once', () => {
     const sixth: BackendModule = {
       name: 'sixth',
-      inputs: { 'sixth-endpoint': { type: 'string', description: 'sixth: where it listens.' }, namespace: kubernetes.inputs.namespace },
+      inputs: {
+        'sixth-endpoint': { type: 'string', description: 'sixth: where it listens.' },
+        namespace: kubernetes.inputs.namespace,
+      },
       parse: (_inputs, { colors }) => ({ colors }),
       create: () => {
         throw new Error('not created in this test');
@@ -51,7 +55,13 @@ describe('traffic backend registry', () => {
   });
 
   it('refuses two backends that declare one input differently', () => {
-    const clash: BackendModule = { ...haproxy, name: 'clash', inputs: { namespace: { type: 'string', description: 'other' } } };
-    expect(() => composeInputs([kubernetes, clash])).toThrow(/Traffic backend 'clash' declares input 'namespace' differently/);
+    const clash: BackendModule = {
+      ...haproxy,
+      name: 'clash',
+      inputs: { namespace: { type: 'string', description: 'other' } },
+    };
+    expect(() => composeInputs([kubernetes, clash])).toThrow(
+      /Traffic backend 'clash' declares input 'namespace' differently/,
+    );
   });
 });

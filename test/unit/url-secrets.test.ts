@@ -19,7 +19,9 @@ describe('urlSecrets: every spelling of a URL credential', () => {
 
   it('a token standing alone as the user name, or a long user name next to a password', () => {
     expect(urlSecrets('https://ghp_0123456789abcdef@github.example/x.yaml')).toContain('ghp_0123456789abcdef');
-    expect(urlSecrets('https://ghp_0123456789abcdef:x-oauth-basic@host/')).toEqual(expect.arrayContaining(['ghp_0123456789abcdef', 'x-oauth-basic']));
+    expect(urlSecrets('https://ghp_0123456789abcdef:x-oauth-basic@host/')).toEqual(
+      expect.arrayContaining(['ghp_0123456789abcdef', 'x-oauth-basic']),
+    );
     expect(urlSecrets('ssh://git@host/repo.git')).toEqual([]);
   });
 
@@ -28,7 +30,9 @@ describe('urlSecrets: every spelling of a URL credential', () => {
     expect(s).toEqual(expect.arrayContaining(['ab+cd%2Bef', 'ab cd+ef', 'ab+cd+ef', 'k%20ey1', 'k ey1']));
     expect(s).not.toContain('1');
     const line = 'fetched ab+cd%2Bef / ab cd+ef / ab+cd+ef / k ey1';
-    expect(masked('https://h/spec.yaml?x=1&token=ab+cd%2Bef&API_KEY=k%20ey1', line)).toBe('fetched *** / *** / *** / ***');
+    expect(masked('https://h/spec.yaml?x=1&token=ab+cd%2Bef&API_KEY=k%20ey1', line)).toBe(
+      'fetched *** / *** / *** / ***',
+    );
   });
 
   it('an undecodable password such as Bad%zz is taken literally, never thrown', () => {
@@ -46,7 +50,9 @@ describe('urlSecrets: every spelling of a URL credential', () => {
 
 describe('redactUrl: the URL as it may be stored or posted', () => {
   it('drops user info and replaces credential query values', () => {
-    expect(redactUrl('https://bob:p%40ss@h:8443/a/spec.yaml?v=2&token=ab+cd&sig=zz#frag')).toBe('https://h:8443/a/spec.yaml?v=2&token=***&sig=***#frag');
+    expect(redactUrl('https://bob:p%40ss@h:8443/a/spec.yaml?v=2&token=ab+cd&sig=zz#frag')).toBe(
+      'https://h:8443/a/spec.yaml?v=2&token=***&sig=***#frag',
+    );
     expect(redactUrl('https://TOKEN123@h/x')).toBe('https://h/x');
     expect(redactUrl('openapi.yaml')).toBe('openapi.yaml');
     expect(redactUrl('git:origin/main:openapi.yaml')).toBe('git:origin/main:openapi.yaml');

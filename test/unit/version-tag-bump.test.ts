@@ -6,7 +6,9 @@ import { changelog, MAX_ENTRIES } from '../../actions/version-tag/src/changelog.
 const sha = (label: string) => createHash('sha1').update(label).digest('hex');
 
 /** Commits newest first, as git log lists them; `revert` names the label of the reverted commit. */
-function range(...specs: ([label: string, message: string] | [label: string, message: string, opts: { merge?: boolean }])[]): Commit[] {
+function range(
+  ...specs: ([label: string, message: string] | [label: string, message: string, opts: { merge?: boolean }])[]
+): Commit[] {
   return specs.map(([label, message, opts]) => ({
     sha: sha(label),
     parents: opts?.merge ? [sha(`${label}^1`), sha(`${label}^2`)] : [sha(`${label}^`)],
@@ -39,7 +41,9 @@ describe('decideBump', () => {
   });
 
   it('drops the pair but keeps the other commits', () => {
-    const d = decideBump(range(['r', 'revert: feat!: x\n\nThis reverts commit <a>.'], ['b', 'fix: y'], ['a', 'feat!: x']));
+    const d = decideBump(
+      range(['r', 'revert: feat!: x\n\nThis reverts commit <a>.'], ['b', 'fix: y'], ['a', 'feat!: x']),
+    );
     expect(d.level).toBe('patch');
     expect(d.deciding.map((c) => c.sha)).toEqual([sha('b')]);
   });
@@ -50,41 +54,54 @@ describe('decideBump', () => {
   });
 
   it('a revert of a revert brings the change back', () => {
-    const d = decideBump(range(
-      ['rr', 'Revert "Revert "feat: x""\n\nThis reverts commit <r>.'],
-      ['r', 'Revert "feat: x"\n\nThis reverts commit <a>.'],
-      ['a', 'feat: x'],
-    ));
+    const d = decideBump(
+      range(
+        ['rr', 'Revert "Revert "feat: x""\n\nThis reverts commit <r>.'],
+        ['r', 'Revert "feat: x"\n\nThis reverts commit <a>.'],
+        ['a', 'feat: x'],
+      ),
+    );
     expect(d.level).toBe('minor');
     expect(d.deciding.map((c) => c.sha)).toEqual([sha('a')]);
   });
 
   it('three reverts in a row cancel the change again', () => {
-    const d = decideBump(range(
-      ['rrr', 'Revert "Revert "Revert "feat: x"""\n\nThis reverts commit <rr>.'],
-      ['rr', 'Revert "Revert "feat: x""\n\nThis reverts commit <r>.'],
-      ['r', 'Revert "feat: x"\n\nThis reverts commit <a>.'],
-      ['a', 'feat: x'],
-    ));
+    const d = decideBump(
+      range(
+        ['rrr', 'Revert "Revert "Revert "feat: x"""\n\nThis reverts commit <rr>.'],
+        ['rr', 'Revert "Revert "feat: x""\n\nThis reverts commit <r>.'],
+        ['r', 'Revert "feat: x"\n\nThis reverts commit <a>.'],
+        ['a', 'feat: x'],
+      ),
+    );
     expect(d.level).toBe('none');
   });
 
   it('the order git lists them in does not matter', () => {
-    const d = decideBump(range(
-      ['a', 'feat: x'],
-      ['r', 'Revert "feat: x"\n\nThis reverts commit <a>.'],
-      ['rr', 'Revert "Revert "feat: x""\n\nThis reverts commit <r>.'],
-    ));
+    const d = decideBump(
+      range(
+        ['a', 'feat: x'],
+        ['r', 'Revert "feat: x"\n\nThis reverts commit <a>.'],
+        ['rr', 'Revert "Revert "feat: x""\n\nThis reverts commit <r>.'],
+      ),
+    );
     expect(d.level).toBe('minor');
   });
 
   it('a revert of a revert whose first change was released earlier leaves nothing', () => {
-    const d = decideBump(range(['rr', 'Revert "Revert "feat: x""\n\nThis reverts commit <r>.'], ['r', 'Revert "feat: x"\n\nThis reverts commit <old>.']));
+    const d = decideBump(
+      range(
+        ['rr', 'Revert "Revert "feat: x""\n\nThis reverts commit <r>.'],
+        ['r', 'Revert "feat: x"\n\nThis reverts commit <old>.'],
+      ),
+    );
     expect(d.level).toBe('none');
   });
 
   it('matches an abbreviated hash in the revert line', () => {
-    const d = decideBump(range(['r', `revert: feat: x\n\nThis reverts commit ${sha('a').slice(0, 9)}.`], ['a', 'feat: x']));
+    const d = decideBump(
+      range(['r', `revert: feat: x\n\nThis reverts commit ${sha('a').slice(0, 9)}.`], ['a', 'feat: x']),
+    );
     expect(d.level).toBe('none');
   });
 
@@ -100,25 +117,29 @@ describe('decideBump', () => {
   });
 
   it('counts merged side-branch commits, and a merge only with a conventional header', () => {
-    const d = decideBump(range(
-      ['m2', 'feat(api): merge request title', { merge: true }],
-      ['m1', "Merge branch 'x'\n\nBREAKING CHANGE: ignored in a merge", { merge: true }],
-      ['s', 'fix: on the side branch'],
-    ));
+    const d = decideBump(
+      range(
+        ['m2', 'feat(api): merge request title', { merge: true }],
+        ['m1', "Merge branch 'x'\n\nBREAKING CHANGE: ignored in a merge", { merge: true }],
+        ['s', 'fix: on the side branch'],
+      ),
+    );
     expect(d.level).toBe('minor');
     expect(d.deciding.map((c) => c.sha)).toEqual([sha('m2')]);
   });
 
   it('writes a changelog of the counted commits, oldest first, with scope and short sha', () => {
-    const d = decideBump(range(
-      ['e', 'perf(db): index lookups'],
-      ['r', 'Revert "feat: dropped"\n\nThis reverts commit <x>.'],
-      ['x', 'feat: dropped'],
-      ['d', 'Revert "fix: old"\n\nThis reverts commit <old>.'],
-      ['c', 'feat(api)!: remove v1\n\nBREAKING CHANGE: /v1 is gone'],
-      ['b', 'fix: trim'],
-      ['a', 'chore: deps'],
-    ));
+    const d = decideBump(
+      range(
+        ['e', 'perf(db): index lookups'],
+        ['r', 'Revert "feat: dropped"\n\nThis reverts commit <x>.'],
+        ['x', 'feat: dropped'],
+        ['d', 'Revert "fix: old"\n\nThis reverts commit <old>.'],
+        ['c', 'feat(api)!: remove v1\n\nBREAKING CHANGE: /v1 is gone'],
+        ['b', 'fix: trim'],
+        ['a', 'chore: deps'],
+      ),
+    );
     const s = (l: string) => sha(l).slice(0, 7);
     expect(changelog(d.commits)).toBe(
       [

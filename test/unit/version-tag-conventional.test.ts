@@ -80,24 +80,38 @@ describe('Conventional Commits: the level of one message', () => {
   });
 
   it('reads type, scope, subject and the breaking notes, with continuation lines', () => {
-    const p = parseMessage('Feat(Parser)!: accept tabs\n\nbody text\n\nBREAKING CHANGE: tabs are\nnow significant\nReviewed-by: Z\nBREAKING-CHANGE: second');
+    const p = parseMessage(
+      'Feat(Parser)!: accept tabs\n\nbody text\n\nBREAKING CHANGE: tabs are\nnow significant\nReviewed-by: Z\nBREAKING-CHANGE: second',
+    );
     expect(p).toMatchObject({ type: 'feat', scope: 'Parser', subject: 'accept tabs', breaking: true, revert: false });
     expect(p.breakingNotes).toEqual(['tabs are now significant', 'second']);
   });
 
   it.each([
-    ['Revert "feat: add search"\n\nThis reverts commit 1234567890abcdef1234567890abcdef12345678.', 'patch', '1234567890abcdef1234567890abcdef12345678'],
+    [
+      'Revert "feat: add search"\n\nThis reverts commit 1234567890abcdef1234567890abcdef12345678.',
+      'patch',
+      '1234567890abcdef1234567890abcdef12345678',
+    ],
     ['revert: feat: add search\n\nThis reverts commit abcdef1234567.', 'patch', 'abcdef1234567'],
     ['Revert: feat: add search\n\nThis reverts commit abcdef1234567.', 'patch', 'abcdef1234567'],
     ['revert(api): feat: add search\n\nThis reverts commit ABCDEF1234567.', 'patch', 'abcdef1234567'],
-    ['Revert "Merge branch x"\n\nThis reverts commit abcdef1234567, reversing\nchanges made to 1111111.', 'patch', 'abcdef1234567'],
+    [
+      'Revert "Merge branch x"\n\nThis reverts commit abcdef1234567, reversing\nchanges made to 1111111.',
+      'patch',
+      'abcdef1234567',
+    ],
     ['revert: feat: add search', 'none', undefined],
     ['Revert "feat: add search"', 'none', undefined],
     ['Revert "feat: add search"\n\nReverts acme/shop#12', 'none', undefined],
     ['fix: undo the search\n\nThis reverts commit abcdef1234567.', 'patch', undefined],
     ['chore: undo\n\nThis reverts commit abcdef1234567.', 'none', undefined],
     ['revert!: feat: add search', 'major', undefined],
-    ['Revert "feat: x"\n\nThis reverts commit abcdef1234567.\n\nBREAKING CHANGE: x is gone again', 'major', 'abcdef1234567'],
+    [
+      'Revert "feat: x"\n\nThis reverts commit abcdef1234567.\n\nBREAKING CHANGE: x is gone again',
+      'major',
+      'abcdef1234567',
+    ],
   ])('reverts: %j → %s', (message, expected, reverts) => {
     const p = parseMessage(message);
     expect(levelOf(p)).toBe(expected);
@@ -105,7 +119,9 @@ describe('Conventional Commits: the level of one message', () => {
   });
 
   it('keeps what a revert reverts as its subject', () => {
-    expect(parseMessage('Revert "feat(api): add search"\n\nThis reverts commit abcdef1.').subject).toBe('feat(api): add search');
+    expect(parseMessage('Revert "feat(api): add search"\n\nThis reverts commit abcdef1.').subject).toBe(
+      'feat(api): add search',
+    );
     expect(parseMessage('revert: fix: x\n\nThis reverts commit abcdef1.').subject).toBe('fix: x');
   });
 

@@ -1,7 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError } from '../../shared/src/errors.js';
 import { checkTemplates, imageTags, parseImages, sourceTagOf } from '../../actions/version-tag/src/images.js';
-import { lastRelease, nextVersion, parseInitialVersion, parsePrerelease, type NextVersionOptions } from '../../actions/version-tag/src/version.js';
+import {
+  lastRelease,
+  nextVersion,
+  parseInitialVersion,
+  parsePrerelease,
+  type NextVersionOptions,
+} from '../../actions/version-tag/src/version.js';
 
 describe('lastRelease', () => {
   it('picks the highest by SemVer precedence, not by text', () => {
@@ -10,12 +16,31 @@ describe('lastRelease', () => {
   });
 
   it('ignores pre-releases, floating, non-SemVer and other prefixes', () => {
-    const tags = ['v1.2.0', 'v1.3.0-rc.1', 'v2', 'v2.3', 'v1.02.5', 'v1.2.3.4', 'release-9.0.0', 'user-service/v5.0.0', '7.0.0', 'v1.2.9+build.1', 'vv3.0.0', 'V4.0.0'];
+    const tags = [
+      'v1.2.0',
+      'v1.3.0-rc.1',
+      'v2',
+      'v2.3',
+      'v1.02.5',
+      'v1.2.3.4',
+      'release-9.0.0',
+      'user-service/v5.0.0',
+      '7.0.0',
+      'v1.2.9+build.1',
+      'vv3.0.0',
+      'V4.0.0',
+    ];
     expect(lastRelease(tags, 'v')).toEqual({ tag: 'v1.2.0', version: '1.2.0' });
   });
 
   it('supports per-service prefixes in a monorepo', () => {
-    const tags = ['v9.0.0', 'user-service/v1.4.0', 'user-service/v1.10.1', 'order-service/v3.0.0', 'user-service/v2.0.0-rc.1'];
+    const tags = [
+      'v9.0.0',
+      'user-service/v1.4.0',
+      'user-service/v1.10.1',
+      'order-service/v3.0.0',
+      'user-service/v2.0.0-rc.1',
+    ];
     expect(lastRelease(tags, 'user-service/v')).toEqual({ tag: 'user-service/v1.10.1', version: '1.10.1' });
     expect(lastRelease(tags, 'order-service/v')?.version).toBe('3.0.0');
   });
@@ -29,7 +54,8 @@ describe('lastRelease', () => {
   });
 });
 
-const next = (o: Partial<NextVersionOptions>) => nextVersion({ level: 'none', preMajor: false, prefix: 'v', tags: [], ...o });
+const next = (o: Partial<NextVersionOptions>) =>
+  nextVersion({ level: 'none', preMajor: false, prefix: 'v', tags: [], ...o });
 
 describe('nextVersion', () => {
   it.each([
@@ -70,7 +96,16 @@ describe('nextVersion', () => {
 
   it('numbers pre-releases over the existing tags of the same version', () => {
     expect(next({ previous: '1.2.4', level: 'minor', prerelease: 'rc' }).version).toBe('1.3.0-rc.1');
-    const tags = ['v1.3.0-rc.1', 'v1.3.0-rc.2', 'v1.3.0-rc.10', 'v1.3.0-beta.7', 'v1.4.0-rc.5', 'x/v1.3.0-rc.40', 'v1.3.0-rc.x', 'v1.3.0-rc.03'];
+    const tags = [
+      'v1.3.0-rc.1',
+      'v1.3.0-rc.2',
+      'v1.3.0-rc.10',
+      'v1.3.0-beta.7',
+      'v1.4.0-rc.5',
+      'x/v1.3.0-rc.40',
+      'v1.3.0-rc.x',
+      'v1.3.0-rc.03',
+    ];
     expect(next({ previous: '1.2.4', level: 'minor', prerelease: 'rc', tags }).version).toBe('1.3.0-rc.11');
     expect(next({ previous: '1.2.4', level: 'minor', prerelease: 'beta', tags }).version).toBe('1.3.0-beta.8');
     expect(next({ previous: '1.2.4', level: 'major', prerelease: 'rc', tags }).version).toBe('2.0.0-rc.1');
@@ -81,19 +116,28 @@ describe('input validation', () => {
   it('initial-version must be X.Y.Z', () => {
     expect(parseInitialVersion('')).toBeUndefined();
     expect(parseInitialVersion(' 1.0.0 ')).toBe('1.0.0');
-    for (const bad of ['1.0', 'one', '1.0.0-rc.1', '01.0.0']) expect(() => parseInitialVersion(bad)).toThrow(ConfigError);
-    expect(() => parseInitialVersion('v1.0.0')).toThrow("Input 'initial-version' is 'v1.0.0'. Expected a version X.Y.Z such as 0.1.0 or 1.0.0. Write it without the prefix: '1.0.0'.");
+    for (const bad of ['1.0', 'one', '1.0.0-rc.1', '01.0.0'])
+      expect(() => parseInitialVersion(bad)).toThrow(ConfigError);
+    expect(() => parseInitialVersion('v1.0.0')).toThrow(
+      "Input 'initial-version' is 'v1.0.0'. Expected a version X.Y.Z such as 0.1.0 or 1.0.0. Write it without the prefix: '1.0.0'.",
+    );
   });
 
   it('prerelease must be one identifier', () => {
     expect(parsePrerelease('rc')).toBe('rc');
     expect(parsePrerelease('pre-alpha')).toBe('pre-alpha');
-    for (const bad of ['rc.1', 'r c', 'rc_1', '12', 'ü']) expect(() => parsePrerelease(bad)).toThrow(/Input 'prerelease' is/);
+    for (const bad of ['rc.1', 'r c', 'rc_1', '12', 'ü'])
+      expect(() => parsePrerelease(bad)).toThrow(/Input 'prerelease' is/);
   });
 
   it('images are names without tag or digest, once each', () => {
-    expect(parseImages(['ghcr.io/acme/user-service', 'nginx']).map((r) => `${r.registry}/${r.repository}`)).toEqual(['ghcr.io/acme/user-service', 'docker.io/library/nginx']);
-    expect(() => parseImages(['ghcr.io/acme/user-service:1.0'])).toThrow("Give the name only ('ghcr.io/acme/user-service')");
+    expect(parseImages(['ghcr.io/acme/user-service', 'nginx']).map((r) => `${r.registry}/${r.repository}`)).toEqual([
+      'ghcr.io/acme/user-service',
+      'docker.io/library/nginx',
+    ]);
+    expect(() => parseImages(['ghcr.io/acme/user-service:1.0'])).toThrow(
+      "Give the name only ('ghcr.io/acme/user-service')",
+    );
     expect(() => parseImages(['127.0.0.1:5000/a', '127.0.0.1:5000/a'])).toThrow('twice');
     expect(() => parseImages(['Bad/Name'])).toThrow(ConfigError);
   });

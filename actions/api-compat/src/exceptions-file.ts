@@ -30,26 +30,55 @@ export function loadExceptions(
   return parseExceptions(text, input, knownRules);
 }
 
-export function parseExceptions(text: string, file: string, knownRules: readonly string[]): { exceptions: ExceptionsFile; warnings: Problem[] } {
+export function parseExceptions(
+  text: string,
+  file: string,
+  knownRules: readonly string[],
+): { exceptions: ExceptionsFile; warnings: Problem[] } {
   const lc = new YAML.LineCounter();
   const doc = YAML.parseDocument(text, { lineCounter: lc, prettyErrors: false });
   if (doc.errors.length) {
-    throw configError(doc.errors.map((e) => ({ message: `YAML syntax error: ${e.message.split('\n')[0]}`, file, line: lc.linePos(e.pos[0]).line, column: lc.linePos(e.pos[0]).col })));
+    throw configError(
+      doc.errors.map((e) => ({
+        message: `YAML syntax error: ${e.message.split('\n')[0]}`,
+        file,
+        line: lc.linePos(e.pos[0]).line,
+        column: lc.linePos(e.pos[0]).col,
+      })),
+    );
   }
   const root = doc.toJS() as unknown;
   const lineOf = yamlLocator(text, YAML);
   const problems: Problem[] = [];
   const warnings: Problem[] = [];
-  const list = Array.isArray(root) ? root : isMap(root) && Array.isArray(root.exceptions) ? root.exceptions : root == null ? [] : undefined;
+  const list = Array.isArray(root)
+    ? root
+    : isMap(root) && Array.isArray(root.exceptions)
+      ? root.exceptions
+      : root == null
+        ? []
+        : undefined;
   const prefix = Array.isArray(root) ? [] : ['exceptions'];
   if (!list) {
-    throw configError([{ message: "Expected a list of entries under 'exceptions:' (each with rule, reason, and optionally method, path, expires).", file, line: 1 }]);
+    throw configError([
+      {
+        message:
+          "Expected a list of entries under 'exceptions:' (each with rule, reason, and optionally method, path, expires).",
+        file,
+        line: 1,
+      },
+    ]);
   }
   const entries: ExceptionEntry[] = [];
   list.forEach((raw: unknown, i: number) => {
     const line = lineOf([...prefix, i]);
-    const at = (key: string | undefined, message: string): Problem => ({ message: `Exception ${i + 1}: ${message}`, file, line: key ? lineOf([...prefix, i, key]) : line });
-    if (!isMap(raw)) return void problems.push(at(undefined, 'must be a map with rule, reason and optionally method, path, expires.'));
+    const at = (key: string | undefined, message: string): Problem => ({
+      message: `Exception ${i + 1}: ${message}`,
+      file,
+      line: key ? lineOf([...prefix, i, key]) : line,
+    });
+    if (!isMap(raw))
+      return void problems.push(at(undefined, 'must be a map with rule, reason and optionally method, path, expires.'));
     for (const key of Object.keys(raw)) {
       if (!FIELDS.includes(key)) {
         const near = closest(key, FIELDS);
@@ -58,20 +87,31 @@ export function parseExceptions(text: string, file: string, knownRules: readonly
     }
     const { rule, method, path, reason, expires } = raw;
     const before = problems.length;
-    if (typeof rule !== 'string' || !rule.trim()) problems.push(at('rule', "'rule' is required: a rule id such as api-operation-removed, or * for any."));
+    if (typeof rule !== 'string' || !rule.trim())
+      problems.push(at('rule', "'rule' is required: a rule id such as api-operation-removed, or * for any."));
     else if (rule !== '*' && knownRules.length && !knownRules.includes(rule)) {
       const near = closest(rule, knownRules);
-      warnings.push(at('rule', `rule '${rule}' is not a known rule id, so it matches nothing.${near ? ` Did you mean '${near}'?` : ''}`));
+      warnings.push(
+        at(
+          'rule',
+          `rule '${rule}' is not a known rule id, so it matches nothing.${near ? ` Did you mean '${near}'?` : ''}`,
+        ),
+      );
     }
-    if (typeof reason !== 'string' || !reason.trim()) problems.push(at('reason', "'reason' is required: say why the change is accepted."));
+    if (typeof reason !== 'string' || !reason.trim())
+      problems.push(at('reason', "'reason' is required: say why the change is accepted."));
     if (method !== undefined && (typeof method !== 'string' || !METHODS.has(method.toUpperCase()))) {
-      problems.push(at('method', `'method' is '${String(method)}'. Expected an HTTP method such as GET or DELETE, or *.`));
+      problems.push(
+        at('method', `'method' is '${String(method)}'. Expected an HTTP method such as GET or DELETE, or *.`),
+      );
     }
-    if (path !== undefined && (typeof path !== 'string' || !path.trim())) problems.push(at('path', "'path' must be a path or glob such as /users/** ."));
+    if (path !== undefined && (typeof path !== 'string' || !path.trim()))
+      problems.push(at('path', "'path' must be a path or glob such as /users/** ."));
     let until: number | undefined;
     if (expires !== undefined) {
       until = expiryOf(String(expires));
-      if (until === undefined) problems.push(at('expires', `'expires' is '${String(expires)}'. Expected a date such as 2026-03-31.`));
+      if (until === undefined)
+        problems.push(at('expires', `'expires' is '${String(expires)}'. Expected a date such as 2026-03-31.`));
     }
     if (problems.length > before) return;
     const m = method === undefined || method === '*' ? undefined : String(method).toUpperCase();

@@ -47,7 +47,11 @@ export interface Applied {
 }
 
 /** Downgrades findings matched by a live entry to info and marks them accepted. */
-export function applyExceptions(findings: readonly Finding[], exceptions: ExceptionsFile | undefined, now: Date): Applied {
+export function applyExceptions(
+  findings: readonly Finding[],
+  exceptions: ExceptionsFile | undefined,
+  now: Date,
+): Applied {
   const all = exceptions?.entries ?? [];
   const live = all.filter((e) => e.until === undefined || now.getTime() < e.until);
   const expired = all.filter((e) => !live.includes(e));
@@ -57,7 +61,12 @@ export function applyExceptions(findings: readonly Finding[], exceptions: Except
     const entry = live.find((e) => e.match(f));
     if (!entry) return f;
     entry.used = true;
-    const a: ReportedFinding = { ...f, severity: 'info', originalSeverity: f.severity, accepted: { reason: entry.reason, expires: entry.expires, line: entry.line } };
+    const a: ReportedFinding = {
+      ...f,
+      severity: 'info',
+      originalSeverity: f.severity,
+      accepted: { reason: entry.reason, expires: entry.expires, line: entry.line },
+    };
     accepted.push(a);
     return a;
   });

@@ -14,7 +14,11 @@ export interface LocatedFinding extends ReportedFinding {
  * operation): they point at its nearest surviving ancestor in head, e.g. the path item a method was removed from,
  * because that is the file in the pull request. Pointers into base's bundled files stay in base.
  */
-export function locateFindings(findings: readonly ReportedFinding[], base: LoadedDocument, head: LoadedDocument): LocatedFinding[] {
+export function locateFindings(
+  findings: readonly ReportedFinding[],
+  base: LoadedDocument,
+  head: LoadedDocument,
+): LocatedFinding[] {
   const inBase = (f: ReportedFinding) => f.document === 'base' && f.location.startsWith(`#/${EXTERNAL}/`);
   const baseIdx = findings.map((f, i) => (inBase(f) ? i : -1)).filter((i) => i >= 0);
   const headIdx = findings.map((f, i) => (inBase(f) ? -1 : i)).filter((i) => i >= 0);

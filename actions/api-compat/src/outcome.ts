@@ -24,7 +24,13 @@ export function outcomeOf(findings: readonly ReportedFinding[], rules: readonly 
   const additions = new Set(rules.filter((r) => r.addition).map((r) => r.id));
   const breaking = findings.filter((f) => f.severity === 'error').length;
   const warnings = findings.filter((f) => f.severity === 'warning').length;
-  const bump: Bump = breaking ? 'major' : findings.some((f) => additions.has(f.rule)) ? 'minor' : findings.length ? 'patch' : 'none';
+  const bump: Bump = breaking
+    ? 'major'
+    : findings.some((f) => additions.has(f.rule))
+      ? 'minor'
+      : findings.length
+        ? 'patch'
+        : 'none';
   let failure: string | undefined;
   if (failOn !== 'never' && breaking) {
     failure = `${plural(breaking, 'breaking change')}${failOn === 'warning' && warnings ? ` and ${plural(warnings, 'warning')}` : ''} (fail-on: ${failOn}).`;

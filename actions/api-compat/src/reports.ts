@@ -34,9 +34,16 @@ export interface ReportData {
  * Writes the four reports into `dir` (created if needed); returns their paths by kind. Each passes through `redact`
  * (the platform's masking) first: reports become artifacts, and a spec may echo a credential back.
  */
-export function writeReports(dir: string, data: ReportData, redact: (text: string) => string = (t) => t): Record<keyof typeof REPORT_FILES, string> {
+export function writeReports(
+  dir: string,
+  data: ReportData,
+  redact: (text: string) => string = (t) => t,
+): Record<keyof typeof REPORT_FILES, string> {
   mkdirSync(dir, { recursive: true });
-  const paths = Object.fromEntries(Object.entries(REPORT_FILES).map(([k, f]) => [k, join(dir, f)])) as Record<keyof typeof REPORT_FILES, string>;
+  const paths = Object.fromEntries(Object.entries(REPORT_FILES).map(([k, f]) => [k, join(dir, f)])) as Record<
+    keyof typeof REPORT_FILES,
+    string
+  >;
   writeFileSync(paths.json, redact(jsonReport(data)));
   writeFileSync(paths.junit, redact(junitReport(data.findings)));
   writeFileSync(paths.sarif, redact(sarifReport(data.findings, data.rules)));
@@ -44,7 +51,14 @@ export function writeReports(dir: string, data: ReportData, redact: (text: strin
   return paths;
 }
 
-const entry = (e: ExceptionEntry) => ({ rule: e.rule, method: e.method, path: e.path, reason: e.reason, expires: e.expires, line: e.line });
+const entry = (e: ExceptionEntry) => ({
+  rule: e.rule,
+  method: e.method,
+  path: e.path,
+  reason: e.reason,
+  expires: e.expires,
+  line: e.line,
+});
 
 export function jsonReport(d: ReportData): string {
   const report = {
@@ -94,7 +108,9 @@ export function junitReport(findings: readonly LocatedFinding[]): string {
     return {
       name: `${fs[0].rule} ${operation(fs[0])}`,
       classname: `api-compat.${fs[0].rule}`,
-      ...(breaking.length ? { failure: { message: breaking[0].message, type: 'breaking-change', details: lines.join('\n') } } : {}),
+      ...(breaking.length
+        ? { failure: { message: breaking[0].message, type: 'breaking-change', details: lines.join('\n') } }
+        : {}),
     };
   });
   if (!cases.length) cases.push({ name: 'no changes between base and head', classname: 'api-compat' });
@@ -112,7 +128,11 @@ const SARIF_LEVEL: Record<Severity, SarifLevel> = { error: 'error', warning: 'wa
 export function sarifReport(findings: readonly LocatedFinding[], rules: readonly RuleInfo[]): string {
   const known = new Set(rules.map((r) => r.id));
   // A finding from a rule the catalog does not list still needs a rule entry to point at.
-  const extra = [...new Set(findings.map((f) => f.rule).filter((r) => !known.has(r)))].map((id) => ({ id, title: id, level: 'warning' as const }));
+  const extra = [...new Set(findings.map((f) => f.rule).filter((r) => !known.has(r)))].map((id) => ({
+    id,
+    title: id,
+    level: 'warning' as const,
+  }));
   return sarifLog(
     {
       name: 'shipgate-api-compat',

@@ -10,7 +10,8 @@ export const schema = {
     base: {
       type: 'string',
       required: true,
-      description: 'The document before the change: a file path, an http(s) URL, or git:<ref>:<path> read from the local repository (e.g. `git:origin/main:openapi.yaml`).',
+      description:
+        'The document before the change: a file path, an http(s) URL, or git:<ref>:<path> read from the local repository (e.g. `git:origin/main:openapi.yaml`).',
     },
     head: {
       type: 'string',
@@ -25,7 +26,8 @@ export const schema = {
     },
     exceptions: {
       type: 'string',
-      description: 'YAML file of accepted changes (rule, method, path glob, reason, optional expires date). Empty: none.',
+      description:
+        'YAML file of accepted changes (rule, method, path glob, reason, optional expires date). Empty: none.',
     },
     comment: {
       type: 'boolean',
@@ -35,7 +37,8 @@ export const schema = {
     'report-dir': {
       type: 'string',
       default: 'shipgate-reports',
-      description: 'Directory for the reports: api-compat.json, api-compat.junit.xml, api-compat.sarif, api-compat.codequality.json.',
+      description:
+        'Directory for the reports: api-compat.json, api-compat.junit.xml, api-compat.sarif, api-compat.codequality.json.',
     },
     'deprecation-days-stable': {
       type: 'integer',
@@ -48,21 +51,31 @@ export const schema = {
       type: 'integer',
       default: '0',
       min: 0,
-      description: 'The same for operations marked `x-stability-level: beta`. Draft and alpha operations need no notice.',
+      description:
+        'The same for operations marked `x-stability-level: beta`. Draft and alpha operations need no notice.',
     },
     'allow-external-refs': {
       type: 'boolean',
       default: 'false',
       description:
-        'Follow `$ref`s that leave the document\'s own place: another server, a file outside the workspace (symlinks resolved), a path outside the git tree of a `git:` source, anything but its own origin for a fetched document. Off, such a ref is an error (exit 2).',
+        "Follow `$ref`s that leave the document's own place: another server, a file outside the workspace (symlinks resolved), a path outside the git tree of a `git:` source, anything but its own origin for a fetched document. Off, such a ref is an error (exit 2).",
     },
   },
   outputs: {
     breaking: { type: 'boolean', description: 'true when a breaking change was found (after exceptions), else false.' },
     'breaking-count': { type: 'number', description: 'Number of breaking changes (severity error), after exceptions.' },
-    'warning-count': { type: 'number', description: 'Number of changes that may break some clients (severity warning), after exceptions.' },
-    'change-count': { type: 'number', description: 'Number of changes found, of every severity, accepted ones included.' },
-    'suggested-bump': { description: 'major when breaking, minor when something was added, patch for other changes, none when nothing changed.' },
+    'warning-count': {
+      type: 'number',
+      description: 'Number of changes that may break some clients (severity warning), after exceptions.',
+    },
+    'change-count': {
+      type: 'number',
+      description: 'Number of changes found, of every severity, accepted ones included.',
+    },
+    'suggested-bump': {
+      description:
+        'major when breaking, minor when something was added, patch for other changes, none when nothing changed.',
+    },
     report: { description: 'Path of the JSON report.' },
   },
   artifacts: {
@@ -72,5 +85,7 @@ export const schema = {
     },
     paths: ['$[[ inputs.report-dir ]]/'],
   },
-  cliListings: { 'list-rules': 'Print the rule catalog (id, level, description) and exit; with --json as a JSON array.' },
+  cliListings: {
+    'list-rules': 'Print the rule catalog (id, level, description) and exit; with --json as a JSON array.',
+  },
 } as const satisfies StepSchema;

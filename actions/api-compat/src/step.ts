@@ -13,8 +13,18 @@ import { renderComment, renderFindings, SUMMARY_LIMITS, type SummaryData } from 
 
 /** The rule catalog for `--list-rules`: aligned columns for people, or JSON. */
 function renderRules(json: boolean): string {
-  if (json) return JSON.stringify(RULES.map((r) => ({ id: r.id, level: r.severity, description: r.title })), null, 2) + '\n';
-  return columns([['RULE', 'LEVEL', 'DESCRIPTION'], ...RULES.map((r) => [r.id, r.severity, r.title])]).join('\n') + `\n\n${RULES.length} rules. Findings at level error are breaking; 'fail-on: warning' also fails on warnings.\n`;
+  if (json)
+    return (
+      JSON.stringify(
+        RULES.map((r) => ({ id: r.id, level: r.severity, description: r.title })),
+        null,
+        2,
+      ) + '\n'
+    );
+  return (
+    columns([['RULE', 'LEVEL', 'DESCRIPTION'], ...RULES.map((r) => [r.id, r.severity, r.title])]).join('\n') +
+    `\n\n${RULES.length} rules. Findings at level error are breaking; 'fail-on: warning' also fails on warnings.\n`
+  );
 }
 
 /** Findings annotated on the file (GitHub shows at most 10 per type and step; more is noise). */
@@ -32,9 +42,18 @@ export const apiCompat = defineStep({
     // Everything the user gave is checked before the first side effect (a report written, a comment posted).
     const exceptionsInput = inputs.exceptions.trim();
     // Loaded on demand: it brings the position-keeping YAML parser, which a run without exceptions never needs.
-    const ex = exceptionsInput ? (await import('./exceptions-file.js')).loadExceptions(exceptionsInput, cwd, RULES.map((r) => r.id)) : undefined;
+    const ex = exceptionsInput
+      ? (await import('./exceptions-file.js')).loadExceptions(
+          exceptionsInput,
+          cwd,
+          RULES.map((r) => r.id),
+        )
+      : undefined;
     for (const w of ex?.warnings ?? []) platform.warning(w.message, w);
-    const [base, head] = await loadBoth(inputs.base, inputs.head, { cwd, allowExternalRefs: inputs['allow-external-refs'] ?? false });
+    const [base, head] = await loadBoth(inputs.base, inputs.head, {
+      cwd,
+      allowExternalRefs: inputs['allow-external-refs'] ?? false,
+    });
     return { exceptionsInput, ex, base, head };
   },
   async run(ctx, { exceptionsInput, ex, base, head }) {
@@ -53,15 +72,31 @@ export const apiCompat = defineStep({
     const findings = locateFindings(applied.findings, base, head);
 
     const reportDir = inputs['report-dir'].trim() || 'shipgate-reports';
-    const report = { base: base.doc, head: head.doc, failOn: inputs['fail-on'] as FailOn, outcome, findings, applied, exceptionsFile: exceptionsInput || undefined, rules: RULES };
+    const report = {
+      base: base.doc,
+      head: head.doc,
+      failOn: inputs['fail-on'] as FailOn,
+      outcome,
+      findings,
+      applied,
+      exceptionsFile: exceptionsInput || undefined,
+      rules: RULES,
+    };
     const paths = writeOrExplain(reportDir, () => writeReports(reportDir, report, (t) => platform.redact(t)));
     const data: SummaryData = { base: base.doc, head: head.doc, outcome, findings, applied, reportPath: paths.json };
     summary.add(renderFindings(data, SUMMARY_LIMITS));
     for (const e of applied.expired) {
-      platform.warning(`Exception for ${e.rule}${e.path ? ` ${e.path}` : ''} expired on ${e.expires}; it no longer applies.`, { file: exceptionsInput, line: e.line });
+      platform.warning(
+        `Exception for ${e.rule}${e.path ? ` ${e.path}` : ''} expired on ${e.expires}; it no longer applies.`,
+        { file: exceptionsInput, line: e.line },
+      );
     }
     for (const f of findings.filter((f) => f.severity !== 'info').slice(0, ANNOTATIONS)) {
-      platform.finding(`${f.rule}: ${f.message}`, { file: f.file, line: f.line, title: f.severity === 'error' ? 'Breaking API change' : 'API change' });
+      platform.finding(`${f.rule}: ${f.message}`, {
+        file: f.file,
+        line: f.line,
+        title: f.severity === 'error' ? 'Breaking API change' : 'API change',
+      });
     }
     if (inputs.comment) await postComment(platform, renderComment(data, jobLink(platform)));
 
@@ -87,7 +122,9 @@ function writeOrExplain<T>(dir: string, write: () => T): T {
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     if (!code) throw err;
-    throw new ConfigError(`Input 'report-dir' is '${dir}': the reports cannot be written there (${code}). Point it at a writable directory.`);
+    throw new ConfigError(
+      `Input 'report-dir' is '${dir}': the reports cannot be written there (${code}). Point it at a writable directory.`,
+    );
   }
 }
 
@@ -95,10 +132,14 @@ function writeOrExplain<T>(dir: string, write: () => T): T {
 async function loadBoth(base: string, head: string, opts: LoadOptions): Promise<[LoadedDocument, LoadedDocument]> {
   const [b, h] = await Promise.allSettled([loadDocument('base', base, opts), loadDocument('head', head, opts)]);
   if (b.status === 'fulfilled' && h.status === 'fulfilled') return [b.value, h.value];
-  const errors = [b, h].filter((r): r is PromiseRejectedResult => r.status === 'rejected').map((r) => r.reason as unknown);
+  const errors = [b, h]
+    .filter((r): r is PromiseRejectedResult => r.status === 'rejected')
+    .map((r) => r.reason as unknown);
   const other = errors.find((e) => !(e instanceof ConfigError));
   if (other) throw other;
   // Each error is logged through its problems (run() prints those), so one without positions becomes one.
-  const problems: Problem[] = errors.flatMap((e) => ((e as ConfigError).problems.length ? (e as ConfigError).problems : [{ message: (e as Error).message }]));
+  const problems: Problem[] = errors.flatMap((e) =>
+    (e as ConfigError).problems.length ? (e as ConfigError).problems : [{ message: (e as Error).message }],
+  );
   throw new ConfigError(errors.map((e) => (e as Error).message).join('\n'), problems);
 }

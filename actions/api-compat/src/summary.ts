@@ -49,12 +49,27 @@ export function renderFindings(d: SummaryData, limits: RenderLimits): string {
     parts.push(`### ${title} (${rows.length})`, folded(byChange(rows), limits, d.reportPath, findingTable));
   }
   if (d.applied.accepted.length) {
-    parts.push(`### Accepted by exceptions (${d.applied.accepted.length})`, folded(d.findings.filter((f) => f.accepted), limits, d.reportPath, acceptedTable));
+    parts.push(
+      `### Accepted by exceptions (${d.applied.accepted.length})`,
+      folded(
+        d.findings.filter((f) => f.accepted),
+        limits,
+        d.reportPath,
+        acceptedTable,
+      ),
+    );
   }
   if (d.applied.expired.length) {
-    parts.push(`### Expired exceptions (${d.applied.expired.length})`, 'These entries are past their date and no longer apply:', entryTable(d.applied.expired));
+    parts.push(
+      `### Expired exceptions (${d.applied.expired.length})`,
+      'These entries are past their date and no longer apply:',
+      entryTable(d.applied.expired),
+    );
   }
-  if (d.applied.unused.length) parts.push(`_${plural(d.applied.unused.length, 'exception')} matched nothing: ${d.applied.unused.map(describeEntry).join('; ')}._`);
+  if (d.applied.unused.length)
+    parts.push(
+      `_${plural(d.applied.unused.length, 'exception')} matched nothing: ${d.applied.unused.map(describeEntry).join('; ')}._`,
+    );
   return parts.join('\n\n');
 }
 
@@ -114,14 +129,27 @@ function findingTable(rows: ChangeRow[]): string {
 function acceptedTable(rows: LocatedFinding[]): string {
   return table(
     ['Rule', 'Operation', 'Change', 'Reason', 'Expires'],
-    rows.map((f) => [code(f.rule), code(operation(f)), text(f.message), text(f.accepted?.reason), text(f.accepted?.expires)]),
+    rows.map((f) => [
+      code(f.rule),
+      code(operation(f)),
+      text(f.message),
+      text(f.accepted?.reason),
+      text(f.accepted?.expires),
+    ]),
   );
 }
 
 function entryTable(entries: ExceptionEntry[]): string {
   return table(
     ['Rule', 'Method', 'Path', 'Expired', 'Reason', 'Line'],
-    entries.map((e) => [code(e.rule), text(e.method ?? '*'), e.path ? code(e.path) : '*', text(e.expires), text(e.reason), e.line ?? '']),
+    entries.map((e) => [
+      code(e.rule),
+      text(e.method ?? '*'),
+      e.path ? code(e.path) : '*',
+      text(e.expires),
+      text(e.reason),
+      e.line ?? '',
+    ]),
   );
 }
 

@@ -47,8 +47,13 @@ export async function checkStep(ctx: Ctx, cfg: SwitchConfig, target: string, rec
       minDurationMs: cfg.stepIntervalMs,
     });
     const h = record.health;
-    platform.info(`health of ${target}: ${h.ok ? 'healthy' : 'UNHEALTHY'}, ${plural(h.attempts, 'probe')} in ${formatDuration(h.elapsedMs)}${h.lastError ? `, ${h.lastError}` : ''}`);
-    if (!h.ok) return fail(`target ${target} unhealthy while taking ${record.percent} % of the traffic: ${h.lastError ?? `only ${h.consecutive} of ${cfg.threshold} good answers`}`);
+    platform.info(
+      `health of ${target}: ${h.ok ? 'healthy' : 'UNHEALTHY'}, ${plural(h.attempts, 'probe')} in ${formatDuration(h.elapsedMs)}${h.lastError ? `, ${h.lastError}` : ''}`,
+    );
+    if (!h.ok)
+      return fail(
+        `target ${target} unhealthy while taking ${record.percent} % of the traffic: ${h.lastError ?? `only ${h.consecutive} of ${cfg.threshold} good answers`}`,
+      );
   } else await clock.sleep(cfg.stepIntervalMs);
   try {
     record.readBack = await cfg.backend.verify(record.weights);

@@ -36,7 +36,9 @@ export interface SwitchConfig {
 /** `10,50,100` → [10, 50, 100]: whole percentages from 1 to 100, strictly ascending, the last one 100. */
 export function parseSteps(text: string): number[] {
   const bad = (why: string) =>
-    new ConfigError(`Input 'steps' is '${text}'. ${why} Expected ascending whole percentages ending at 100, e.g. 100 or 10,50,100.`);
+    new ConfigError(
+      `Input 'steps' is '${text}'. ${why} Expected ascending whole percentages ending at 100, e.g. 100 or 10,50,100.`,
+    );
   const parts = text.split(',').map((p) => p.trim());
   if (parts.some((p) => !/^\d+$/.test(p))) throw bad('It is not a comma-separated list of numbers.');
   const steps = parts.map(Number);
@@ -49,8 +51,18 @@ export function parseSteps(text: string): number[] {
 }
 
 function analysisConfig({ inputs, platform }: Ctx): SwitchConfig['analysis'] {
-  const values = { url: inputs['prometheus-url'], query: inputs['analysis-query'], max: inputs['analysis-max'], min: inputs['analysis-min'] };
-  return queryConfig(values, { query: 'analysis-query', max: 'analysis-max', min: 'analysis-min' }, platform, 'to evaluate after each step');
+  const values = {
+    url: inputs['prometheus-url'],
+    query: inputs['analysis-query'],
+    max: inputs['analysis-max'],
+    min: inputs['analysis-min'],
+  };
+  return queryConfig(
+    values,
+    { query: 'analysis-query', max: 'analysis-max', min: 'analysis-min' },
+    platform,
+    'to evaluate after each step',
+  );
 }
 
 /** Parses and checks every input; creates the backend without contacting it. */
@@ -58,13 +70,20 @@ export function loadConfig(ctx: Ctx): SwitchConfig {
   const { inputs, platform, clock } = ctx;
   const colors = parseColors(inputs.colors);
   // Credentials in the URLs (user:password@, ?token=) are masked before a message, a log line or the summary names them.
-  const urls = [inputs['prometheus-url'], ...colors.map((c) => colourUrl(inputs['health-url'], c)), inputs['health-url-blue'], inputs['health-url-green']];
+  const urls = [
+    inputs['prometheus-url'],
+    ...colors.map((c) => colourUrl(inputs['health-url'], c)),
+    inputs['health-url-blue'],
+    inputs['health-url-green'],
+  ];
   for (const secret of urls.flatMap((u) => urlSecrets(u.trim()))) platform.setSecret(secret);
   const backend = createBackend(inputs.provider, inputs, (name) => platform.env(name), { platform, clock });
   const stateFile = inputs['state-file'].trim();
   const target = inputs.target.trim() || 'auto';
   if (target !== 'auto' && !colors.includes(target)) {
-    throw new ConfigError(`Input 'target' is '${target}'. Expected auto or one of the colours in 'colors': ${colors.join(', ')}.`);
+    throw new ConfigError(
+      `Input 'target' is '${target}'. Expected auto or one of the colours in 'colors': ${colors.join(', ')}.`,
+    );
   }
   const steps = parseSteps(inputs.steps);
   if (backend.selectorOnly && steps.length > 1) {

@@ -49,7 +49,9 @@ export async function switchTraffic(ctx: Ctx, cfg: SwitchConfig, out: Outcome): 
   await checkBeforeMoving(ctx, cfg);
   const before = await backend.active();
   out.before = out.after = before;
-  platform.info(`${out.provider} routes ${describeWeights(before.weights)}${before.active ? ` (active: ${before.active})` : ''}`);
+  platform.info(
+    `${out.provider} routes ${describeWeights(before.weights)}${before.active ? ` (active: ${before.active})` : ''}`,
+  );
   for (const line of before.details) platform.info(`  ${line}`);
   const target = (out.target = pickTarget(cfg, before, out.provider));
   const from = (out.from = otherColour(colors, target));
@@ -62,14 +64,22 @@ export async function switchTraffic(ctx: Ctx, cfg: SwitchConfig, out: Outcome): 
   if (cfg.healthUrl) {
     const url = cfg.healthUrl.of(target);
     out.gate = await platform.group(`Health gate: ${target} (${url})`, () =>
-      healthGate(url, { clock, threshold: cfg.threshold, timeoutMs: cfg.healthTimeoutMs, intervalMs: GATE_INTERVAL_MS, onProgress: (l) => platform.progress(l) }),
+      healthGate(url, {
+        clock,
+        threshold: cfg.threshold,
+        timeoutMs: cfg.healthTimeoutMs,
+        intervalMs: GATE_INTERVAL_MS,
+        onProgress: (l) => platform.progress(l),
+      }),
     );
     const g = out.gate;
     if (!g.ok) {
       out.failure = `Target ${target} is not healthy: ${g.consecutive} of ${cfg.threshold} consecutive good answers from ${url} within ${formatDuration(cfg.healthTimeoutMs)} (last: ${g.lastError ?? 'none'}). No traffic moved.`;
       return;
     }
-    platform.info(`${target} is healthy: ${g.consecutive} consecutive good answers after ${plural(g.attempts, 'probe')}.`);
+    platform.info(
+      `${target} is healthy: ${g.consecutive} consecutive good answers after ${plural(g.attempts, 'probe')}.`,
+    );
   } else platform.warning(`Input 'health-url' is empty: traffic moves to ${target} without a health check.`);
 
   const pending = cfg.steps.filter((p) => p > (before.weights[target] ?? 0));
@@ -92,7 +102,13 @@ export async function switchTraffic(ctx: Ctx, cfg: SwitchConfig, out: Outcome): 
       try {
         await backend.apply(weights);
       } catch (err) {
-        out.steps.push({ percent, weights, ok: false, reason: `applying it failed: ${errorMessage(err)}`, elapsedMs: clock.now() - start });
+        out.steps.push({
+          percent,
+          weights,
+          ok: false,
+          reason: `applying it failed: ${errorMessage(err)}`,
+          elapsedMs: clock.now() - start,
+        });
         await revertAfterError(ctx, cfg, out, err);
         throw err;
       }

@@ -9,7 +9,10 @@ export async function checkBeforeMoving(ctx: Ctx, cfg: SwitchConfig): Promise<vo
   for (const store of cfg.records) await store.checkWritable();
   if (cfg.analysis) {
     const unknown = await checkQuerySyntax(cfg.analysis, 'analysis-query');
-    if (unknown) throw new ExternalError(`Cannot check input 'analysis-query' before moving traffic: ${unknown}. Check 'prometheus-url' and PROMETHEUS_TOKEN. No traffic moved.`);
+    if (unknown)
+      throw new ExternalError(
+        `Cannot check input 'analysis-query' before moving traffic: ${unknown}. Check 'prometheus-url' and PROMETHEUS_TOKEN. No traffic moved.`,
+      );
     ctx.platform.info(`Prometheus parses the analysis query: ${cfg.analysis.query}`);
   }
 }

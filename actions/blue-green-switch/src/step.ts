@@ -25,7 +25,13 @@ function outputs(cfg: SwitchConfig, o: Outcome): Record<string, string> {
  */
 async function recordSwitch(ctx: Ctx, cfg: SwitchConfig, o: Outcome): Promise<void> {
   const { platform } = ctx;
-  const record = { active: o.target!, previous: o.from!, weights: o.after!.weights, time: new Date().toISOString(), who: whoRuns(platform.job) };
+  const record = {
+    active: o.target!,
+    previous: o.from!,
+    weights: o.after!.weights,
+    time: new Date().toISOString(),
+    who: whoRuns(platform.job),
+  };
   const places = await writeRecords(cfg.records, record, (message) => platform.warning(message), true);
   for (const place of places) platform.info(`Recorded the switch in ${place}.`);
 }

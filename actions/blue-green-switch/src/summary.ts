@@ -10,7 +10,8 @@ function headline(o: Outcome): string {
   const move = o.from && o.target ? `**${o.from} → ${o.target}**` : '**switch**';
   const via = `${move} via ${code(o.provider)}`;
   if (o.noop) return `${via} · ➖ ${o.target} already has all the traffic: nothing to do`;
-  if (o.revert) return `${via} · ❌ **reverted to ${o.from}**${o.revert.error ? ' — **the revert failed**' : ''}: ${o.revert.reason}`;
+  if (o.revert)
+    return `${via} · ❌ **reverted to ${o.from}**${o.revert.error ? ' — **the revert failed**' : ''}: ${o.revert.reason}`;
   if (o.gate && !o.gate.ok) return `${via} · ❌ **${o.target} failed its health gate**: no traffic moved`;
   if (o.plans) return `${via} · dry run: nothing changed`;
   if (o.switched) return `${via} · ✅ switched in ${plural(o.steps.length, 'step')}`;
@@ -24,9 +25,21 @@ function health(h: GateResult | undefined): string {
 }
 
 function stepRow(s: StepRecord, i: number): unknown[] {
-  const readBack = s.readBack ? `✅ ${describeWeights(s.readBack.weights)}` : s.ok || s.health?.ok === false ? '—' : '❌';
+  const readBack = s.readBack
+    ? `✅ ${describeWeights(s.readBack.weights)}`
+    : s.ok || s.health?.ok === false
+      ? '—'
+      : '❌';
   const analysis = s.analysis ? `${s.analysis.ok ? '✅' : '❌'} ${s.analysis.reason}` : '—';
-  return [i + 1, describeWeights(s.weights), health(s.health), readBack, analysis, formatDuration(s.elapsedMs), s.ok ? '✅' : `❌ ${s.reason ?? ''}`];
+  return [
+    i + 1,
+    describeWeights(s.weights),
+    health(s.health),
+    readBack,
+    analysis,
+    formatDuration(s.elapsedMs),
+    s.ok ? '✅' : `❌ ${s.reason ?? ''}`,
+  ];
 }
 
 export function renderSummary(summary: Summary, o: Outcome): void {
@@ -41,7 +54,10 @@ export function renderSummary(summary: Summary, o: Outcome): void {
   }
   if (o.gate) {
     summary.heading('Health gate', 3);
-    summary.table(['Target', 'URL', 'Result', 'Good in a row', 'Last error'], [[o.target, code(o.gate.url), health(o.gate), o.gate.consecutive, o.gate.lastError ?? '']]);
+    summary.table(
+      ['Target', 'URL', 'Result', 'Good in a row', 'Last error'],
+      [[o.target, code(o.gate.url), health(o.gate), o.gate.consecutive, o.gate.lastError ?? '']],
+    );
   }
   if (o.steps.length) {
     summary.heading('Steps', 3);
@@ -58,6 +74,9 @@ export function renderSummary(summary: Summary, o: Outcome): void {
     summary.heading('Plan (dry run)', 3);
     for (const p of o.plans) summary.add(`**${describeWeights(p.weights)}**\n\n${fenced('', p.lines.join('\n'))}`);
   }
-  const routers = [o.before && `Before:\n${fenced('', o.before.details.join('\n'))}`, o.after && o.after !== o.before && `After:\n${fenced('', o.after.details.join('\n'))}`];
+  const routers = [
+    o.before && `Before:\n${fenced('', o.before.details.join('\n'))}`,
+    o.after && o.after !== o.before && `After:\n${fenced('', o.after.details.join('\n'))}`,
+  ];
   if (o.before) summary.add(details(`${o.provider} state`, routers.filter(Boolean).join('\n\n')));
 }

@@ -84,12 +84,22 @@ const DOWNSTREAM_GATE_IMAGE = 'node:24-slim';
  * ref) and, with `strategy: depend`, takes its status; GitLab cancels the downstream pipeline when this one is cancelled.
  * Bridge jobs have no script, artifacts or after_script, so the gate after the wave reads their statuses instead.
  */
-function bridgeJob(service: string, wave: number, pipeline: ServicePipeline, version = `$${gitlabVars.commitSha}`): Record<string, unknown> {
+function bridgeJob(
+  service: string,
+  wave: number,
+  pipeline: ServicePipeline,
+  version = `$${gitlabVars.commitSha}`,
+): Record<string, unknown> {
   return {
     stage: `wave-${wave}`,
     needs: wave === 1 ? [] : [gateJob(wave - 1)],
     // The user's variables first: Shipgate's own names win (the config check forbids SHIPGATE_ names anyway).
-    variables: { ...pipeline.variables, SHIPGATE_WAVE: String(wave), SHIPGATE_SERVICE: service, SHIPGATE_VERSION: version },
+    variables: {
+      ...pipeline.variables,
+      SHIPGATE_WAVE: String(wave),
+      SHIPGATE_SERVICE: service,
+      SHIPGATE_VERSION: version,
+    },
     trigger: { project: pipeline.project, branch: pipeline.ref ?? `$${gitlabVars.refName}`, strategy: 'depend' },
   };
 }
@@ -97,7 +107,9 @@ function bridgeJob(service: string, wave: number, pipeline: ServicePipeline, ver
 /** Checks what the child pipeline will name, before anything is written. */
 export function checkChildPipeline(waves: string[][], opts: Pick<ChildPipelineOptions, 'extends'>): void {
   if (!/^\.[^\s'"]+$/.test(opts.extends)) {
-    throw new ConfigError(`Input 'child-extends' is '${opts.extends}'. Expected the name of a hidden job, starting with a dot, e.g. .deploy-service.`);
+    throw new ConfigError(
+      `Input 'child-extends' is '${opts.extends}'. Expected the name of a hidden job, starting with a dot, e.g. .deploy-service.`,
+    );
   }
   for (const service of waves.flat()) {
     // Service names become job names, shell words and file names; dependency-config.yml is checked with the same shape.
@@ -126,7 +138,10 @@ export function childPipeline(waves: string[][], opts: ChildPipelineOptions): st
     artifacts: { when: 'always', paths: ['shipgate-summary.md', `${STATUS_DIR}/`] },
   };
   if (!count) {
-    doc[SUMMARY_JOB] = { stage: 'summary', script: ['echo "Nothing to deploy: no service is affected by the change." | tee shipgate-summary.md'] };
+    doc[SUMMARY_JOB] = {
+      stage: 'summary',
+      script: ['echo "Nothing to deploy: no service is affected by the change." | tee shipgate-summary.md'],
+    };
   }
   const remote = opts.remote ?? new Map<string, ServicePipeline>();
   const hasRemote = waves.some((w) => w.some((s) => remote.has(s)));
@@ -136,7 +151,11 @@ export function childPipeline(waves: string[][], opts: ChildPipelineOptions): st
       extends: '.shipgate-gate',
       image: DOWNSTREAM_GATE_IMAGE,
       // Inputs travel as SHIPGATE_* variables, never inside the script line.
-      variables: { SHIPGATE_CONFIG: opts.config ?? 'dependency-config.yml', SHIPGATE_CHECK_HEALTH: 'false', SHIPGATE_COLLECT_DOWNSTREAM: 'true' },
+      variables: {
+        SHIPGATE_CONFIG: opts.config ?? 'dependency-config.yml',
+        SHIPGATE_CHECK_HEALTH: 'false',
+        SHIPGATE_COLLECT_DOWNSTREAM: 'true',
+      },
       // The trigger job of the multi-service component passes its CLI variables (the loader, commit, files and hashes) to this pipeline.
       before_script: [cliScript('check-dependencies')],
     };

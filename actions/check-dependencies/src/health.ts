@@ -11,7 +11,12 @@ import type { schema } from './schema.js';
 type Ctx = StepContext<typeof schema.inputs>;
 
 /** Probes the services whose health gates this deploy; validates the probe inputs before the first request. */
-export async function probeDependencies(ctx: Ctx, config: DependencyConfig, order: string[], service: string): Promise<ProbeResult[]> {
+export async function probeDependencies(
+  ctx: Ctx,
+  config: DependencyConfig,
+  order: string[],
+  service: string,
+): Promise<ProbeResult[]> {
   const { inputs, platform, clock } = ctx;
   const targets = healthTargets(config, order, service);
   const expectStatus = parseStatuses(inputs['expect-status']);
@@ -25,11 +30,15 @@ export async function probeDependencies(ctx: Ctx, config: DependencyConfig, orde
     );
   }
   if (!targets.length) {
-    platform.info(`No health checks to run: ${service ? `no dependency of ${service}` : 'no service'} declares 'health'.`);
+    platform.info(
+      `No health checks to run: ${service ? `no dependency of ${service}` : 'no service'} declares 'health'.`,
+    );
     return [];
   }
   for (const t of targets) for (const secret of urlSecrets(t.url)) platform.setSecret(secret);
-  const what = service ? `the ${plural(targets.length, 'dependency', 'dependencies')} of ${service}` : plural(targets.length, 'service');
+  const what = service
+    ? `the ${plural(targets.length, 'dependency', 'dependencies')} of ${service}`
+    : plural(targets.length, 'service');
   const probes = await platform.group(`Probing ${what}`, () =>
     probeAll(targets, {
       clock,
@@ -38,7 +47,9 @@ export async function probeDependencies(ctx: Ctx, config: DependencyConfig, orde
       deadlineMs: inputs.timeout,
       concurrency: inputs.concurrency,
       expectStatus,
-      consul: consulUrl ? { url: consulUrl, token: platform.secret('CONSUL_HTTP_TOKEN'), minInstances: inputs['min-instances'] } : undefined,
+      consul: consulUrl
+        ? { url: consulUrl, token: platform.secret('CONSUL_HTTP_TOKEN'), minInstances: inputs['min-instances'] }
+        : undefined,
       progressEveryMs: Math.min(5000, Math.max(1000, inputs.timeout / 10)),
       onProgress: (pending, elapsed) =>
         platform.info(
@@ -77,7 +88,9 @@ function parseStatuses(text: string): number[] {
   return text.split(',').map((part) => {
     const n = Number(part.trim());
     if (!Number.isInteger(n) || n < 100 || n > 599) {
-      throw new ConfigError(`Input 'expect-status' is '${text}'. Expected comma-separated HTTP status codes such as 200,204.`);
+      throw new ConfigError(
+        `Input 'expect-status' is '${text}'. Expected comma-separated HTTP status codes such as 200,204.`,
+      );
     }
     return n;
   });

@@ -4,7 +4,13 @@ import { randomUUID } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ConfigError } from '../../../shared/src/errors.js';
-import { CORRELATION_INPUT, dispatchAndWait, progressLine, type DispatchRequest, type DispatchResult } from '../../../shared/src/forge/dispatch.js';
+import {
+  CORRELATION_INPUT,
+  dispatchAndWait,
+  progressLine,
+  type DispatchRequest,
+  type DispatchResult,
+} from '../../../shared/src/forge/dispatch.js';
 import { detectForge } from '../../../shared/src/forge/index.js';
 import type { DependencyConfig } from '../../../shared/src/graph/config.js';
 import { githubRepoProblem } from '../../../shared/src/graph/remote.js';
@@ -28,11 +34,18 @@ export interface PlannedDispatch {
 }
 
 /** Checks everything `run-pipeline` needs for `service` (repository, token, ref); undefined when the service has no project. */
-export function planDispatch({ inputs, platform }: Ctx, config: DependencyConfig, service: string, wave: number): PlannedDispatch | undefined {
+export function planDispatch(
+  { inputs, platform }: Ctx,
+  config: DependencyConfig,
+  service: string,
+  wave: number,
+): PlannedDispatch | undefined {
   const pipeline = config.services.get(service)?.pipeline;
   if (!pipeline) return undefined;
   if (platform.name === 'gitlab') {
-    throw new ConfigError(`Input 'run-pipeline' is true on GitLab: there the child pipeline's bridge job starts ${pipeline.project}. Use 'child-pipeline' instead.`);
+    throw new ConfigError(
+      `Input 'run-pipeline' is true on GitLab: there the child pipeline's bridge job starts ${pipeline.project}. Use 'child-pipeline' instead.`,
+    );
   }
   const bad = githubRepoProblem(pipeline.project);
   if (bad) throw new ConfigError(`Service '${service}': 'project' '${pipeline.project}' ${bad}`);
@@ -43,14 +56,21 @@ export function planDispatch({ inputs, platform }: Ctx, config: DependencyConfig
     );
   }
   const ref = pipeline.ref ?? platform.job.ref;
-  if (!ref) throw new ConfigError(`Service '${service}' has no 'ref' and ${githubVars.refName} is not set: give the branch to run, e.g. ref: main.`);
+  if (!ref)
+    throw new ConfigError(
+      `Service '${service}' has no 'ref' and ${githubVars.refName} is not set: give the branch to run, e.g. ref: main.`,
+    );
   const [owner, repo] = pipeline.project.split('/');
   const correlationId = `shipgate-${randomUUID()}`;
   return {
     token,
     apiUrl: platform.job.apiUrl ?? 'https://api.github.com',
     req: {
-      owner, repo, workflow: pipeline.workflow, ref, correlationId,
+      owner,
+      repo,
+      workflow: pipeline.workflow,
+      ref,
+      correlationId,
       inputs: {
         ...pipeline.inputs,
         [CORRELATION_INPUT]: correlationId,
@@ -63,14 +83,20 @@ export function planDispatch({ inputs, platform }: Ctx, config: DependencyConfig
 }
 
 /** Starts the planned run and waits for it; SIGTERM or SIGINT (the workflow was cancelled) cancels the run. */
-export async function runDispatch({ inputs, platform, clock }: Ctx, plan: PlannedDispatch, service: string): Promise<DispatchResult> {
+export async function runDispatch(
+  { inputs, platform, clock }: Ctx,
+  plan: PlannedDispatch,
+  service: string,
+): Promise<DispatchResult> {
   const { getOctokit } = await import('@actions/github');
   const octokit = getOctokit(plan.token, { baseUrl: plan.apiUrl });
   const abort = new AbortController();
   const stop = () => abort.abort();
   for (const sig of ['SIGTERM', 'SIGINT'] as const) process.once(sig, stop);
   try {
-    platform.info(`Starting ${plan.req.workflow} of ${plan.req.owner}/${plan.req.repo} on ${plan.req.ref} for ${service} (${CORRELATION_INPUT} ${plan.req.correlationId}).`);
+    platform.info(
+      `Starting ${plan.req.workflow} of ${plan.req.owner}/${plan.req.repo} on ${plan.req.ref} for ${service} (${CORRELATION_INPUT} ${plan.req.correlationId}).`,
+    );
     return await dispatchAndWait(octokit, plan.req, {
       clock,
       deadlineMs: inputs['pipeline-timeout'],
@@ -106,9 +132,13 @@ export async function collectDownstream({ platform }: Ctx, config: DependencyCon
   const pipelineId = platform.job.pipelineId;
   const forge = await detectForge(platform);
   if (!forge?.downstreamPipelines || pipelineId === undefined || !Number.isInteger(pipelineId)) {
-    throw new ConfigError(`Input 'collect-downstream' is true outside a GitLab pipeline: it reads this pipeline's bridge jobs (${gitlabVars.pipelineId}, ${gitlabVars.apiUrl}, and GITLAB_TOKEN or ${gitlabVars.jobToken}).`);
+    throw new ConfigError(
+      `Input 'collect-downstream' is true outside a GitLab pipeline: it reads this pipeline's bridge jobs (${gitlabVars.pipelineId}, ${gitlabVars.apiUrl}, and GITLAB_TOKEN or ${gitlabVars.jobToken}).`,
+    );
   }
-  const byJob = new Map([...config.services.values()].filter((s) => s.pipeline).map((s) => [serviceJob(s.name), s.name]));
+  const byJob = new Map(
+    [...config.services.values()].filter((s) => s.pipeline).map((s) => [serviceJob(s.name), s.name]),
+  );
   // The gate's script reads the files from the checkout, where GitLab starts the job.
   const status = join(platform.job.workspace, STATUS_DIR);
   mkdirSync(status, { recursive: true });

@@ -28,7 +28,9 @@ export const checkDependencies = defineStep({
     const service = inputs.service.trim();
     if (service && !config.services.has(service)) {
       const near = closest(service, config.services.keys());
-      throw new ConfigError(`Input 'service' is '${service}', which is not in ${config.file}.${near ? ` Did you mean '${near}'?` : ''}`);
+      throw new ConfigError(
+        `Input 'service' is '${service}', which is not in ${config.file}.${near ? ` Did you mean '${near}'?` : ''}`,
+      );
     }
     const waves = computeWaves(config);
     const order = waves.flat();
@@ -39,8 +41,13 @@ export const checkDependencies = defineStep({
     const deployWaves = waves.map((w) => w.filter((s) => affected.includes(s))).filter((w) => w.length);
     const childFile = inputs['child-pipeline'].trim();
     if (childFile) checkChildPipeline(deployWaves, { extends: inputs['child-extends'].trim() });
-    if (inputs['run-pipeline'] && !service) throw new ConfigError("Input 'run-pipeline' is true but 'service' is empty: name the service whose pipeline to start.");
-    const dispatch = inputs['run-pipeline'] ? planDispatch(ctx, config, service, waves.findIndex((w) => w.includes(service)) + 1) : undefined;
+    if (inputs['run-pipeline'] && !service)
+      throw new ConfigError(
+        "Input 'run-pipeline' is true but 'service' is empty: name the service whose pipeline to start.",
+      );
+    const dispatch = inputs['run-pipeline']
+      ? planDispatch(ctx, config, service, waves.findIndex((w) => w.includes(service)) + 1)
+      : undefined;
     return { config, inconsistencies, service, waves, order, affected, deployWaves, childFile, dispatch };
   },
   async run(ctx, { config, inconsistencies, service, waves, order, affected, deployWaves, childFile, dispatch }) {
@@ -53,7 +60,9 @@ export const checkDependencies = defineStep({
     const ran = dispatch && !blocked ? await runDispatch(ctx, dispatch, service) : undefined;
 
     if (childFile) {
-      const remote = new Map([...config.services.values()].flatMap((s) => (s.pipeline ? [[s.name, s.pipeline] as const] : [])));
+      const remote = new Map(
+        [...config.services.values()].flatMap((s) => (s.pipeline ? [[s.name, s.pipeline] as const] : [])),
+      );
       writeFileSync(
         childFile,
         childPipeline(deployWaves, {
@@ -65,9 +74,19 @@ export const checkDependencies = defineStep({
           version: inputs['deploy-version'] || undefined,
         }),
       );
-      platform.info(`Child pipeline written to ${childFile}: ${plural(deployWaves.flat().length, 'service')} in ${plural(deployWaves.length, 'wave')}.`);
+      platform.info(
+        `Child pipeline written to ${childFile}: ${plural(deployWaves.flat().length, 'service')} in ${plural(deployWaves.length, 'wave')}.`,
+      );
     }
-    renderSummary(summary, { config, waves, probes, affected, service, checked: inputs['check-health'], ignoredHints: inconsistencies.length });
+    renderSummary(summary, {
+      config,
+      waves,
+      probes,
+      affected,
+      service,
+      checked: inputs['check-health'],
+      ignoredHints: inconsistencies.length,
+    });
     const outputs = {
       order: JSON.stringify(order),
       waves: JSON.stringify(waves),
@@ -78,11 +97,18 @@ export const checkDependencies = defineStep({
       'pipeline-conclusion': ran?.outcome ?? '',
       'pipeline-url': ran?.run?.url ?? '',
     };
-    if (ran?.run) summary.add(`**${service}** in ${dispatch!.req.owner}/${dispatch!.req.repo}: ${ran.outcome} · [run ${ran.run.id}](${ran.run.url})`);
+    if (ran?.run)
+      summary.add(
+        `**${service}** in ${dispatch!.req.owner}/${dispatch!.req.repo}: ${ran.outcome} · [run ${ran.run.id}](${ran.run.url})`,
+      );
     const failure = blocked
       ? `${unhealthy.length} of ${plural(probes.length, 'dependency', 'dependencies')} unhealthy: ${unhealthy.map((p) => `${p.name} (${p.lastError ?? 'unhealthy'})`).join(', ')}`
       : ran && dispatchFailure(dispatch!, ran, service);
-    return { outputs, failure, data: { probes, pipeline: ran ? { outcome: ran.outcome, url: ran.run?.url ?? '' } : undefined } };
+    return {
+      outputs,
+      failure,
+      data: { probes, pipeline: ran ? { outcome: ran.outcome, url: ran.run?.url ?? '' } : undefined },
+    };
   },
 });
 
@@ -106,7 +132,11 @@ export function affectedServices(config: DependencyConfig, order: string[], chan
 
 /** Why a change list affects nothing: usually `paths` globs that do not match how the files are named. */
 function unmatchedWarning(config: DependencyConfig, changed: string[]): string {
-  const shown = changed.slice(0, 5).map((f) => `'${f}'`).join(', ') + (changed.length > 5 ? ', …' : '');
+  const shown =
+    changed
+      .slice(0, 5)
+      .map((f) => `'${f}'`)
+      .join(', ') + (changed.length > 5 ? ', …' : '');
   const withPaths = [...config.services.values()].filter((s) => s.paths.length);
   const fix = withPaths.length
     ? `Check the \`paths\` globs in ${config.file} (relative to the repository root, e.g. services/orders/**), and that 'changed-files' names files, not directories.`

@@ -81,7 +81,9 @@ export function waveView(d: SummaryData): string {
     const w = Math.max(...wave.map((n) => n.length));
     wave.forEach((name, j) => {
       const deps = [...new Set(d.config.services.get(name)!.dependencies)];
-      lines.push(`${j ? ' '.repeat(label.length) : label}  ${deps.length ? `${name.padEnd(w)}  ← ${deps.join(', ')}` : name}`);
+      lines.push(
+        `${j ? ' '.repeat(label.length) : label}  ${deps.length ? `${name.padEnd(w)}  ← ${deps.join(', ')}` : name}`,
+      );
     });
   });
   return lines.join('\n');

@@ -40,7 +40,10 @@ const MIN_RUNS = 3;
 export function compare(base: Result, current: Result, limits: RegressionLimit[]): Comparison {
   const differences = paramDifferences(base.file.params, current.file.params);
   if (differences.length) {
-    return { status: 'refused', reason: `the baseline was measured with other load parameters (${differences.join('; ')})` };
+    return {
+      status: 'refused',
+      reason: `the baseline was measured with other load parameters (${differences.join('; ')})`,
+    };
   }
   const sampling: Sampling =
     base.runs.length >= MIN_RUNS && current.runs.length >= MIN_RUNS
@@ -49,8 +52,14 @@ export function compare(base: Result, current: Result, limits: RegressionLimit[]
         ? 'seconds'
         : 'point';
   const samples = { base: units(base, sampling), current: units(current, sampling) };
-  const pool = sampling === 'point' ? undefined : new PooledPercentiles([...samples.base, ...samples.current].map((u) => u.histogram));
-  const cum = pool && { base: samples.base.map((u) => pool.cumulative(u.histogram)), current: samples.current.map((u) => pool.cumulative(u.histogram)) };
+  const pool =
+    sampling === 'point'
+      ? undefined
+      : new PooledPercentiles([...samples.base, ...samples.current].map((u) => u.histogram));
+  const cum = pool && {
+    base: samples.base.map((u) => pool.cumulative(u.histogram)),
+    current: samples.current.map((u) => pool.cumulative(u.histogram)),
+  };
   const wanted = new Set<Metric>(['p50', 'p95', 'p99', 'rps', ...limits.map((l) => l.metric)]);
   const changes: MetricChange[] = [];
   for (const [i, metric] of [...LATENCY_METRICS, 'rps' as const].entries()) {
@@ -64,13 +73,21 @@ export function compare(base: Result, current: Result, limits: RegressionLimit[]
     if (cum && pool) {
       interval = latency
         ? bootstrapChange(cum.current, cum.base, (u) => pool.percentile(u, pct(metric)), opts)
-        : bootstrapChange(samples.current.map((u) => u.rps), samples.base.map((u) => u.rps), mean, opts);
+        : bootstrapChange(
+            samples.current.map((u) => u.rps),
+            samples.base.map((u) => u.rps),
+            mean,
+            opts,
+          );
     }
     const limit = limits.find((l) => l.metric === metric)?.limit;
     changes.push(judge(metric, b, c, interval, limit));
   }
   const notes = environmentNotes(base, current);
-  if (sampling === 'point') notes.push(`Too few samples for a confidence interval (fewer than ${MIN_SECONDS} seconds and fewer than ${MIN_RUNS} runs): the change is compared as measured.`);
+  if (sampling === 'point')
+    notes.push(
+      `Too few samples for a confidence interval (fewer than ${MIN_SECONDS} seconds and fewer than ${MIN_RUNS} runs): the change is compared as measured.`,
+    );
   return { status: 'compared', sampling, changes, regressed: changes.some((c) => c.verdict === 'regressed'), notes };
 }
 
@@ -78,22 +95,33 @@ const pct = (m: LatencyMetric) => Number(m.slice(1));
 const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / (xs.length || 1);
 
 function seconds(r: Result) {
-  return r.runs.flatMap((run) => run.seconds.map((s, i) => ({ s, ms: secondLengthMs(run.durationMs, i) })).filter((x) => x.ms > 0));
+  return r.runs.flatMap((run) =>
+    run.seconds.map((s, i) => ({ s, ms: secondLengthMs(run.durationMs, i) })).filter((x) => x.ms > 0),
+  );
 }
 
 /** The samples of the bootstrap: each run, or each second of every run. */
 function units(r: Result, sampling: Sampling): { histogram: Measurement['histogram']; rps: number }[] {
   if (sampling === 'runs') return r.runs.map((run) => ({ histogram: run.histogram, rps: rps(run) }));
-  if (sampling === 'seconds') return seconds(r).map(({ s, ms }) => ({ histogram: s.histogram, rps: s.responses / (ms / 1000) }));
+  if (sampling === 'seconds')
+    return seconds(r).map(({ s, ms }) => ({ histogram: s.histogram, rps: s.responses / (ms / 1000) }));
   return [];
 }
 
 /** The verdict on one metric: `regressed` only when the whole interval is past the limit. */
-export function judge(metric: Metric, base: number, current: number, interval: Interval | undefined, limit?: number): MetricChange {
+export function judge(
+  metric: Metric,
+  base: number,
+  current: number,
+  interval: Interval | undefined,
+  limit?: number,
+): MetricChange {
   const change = current / base - 1;
   // In "worse" terms: latencies are worse when they rise, rps when it falls.
   const flip = metric === 'rps' ? -1 : 1;
-  const [lo, hi] = interval ? [interval.lo * flip, interval.hi * flip].sort((a, b) => a - b) : [change * flip, change * flip];
+  const [lo, hi] = interval
+    ? [interval.lo * flip, interval.hi * flip].sort((a, b) => a - b)
+    : [change * flip, change * flip];
   const worse = limit === undefined ? 'worse' : 'within limit';
   let verdict: Verdict;
   if (limit !== undefined && lo > limit) verdict = 'regressed';
@@ -102,7 +130,16 @@ export function judge(metric: Metric, base: number, current: number, interval: I
   // without an interval, "no significant change" can only mean no change at all
   else verdict = interval || hi === 0 ? 'no significant change' : worse;
   const ci = interval ? ` (95 % CI ${percent(interval.lo)} … ${percent(interval.hi)})` : '';
-  return { metric, base, current, change, interval, limit, verdict, text: `${metric} ${percent(change)}${ci}: ${verdict}` };
+  return {
+    metric,
+    base,
+    current,
+    change,
+    interval,
+    limit,
+    verdict,
+    text: `${metric} ${percent(change)}${ci}: ${verdict}`,
+  };
 }
 
 /** `+12 %`, `−3.5 %`: one decimal below 10 %. */
@@ -119,7 +156,9 @@ function environmentNotes(base: Result, current: Result): string[] {
   const b = current.file.environment;
   const notes: string[] = [];
   if (a.cpus !== b.cpus || a.cpuModel !== b.cpuModel) {
-    notes.push(`The baseline ran on ${a.cpus} × ${a.cpuModel}, this run on ${b.cpus} × ${b.cpuModel}: part of a change may be the machine.`);
+    notes.push(
+      `The baseline ran on ${a.cpus} × ${a.cpuModel}, this run on ${b.cpus} × ${b.cpuModel}: part of a change may be the machine.`,
+    );
   }
   if (a.node !== b.node) notes.push(`The baseline ran on Node ${a.node}, this run on ${b.node}.`);
   return notes;

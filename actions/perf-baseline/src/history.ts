@@ -49,7 +49,9 @@ export function readHistory(path: string): { entries: HistoryEntry[]; skipped: n
   try {
     text = readFileSync(path, 'utf8');
   } catch (err) {
-    throw new ConfigError(`Input 'history' is '${path}', which cannot be read (${errorMessage(err)}). Expected a JSON-lines file written by perf-baseline, or a path where none exists yet.`);
+    throw new ConfigError(
+      `Input 'history' is '${path}', which cannot be read (${errorMessage(err)}). Expected a JSON-lines file written by perf-baseline, or a path where none exists yet.`,
+    );
   }
   const entries: HistoryEntry[] = [];
   let skipped = 0;
@@ -57,7 +59,8 @@ export function readHistory(path: string): { entries: HistoryEntry[]; skipped: n
     if (!line.trim()) continue;
     try {
       const e = JSON.parse(line) as HistoryEntry;
-      if (typeof e?.time === 'string' && [e.rps, e.p50, e.p95, e.p99].every((x) => typeof x === 'number')) entries.push(e);
+      if (typeof e?.time === 'string' && [e.rps, e.p50, e.p95, e.p99].every((x) => typeof x === 'number'))
+        entries.push(e);
       else skipped++;
     } catch {
       skipped++;
@@ -70,7 +73,9 @@ export function appendHistory(path: string, entry: HistoryEntry): void {
   try {
     appendFileSync(path, JSON.stringify(entry) + '\n');
   } catch (err) {
-    throw new ConfigError(`Input 'history' is '${path}', which cannot be written (${errorMessage(err)}). Expected a writable file path such as perf-history.jsonl.`);
+    throw new ConfigError(
+      `Input 'history' is '${path}', which cannot be written (${errorMessage(err)}). Expected a writable file path such as perf-history.jsonl.`,
+    );
   }
 }
 
@@ -80,7 +85,9 @@ export function appendHistory(path: string, entry: HistoryEntry): void {
  */
 export function historyCharts(entries: HistoryEntry[]): string[] {
   const last = entries.slice(-CHART_RUNS);
-  const labels = last.map((e, i) => JSON.stringify(e.commit ? e.commit.slice(0, 7) : `#${entries.length - last.length + i + 1}`));
+  const labels = last.map((e, i) =>
+    JSON.stringify(e.commit ? e.commit.slice(0, 7) : `#${entries.length - last.length + i + 1}`),
+  );
   const round = (x: number) => Number(x.toPrecision(3));
   const chart = (title: string, unit: string, lines: number[][]) => {
     const top = round(Math.max(...lines.flat()) * 1.15) || 1;
@@ -93,7 +100,11 @@ export function historyCharts(entries: HistoryEntry[]): string[] {
     ].join('\n');
   };
   return [
-    chart(`Latency of the last ${last.length} runs (ms): p50, p95, p99 from bottom to top`, 'ms', [last.map((e) => e.p50), last.map((e) => e.p95), last.map((e) => e.p99)]),
+    chart(`Latency of the last ${last.length} runs (ms): p50, p95, p99 from bottom to top`, 'ms', [
+      last.map((e) => e.p50),
+      last.map((e) => e.p95),
+      last.map((e) => e.p99),
+    ]),
     chart(`Requests per second of the last ${last.length} runs`, 'req/s', [last.map((e) => e.rps)]),
   ];
 }

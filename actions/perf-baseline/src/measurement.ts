@@ -87,7 +87,8 @@ export function combineConcurrent(parts: Measurement[]): Measurement {
     };
   });
   const statusCodes: Record<string, number> = {};
-  for (const p of parts) for (const [code, n] of Object.entries(p.statusCodes)) statusCodes[code] = (statusCodes[code] ?? 0) + n;
+  for (const p of parts)
+    for (const [code, n] of Object.entries(p.statusCodes)) statusCodes[code] = (statusCodes[code] ?? 0) + n;
   const starts = parts.flatMap((p) => (p.startedAt === undefined ? [] : [p.startedAt]));
   return {
     ...(starts.length ? { startedAt: Math.min(...starts) } : {}),
@@ -111,7 +112,13 @@ export function combineConcurrent(parts: Measurement[]): Measurement {
 export function combineSequential(runs: Measurement[]): Measurement {
   const all = combineConcurrent(runs);
   const peakConnections = Math.max(0, ...runs.map((r) => r.peakConnections));
-  return { ...all, startedAt: runs[0]?.startedAt, durationMs: sum(runs, (r) => r.durationMs), peakConnections, seconds: runs.flatMap((r) => r.seconds) };
+  return {
+    ...all,
+    startedAt: runs[0]?.startedAt,
+    durationMs: sum(runs, (r) => r.durationMs),
+    peakConnections,
+    seconds: runs.flatMap((r) => r.seconds),
+  };
 }
 
 /** Length of second `i` of a window, ms: the last one is shorter when the duration is not whole seconds. */
@@ -155,6 +162,10 @@ export function emptyMeasurement(durationMs: number): Measurement {
     late: 0,
     dropped: 0,
     peakConnections: 0,
-    seconds: Array.from({ length: Math.ceil(durationMs / 1000) }, () => ({ responses: 0, errors: 0, histogram: newHistogram() })),
+    seconds: Array.from({ length: Math.ceil(durationMs / 1000) }, () => ({
+      responses: 0,
+      errors: 0,
+      histogram: newHistogram(),
+    })),
   };
 }

@@ -14,14 +14,18 @@ export function mergeResults(paths: string[], url: string): { result: Result; no
   const problems: string[] = [];
   shards.forEach((s, i) => {
     // Result files hold the URL without its credentials (see storedParams).
-    if (s.file.params.url !== redactUrl(url)) problems.push(`'${paths[i]}' loaded ${s.file.params.url}, not 'url' ${url}`);
+    if (s.file.params.url !== redactUrl(url))
+      problems.push(`'${paths[i]}' loaded ${s.file.params.url}, not 'url' ${url}`);
     if (i === 0) return;
     const diff = paramDifferences(first.file.params, { ...s.file.params, shards: first.file.params.shards });
     if (diff.length) problems.push(`'${paths[i]}' differs from '${paths[0]}': ${diff.join('; ')}`);
-    if (s.runs.length !== first.runs.length) problems.push(`'${paths[i]}' has ${s.runs.length} runs, '${paths[0]}' ${first.runs.length}`);
+    if (s.runs.length !== first.runs.length)
+      problems.push(`'${paths[i]}' has ${s.runs.length} runs, '${paths[0]}' ${first.runs.length}`);
   });
   if (problems.length) {
-    throw new ConfigError(`Input 'merge' lists results that were not shards of one load:\n${problems.map((p) => `- ${p}`).join('\n')}\nRun every shard with the same inputs.`);
+    throw new ConfigError(
+      `Input 'merge' lists results that were not shards of one load:\n${problems.map((p) => `- ${p}`).join('\n')}\nRun every shard with the same inputs.`,
+    );
   }
   const notes = checkSimultaneous(shards, paths);
   const runs = first.runs.map((_, j) => combineConcurrent(shards.map((s) => s.runs[j])));
@@ -62,5 +66,9 @@ function checkSimultaneous(shards: Result[], paths: string[]): string[] {
       `Input 'merge' lists results that ran one after the other, not at the same time:\n${apart.map((a) => `- ${a}`).join('\n')}\nOnly shards of one load (a CI matrix running together) are merged: their requests per second add up, those of sequential runs do not. Compare sequential runs with 'baseline', or use 'runs' to repeat a load in one job.`,
     );
   }
-  return least < PARTIAL_OVERLAP ? [`The shards overlapped for only ${Math.round(least * 100)} % of their load: their summed rps is more than the service answered at any moment.`] : [];
+  return least < PARTIAL_OVERLAP
+    ? [
+        `The shards overlapped for only ${Math.round(least * 100)} % of their load: their summed rps is more than the service answered at any moment.`,
+      ]
+    : [];
 }

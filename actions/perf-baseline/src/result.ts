@@ -150,7 +150,12 @@ export function numbers(m: Measurement): Numbers {
     errorRate: errorRate(m),
     late: m.late,
     dropped: m.dropped,
-    service: { p50: percentileMs(m.service, 50), p90: percentileMs(m.service, 90), p95: percentileMs(m.service, 95), p99: percentileMs(m.service, 99) },
+    service: {
+      p50: percentileMs(m.service, 50),
+      p90: percentileMs(m.service, 90),
+      p95: percentileMs(m.service, 95),
+      p99: percentileMs(m.service, 99),
+    },
     responses: m.responses,
     non2xx: m.non2xx,
     socketErrors: m.socketErrors,
@@ -159,7 +164,12 @@ export function numbers(m: Measurement): Numbers {
   };
 }
 
-export function buildResult(params: StoredParams, environment: Environment, runs: Measurement[], createdAt = new Date()): Result {
+export function buildResult(
+  params: StoredParams,
+  environment: Environment,
+  runs: Measurement[],
+  createdAt = new Date(),
+): Result {
   const total = combineSequential(runs);
   const file: ResultFile = {
     format: FORMAT,
@@ -179,13 +189,16 @@ export function writeResult(path: string, r: Result): void {
     mkdirSync(dirname(path), { recursive: true });
     writeFileSync(path, JSON.stringify(r.file, null, 2) + '\n');
   } catch (err) {
-    throw new ConfigError(`Input 'save' is '${path}', which cannot be written (${errorMessage(err)}). Expected a writable file path.`);
+    throw new ConfigError(
+      `Input 'save' is '${path}', which cannot be written (${errorMessage(err)}). Expected a writable file path.`,
+    );
   }
 }
 
 /** Checks, before any load, that a file input can be written: a long run must not end in a path it cannot write. */
 export function checkWritable(path: string, input = 'save', example = 'perf-result.json'): void {
-  const fail = (why: string) => new ConfigError(`Input '${input}' is '${path}', which ${why}. Expected a writable file path such as ${example}.`);
+  const fail = (why: string) =>
+    new ConfigError(`Input '${input}' is '${path}', which ${why}. Expected a writable file path such as ${example}.`);
   if (existsSync(path) && statSync(path).isDirectory()) throw fail('is a directory');
   let dir = dirname(resolve(path));
   while (!existsSync(dir)) dir = dirname(dir);
@@ -202,7 +215,9 @@ export function checkWritable(path: string, input = 'save', example = 'perf-resu
  */
 export function readResult(input: string, path: string): Result {
   const bad = (why: string) =>
-    new ConfigError(`Input '${input}' names '${path}', which ${why}. Expected a result file written by perf-baseline's 'save'.`);
+    new ConfigError(
+      `Input '${input}' names '${path}', which ${why}. Expected a result file written by perf-baseline's 'save'.`,
+    );
   let data: unknown;
   try {
     data = JSON.parse(readFileSync(path, 'utf8'));
@@ -211,9 +226,14 @@ export function readResult(input: string, path: string): Result {
   }
   const f = data as Partial<ResultFile> | null;
   if (!f || typeof f !== 'object' || f.format !== FORMAT) {
-    throw bad(f && typeof f === 'object' && 'format' in f ? `has format '${String(f.format)}', not '${FORMAT}'` : `is not a Shipgate result (no "format": "${FORMAT}")`);
+    throw bad(
+      f && typeof f === 'object' && 'format' in f
+        ? `has format '${String(f.format)}', not '${FORMAT}'`
+        : `is not a Shipgate result (no "format": "${FORMAT}")`,
+    );
   }
-  if (!f.params || !Array.isArray(f.runs) || !f.runs.length || !f.environment) throw bad('lacks its params, environment or runs');
+  if (!f.params || !Array.isArray(f.runs) || !f.runs.length || !f.environment)
+    throw bad('lacks its params, environment or runs');
   let runs: Measurement[];
   try {
     runs = f.runs.map(decodeMeasurement);
@@ -246,8 +266,10 @@ export function paramDifferences(base: StoredParams, current: StoredParams): str
   return fields
     .filter(([, a, b]) => a !== b)
     .map(([name, a, b]) => {
-      if (name === 'headers') return `headers: ${base.headerNames.join(', ') || 'none'} → ${current.headerNames.join(', ') || 'none'}`;
-      if (name === 'body') return `body: ${base.bodyBytes} → ${current.bodyBytes} bytes${base.bodyBytes === current.bodyBytes ? ' (other content)' : ''}`;
+      if (name === 'headers')
+        return `headers: ${base.headerNames.join(', ') || 'none'} → ${current.headerNames.join(', ') || 'none'}`;
+      if (name === 'body')
+        return `body: ${base.bodyBytes} → ${current.bodyBytes} bytes${base.bodyBytes === current.bodyBytes ? ' (other content)' : ''}`;
       if (name === 'duration') return `duration: ${formatDuration(a as number)} → ${formatDuration(b as number)}`;
       return `${name}: ${a ?? 'none'} → ${b ?? 'none'}`;
     });

@@ -86,14 +86,21 @@ export function parseSettings(raw: Raw, cwd: string): Settings {
   const body = attempt(() => parseBody(raw.body, cwd)) ?? '';
   const maxConnections = attempt(() => parseMaxConnections(raw['max-connections'], raw.connections));
   if (maxConnections !== undefined && rate === undefined) {
-    problems.push(`Input 'max-connections' is ${maxConnections} but 'rate' is empty: only the open model opens more connections. Set 'rate' or drop 'max-connections'.`);
+    problems.push(
+      `Input 'max-connections' is ${maxConnections} but 'rate' is empty: only the open model opens more connections. Set 'rate' or drop 'max-connections'.`,
+    );
   }
-  if (raw.duration < 1000) problems.push(`Input 'duration' is ${formatDuration(raw.duration)}. Expected at least 1s, such as 30s.`);
+  if (raw.duration < 1000)
+    problems.push(`Input 'duration' is ${formatDuration(raw.duration)}. Expected at least 1s, such as 30s.`);
   if (raw.connections < raw.workers) {
-    problems.push(`Input 'workers' is ${raw.workers} but 'connections' is ${raw.connections}: each worker needs at least one connection. Lower workers or raise connections.`);
+    problems.push(
+      `Input 'workers' is ${raw.workers} but 'connections' is ${raw.connections}: each worker needs at least one connection. Lower workers or raise connections.`,
+    );
   }
   if (rate !== undefined && rate < raw.workers) {
-    problems.push(`Input 'rate' is ${rate} but 'workers' is ${raw.workers}: each worker needs at least 1 request/s. Lower workers or raise rate.`);
+    problems.push(
+      `Input 'rate' is ${rate} but 'workers' is ${raw.workers}: each worker needs at least 1 request/s. Lower workers or raise rate.`,
+    );
   }
   const thresholds: Thresholds = {
     p50: raw['max-p50'],
@@ -107,7 +114,9 @@ export function parseSettings(raw: Raw, cwd: string): Settings {
   if (problems.length) throw new ConfigError(problems.join('\n'));
   const secrets = [
     // `Bearer abc`: the credential alone too (it may be printed without its scheme), never the scheme by itself
-    ...Object.entries(headers).flatMap(([name, value]) => (SECRET_HEADER.test(name) ? [value, value.replace(/^[A-Za-z]+\s+/, '')] : [])),
+    ...Object.entries(headers).flatMap(([name, value]) =>
+      SECRET_HEADER.test(name) ? [value, value.replace(/^[A-Za-z]+\s+/, '')] : [],
+    ),
     ...urlSecrets(url),
   ];
   return {
@@ -138,7 +147,9 @@ export function parseSettings(raw: Raw, cwd: string): Settings {
 function parseUrl(text: string): string {
   const t = text.trim();
   if (!URL.canParse(t) || !/^https?:$/.test(new URL(t).protocol)) {
-    throw new ConfigError(`Input 'url' is '${t}'. Expected an http:// or https:// URL such as http://127.0.0.1:8080/health.`);
+    throw new ConfigError(
+      `Input 'url' is '${t}'. Expected an http:// or https:// URL such as http://127.0.0.1:8080/health.`,
+    );
   }
   return t;
 }
@@ -151,7 +162,9 @@ export function parseHeaders(lines: string[]): Record<string, string> {
     const name = colon === -1 ? '' : line.slice(0, colon).trim();
     if (!TOKEN.test(name)) {
       const shown = colon === -1 ? `has no ':'` : `has the name '${name}'`;
-      throw new ConfigError(`Input 'headers' line ${i + 1} ${shown}. Expected one 'Name: value' per line, such as 'Accept: application/json'.`);
+      throw new ConfigError(
+        `Input 'headers' line ${i + 1} ${shown}. Expected one 'Name: value' per line, such as 'Accept: application/json'.`,
+      );
     }
     out[name] = line.slice(colon + 1).trim();
   });
@@ -169,8 +182,13 @@ export function parseShare(input: string, text: string): number | undefined {
   const m = PERCENT.exec(t);
   if (m && Number(m[1]) <= 100) return Number(m[1]) / 100;
   if (/^(0|0?\.\d+)$/.test(t)) return Number(t);
-  const hint = /^\d+(\.\d+)?$/.test(t) && Number(t) <= 100 ? ` For ${t} percent write ${t}%; for a fraction, a number below 1 such as ${Number(t) / 100}.` : '';
-  throw new ConfigError(`Input '${input}' is '${t}'. Expected a percentage from 0% to 100% such as 1%, or a fraction below 1 such as 0.01.${hint}`);
+  const hint =
+    /^\d+(\.\d+)?$/.test(t) && Number(t) <= 100
+      ? ` For ${t} percent write ${t}%; for a fraction, a number below 1 such as ${Number(t) / 100}.`
+      : '';
+  throw new ConfigError(
+    `Input '${input}' is '${t}'. Expected a percentage from 0% to 100% such as 1%, or a fraction below 1 such as 0.01.${hint}`,
+  );
 }
 
 /** `@path` → the file's contents, `@@text` → `@text`, anything else as is. */
@@ -181,8 +199,13 @@ function parseBody(text: string, cwd: string): string {
   try {
     return readFileSync(resolve(cwd, path), 'utf8');
   } catch (err) {
-    const why = (err as NodeJS.ErrnoException).code === 'ENOENT' ? 'does not exist' : `cannot be read (${(err as Error).message})`;
-    throw new ConfigError(`Input 'body' is '${text}', but the file '${path}' ${why}. Fix the path (relative to ${cwd}), or start the body with @@ to send a literal @.`);
+    const why =
+      (err as NodeJS.ErrnoException).code === 'ENOENT'
+        ? 'does not exist'
+        : `cannot be read (${(err as Error).message})`;
+    throw new ConfigError(
+      `Input 'body' is '${text}', but the file '${path}' ${why}. Fix the path (relative to ${cwd}), or start the body with @@ to send a literal @.`,
+    );
   }
 }
 
@@ -190,7 +213,9 @@ function parseMaxConnections(text: string, connections: number): number | undefi
   const t = text.trim();
   if (!t) return undefined;
   if (!/^\d+$/.test(t) || Number(t) < connections) {
-    throw new ConfigError(`Input 'max-connections' is '${t}'. Expected a whole number of at least 'connections' (${connections}), or empty for the same as 'connections'.`);
+    throw new ConfigError(
+      `Input 'max-connections' is '${t}'. Expected a whole number of at least 'connections' (${connections}), or empty for the same as 'connections'.`,
+    );
   }
   return Number(t);
 }
@@ -199,7 +224,9 @@ function parseRate(text: string): number | undefined {
   const t = text.trim();
   if (!t) return undefined;
   if (!/^\d+$/.test(t) || Number(t) < 1) {
-    throw new ConfigError(`Input 'rate' is '${t}'. Expected a whole number of requests per second of at least 1, such as 200, or empty for as fast as the connections go.`);
+    throw new ConfigError(
+      `Input 'rate' is '${t}'. Expected a whole number of requests per second of at least 1, such as 200, or empty for as fast as the connections go.`,
+    );
   }
   return Number(t);
 }
@@ -207,7 +234,8 @@ function parseRate(text: string): number | undefined {
 function parseRps(text: string): number | undefined {
   const t = text.trim();
   if (!t) return undefined;
-  if (!/^\d+(\.\d+)?$/.test(t)) throw new ConfigError(`Input 'min-rps' is '${t}'. Expected a number of requests per second, such as 500.`);
+  if (!/^\d+(\.\d+)?$/.test(t))
+    throw new ConfigError(`Input 'min-rps' is '${t}'. Expected a number of requests per second, such as 500.`);
   return Number(t);
 }
 
@@ -232,7 +260,9 @@ export function parseRegression(text: string): RegressionLimit[] {
     seen.add(metric);
     const rising = metric !== 'rps';
     if ((rising && m[2] === '-') || (!rising && m[2] === '+')) {
-      throw bad(`'${part.trim()}' has the wrong sign: ${rising ? 'a latency regresses when it rises' : 'rps regresses when it falls'}`);
+      throw bad(
+        `'${part.trim()}' has the wrong sign: ${rising ? 'a latency regresses when it rises' : 'rps regresses when it falls'}`,
+      );
     }
     return { metric, limit: Number(m[3]) / 100 };
   });

@@ -18,7 +18,12 @@ export interface BootstrapOptions {
  * Percentile bootstrap of the relative change `stat(current) / stat(base) − 1`: both samples of units (seconds or
  * runs) are resampled with replacement, independently, `iterations` times. Undefined when a resampled base is 0.
  */
-export function bootstrapChange<U>(current: U[], base: U[], stat: (units: U[]) => number, opts: BootstrapOptions): Interval | undefined {
+export function bootstrapChange<U>(
+  current: U[],
+  base: U[],
+  stat: (units: U[]) => number,
+  opts: BootstrapOptions,
+): Interval | undefined {
   const rnd = seededRandom(opts.seed);
   const pick = (units: U[]) => Array.from(units, () => units[Math.floor(rnd() * units.length)]);
   const changes = new Float64Array(opts.iterations);

@@ -8,7 +8,15 @@ import { appendHistory, historyEntry, readHistory } from './history.js';
 import { k6Report } from './k6.js';
 import { mergeResults } from './merge.js';
 import { preflight } from './preflight.js';
-import { buildResult, checkWritable, currentEnvironment, readResult, storedParams, writeResult, type Result } from './result.js';
+import {
+  buildResult,
+  checkWritable,
+  currentEnvironment,
+  readResult,
+  storedParams,
+  writeResult,
+  type Result,
+} from './result.js';
 import { schema } from './schema.js';
 import { parseSettings } from './settings.js';
 import { renderSummary } from './summary.js';
@@ -27,11 +35,17 @@ export const perfBaseline = defineStep({
     checkWritable(settings.save);
     const history = readHistory(settings.history);
     checkWritable(settings.history, 'history', 'perf-history.jsonl');
-    if (history.skipped) platform.warning(`History '${settings.history}': ${plural(history.skipped, 'line')} that are not runs of perf-baseline were skipped.`);
+    if (history.skipped)
+      platform.warning(
+        `History '${settings.history}': ${plural(history.skipped, 'line')} that are not runs of perf-baseline were skipped.`,
+      );
     const baselinePath = settings.baseline;
     let baseline: Result | undefined;
     if (baselinePath && existsSync(baselinePath)) baseline = readResult('baseline', baselinePath);
-    else if (baselinePath) platform.warning(`No baseline at '${baselinePath}' (first run, or the cache or artifact was not found): nothing to compare with, regressed=unknown.`);
+    else if (baselinePath)
+      platform.warning(
+        `No baseline at '${baselinePath}' (first run, or the cache or artifact was not found): nothing to compare with, regressed=unknown.`,
+      );
     return { settings, history, baselinePath, baseline };
   },
   async run(ctx, { settings, history, baselinePath, baseline }) {
@@ -47,39 +61,64 @@ export const perfBaseline = defineStep({
       const { load } = settings;
       const pre = await preflight(load);
       platform.info(`Pre-flight ${load.method} ${load.url}: HTTP ${pre.status} in ${ms(pre.ms)}`);
-      const model = load.rate ? `${load.rate}/s (open model, ${load.arrival} arrivals, up to ${plural(load.maxConnections ?? load.connections, 'connection')})` : `${plural(load.connections, 'connection')} (closed model)`;
+      const model = load.rate
+        ? `${load.rate}/s (open model, ${load.arrival} arrivals, up to ${plural(load.maxConnections ?? load.connections, 'connection')})`
+        : `${plural(load.connections, 'connection')} (closed model)`;
       // The load engines (node:http, worker threads) load when a load is sent, not when the step starts.
       const { runLoad } = await import('./load/run.js');
-      const runs = await platform.group(`Load: ${model} for ${formatDuration(load.durationMs)}${load.runs > 1 ? ` × ${load.runs} runs` : ''}`, () =>
-        runLoad(load, (line) => platform.progress(line)),
+      const runs = await platform.group(
+        `Load: ${model} for ${formatDuration(load.durationMs)}${load.runs > 1 ? ` × ${load.runs} runs` : ''}`,
+        () => runLoad(load, (line) => platform.progress(line)),
       );
       result = buildResult(storedParams(load), currentEnvironment(), runs);
     }
     writeResult(settings.save, result);
     const n = result.file.summary;
-    if (n.dropped) notes.push(`${plural(n.dropped, 'request')} could not be sent within 5 s of their intended time and were dropped: the percentiles leave them out, so the service is slower than they show. Raise 'max-connections'.`);
-    else if (n.late) notes.push(`${plural(n.late, 'request')} left late (every connection was busy, or the generator fell behind); their latency counts from when they should have left.`);
+    if (n.dropped)
+      notes.push(
+        `${plural(n.dropped, 'request')} could not be sent within 5 s of their intended time and were dropped: the percentiles leave them out, so the service is slower than they show. Raise 'max-connections'.`,
+      );
+    else if (n.late)
+      notes.push(
+        `${plural(n.late, 'request')} left late (every connection was busy, or the generator fell behind); their latency counts from when they should have left.`,
+      );
     for (const note of notes) platform.warning(note);
     const entry = historyEntry(n, result.file.params, platform.commit(), new Date(result.file.createdAt));
     appendHistory(settings.history, entry);
     const entries = [...history.entries, entry];
     if (platform.name === 'gitlab') {
-      writeFileSync(platform.env('SHIPGATE_LOAD_PERFORMANCE_FILE') || K6_REPORT, JSON.stringify(k6Report(n, result.total), null, 2) + '\n');
+      writeFileSync(
+        platform.env('SHIPGATE_LOAD_PERFORMANCE_FILE') || K6_REPORT,
+        JSON.stringify(k6Report(n, result.total), null, 2) + '\n',
+      );
     }
 
     const checks = checkThresholds(n, settings.thresholds);
     const comparison: Comparison | undefined = baseline && compare(baseline, result, settings.limits);
-    if (comparison?.status === 'refused') platform.warning(`Not compared with the baseline '${baselinePath}': ${comparison.reason}. regressed=unknown.`);
+    if (comparison?.status === 'refused')
+      platform.warning(`Not compared with the baseline '${baselinePath}': ${comparison.reason}. regressed=unknown.`);
     if (comparison?.status === 'compared') {
       for (const c of comparison.changes) if (c.limit !== undefined) platform.info(`Against the baseline: ${c.text}`);
       for (const note of comparison.notes) platform.warning(note);
     }
     const failures = [
       ...checks.filter((c) => !c.ok).map((c) => c.text),
-      ...(comparison?.status === 'compared' ? comparison.changes.filter((c) => c.verdict === 'regressed').map((c) => c.text) : []),
+      ...(comparison?.status === 'compared'
+        ? comparison.changes.filter((c) => c.verdict === 'regressed').map((c) => c.text)
+        : []),
     ];
     const failure = failures.length ? failures.join('; ') : undefined;
-    const report = { result, checks, comparison, baseline: baseline?.file.summary, baselinePath, merged: settings.merge.length, failure, notes, history: entries };
+    const report = {
+      result,
+      checks,
+      comparison,
+      baseline: baseline?.file.summary,
+      baselinePath,
+      merged: settings.merge.length,
+      failure,
+      notes,
+      history: entries,
+    };
     renderSummary(summary, report);
     if (inputs.comment) await postComment(platform, report);
     const fixed = (x: number, digits: number) => String(Number(x.toFixed(digits)));

@@ -21,16 +21,37 @@ export function checkThresholds(n: Numbers, t: Thresholds): Check[] {
     const limit = t[metric];
     if (limit === undefined) continue;
     const ok = n[metric] <= limit;
-    checks.push({ metric, value: n[metric], limit, limitText: `≤ ${ms(limit)}`, ok, text: `${metric} ${ms(n[metric])} ${ok ? '≤' : '>'} ${ms(limit)}` });
+    checks.push({
+      metric,
+      value: n[metric],
+      limit,
+      limitText: `≤ ${ms(limit)}`,
+      ok,
+      text: `${metric} ${ms(n[metric])} ${ok ? '≤' : '>'} ${ms(limit)}`,
+    });
   }
   if (t.minRps !== undefined) {
     const ok = n.rps >= t.minRps;
-    checks.push({ metric: 'rps', value: n.rps, limit: t.minRps, limitText: `≥ ${perSecond(t.minRps)}`, ok, text: `rps ${perSecond(n.rps)} ${ok ? '≥' : '<'} ${perSecond(t.minRps)}` });
+    checks.push({
+      metric: 'rps',
+      value: n.rps,
+      limit: t.minRps,
+      limitText: `≥ ${perSecond(t.minRps)}`,
+      ok,
+      text: `rps ${perSecond(n.rps)} ${ok ? '≥' : '<'} ${perSecond(t.minRps)}`,
+    });
   }
   if (t.maxErrorRate !== undefined) {
     const ok = n.errorRate <= t.maxErrorRate;
     const limitText = share(t.maxErrorRate);
-    checks.push({ metric: 'error rate', value: n.errorRate, limit: t.maxErrorRate, limitText: `≤ ${limitText}`, ok, text: `error rate ${share(n.errorRate)} ${ok ? '≤' : '>'} ${limitText}` });
+    checks.push({
+      metric: 'error rate',
+      value: n.errorRate,
+      limit: t.maxErrorRate,
+      limitText: `≤ ${limitText}`,
+      ok,
+      text: `error rate ${share(n.errorRate)} ${ok ? '≤' : '>'} ${limitText}`,
+    });
   }
   return checks;
 }

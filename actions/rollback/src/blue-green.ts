@@ -31,11 +31,15 @@ export class BlueGreenProvider implements RollbackProvider {
     const found = await firstRecord(records);
     if (!found) {
       // config refused a rollback with neither a state file nor a backend that keeps a record
-      throw new ConfigError(`Nothing to roll back to: the ${backendName} object has no ${backend.records?.label ?? 'record'} (blue-green-switch writes it after a switch) and input 'state-file' is empty. Set 'to' to ${colors.join(' or ')}.`);
+      throw new ConfigError(
+        `Nothing to roll back to: the ${backendName} object has no ${backend.records?.label ?? 'record'} (blue-green-switch writes it after a switch) and input 'state-file' is empty. Set 'to' to ${colors.join(' or ')}.`,
+      );
     }
     const colour = found.record.previous;
     if (!colors.includes(colour)) {
-      throw new ConfigError(`The ${found.store.label} says '${colour}', which is not one of 'colors' (${colors.join(', ')}). Set 'colors' as blue-green-switch had it, or set 'to'.`);
+      throw new ConfigError(
+        `The ${found.store.label} says '${colour}', which is not one of 'colors' (${colors.join(', ')}). Set 'colors' as blue-green-switch had it, or set 'to'.`,
+      );
     }
     return { colour, source: found.store.source(found.record) };
   }
@@ -60,9 +64,19 @@ export class BlueGreenProvider implements RollbackProvider {
     await backend.apply(weights);
     try {
       const state = await backend.verify(weights);
-      return { ok: true, reason: `read back: ${describeWeights(state.weights)}`, lines: state.details, elapsedMs: clock.now() - start };
+      return {
+        ok: true,
+        reason: `read back: ${describeWeights(state.weights)}`,
+        lines: state.details,
+        elapsedMs: clock.now() - start,
+      };
     } catch (err) {
-      return { ok: false, reason: `the router does not route what was applied: ${errorMessage(err)}`, lines: [], elapsedMs: clock.now() - start };
+      return {
+        ok: false,
+        reason: `the router does not route what was applied: ${errorMessage(err)}`,
+        lines: [],
+        elapsedMs: clock.now() - start,
+      };
     }
   }
 
@@ -70,7 +84,13 @@ export class BlueGreenProvider implements RollbackProvider {
     const { platform } = this.ctx;
     // apply() read these weights back from the router before record() runs
     const weights = weightsFor(this.cfg.colors, r.to, 100);
-    const record = { active: r.to, previous: r.from, weights, time: new Date().toISOString(), who: whoRuns(platform.job) };
+    const record = {
+      active: r.to,
+      previous: r.from,
+      weights,
+      time: new Date().toISOString(),
+      who: whoRuns(platform.job),
+    };
     return writeRecords(this.cfg.records, record, (message) => platform.warning(message), false);
   }
 
@@ -80,7 +100,12 @@ export class BlueGreenProvider implements RollbackProvider {
     const record = (await firstRecord(records))?.record;
     const previous = record?.previous;
     const rows = colors.map((c) => {
-      const was = record?.time && c === record.active ? `active since ${record.time} (${record.who})` : c === previous ? 'previous: the rollback target' : '';
+      const was =
+        record?.time && c === record.active
+          ? `active since ${record.time} (${record.who})`
+          : c === previous
+            ? 'previous: the rollback target'
+            : '';
       return { cells: [c, `${now.weights[c] ?? 0} %`, was], current: c === now.active, target: c === previous };
     });
     const from = stateFile ? `${stateFile} and ${backendName}` : backendName;

@@ -66,16 +66,23 @@ export interface RollbackConfig {
 
 function blueGreenConfig({ inputs, platform, clock }: Ctx, colors: [string, string]): BlueGreenConfig {
   const backendName = inputs.backend?.trim();
-  if (!backendName) throw new ConfigError(`Input 'backend' is required with provider 'blue-green': the router blue-green-switch drives (haproxy, nginx, kubernetes, istio or gateway-api).`);
+  if (!backendName)
+    throw new ConfigError(
+      `Input 'backend' is required with provider 'blue-green': the router blue-green-switch drives (haproxy, nginx, kubernetes, istio or gateway-api).`,
+    );
   const backend = createBackend(backendName, inputs, (n) => platform.env(n), { platform, clock });
   const stateFile = inputs['state-file'].trim() || undefined;
   const file = stateFile ? new StateFileStore(stateFile) : undefined;
   const record = file?.load();
   if (stateFile && !record) {
-    throw new ConfigError(`Input 'state-file' is '${stateFile}': no such file. Point it at the file blue-green-switch wrote with its 'state-file' input (keep it as an artifact or cache between the jobs), or set 'to' to the colour to return to.`);
+    throw new ConfigError(
+      `Input 'state-file' is '${stateFile}': no such file. Point it at the file blue-green-switch wrote with its 'state-file' input (keep it as an artifact or cache between the jobs), or set 'to' to the colour to return to.`,
+    );
   }
   if (record && !colors.includes(record.previous)) {
-    throw new ConfigError(`Input 'state-file' '${stateFile}' records previous colour '${record.previous}', which is not one of 'colors' (${colors.join(', ')}). Set 'colors' as blue-green-switch had it, or set 'to'.`);
+    throw new ConfigError(
+      `Input 'state-file' '${stateFile}' records previous colour '${record.previous}', which is not one of 'colors' (${colors.join(', ')}). Set 'colors' as blue-green-switch had it, or set 'to'.`,
+    );
   }
   // a list shows the colours and their traffic without a record; a rollback needs one
   if (!stateFile && !backend.records && !inputs.to.trim() && !inputs.list) {
@@ -89,7 +96,10 @@ function blueGreenConfig({ inputs, platform, clock }: Ctx, colors: [string, stri
 
 function kubernetesConfig({ inputs, platform }: Ctx): RollbackConfig['kubernetes'] {
   const deployment = inputs.deployment.trim();
-  if (!deployment) throw new ConfigError(`Input 'deployment' is required with provider 'kubernetes': the name of the Deployment to roll back.`);
+  if (!deployment)
+    throw new ConfigError(
+      `Input 'deployment' is required with provider 'kubernetes': the name of the Deployment to roll back.`,
+    );
   const container = inputs.container.trim() || undefined;
   checkName('dns-subdomain', 'deployment', deployment);
   checkName('dns-label', 'namespace', inputs.namespace);
@@ -99,11 +109,24 @@ function kubernetesConfig({ inputs, platform }: Ctx): RollbackConfig['kubernetes
 }
 
 function triggerConfig({ inputs, platform }: Ctx): TriggerConfig | undefined {
-  const values = { url: inputs['prometheus-url'], query: inputs['trigger-query'], max: inputs['trigger-max'], min: inputs['trigger-min'] };
-  const query = queryConfig(values, { query: 'trigger-query', max: 'trigger-max', min: 'trigger-min' }, platform, 'to watch before rolling back');
+  const values = {
+    url: inputs['prometheus-url'],
+    query: inputs['trigger-query'],
+    max: inputs['trigger-max'],
+    min: inputs['trigger-min'],
+  };
+  const query = queryConfig(
+    values,
+    { query: 'trigger-query', max: 'trigger-max', min: 'trigger-min' },
+    platform,
+    'to watch before rolling back',
+  );
   if (!query) return undefined;
   const [watchMs, intervalMs] = [inputs.watch, inputs['watch-interval']];
-  if (intervalMs <= 0) throw new ConfigError(`Input 'watch-interval' is '${inputs['watch-interval']}'. Expected a duration above zero, e.g. 30s.`);
+  if (intervalMs <= 0)
+    throw new ConfigError(
+      `Input 'watch-interval' is '${inputs['watch-interval']}'. Expected a duration above zero, e.g. 30s.`,
+    );
   if (watchMs < intervalMs) {
     throw new ConfigError(
       `Input 'watch' (${formatDuration(watchMs)}) is shorter than 'watch-interval' (${formatDuration(intervalMs)}): the query would be evaluated once at most. Make 'watch' longer, e.g. 10m, or 'watch-interval' shorter.`,
@@ -116,13 +139,18 @@ function dependentsConfig({ inputs }: Ctx): RollbackConfig['dependents'] {
   const file = inputs.config.trim();
   const service = inputs.service.trim();
   if (!file) return undefined;
-  if (!service) throw new ConfigError(`Input 'config' is set, but 'service' is empty. Set 'service' to this service's name in ${file}, or drop 'config'.`);
+  if (!service)
+    throw new ConfigError(
+      `Input 'config' is set, but 'service' is empty. Set 'service' to this service's name in ${file}, or drop 'config'.`,
+    );
   const { config } = loadDependencyConfig(file);
   const { errors } = checkGraph(config);
   if (errors.length) throw configError(errors);
   if (!config.services.has(service)) {
     const near = closest(service, config.services.keys());
-    throw new ConfigError(`Input 'service' is '${service}', which is not in ${file}.${near ? ` Did you mean '${near}'?` : ''}`);
+    throw new ConfigError(
+      `Input 'service' is '${service}', which is not in ${file}.${near ? ` Did you mean '${near}'?` : ''}`,
+    );
   }
   return { config, service };
 }
@@ -134,22 +162,34 @@ export function loadConfig(ctx: Ctx): RollbackConfig {
   const colors = provider === 'blue-green' ? parseColors(inputs.colors) : undefined;
   // Credentials in the URLs (user:password@, ?token=) are masked before a message, a log line or the summary names them.
   const rawHealth = colors ? colors.map((c) => colourUrl(inputs['health-url'], c)) : [inputs['health-url']];
-  for (const secret of [inputs['prometheus-url'], ...rawHealth, inputs['health-url-blue'], inputs['health-url-green']].flatMap((u) => urlSecrets(u.trim()))) platform.setSecret(secret);
+  for (const secret of [
+    inputs['prometheus-url'],
+    ...rawHealth,
+    inputs['health-url-blue'],
+    inputs['health-url-green'],
+  ].flatMap((u) => urlSecrets(u.trim())))
+    platform.setSecret(secret);
 
   const name = inputs['image-name'].trim();
   const image = name ? { ref: parseImageRef(name, "Input 'image-name': image"), name } : undefined;
   if (image && (image.ref.tag || image.ref.digest)) {
-    throw new ConfigError(`Input 'image-name' is '${name}' with a tag or digest. Give the repository only ('${repositoryOf(name)}'); 'to' or the release tags say which tag.`);
+    throw new ConfigError(
+      `Input 'image-name' is '${name}' with a tag or digest. Give the repository only ('${repositoryOf(name)}'); 'to' or the release tags say which tag.`,
+    );
   }
   if (image && provider === 'blue-green') {
-    throw new ConfigError(`Input 'image-name' is set with provider 'blue-green', which moves traffic between colours that already run and never changes an image. Drop 'image-name', or use provider 'kubernetes'.`);
+    throw new ConfigError(
+      `Input 'image-name' is set with provider 'blue-green', which moves traffic between colours that already run and never changes an image. Drop 'image-name', or use provider 'kubernetes'.`,
+    );
   }
   // Empty is meaningful (bare `1.2.3` tags) and differs from "not given", as in version-tag.
   const prefix = platform.input('prefix')?.trim() === '' ? '' : inputs.prefix;
   const to = parseTo(inputs.to, { provider, colors, prefix });
   const template = inputs['health-url'].trim();
   if (template && provider === 'kubernetes' && template.includes('{color}')) {
-    throw new ConfigError(`Input 'health-url' is '${template}' with '{color}', but provider 'kubernetes' rolls a Deployment back and has no colours. Give the service's health URL.`);
+    throw new ConfigError(
+      `Input 'health-url' is '${template}' with '{color}', but provider 'kubernetes' rolls a Deployment back and has no colours. Give the service's health URL.`,
+    );
   }
   const healthUrl = healthUrls(inputs, colors ?? []);
   return {

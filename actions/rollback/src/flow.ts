@@ -48,7 +48,12 @@ export interface Outcome {
 
 async function checkImage(ctx: Ctx, ref: ImageRef, out: Outcome): Promise<void> {
   const name = formatImageRef(ref);
-  const digest = await ctx.platform.group(`Checking that ${name} exists`, () => registryClient(ctx.platform, { home: ref.registry, insecureRealm: ctx.inputs['insecure-token-realm'] }).manifestExists(ref));
+  const digest = await ctx.platform.group(`Checking that ${name} exists`, () =>
+    registryClient(ctx.platform, {
+      home: ref.registry,
+      insecureRealm: ctx.inputs['insecure-token-realm'],
+    }).manifestExists(ref),
+  );
   if (!digest) throw new ImageNotFoundError(ref);
   out.image = { ref: name, digest };
   ctx.platform.info(`${name} exists: ${digest}`);
@@ -56,7 +61,9 @@ async function checkImage(ctx: Ctx, ref: ImageRef, out: Outcome): Promise<void> 
 
 async function resolve(ctx: Ctx, provider: RollbackProvider, out: Outcome): Promise<Resolved> {
   const r = (out.resolved = await provider.resolve());
-  ctx.platform.info(`${provider.label}: now ${r.from}; rollback target ${r.to}, from ${r.source}${r.noop ? ' (already there)' : ''}`);
+  ctx.platform.info(
+    `${provider.label}: now ${r.from}; rollback target ${r.to}, from ${r.source}${r.noop ? ' (already there)' : ''}`,
+  );
   for (const line of r.details) ctx.platform.info(`  ${line}`);
   if (r.image && !r.noop && out.image?.ref !== formatImageRef(r.image)) await checkImage(ctx, r.image, out);
   return r;
@@ -65,7 +72,13 @@ async function resolve(ctx: Ctx, provider: RollbackProvider, out: Outcome): Prom
 function gateHealth(ctx: Ctx, cfg: RollbackConfig, r: Resolved, title: string): Promise<GateResult> {
   const url = cfg.healthUrl!.of(r.colour ?? '');
   return ctx.platform.group(`${title}: ${r.to} (${url})`, () =>
-    healthGate(url, { clock: ctx.clock, threshold: cfg.threshold, timeoutMs: cfg.healthTimeoutMs, intervalMs: HEALTH_INTERVAL_MS, onProgress: (l) => ctx.platform.progress(l) }),
+    healthGate(url, {
+      clock: ctx.clock,
+      threshold: cfg.threshold,
+      timeoutMs: cfg.healthTimeoutMs,
+      intervalMs: HEALTH_INTERVAL_MS,
+      onProgress: (l) => ctx.platform.progress(l),
+    }),
   );
 }
 
@@ -97,19 +110,29 @@ export async function rollBack(ctx: Ctx, cfg: RollbackConfig, provider: Rollback
   let r = await resolve(ctx, provider, out);
   if (cfg.trigger) {
     const t = cfg.trigger;
-    out.watch = await platform.group(`Watching ${t.query} every ${formatDuration(t.intervalMs)} for ${formatDuration(t.watchMs)}`, () => watchTrigger(t, ctx));
+    out.watch = await platform.group(
+      `Watching ${t.query} every ${formatDuration(t.intervalMs)} for ${formatDuration(t.watchMs)}`,
+      () => watchTrigger(t, ctx),
+    );
     if (!out.watch.breach) {
-      platform.info(`The trigger did not breach in ${plural(out.watch.evaluations.length, 'evaluation')}: nothing to roll back.`);
+      platform.info(
+        `The trigger did not breach in ${plural(out.watch.evaluations.length, 'evaluation')}: nothing to roll back.`,
+      );
       return;
     }
     out.triggered = true;
     // The watch may have been long: read the state again, so the change starts from what runs now.
     r = await resolve(ctx, provider, out);
   }
-  out.reason = cfg.reason || (out.triggered ? `trigger breached: ${out.watch!.breach!.reason} (${cfg.trigger!.query})` : `manual rollback by ${whoRuns(platform.job)}`);
+  out.reason =
+    cfg.reason ||
+    (out.triggered
+      ? `trigger breached: ${out.watch!.breach!.reason} (${cfg.trigger!.query})`
+      : `manual rollback by ${whoRuns(platform.job)}`);
   if (r.noop) {
     platform.info(`${r.to} already runs: nothing to roll back.`);
-    if (out.triggered) out.failure = `The trigger breached (${out.watch!.breach!.reason}), but ${provider.label} already runs ${r.to}, the rollback target: nothing to roll back to. Look at the service by hand.`;
+    if (out.triggered)
+      out.failure = `The trigger breached (${out.watch!.breach!.reason}), but ${provider.label} already runs ${r.to}, the rollback target: nothing to roll back to. Look at the service by hand.`;
     return;
   }
   if (provider.gateBefore && cfg.healthUrl) {
@@ -126,7 +149,12 @@ export async function rollBack(ctx: Ctx, cfg: RollbackConfig, provider: Rollback
   out.changed = true;
   const start = ctx.clock.now();
   out.applied = await platform.group(`Rolling back ${r.from} → ${r.to}`, () =>
-    provider.apply(r, out.reason!).catch((err: unknown) => ({ ok: false, reason: `applying it failed: ${errorMessage(err)}`, lines: [], elapsedMs: ctx.clock.now() - start })),
+    provider.apply(r, out.reason!).catch((err: unknown) => ({
+      ok: false,
+      reason: `applying it failed: ${errorMessage(err)}`,
+      lines: [],
+      elapsedMs: ctx.clock.now() - start,
+    })),
   );
   platform.info(`${out.applied.ok ? 'done' : 'FAILED'}: ${out.applied.reason}`);
   if (!out.applied.ok) {
@@ -137,10 +165,17 @@ export async function rollBack(ctx: Ctx, cfg: RollbackConfig, provider: Rollback
     out.recorded.push(...(await provider.record(r)));
     if (cfg.healthUrl) {
       const h = (out.health = await gateHealth(ctx, cfg, r, 'Health after the rollback'));
-      if (!h.ok) out.failure = `Rolled back to ${r.to}, but it is not healthy: ${describeGate(h, cfg)}. ${r.to} serves now.`;
+      if (!h.ok)
+        out.failure = `Rolled back to ${r.to}, but it is not healthy: ${describeGate(h, cfg)}. ${r.to} serves now.`;
     } else platform.warning(`Input 'health-url' is empty: the rolled-back ${r.to} was not health-checked.`);
   }
   const ok = out.rolledBack && !out.failure;
-  out.forge = await recordOnForge(platform, { environment: cfg.environment, release: r.release, version: r.to, ok, description: `Rollback ${r.from} → ${r.to}: ${out.reason}` });
+  out.forge = await recordOnForge(platform, {
+    environment: cfg.environment,
+    release: r.release,
+    version: r.to,
+    ok,
+    description: `Rollback ${r.from} → ${r.to}: ${out.reason}`,
+  });
   if (out.forge.where) out.recorded.push(`${out.forge.where}${out.forge.url ? ` (${out.forge.url})` : ''}`);
 }

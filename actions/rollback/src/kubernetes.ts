@@ -4,7 +4,11 @@ import { ConfigError } from '../../../shared/src/errors.js';
 import type { Release } from '../../../shared/src/git/tags.js';
 import { formatImageRef, parseImageRef } from '../../../shared/src/registry/index.js';
 import type { Ctx, RollbackConfig } from './config.js';
-import { DeploymentRollback, type DeploymentState, type DeploymentTarget } from '../../../shared/src/kube/deployment.js';
+import {
+  DeploymentRollback,
+  type DeploymentState,
+  type DeploymentTarget,
+} from '../../../shared/src/kube/deployment.js';
 import { repoRoot } from '../../../shared/src/git/git.js';
 import { readTags, releases } from '../../../shared/src/git/tags.js';
 import type { Applied, Candidates, Resolved, RollbackProvider } from './provider.js';
@@ -51,23 +55,40 @@ export class KubernetesProvider implements RollbackProvider {
     if (to.kind === 'image') return { image: to.text, source: "input 'to'" };
     if (to.kind === 'tag') {
       const repository = image?.name ?? repositoryOf(now.image);
-      return { image: `${repository}:${to.tag}`, source: image ? "input 'to' on input 'image-name'" : `input 'to' on the repository of the running image`, release: to.release };
+      return {
+        image: `${repository}:${to.tag}`,
+        source: image ? "input 'to' on input 'image-name'" : `input 'to' on the repository of the running image`,
+        release: to.release,
+      };
     }
     if (image && releases) {
       const { newest, previous } = releases;
-      return { image: `${image.name}:${previous.version}`, source: `the release before ${newest.tag}: ${previous.tag}`, release: previous.tag };
+      return {
+        image: `${image.name}:${previous.version}`,
+        source: `the release before ${newest.tag}: ${previous.tag}`,
+        release: previous.tag,
+      };
     }
     const previous = await this.deployment.previous(now);
     if (!previous) {
-      throw new ConfigError(`Nothing to roll back to: ${this.label} has no earlier revision in its ReplicaSet history (revisionHistoryLimit may be 0). Set 'to' to the image or version to return to.`);
+      throw new ConfigError(
+        `Nothing to roll back to: ${this.label} has no earlier revision in its ReplicaSet history (revisionHistoryLimit may be 0). Set 'to' to the image or version to return to.`,
+      );
     }
-    return { image: previous.image, revision: previous.revision, source: `revision ${previous.revision} (ReplicaSet ${previous.replicaSet})` };
+    return {
+      image: previous.image,
+      revision: previous.revision,
+      source: `revision ${previous.revision} (ReplicaSet ${previous.replicaSet})`,
+    };
   }
 
   async resolve(): Promise<Resolved> {
     const { to, image, prefix } = this.cfg;
     // The tags are local: nothing to roll back to in git fails before the cluster is contacted.
-    const releases = to.kind === 'previous' && image ? await previousRelease(this.ctx.platform.cwd, prefix, this.ctx.platform) : undefined;
+    const releases =
+      to.kind === 'previous' && image
+        ? await previousRelease(this.ctx.platform.cwd, prefix, this.ctx.platform)
+        : undefined;
     const now = await this.deployment.current();
     const t = await this.target(now, releases);
     this.revision = t.revision;
@@ -109,11 +130,19 @@ export class KubernetesProvider implements RollbackProvider {
         const ref = `${image.name}:${r.version}`;
         return { cells: [r.tag, ref], current: sameImage(ref, now.image), target: i === 1 };
       });
-      return { header: ['TAG', 'IMAGE'], rows, source: `release tags '${prefix}X.Y.Z' in git, as images of ${image.name}` };
+      return {
+        header: ['TAG', 'IMAGE'],
+        rows,
+        source: `release tags '${prefix}X.Y.Z' in git, as images of ${image.name}`,
+      };
     }
     const revisions = await this.deployment.revisions(now.container);
     const previous = revisions.find((r) => r.revision < now.revision);
-    const rows = revisions.map((r) => ({ cells: [String(r.revision), r.image, r.changeCause ?? '<none>'], current: r.revision === now.revision, target: r === previous }));
+    const rows = revisions.map((r) => ({
+      cells: [String(r.revision), r.image, r.changeCause ?? '<none>'],
+      current: r.revision === now.revision,
+      target: r === previous,
+    }));
     return { header: ['REVISION', 'IMAGE', 'CHANGE-CAUSE'], rows, source: `the ReplicaSet history of ${this.label}` };
   }
 

@@ -26,12 +26,24 @@ export async function recordOnForge(platform: Platform, r: RecordInput): Promise
   const forge = await detectForge(platform);
   if (!forge) return { skipped: `no forge token (${platform.vocabulary.forgeToken}) in the environment` };
   const ref = r.release ?? forge.sha;
-  if (!ref) return { skipped: 'no release tag and no commit of this run (${platform.vocabulary.commit}) to record the deployment of' };
+  if (!ref)
+    return {
+      skipped: 'no release tag and no commit of this run (${platform.vocabulary.commit}) to record the deployment of',
+    };
   try {
-    const record = { environment: r.environment, ref, sha: r.release ? undefined : forge.sha, description: r.description, state: r.ok ? 'success' : 'failure', version: r.version } as const;
+    const record = {
+      environment: r.environment,
+      ref,
+      sha: r.release ? undefined : forge.sha,
+      description: r.description,
+      state: r.ok ? 'success' : 'failure',
+      version: r.version,
+    } as const;
     return await forge.recordDeployment(record);
   } catch (err) {
-    platform.warning(`Could not record the rollback on ${forge.title}: ${errorMessage(err)}. The rollback itself is not affected.`);
+    platform.warning(
+      `Could not record the rollback on ${forge.title}: ${errorMessage(err)}. The rollback itself is not affected.`,
+    );
     return { skipped: `the forge refused: ${errorMessage(err)}` };
   }
 }

@@ -42,9 +42,20 @@ export const rollback = defineStep({
     const provider = providerFor(ctx, cfg);
     if (cfg.list) {
       await listCandidates(ctx.platform, ctx.summary, provider);
-      return { outputs: outputs({ provider: provider.label, triggered: false, recorded: [], changed: false, rolledBack: false }, dependents) };
+      return {
+        outputs: outputs(
+          { provider: provider.label, triggered: false, recorded: [], changed: false, rolledBack: false },
+          dependents,
+        ),
+      };
     }
-    const outcome: Outcome = { provider: provider.label, triggered: false, recorded: [], changed: false, rolledBack: false };
+    const outcome: Outcome = {
+      provider: provider.label,
+      triggered: false,
+      recorded: [],
+      changed: false,
+      rolledBack: false,
+    };
     // An error after a change must still say what runs.
     ctx.outputs.track(() => (outcome.changed ? outputs(outcome, dependents) : undefined));
     try {
@@ -53,10 +64,16 @@ export const rollback = defineStep({
       const deps = cfg.dependents && { service: cfg.dependents.service, list: dependents };
       renderSummary(ctx.summary, outcome, { dryRun: cfg.dryRun, dependents: deps });
       if (outcome.rolledBack && dependents.length) {
-        ctx.platform.warning(`${dependents.join(', ')} depend${dependents.length === 1 ? 's' : ''} on ${cfg.dependents!.service} and may need a rollback too (in this order).`);
+        ctx.platform.warning(
+          `${dependents.join(', ')} depend${dependents.length === 1 ? 's' : ''} on ${cfg.dependents!.service} and may need a rollback too (in this order).`,
+        );
       }
     }
     const { image, watch, gate, health, recorded } = outcome;
-    return { outputs: outputs(outcome, dependents), failure: verdict(cfg, outcome), data: { image, watch, gate, health, recorded } };
+    return {
+      outputs: outputs(outcome, dependents),
+      failure: verdict(cfg, outcome),
+      data: { image, watch, gate, health, recorded },
+    };
   },
 });

@@ -5,7 +5,10 @@ import { isValidTag, parseImageRef, type ImageRef } from '../../../shared/src/re
 
 /** `registry/app` of `registry/app:1.4.2@sha256:…`: the repository as written, tag and digest dropped. */
 export function repositoryOf(image: string): string {
-  return image.trim().replace(/@.*$/, '').replace(/:[^/:]*$/, '');
+  return image
+    .trim()
+    .replace(/@.*$/, '')
+    .replace(/:[^/:]*$/, '');
 }
 
 /** What `to` asks for. */
@@ -22,12 +25,17 @@ export type TargetSpec =
  * Parses `to`. A version with or without the release prefix (`v1.4.2`, `1.4.2`, `user-service/v1.4.2`) becomes the
  * image tag `1.4.2`, as version-tag tags images; anything else with `/`, `:` or `@` is a full image reference.
  */
-export function parseTo(text: string, o: { provider: 'blue-green' | 'kubernetes'; colors?: readonly string[]; prefix: string }): TargetSpec {
+export function parseTo(
+  text: string,
+  o: { provider: 'blue-green' | 'kubernetes'; colors?: readonly string[]; prefix: string },
+): TargetSpec {
   const to = text.trim();
   if (!to) return { kind: 'previous' };
   if (o.provider === 'blue-green') {
     if (!o.colors?.includes(to)) {
-      throw new ConfigError(`Input 'to' is '${to}'. With provider 'blue-green' it names the colour to return to: one of ${o.colors?.join(', ')} (input 'colors'), or empty for the previous colour.`);
+      throw new ConfigError(
+        `Input 'to' is '${to}'. With provider 'blue-green' it names the colour to return to: one of ${o.colors?.join(', ')} (input 'colors'), or empty for the previous colour.`,
+      );
     }
     return { kind: 'colour', colour: to };
   }
@@ -36,7 +44,9 @@ export function parseTo(text: string, o: { provider: 'blue-green' | 'kubernetes'
   if (/[/:@]/.test(to)) {
     const ref = parseImageRef(to, "Input 'to': image");
     if (!ref.tag && !ref.digest) {
-      throw new ConfigError(`Input 'to' is '${to}': an image reference without a tag or digest would mean 'latest', which says nothing about the version. Add the tag, e.g. ${to}:1.4.2.`);
+      throw new ConfigError(
+        `Input 'to' is '${to}': an image reference without a tag or digest would mean 'latest', which says nothing about the version. Add the tag, e.g. ${to}:1.4.2.`,
+      );
     }
     return { kind: 'image', ref, text: to };
   }

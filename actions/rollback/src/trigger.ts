@@ -30,14 +30,21 @@ export interface WatchResult {
 }
 
 /** Evaluates the trigger from the start of the watch to its end, every interval; stops at the first breach. */
-export async function watchTrigger(trigger: TriggerConfig, deps: { clock: Clock; platform: Platform }): Promise<WatchResult> {
+export async function watchTrigger(
+  trigger: TriggerConfig,
+  deps: { clock: Clock; platform: Platform },
+): Promise<WatchResult> {
   const { clock, platform } = deps;
   const { url, query, token, bounds, watchMs, intervalMs } = trigger;
   const start = clock.now();
   const evaluations: Evaluation[] = [];
   let failed = 0;
   for (let n = 1; ; n++) {
-    const result = await analyse({ url, query, token, timeoutMs: Math.max(1000, Math.min(QUERY_TIMEOUT_MS, intervalMs)) }, bounds, NAMES);
+    const result = await analyse(
+      { url, query, token, timeoutMs: Math.max(1000, Math.min(QUERY_TIMEOUT_MS, intervalMs)) },
+      bounds,
+      NAMES,
+    );
     const evaluation = { ...result, atMs: clock.now() - start };
     evaluations.push(evaluation);
     const at = `${n} (${formatDuration(evaluation.atMs)})`;

@@ -24,7 +24,9 @@ export function changelog(commits: CountedCommit[], extraBreaking: string[] = []
   for (const c of [...commits].reverse()) {
     if (!counts(c)) continue;
     const p = c.parsed;
-    if (p.breaking) for (const note of p.breakingNotes.length ? p.breakingNotes : [p.subject]) sections.get('Breaking changes')!.push(entry(c, note));
+    if (p.breaking)
+      for (const note of p.breakingNotes.length ? p.breakingNotes : [p.subject])
+        sections.get('Breaking changes')!.push(entry(c, note));
     if (p.revert) sections.get('Fixes')!.push(entry(c, `Revert "${p.subject}"`));
     else if (p.type === 'feat') sections.get('Features')!.push(entry(c, p.subject));
     else if (p.type === 'fix') sections.get('Fixes')!.push(entry(c, p.subject));

@@ -50,7 +50,9 @@ function inRepo(ctx: Ctx, root: string, input: string, text: string): string {
   const real = existsSync(full) ? realpathSync(full) : full;
   const rel = relative(realpathSync(root), real);
   if (rel.startsWith('..') || isAbsolute(rel)) {
-    throw new ConfigError(`Input '${input}' is '${text}', which is outside the repository at ${root} (resolved from ${ctx.platform.cwd}). Give a path inside it, relative to the working directory.`);
+    throw new ConfigError(
+      `Input '${input}' is '${text}', which is outside the repository at ${root} (resolved from ${ctx.platform.cwd}). Give a path inside it, relative to the working directory.`,
+    );
   }
   return rel.split(sep).join('/');
 }
@@ -65,11 +67,15 @@ export async function loadConfig(ctx: Ctx): Promise<VersionTagConfig> {
   const images = parseImages(inputs.images);
   checkTemplates(inputs['image-tags']);
   if (inputs.release && !inputs.push) {
-    throw new ConfigError("Input 'release' is 'true' but 'push' is 'false': a release needs its tag. Set push: true, or release: false.");
+    throw new ConfigError(
+      "Input 'release' is 'true' but 'push' is 'false': a release needs its tag. Set push: true, or release: false.",
+    );
   }
   const changelog = inputs['changelog-file'].trim();
   if (inputs['commit-files'] && !changelog && !inputs['version-files'].length) {
-    throw new ConfigError("Input 'commit-files' is 'true', but 'changelog-file' and 'version-files' are empty: there is nothing to commit. Set one of them, or commit-files: false.");
+    throw new ConfigError(
+      "Input 'commit-files' is 'true', but 'changelog-file' and 'version-files' are empty: there is nothing to commit. Set one of them, or commit-files: false.",
+    );
   }
   const cwd = await repoRoot(platform.cwd);
   const path = inputs.path.trim() ? inRepo(ctx, cwd, 'path', inputs.path.trim()) : '';

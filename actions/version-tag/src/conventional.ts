@@ -65,7 +65,8 @@ function footers(body: string[]): string[] {
     const m = BREAKING_FOOTER.exec(body[i].trimEnd());
     if (!m) continue;
     const text = [m[1].trim()];
-    while (i + 1 < body.length && body[i + 1].trim() !== '' && !FOOTER_TOKEN.test(body[i + 1])) text.push(body[++i].trim());
+    while (i + 1 < body.length && body[i + 1].trim() !== '' && !FOOTER_TOKEN.test(body[i + 1]))
+      text.push(body[++i].trim());
     notes.push(text.filter(Boolean).join(' '));
   }
   return notes;

@@ -12,13 +12,18 @@ export { readTags } from '../../../shared/src/git/tags.js';
  * ending in a digit would run into the version (`v1` + `2.0.0` reads as `v12.0.0`).
  */
 export async function checkPrefix(cwd: string, prefix: string): Promise<void> {
-  const bad = (why: string) => new ConfigError(`Input 'prefix' is '${prefix}': ${why} Use e.g. 'v', or 'user-service/v' for per-service tags.`);
-  if (/\d$/.test(prefix)) throw bad('it ends in a digit, so the version would run into it (v1 + 2.0.0 reads as v12.0.0).');
+  const bad = (why: string) =>
+    new ConfigError(`Input 'prefix' is '${prefix}': ${why} Use e.g. 'v', or 'user-service/v' for per-service tags.`);
+  if (/\d$/.test(prefix))
+    throw bad('it ends in a digit, so the version would run into it (v1 + 2.0.0 reads as v12.0.0).');
   if (prefix.startsWith('-')) throw bad("it starts with '-', so git would read the tag as an option.");
   try {
     await git(['check-ref-format', `refs/tags/${prefix}0.0.0`], { cwd });
   } catch (err) {
-    if (err instanceof GitFailure) throw bad(`git does not accept '${prefix}0.0.0' as a tag name (no spaces, ~ ^ : ? * [ \\, '..', '@{' or a leading '/').`);
+    if (err instanceof GitFailure)
+      throw bad(
+        `git does not accept '${prefix}0.0.0' as a tag name (no spaces, ~ ^ : ? * [ \\, '..', '@{' or a leading '/').`,
+      );
     throw err;
   }
 }
@@ -35,7 +40,13 @@ export interface History {
  * exactly when it is HEAD or the parent of a commit in `<tag>..HEAD`. (A path-limited log leaves out commits, so then
  * git answers.) Only when it is not, `git tag --merged HEAD` lists the reachable tags.
  */
-export async function readHistory(cwd: string, tags: string[], prefix: string, path: string, head: string): Promise<History> {
+export async function readHistory(
+  cwd: string,
+  tags: string[],
+  prefix: string,
+  path: string,
+  head: string,
+): Promise<History> {
   const best = lastRelease(tags, prefix);
   if (!best) return { commits: await readCommits(cwd, undefined, path) };
   if (!path) {
@@ -44,7 +55,9 @@ export async function readHistory(cwd: string, tags: string[], prefix: string, p
   } else if (await isAncestor(cwd, best.tag)) {
     return { previous: best, commits: await readCommits(cwd, best.tag, path) };
   }
-  const merged = (await git(['tag', '--merged', 'HEAD', '--list', '--end-of-options', `${prefix}*`], { cwd })).split('\n').filter(Boolean);
+  const merged = (await git(['tag', '--merged', 'HEAD', '--list', '--end-of-options', `${prefix}*`], { cwd }))
+    .split('\n')
+    .filter(Boolean);
   const previous = lastRelease(merged, prefix);
   return { previous, commits: await readCommits(cwd, previous?.tag, path) };
 }
@@ -88,7 +101,11 @@ export async function readCommits(cwd: string, from: string | undefined, path: s
     commits.push({ sha: record.slice(0, a), parents: parents ? parents.split(' ') : [], message: record.slice(b + 1) });
   }
   if (!path) return commits;
-  const touching = await mergesTouching(cwd, commits.filter((c) => c.parents.length > 1), path);
+  const touching = await mergesTouching(
+    cwd,
+    commits.filter((c) => c.parents.length > 1),
+    path,
+  );
   return commits.filter((c) => c.parents.length < 2 || touching.has(c.sha));
 }
 
@@ -111,7 +128,10 @@ export async function headSha(cwd: string): Promise<string> {
   try {
     return (await git(['rev-parse', '--verify', 'HEAD^{commit}'], { cwd })).trim();
   } catch (err) {
-    if (err instanceof GitFailure) throw new ConfigError(`The repository at ${cwd} has no commit yet (HEAD does not exist). Commit first, then run version-tag.`);
+    if (err instanceof GitFailure)
+      throw new ConfigError(
+        `The repository at ${cwd} has no commit yet (HEAD does not exist). Commit first, then run version-tag.`,
+      );
     throw err;
   }
 }
@@ -120,7 +140,9 @@ export async function headSha(cwd: string): Promise<string> {
 export async function checkPath(cwd: string, path: string): Promise<void> {
   const out = await git(['ls-tree', '--name-only', 'HEAD', '--', path.replace(/\/+$/, '')], { cwd });
   if (!out.trim()) {
-    throw new ConfigError(`Input 'path' is '${path}', which is not in the repository at HEAD. (The path is read from the working directory and shown from the repository root.) Give a file or directory that exists, e.g. services/user.`);
+    throw new ConfigError(
+      `Input 'path' is '${path}', which is not in the repository at HEAD. (The path is read from the working directory and shown from the repository root.) Give a file or directory that exists, e.g. services/user.`,
+    );
   }
 }
 
@@ -137,11 +159,15 @@ export async function ensureFullHistory(cwd: string, platform: Platform, mayFetc
       await git(['fetch', '--quiet', '--unshallow', '--tags', 'origin'], { cwd });
       return;
     } catch (err) {
-      throw new ConfigError(`The repository is a shallow clone and fetching the full history from origin failed (${(err as Error).message}). ${fix}`);
+      throw new ConfigError(
+        `The repository is a shallow clone and fetching the full history from origin failed (${(err as Error).message}). ${fix}`,
+      );
     }
   }
   const why = mayFetch ? 'it has no remote origin to fetch the rest from' : 'a dry run does not fetch';
-  throw new ConfigError(`The repository is a shallow clone, so the last tag and the commits since it are unknown, and ${why}. ${fix}`);
+  throw new ConfigError(
+    `The repository is a shallow clone, so the last tag and the commits since it are unknown, and ${why}. ${fix}`,
+  );
 }
 
 export async function hasOrigin(cwd: string): Promise<boolean> {

@@ -2,7 +2,14 @@
 // publish.ts.
 import semver from 'semver';
 import { ConfigError, ExternalError } from '../../../shared/src/errors.js';
-import { formatImageRef, isValidTag, parseImageRef, withTag, type ImageRef, type RegistryClient } from '../../../shared/src/registry/index.js';
+import {
+  formatImageRef,
+  isValidTag,
+  parseImageRef,
+  withTag,
+  type ImageRef,
+  type RegistryClient,
+} from '../../../shared/src/registry/index.js';
 
 export { registryClient } from '../../../shared/src/registry/job.js';
 
@@ -24,7 +31,9 @@ export function parseImages(lines: string[]): ImageRef[] {
     const ref = parseImageRef(line, "Input 'images': image");
     if (ref.tag || ref.digest) {
       const name = line.replace(/@.*$/, '').replace(/:[^/:]*$/, '');
-      throw new ConfigError(`Input 'images' has '${line}' with a tag or digest. Give the name only ('${name}'); 'source-tag' says which tag to re-tag.`);
+      throw new ConfigError(
+        `Input 'images' has '${line}' with a tag or digest. Give the name only ('${name}'); 'source-tag' says which tag to re-tag.`,
+      );
     }
     return ref;
   });
@@ -40,7 +49,10 @@ export function parseImages(lines: string[]): ImageRef[] {
 /** `source-tag`, or `sha-<7 hex>` of HEAD (docker/metadata-action's `type=sha` default). */
 export function sourceTagOf(input: string, sha: string): string {
   const tag = input.trim() || `sha-${sha.slice(0, 7)}`;
-  if (!isValidTag(tag)) throw new ConfigError(`Input 'source-tag' is '${input}'. Expected an image tag: letters, digits, '_', '.', '-', not starting with '.' or '-', at most 128 characters.`);
+  if (!isValidTag(tag))
+    throw new ConfigError(
+      `Input 'source-tag' is '${input}'. Expected an image tag: letters, digits, '_', '.', '-', not starting with '.' or '-', at most 128 characters.`,
+    );
   return tag;
 }
 
@@ -48,18 +60,29 @@ export function sourceTagOf(input: string, sha: string): string {
 export function checkTemplates(templates: string[]): void {
   for (const t of templates) {
     for (const [, name] of t.matchAll(PLACEHOLDER)) {
-      if (!KNOWN.has(name)) throw new ConfigError(`Input 'image-tags' has '${t}' with '{${name}}'. Expected only {version}, {major}, {minor} and {patch}.`);
+      if (!KNOWN.has(name))
+        throw new ConfigError(
+          `Input 'image-tags' has '${t}' with '{${name}}'. Expected only {version}, {major}, {minor} and {patch}.`,
+        );
     }
     for (const sample of ['10.20.30', '10.20.30-rc.4']) {
       const tag = render(t, sample);
-      if (tag && !isValidTag(tag)) throw new ConfigError(`Input 'image-tags' has '${t}', which gives '${tag}' for ${sample}: not a valid image tag (letters, digits, '_', '.', '-'; at most 128 characters).`);
+      if (tag && !isValidTag(tag))
+        throw new ConfigError(
+          `Input 'image-tags' has '${t}', which gives '${tag}' for ${sample}: not a valid image tag (letters, digits, '_', '.', '-'; at most 128 characters).`,
+        );
     }
   }
 }
 
 function render(template: string, version: string): string {
   const v = semver.parse(version)!;
-  const values: Record<string, string> = { version, major: String(v.major), minor: String(v.minor), patch: String(v.patch) };
+  const values: Record<string, string> = {
+    version,
+    major: String(v.major),
+    minor: String(v.minor),
+    patch: String(v.patch),
+  };
   return template.replace(PLACEHOLDER, (_m, name: string) => values[name]);
 }
 

@@ -51,7 +51,9 @@ export function tagsThroughApi(forge: Forge | undefined): forge is Forge {
 async function identity(cwd: string): Promise<Record<string, string>> {
   if ((await git(['config', '--get', 'user.email'], { cwd }).catch(() => '')).trim()) return {};
   const who = { NAME: 'shipgate', EMAIL: 'shipgate@users.noreply.localhost' };
-  return Object.fromEntries(['AUTHOR', 'COMMITTER'].flatMap((role) => Object.entries(who).map(([k, v]) => [`GIT_${role}_${k}`, v])));
+  return Object.fromEntries(
+    ['AUTHOR', 'COMMITTER'].flatMap((role) => Object.entries(who).map(([k, v]) => [`GIT_${role}_${k}`, v])),
+  );
 }
 
 /** The release commit of the written files; pushed to the branch first, so a tag made through the API finds it. */
@@ -59,10 +61,18 @@ async function commitFiles(plan: PublishPlan, cwd: string): Promise<Done> {
   const { message, branch } = plan.commit!;
   const names = plan.files.map((f) => f.path);
   await git(['add', '--', ...names], { cwd });
-  await git(['commit', '--quiet', '--no-verify', '--file=-', '--', ...names], { cwd, input: message + '\n', env: await identity(cwd) });
+  await git(['commit', '--quiet', '--no-verify', '--file=-', '--', ...names], {
+    cwd,
+    input: message + '\n',
+    env: await identity(cwd),
+  });
   plan.sha = (await git(['rev-parse', 'HEAD'], { cwd })).trim();
-  if (plan.push && branch) await git(['push', '--quiet', '--end-of-options', 'origin', `HEAD:refs/heads/${branch}`], { cwd });
-  return { what: `commit ${shortSha(plan.sha)} "${message}"`, where: plan.push && branch ? `origin ${branch}` : 'the local branch' };
+  if (plan.push && branch)
+    await git(['push', '--quiet', '--end-of-options', 'origin', `HEAD:refs/heads/${branch}`], { cwd });
+  return {
+    what: `commit ${shortSha(plan.sha)} "${message}"`,
+    where: plan.push && branch ? `origin ${branch}` : 'the local branch',
+  };
 }
 
 /** The tag through the forge when there is a token; else an annotated git tag pushed to origin. */
@@ -72,12 +82,19 @@ async function tag(plan: PublishPlan, forge: Forge | undefined, cwd: string, pla
     await forge.createTag({ tag: plan.tag, sha: plan.sha, message });
     return { what: `tag ${plan.tag}`, where: `${forge.where} at ${shortSha(plan.sha)}` };
   }
-  await git(['tag', '--annotate', '--file=-', '--end-of-options', plan.tag, plan.sha], { cwd, input: message + '\n', env: await identity(cwd) });
+  await git(['tag', '--annotate', '--file=-', '--end-of-options', plan.tag, plan.sha], {
+    cwd,
+    input: message + '\n',
+    env: await identity(cwd),
+  });
   try {
     await git(['push', '--quiet', '--end-of-options', 'origin', `refs/tags/${plan.tag}`], { cwd });
   } catch (err) {
     await git(['tag', '--delete', '--end-of-options', plan.tag], { cwd }).catch(() => undefined);
-    throw new ExternalError(`git push of tag ${plan.tag} to origin failed: ${errorMessage(err)} ${platform.vocabulary.tagPushFix}`, { cause: err });
+    throw new ExternalError(
+      `git push of tag ${plan.tag} to origin failed: ${errorMessage(err)} ${platform.vocabulary.tagPushFix}`,
+      { cause: err },
+    );
   }
   const origin = (await git(['remote', 'get-url', 'origin'], { cwd })).trim().replace(/\/\/[^@/]*@/, '//');
   return { what: `tag ${plan.tag}`, where: `${origin} at ${shortSha(plan.sha)} (git push)` };
@@ -87,7 +104,10 @@ async function tag(plan: PublishPlan, forge: Forge | undefined, cwd: string, pla
  * Carries out the plan. On a failure, throws an ExternalError that lists what was already done and what was not,
  * so nobody has to guess the state of the release.
  */
-export async function publish(plan: PublishPlan, deps: { forge?: Forge; cwd: string; platform: Platform; registry?: RegistryClient }): Promise<PublishResult> {
+export async function publish(
+  plan: PublishPlan,
+  deps: { forge?: Forge; cwd: string; platform: Platform; registry?: RegistryClient },
+): Promise<PublishResult> {
   const done: Done[] = [];
   const digests = new Map<string, string>();
   const steps: { name: string; run: () => Promise<void> }[] = [];
@@ -100,13 +120,23 @@ export async function publish(plan: PublishPlan, deps: { forge?: Forge; cwd: str
       },
     });
   }
-  if (plan.commit) steps.push({ name: 'the release commit', run: async () => void done.push(await commitFiles(plan, deps.cwd)) });
-  if (plan.push) steps.push({ name: `tag ${plan.tag}`, run: async () => void done.push(await tag(plan, deps.forge, deps.cwd, deps.platform)) });
+  if (plan.commit)
+    steps.push({ name: 'the release commit', run: async () => void done.push(await commitFiles(plan, deps.cwd)) });
+  if (plan.push)
+    steps.push({
+      name: `tag ${plan.tag}`,
+      run: async () => void done.push(await tag(plan, deps.forge, deps.cwd, deps.platform)),
+    });
   if (plan.release) {
     steps.push({
       name: `release ${plan.tag}`,
       run: async () => {
-        const r = await deps.forge!.createRelease({ tag: plan.tag, name: plan.tag, notes: plan.notes, prerelease: plan.prerelease });
+        const r = await deps.forge!.createRelease({
+          tag: plan.tag,
+          name: plan.tag,
+          notes: plan.notes,
+          prerelease: plan.prerelease,
+        });
         done.push({ what: `release ${plan.tag}`, where: deps.forge!.title, detail: r.url });
       },
     });
@@ -117,7 +147,11 @@ export async function publish(plan: PublishPlan, deps: { forge?: Forge; cwd: str
       run: async () => {
         const r = await deps.registry!.retag(image.ref, image.sourceTag, image.tags);
         digests.set(image.name, r.digest);
-        done.push({ what: `image ${formatImageRef(image.ref)}:${image.sourceTag}`, where: image.tags.join(', '), detail: r.digest });
+        done.push({
+          what: `image ${formatImageRef(image.ref)}:${image.sourceTag}`,
+          where: image.tags.join(', '),
+          detail: r.digest,
+        });
       },
     });
   }
@@ -125,7 +159,9 @@ export async function publish(plan: PublishPlan, deps: { forge?: Forge; cwd: str
     try {
       await steps[i].run();
     } catch (err) {
-      const already = done.length ? `Already done: ${done.map((d) => `${d.what} → ${d.where}`).join('; ')}.` : 'Nothing was changed before this failure.';
+      const already = done.length
+        ? `Already done: ${done.map((d) => `${d.what} → ${d.where}`).join('; ')}.`
+        : 'Nothing was changed before this failure.';
       const rest = steps.slice(i + 1).map((s) => s.name);
       const notDone = `Not done: ${[steps[i].name, ...rest].join(', ')}.`;
       throw Object.assign(new ExternalError(`${errorMessage(err)}\n${already}\n${notDone}`, { cause: err }), { done });

@@ -11,11 +11,13 @@ export const schema = {
     prefix: {
       type: 'string',
       default: 'v',
-      description: "Tag prefix before the version: `v` gives `v1.4.0`; `user-service/v` gives per-service tags in a monorepo; `''` (set, but empty) gives bare `1.4.0` tags.",
+      description:
+        "Tag prefix before the version: `v` gives `v1.4.0`; `user-service/v` gives per-service tags in a monorepo; `''` (set, but empty) gives bare `1.4.0` tags.",
     },
     path: {
       type: 'string',
-      description: 'Count only commits that touch this path, relative to the working directory (`.` in `services/user` means that directory), e.g. `services/user`. Empty counts every commit.',
+      description:
+        'Count only commits that touch this path, relative to the working directory (`.` in `services/user` means that directory), e.g. `services/user`. Empty counts every commit.',
     },
     'dry-run': {
       type: 'boolean',
@@ -30,11 +32,13 @@ export const schema = {
     'pre-major': {
       type: 'boolean',
       default: 'false',
-      description: 'While the version is 0.x, a breaking change bumps the minor and a feature the patch, instead of going to 1.0.0.',
+      description:
+        'While the version is 0.x, a breaking change bumps the minor and a feature the patch, instead of going to 1.0.0.',
     },
     prerelease: {
       type: 'string',
-      description: 'Pre-release identifier, e.g. `rc`: gives `1.3.0-rc.1`, then `1.3.0-rc.2` over the existing rc tags of that version.',
+      description:
+        'Pre-release identifier, e.g. `rc`: gives `1.3.0-rc.1`, then `1.3.0-rc.2` over the existing rc tags of that version.',
     },
     push: {
       type: 'boolean',
@@ -60,16 +64,19 @@ export const schema = {
     },
     images: {
       type: 'lines',
-      description: 'Newline-separated image names to re-tag, without tag, e.g. `ghcr.io/acme/user-service`. Credentials: REGISTRY_USERNAME/REGISTRY_PASSWORD for the registry of the first image (or the one REGISTRY_HOST names), else the platform token.',
+      description:
+        'Newline-separated image names to re-tag, without tag, e.g. `ghcr.io/acme/user-service`. Credentials: REGISTRY_USERNAME/REGISTRY_PASSWORD for the registry of the first image (or the one REGISTRY_HOST names), else the platform token.',
     },
     'insecure-token-realm': {
       type: 'boolean',
       default: 'false',
-      description: 'Accept a registry token service (the realm its 401 names) over plain http: credentials then cross the network in clear. Only for a registry and network you trust; loopback needs no opt-in.',
+      description:
+        'Accept a registry token service (the realm its 401 names) over plain http: credentials then cross the network in clear. Only for a registry and network you trust; loopback needs no opt-in.',
     },
     'source-tag': {
       type: 'string',
-      description: 'The tag each image was built with. Empty: `sha-<first 7 hex of HEAD>`, as docker/metadata-action names it.',
+      description:
+        'The tag each image was built with. Empty: `sha-<first 7 hex of HEAD>`, as docker/metadata-action names it.',
     },
     'image-tags': {
       type: 'lines',
@@ -79,7 +86,8 @@ export const schema = {
     },
     'changelog-file': {
       type: 'string',
-      description: 'Prepend the release notes to this Markdown file (e.g. `CHANGELOG.md`, created when missing), relative to the working directory. Empty writes no file.',
+      description:
+        'Prepend the release notes to this Markdown file (e.g. `CHANGELOG.md`, created when missing), relative to the working directory. Empty writes no file.',
     },
     'version-files': {
       type: 'lines',
@@ -99,9 +107,17 @@ export const schema = {
     version: { description: 'The next version, e.g. `1.5.0`; empty when there is nothing to release.' },
     tag: { description: 'The tag of the next version, e.g. `v1.5.0`; empty when there is nothing to release.' },
     bump: { description: '`major`, `minor`, `patch` or `none`.' },
-    changelog: { description: 'Markdown: Breaking changes, Features, Fixes, Performance; each line with its short sha and scope.' },
-    released: { type: 'boolean', description: '`true` when this run created the tag (and the release and image tags asked for); `false` on a dry run or with nothing to release.' },
-    digest: { description: 'Digest of the re-tagged image (the first of `images`); empty when no image was re-tagged.' },
+    changelog: {
+      description: 'Markdown: Breaking changes, Features, Fixes, Performance; each line with its short sha and scope.',
+    },
+    released: {
+      type: 'boolean',
+      description:
+        '`true` when this run created the tag (and the release and image tags asked for); `false` on a dry run or with nothing to release.',
+    },
+    digest: {
+      description: 'Digest of the re-tagged image (the first of `images`); empty when no image was re-tagged.',
+    },
     digests: { type: 'json', description: 'JSON object: each re-tagged image → the digest its new tags point to.' },
   },
 } as const satisfies StepSchema;

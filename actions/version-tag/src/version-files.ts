@@ -24,7 +24,8 @@ type Found = { current: string; start: number; end: number } | string;
 /** The top-level `"version"` of package.json: a depth count skips nested objects (a dependency's `version`). */
 function packageJson(text: string): Found {
   try {
-    if (typeof (JSON.parse(text) as { version?: unknown }).version !== 'string') return 'it has no top-level "version" string';
+    if (typeof (JSON.parse(text) as { version?: unknown }).version !== 'string')
+      return 'it has no top-level "version" string';
   } catch (err) {
     return `it is not JSON (${(err as Error).message})`;
   }
@@ -35,7 +36,10 @@ function packageJson(text: string): Found {
     else if (ch === '}' || ch === ']') depth--;
     else if (ch === '"') {
       const close = stringEnd(text, i);
-      const m = depth === 1 && text.slice(i, close + 1) === '"version"' ? /^\s*:\s*"((?:[^"\\]|\\.)*)"/.exec(text.slice(close + 1)) : null;
+      const m =
+        depth === 1 && text.slice(i, close + 1) === '"version"'
+          ? /^\s*:\s*"((?:[^"\\]|\\.)*)"/.exec(text.slice(close + 1))
+          : null;
       if (m) {
         const start = close + 1 + m[0].length - m[1].length - 1;
         return { current: m[1], start, end: start + m[1].length };
@@ -57,7 +61,7 @@ function pomXml(text: string): Found {
   const masked = text.replace(/<!--[\s\S]*?-->|<!\[CDATA\[[\s\S]*?\]\]>/g, (m) => ' '.repeat(m.length));
   const tag = /<(\/?)([A-Za-z_][\w.:-]*)[^>]*?(\/?)>/g;
   const stack: string[] = [];
-  for (let m; (m = tag.exec(masked)); ) {
+  for (let m; (m = tag.exec(masked));) {
     const [, closing, name, selfClosing] = m;
     if (masked[m.index + 1] === '?' || selfClosing) continue;
     if (closing) {
@@ -73,7 +77,7 @@ function pomXml(text: string): Found {
       return { current: raw.trim(), start: start + lead, end: start + lead + raw.trim().length };
     }
   }
-  return 'it has no <version> of its own under <project> (it inherits the parent\'s); add one, or leave it out of version-files';
+  return "it has no <version> of its own under <project> (it inherits the parent's); add one, or leave it out of version-files";
 }
 
 /** `version = "…"` in `[project]` or `[tool.poetry]`. */
@@ -91,7 +95,8 @@ function pyprojectToml(text: string): Found {
     }
     offset += line.length + 1;
   }
-  if (dynamic) return "its [project] version is dynamic (set by the build backend from git or another file); bump that file instead";
+  if (dynamic)
+    return 'its [project] version is dynamic (set by the build backend from git or another file); bump that file instead';
   return 'it has no version = "…" in [project] or [tool.poetry]';
 }
 
@@ -108,7 +113,9 @@ const KINDS = { 'package.json': packageJson, 'pom.xml': pomXml, 'pyproject.toml'
 export function readVersionFiles(files: { name: string; path: string }[]): VersionFile[] {
   return files.map(({ name, path }) => {
     const bad = (why: string) =>
-      new ConfigError(`Input 'version-files' names '${name}', but ${why}. Supported: package.json, pom.xml, pyproject.toml, or a file holding only the version (e.g. VERSION).`);
+      new ConfigError(
+        `Input 'version-files' names '${name}', but ${why}. Supported: package.json, pom.xml, pyproject.toml, or a file holding only the version (e.g. VERSION).`,
+      );
     let text: string;
     try {
       text = readFileSync(path, 'utf8');

@@ -15,7 +15,9 @@ export function parseInitialVersion(text: string): string | undefined {
   if (RELEASE.test(t)) return t;
   const bare = t.replace(/^v/i, '');
   const hint = RELEASE.test(bare) ? ` Write it without the prefix: '${bare}'.` : '';
-  throw new ConfigError(`Input 'initial-version' is '${text}'. Expected a version X.Y.Z such as 0.1.0 or 1.0.0.${hint}`);
+  throw new ConfigError(
+    `Input 'initial-version' is '${text}'. Expected a version X.Y.Z such as 0.1.0 or 1.0.0.${hint}`,
+  );
 }
 
 /** `prerelease` as a SemVer pre-release identifier, or a ConfigError naming the fix. */

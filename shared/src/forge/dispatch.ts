@@ -65,7 +65,11 @@ const MAX_FAILED_LOOKS = 3;
  * of one of its jobs. Rejections of the dispatch itself (no such workflow, undeclared input, missing permission) are
  * ConfigErrors: nothing was started.
  */
-export async function dispatchAndWait(octokit: Octokit, req: DispatchRequest, opts: WaitOptions): Promise<DispatchResult> {
+export async function dispatchAndWait(
+  octokit: Octokit,
+  req: DispatchRequest,
+  opts: WaitOptions,
+): Promise<DispatchResult> {
   const { clock } = opts;
   const start = clock.now();
   const since = new Date((opts.now ?? (() => new Date()))().getTime() - CLOCK_SKEW_MS).toISOString();
@@ -73,15 +77,27 @@ export async function dispatchAndWait(octokit: Octokit, req: DispatchRequest, op
   let runId: number | undefined;
   try {
     const { data } = await octokit.request('POST /repos/{owner}/{repo}/actions/workflows/{workflow_id}/dispatches', {
-      owner: req.owner, repo: req.repo, workflow_id: req.workflow, ref: req.ref, inputs: req.inputs, return_run_details: true,
+      owner: req.owner,
+      repo: req.repo,
+      workflow_id: req.workflow,
+      ref: req.ref,
+      inputs: req.inputs,
+      return_run_details: true,
     });
     runId = (data as { workflow_run_id?: number } | undefined)?.workflow_run_id;
   } catch (err) {
     const { status, message } = apiError(err);
     const head = `GitHub refused to start ${req.workflow} of ${where} on ${req.ref}: HTTP ${status ?? '?'} ${message}.`;
-    if (status === 401 || status === 403) throw new ConfigError(`${head} The dispatch token needs 'actions: write' on ${where}.`);
-    if (status === 404) throw new ConfigError(`${head} Check the service's 'project' and 'workflow' in dependency-config.yml, and that the token can see ${where}.`);
-    if (status === 422) throw new ConfigError(`${head} The workflow must have 'on: workflow_dispatch' declaring every input sent (${Object.keys(req.inputs).join(', ')}), and ${req.ref} must exist.`);
+    if (status === 401 || status === 403)
+      throw new ConfigError(`${head} The dispatch token needs 'actions: write' on ${where}.`);
+    if (status === 404)
+      throw new ConfigError(
+        `${head} Check the service's 'project' and 'workflow' in dependency-config.yml, and that the token can see ${where}.`,
+      );
+    if (status === 422)
+      throw new ConfigError(
+        `${head} The workflow must have 'on: workflow_dispatch' declaring every input sent (${Object.keys(req.inputs).join(', ')}), and ${req.ref} must exist.`,
+      );
     throw new ExternalError(head, { cause: err });
   }
   let run: RunState | undefined;
@@ -90,7 +106,13 @@ export async function dispatchAndWait(octokit: Octokit, req: DispatchRequest, op
   const cancel = async (outcome: string): Promise<DispatchResult> => {
     run ??= await look().catch(() => undefined);
     if (run && run.status !== 'completed') {
-      await octokit.request('POST /repos/{owner}/{repo}/actions/runs/{run_id}/cancel', { owner: req.owner, repo: req.repo, run_id: run.id }).catch(() => undefined);
+      await octokit
+        .request('POST /repos/{owner}/{repo}/actions/runs/{run_id}/cancel', {
+          owner: req.owner,
+          repo: req.repo,
+          run_id: run.id,
+        })
+        .catch(() => undefined);
     }
     return { outcome, run, elapsedMs: elapsed() };
   };
@@ -104,7 +126,10 @@ export async function dispatchAndWait(octokit: Octokit, req: DispatchRequest, op
       // A lost answer or a 5xx while the run goes on is no reason to stop watching it; three in a row are.
       if (++failures >= MAX_FAILED_LOOKS) {
         const { status, message } = apiError(err);
-        throw new ExternalError(`GitHub did not answer about the run of ${req.workflow} in ${where} ${MAX_FAILED_LOOKS} times in a row (last: HTTP ${status ?? '?'} ${message}); it may still be running${run ? `: ${run.url}` : ''}.`, { cause: err });
+        throw new ExternalError(
+          `GitHub did not answer about the run of ${req.workflow} in ${where} ${MAX_FAILED_LOOKS} times in a row (last: HTTP ${status ?? '?'} ${message}); it may still be running${run ? `: ${run.url}` : ''}.`,
+          { cause: err },
+        );
       }
     }
     if (run) runId = run.id;
@@ -116,28 +141,51 @@ export async function dispatchAndWait(octokit: Octokit, req: DispatchRequest, op
 }
 
 async function getRun(octokit: Octokit, req: DispatchRequest, id: number): Promise<RunState> {
-  const { data } = await octokit.request('GET /repos/{owner}/{repo}/actions/runs/{run_id}', { owner: req.owner, repo: req.repo, run_id: id });
+  const { data } = await octokit.request('GET /repos/{owner}/{repo}/actions/runs/{run_id}', {
+    owner: req.owner,
+    repo: req.repo,
+    run_id: id,
+  });
   return { id: Number(data.id), status: data.status ?? 'queued', conclusion: data.conclusion, url: data.html_url };
 }
 
 /** The run whose title, or else one of whose step names, holds the correlation id. */
 async function findRun(octokit: Octokit, req: DispatchRequest, since: string): Promise<RunState | undefined> {
   const { data } = await octokit.request('GET /repos/{owner}/{repo}/actions/workflows/{workflow_id}/runs', {
-    owner: req.owner, repo: req.repo, workflow_id: req.workflow, event: 'workflow_dispatch', created: `>=${since}`, per_page: 100,
+    owner: req.owner,
+    repo: req.repo,
+    workflow_id: req.workflow,
+    event: 'workflow_dispatch',
+    created: `>=${since}`,
+    per_page: 100,
   });
-  const state = (r: (typeof data.workflow_runs)[number]): RunState => ({ id: Number(r.id), status: r.status ?? 'queued', conclusion: r.conclusion, url: r.html_url });
+  const state = (r: (typeof data.workflow_runs)[number]): RunState => ({
+    id: Number(r.id),
+    status: r.status ?? 'queued',
+    conclusion: r.conclusion,
+    url: r.html_url,
+  });
   const titled = data.workflow_runs.find((r) => r.display_title.includes(req.correlationId));
   if (titled) return state(titled);
   // Jobs exist once a run has started; a queued run is looked at again on the next poll.
   for (const r of data.workflow_runs.filter((x) => x.status !== 'queued').slice(0, 10)) {
-    const jobs = await octokit.request('GET /repos/{owner}/{repo}/actions/runs/{run_id}/jobs', { owner: req.owner, repo: req.repo, run_id: Number(r.id) });
+    const jobs = await octokit.request('GET /repos/{owner}/{repo}/actions/runs/{run_id}/jobs', {
+      owner: req.owner,
+      repo: req.repo,
+      run_id: Number(r.id),
+    });
     if (jobs.data.jobs.some((j) => j.steps?.some((s) => s.name.includes(req.correlationId)))) return state(r);
   }
   return undefined;
 }
 
 /** One progress line: `acme/order-service deploy.yml: run 42 in_progress (1m 10s of 30m) https://…`. */
-export function progressLine(req: DispatchRequest, state: RunState | undefined, elapsedMs: number, deadlineMs: number): string {
+export function progressLine(
+  req: DispatchRequest,
+  state: RunState | undefined,
+  elapsedMs: number,
+  deadlineMs: number,
+): string {
   const what = state ? `run ${state.id} ${state.status}` : 'waiting for the run to appear';
   return `${req.owner}/${req.repo} ${req.workflow}: ${what} (${formatDuration(elapsedMs)} of ${formatDuration(deadlineMs)})${state ? ` ${state.url}` : ''}`;
 }

@@ -132,13 +132,21 @@ export interface Forge {
 
 /** Status and message of an Octokit RequestError or a Gitbeaker request error. */
 export function apiError(err: unknown): { status?: number; message: string } {
-  const e = err as { status?: number; response?: { data?: { message?: string; errors?: { code?: string; message?: string }[] } }; cause?: { response?: { status?: number }; description?: string } };
+  const e = err as {
+    status?: number;
+    response?: { data?: { message?: string; errors?: { code?: string; message?: string }[] } };
+    cause?: { response?: { status?: number }; description?: string };
+  };
   if (typeof e?.status === 'number') {
     const data = e.response?.data;
-    const details = data?.errors?.map((x) => x.message ?? x.code).filter(Boolean).join('; ');
+    const details = data?.errors
+      ?.map((x) => x.message ?? x.code)
+      .filter(Boolean)
+      .join('; ');
     return { status: e.status, message: [data?.message ?? errorMessage(err), details].filter(Boolean).join(': ') };
   }
-  if (typeof e?.cause?.response?.status === 'number') return { status: e.cause.response.status, message: e.cause.description || errorMessage(err) };
+  if (typeof e?.cause?.response?.status === 'number')
+    return { status: e.cause.response.status, message: e.cause.description || errorMessage(err) };
   return { message: errorMessage(err) };
 }
 
@@ -163,9 +171,13 @@ export interface RefusalWords {
 export function forgeFailure(words: RefusalWords, what: ForgeObject, action: string, err: unknown): ExternalError {
   const { status, message } = apiError(err);
   const head = `Could not ${action} on ${words.where}: ${status ? `HTTP ${status} ` : ''}${message}.`;
-  if (status === 401 || status === 403 || words.hiddenRefusal?.(status, what)) return new ExternalError(`${head} ${words.permissionFix(what)}`, { cause: err });
+  if (status === 401 || status === 403 || words.hiddenRefusal?.(status, what))
+    return new ExternalError(`${head} ${words.permissionFix(what)}`, { cause: err });
   if ((status === 409 || status === 422 || status === 400) && /already[ _]exists/i.test(message)) {
-    return new ExternalError(`${head} The ${what} already exists: delete it, or push a new commit so the next version is computed past it.`, { cause: err });
+    return new ExternalError(
+      `${head} The ${what} already exists: delete it, or push a new commit so the next version is computed past it.`,
+      { cause: err },
+    );
   }
   return new ExternalError(withHint(head, err, words.apiTarget), { cause: err });
 }

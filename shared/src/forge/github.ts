@@ -4,8 +4,19 @@ import { ExternalError, type HintTarget } from '../errors.js';
 import type { Job } from '../platform/platform.js';
 import { githubVars } from '../platform/variables.js';
 import {
-  checkRecord, commentFailure, forgeFailure, type CreatedRelease, type CreatedTag, type DeploymentRecord, type Forge, type ForgeObject,
-  type Octokit, type RecordedDeployment, type ReleaseRequest, type TagRequest, type UpsertResult,
+  checkRecord,
+  commentFailure,
+  forgeFailure,
+  type CreatedRelease,
+  type CreatedTag,
+  type DeploymentRecord,
+  type Forge,
+  type ForgeObject,
+  type Octokit,
+  type RecordedDeployment,
+  type ReleaseRequest,
+  type TagRequest,
+  type UpsertResult,
 } from './forge.js';
 
 /** GitHub's limit for a deployment status description. */
@@ -51,7 +62,12 @@ export class GitHubForge implements Forge {
     const { octokit, owner, repo } = this;
     const text = `${marker}\n${body}`;
     try {
-      const comments = await octokit.paginate(octokit.rest.issues.listComments, { owner, repo, issue_number: number, per_page: 100 });
+      const comments = await octokit.paginate(octokit.rest.issues.listComments, {
+        owner,
+        repo,
+        issue_number: number,
+        per_page: 100,
+      });
       const mine = comments.find((c) => c.body?.includes(marker));
       if (mine) {
         const { data } = await octokit.rest.issues.updateComment({ owner, repo, comment_id: mine.id, body: text });
@@ -70,7 +86,14 @@ export class GitHubForge implements Forge {
       let target = req.sha;
       if (req.message) {
         // an annotated tag is a tag object first, then a ref pointing at that object
-        const obj = await octokit.rest.git.createTag({ owner, repo, tag: req.tag, message: req.message, object: req.sha, type: 'commit' });
+        const obj = await octokit.rest.git.createTag({
+          owner,
+          repo,
+          tag: req.tag,
+          message: req.message,
+          object: req.sha,
+          type: 'commit',
+        });
         target = obj.data.sha;
       }
       await octokit.rest.git.createRef({ owner, repo, ref: `refs/tags/${req.tag}`, sha: target });
@@ -83,7 +106,12 @@ export class GitHubForge implements Forge {
   async createRelease(req: ReleaseRequest): Promise<CreatedRelease> {
     try {
       const { data } = await this.octokit.rest.repos.createRelease({
-        owner: this.owner, repo: this.repo, tag_name: req.tag, name: req.name, body: req.notes, prerelease: req.prerelease ?? false,
+        owner: this.owner,
+        repo: this.repo,
+        tag_name: req.tag,
+        name: req.name,
+        body: req.notes,
+        prerelease: req.prerelease ?? false,
         ...(req.ref && { target_commitish: req.ref }),
       });
       return { tag: req.tag, url: data.html_url };
@@ -103,12 +131,22 @@ export class GitHubForge implements Forge {
     let id: number;
     try {
       const { data } = await octokit.rest.repos.createDeployment({
-        owner, repo, ref: r.ref, environment: r.environment, description: r.description,
-        auto_merge: false, required_contexts: [], transient_environment: false, production_environment: /^prod/i.test(r.environment),
+        owner,
+        repo,
+        ref: r.ref,
+        environment: r.environment,
+        description: r.description,
+        auto_merge: false,
+        required_contexts: [],
+        transient_environment: false,
+        production_environment: /^prod/i.test(r.environment),
         payload: { version: r.version, ...(r.sha && { sha: r.sha }) },
       });
       // 202 is GitHub's answer when it merged the default branch into ref first, which auto_merge: false rules out.
-      if (!('id' in data)) throw new ExternalError(`GitHub did not create a deployment of ${r.ref}: ${data.message ?? 'no deployment in the answer'}`);
+      if (!('id' in data))
+        throw new ExternalError(
+          `GitHub did not create a deployment of ${r.ref}: ${data.message ?? 'no deployment in the answer'}`,
+        );
       id = data.id;
     } catch (err) {
       if (err instanceof ExternalError) throw err;
@@ -117,11 +155,21 @@ export class GitHubForge implements Forge {
     const logUrl = this.job.runUrl;
     try {
       await octokit.rest.repos.createDeploymentStatus({
-        owner, repo, deployment_id: id, state: r.state, environment: r.environment,
-        description: clip(r.description, STATUS_DESCRIPTION_MAX), ...(logUrl && { log_url: logUrl }),
+        owner,
+        repo,
+        deployment_id: id,
+        state: r.state,
+        environment: r.environment,
+        description: clip(r.description, STATUS_DESCRIPTION_MAX),
+        ...(logUrl && { log_url: logUrl }),
       });
     } catch (err) {
-      throw forgeFailure(this.words, 'deployment', `set the status of deployment ${id} (${r.ref} to ${r.environment}) to ${r.state}`, err);
+      throw forgeFailure(
+        this.words,
+        'deployment',
+        `set the status of deployment ${id} (${r.ref} to ${r.environment}) to ${r.state}`,
+        err,
+      );
     }
     return {
       where: `GitHub deployment ${id} of ${r.ref} to ${r.environment}, status ${r.state}`,

@@ -4,8 +4,21 @@ import { ConfigError, ExternalError, type HintTarget } from '../errors.js';
 import type { Job, Platform } from '../platform/platform.js';
 import { gitlabVars } from '../platform/variables.js';
 import {
-  apiError, checkRecord, commentFailure, forgeFailure, type CreatedRelease, type CreatedTag, type DeploymentRecord, type Downstream,
-  type Forge, type ForgeObject, type GitlabApi, type RecordedDeployment, type ReleaseRequest, type TagRequest, type UpsertResult,
+  apiError,
+  checkRecord,
+  commentFailure,
+  forgeFailure,
+  type CreatedRelease,
+  type CreatedTag,
+  type DeploymentRecord,
+  type Downstream,
+  type Forge,
+  type ForgeObject,
+  type GitlabApi,
+  type RecordedDeployment,
+  type ReleaseRequest,
+  type TagRequest,
+  type UpsertResult,
 } from './forge.js';
 
 const FULL_SHA = /^(?:[0-9a-f]{40}|[0-9a-f]{64})$/i;
@@ -37,14 +50,17 @@ export class GitLabForge implements Forge {
     this.sha = job.sha;
     // The job token may create releases but not tags: git push with it works where the project allows job-token pushes.
     this.canTag = !jobToken;
-    this.commentRefusedHint = jobToken ? ` ${gitlabVars.jobToken} may not write MR notes: set GITLAB_TOKEN to a project access token with api scope.` : '';
+    this.commentRefusedHint = jobToken
+      ? ` ${gitlabVars.jobToken} may not write MR notes: set GITLAB_TOKEN to a project access token with api scope.`
+      : '';
     this.apiTarget = { input: job.apiVariable ?? 'API URL', value: job.serverUrl ?? '', kind: 'url' };
     this.words = {
       where: `GitLab (project ${projectId})`,
       apiTarget: this.apiTarget,
       permissionFix: (what: ForgeObject) => permissionFix(jobToken, what),
       // GitLab used to answer a job token refused on the deployments API with 404 Project Not Found (gitlab-org/gitlab!163211).
-      hiddenRefusal: (status: number | undefined, what: ForgeObject) => status === 404 && what === 'deployment' && jobToken,
+      hiddenRefusal: (status: number | undefined, what: ForgeObject) =>
+        status === 404 && what === 'deployment' && jobToken,
     };
   }
 
@@ -79,7 +95,12 @@ export class GitLabForge implements Forge {
 
   async createRelease(req: ReleaseRequest): Promise<CreatedRelease> {
     try {
-      const data = await this.api.ProjectReleases.create(this.projectId, { tagName: req.tag, name: req.name, description: req.notes, ...(req.ref && { ref: req.ref }) });
+      const data = await this.api.ProjectReleases.create(this.projectId, {
+        tagName: req.tag,
+        name: req.name,
+        description: req.notes,
+        ...(req.ref && { ref: req.ref }),
+      });
       const links = (data as { _links?: { self?: string } })._links;
       return { tag: req.tag, ...(links?.self && { url: links.self }) };
     } catch (err) {
@@ -97,7 +118,9 @@ export class GitLabForge implements Forge {
     try {
       const sha = r.sha ?? (FULL_SHA.test(r.ref) ? r.ref : await this.tagCommit(r.ref));
       const tag = !SHORT_SHA.test(r.ref);
-      this.platform.debug(`GitLab: POST /projects/${this.projectId}/deployments environment=${r.environment} ref=${r.ref} sha=${sha} tag=${tag} status=${status}`);
+      this.platform.debug(
+        `GitLab: POST /projects/${this.projectId}/deployments environment=${r.environment} ref=${r.ref} sha=${sha} tag=${tag} status=${status}`,
+      );
       const d = await this.api.Deployments.create(this.projectId, r.environment, sha, r.ref, tag, { status });
       const project = this.job.projectUrl;
       return {
@@ -127,12 +150,20 @@ export class GitLabForge implements Forge {
           `${what} with ${gitlabVars.jobToken}, which may not read bridge jobs. Set the CI/CD variable GITLAB_TOKEN (masked) to a project access token of this project with the read_api scope and the Reporter role.`,
         );
       }
-      if (status === 401 || status === 403) throw new ConfigError(`${what}: GITLAB_TOKEN needs the read_api scope and at least the Reporter role on project ${this.projectId}.`);
+      if (status === 401 || status === 403)
+        throw new ConfigError(
+          `${what}: GITLAB_TOKEN needs the read_api scope and at least the Reporter role on project ${this.projectId}.`,
+        );
       throw new ExternalError(`${what}.`, { cause: err });
     }
     return bridges.map((b) => {
       const down = b.downstream_pipeline as { web_url?: string; status?: string } | null | undefined;
-      return { job: b.name, status: b.status, url: down?.web_url ?? String(b.web_url), ...(down?.status && { pipelineStatus: down.status }) };
+      return {
+        job: b.name,
+        status: b.status,
+        url: down?.web_url ?? String(b.web_url),
+        ...(down?.status && { pipelineStatus: down.status }),
+      };
     });
   }
 
@@ -141,17 +172,21 @@ export class GitLabForge implements Forge {
     const tags = await this.api.Tags.all(this.projectId, { search: `^${name}` });
     const commit = tags.find((t) => t.name === name)?.commit?.id;
     if (typeof commit === 'string') return commit;
-    throw new ExternalError(`GitLab needs the commit of a deployment: '${name}' is no tag of project ${this.projectId} and no sha was given.`);
+    throw new ExternalError(
+      `GitLab needs the commit of a deployment: '${name}' is no tag of project ${this.projectId} and no sha was given.`,
+    );
   }
 }
 
 function permissionFix(jobToken: boolean, what: ForgeObject): string {
   if (what === 'deployment') {
     const token = `${PROJECT_TOKEN} (Maintainer, or an allowed deployer, when the environment is protected)`;
-    if (jobToken) return `This GitLab refused ${gitlabVars.jobToken} for deployments (older GitLab versions do, and so does a pipeline user without the Developer role): set GITLAB_TOKEN to ${token}.`;
+    if (jobToken)
+      return `This GitLab refused ${gitlabVars.jobToken} for deployments (older GitLab versions do, and so does a pipeline user without the Developer role): set GITLAB_TOKEN to ${token}.`;
     return `The token needs the Developer role or higher; else set GITLAB_TOKEN to ${token}.`;
   }
   const token = `${PROJECT_TOKEN} (Maintainer when the tag is protected)`;
-  if (jobToken && what === 'tag') return `${gitlabVars.jobToken} cannot create tags through the API: set GITLAB_TOKEN to ${token}.`;
+  if (jobToken && what === 'tag')
+    return `${gitlabVars.jobToken} cannot create tags through the API: set GITLAB_TOKEN to ${token}.`;
   return `The token needs ${jobToken ? 'a job user with ' : ''}the Developer role or higher; else set GITLAB_TOKEN to ${token}.`;
 }

@@ -27,7 +27,9 @@ export async function detectForge(platform: Platform): Promise<Forge | undefined
     const host = job.serverUrl;
     if (!credential || !job.projectId || !host) return undefined;
     const { Gitlab } = await import('@gitbeaker/rest');
-    const api = credential.jobToken ? new Gitlab({ host, jobToken: credential.token }) : new Gitlab({ host, token: credential.token });
+    const api = credential.jobToken
+      ? new Gitlab({ host, jobToken: credential.token })
+      : new Gitlab({ host, token: credential.token });
     return new GitLabForge(api, job.projectId, credential.jobToken, job, platform);
   }
   return undefined;

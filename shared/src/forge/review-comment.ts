@@ -17,7 +17,12 @@ export type OutsideReview = 'warning' | 'info';
  * Upserts the comment found by `marker` with `body`, redacted as a log line is. Warns (never throws) when no token
  * is available or the forge refuses; a run outside a PR/MR is reported at the `outside` level and skipped.
  */
-export async function postReviewComment(platform: Platform, marker: string, body: string, outside: OutsideReview = 'warning'): Promise<void> {
+export async function postReviewComment(
+  platform: Platform,
+  marker: string,
+  body: string,
+  outside: OutsideReview = 'warning',
+): Promise<void> {
   const forge = await detectForge(platform);
   if (!forge) {
     platform.warning(
@@ -34,7 +39,9 @@ export async function postReviewComment(platform: Platform, marker: string, body
   try {
     // A comment is public: masked values are taken out of it as out of a log line.
     const r = await forge.upsertComment(marker, platform.redact(body));
-    platform.info(`${r.action === 'created' ? 'Posted' : 'Updated'} the ${forge.review.comment}${r.url ? ` ${r.url}` : ` ${r.id}`}.`);
+    platform.info(
+      `${r.action === 'created' ? 'Posted' : 'Updated'} the ${forge.review.comment}${r.url ? ` ${r.url}` : ` ${r.id}`}.`,
+    );
   } catch (err) {
     platform.warning(`${(err as Error).message}${forge.commentRefusedHint}`);
   }

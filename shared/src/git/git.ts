@@ -36,8 +36,9 @@ export function git(args: string[], opts: GitOptions): Promise<string> {
       },
       (err, stdout, stderr) => {
         if (!err) return resolve(stdout);
-        const code = typeof (err as { code?: unknown }).code === 'number' ? ((err as { code: number }).code) : -1;
-        if ((err as NodeJS.ErrnoException).code === 'ENOENT') return reject(new ExternalError('git is not installed or not on PATH.'));
+        const code = typeof (err as { code?: unknown }).code === 'number' ? (err as { code: number }).code : -1;
+        if ((err as NodeJS.ErrnoException).code === 'ENOENT')
+          return reject(new ExternalError('git is not installed or not on PATH.'));
         reject(new GitFailure(args, code, stderr || err.message));
       },
     );
@@ -51,7 +52,9 @@ export async function repoRoot(cwd: string): Promise<string> {
     return (await git(['rev-parse', '--show-toplevel'], { cwd })).trim();
   } catch (err) {
     if (err instanceof GitFailure) {
-      throw new ConfigError(`${cwd} is not inside a git repository. Run the step after checking out the repository (actions/checkout, or GitLab's default clone).`);
+      throw new ConfigError(
+        `${cwd} is not inside a git repository. Run the step after checking out the repository (actions/checkout, or GitLab's default clone).`,
+      );
     }
     throw err;
   }

@@ -40,7 +40,9 @@ export function releases(tags: Iterable<string>, prefix: string): Release[] {
 
 /** What to change so the job clones the whole history and the tags, in the words of the platform it runs on. */
 export function shallowFix(platform: Platform): string {
-  if (platform.name === 'github') return "Set 'fetch-depth: 0' on actions/checkout (with: fetch-depth: 0), so the history and the tags are cloned.";
-  if (platform.name === 'gitlab') return "Set the variable 'GIT_DEPTH: 0' on the job (variables: GIT_DEPTH: 0), so the history and the tags are cloned.";
+  if (platform.name === 'github')
+    return "Set 'fetch-depth: 0' on actions/checkout (with: fetch-depth: 0), so the history and the tags are cloned.";
+  if (platform.name === 'gitlab')
+    return "Set the variable 'GIT_DEPTH: 0' on the job (variables: GIT_DEPTH: 0), so the history and the tags are cloned.";
   return "Run 'git fetch --unshallow --tags' first.";
 }

@@ -67,13 +67,16 @@ export function parseConfig(text: string, file: string): { config: DependencyCon
 
   const servicesNode = isMap(root) ? root.services : undefined;
   if (!isMap(servicesNode)) {
-    throw configError([at(['services'], "The file needs a top-level 'services:' map of service name → { dependencies: [...] }.")]);
+    throw configError([
+      at(['services'], "The file needs a top-level 'services:' map of service name → { dependencies: [...] }."),
+    ]);
   }
   const services = new Map<string, ServiceDef>();
   for (const [name, body] of Object.entries(servicesNode)) {
     const def: ServiceDef = { name, dependencies: [], paths: [] };
     services.set(name, def);
-    if (!isName('service', name)) problems.push(at(['services', name], `Service ${shown(name)}: the name is not ${NAME_KINDS.service.expected}.`));
+    if (!isName('service', name))
+      problems.push(at(['services', name], `Service ${shown(name)}: the name is not ${NAME_KINDS.service.expected}.`));
     if (body == null) continue;
     if (!isMap(body)) {
       problems.push(at(['services', name], `Service '${name}' must be a map such as { dependencies: [] }.`));
@@ -98,7 +101,10 @@ export function parseConfig(text: string, file: string): { config: DependencyCon
           break;
         case 'health': {
           const bad = typeof value !== 'string' || !value ? 'must be a URL string.' : healthProblem(value);
-          if (bad) problems.push(at(here, `Service '${name}': health${typeof value === 'string' ? ` '${redactUrl(value)}'` : ''} ${bad}`));
+          if (bad)
+            problems.push(
+              at(here, `Service '${name}': health${typeof value === 'string' ? ` '${redactUrl(value)}'` : ''} ${bad}`),
+            );
           else def.health = value as string;
           break;
         }
@@ -113,7 +119,9 @@ export function parseConfig(text: string, file: string): { config: DependencyCon
         }
         default: {
           const near = closest(key, FIELDS);
-          warnings.push(at(here, `Service '${name}': unknown field '${key}' is ignored.${near ? ` Did you mean '${near}'?` : ''}`));
+          warnings.push(
+            at(here, `Service '${name}': unknown field '${key}' is ignored.${near ? ` Did you mean '${near}'?` : ''}`),
+          );
         }
       }
     }

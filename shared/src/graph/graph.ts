@@ -19,7 +19,11 @@ export function checkGraph(config: DependencyConfig): GraphCheck {
   for (const s of services.values()) {
     s.dependencies.forEach((dep, i) => {
       // The line is looked up only for a problem that is reported.
-      const problem = (message: string): Problem => ({ file, message, line: config.lineOf(['services', s.name, 'dependencies', i]) });
+      const problem = (message: string): Problem => ({
+        file,
+        message,
+        line: config.lineOf(['services', s.name, 'dependencies', i]),
+      });
       if (dep === s.name) {
         errors.push(problem(`Service '${s.name}' depends on itself.`));
         return;
@@ -27,7 +31,11 @@ export function checkGraph(config: DependencyConfig): GraphCheck {
       const d = services.get(dep);
       if (!d) {
         const near = closest(dep, services.keys());
-        errors.push(problem(`Service '${s.name}' depends on '${dep}', which is not defined.${near ? ` Did you mean '${near}'?` : ''}`));
+        errors.push(
+          problem(
+            `Service '${s.name}' depends on '${dep}', which is not defined.${near ? ` Did you mean '${near}'?` : ''}`,
+          ),
+        );
         return;
       }
       if (s.level !== undefined && d.level !== undefined && s.level <= d.level) conflicts.push({ kind: 'level', s, d });
@@ -38,9 +46,17 @@ export function checkGraph(config: DependencyConfig): GraphCheck {
   }
   const cycles = findCycles(config);
   for (const cycle of cycles.list) {
-    errors.push({ file, line: config.lineOf(['services', cycle[0]]), message: `Dependency cycle: ${[...cycle, cycle[0]].join(' → ')}` });
+    errors.push({
+      file,
+      line: config.lineOf(['services', cycle[0]]),
+      message: `Dependency cycle: ${[...cycle, cycle[0]].join(' → ')}`,
+    });
   }
-  if (cycles.truncated) errors.push({ file, message: `More than ${MAX_CYCLES} dependency cycles; only the first ${MAX_CYCLES} are listed.` });
+  if (cycles.truncated)
+    errors.push({
+      file,
+      message: `More than ${MAX_CYCLES} dependency cycles; only the first ${MAX_CYCLES} are listed.`,
+    });
   // A fix can be worked out only on an acyclic graph; with a cycle the hints are reported as they stand.
   const depth = cycles.list.length ? undefined : depths(config);
   return { errors, inconsistencies: conflicts.map((c) => describeConflict(config, c, depth)) };
@@ -90,7 +106,8 @@ function describeConflict(config: DependencyConfig, c: Conflict, depth: Map<stri
 function levelOffset(config: DependencyConfig, depth: Map<string, number>): number {
   const counts = new Map<number, number>();
   for (const s of config.services.values()) {
-    if (s.level !== undefined) counts.set(s.level - depth.get(s.name)!, (counts.get(s.level - depth.get(s.name)!) ?? 0) + 1);
+    if (s.level !== undefined)
+      counts.set(s.level - depth.get(s.name)!, (counts.get(s.level - depth.get(s.name)!) ?? 0) + 1);
   }
   let best = 1;
   let bestN = 0;
@@ -113,7 +130,11 @@ export function findCycles(config: DependencyConfig): { list: string[][]; trunca
   const { services } = config;
   const names = [...services.keys()].sort();
   const index = new Map(names.map((n, i) => [n, i]));
-  const adj = names.map((n) => edgesOf(services.get(n)!, services).map((d) => index.get(d)!).sort((a, b) => a - b));
+  const adj = names.map((n) =>
+    edgesOf(services.get(n)!, services)
+      .map((d) => index.get(d)!)
+      .sort((a, b) => a - b),
+  );
   const list: string[][] = [];
   let truncated = false;
 
@@ -234,7 +255,10 @@ export function depths(config: DependencyConfig): Map<string, number> {
         work.push(...pending);
         continue;
       }
-      depth.set(name, deps.reduce((m, d) => Math.max(m, depth.get(d)! + 1), 0));
+      depth.set(
+        name,
+        deps.reduce((m, d) => Math.max(m, depth.get(d)! + 1), 0),
+      );
       work.pop();
     }
   }

@@ -57,7 +57,12 @@ export function githubRepoProblem(project: string): string | undefined {
  * Checks one pipeline key of service `name` and stores it in `into`; returns the problem, without the file and line.
  * `project` is checked as either platform's syntax here; the GitHub-only rule is applied where GitHub is used.
  */
-export function parsePipelineKey(name: string, key: PipelineKey, value: unknown, into: Partial<ServicePipeline>): string | undefined {
+export function parsePipelineKey(
+  name: string,
+  key: PipelineKey,
+  value: unknown,
+  into: Partial<ServicePipeline>,
+): string | undefined {
   const where = `Service '${name}': '${key}'`;
   const text = typeof value === 'string' ? value : undefined;
   switch (key) {
@@ -69,11 +74,13 @@ export function parsePipelineKey(name: string, key: PipelineKey, value: unknown,
       return undefined;
     }
     case 'ref':
-      if (!text || !REF.test(text)) return `${where} ${text ? `'${text}' ` : ''}must be a branch or tag name such as main or v1.4.2.`;
+      if (!text || !REF.test(text))
+        return `${where} ${text ? `'${text}' ` : ''}must be a branch or tag name such as main or v1.4.2.`;
       into.ref = text;
       return undefined;
     case 'workflow':
-      if (!text || !WORKFLOW.test(text)) return `${where} ${text ? `'${text}' ` : ''}must be a workflow file name in .github/workflows/, such as ${DEFAULT_WORKFLOW}.`;
+      if (!text || !WORKFLOW.test(text))
+        return `${where} ${text ? `'${text}' ` : ''}must be a workflow file name in .github/workflows/, such as ${DEFAULT_WORKFLOW}.`;
       into.workflow = text;
       return undefined;
     case 'variables':
@@ -83,9 +90,12 @@ export function parsePipelineKey(name: string, key: PipelineKey, value: unknown,
       const pattern = key === 'variables' ? VARIABLE : INPUT;
       const out: Record<string, string> = {};
       for (const [k, v] of Object.entries(value)) {
-        if (!pattern.test(k)) return `${where} has the name '${k}'. Use letters, digits and '_'${key === 'inputs' ? " or '-'" : ''}, not starting with a digit.`;
-        if (/^shipgate[_-]/i.test(k)) return `${where} has the name '${k}': names starting with ${key === 'variables' ? 'SHIPGATE_' : 'shipgate-'} are Shipgate's own.`;
-        if (!['string', 'number', 'boolean'].includes(typeof v)) return `${where}: '${k}' must be a string, number or boolean.`;
+        if (!pattern.test(k))
+          return `${where} has the name '${k}'. Use letters, digits and '_'${key === 'inputs' ? " or '-'" : ''}, not starting with a digit.`;
+        if (/^shipgate[_-]/i.test(k))
+          return `${where} has the name '${k}': names starting with ${key === 'variables' ? 'SHIPGATE_' : 'shipgate-'} are Shipgate's own.`;
+        if (!['string', 'number', 'boolean'].includes(typeof v))
+          return `${where}: '${k}' must be a string, number or boolean.`;
         out[k] = String(v);
       }
       if (key === 'inputs' && Object.keys(out).length > MAX_USER_INPUTS) {
@@ -98,13 +108,24 @@ export function parsePipelineKey(name: string, key: PipelineKey, value: unknown,
 }
 
 /** The pipeline of a service from its parsed keys; a problem when keys other than `project` come without it. */
-export function servicePipeline(name: string, keys: Partial<ServicePipeline>): { pipeline?: ServicePipeline; problem?: string } {
+export function servicePipeline(
+  name: string,
+  keys: Partial<ServicePipeline>,
+): { pipeline?: ServicePipeline; problem?: string } {
   const given = Object.keys(keys) as PipelineKey[];
   if (!given.length) return {};
   if (!keys.project) {
-    return { problem: `Service '${name}' has '${given.join("', '")}' but no 'project': say where its pipeline lives, e.g. project: microservices/${name}.` };
+    return {
+      problem: `Service '${name}' has '${given.join("', '")}' but no 'project': say where its pipeline lives, e.g. project: microservices/${name}.`,
+    };
   }
   return {
-    pipeline: { project: keys.project, ref: keys.ref, workflow: keys.workflow ?? DEFAULT_WORKFLOW, variables: keys.variables ?? {}, inputs: keys.inputs ?? {} },
+    pipeline: {
+      project: keys.project,
+      ref: keys.ref,
+      workflow: keys.workflow ?? DEFAULT_WORKFLOW,
+      variables: keys.variables ?? {},
+      inputs: keys.inputs ?? {},
+    },
   };
 }

@@ -56,7 +56,10 @@ export async function healthGate(url: string, o: GateOptions): Promise<GateResul
   let last: AttemptResult;
   for (;;) {
     const left = deadline - clock.now();
-    last = await attemptOnce({ name: url, url }, { clock, attemptTimeoutMs: Math.max(1000, Math.min(o.attemptTimeoutMs ?? 5000, left)) });
+    last = await attemptOnce(
+      { name: url, url },
+      { clock, attemptTimeoutMs: Math.max(1000, Math.min(o.attemptTimeoutMs ?? 5000, left)) },
+    );
     attempts++;
     if (last.ok) consecutive++;
     else {

@@ -9,11 +9,13 @@ import { colourUrl } from './gate.js';
 export const healthUrlInputs = {
   'health-url-blue': {
     type: 'string',
-    description: 'Health endpoint of the first colour of `colors` (`blue`), e.g. `http://127.0.0.1:8081/healthz`; it wins over `health-url` for that colour.',
+    description:
+      'Health endpoint of the first colour of `colors` (`blue`), e.g. `http://127.0.0.1:8081/healthz`; it wins over `health-url` for that colour.',
   },
   'health-url-green': {
     type: 'string',
-    description: 'Health endpoint of the second colour of `colors` (`green`), e.g. `http://127.0.0.1:8082/healthz`; it wins over `health-url` for that colour.',
+    description:
+      'Health endpoint of the second colour of `colors` (`green`), e.g. `http://127.0.0.1:8082/healthz`; it wins over `health-url` for that colour.',
   },
 } as const satisfies Record<string, InputSpec>;
 
@@ -31,7 +33,10 @@ export interface HealthUrls {
  * Reads `health-url` and `health-url-blue` / `health-url-green` against the colours; throws a ConfigError naming the
  * input when one is not a URL or a colour is left without one.
  */
-export function healthUrls(values: { 'health-url': string; 'health-url-blue': string; 'health-url-green': string }, colors: readonly string[]): HealthUrls | undefined {
+export function healthUrls(
+  values: { 'health-url': string; 'health-url-blue': string; 'health-url-green': string },
+  colors: readonly string[],
+): HealthUrls | undefined {
   const template = values['health-url'].trim();
   const own = new Map<string, string>();
   PER_COLOUR.forEach((name, i) => {
@@ -45,7 +50,9 @@ export function healthUrls(values: { 'health-url': string; 'health-url-blue': st
     const c = colors[i];
     if (!c) return;
     if (!own.has(c) && !template) {
-      throw new ConfigError(`Input '${name}' is empty, but '${PER_COLOUR[1 - i]}' is set: colour ${c} would go unchecked. Set both, or 'health-url' with {color}.`);
+      throw new ConfigError(
+        `Input '${name}' is empty, but '${PER_COLOUR[1 - i]}' is set: colour ${c} would go unchecked. Set both, or 'health-url' with {color}.`,
+      );
     }
     httpUrl(own.has(c) ? name : 'health-url', of(c));
   });

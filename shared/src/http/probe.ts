@@ -113,10 +113,15 @@ function tcpAttempt(url: string, timeoutMs: number): Promise<Outcome> {
 async function consulAttempt(service: string, consul: AttemptOptions['consul'], timeoutMs: number): Promise<Outcome> {
   if (!consul) return { ok: false, error: 'consul-url is not set' };
   if (!service) return { ok: false, error: "consul target needs a service name, e.g. 'consul:api'" };
-  if (!/^https?:\/\//i.test(consul.url)) return { ok: false, error: `consul-url must be an http(s) URL, got '${consul.url}'` };
+  if (!/^https?:\/\//i.test(consul.url))
+    return { ok: false, error: `consul-url must be an http(s) URL, got '${consul.url}'` };
   const url = `${consul.url.replace(/\/+$/, '')}/v1/health/service/${encodeURIComponent(service)}?passing`;
   return guarded(url, timeoutMs, 'Consul: ', async () => {
-    const res = await httpGet(url, { timeoutMs, readBody: true, headers: consul.token ? { 'x-consul-token': consul.token } : {} });
+    const res = await httpGet(url, {
+      timeoutMs,
+      readBody: true,
+      headers: consul.token ? { 'x-consul-token': consul.token } : {},
+    });
     const text = res.body;
     if (res.status < 200 || res.status > 299) return { ok: false, error: `HTTP ${res.status} from Consul` };
     const entries = parseJson(text);
@@ -146,16 +151,25 @@ async function guarded(url: string, timeoutMs: number, prefix: string, run: () =
   } catch (err) {
     const u = URL.canParse(url) ? new URL(url) : undefined;
     const where = u ? `${u.hostname}:${u.port || (u.protocol === 'https:' ? 443 : 80)}` : url;
-    return { ok: false, error: prefix + (err instanceof TimeoutError ? timedOut(timeoutMs) : describeNetError(err, where)) };
+    return {
+      ok: false,
+      error: prefix + (err instanceof TimeoutError ? timedOut(timeoutMs) : describeNetError(err, where)),
+    };
   }
 }
 
 const timedOut = (ms: number) => `timed out after ${formatDuration(ms)}`;
 
 const NET_ERRORS: Record<string, string> = {
-  ECONNREFUSED: 'connection refused', ECONNRESET: 'connection reset', UND_ERR_SOCKET: 'connection closed by peer',
-  ENOTFOUND: 'host not found', EAI_AGAIN: 'DNS lookup failed', EHOSTUNREACH: 'host unreachable',
-  ETIMEDOUT: 'connect timed out', UND_ERR_CONNECT_TIMEOUT: 'connect timed out', ENETUNREACH: 'network unreachable',
+  ECONNREFUSED: 'connection refused',
+  ECONNRESET: 'connection reset',
+  UND_ERR_SOCKET: 'connection closed by peer',
+  ENOTFOUND: 'host not found',
+  EAI_AGAIN: 'DNS lookup failed',
+  EHOSTUNREACH: 'host unreachable',
+  ETIMEDOUT: 'connect timed out',
+  UND_ERR_CONNECT_TIMEOUT: 'connect timed out',
+  ENETUNREACH: 'network unreachable',
 };
 
 type ErrorLike = { code?: unknown; cause?: unknown; errors?: unknown[] } | undefined;
@@ -186,7 +200,11 @@ export function probeAll(targets: ProbeTarget[], opts: ProbeOptions): Promise<Pr
  * A failed retry that the deadline cut short does not replace the earlier attempt's status and error:
  * "timed out after 2ms" would hide the real reason.
  */
-export async function probeAllWith(targets: ProbeTarget[], opts: ProbeOptions, attempt: AttemptFn): Promise<ProbeResult[]> {
+export async function probeAllWith(
+  targets: ProbeTarget[],
+  opts: ProbeOptions,
+  attempt: AttemptFn,
+): Promise<ProbeResult[]> {
   const start = opts.clock.now();
   const deadline = start + Math.max(0, opts.deadlineMs);
   let free = Math.max(1, Math.floor(opts.concurrency) || 1);

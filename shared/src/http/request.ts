@@ -38,7 +38,8 @@ export async function httpRequest(url: string, opts: RequestOptions): Promise<Ht
     if (!isRedirect(res) || hops >= (opts.maxRedirects ?? 0)) return res;
     const next = new URL(res.headers.location, current);
     // Credentials stay with the origin they were meant for, and never leave TLS.
-    if (next.host !== current.host || (current.protocol === 'https:' && next.protocol !== 'https:')) headers = withoutAuthorization(headers);
+    if (next.host !== current.host || (current.protocol === 'https:' && next.protocol !== 'https:'))
+      headers = withoutAuthorization(headers);
     // 303, and 301/302 after a POST, turn into a GET as browsers and curl do
     if (res.status === 303 || ((res.status === 301 || res.status === 302) && method === 'POST')) {
       method = 'GET';
@@ -59,7 +60,14 @@ function withoutAuthorization(headers: Record<string, string>): Record<string, s
   return Object.fromEntries(Object.entries(headers).filter(([k]) => k.toLowerCase() !== 'authorization'));
 }
 
-async function once(u: URL, method: string, headers: Record<string, string>, body: Uint8Array | undefined, ms: number, totalMs: number): Promise<HttpResponse> {
+async function once(
+  u: URL,
+  method: string,
+  headers: Record<string, string>,
+  body: Uint8Array | undefined,
+  ms: number,
+  totalMs: number,
+): Promise<HttpResponse> {
   const lib = await httpLib(u);
   const sent = body ? { ...headers, 'content-length': String(body.byteLength) } : headers;
   const { url, auth } = requestTarget(u);
@@ -69,7 +77,12 @@ async function once(u: URL, method: string, headers: Record<string, string>, bod
       res.on('data', (c: Buffer) => chunks.push(c));
       res.on('end', () => {
         clearTimeout(timer);
-        resolve({ status: res.statusCode ?? 0, headers: flatten(res.headers), body: Buffer.concat(chunks), url: u.toString() });
+        resolve({
+          status: res.statusCode ?? 0,
+          headers: flatten(res.headers),
+          body: Buffer.concat(chunks),
+          url: u.toString(),
+        });
       });
       res.on('error', fail);
     });
@@ -85,6 +98,7 @@ async function once(u: URL, method: string, headers: Record<string, string>, bod
 
 function flatten(headers: http.IncomingHttpHeaders): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const [k, v] of Object.entries(headers)) if (v !== undefined) out[k] = Array.isArray(v) ? v.join(k === 'set-cookie' ? '\n' : ', ') : v;
+  for (const [k, v] of Object.entries(headers))
+    if (v !== undefined) out[k] = Array.isArray(v) ? v.join(k === 'set-cookie' ? '\n' : ', ') : v;
   return out;
 }

@@ -80,7 +80,9 @@ export function redactUrl(url: string): string {
       .split('&')
       .map((pair) => {
         const eq = pair.indexOf('=');
-        return eq > 0 && SECRET_PARAM.test(safeDecode(pair.slice(0, eq))) && eq < pair.length - 1 ? `${pair.slice(0, eq)}=${MASK}` : pair;
+        return eq > 0 && SECRET_PARAM.test(safeDecode(pair.slice(0, eq))) && eq < pair.length - 1
+          ? `${pair.slice(0, eq)}=${MASK}`
+          : pair;
       })
       .join('&');
     out = out.slice(0, q.index) + '?' + query + out.slice(q.index + q[0].length);

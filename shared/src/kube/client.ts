@@ -74,13 +74,24 @@ export class KubeClient {
       const kc = await this.config();
       this.lib = lib;
       this.server = kc.getCurrentCluster()?.server ?? '';
-      return { lib, core: kc.makeApiClient(lib.CoreV1Api), apps: kc.makeApiClient(lib.AppsV1Api), custom: kc.makeApiClient(lib.CustomObjectsApi) };
+      return {
+        lib,
+        core: kc.makeApiClient(lib.CoreV1Api),
+        apps: kc.makeApiClient(lib.AppsV1Api),
+        custom: kc.makeApiClient(lib.CustomObjectsApi),
+      };
     })());
   }
 
   async get(ref: KubeRef): Promise<KubeObject> {
     const apis = await this.api();
-    return this.call('get', ref, (version, options) => this.typed(apis, ref)?.read(options) ?? apis.custom.getNamespacedCustomObject(this.coords(ref, version), options));
+    return this.call(
+      'get',
+      ref,
+      (version, options) =>
+        this.typed(apis, ref)?.read(options) ??
+        apis.custom.getNamespacedCustomObject(this.coords(ref, version), options),
+    );
   }
 
   async patch(ref: KubeRef, patch: KubePatch): Promise<KubeObject> {
@@ -89,19 +100,29 @@ export class KubeClient {
     const type = patch.type === 'json' ? apis.lib.PatchStrategy.JsonPatch : apis.lib.PatchStrategy.MergePatch;
     return this.call('patch', ref, (version, options) => {
       const opts = apis.lib.setHeaderOptions('Content-Type', type, options);
-      return this.typed(apis, ref)?.patch(body, opts) ?? apis.custom.patchNamespacedCustomObject({ ...this.coords(ref, version), body }, opts);
+      return (
+        this.typed(apis, ref)?.patch(body, opts) ??
+        apis.custom.patchNamespacedCustomObject({ ...this.coords(ref, version), body }, opts)
+      );
     });
   }
 
   /** Objects of one kind in `namespace` matching `labelSelector` (`app=web,tier!=db`), e.g. a Deployment's ReplicaSets. */
-  async list(resource: KubeResource, namespace: string, labelSelector?: string, input = 'namespace'): Promise<KubeObject[]> {
+  async list(
+    resource: KubeResource,
+    namespace: string,
+    labelSelector?: string,
+    input = 'namespace',
+  ): Promise<KubeObject[]> {
     const apis = await this.api();
     const ref: KubeRef = { resource, namespace, name: '', input };
     const answer = await this.call('list', ref, (version, options) => {
       const typed = this.typed(apis, ref);
       if (typed) return typed.list(labelSelector, options);
       const { name: _name, ...coords } = this.coords(ref, version);
-      return apis.custom.listNamespacedCustomObject({ ...coords, labelSelector }, options) as Promise<{ items: KubeObject[] }>;
+      return apis.custom.listNamespacedCustomObject({ ...coords, labelSelector }, options) as Promise<{
+        items: KubeObject[];
+      }>;
     });
     return answer.items ?? [];
   }
@@ -148,7 +169,9 @@ export class KubeClient {
         return await this.patch(ref, guarded(patch, current));
       } catch (err) {
         if (!(err instanceof Conflict) || attempt >= ATTEMPTS) throw err;
-        this.deps.platform.info(`${this.describe(ref)} changed while Shipgate was writing it (409 Conflict); reading it again (attempt ${attempt + 1} of ${ATTEMPTS}).`);
+        this.deps.platform.info(
+          `${this.describe(ref)} changed while Shipgate was writing it (409 Conflict); reading it again (attempt ${attempt + 1} of ${ATTEMPTS}).`,
+        );
         await this.deps.clock.sleep(100 * attempt);
       }
     }
@@ -171,7 +194,13 @@ export class KubeClient {
   }
 
   private coords(ref: KubeRef, version: string) {
-    return { group: ref.resource.group, version, namespace: ref.namespace, plural: ref.resource.plural, name: ref.name };
+    return {
+      group: ref.resource.group,
+      version,
+      namespace: ref.namespace,
+      plural: ref.resource.plural,
+      name: ref.name,
+    };
   }
 
   /** Runs one API call with a timeout, trying the resource's next version when the server does not serve one. */
@@ -205,24 +234,44 @@ export class KubeClient {
     const res = this.kubectlName(ref.resource);
     const lib = this.lib!;
     if (!(err instanceof lib.ApiException)) {
-      const reason = (err as { name?: string })?.name === 'AbortError' || (err as { name?: string })?.name === 'TimeoutError' ? `no answer within ${this.timeoutMs / 1000}s` : errorMessage(err);
+      const reason =
+        (err as { name?: string })?.name === 'AbortError' || (err as { name?: string })?.name === 'TimeoutError'
+          ? `no answer within ${this.timeoutMs / 1000}s`
+          : errorMessage(err);
       const message = `The Kubernetes API at ${this.server} is unreachable (${verb} ${what}): ${reason}`;
-      return new ExternalError(withHint(message, err, { input: "the server of the kubeconfig (input 'kubeconfig' or KUBECONFIG)", value: this.server, kind: 'url' }), { cause: err });
+      return new ExternalError(
+        withHint(message, err, {
+          input: "the server of the kubeconfig (input 'kubeconfig' or KUBECONFIG)",
+          value: this.server,
+          kind: 'url',
+        }),
+        { cause: err },
+      );
     }
     const status = statusOf(lib, err);
     const said = status?.message ?? `HTTP ${err.code}`;
     switch (err.code) {
       case 401:
-        return new ExternalError(`The Kubernetes API at ${this.server} rejected the credentials (401 Unauthorized) for ${verb} ${what}. Check the user in the kubeconfig (input 'kubeconfig' or KUBECONFIG).`);
+        return new ExternalError(
+          `The Kubernetes API at ${this.server} rejected the credentials (401 Unauthorized) for ${verb} ${what}. Check the user in the kubeconfig (input 'kubeconfig' or KUBECONFIG).`,
+        );
       case 403:
-        return new ExternalError(`Forbidden: the Kubernetes API refused to ${verb} ${res} in namespace '${ref.namespace}' (RBAC). Grant the job's account the verb '${verb}' on '${res}' in a Role. The server said: ${said}`);
+        return new ExternalError(
+          `Forbidden: the Kubernetes API refused to ${verb} ${res} in namespace '${ref.namespace}' (RBAC). Grant the job's account the verb '${verb}' on '${res}' in a Role. The server said: ${said}`,
+        );
       case 404:
         if (status?.details?.name) {
-          return new ConfigError(`${what} does not exist (404): input '${ref.input}' is '${ref.name}' and input 'namespace' is '${ref.namespace}'. Check both.`);
+          return new ConfigError(
+            `${what} does not exist (404): input '${ref.input}' is '${ref.name}' and input 'namespace' is '${ref.namespace}'. Check both.`,
+          );
         }
-        return new ConfigError(`The Kubernetes API at ${this.server} does not serve ${res} (tried ${versions.join(', ')}): is the CRD installed, and is input 'provider' right?`);
+        return new ConfigError(
+          `The Kubernetes API at ${this.server} does not serve ${res} (tried ${versions.join(', ')}): is the CRD installed, and is input 'provider' right?`,
+        );
       case 409:
-        return new Conflict(`${what} kept changing while Shipgate wrote it (409 Conflict ${ATTEMPTS} times); nothing was applied. The server said: ${said}`);
+        return new Conflict(
+          `${what} kept changing while Shipgate wrote it (409 Conflict ${ATTEMPTS} times); nothing was applied. The server said: ${said}`,
+        );
       case 422:
         return new ExternalError(`The Kubernetes API rejected the change to ${what} (422 Invalid): ${said}`);
       default:

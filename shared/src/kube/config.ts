@@ -28,7 +28,9 @@ const SERVICE_ACCOUNT = '/var/run/secrets/kubernetes.io/serviceaccount';
 function loadFiles(kc: KubeConfig, files: string[], KubeConfigClass: new () => KubeConfig): void {
   files.forEach((file, i) => {
     if (!existsSync(file)) {
-      throw new ConfigError(`Input 'kubeconfig' (or KUBECONFIG) names '${file}', which does not exist. Give the path of a kubeconfig file.`);
+      throw new ConfigError(
+        `Input 'kubeconfig' (or KUBECONFIG) names '${file}', which does not exist. Give the path of a kubeconfig file.`,
+      );
     }
     try {
       if (i === 0) kc.loadFromFile(file);
@@ -38,7 +40,9 @@ function loadFiles(kc: KubeConfig, files: string[], KubeConfigClass: new () => K
         kc.mergeConfig(more);
       }
     } catch (err) {
-      throw new ConfigError(`Input 'kubeconfig' (or KUBECONFIG) names '${file}', which is not a valid kubeconfig: ${errorMessage(err)}`);
+      throw new ConfigError(
+        `Input 'kubeconfig' (or KUBECONFIG) names '${file}', which is not a valid kubeconfig: ${errorMessage(err)}`,
+      );
     }
   });
 }
@@ -64,15 +68,19 @@ export async function loadKubeConfig(kubeconfig: string | undefined, platform: P
   const home = platform.env('HOME');
   const host = platform.env('KUBERNETES_SERVICE_HOST');
   if (files.length) loadFiles(kc, files, KubeConfig);
-  else if (home && existsSync(join(home, '.kube', 'config'))) loadFiles(kc, [join(home, '.kube', 'config')], KubeConfig);
-  else if (host && existsSync(`${SERVICE_ACCOUNT}/token`)) inCluster(kc, host, platform.env('KUBERNETES_SERVICE_PORT') ?? '443');
+  else if (home && existsSync(join(home, '.kube', 'config')))
+    loadFiles(kc, [join(home, '.kube', 'config')], KubeConfig);
+  else if (host && existsSync(`${SERVICE_ACCOUNT}/token`))
+    inCluster(kc, host, platform.env('KUBERNETES_SERVICE_PORT') ?? '443');
   else {
     throw new ConfigError(
       "Input 'kubeconfig' is empty and there is no KUBECONFIG, ~/.kube/config or in-cluster service account. Give the path of a kubeconfig (e.g. written by your cloud's login action).",
     );
   }
   if (!kc.getCurrentCluster()) {
-    throw new ConfigError(`The kubeconfig (input 'kubeconfig' or KUBECONFIG) has no current context with a cluster: current-context is '${kc.getCurrentContext() ?? ''}'.`);
+    throw new ConfigError(
+      `The kubeconfig (input 'kubeconfig' or KUBECONFIG) has no current context with a cluster: current-context is '${kc.getCurrentContext() ?? ''}'.`,
+    );
   }
   const user = kc.getCurrentUser();
   platform.setSecret(user?.token ?? '');

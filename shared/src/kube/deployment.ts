@@ -12,7 +12,15 @@
 // - A paused Deployment: apply() refuses with ConfigError (exit 2), as `kubectl rollout undo` does, telling to
 //   `kubectl rollout resume` first — resuming ourselves would also roll out whatever was paused on purpose.
 import { ConfigError } from '../errors.js';
-import { DEPLOYMENT, KubeClient, REPLICASET, type KubeDeps, type JsonPatchOp, type KubeObject, type KubeRef } from './client.js';
+import {
+  DEPLOYMENT,
+  KubeClient,
+  REPLICASET,
+  type KubeDeps,
+  type JsonPatchOp,
+  type KubeObject,
+  type KubeRef,
+} from './client.js';
 import { waitForRollout, type RolloutResult } from './rollout.js';
 
 export type { RolloutResult } from './rollout.js';
@@ -55,7 +63,14 @@ export const REVISION_ANNOTATION = 'deployment.kubernetes.io/revision';
 export const CHANGE_CAUSE = 'kubernetes.io/change-cause';
 const HASH_LABEL = 'pod-template-hash';
 /** Annotations an undo keeps from the Deployment instead of copying them from the ReplicaSet (kubectl's annotationsToSkip). */
-const KEEP = new Set(['kubectl.kubernetes.io/last-applied-configuration', REVISION_ANNOTATION, 'deployment.kubernetes.io/revision-history', 'deployment.kubernetes.io/desired-replicas', 'deployment.kubernetes.io/max-replicas', 'deprecated.deployment.rollback.to']);
+const KEEP = new Set([
+  'kubectl.kubernetes.io/last-applied-configuration',
+  REVISION_ANNOTATION,
+  'deployment.kubernetes.io/revision-history',
+  'deployment.kubernetes.io/desired-replicas',
+  'deployment.kubernetes.io/max-replicas',
+  'deprecated.deployment.rollback.to',
+]);
 
 interface Container {
   name: string;
@@ -66,7 +81,11 @@ const containersOf = (template: any): Container[] => (template?.spec?.containers
 const revisionOf = (o: KubeObject) => Number(o.metadata?.annotations?.[REVISION_ANNOTATION] ?? 0) || 0;
 const json = (v: unknown): any => JSON.parse(JSON.stringify(v ?? null));
 const canonical = (v: unknown): string =>
-  JSON.stringify(v, (_k, x) => (x && typeof x === 'object' && !Array.isArray(x) ? Object.fromEntries(Object.entries(x).sort(([a], [b]) => (a < b ? -1 : 1))) : x));
+  JSON.stringify(v, (_k, x) =>
+    x && typeof x === 'object' && !Array.isArray(x)
+      ? Object.fromEntries(Object.entries(x).sort(([a], [b]) => (a < b ? -1 : 1)))
+      : x,
+  );
 /** `'it''s'` for a POSIX shell. */
 const quote = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
 
@@ -122,11 +141,16 @@ export class DeploymentRollback {
     const wanted = this.settings.container;
     if (wanted) {
       const found = all.find((c) => c.name === wanted);
-      if (!found) throw new ConfigError(`Input 'container' is '${wanted}', but ${this.name} has no such container. Its containers: ${names}.`);
+      if (!found)
+        throw new ConfigError(
+          `Input 'container' is '${wanted}', but ${this.name} has no such container. Its containers: ${names}.`,
+        );
       return found;
     }
     if (all.length !== 1) {
-      throw new ConfigError(`${this.name} has ${all.length} containers (${names}): set input 'container' to the one to roll back.`);
+      throw new ConfigError(
+        `${this.name} has ${all.length} containers (${names}): set input 'container' to the one to roll back.`,
+      );
     }
     return all[0];
   }
@@ -143,22 +167,37 @@ export class DeploymentRollback {
       ...(cause ? [`Last change-cause: ${cause}`] : []),
       ...(dep.spec?.paused ? [`${this.name} is paused (kubectl rollout pause).`] : []),
     ];
-    return { revision: revisionOf(dep), container: c.name, image: c.image ?? '', generation: dep.metadata?.generation ?? 0, lines };
+    return {
+      revision: revisionOf(dep),
+      container: c.name,
+      image: c.image ?? '',
+      generation: dep.metadata?.generation ?? 0,
+      lines,
+    };
   }
 
   /** The ReplicaSets the Deployment owns (selected by its selector, controlled by its uid), newest revision first. */
   async history(): Promise<KubeObject[]> {
     const dep = this.read ?? json(await this.client.get(this.ref));
-    const sets = (await this.client.list(REPLICASET, this.settings.namespace, selectorString(dep.spec?.selector), 'deployment')).map((o) => json(o) as KubeObject);
+    const sets = (
+      await this.client.list(REPLICASET, this.settings.namespace, selectorString(dep.spec?.selector), 'deployment')
+    ).map((o) => json(o) as KubeObject);
     const uid = dep.metadata?.uid;
-    return sets.filter((rs) => rs.metadata?.ownerReferences?.some((r) => r.controller && r.uid === uid)).sort((a, b) => revisionOf(b) - revisionOf(a));
+    return sets
+      .filter((rs) => rs.metadata?.ownerReferences?.some((r) => r.controller && r.uid === uid))
+      .sort((a, b) => revisionOf(b) - revisionOf(a));
   }
 
   /** Every revision in the ReplicaSet history with its change-cause, newest first: `kubectl rollout history`. */
   async revisions(container: string): Promise<(Revision & { changeCause?: string })[]> {
     return (await this.history())
       .filter((rs) => revisionOf(rs) > 0)
-      .map((rs) => ({ revision: revisionOf(rs), image: this.imageIn(rs, container), replicaSet: rs.metadata?.name ?? '', changeCause: rs.metadata?.annotations?.[CHANGE_CAUSE] }));
+      .map((rs) => ({
+        revision: revisionOf(rs),
+        image: this.imageIn(rs, container),
+        replicaSet: rs.metadata?.name ?? '',
+        changeCause: rs.metadata?.annotations?.[CHANGE_CAUSE],
+      }));
   }
 
   /** The image the changed container runs in a ReplicaSet's template (same name, else its only container). */
@@ -174,7 +213,13 @@ export class DeploymentRollback {
   async previous(now?: DeploymentState): Promise<Revision | undefined> {
     const state = now ?? (await this.current());
     const older = (await this.history()).find((rs) => revisionOf(rs) > 0 && revisionOf(rs) < state.revision);
-    return older && { revision: revisionOf(older), image: this.imageIn(older, state.container), replicaSet: older.metadata?.name ?? '' };
+    return (
+      older && {
+        revision: revisionOf(older),
+        image: this.imageIn(older, state.container),
+        replicaSet: older.metadata?.name ?? '',
+      }
+    );
   }
 
   /** The exact change apply() makes, as kubectl commands someone can rerun. Needs current() first. */
@@ -194,7 +239,11 @@ export class DeploymentRollback {
       ];
     }
     if (c.image === target.image) return [`${from} already runs ${target.image}: no change.`];
-    return [`${from} → ${c.name}=${target.image}`, `kubectl -n ${namespace} set image ${obj} ${c.name}=${target.image}`, annotate];
+    return [
+      `${from} → ${c.name}=${target.image}`,
+      `kubectl -n ${namespace} set image ${obj} ${c.name}=${target.image}`,
+      annotate,
+    ];
   }
 
   /** True when apply(target) would change nothing: the template already is the target. Needs current() first. */
@@ -224,15 +273,26 @@ export class DeploymentRollback {
     const sets = await this.history();
     const found = sets.find((rs) => revisionOf(rs) === revision);
     if (!found) {
-      const known = sets.map(revisionOf).filter((r) => r > 0).join(', ') || 'none';
-      throw new ConfigError(`${this.name} has no revision ${revision} in its ReplicaSet history (revisions: ${known}). Pick one of them, or give an image in input 'to'.`);
+      const known =
+        sets
+          .map(revisionOf)
+          .filter((r) => r > 0)
+          .join(', ') || 'none';
+      throw new ConfigError(
+        `${this.name} has no revision ${revision} in its ReplicaSet history (revisions: ${known}). Pick one of them, or give an image in input 'to'.`,
+      );
     }
     return found;
   }
 
   private causeOp(dep: KubeObject, cause: string): JsonPatchOp {
-    if (!dep.metadata?.annotations) return { op: 'add', path: '/metadata/annotations', value: { [CHANGE_CAUSE]: cause } };
-    return { op: 'add', path: `/metadata/annotations/${CHANGE_CAUSE.replace(/~/g, '~0').replace(/\//g, '~1')}`, value: cause };
+    if (!dep.metadata?.annotations)
+      return { op: 'add', path: '/metadata/annotations', value: { [CHANGE_CAUSE]: cause } };
+    return {
+      op: 'add',
+      path: `/metadata/annotations/${CHANGE_CAUSE.replace(/~/g, '~0').replace(/\//g, '~1')}`,
+      value: cause,
+    };
   }
 
   /** `rollout undo`: the ReplicaSet's template and its annotations (except the controller's own), plus the cause. */

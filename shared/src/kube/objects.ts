@@ -56,7 +56,8 @@ export const REPLICASET: KubeResource = { group: 'apps', versions: ['v1'], plura
 export function guarded(patch: KubePatch, current: KubeObject): KubePatch {
   const rv = current.metadata?.resourceVersion;
   if (!rv) return patch;
-  if (patch.type === 'json') return { type: 'json', ops: [{ op: 'replace', path: '/metadata/resourceVersion', value: rv }, ...patch.ops] };
+  if (patch.type === 'json')
+    return { type: 'json', ops: [{ op: 'replace', path: '/metadata/resourceVersion', value: rv }, ...patch.ops] };
   const metadata = { ...(patch.body.metadata as Record<string, unknown> | undefined), resourceVersion: rv };
   return { type: 'merge', body: { ...patch.body, metadata } };
 }

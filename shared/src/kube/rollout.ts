@@ -28,7 +28,11 @@ function progressing(dep: KubeObject): Condition | undefined {
 export function rolloutStatus(dep: KubeObject): RolloutStatus {
   const name = dep.metadata?.name ?? '';
   const s = dep.status ?? {};
-  const wait = (message: string): RolloutStatus => ({ done: false, failed: false, message: `Waiting for deployment "${name}" rollout to finish: ${message}` });
+  const wait = (message: string): RolloutStatus => ({
+    done: false,
+    failed: false,
+    message: `Waiting for deployment "${name}" rollout to finish: ${message}`,
+  });
   if ((dep.metadata?.generation ?? 0) > (s.observedGeneration ?? 0)) {
     return { done: false, failed: false, message: 'Waiting for deployment spec update to be observed...' };
   }
@@ -54,7 +58,9 @@ function replicaCounts(dep: KubeObject): string {
 /** The state a failed rollout leaves, for the summary: replica counts and the Progressing condition. */
 export function rolloutState(dep: KubeObject): string {
   const cond = progressing(dep);
-  const condition = cond ? `; Progressing=${cond.status} ${cond.reason ?? ''}${cond.message ? `: ${cond.message.replace(/\.$/, '')}` : ''}` : '';
+  const condition = cond
+    ? `; Progressing=${cond.status} ${cond.reason ?? ''}${cond.message ? `: ${cond.message.replace(/\.$/, '')}` : ''}`
+    : '';
   return `State: ${replicaCounts(dep)} (generation ${dep.metadata?.generation ?? 0}, observed ${dep.status?.observedGeneration ?? 0})${condition}.`;
 }
 
@@ -72,7 +78,11 @@ const FIRST_POLL_MS = 250;
 const MAX_POLL_MS = 2000;
 
 /** Polls `read` through `clock` until the rollout is done, failed, or `timeoutMs` passed. API errors propagate. */
-export async function waitForRollout(read: () => Promise<KubeObject>, clock: Clock, timeoutMs: number): Promise<RolloutResult> {
+export async function waitForRollout(
+  read: () => Promise<KubeObject>,
+  clock: Clock,
+  timeoutMs: number,
+): Promise<RolloutResult> {
   const start = clock.now();
   const lines: string[] = [];
   let poll = FIRST_POLL_MS;

@@ -48,14 +48,21 @@ interface ApiAnswer {
 
 /** The one number in an API answer, or why there is not exactly one. */
 export function singleValue(answer: ApiAnswer): { value: number } | { error: string } {
-  if (answer.status !== 'success') return { error: `Prometheus error${answer.errorType ? ` (${answer.errorType})` : ''}: ${answer.error ?? 'no status'}` };
+  if (answer.status !== 'success')
+    return {
+      error: `Prometheus error${answer.errorType ? ` (${answer.errorType})` : ''}: ${answer.error ?? 'no status'}`,
+    };
   const { resultType, result } = answer.data ?? {};
   let raw: unknown;
   if (resultType === 'scalar') raw = (result as unknown[] | undefined)?.[1];
   else if (resultType === 'vector' && Array.isArray(result)) {
     if (result.length !== 1) {
       const labels = result.slice(0, 3).map((r: { metric?: Record<string, string> }) => JSON.stringify(r.metric ?? {}));
-      return { error: result.length ? `${result.length} series, expected one (${labels.join(', ')}${result.length > 3 ? ', …' : ''}); aggregate it, e.g. sum(…)` : 'no data: the query returned no series' };
+      return {
+        error: result.length
+          ? `${result.length} series, expected one (${labels.join(', ')}${result.length > 3 ? ', …' : ''}); aggregate it, e.g. sum(…)`
+          : 'no data: the query returned no series',
+      };
     }
     raw = (result[0] as { value?: unknown[] }).value?.[1];
   } else return { error: `result type '${resultType}', expected an instant vector with one sample or a scalar` };
@@ -69,15 +76,27 @@ export type BoundNames = { max: string; min: string };
 const ANALYSIS: BoundNames = { max: 'analysis-max', min: 'analysis-min' };
 
 /** Whether `value` meets the bounds, in words. */
-export function checkBounds(value: number, bounds: AnalysisBounds, names: BoundNames = ANALYSIS): { ok: boolean; reason: string } {
-  if (bounds.max !== undefined && value > bounds.max) return { ok: false, reason: `${value} is above ${names.max} ${bounds.max}` };
-  if (bounds.min !== undefined && value < bounds.min) return { ok: false, reason: `${value} is below ${names.min} ${bounds.min}` };
-  const met = [bounds.min !== undefined && `≥ ${bounds.min}`, bounds.max !== undefined && `≤ ${bounds.max}`].filter(Boolean).join(' and ');
+export function checkBounds(
+  value: number,
+  bounds: AnalysisBounds,
+  names: BoundNames = ANALYSIS,
+): { ok: boolean; reason: string } {
+  if (bounds.max !== undefined && value > bounds.max)
+    return { ok: false, reason: `${value} is above ${names.max} ${bounds.max}` };
+  if (bounds.min !== undefined && value < bounds.min)
+    return { ok: false, reason: `${value} is below ${names.min} ${bounds.min}` };
+  const met = [bounds.min !== undefined && `≥ ${bounds.min}`, bounds.max !== undefined && `≤ ${bounds.max}`]
+    .filter(Boolean)
+    .join(' and ');
   return { ok: true, reason: `${value} ${met}` };
 }
 
 /** Runs the query and checks it. Never throws: a failing Prometheus is a failed check, reported in `reason`. */
-export async function analyse(opts: QueryOptions, bounds: AnalysisBounds, names: BoundNames = ANALYSIS): Promise<AnalysisResult> {
+export async function analyse(
+  opts: QueryOptions,
+  bounds: AnalysisBounds,
+  names: BoundNames = ANALYSIS,
+): Promise<AnalysisResult> {
   const { query } = opts;
   let answer: ApiAnswer;
   try {
@@ -89,10 +108,22 @@ export async function analyse(opts: QueryOptions, bounds: AnalysisBounds, names:
     try {
       answer = JSON.parse(res.body) as ApiAnswer;
     } catch {
-      return { ok: false, query, reason: `HTTP ${res.status} from Prometheus, not JSON: ${res.body.trim().slice(0, 120)}` };
+      return {
+        ok: false,
+        query,
+        reason: `HTTP ${res.status} from Prometheus, not JSON: ${res.body.trim().slice(0, 120)}`,
+      };
     }
   } catch (err) {
-    return { ok: false, query, reason: withHint(`Prometheus at ${opts.url} did not answer: ${errorMessage(err)}`, err, prometheusInput(opts.url)) };
+    return {
+      ok: false,
+      query,
+      reason: withHint(
+        `Prometheus at ${opts.url} did not answer: ${errorMessage(err)}`,
+        err,
+        prometheusInput(opts.url),
+      ),
+    };
   }
   const single = singleValue(answer);
   if ('error' in single) return { ok: false, query, reason: single.error };
@@ -114,13 +145,25 @@ export async function parseQuery(opts: QueryOptions): Promise<ParseResult> {
     res = await ask(queryUrl(opts.url, opts.query).replace(/\/api\/v1\/query\?/, '/api/v1/format_query?'));
     if (res.status === 404) res = await ask(queryUrl(opts.url, opts.query));
   } catch (err) {
-    return { ok: false, syntax: false, reason: withHint(`Prometheus at ${opts.url} did not answer: ${errorMessage(err)}`, err, prometheusInput(opts.url)) };
+    return {
+      ok: false,
+      syntax: false,
+      reason: withHint(
+        `Prometheus at ${opts.url} did not answer: ${errorMessage(err)}`,
+        err,
+        prometheusInput(opts.url),
+      ),
+    };
   }
   let answer: ApiAnswer;
   try {
     answer = JSON.parse(res.body) as ApiAnswer;
   } catch {
-    return { ok: false, syntax: false, reason: `HTTP ${res.status} from Prometheus at ${opts.url}, not JSON: ${res.body.trim().slice(0, 120)}` };
+    return {
+      ok: false,
+      syntax: false,
+      reason: `HTTP ${res.status} from Prometheus at ${opts.url}, not JSON: ${res.body.trim().slice(0, 120)}`,
+    };
   }
   if (answer.status === 'success') return { ok: true };
   const reason = (answer.error ?? 'no status').replace(/^invalid parameter "query": /, '');

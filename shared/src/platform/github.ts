@@ -1,7 +1,15 @@
 import { appendFileSync, readFileSync } from 'node:fs';
 import { randomUUID } from 'node:crypto';
 import * as core from '@actions/core';
-import { type Annotation, BasePlatform, type Env, type ForgeToken, type Job, type Vocabulary, envName } from './platform.js';
+import {
+  type Annotation,
+  BasePlatform,
+  type Env,
+  type ForgeToken,
+  type Job,
+  type Vocabulary,
+  envName,
+} from './platform.js';
 
 /**
  * GitHub Actions: inputs from INPUT_*, outputs and summary to the files the runner names,
@@ -94,7 +102,8 @@ export const GITHUB_WORDS: Vocabulary = {
   forgeToken: 'GITHUB_TOKEN',
   commit: 'GITHUB_SHA',
   branch: 'GITHUB_REF',
-  tagPushFix: "Give the job 'permissions: contents: write' (actions/checkout keeps its token for git push), or pass GITHUB_TOKEN in env to tag through the API.",
+  tagPushFix:
+    "Give the job 'permissions: contents: write' (actions/checkout keeps its token for git push), or pass GITHUB_TOKEN in env to tag through the API.",
   commentToken: 'On GitHub set env GITHUB_TOKEN: ${{ github.token }} (permissions: pull-requests: write)',
 };
 
@@ -137,7 +146,10 @@ function pullNumber(env: Env): number | undefined {
   const eventPath = env.GITHUB_EVENT_PATH;
   if (eventPath) {
     try {
-      const event = JSON.parse(readFileSync(eventPath, 'utf8')) as { pull_request?: { number?: number }; number?: number };
+      const event = JSON.parse(readFileSync(eventPath, 'utf8')) as {
+        pull_request?: { number?: number };
+        number?: number;
+      };
       if (event.pull_request?.number) return event.pull_request.number;
     } catch {
       // A missing or unreadable event file only means no PR is known.

@@ -1,6 +1,16 @@
 import { appendFileSync, existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
-import { type Annotation, BasePlatform, type Env, type ForgeToken, type Job, type PlatformContext, type Vocabulary, envName, where } from './platform.js';
+import {
+  type Annotation,
+  BasePlatform,
+  type Env,
+  type ForgeToken,
+  type Job,
+  type PlatformContext,
+  type Vocabulary,
+  envName,
+  where,
+} from './platform.js';
 
 const ESC = '\u001b[0K';
 /** GitLab rejects a dotenv report of 5 KiB or more, and with it the job's artifacts. */
@@ -87,7 +97,8 @@ export class GitLabPlatform extends BasePlatform {
   }
 
   debug(message: string): void {
-    if (this.envVars.CI_DEBUG_TRACE === 'true' || this.envVars.SHIPGATE_DEBUG === 'true') this.line(`debug: ${message}`);
+    if (this.envVars.CI_DEBUG_TRACE === 'true' || this.envVars.SHIPGATE_DEBUG === 'true')
+      this.line(`debug: ${message}`);
   }
 
   warning(message: string, at?: Annotation): void {
@@ -115,7 +126,8 @@ export const GITLAB_WORDS: Vocabulary = {
   forgeToken: 'GITLAB_TOKEN or CI_JOB_TOKEN',
   commit: 'CI_COMMIT_SHA',
   branch: 'CI_COMMIT_BRANCH',
-  tagPushFix: "Set GITLAB_TOKEN (a project access token with the api scope) to tag through the API, or allow Git push requests for the CI/CD job token in the project's settings.",
+  tagPushFix:
+    "Set GITLAB_TOKEN (a project access token with the api scope) to tag through the API, or allow Git push requests for the CI/CD job token in the project's settings.",
   commentToken: 'on GitLab set GITLAB_TOKEN (a project access token with api scope)',
 };
 
@@ -153,6 +165,10 @@ export function gitlabToken(platform: { secret(name: string): string | undefined
 /** What a GitLab job lacks to reach its forge. */
 export function gitlabNeeds(env: Env): string {
   const token = env.GITLAB_TOKEN || env.CI_JOB_TOKEN;
-  const lacks = [...(token ? [] : ['GITLAB_TOKEN (or CI_JOB_TOKEN)']), ...(env.CI_PROJECT_ID ? [] : ['CI_PROJECT_ID']), ...(env.CI_API_V4_URL || env.CI_SERVER_URL ? [] : ['CI_SERVER_URL'])];
+  const lacks = [
+    ...(token ? [] : ['GITLAB_TOKEN (or CI_JOB_TOKEN)']),
+    ...(env.CI_PROJECT_ID ? [] : ['CI_PROJECT_ID']),
+    ...(env.CI_API_V4_URL || env.CI_SERVER_URL ? [] : ['CI_SERVER_URL']),
+  ];
   return `${lacks.join(' and ') || 'GITLAB_TOKEN'} ${lacks.length > 1 ? 'are' : 'is'} not in the environment (GitLab sets CI_JOB_TOKEN in every job; GITLAB_TOKEN is a project access token with the api scope)`;
 }

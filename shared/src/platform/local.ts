@@ -6,7 +6,17 @@ import { style, inline, type Style } from '../report/terminal.js';
 import { type StepReport, typedOutputs } from '../report/result.js';
 import { GITHUB_WORDS, githubJob, githubNeeds, githubToken } from './github.js';
 import { GITLAB_WORDS, gitlabJob, gitlabNeeds, gitlabToken } from './gitlab.js';
-import { type Annotation, BasePlatform, type ForgeToken, type Job, type PlatformContext, type Vocabulary, type SummaryView, envName, where } from './platform.js';
+import {
+  type Annotation,
+  BasePlatform,
+  type ForgeToken,
+  type Job,
+  type PlatformContext,
+  type Vocabulary,
+  type SummaryView,
+  envName,
+  where,
+} from './platform.js';
 
 /**
  * A terminal: inputs from flags or SHIPGATE_* variables, logs on stderr, the summary on stdout (for people, or as
@@ -41,7 +51,15 @@ export class LocalPlatform extends BasePlatform {
 
   commit(): string | undefined {
     try {
-      return execFileSync('git', ['rev-parse', 'HEAD'], { cwd: this.cwd, stdio: ['ignore', 'pipe', 'ignore'], timeout: 5000 }).toString().trim() || undefined;
+      return (
+        execFileSync('git', ['rev-parse', 'HEAD'], {
+          cwd: this.cwd,
+          stdio: ['ignore', 'pipe', 'ignore'],
+          timeout: 5000,
+        })
+          .toString()
+          .trim() || undefined
+      );
     } catch {
       return undefined; // not a git work tree, or no git
     }
@@ -63,7 +81,15 @@ export class LocalPlatform extends BasePlatform {
     const gitlab = gitlabJob(env, this.cwd);
     const [first, second] = forge === 'gitlab' ? [gitlab, github] : [github, gitlab];
     const pick = <K extends 'sha' | 'ref' | 'branch' | 'runUrl' | 'actor'>(k: K) => first[k] ?? second[k];
-    return { ...first, forge, sha: pick('sha'), ref: pick('ref'), branch: pick('branch'), runUrl: pick('runUrl'), actor: pick('actor') ?? (env.USER || undefined) };
+    return {
+      ...first,
+      forge,
+      sha: pick('sha'),
+      ref: pick('ref'),
+      branch: pick('branch'),
+      runUrl: pick('runUrl'),
+      actor: pick('actor') ?? (env.USER || undefined),
+    };
   }
 
   forgeToken(): ForgeToken | undefined {
@@ -109,7 +135,9 @@ export class LocalPlatform extends BasePlatform {
           ? `${s.red('✘')} ${s.bold(v.step)} ${s.red('failed')}`
           : `${s.red('✘')} ${s.bold(v.step)} ${s.red(v.code === EXIT.config ? 'bad input' : v.code === EXIT.external ? 'a system it talks to failed' : 'internal error')} (exit ${v.code})`;
     const body = v.summary.toTerminal(s);
-    return [v.code <= EXIT.verdict && headline ? `${verdict} · ${headline}` : verdict, body].filter(Boolean).join('\n\n');
+    return [v.code <= EXIT.verdict && headline ? `${verdict} · ${headline}` : verdict, body]
+      .filter(Boolean)
+      .join('\n\n');
   }
 
   override progress(message: string): void {
@@ -143,12 +171,22 @@ export class LocalPlatform extends BasePlatform {
   override finish(): void {
     if (this.json) {
       const { outputTypes, data, failure, error } = this.result;
-      const all = { ...typedOutputs(outputTypes, this.outputs), ...data, ...(failure ? { failure } : {}), ...(error ? { error } : {}) };
+      const all = {
+        ...typedOutputs(outputTypes, this.outputs),
+        ...data,
+        ...(failure ? { failure } : {}),
+        ...(error ? { error } : {}),
+      };
       this.out(this.redactor.redact(JSON.stringify(all)) + '\n');
     } else if (Object.keys(this.outputs).length) {
       const s = this.style;
       const w = Math.max(...Object.keys(this.outputs).map((k) => k.length));
-      this.out(`\n${s.bold('Outputs')}\n` + Object.entries(this.outputs).map(([k, v]) => `  ${s.dim(k.padEnd(w))}  ${v.replace(/\n/g, `\n${' '.repeat(w + 4)}`)}\n`).join(''));
+      this.out(
+        `\n${s.bold('Outputs')}\n` +
+          Object.entries(this.outputs)
+            .map(([k, v]) => `  ${s.dim(k.padEnd(w))}  ${v.replace(/\n/g, `\n${' '.repeat(w + 4)}`)}\n`)
+            .join(''),
+      );
     }
   }
 }

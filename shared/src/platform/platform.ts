@@ -149,7 +149,8 @@ export abstract class BasePlatform implements Platform {
 
   registryCredentials(home?: string): CredentialsFor {
     // User names and hosts are not secrets: masking them would garble every log line that names the actor.
-    const lookup = (name: string) => (/USER(NAME)?$|ACTOR$|^CI_REGISTRY$|^REGISTRY_HOST$/.test(name) ? this.env(name) : this.secret(name));
+    const lookup = (name: string) =>
+      /USER(NAME)?$|ACTOR$|^CI_REGISTRY$|^REGISTRY_HOST$/.test(name) ? this.env(name) : this.secret(name);
     return envCredentials(lookup, home);
   }
 

@@ -30,7 +30,8 @@ export function envCredentials(lookup: Lookup, home?: string): CredentialsFor {
     const username = lookup('REGISTRY_USERNAME');
     const password = lookup('REGISTRY_PASSWORD');
     const scope = lookup('REGISTRY_HOST') || home;
-    if (username && password && (!scope || sameHost(scope, registry))) return { username, password, source: 'REGISTRY_USERNAME/REGISTRY_PASSWORD' };
+    if (username && password && (!scope || sameHost(scope, registry)))
+      return { username, password, source: 'REGISTRY_USERNAME/REGISTRY_PASSWORD' };
     if (registry === 'ghcr.io') {
       const token = lookup('GITHUB_TOKEN');
       if (token) return { username: lookup('GITHUB_ACTOR') || 'token', password: token, source: 'GITHUB_TOKEN' };
@@ -56,6 +57,10 @@ export function credentialHint(registry: string): string {
 }
 
 function sameHost(a: string, b: string): boolean {
-  const norm = (s: string) => s.replace(/^[a-z]+:\/\//i, '').replace(/\/+$/, '').toLowerCase();
+  const norm = (s: string) =>
+    s
+      .replace(/^[a-z]+:\/\//i, '')
+      .replace(/\/+$/, '')
+      .toLowerCase();
   return norm(a) === norm(b);
 }

@@ -46,6 +46,7 @@ export function tokenUrl(challenge: Challenge, scope: string | undefined, accoun
   // docker login sends the user name as `account`; some token services use it to pick the identity
   if (account) url.searchParams.set('account', account);
   // a challenge may list several scopes separated by spaces; each is its own query parameter
-  for (const s of (challenge.params.scope ?? scope ?? '').split(' ').filter(Boolean)) url.searchParams.append('scope', s);
+  for (const s of (challenge.params.scope ?? scope ?? '').split(' ').filter(Boolean))
+    url.searchParams.append('scope', s);
   return url.toString();
 }

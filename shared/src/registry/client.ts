@@ -34,7 +34,9 @@ export interface RetagResult {
 /** The image (tag or digest) is not in its registry: a 404 on the manifest. */
 export class ImageNotFoundError extends ExternalError {
   constructor(readonly ref: ImageRef) {
-    super(`Image ${formatImageRef(ref)} does not exist in registry ${ref.registry} (manifest ${ref.digest ?? ref.tag ?? 'latest'} not found). Check the name and that the image was pushed under that tag.`);
+    super(
+      `Image ${formatImageRef(ref)} does not exist in registry ${ref.registry} (manifest ${ref.digest ?? ref.tag ?? 'latest'} not found). Check the name and that the image was pushed under that tag.`,
+    );
     this.name = 'ImageNotFoundError';
   }
 }
@@ -64,7 +66,9 @@ export class RegistryClient {
     if (res.status !== 200) throw this.failure(ref, res, 'GET', 'read');
     const digest = sha256(res.body);
     if (ref.digest && ref.digest !== digest) {
-      throw new ExternalError(`Registry ${ref.registry} returned a manifest for ${formatImageRef(ref)} whose bytes hash to ${digest}, not the requested digest.`);
+      throw new ExternalError(
+        `Registry ${ref.registry} returned a manifest for ${formatImageRef(ref)} whose bytes hash to ${digest}, not the requested digest.`,
+      );
     }
     return { mediaType: mediaTypeOf(ref, res), body: res.body, digest };
   }
@@ -73,11 +77,19 @@ export class RegistryClient {
   async putManifest(ref: ImageRef, tag: string, manifest: Manifest): Promise<string> {
     checkTags([tag]);
     const dest = withTag(ref, tag);
-    const res = await this.session.send(target(ref, true), 'PUT', manifestPath(dest), { 'content-type': manifest.mediaType }, manifest.body);
+    const res = await this.session.send(
+      target(ref, true),
+      'PUT',
+      manifestPath(dest),
+      { 'content-type': manifest.mediaType },
+      manifest.body,
+    );
     if (res.status !== 201 && res.status !== 200) throw this.failure(dest, res, 'PUT', 'push');
     const digest = res.headers['docker-content-digest'] ?? manifest.digest;
     if (digest !== manifest.digest) {
-      throw new ExternalError(`Registry ${ref.registry} stored ${formatImageRef(dest)} as ${digest}, not ${manifest.digest}: it rewrote the manifest.`);
+      throw new ExternalError(
+        `Registry ${ref.registry} stored ${formatImageRef(dest)} as ${digest}, not ${manifest.digest}: it rewrote the manifest.`,
+      );
     }
     return digest;
   }
@@ -95,7 +107,9 @@ export class RegistryClient {
         await this.putManifest(ref, tag, manifest);
       } catch (err) {
         if (!(err instanceof ExternalError) || tagged.length === 0) throw err;
-        throw new ExternalError(`${err.message} Already tagged before this failure: ${tagged.join(', ')}.`, { cause: err });
+        throw new ExternalError(`${err.message} Already tagged before this failure: ${tagged.join(', ')}.`, {
+          cause: err,
+        });
       }
       tagged.push(formatImageRef(withTag(ref, tag)));
     }
@@ -110,8 +124,13 @@ export class RegistryClient {
       const who = creds ? `with the credentials from ${creds.source}` : 'without credentials';
       const need = action === 'push' ? 'push (write) access to' : 'pull access to';
       // Docker Hub and GHCR answer a missing repository like a private one, so the name is a suspect too
-      const missing = action === 'push' ? '' : ' If the credentials are right, check the image name: some registries answer 401 for a repository that does not exist.';
-      return new ExternalError(`Registry ${ref.registry} refused to ${action} ${name} ${who} (${detail}). The job needs ${need} ${ref.repository}: ${credentialHint(ref.registry)}.${missing}`);
+      const missing =
+        action === 'push'
+          ? ''
+          : ' If the credentials are right, check the image name: some registries answer 401 for a repository that does not exist.';
+      return new ExternalError(
+        `Registry ${ref.registry} refused to ${action} ${name} ${who} (${detail}). The job needs ${need} ${ref.repository}: ${credentialHint(ref.registry)}.${missing}`,
+      );
     }
     return new ExternalError(`Registry ${ref.registry} answered ${method} ${name} with ${detail}.`);
   }
@@ -121,7 +140,9 @@ export class RegistryClient {
 function checkTags(tags: string[]): void {
   const bad = tags.filter((t) => !isValidTag(t));
   if (bad.length) {
-    throw new ConfigError(`Image tag${bad.length > 1 ? 's' : ''} ${bad.map((t) => `'${t}'`).join(', ')} ${bad.length > 1 ? 'are' : 'is'} not valid: a tag has 1-128 characters from letters, digits, '_', '.' and '-', and does not start with '.' or '-'.`);
+    throw new ConfigError(
+      `Image tag${bad.length > 1 ? 's' : ''} ${bad.map((t) => `'${t}'`).join(', ')} ${bad.length > 1 ? 'are' : 'is'} not valid: a tag has 1-128 characters from letters, digits, '_', '.' and '-', and does not start with '.' or '-'.`,
+    );
   }
 }
 
@@ -148,5 +169,7 @@ function mediaTypeOf(ref: ImageRef, res: HttpResponse): string {
     // not JSON: reported below
   }
   if (typeof field === 'string' && (MANIFEST_TYPES as readonly string[]).includes(field)) return field;
-  throw new ExternalError(`Registry ${ref.registry} returned ${formatImageRef(ref)} as '${header || 'no content type'}', which is not an OCI or Docker v2 manifest (expected one of ${MANIFEST_TYPES.join(', ')}).`);
+  throw new ExternalError(
+    `Registry ${ref.registry} returned ${formatImageRef(ref)} as '${header || 'no content type'}', which is not an OCI or Docker v2 manifest (expected one of ${MANIFEST_TYPES.join(', ')}).`,
+  );
 }

@@ -7,6 +7,12 @@ import { RegistryClient } from './client.js';
  * registry of the step's first image: REGISTRY_USERNAME/PASSWORD go there only, unless REGISTRY_HOST names another.
  * `insecureRealm` is the user's opt-in to a token service over plain http.
  */
-export function registryClient(platform: Platform, opts: { home?: string; insecureRealm?: boolean } = {}): RegistryClient {
-  return new RegistryClient({ credentials: platform.registryCredentials(opts.home), insecureRealm: opts.insecureRealm });
+export function registryClient(
+  platform: Platform,
+  opts: { home?: string; insecureRealm?: boolean } = {},
+): RegistryClient {
+  return new RegistryClient({
+    credentials: platform.registryCredentials(opts.home),
+    insecureRealm: opts.insecureRealm,
+  });
 }

@@ -28,7 +28,9 @@ const DIGEST = /^[a-z][a-z0-9]*(?:[-_+.][a-z][a-z0-9]*)*:[a-fA-F0-9]{32,}$/i;
 export function parseImageRef(text: string, what = 'image'): ImageRef {
   const raw = text.trim();
   const bad = (why: string) =>
-    new ConfigError(`${what} '${text}' is not a valid image reference: ${why}. Expected [registry/]name[:tag][@sha256:digest], e.g. ghcr.io/acme/shop:1.2.3.`);
+    new ConfigError(
+      `${what} '${text}' is not a valid image reference: ${why}. Expected [registry/]name[:tag][@sha256:digest], e.g. ghcr.io/acme/shop:1.2.3.`,
+    );
   if (!raw) throw bad('it is empty');
   if (/^[a-z][a-z0-9+.-]*:\/\//i.test(raw)) throw bad('drop the URL scheme, a reference has none');
   let rest = raw;
@@ -45,7 +47,10 @@ export function parseImageRef(text: string, what = 'image'): ImageRef {
   if (colon > rest.lastIndexOf('/')) {
     tag = rest.slice(colon + 1);
     rest = rest.slice(0, colon);
-    if (!TAG.test(tag)) throw bad(`tag '${tag}' may contain only letters, digits, '_', '.' and '-', must not start with '.' or '-', and has at most 128 characters`);
+    if (!TAG.test(tag))
+      throw bad(
+        `tag '${tag}' may contain only letters, digits, '_', '.' and '-', must not start with '.' or '-', and has at most 128 characters`,
+      );
   }
   const { registry, path } = splitRegistry(rest);
   if (registry !== DOCKER_HUB) checkHost(registry, bad);
@@ -53,7 +58,10 @@ export function parseImageRef(text: string, what = 'image'): ImageRef {
   for (const part of path.split('/')) {
     if (!part) throw bad('it has an empty path segment');
     if (!COMPONENT.test(part)) {
-      const why = part !== part.toLowerCase() ? 'repository names must be lowercase' : `segment '${part}' may contain only a-z, 0-9 and separators '.', '_', '__', '-' between them`;
+      const why =
+        part !== part.toLowerCase()
+          ? 'repository names must be lowercase'
+          : `segment '${part}' may contain only a-z, 0-9 and separators '.', '_', '__', '-' between them`;
       throw bad(why);
     }
   }
@@ -66,7 +74,10 @@ export function parseImageRef(text: string, what = 'image'): ImageRef {
 function splitRegistry(name: string): { registry: string; path: string } {
   const slash = name.indexOf('/');
   const first = slash < 0 ? '' : name.slice(0, slash);
-  if (slash < 0 || (!/[.:]/.test(first) && first !== 'localhost' && first === first.toLowerCase() && !first.startsWith('['))) {
+  if (
+    slash < 0 ||
+    (!/[.:]/.test(first) && first !== 'localhost' && first === first.toLowerCase() && !first.startsWith('['))
+  ) {
     return { registry: DOCKER_HUB, path: name };
   }
   const registry = first === 'index.docker.io' || first === 'registry-1.docker.io' ? DOCKER_HUB : first;
@@ -104,6 +115,9 @@ export function apiHost(registry: string): string {
 
 /** Loopback registries are spoken to over plain HTTP, as Docker does for them. */
 export function isLoopback(registry: string): boolean {
-  const host = registry.replace(/:\d+$/, '').replace(/^\[(.*)\]$/, '$1').toLowerCase();
+  const host = registry
+    .replace(/:\d+$/, '')
+    .replace(/^\[(.*)\]$/, '$1')
+    .toLowerCase();
   return host === 'localhost' || host.endsWith('.localhost') || /^127\.\d+\.\d+\.\d+$/.test(host) || host === '::1';
 }

@@ -40,7 +40,8 @@ export class RegistrySession {
 
   /** `http(s)://host` of a registry's API: http for loopback and the registries listed as insecure. */
   base(registry: string): string {
-    const insecure = isLoopback(registry) || (this.opts.insecure ?? []).some((r) => r.trim().toLowerCase() === registry.toLowerCase());
+    const insecure =
+      isLoopback(registry) || (this.opts.insecure ?? []).some((r) => r.trim().toLowerCase() === registry.toLowerCase());
     return `${insecure ? 'http' : 'https'}://${apiHost(registry)}`;
   }
 
@@ -50,7 +51,13 @@ export class RegistrySession {
   }
 
   /** Sends a request under `/v2/…`, answering the auth challenge once. The caller maps the final status. */
-  async send(target: Target, method: string, path: string, headers: Record<string, string> = {}, body?: Uint8Array): Promise<HttpResponse> {
+  async send(
+    target: Target,
+    method: string,
+    path: string,
+    headers: Record<string, string> = {},
+    body?: Uint8Array,
+  ): Promise<HttpResponse> {
     const scope = `repository:${target.repository}:${target.push ? 'pull,push' : 'pull'}`;
     const key = `${target.registry} ${scope}`;
     const first = await this.request(target, method, path, { ...headers, ...this.cached(target.registry, key) }, body);
@@ -80,18 +87,30 @@ export class RegistrySession {
   private async token(target: Target, challenge: Challenge, scope: string, key: string): Promise<string> {
     const creds = this.auth(target.registry);
     const url = tokenUrl(challenge, scope, creds?.username);
-    if (!url) throw new ExternalError(`Registry ${target.registry} asked for a Bearer token without a usable realm (WWW-Authenticate realm='${challenge.params.realm ?? ''}').`);
+    if (!url)
+      throw new ExternalError(
+        `Registry ${target.registry} asked for a Bearer token without a usable realm (WWW-Authenticate realm='${challenge.params.realm ?? ''}').`,
+      );
     const realm = new URL(url).origin + new URL(url).pathname;
     // A registry names its token service; a hostile or spoofed one could name a plain-http one to read the password.
-    if (new URL(url).protocol !== 'https:' && !this.opts.insecureRealm && !(isLoopback(target.registry) && isLoopback(new URL(url).host))) {
+    if (
+      new URL(url).protocol !== 'https:' &&
+      !this.opts.insecureRealm &&
+      !(isLoopback(target.registry) && isLoopback(new URL(url).host))
+    ) {
       throw new ExternalError(
         `Registry ${target.registry} sends for its token to ${realm} over plain http, where credentials would cross the network in clear. Refused; set input 'insecure-token-realm' to true only for a registry you trust on a network you trust.`,
       );
     }
-    const res = await this.call(target.registry, url, { method: 'GET', headers: creds ? { authorization: basicHeader(creds) } : {} });
+    const res = await this.call(target.registry, url, {
+      method: 'GET',
+      headers: creds ? { authorization: basicHeader(creds) } : {},
+    });
     if (res.status === 401 || res.status === 403) {
       const who = creds ? `the credentials from ${creds.source} were refused` : 'anonymous access was refused';
-      throw new ExternalError(`Token service ${realm} of registry ${target.registry}: ${who} (HTTP ${res.status}${registryMessage(res)}). ${capitalize(credentialHint(target.registry))}.`);
+      throw new ExternalError(
+        `Token service ${realm} of registry ${target.registry}: ${who} (HTTP ${res.status}${registryMessage(res)}). ${capitalize(credentialHint(target.registry))}.`,
+      );
     }
     let answer: TokenResponse | undefined;
     try {
@@ -101,7 +120,9 @@ export class RegistrySession {
     }
     const value = answer?.token || answer?.access_token;
     if (res.status !== 200 || !value) {
-      throw new ExternalError(`Token service ${realm} of registry ${target.registry} answered HTTP ${res.status} without a token${registryMessage(res)}.`);
+      throw new ExternalError(
+        `Token service ${realm} of registry ${target.registry} answered HTTP ${res.status} without a token${registryMessage(res)}.`,
+      );
     }
     // the spec's default lifetime is 60 s; renew a little early so a token does not expire in flight
     const lifetime = Math.max(answer?.expires_in ?? 60, 10) * 1000;
@@ -109,20 +130,43 @@ export class RegistrySession {
     return value;
   }
 
-  private request(target: Target, method: string, path: string, headers: Record<string, string>, body?: Uint8Array): Promise<HttpResponse> {
+  private request(
+    target: Target,
+    method: string,
+    path: string,
+    headers: Record<string, string>,
+    body?: Uint8Array,
+  ): Promise<HttpResponse> {
     return this.call(target.registry, `${this.base(target.registry)}${path}`, { method, headers, body });
   }
 
   /** One request with network failures turned into ExternalError naming the registry. */
-  private async call(registry: string, url: string, req: { method: string; headers: Record<string, string>; body?: Uint8Array }): Promise<HttpResponse> {
+  private async call(
+    registry: string,
+    url: string,
+    req: { method: string; headers: Record<string, string>; body?: Uint8Array },
+  ): Promise<HttpResponse> {
     const timeoutMs = this.opts.timeoutMs ?? 30_000;
     try {
-      return await httpRequest(url, { ...req, headers: { 'user-agent': 'shipgate', ...req.headers }, timeoutMs, maxRedirects: req.method === 'GET' || req.method === 'HEAD' ? 5 : 0 });
+      return await httpRequest(url, {
+        ...req,
+        headers: { 'user-agent': 'shipgate', ...req.headers },
+        timeoutMs,
+        maxRedirects: req.method === 'GET' || req.method === 'HEAD' ? 5 : 0,
+      });
     } catch (err) {
       const u = new URL(url);
-      const why = err instanceof TimeoutError ? `no answer within ${formatDuration(timeoutMs)}` : describeNetError(err, u.host);
-      const hint = systemHint(err, { input: "the registry host of the image name (input 'images' or 'image-name')", value: registry, kind: 'url' });
-      throw new ExternalError(`Cannot reach registry ${registry} (${req.method} ${u.origin}${u.pathname}): ${why}.${hint ? ` ${hint}` : ''}`, { cause: err });
+      const why =
+        err instanceof TimeoutError ? `no answer within ${formatDuration(timeoutMs)}` : describeNetError(err, u.host);
+      const hint = systemHint(err, {
+        input: "the registry host of the image name (input 'images' or 'image-name')",
+        value: registry,
+        kind: 'url',
+      });
+      throw new ExternalError(
+        `Cannot reach registry ${registry} (${req.method} ${u.origin}${u.pathname}): ${why}.${hint ? ` ${hint}` : ''}`,
+        { cause: err },
+      );
     }
   }
 
@@ -138,7 +182,11 @@ function basicHeader(creds: RegistryAuth): string {
 /** `: CODE message` from a registry's JSON error body (`{"errors":[{"code","message"}]}`), or ''. */
 export function registryMessage(res: HttpResponse): string {
   try {
-    const parsed = JSON.parse(res.body.toString('utf8')) as { errors?: { code?: string; message?: string }[]; details?: string; message?: string };
+    const parsed = JSON.parse(res.body.toString('utf8')) as {
+      errors?: { code?: string; message?: string }[];
+      details?: string;
+      message?: string;
+    };
     const errors = parsed.errors?.map((e) => [e.code, e.message].filter(Boolean).join(' ')).filter(Boolean) ?? [];
     const text = errors.length ? errors.join('; ') : (parsed.details ?? parsed.message ?? '');
     return text ? `: ${text}` : '';

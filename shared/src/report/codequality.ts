@@ -27,7 +27,9 @@ export function codeQualityReport(issues: readonly CodeQualityIssue[]): string {
     return {
       description: i.description,
       check_name: i.checkName,
-      fingerprint: createHash('sha256').update(n ? `${identity}\u0000${n}` : identity).digest('hex'),
+      fingerprint: createHash('sha256')
+        .update(n ? `${identity}\u0000${n}` : identity)
+        .digest('hex'),
       severity: i.severity,
       location: { path: i.path, lines: { begin: Math.max(1, i.line ?? 1) } },
     };

@@ -101,7 +101,10 @@ export class Summary {
   toTerminal(s: Style): string {
     const [first, ...rest] = this.parts;
     if (!first) return '';
-    const remainder = { markdown: first.markdown.split('\n').slice(1).join('\n'), terminal: first.terminal === '' ? '' : undefined };
+    const remainder = {
+      markdown: first.markdown.split('\n').slice(1).join('\n'),
+      terminal: first.terminal === '' ? '' : undefined,
+    };
     return [remainder, ...rest]
       .map((p) => p.terminal ?? markdownToTerminal(p.markdown, s))
       .filter((t) => t !== '')

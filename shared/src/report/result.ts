@@ -31,6 +31,9 @@ export function typedOutput(spec: OutputSpec | undefined, text: string): unknown
   }
 }
 
-export function typedOutputs(specs: Record<string, OutputSpec>, outputs: Record<string, string>): Record<string, unknown> {
+export function typedOutputs(
+  specs: Record<string, OutputSpec>,
+  outputs: Record<string, string>,
+): Record<string, unknown> {
   return Object.fromEntries(Object.entries(outputs).map(([k, v]) => [k, typedOutput(specs[k], v)]));
 }

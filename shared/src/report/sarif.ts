@@ -62,7 +62,9 @@ export function sarifLog(tool: SarifTool, results: readonly SarifResult[]): stri
           locations: [
             {
               physicalLocation: {
-                artifactLocation: /^[a-z][a-z0-9+.-]*:/i.test(r.uri) ? { uri: r.uri } : { uri: r.uri, uriBaseId: '%SRCROOT%' },
+                artifactLocation: /^[a-z][a-z0-9+.-]*:/i.test(r.uri)
+                  ? { uri: r.uri }
+                  : { uri: r.uri, uriBaseId: '%SRCROOT%' },
                 region: { startLine: Math.max(1, r.line ?? 1) },
               },
             },

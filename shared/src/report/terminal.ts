@@ -16,7 +16,14 @@ const sgr = (open: number, close: number) => (t: string) => `\u001b[${open}m${t}
 export function style(color: boolean): Style {
   const plain = (t: string) => t;
   if (!color) return { bold: plain, dim: plain, red: plain, green: plain, yellow: plain, cyan: plain };
-  return { bold: sgr(1, 22), dim: sgr(2, 22), red: sgr(31, 39), green: sgr(32, 39), yellow: sgr(33, 39), cyan: sgr(36, 39) };
+  return {
+    bold: sgr(1, 22),
+    dim: sgr(2, 22),
+    red: sgr(31, 39),
+    green: sgr(32, 39),
+    yellow: sgr(33, 39),
+    cyan: sgr(36, 39),
+  };
 }
 
 /** Columns a string takes: escapes take none, most emoji two. */
@@ -54,11 +61,16 @@ function cells(row: string): string[] {
 }
 
 function renderTable(rows: string[], s: Style): string[] {
-  const body = rows.filter((r) => !/^\|(\s*:?-+:?\s*\|)+\s*$/.test(r.trim())).map((r) => cells(r).map((c) => inline(c, s)));
+  const body = rows
+    .filter((r) => !/^\|(\s*:?-+:?\s*\|)+\s*$/.test(r.trim()))
+    .map((r) => cells(r).map((c) => inline(c, s)));
   const cols = Math.max(...body.map((r) => r.length));
   const widths = Array.from({ length: cols }, (_, i) => Math.max(...body.map((r) => width(r[i] ?? ''))));
   return body.map((r, i) => {
-    const line = widths.map((w, j) => pad(r[j] ?? '', w)).join('  ').trimEnd();
+    const line = widths
+      .map((w, j) => pad(r[j] ?? '', w))
+      .join('  ')
+      .trimEnd();
     return i === 0 ? s.bold(line) : line;
   });
 }
@@ -98,5 +110,8 @@ export function markdownToTerminal(markdown: string, s: Style): string {
     out.push(inline(line, s));
   }
   // One blank line at most between blocks.
-  return out.join('\n').replace(/\n{3,}/g, '\n\n').trim();
+  return out
+    .join('\n')
+    .replace(/\n{3,}/g, '\n\n')
+    .trim();
 }

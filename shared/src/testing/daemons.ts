@@ -69,7 +69,12 @@ export function freePort(): Promise<number> {
 }
 
 /** Polls `check` until it returns true (or a truthy value), or throws after `timeoutMs`. */
-export async function waitFor<T>(what: string, check: () => Promise<T> | T, timeoutMs = 15_000, everyMs = 100): Promise<T> {
+export async function waitFor<T>(
+  what: string,
+  check: () => Promise<T> | T,
+  timeoutMs = 15_000,
+  everyMs = 100,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let last: unknown;
   for (;;) {
@@ -79,7 +84,8 @@ export async function waitFor<T>(what: string, check: () => Promise<T> | T, time
     } catch (err) {
       last = err;
     }
-    if (Date.now() > deadline) throw new Error(`Timed out after ${timeoutMs} ms waiting for ${what}${last ? `: ${String(last)}` : ''}`);
+    if (Date.now() > deadline)
+      throw new Error(`Timed out after ${timeoutMs} ms waiting for ${what}${last ? `: ${String(last)}` : ''}`);
     await new Promise((r) => setTimeout(r, everyMs));
   }
 }
@@ -96,8 +102,16 @@ export interface Daemon {
  * Starts a long-running program in the foreground and waits until `ready` says it serves.
  * Fails with the program's own output when it exits early.
  */
-export async function startDaemon(cmd: string, args: string[], opts: { ready: () => Promise<boolean>; cwd?: string; env?: NodeJS.ProcessEnv; timeoutMs?: number }): Promise<Daemon> {
-  const child: ChildProcess = spawn(cmd, args, { cwd: opts.cwd, env: opts.env ?? process.env, stdio: ['ignore', 'pipe', 'pipe'] });
+export async function startDaemon(
+  cmd: string,
+  args: string[],
+  opts: { ready: () => Promise<boolean>; cwd?: string; env?: NodeJS.ProcessEnv; timeoutMs?: number },
+): Promise<Daemon> {
+  const child: ChildProcess = spawn(cmd, args, {
+    cwd: opts.cwd,
+    env: opts.env ?? process.env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let out = '';
   child.stdout?.on('data', (d) => (out += d));
   child.stderr?.on('data', (d) => (out += d));
@@ -115,10 +129,14 @@ export async function startDaemon(cmd: string, args: string[], opts: { ready: ()
     },
   };
   try {
-    await waitFor(`${cmd} to be ready`, async () => {
-      if (exited !== undefined) throw new Error(`${cmd} exited with ${exited}:\n${out}`);
-      return opts.ready();
-    }, opts.timeoutMs ?? 20_000);
+    await waitFor(
+      `${cmd} to be ready`,
+      async () => {
+        if (exited !== undefined) throw new Error(`${cmd} exited with ${exited}:\n${out}`);
+        return opts.ready();
+      },
+      opts.timeoutMs ?? 20_000,
+    );
   } catch (err) {
     await daemon.stop();
     throw new Error(`${String(err)}\n--- output of ${cmd} ---\n${out}`);

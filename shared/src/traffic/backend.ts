@@ -64,8 +64,15 @@ export interface BackendModule<I extends Record<string, InputSpec> = any, S = an
 /** Fails with one ConfigError line per input in `missing` (the empty ones this provider needs). */
 export function requireInputs(provider: string, missing: string[]): void {
   if (!missing.length) return;
-  throw new ConfigError([...new Set(missing)].map((input) => `Input '${input}' is required with provider '${provider}'. Set it, or pick the provider you run.`).join('\n'));
+  throw new ConfigError(
+    [...new Set(missing)]
+      .map((input) => `Input '${input}' is required with provider '${provider}'. Set it, or pick the provider you run.`)
+      .join('\n'),
+  );
 }
 
 /** The names among `values` (input → value) that are empty, in order. */
-export const emptyInputs = (values: Record<string, string | undefined>): string[] => Object.entries(values).filter(([, v]) => !v).map(([k]) => k);
+export const emptyInputs = (values: Record<string, string | undefined>): string[] =>
+  Object.entries(values)
+    .filter(([, v]) => !v)
+    .map(([k]) => k);

@@ -27,7 +27,10 @@ export function composeInputs(list: readonly BackendModule[]): Record<string, In
   const out: Record<string, InputSpec> = { ...colorsInput };
   for (const m of list) {
     for (const [name, spec] of Object.entries(m.inputs as Record<string, InputSpec>)) {
-      if (out[name] && out[name] !== spec) throw new Error(`Traffic backend '${m.name}' declares input '${name}' differently from another backend: share one spec.`);
+      if (out[name] && out[name] !== spec)
+        throw new Error(
+          `Traffic backend '${m.name}' declares input '${name}' differently from another backend: share one spec.`,
+        );
       out[name] = spec;
     }
   }
@@ -47,7 +50,12 @@ export const trafficInputs = composeInputs(modules) as TrafficInputs;
  * The backend for `name`: `colors` and the backend's own inputs parsed and checked (ConfigError naming the unknown
  * provider or the input), then created. Nothing has been contacted yet.
  */
-export function createBackend(name: string, inputs: Inputs<TrafficInputs>, env: (name: string) => string | undefined, deps: BackendDeps): TrafficBackend {
+export function createBackend(
+  name: string,
+  inputs: Inputs<TrafficInputs>,
+  env: (name: string) => string | undefined,
+  deps: BackendDeps,
+): TrafficBackend {
   const colors = parseColors(inputs.colors);
   const module = providers[name];
   if (!module) throw notOneOf('provider', name, providerNames);

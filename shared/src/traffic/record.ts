@@ -36,7 +36,9 @@ export interface SwitchRecordStore {
 }
 
 /** The first record among `stores` (in their order), with the store that held it. */
-export async function firstRecord(stores: SwitchRecordStore[]): Promise<{ record: StoredSwitch; store: SwitchRecordStore } | undefined> {
+export async function firstRecord(
+  stores: SwitchRecordStore[],
+): Promise<{ record: StoredSwitch; store: SwitchRecordStore } | undefined> {
   for (const store of stores) {
     const record = await store.read();
     if (record) return { record, store };
@@ -48,7 +50,12 @@ export async function firstRecord(stores: SwitchRecordStore[]): Promise<{ record
  * Writes `record` to every store and returns where it went. A store that fails is a warning; with `strict`, a
  * required one is an error, thrown after the other stores were written.
  */
-export async function writeRecords(stores: SwitchRecordStore[], record: SwitchRecord, warn: (message: string) => void, strict: boolean): Promise<string[]> {
+export async function writeRecords(
+  stores: SwitchRecordStore[],
+  record: SwitchRecord,
+  warn: (message: string) => void,
+  strict: boolean,
+): Promise<string[]> {
   const places: string[] = [];
   let failed: unknown;
   for (const store of stores) {
@@ -56,7 +63,8 @@ export async function writeRecords(stores: SwitchRecordStore[], record: SwitchRe
       places.push(await store.write(record));
     } catch (err) {
       if (strict && store.required) failed ??= err;
-      else warn(`Could not update the ${store.label}: ${errorMessage(err)}. A later rollback would read the old record.`);
+      else
+        warn(`Could not update the ${store.label}: ${errorMessage(err)}. A later rollback would read the old record.`);
     }
   }
   if (failed) throw failed;

@@ -18,7 +18,9 @@ export async function writeStateFile(path: string, record: SwitchRecord): Promis
     await mkdir(dirname(path), { recursive: true });
     await writeFileAtomic(path, JSON.stringify(record, null, 2) + '\n');
   } catch (err) {
-    throw new ExternalError(`Cannot write input 'state-file' '${path}': ${(err as { code?: string }).code ?? errorMessage(err)}.`);
+    throw new ExternalError(
+      `Cannot write input 'state-file' '${path}': ${(err as { code?: string }).code ?? errorMessage(err)}.`,
+    );
   }
 }
 
@@ -29,7 +31,9 @@ export async function writeStateFile(path: string, record: SwitchRecord): Promis
  */
 export async function checkStateFileWritable(path: string): Promise<void> {
   const refuse = (why: string) =>
-    new ConfigError(`Input 'state-file' is '${path}', but it cannot be written: ${why}. Point it at a writable path (the job's workspace), or leave it empty. Nothing was changed.`);
+    new ConfigError(
+      `Input 'state-file' is '${path}', but it cannot be written: ${why}. Point it at a writable path (the job's workspace), or leave it empty. Nothing was changed.`,
+    );
   const full = resolve(path);
   const existing = await stat(full).catch(() => undefined);
   if (existing?.isDirectory()) throw refuse('it is a directory');
@@ -66,7 +70,9 @@ export function readStateFile(path: string): SwitchRecord | undefined {
     throw new ExternalError(`State file '${path}' is not JSON: ${errorMessage(err)}.`);
   }
   if (typeof data?.active !== 'string' || typeof data.previous !== 'string') {
-    throw new ExternalError(`State file '${path}' has no 'active' and 'previous' colours; it was not written by Shipgate.`);
+    throw new ExternalError(
+      `State file '${path}' has no 'active' and 'previous' colours; it was not written by Shipgate.`,
+    );
   }
   return data as SwitchRecord;
 }

@@ -25,23 +25,48 @@ export function compareApplicators(bv: SchemaView, hv: SchemaView, request: bool
     if (kw === 'minContains' || kw === 'maxContains') {
       compareContainsBound(kw, b?.value, h?.value, request, emit, h?.ptr ?? b!.ptr);
     } else if (CONTENT.has(kw)) {
-      emit('content-type-changed', `${kw} ${show(b?.value)} → ${show(h?.value)}`, h?.ptr ?? b!.ptr, h ? 'head' : 'base');
+      emit(
+        'content-type-changed',
+        `${kw} ${show(b?.value)} → ${show(h?.value)}`,
+        h?.ptr ?? b!.ptr,
+        h ? 'head' : 'base',
+      );
     } else if (MAPS.has(kw) && isMap(b?.value ?? {}) && isMap(h?.value ?? {})) {
-      compareMap(kw, (b?.value ?? {}) as Record<string, unknown>, (h?.value ?? {}) as Record<string, unknown>, request, emit, h?.ptr ?? b!.ptr);
+      compareMap(
+        kw,
+        (b?.value ?? {}) as Record<string, unknown>,
+        (h?.value ?? {}) as Record<string, unknown>,
+        request,
+        emit,
+        h?.ptr ?? b!.ptr,
+      );
     } else if (!b) emit(request ? 'keyword-added' : 'constraint-tightened', `${kw} added`, h!.ptr);
     else if (!h) emit(request ? 'constraint-relaxed' : 'keyword-removed', `${kw} removed`, where(kw), 'head');
     else emit('keyword-changed', `${kw} changed`, h.ptr);
   }
 }
 
-function compareMap(kw: string, b: Record<string, unknown>, h: Record<string, unknown>, request: boolean, emit: Emit, ptr: string): void {
+function compareMap(
+  kw: string,
+  b: Record<string, unknown>,
+  h: Record<string, unknown>,
+  request: boolean,
+  emit: Emit,
+  ptr: string,
+): void {
   for (const key of Object.keys(h)) {
     if (!(key in b)) emit(request ? 'keyword-added' : 'constraint-tightened', `${kw} '${key}' added`, ptr);
     // A changed dependentRequired entry is breaking either way, as the reference classifies it: the set of
     // properties that must come together is a contract in both directions.
-    else if (valueKey(b[key]) !== valueKey(h[key])) emit(kw === 'dependentRequired' ? 'dependent-required-changed' : 'keyword-changed', `${kw} '${key}' changed`, ptr);
+    else if (valueKey(b[key]) !== valueKey(h[key]))
+      emit(
+        kw === 'dependentRequired' ? 'dependent-required-changed' : 'keyword-changed',
+        `${kw} '${key}' changed`,
+        ptr,
+      );
   }
-  for (const key of Object.keys(b)) if (!(key in h)) emit(request ? 'constraint-relaxed' : 'keyword-removed', `${kw} '${key}' removed`, ptr);
+  for (const key of Object.keys(b))
+    if (!(key in h)) emit(request ? 'constraint-relaxed' : 'keyword-removed', `${kw} '${key}' removed`, ptr);
 }
 
 /**
@@ -59,18 +84,40 @@ export function compareConst(bv: SchemaView, hv: SchemaView, request: boolean, e
 export function compareExtensible(bv: SchemaView, hv: SchemaView, request: boolean, emit: Emit, where: Where): void {
   if (!request || !bv.extensible) return;
   const removed = valuesMissing(bv.extensible, hv.extensible ?? []);
-  if (removed.length && hv.extensible) emit('enum-value-removed', `x-extensible-enum value${removed.length > 1 ? 's' : ''} ${removed.map(show).join(', ')} removed`, where('x-extensible-enum'));
+  if (removed.length && hv.extensible)
+    emit(
+      'enum-value-removed',
+      `x-extensible-enum value${removed.length > 1 ? 's' : ''} ${removed.map(show).join(', ')} removed`,
+      where('x-extensible-enum'),
+    );
 }
 
-function compareContainsBound(kw: keyof typeof CONTAINS_BOUNDS, bRaw: unknown, hRaw: unknown, request: boolean, emit: Emit, ptr: string): void {
+function compareContainsBound(
+  kw: keyof typeof CONTAINS_BOUNDS,
+  bRaw: unknown,
+  hRaw: unknown,
+  request: boolean,
+  emit: Emit,
+  ptr: string,
+): void {
   const b = typeof bRaw === 'number' ? bRaw : CONTAINS_BOUNDS[kw];
   const h = typeof hRaw === 'number' ? hRaw : CONTAINS_BOUNDS[kw];
   if (b === h) return;
   const detail = `${kw} ${show(bRaw)} → ${show(hRaw)}`;
   // More matches required (min up) or fewer allowed (max down) narrows the valid arrays.
   const narrows = kw === 'minContains' ? h > b : h < b;
-  if (request) emit(narrows ? (kw === 'minContains' ? 'min-contains-increased' : 'max-contains-decreased') : 'constraint-relaxed', detail, ptr);
-  else emit(narrows ? 'constraint-tightened' : kw === 'minContains' ? 'min-contains-decreased' : 'max-contains-increased', detail, ptr);
+  if (request)
+    emit(
+      narrows ? (kw === 'minContains' ? 'min-contains-increased' : 'max-contains-decreased') : 'constraint-relaxed',
+      detail,
+      ptr,
+    );
+  else
+    emit(
+      narrows ? 'constraint-tightened' : kw === 'minContains' ? 'min-contains-decreased' : 'max-contains-increased',
+      detail,
+      ptr,
+    );
 }
 
 const isMap = (v: unknown): boolean => v !== null && typeof v === 'object' && !Array.isArray(v);

@@ -19,7 +19,8 @@ export function mediaTypes(content: unknown, ptr: string): Map<string, Media> {
   const out = new Map<string, Media>();
   for (const [name, node] of entries(content)) {
     const mptr = join(ptr, 'content', name);
-    const schema = isObject(node) && 'schema' in node ? { node: node.schema, ptr: join(mptr, 'schema') } : anySlot(mptr);
+    const schema =
+      isObject(node) && 'schema' in node ? { node: node.schema, ptr: join(mptr, 'schema') } : anySlot(mptr);
     out.set(mediaKey(name), { name, ptr: mptr, schema });
   }
   return out;
@@ -69,12 +70,20 @@ export function diffContent(
     }
     if (!request && !base.has(mediaKey(h.name)) && h === specialising(head, key)) {
       renamed.add(h);
-      ctx.out.add('response-media-type-name-specialized', op, h.ptr, 'head', `${label}: media type ${b.name} → ${h.name}`);
+      ctx.out.add(
+        'response-media-type-name-specialized',
+        op,
+        h.ptr,
+        'head',
+        `${label}: media type ${b.name} → ${h.name}`,
+      );
     }
     const changes = settleDeprecations(ctx, ctx.cmp.compare(b.schema, h.schema, subject), level, true);
     ctx.out.addSchemaChanges(changes, subject, op, `${label} (${b.name})`);
   }
-  for (const [key, h] of head) if (!base.has(key) && !renamed.has(h)) ctx.out.add(rules.added, op, h.ptr, 'head', `${label}: media type ${h.name} added`);
+  for (const [key, h] of head)
+    if (!base.has(key) && !renamed.has(h))
+      ctx.out.add(rules.added, op, h.ptr, 'head', `${label}: media type ${h.name} added`);
 }
 
 export function diffRequestBody(ctx: DiffContext, pair: OperationPair): void {
@@ -84,7 +93,13 @@ export function diffRequestBody(ctx: DiffContext, pair: OperationPair): void {
   if (!b && !h) return;
   if (!b) {
     const required = h!.node.required === true;
-    ctx.out.add(required ? 'request-body-added-required' : 'request-body-added-optional', op, h!.site, 'head', `${required ? 'required' : 'optional'} request body added`);
+    ctx.out.add(
+      required ? 'request-body-added-required' : 'request-body-added-optional',
+      op,
+      h!.site,
+      'head',
+      `${required ? 'required' : 'optional'} request body added`,
+    );
     return;
   }
   if (!h) {
@@ -94,12 +109,27 @@ export function diffRequestBody(ctx: DiffContext, pair: OperationPair): void {
   const bReq = b.node.required === true;
   const hReq = h.node.required === true;
   if (bReq !== hReq) {
-    ctx.out.add(hReq ? 'request-body-became-required' : 'request-body-became-optional', op, h.site, 'head', `request body: ${hReq ? 'optional → required' : 'required → optional'}`);
+    ctx.out.add(
+      hReq ? 'request-body-became-required' : 'request-body-became-optional',
+      op,
+      h.site,
+      'head',
+      `request body: ${hReq ? 'optional → required' : 'required → optional'}`,
+    );
   }
-  diffContent(ctx, pair.op, mediaTypes(b.node.content, b.ptr), mediaTypes(h.node.content, h.ptr), 'request-property', 'request body', {
-    removed: 'request-body-media-type-removed',
-    added: 'request-body-media-type-added',
-  }, stability(pair.hOp));
+  diffContent(
+    ctx,
+    pair.op,
+    mediaTypes(b.node.content, b.ptr),
+    mediaTypes(h.node.content, h.ptr),
+    'request-property',
+    'request body',
+    {
+      removed: 'request-body-media-type-removed',
+      added: 'request-body-media-type-added',
+    },
+    stability(pair.hOp),
+  );
 }
 
 const isSuccess = (status: string) => /^2/.test(status);
@@ -133,22 +163,39 @@ export function diffResponses(ctx: DiffContext, pair: OperationPair): void {
     diffResponse(ctx, pair, status, bRes, hRes, hStatus);
   }
   for (const status of Object.keys(hRes.node)) {
-    if (!(status in bRes.node) && !answered.has(status)) ctx.out.add('response-status-added', pair.op, join(hRes.ptr, status), 'head', `response ${status} added`);
+    if (!(status in bRes.node) && !answered.has(status))
+      ctx.out.add('response-status-added', pair.op, join(hRes.ptr, status), 'head', `response ${status} added`);
   }
 }
 
 type Located = { node: Record<string, unknown>; ptr: string };
 
-function diffResponse(ctx: DiffContext, pair: OperationPair, status: string, bRes: Located, hRes: Located, hStatus: string): void {
+function diffResponse(
+  ctx: DiffContext,
+  pair: OperationPair,
+  status: string,
+  bRes: Located,
+  hRes: Located,
+  hStatus: string,
+): void {
   const b = member(ctx.base, bRes.node, bRes.ptr, status);
   const h = member(ctx.head, hRes.node, hRes.ptr, hStatus);
   if (!b || !h) return;
   const label = `response ${status}`;
   diffHeaders(ctx, pair, b, h, label);
-  diffContent(ctx, pair.op, mediaTypes(b.node.content, b.ptr), mediaTypes(h.node.content, h.ptr), 'response-property', label, {
-    removed: 'response-media-type-removed',
-    added: 'response-media-type-added',
-  }, stability(pair.hOp));
+  diffContent(
+    ctx,
+    pair.op,
+    mediaTypes(b.node.content, b.ptr),
+    mediaTypes(h.node.content, h.ptr),
+    'response-property',
+    label,
+    {
+      removed: 'response-media-type-removed',
+      added: 'response-media-type-added',
+    },
+    stability(pair.hOp),
+  );
 }
 
 interface Header {
@@ -177,14 +224,33 @@ function diffHeaders(ctx: DiffContext, pair: OperationPair, b: Located, h: Locat
     const hHeader = hh.get(key);
     const bReq = bHeader.node.required === true;
     if (!hHeader) {
-      ctx.out.add(bReq ? 'response-header-removed' : 'response-optional-header-removed', pair.op, bHeader.site, 'base', `${label}: header '${bHeader.name}' removed`);
+      ctx.out.add(
+        bReq ? 'response-header-removed' : 'response-optional-header-removed',
+        pair.op,
+        bHeader.site,
+        'base',
+        `${label}: header '${bHeader.name}' removed`,
+      );
       continue;
     }
     if (bReq && hHeader.node.required !== true) {
-      ctx.out.add('response-header-became-optional', pair.op, hHeader.site, 'head', `${label}: header '${hHeader.name}' became optional`);
+      ctx.out.add(
+        'response-header-became-optional',
+        pair.op,
+        hHeader.site,
+        'head',
+        `${label}: header '${hHeader.name}' became optional`,
+      );
     }
-    const changes = settleDeprecations(ctx, ctx.cmp.compare(bHeader.schema, hHeader.schema, 'response-header'), STABLE, false);
+    const changes = settleDeprecations(
+      ctx,
+      ctx.cmp.compare(bHeader.schema, hHeader.schema, 'response-header'),
+      STABLE,
+      false,
+    );
     ctx.out.addSchemaChanges(changes, 'response-header', pair.op, `${label} header '${hHeader.name}'`);
   }
-  for (const [key, hHeader] of hh) if (!bh.has(key)) ctx.out.add('response-header-added', pair.op, hHeader.site, 'head', `${label}: header '${hHeader.name}' added`);
+  for (const [key, hHeader] of hh)
+    if (!bh.has(key))
+      ctx.out.add('response-header-added', pair.op, hHeader.site, 'head', `${label}: header '${hHeader.name}' added`);
 }

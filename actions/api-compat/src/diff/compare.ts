@@ -97,9 +97,19 @@ export class SchemaComparer implements SchemaComparison, VariantWalker {
     for (const c of changes) out.push(path.length ? { ...c, path: [...path, ...c.path] } : c);
   }
 
-  private body(b: Slot, bv: SchemaView, h: Slot, hv: SchemaView, subject: Subject, path: string[], out: SchemaChange[], depth: number): void {
+  private body(
+    b: Slot,
+    bv: SchemaView,
+    h: Slot,
+    hv: SchemaView,
+    subject: Subject,
+    path: string[],
+    out: SchemaChange[],
+    depth: number,
+  ): void {
     const request = subject.startsWith('request');
-    const emit: Emit = (kind, detail, location, document = 'head') => out.push({ kind, path, detail, location, document });
+    const emit: Emit = (kind, detail, location, document = 'head') =>
+      out.push({ kind, path, detail, location, document });
     const where = (kw: string) => hv.origin.get(kw) ?? bv.origin.get(kw) ?? hv.ptr;
     const whereHead = (kw: string) => hv.origin.get(kw) ?? hv.ptr;
 
@@ -120,9 +130,16 @@ export class SchemaComparer implements SchemaComparison, VariantWalker {
     comparePattern(bv, hv, request, emit, whereHead);
     compareMultipleOf(bv, hv, request, emit, whereHead);
     if (bv.uniqueItems !== hv.uniqueItems) {
-      if (request && hv.uniqueItems) emit('unique-items-added', 'uniqueItems: items must now be unique', whereHead('uniqueItems'));
-      else if (!request && !hv.uniqueItems) emit('unique-items-removed', 'uniqueItems removed: items may repeat', hv.ptr);
-      else emit(request ? 'constraint-relaxed' : 'constraint-tightened', `uniqueItems ${bv.uniqueItems} → ${hv.uniqueItems}`, hv.ptr);
+      if (request && hv.uniqueItems)
+        emit('unique-items-added', 'uniqueItems: items must now be unique', whereHead('uniqueItems'));
+      else if (!request && !hv.uniqueItems)
+        emit('unique-items-removed', 'uniqueItems removed: items may repeat', hv.ptr);
+      else
+        emit(
+          request ? 'constraint-relaxed' : 'constraint-tightened',
+          `uniqueItems ${bv.uniqueItems} → ${hv.uniqueItems}`,
+          hv.ptr,
+        );
     }
     compareDiscriminator(bv, hv, emit, whereHead);
     compareApplicators(bv, hv, request, emit, whereHead);
@@ -139,7 +156,15 @@ export class SchemaComparer implements SchemaComparison, VariantWalker {
     }
   }
 
-  private properties(bv: SchemaView, hv: SchemaView, subject: Subject, request: boolean, path: string[], out: SchemaChange[], depth: number): void {
+  private properties(
+    bv: SchemaView,
+    hv: SchemaView,
+    subject: Subject,
+    request: boolean,
+    path: string[],
+    out: SchemaChange[],
+    depth: number,
+  ): void {
     if (!bv.properties.size && !hv.properties.size) return;
     // readOnly properties are never sent, writeOnly ones never returned: they do not exist in that direction.
     const visible = (doc: Doc, slot: Slot) => {
@@ -160,10 +185,24 @@ export class SchemaComparer implements SchemaComparison, VariantWalker {
       const hReq = hv.required.has(name);
       if (bReq !== hReq) {
         const kind = hReq ? 'became-required' : 'became-optional';
-        out.push({ kind, path: child(name), detail: hReq ? 'optional → required' : 'required → optional', location: requiredPtr(hv, hs), document: 'head' });
+        out.push({
+          kind,
+          path: child(name),
+          detail: hReq ? 'optional → required' : 'required → optional',
+          location: requiredPtr(hv, hs),
+          document: 'head',
+        });
       }
       const deprecated = newlyDeprecated(this.base, bs, this.head, hs);
-      if (deprecated) out.push({ kind: DEPRECATED_PROPERTY, path: child(name), detail: 'deprecated', location: hs.ptr, document: 'head', sunset: deprecated.sunset });
+      if (deprecated)
+        out.push({
+          kind: DEPRECATED_PROPERTY,
+          path: child(name),
+          detail: 'deprecated',
+          location: hs.ptr,
+          document: 'head',
+          sunset: deprecated.sunset,
+        });
       this.walk(bs, hs, subject, child(name), out, depth + 1);
     }
     for (const [name, hs] of hv.properties) {
@@ -172,38 +211,74 @@ export class SchemaComparer implements SchemaComparison, VariantWalker {
       if (!visible(this.head, hs)) continue;
       // A readOnly request property that became writable was always in the schema: the reference calls it info.
       if (bs && request) {
-        out.push({ kind: 'became-not-read-only', path: child(name), detail: 'no longer readOnly', location: hs.ptr, document: 'head' });
+        out.push({
+          kind: 'became-not-read-only',
+          path: child(name),
+          detail: 'no longer readOnly',
+          location: hs.ptr,
+          document: 'head',
+        });
         continue;
       }
       const required = hv.required.has(name);
       const kind = !request ? 'property-added' : required ? 'new-required-property' : 'new-optional-property';
-      out.push({ kind, path: child(name), detail: required ? 'added (required)' : 'added', location: hs.ptr, document: 'head' });
+      out.push({
+        kind,
+        path: child(name),
+        detail: required ? 'added (required)' : 'added',
+        location: hs.ptr,
+        document: 'head',
+      });
     }
   }
 
-  private additional(bv: SchemaView, hv: SchemaView, subject: Subject, request: boolean, path: string[], out: SchemaChange[], depth: number, emit: Emit): void {
+  private additional(
+    bv: SchemaView,
+    hv: SchemaView,
+    subject: Subject,
+    request: boolean,
+    path: string[],
+    out: SchemaChange[],
+    depth: number,
+    emit: Emit,
+  ): void {
     const b = bv.additional;
     const h = hv.additional;
     if (b === h) return;
     const loc = hv.origin.get('additionalProperties') ?? hv.ptr;
     if (h === false) {
-      if (request) emit('additional-properties-closed', 'additionalProperties closed: unknown properties are now rejected', loc);
+      if (request)
+        emit('additional-properties-closed', 'additionalProperties closed: unknown properties are now rejected', loc);
       return;
     }
     if (b === false) {
-      emit(request ? 'constraint-relaxed' : 'property-added', 'additionalProperties opened: extra properties allowed', loc);
+      emit(
+        request ? 'constraint-relaxed' : 'property-added',
+        'additionalProperties opened: extra properties allowed',
+        loc,
+      );
       return;
     }
     this.walk(b ?? anySlot(bv.ptr), h ?? anySlot(hv.ptr), subject, [...path, '*'], out, depth + 1);
   }
 
   /** 3.1 tuples, position by position; an extra position is a new shape for readers, a missing one for writers. */
-  private tuple(bv: SchemaView, hv: SchemaView, subject: Subject, path: string[], out: SchemaChange[], depth: number, emit: Emit): void {
+  private tuple(
+    bv: SchemaView,
+    hv: SchemaView,
+    subject: Subject,
+    path: string[],
+    out: SchemaChange[],
+    depth: number,
+    emit: Emit,
+  ): void {
     const b = bv.prefixItems ?? [];
     const h = hv.prefixItems ?? [];
-    for (let i = 0; i < Math.min(b.length, h.length); i++) this.walk(b[i], h[i], subject, [...path, `[${i}]`], out, depth + 1);
+    for (let i = 0; i < Math.min(b.length, h.length); i++)
+      this.walk(b[i], h[i], subject, [...path, `[${i}]`], out, depth + 1);
     // A position described the same way the other side describes all items is no change (items → prefixItems).
-    const sameAsItems = (slot: Slot, items?: Slot) => items !== undefined && valueKey(slot.node) === valueKey(items.node);
+    const sameAsItems = (slot: Slot, items?: Slot) =>
+      items !== undefined && valueKey(slot.node) === valueKey(items.node);
     for (let i = b.length; i < h.length; i++) {
       if (!sameAsItems(h[i], bv.items)) emit('prefix-items-added', `tuple position ${i} added`, h[i].ptr);
     }
@@ -248,4 +323,3 @@ function pureVariants(v: SchemaView, kw: VariantKeyword): boolean {
 function requiredPtr(hv: SchemaView, hs: Slot): string {
   return hv.origin.get('required') ?? hs.ptr;
 }
-

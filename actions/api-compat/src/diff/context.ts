@@ -30,7 +30,12 @@ export interface OperationPair {
 }
 
 /** An object-valued member resolved through refs, with its pointer; undefined when absent. */
-export function member(doc: Doc, parent: Record<string, unknown>, parentPtr: string, key: string): { node: Record<string, unknown>; ptr: string; site: string } | undefined {
+export function member(
+  doc: Doc,
+  parent: Record<string, unknown>,
+  parentPtr: string,
+  key: string,
+): { node: Record<string, unknown>; ptr: string; site: string } | undefined {
   if (!(key in parent)) return undefined;
   const site = join(parentPtr, key);
   const { node, ptr } = doc.deref(parent[key], site);

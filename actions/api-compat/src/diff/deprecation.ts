@@ -33,7 +33,15 @@ const IDS: Record<'operation' | 'parameter', Ids> = {
  * Checks the deprecation of an operation or parameter present on both sides. `location` points at it in head;
  * `label` names it in messages (`GET /users`, `query parameter 'q'`).
  */
-export function checkDeprecation(ctx: DiffContext, pair: OperationPair, kind: 'operation' | 'parameter', b: Record<string, unknown>, h: Record<string, unknown>, location: string, label: string): void {
+export function checkDeprecation(
+  ctx: DiffContext,
+  pair: OperationPair,
+  kind: 'operation' | 'parameter',
+  b: Record<string, unknown>,
+  h: Record<string, unknown>,
+  location: string,
+  label: string,
+): void {
   if (h.deprecated !== true) return; // not deprecated, or reactivated: nothing to hold to a date
   const ids = IDS[kind];
   const add = (rule: RuleId, message: string) => ctx.out.add(rule, pair.op, location, 'head', `${label} ${message}`);
@@ -41,10 +49,16 @@ export function checkDeprecation(ctx: DiffContext, pair: OperationPair, kind: 'o
   const sunset = ownSunset(h);
   if (b.deprecated !== true) {
     if (sunset === undefined) {
-      if (notice > 0) add(ids.missing, `deprecated without an x-sunset date (the policy asks for ${notice} days of notice)`);
+      if (notice > 0)
+        add(ids.missing, `deprecated without an x-sunset date (the policy asks for ${notice} days of notice)`);
       else add(ids.deprecated, 'deprecated');
-    } else if (sunset === 'invalid') add(ids.parse, `deprecated with an x-sunset that cannot be read (use YYYY-MM-DD or an RFC 3339 date-time)`);
-    else if (daysUntil(sunset, ctx.now) < notice) add(ids.tooSmall, `deprecated with sunset ${sunsetText(sunset)}, ${noticeText(daysUntil(sunset, ctx.now), notice)}`);
+    } else if (sunset === 'invalid')
+      add(ids.parse, `deprecated with an x-sunset that cannot be read (use YYYY-MM-DD or an RFC 3339 date-time)`);
+    else if (daysUntil(sunset, ctx.now) < notice)
+      add(
+        ids.tooSmall,
+        `deprecated with sunset ${sunsetText(sunset)}, ${noticeText(daysUntil(sunset, ctx.now), notice)}`,
+      );
     else add(ids.deprecated, `deprecated (sunset ${sunsetText(sunset)})`);
     return;
   }
@@ -55,16 +69,23 @@ export function checkDeprecation(ctx: DiffContext, pair: OperationPair, kind: 'o
     return;
   }
   if (sunset === 'invalid') {
-    if (before !== 'invalid') add(ids.parse, `sunset changed to one that cannot be read (use YYYY-MM-DD or an RFC 3339 date-time)`);
+    if (before !== 'invalid')
+      add(ids.parse, `sunset changed to one that cannot be read (use YYYY-MM-DD or an RFC 3339 date-time)`);
     return;
   }
   if (before === 'invalid' || sunset.getTime() >= before.getTime()) return;
   const left = daysUntil(sunset, ctx.now);
-  if (left < notice) add(ids.changedTooSmall, `sunset moved earlier, ${sunsetText(before)} → ${sunsetText(sunset)}, ${noticeText(left, notice)}`);
+  if (left < notice)
+    add(
+      ids.changedTooSmall,
+      `sunset moved earlier, ${sunsetText(before)} → ${sunsetText(sunset)}, ${noticeText(left, notice)}`,
+    );
 }
 
 const noticeText = (left: number, notice: number): string =>
-  left < 0 ? `which has already passed` : `${left} day${left === 1 ? '' : 's'} ahead where the policy asks for ${notice}`;
+  left < 0
+    ? `which has already passed`
+    : `${left} day${left === 1 ? '' : 's'} ahead where the policy asks for ${notice}`;
 
 /** The raw kind a schema comparison reports for a property newly deprecated; {@link settleDeprecations} judges it. */
 export const DEPRECATED_PROPERTY: PendingDeprecation = 'property-newly-deprecated';
@@ -82,17 +103,45 @@ export function newlyDeprecated(base: Doc, b: Slot, head: Doc, h: Slot): { sunse
  * `level`, as the reference does for request and response body properties; parameters and headers (`inBody` false)
  * carry no property deprecation rules, so those are dropped.
  */
-export function settleDeprecations(ctx: DiffContext, changes: SchemaChange[], level: number, inBody: boolean): SchemaChange[] {
+export function settleDeprecations(
+  ctx: DiffContext,
+  changes: SchemaChange[],
+  level: number,
+  inBody: boolean,
+): SchemaChange[] {
   if (!changes.some((c) => c.kind === DEPRECATED_PROPERTY)) return changes;
   const notice = noticeDays(ctx.policy, level);
   return changes.flatMap((c): SchemaChange[] => {
     if (c.kind !== DEPRECATED_PROPERTY) return [c];
     if (!inBody) return [];
     const { sunset } = c;
-    if (sunset === undefined) return [notice > 0 ? { ...c, kind: 'deprecated-sunset-missing', detail: `deprecated without an x-sunset date (the policy asks for ${notice} days of notice)` } : { ...c, kind: 'deprecated' }];
-    if (sunset === 'invalid') return [{ ...c, kind: 'deprecated-sunset-invalid', detail: 'deprecated with an x-sunset that cannot be read (use YYYY-MM-DD or an RFC 3339 date-time)' }];
+    if (sunset === undefined)
+      return [
+        notice > 0
+          ? {
+              ...c,
+              kind: 'deprecated-sunset-missing',
+              detail: `deprecated without an x-sunset date (the policy asks for ${notice} days of notice)`,
+            }
+          : { ...c, kind: 'deprecated' },
+      ];
+    if (sunset === 'invalid')
+      return [
+        {
+          ...c,
+          kind: 'deprecated-sunset-invalid',
+          detail: 'deprecated with an x-sunset that cannot be read (use YYYY-MM-DD or an RFC 3339 date-time)',
+        },
+      ];
     const left = daysUntil(sunset, ctx.now);
-    if (left < notice) return [{ ...c, kind: 'sunset-date-too-small', detail: `deprecated with sunset ${sunsetText(sunset)}, ${noticeText(left, notice)}` }];
+    if (left < notice)
+      return [
+        {
+          ...c,
+          kind: 'sunset-date-too-small',
+          detail: `deprecated with sunset ${sunsetText(sunset)}, ${noticeText(left, notice)}`,
+        },
+      ];
     return [{ ...c, kind: 'deprecated', detail: `deprecated (sunset ${sunsetText(sunset)})` }];
   });
 }

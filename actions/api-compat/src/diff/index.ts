@@ -30,7 +30,14 @@ export interface DiffOptions {
 export function diffDocuments(base: OpenApiDoc, head: OpenApiDoc, options: DiffOptions = {}): Finding[] {
   const b = new Doc('base', base);
   const h = new Doc('head', head);
-  const ctx: DiffContext = { base: b, head: h, cmp: new SchemaComparer(b, h), out: new Collector(), now: options.now ?? new Date(), policy: policyOf(options) };
+  const ctx: DiffContext = {
+    base: b,
+    head: h,
+    cmp: new SchemaComparer(b, h),
+    out: new Collector(),
+    now: options.now ?? new Date(),
+    policy: policyOf(options),
+  };
   diffServers(ctx, {}, b.root, '#', h.root, '#');
   diffSecuritySchemes(ctx);
   diffPaths(ctx);

@@ -9,7 +9,12 @@ type Where = (kw: string) => string;
 
 const TRIVIAL_PATTERNS = new Set(['.*', '^.*$', '^.*', '.*$', '[\\s\\S]*', '^[\\s\\S]*$']);
 /** Format pairs where the second accepts every value of the first. */
-const WIDER_FORMAT: Record<string, string[]> = { int32: ['int64'], float: ['double'], int8: ['int16', 'int32', 'int64'], int16: ['int32', 'int64'] };
+const WIDER_FORMAT: Record<string, string[]> = {
+  int32: ['int64'],
+  float: ['double'],
+  int8: ['int16', 'int32', 'int64'],
+  int16: ['int32', 'int64'],
+};
 
 const typeText = (t?: Set<string>) => (t ? [...t].sort().join('|') : 'any');
 
@@ -46,7 +51,11 @@ export function compareFormat(bv: SchemaView, hv: SchemaView, request: boolean, 
 export function compareNullable(bv: SchemaView, hv: SchemaView, emit: Emit, where: Where): void {
   if (bv.nullable === hv.nullable) return;
   const kw = hv.origin.has('nullable') ? 'nullable' : 'type';
-  emit(hv.nullable ? 'became-nullable' : 'became-not-nullable', hv.nullable ? 'now nullable' : 'no longer nullable', where(kw));
+  emit(
+    hv.nullable ? 'became-nullable' : 'became-not-nullable',
+    hv.nullable ? 'now nullable' : 'no longer nullable',
+    where(kw),
+  );
 }
 
 export const show = (v: unknown): string => {
@@ -54,7 +63,10 @@ export const show = (v: unknown): string => {
   const s = JSON.stringify(v) ?? String(v);
   return s.length > 40 ? `${s.slice(0, 37)}...` : s;
 };
-const list = (values: unknown[]) => (values.length > 5 ? `${values.slice(0, 5).map(show).join(', ')} and ${values.length - 5} more` : values.map(show).join(', '));
+const list = (values: unknown[]) =>
+  values.length > 5
+    ? `${values.slice(0, 5).map(show).join(', ')} and ${values.length - 5} more`
+    : values.map(show).join(', ');
 
 export function compareEnum(bv: SchemaView, hv: SchemaView, request: boolean, emit: Emit, where: Where): void {
   const b = bv.enum;
@@ -64,7 +76,8 @@ export function compareEnum(bv: SchemaView, hv: SchemaView, request: boolean, em
   if (b && h) {
     const removed = valuesMissing(b, h);
     const added = valuesMissing(h, b);
-    if (removed.length) emit('enum-value-removed', `enum value${removed.length > 1 ? 's' : ''} ${list(removed)} removed`, loc);
+    if (removed.length)
+      emit('enum-value-removed', `enum value${removed.length > 1 ? 's' : ''} ${list(removed)} removed`, loc);
     if (added.length) emit('enum-value-added', `enum value${added.length > 1 ? 's' : ''} ${list(added)} added`, loc);
   } else if (h) {
     emit(request ? 'became-enum' : 'constraint-tightened', `now restricted to ${list(h)}`, loc);
@@ -99,7 +112,8 @@ export function compareBounds(bv: SchemaView, hv: SchemaView, request: boolean, 
 }
 
 /** The kinds' spelling of each bounded keyword (`max` and `min` are maximum and minimum). */
-type BoundName = 'max' | 'min' | 'max-length' | 'min-length' | 'max-items' | 'min-items' | 'max-properties' | 'min-properties';
+type BoundName =
+  'max' | 'min' | 'max-length' | 'min-length' | 'max-items' | 'min-items' | 'max-properties' | 'min-properties';
 
 const KEBAB: Record<LengthKeyword, BoundName> = {
   maxLength: 'max-length',
@@ -110,7 +124,15 @@ const KEBAB: Record<LengthKeyword, BoundName> = {
   minProperties: 'min-properties',
 };
 
-function emitBound(name: BoundName, side: 'max' | 'min', tightened: boolean, request: boolean, detail: string, loc: string, emit: Emit): void {
+function emitBound(
+  name: BoundName,
+  side: 'max' | 'min',
+  tightened: boolean,
+  request: boolean,
+  detail: string,
+  loc: string,
+  emit: Emit,
+): void {
   if (request) {
     if (tightened) emit(`${name}-${side === 'max' ? 'decreased' : 'increased'}`, detail, loc);
     else emit('constraint-relaxed', detail, loc);
@@ -151,12 +173,20 @@ export function compareDiscriminator(bv: SchemaView, hv: SchemaView, emit: Emit,
   const h = hv.discriminator;
   if (!b || !h) return;
   if (b.propertyName !== h.propertyName) {
-    emit('discriminator-changed', `discriminator property ${show(b.propertyName)} → ${show(h.propertyName)}`, where('discriminator'));
+    emit(
+      'discriminator-changed',
+      `discriminator property ${show(b.propertyName)} → ${show(h.propertyName)}`,
+      where('discriminator'),
+    );
     return;
   }
   const lost = Object.keys(b.mapping).filter((k) => h.mapping[k] !== undefined && h.mapping[k] !== b.mapping[k]);
   const gone = Object.keys(b.mapping).filter((k) => h.mapping[k] === undefined);
   if (lost.length || gone.length) {
-    emit('discriminator-changed', `discriminator mapping ${[...gone.map((k) => `${k} removed`), ...lost.map((k) => `${k} retargeted`)].join(', ')}`, where('discriminator'));
+    emit(
+      'discriminator-changed',
+      `discriminator mapping ${[...gone.map((k) => `${k} removed`), ...lost.map((k) => `${k} retargeted`)].join(', ')}`,
+      where('discriminator'),
+    );
   }
 }

@@ -9,7 +9,17 @@ import type { RuleId } from './rules.js';
 import { diffOperationSecurity } from './security.js';
 import { diffServers } from './servers.js';
 import { checkDeprecation } from './deprecation.js';
-import { type Sunset, UNSTABLE_BELOW, invalidStability, levelName, ownSunset, parseHttpDate, stability, sunsetPassed, sunsetText } from './sunset.js';
+import {
+  type Sunset,
+  UNSTABLE_BELOW,
+  invalidStability,
+  levelName,
+  ownSunset,
+  parseHttpDate,
+  stability,
+  sunsetPassed,
+  sunsetText,
+} from './sunset.js';
 
 export const METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace', 'query'] as const;
 
@@ -59,7 +69,14 @@ export function diffPaths(ctx: DiffContext): void {
   for (const h of head.values()) {
     if (matched.has(h.path)) continue;
     for (const method of METHODS) {
-      if (isObject(h.node[method])) ctx.out.add('api-operation-added', { method: method.toUpperCase(), path: h.path }, join(h.ptr, method), 'head', `${method.toUpperCase()} ${h.path} added`);
+      if (isObject(h.node[method]))
+        ctx.out.add(
+          'api-operation-added',
+          { method: method.toUpperCase(), path: h.path },
+          join(h.ptr, method),
+          'head',
+          `${method.toUpperCase()} ${h.path} added`,
+        );
     }
   }
 }
@@ -71,18 +88,43 @@ function diffItem(ctx: DiffContext, b: Item, h: Item): void {
     const hOp = h.node[method];
     const op = { method: method.toUpperCase(), path: h.path };
     if (isObject(bOp) && isObject(hOp)) {
-      const pair = { op, basePath: b.path, headPath: h.path, bItem: b.node, hItem: h.node, bOp, hOp, bPtr: join(b.ptr, method), hPtr: join(h.ptr, method) };
+      const pair = {
+        op,
+        basePath: b.path,
+        headPath: h.path,
+        bItem: b.node,
+        hItem: h.node,
+        bOp,
+        hOp,
+        bPtr: join(b.ptr, method),
+        hPtr: join(h.ptr, method),
+      };
       const [was, is] = [stability(bOp), stability(hOp)];
       const badBase = invalidStability(bOp);
       const badHead = invalidStability(hOp);
       // Reported when head sets a level nobody can read; one left as it was does not fail every later run.
-      if (badHead && badHead !== badBase) ctx.out.add('api-invalid-stability-level', op, join(pair.hPtr, 'x-stability-level'), 'head', `x-stability-level ${badHead} is not draft, alpha, beta or stable`);
+      if (badHead && badHead !== badBase)
+        ctx.out.add(
+          'api-invalid-stability-level',
+          op,
+          join(pair.hPtr, 'x-stability-level'),
+          'head',
+          `x-stability-level ${badHead} is not draft, alpha, beta or stable`,
+        );
       // A level that cannot be read cannot be compared; the rest of the operation still is. Leaving draft or alpha
       // for a lower level breaks no promise: those promised nothing.
-      if (!badBase && !badHead && is < was && was >= UNSTABLE_BELOW) ctx.out.add('api-stability-decreased', op, join(pair.hPtr, 'x-stability-level'), 'head', `stability ${levelName(was)} → ${levelName(is)}`);
+      if (!badBase && !badHead && is < was && was >= UNSTABLE_BELOW)
+        ctx.out.add(
+          'api-stability-decreased',
+          op,
+          join(pair.hPtr, 'x-stability-level'),
+          'head',
+          `stability ${levelName(was)} → ${levelName(is)}`,
+        );
       ctx.out.relaxed(was < UNSTABLE_BELOW ? levelName(was) : undefined, () => diffOperation(ctx, pair));
     } else if (isObject(bOp)) removed(ctx, b, method, 'api-operation-removed');
-    else if (isObject(hOp)) ctx.out.add('api-operation-added', op, join(h.ptr, method), 'head', `${op.method} ${h.path} added`);
+    else if (isObject(hOp))
+      ctx.out.add('api-operation-added', op, join(h.ptr, method), 'head', `${op.method} ${h.path} added`);
   }
 }
 
@@ -90,7 +132,13 @@ function diffOperation(ctx: DiffContext, pair: OperationPair): void {
   const { bOp, hOp, op } = pair;
   if (typeof bOp.operationId === 'string' && bOp.operationId !== hOp.operationId) {
     const now = typeof hOp.operationId === 'string' ? `'${hOp.operationId}'` : 'none';
-    ctx.out.add('api-operation-id-changed', op, join(pair.hPtr, 'operationId'), 'head', `operationId '${bOp.operationId}' → ${now}`);
+    ctx.out.add(
+      'api-operation-id-changed',
+      op,
+      join(pair.hPtr, 'operationId'),
+      'head',
+      `operationId '${bOp.operationId}' → ${now}`,
+    );
   }
   checkDeprecation(ctx, pair, 'operation', bOp, hOp, pair.hPtr, `${op.method} ${op.path}`);
   diffParameters(ctx, pair);
@@ -113,14 +161,21 @@ function sunsetOf(doc: Doc, op: Record<string, unknown>, item: Record<string, un
     for (const [name, header] of entries(response.headers)) {
       if (name.toLowerCase() !== 'sunset' || !isObject(header)) continue;
       const schema = isObject(header.schema) ? header.schema : {};
-      const date = parseHttpDate(header.example ?? schema.example ?? schema.default ?? (Array.isArray(schema.enum) ? schema.enum[0] : undefined));
+      const date = parseHttpDate(
+        header.example ?? schema.example ?? schema.default ?? (Array.isArray(schema.enum) ? schema.enum[0] : undefined),
+      );
       if (date !== 'invalid') return date;
     }
   }
   return undefined;
 }
 
-function removed(ctx: DiffContext, item: Item, method: string, plainRule: 'api-path-removed' | 'api-operation-removed'): void {
+function removed(
+  ctx: DiffContext,
+  item: Item,
+  method: string,
+  plainRule: 'api-path-removed' | 'api-operation-removed',
+): void {
   const op = item.node[method] as Record<string, unknown>;
   const sunset = sunsetOf(ctx.base, op, item.node);
   // A `Sunset` response header (RFC 8594) is itself the announcement; an `x-sunset` needs `deprecated: true` with it.

@@ -33,7 +33,14 @@ function keyOf(p: { name: string; in: string }, template: string[]): string {
   return p.in === 'header' ? `header:${p.name.toLowerCase()}` : `${p.in}:${p.name}`;
 }
 
-function collect(doc: Doc, template: string, item: Record<string, unknown>, itemPtr: string, op: Record<string, unknown>, opPtr: string): Map<string, Param> {
+function collect(
+  doc: Doc,
+  template: string,
+  item: Record<string, unknown>,
+  itemPtr: string,
+  op: Record<string, unknown>,
+  opPtr: string,
+): Map<string, Param> {
   const names = templateNames(template);
   const params = new Map<string, Param>();
   for (const [owner, ownerPtr] of [
@@ -46,7 +53,13 @@ function collect(doc: Doc, template: string, item: Record<string, unknown>, item
       const { node, ptr } = doc.deref(raw, site);
       if (!isObject(node) || typeof node.name !== 'string' || typeof node.in !== 'string') return;
       if (node.in === 'header' && IGNORED_HEADERS.has(node.name.toLowerCase())) return;
-      params.set(keyOf({ name: node.name, in: node.in }, names), { name: node.name, in: node.in, node, site, schema: schemaSlot(node, ptr) });
+      params.set(keyOf({ name: node.name, in: node.in }, names), {
+        name: node.name,
+        in: node.in,
+        node,
+        site,
+        schema: schemaSlot(node, ptr),
+      });
     });
   }
   return params;
@@ -56,7 +69,8 @@ function schemaSlot(node: Record<string, unknown>, ptr: string): Slot {
   if ('schema' in node) return { node: node.schema, ptr: join(ptr, 'schema') };
   // A parameter described by `content` has exactly one media type.
   const [media] = entries(node.content);
-  if (media && isObject(media[1]) && 'schema' in media[1]) return { node: media[1].schema, ptr: join(ptr, 'content', media[0], 'schema') };
+  if (media && isObject(media[1]) && 'schema' in media[1])
+    return { node: media[1].schema, ptr: join(ptr, 'content', media[0], 'schema') };
   return anySlot(ptr);
 }
 
@@ -86,10 +100,18 @@ export function diffParameters(ctx: DiffContext, pair: OperationPair): void {
       compareParam(ctx, pair, b, h);
       continue;
     }
-    const moved = [...head].find(([k, p]) => !base.has(k) && !claimed.has(k) && p.name.toLowerCase() === b.name.toLowerCase() && p.in !== b.in);
+    const moved = [...head].find(
+      ([k, p]) => !base.has(k) && !claimed.has(k) && p.name.toLowerCase() === b.name.toLowerCase() && p.in !== b.in,
+    );
     if (moved) {
       claimed.add(moved[0]);
-      ctx.out.add('request-parameter-location-changed', op, moved[1].site, 'head', `parameter '${b.name}' moved from ${b.in} to ${moved[1].in}`);
+      ctx.out.add(
+        'request-parameter-location-changed',
+        op,
+        moved[1].site,
+        'head',
+        `parameter '${b.name}' moved from ${b.in} to ${moved[1].in}`,
+      );
       continue;
     }
     removedParam(ctx, pair, b);
@@ -97,7 +119,13 @@ export function diffParameters(ctx: DiffContext, pair: OperationPair): void {
   for (const [key, h] of head) {
     if (base.has(key) || claimed.has(key)) continue;
     const required = isRequired(h);
-    ctx.out.add(required ? 'request-parameter-added-required' : 'request-parameter-added-optional', op, h.site, 'head', `${label(h)} added${required ? ' (required)' : ''}`);
+    ctx.out.add(
+      required ? 'request-parameter-added-required' : 'request-parameter-added-optional',
+      op,
+      h.site,
+      'head',
+      `${label(h)} added${required ? ' (required)' : ''}`,
+    );
   }
 }
 
@@ -105,10 +133,22 @@ function removedParam(ctx: DiffContext, pair: OperationPair, b: Param): void {
   const deprecated = b.node.deprecated === true;
   const sunset = deprecated ? ownSunset(b.node) : undefined;
   if (sunset && !sunsetPassed(sunset, ctx.now)) {
-    ctx.out.add('request-parameter-removed-before-sunset', pair.op, b.site, 'base', `${label(b)} removed; its sunset date ${sunsetText(sunset)}${sunset === 'invalid' ? '' : ' is still ahead'}`);
+    ctx.out.add(
+      'request-parameter-removed-before-sunset',
+      pair.op,
+      b.site,
+      'base',
+      `${label(b)} removed; its sunset date ${sunsetText(sunset)}${sunset === 'invalid' ? '' : ' is still ahead'}`,
+    );
     return;
   }
-  ctx.out.add(deprecated ? 'request-parameter-removed-after-deprecation' : 'request-parameter-removed', pair.op, b.site, 'base', `${label(b)} removed${deprecated ? ' (was deprecated)' : ''}`);
+  ctx.out.add(
+    deprecated ? 'request-parameter-removed-after-deprecation' : 'request-parameter-removed',
+    pair.op,
+    b.site,
+    'base',
+    `${label(b)} removed${deprecated ? ' (was deprecated)' : ''}`,
+  );
 }
 
 /** `#/paths/~1users/get` → `#/paths/~1users`. */
@@ -119,16 +159,35 @@ function compareParam(ctx: DiffContext, pair: OperationPair, b: Param, h: Param)
   const bReq = isRequired(b);
   const hReq = isRequired(h);
   if (bReq !== hReq) {
-    ctx.out.add(hReq ? 'request-parameter-became-required' : 'request-parameter-became-optional', op, h.site, 'head', `${label(h)}: ${hReq ? 'optional → required' : 'required → optional'}`);
+    ctx.out.add(
+      hReq ? 'request-parameter-became-required' : 'request-parameter-became-optional',
+      op,
+      h.site,
+      'head',
+      `${label(h)}: ${hReq ? 'optional → required' : 'required → optional'}`,
+    );
   }
-  if (style(b) !== style(h)) ctx.out.add('request-parameter-style-changed', op, h.site, 'head', `${label(h)}: serialisation ${style(b)} → ${style(h)}`);
+  if (style(b) !== style(h))
+    ctx.out.add(
+      'request-parameter-style-changed',
+      op,
+      h.site,
+      'head',
+      `${label(h)}: serialisation ${style(b)} → ${style(h)}`,
+    );
   checkDeprecation(ctx, pair, 'parameter', b.node, h.node, h.site, label(h));
   const bDefault = defaultOf(ctx.base, b);
   const hDefault = defaultOf(ctx.head, h);
   // Clients that omit an optional parameter get the default: adding, changing or removing it changes what they get.
   const show = (v: unknown) => (v === undefined ? 'none' : JSON.stringify(v));
   if (!bReq && !hReq && !sameValue(bDefault, hDefault)) {
-    ctx.out.add('request-parameter-default-changed', op, h.schema.ptr, 'head', `${label(h)}: default ${show(bDefault)} → ${show(hDefault)}`);
+    ctx.out.add(
+      'request-parameter-default-changed',
+      op,
+      h.schema.ptr,
+      'head',
+      `${label(h)}: default ${show(bDefault)} → ${show(hDefault)}`,
+    );
   }
   const changes = settleDeprecations(ctx, ctx.cmp.compare(b.schema, h.schema, 'request-parameter'), 0, false);
   ctx.out.addSchemaChanges(changes, 'request-parameter', op, label(h));

@@ -31,14 +31,31 @@ interface SchemaKind {
 // A body property deprecated (both directions), judged against the deprecation policy like operations.
 const PROPERTY_DEPRECATION = [
   { kind: 'deprecated', severity: 'info', title: 'property deprecated' },
-  { kind: 'deprecated-sunset-missing', severity: 'error', title: 'property deprecated without an x-sunset date while the policy asks for days of notice' },
-  { kind: 'deprecated-sunset-invalid', severity: 'error', title: 'property deprecated with an x-sunset date that cannot be read' },
-  { kind: 'sunset-date-too-small', severity: 'error', title: 'property deprecated with a sunset date closer than the policy allows (or already past)' },
+  {
+    kind: 'deprecated-sunset-missing',
+    severity: 'error',
+    title: 'property deprecated without an x-sunset date while the policy asks for days of notice',
+  },
+  {
+    kind: 'deprecated-sunset-invalid',
+    severity: 'error',
+    title: 'property deprecated with an x-sunset date that cannot be read',
+  },
+  {
+    kind: 'sunset-date-too-small',
+    severity: 'error',
+    title: 'property deprecated with a sunset date closer than the policy allows (or already past)',
+  },
 ] as const satisfies readonly SchemaKind[];
 
 // Request direction: narrowing what a client may send breaks it; widening is an addition.
 const REQUEST_KINDS = [
-  { kind: 'type-changed', severity: 'error', title: 'type changed to one that rejects values clients send', scalar: true },
+  {
+    kind: 'type-changed',
+    severity: 'error',
+    title: 'type changed to one that rejects values clients send',
+    scalar: true,
+  },
   { kind: 'type-widened', severity: 'info', title: 'type widened (accepts more values)', addition: true, scalar: true },
   { kind: 'format-changed', severity: 'error', title: 'format added or changed', scalar: true },
   { kind: 'format-widened', severity: 'info', title: 'format removed or widened', addition: true, scalar: true },
@@ -59,9 +76,19 @@ const REQUEST_KINDS = [
   { kind: 'pattern-changed', severity: 'warning', title: 'pattern changed (cannot tell if narrower)', scalar: true },
   { kind: 'multiple-of-changed', severity: 'error', title: 'multipleOf added or changed incompatibly', scalar: true },
   { kind: 'unique-items-added', severity: 'error', title: 'uniqueItems required', scalar: true },
-  { kind: 'constraint-relaxed', severity: 'info', title: 'constraint relaxed (accepts more values)', addition: true, scalar: true },
+  {
+    kind: 'constraint-relaxed',
+    severity: 'info',
+    title: 'constraint relaxed (accepts more values)',
+    addition: true,
+    scalar: true,
+  },
   { kind: 'additional-properties-closed', severity: 'error', title: 'additionalProperties closed or restricted' },
-  { kind: 'property-removed', severity: 'warning', title: 'property removed (clients still sending it may be rejected)' },
+  {
+    kind: 'property-removed',
+    severity: 'warning',
+    title: 'property removed (clients still sending it may be rejected)',
+  },
   { kind: 'new-required-property', severity: 'error', title: 'new required property' },
   { kind: 'new-optional-property', severity: 'info', title: 'new optional property', addition: true },
   { kind: 'became-required', severity: 'error', title: 'property became required' },
@@ -71,8 +98,16 @@ const REQUEST_KINDS = [
   { kind: 'any-of-branch-removed', severity: 'error', title: 'anyOf alternative removed' },
   { kind: 'any-of-branch-added', severity: 'info', title: 'anyOf alternative added', addition: true },
   { kind: 'discriminator-changed', severity: 'warning', title: 'discriminator property or mapping changed' },
-  { kind: 'keyword-added', severity: 'error', title: 'validation keyword added (not, if/then/else, contains, dependentRequired, propertyNames, …)' },
-  { kind: 'keyword-changed', severity: 'warning', title: 'validation keyword changed (not, if/then/else, contains, …): cannot tell if narrower' },
+  {
+    kind: 'keyword-added',
+    severity: 'error',
+    title: 'validation keyword added (not, if/then/else, contains, dependentRequired, propertyNames, …)',
+  },
+  {
+    kind: 'keyword-changed',
+    severity: 'warning',
+    title: 'validation keyword changed (not, if/then/else, contains, …): cannot tell if narrower',
+  },
   { kind: 'content-type-changed', severity: 'error', title: 'contentMediaType or contentEncoding changed' },
   { kind: 'prefix-items-removed', severity: 'error', title: 'tuple position (prefixItems) removed' },
   { kind: 'prefix-items-added', severity: 'info', title: 'tuple position (prefixItems) added' },
@@ -91,7 +126,12 @@ const RESPONSE_KINDS = [
   { kind: 'format-narrowed', severity: 'info', title: 'format added or narrowed', scalar: true },
   { kind: 'became-nullable', severity: 'error', title: 'may now be null', scalar: true },
   { kind: 'became-not-nullable', severity: 'info', title: 'no longer null', scalar: true },
-  { kind: 'enum-value-added', severity: 'warning', title: 'enum value added (or enum removed): clients may get values they do not handle', scalar: true },
+  {
+    kind: 'enum-value-added',
+    severity: 'warning',
+    title: 'enum value added (or enum removed): clients may get values they do not handle',
+    scalar: true,
+  },
   { kind: 'enum-value-removed', severity: 'info', title: 'enum value removed', scalar: true },
   { kind: 'max-length-increased', severity: 'error', title: 'maxLength raised or removed', scalar: true },
   { kind: 'min-length-decreased', severity: 'error', title: 'minLength lowered or removed', scalar: true },
@@ -101,7 +141,12 @@ const RESPONSE_KINDS = [
   { kind: 'min-items-decreased', severity: 'error', title: 'minItems lowered or removed' },
   { kind: 'max-properties-increased', severity: 'error', title: 'maxProperties raised or removed' },
   { kind: 'min-properties-decreased', severity: 'error', title: 'minProperties lowered or removed' },
-  { kind: 'pattern-removed', severity: 'info', title: 'pattern removed (values are not validated against one)', scalar: true },
+  {
+    kind: 'pattern-removed',
+    severity: 'info',
+    title: 'pattern removed (values are not validated against one)',
+    scalar: true,
+  },
   { kind: 'pattern-changed', severity: 'info', title: 'pattern changed', scalar: true },
   { kind: 'multiple-of-changed', severity: 'error', title: 'multipleOf removed or changed incompatibly', scalar: true },
   { kind: 'unique-items-removed', severity: 'error', title: 'uniqueItems no longer guaranteed' },
@@ -111,16 +156,36 @@ const RESPONSE_KINDS = [
   { kind: 'became-optional', severity: 'error', title: 'property became optional (may be missing)' },
   { kind: 'became-required', severity: 'info', title: 'property became required' },
   { kind: 'property-added', severity: 'info', title: 'property added', addition: true },
-  { kind: 'one-of-branch-added', severity: 'error', title: 'oneOf alternative added: clients may get a shape they do not handle' },
+  {
+    kind: 'one-of-branch-added',
+    severity: 'error',
+    title: 'oneOf alternative added: clients may get a shape they do not handle',
+  },
   { kind: 'one-of-branch-removed', severity: 'info', title: 'oneOf alternative removed' },
-  { kind: 'any-of-branch-added', severity: 'info', title: 'anyOf alternative added (every earlier shape still matches)' },
+  {
+    kind: 'any-of-branch-added',
+    severity: 'info',
+    title: 'anyOf alternative added (every earlier shape still matches)',
+  },
   { kind: 'any-of-branch-removed', severity: 'info', title: 'anyOf alternative removed' },
   { kind: 'discriminator-changed', severity: 'warning', title: 'discriminator property or mapping changed' },
-  { kind: 'keyword-removed', severity: 'error', title: 'validation keyword removed (not, if/then/else, contains, dependentRequired, propertyNames, …)' },
-  { kind: 'keyword-changed', severity: 'warning', title: 'validation keyword changed (not, if/then/else, contains, …): cannot tell if wider' },
+  {
+    kind: 'keyword-removed',
+    severity: 'error',
+    title: 'validation keyword removed (not, if/then/else, contains, dependentRequired, propertyNames, …)',
+  },
+  {
+    kind: 'keyword-changed',
+    severity: 'warning',
+    title: 'validation keyword changed (not, if/then/else, contains, …): cannot tell if wider',
+  },
   { kind: 'content-type-changed', severity: 'error', title: 'contentMediaType or contentEncoding changed' },
   { kind: 'const-changed', severity: 'error', title: 'const removed or changed (clients rely on the fixed value)' },
-  { kind: 'prefix-items-added', severity: 'error', title: 'tuple position (prefixItems) added: readers get a new shape' },
+  {
+    kind: 'prefix-items-added',
+    severity: 'error',
+    title: 'tuple position (prefixItems) added: readers get a new shape',
+  },
   { kind: 'prefix-items-removed', severity: 'info', title: 'tuple position (prefixItems) removed' },
   { kind: 'min-contains-decreased', severity: 'error', title: 'minContains lowered (fewer matching items guaranteed)' },
   { kind: 'max-contains-increased', severity: 'error', title: 'maxContains raised (more matching items possible)' },
@@ -135,7 +200,11 @@ const SUBJECT_TITLE: Record<Subject, string> = {
   'response-header': 'Response header',
 };
 
-function schemaRules(subject: Subject, kinds: readonly SchemaKind[], scalarOnly: boolean): CatalogEntry<SchemaRuleId>[] {
+function schemaRules(
+  subject: Subject,
+  kinds: readonly SchemaKind[],
+  scalarOnly: boolean,
+): CatalogEntry<SchemaRuleId>[] {
   return kinds
     .filter((k) => !scalarOnly || k.scalar)
     .map((k) => ({

@@ -10,9 +10,23 @@ type Alternative = Map<string, Set<string>>;
 
 function effective(doc: Doc, op: Record<string, unknown>, opPtr: string): { alts: Alternative[]; ptr: string } {
   const own = Array.isArray(op.security);
-  const list = own ? (op.security as unknown[]) : Array.isArray(doc.root.security) ? (doc.root.security as unknown[]) : [];
+  const list = own
+    ? (op.security as unknown[])
+    : Array.isArray(doc.root.security)
+      ? (doc.root.security as unknown[])
+      : [];
   const ptr = own ? join(opPtr, 'security') : Array.isArray(doc.root.security) ? '#/security' : opPtr;
-  const alts = list.filter(isObject).map((req) => new Map(Object.entries(req).map(([scheme, scopes]) => [scheme, new Set(Array.isArray(scopes) ? scopes.map(String) : [])])));
+  const alts = list
+    .filter(isObject)
+    .map(
+      (req) =>
+        new Map(
+          Object.entries(req).map(([scheme, scopes]) => [
+            scheme,
+            new Set(Array.isArray(scopes) ? scopes.map(String) : []),
+          ]),
+        ),
+    );
   return { alts, ptr };
 }
 
@@ -36,11 +50,18 @@ export function diffOperationSecurity(ctx: DiffContext, pair: OperationPair): vo
   const openBefore = b.alts.length === 0 || b.alts.some((a) => a.size === 0);
   const openNow = h.alts.length === 0 || h.alts.some((a) => a.size === 0);
   if (openNow) {
-    if (!openBefore) ctx.out.add('security-removed', op, h.ptr, 'head', 'security removed: no authentication required any more');
+    if (!openBefore)
+      ctx.out.add('security-removed', op, h.ptr, 'head', 'security removed: no authentication required any more');
     return;
   }
   if (openBefore) {
-    ctx.out.add('security-requirement-added', op, h.ptr, 'head', `now requires authentication: ${h.alts.map(describe).join(' or ')}`);
+    ctx.out.add(
+      'security-requirement-added',
+      op,
+      h.ptr,
+      'head',
+      `now requires authentication: ${h.alts.map(describe).join(' or ')}`,
+    );
     return;
   }
   for (const alt of b.alts) {
@@ -52,14 +73,33 @@ export function diffOperationSecurity(ctx: DiffContext, pair: OperationPair): vo
     if (same) {
       for (const [scheme, scopes] of same) {
         const added = [...scopes].filter((s) => !alt.get(scheme)!.has(s));
-        if (added.length) ctx.out.add('security-scope-added', op, h.ptr, 'head', `security ${scheme}: scope${added.length > 1 ? 's' : ''} ${added.join(', ')} now required`);
+        if (added.length)
+          ctx.out.add(
+            'security-scope-added',
+            op,
+            h.ptr,
+            'head',
+            `security ${scheme}: scope${added.length > 1 ? 's' : ''} ${added.join(', ')} now required`,
+          );
       }
     } else if (h.alts.some((w) => subset(keys(alt), keys(w)))) {
       const wider = h.alts.find((w) => subset(keys(alt), keys(w)))!;
       const extra = [...wider.keys()].filter((k) => !alt.has(k));
-      ctx.out.add('security-requirement-added', op, h.ptr, 'head', `security ${describe(alt)} now also requires ${extra.join(' + ')}`);
+      ctx.out.add(
+        'security-requirement-added',
+        op,
+        h.ptr,
+        'head',
+        `security ${describe(alt)} now also requires ${extra.join(' + ')}`,
+      );
     } else {
-      ctx.out.add('security-requirement-removed', op, h.ptr, 'head', `security ${describe(alt)} no longer accepted (now ${h.alts.map(describe).join(' or ')})`);
+      ctx.out.add(
+        'security-requirement-removed',
+        op,
+        h.ptr,
+        'head',
+        `security ${describe(alt)} no longer accepted (now ${h.alts.map(describe).join(' or ')})`,
+      );
     }
   }
 }
@@ -69,7 +109,14 @@ function reportScopesRemoved(ctx: DiffContext, op: OpRef, alt: Alternative, head
   if (!same) return;
   for (const [scheme, scopes] of alt) {
     const removed = [...scopes].filter((s) => !same.get(scheme)!.has(s));
-    if (removed.length) ctx.out.add('security-scope-removed', op, ptr, 'head', `security ${scheme}: scope${removed.length > 1 ? 's' : ''} ${removed.join(', ')} no longer required`);
+    if (removed.length)
+      ctx.out.add(
+        'security-scope-removed',
+        op,
+        ptr,
+        'head',
+        `security ${scheme}: scope${removed.length > 1 ? 's' : ''} ${removed.join(', ')} no longer required`,
+      );
   }
 }
 
@@ -80,7 +127,8 @@ function usedSchemes(doc: Doc): Set<string> {
     if (Array.isArray(list)) for (const req of list) for (const [name] of entries(req)) used.add(name);
   };
   add(doc.root.security);
-  for (const [, item] of entries(doc.root.paths)) for (const [, op] of entries(item)) if (isObject(op)) add(op.security);
+  for (const [, item] of entries(doc.root.paths))
+    for (const [, op] of entries(item)) if (isObject(op)) add(op.security);
   return used;
 }
 
@@ -101,19 +149,39 @@ export function diffSecuritySchemes(ctx: DiffContext): void {
     }
     const h = ctx.head.deref(hRaw, bPtr).node;
     if (!isObject(b) || !isObject(h)) continue;
-    const identity = (s: Record<string, unknown>) => [s.type, s.in, s.name, typeof s.scheme === 'string' ? s.scheme.toLowerCase() : s.scheme].map(String).join(' ');
+    const identity = (s: Record<string, unknown>) =>
+      [s.type, s.in, s.name, typeof s.scheme === 'string' ? s.scheme.toLowerCase() : s.scheme].map(String).join(' ');
     if (identity(b) !== identity(h)) {
-      ctx.out.add('security-scheme-type-changed', {}, bPtr, 'head', `security scheme '${name}': ${identity(b).replace(/ undefined/g, '')} → ${identity(h).replace(/ undefined/g, '')}`);
+      ctx.out.add(
+        'security-scheme-type-changed',
+        {},
+        bPtr,
+        'head',
+        `security scheme '${name}': ${identity(b).replace(/ undefined/g, '')} → ${identity(h).replace(/ undefined/g, '')}`,
+      );
       continue;
     }
     for (const [flow, bFlow] of entries(b.flows)) {
       const hFlow = isObject(h.flows) ? h.flows[flow] : undefined;
       const flowPtr = join(bPtr, 'flows', flow);
-      if (!isObject(hFlow)) ctx.out.add('security-scheme-flow-changed', {}, flowPtr, 'base', `security scheme '${name}': OAuth flow ${flow} removed`);
+      if (!isObject(hFlow))
+        ctx.out.add(
+          'security-scheme-flow-changed',
+          {},
+          flowPtr,
+          'base',
+          `security scheme '${name}': OAuth flow ${flow} removed`,
+        );
       else if (isObject(bFlow)) {
         for (const url of FLOW_URLS) {
           if (bFlow[url] !== undefined && bFlow[url] !== hFlow[url]) {
-            ctx.out.add('security-scheme-flow-changed', {}, join(flowPtr), 'head', `security scheme '${name}': ${flow} ${url} ${String(bFlow[url])} → ${String(hFlow[url] ?? 'none')}`);
+            ctx.out.add(
+              'security-scheme-flow-changed',
+              {},
+              join(flowPtr),
+              'head',
+              `security scheme '${name}': ${flow} ${url} ${String(bFlow[url])} → ${String(hFlow[url] ?? 'none')}`,
+            );
           }
         }
       }

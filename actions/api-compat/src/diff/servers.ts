@@ -17,7 +17,8 @@ function servers(list: unknown, ptr: string): Server[] {
     let url = typeof s.url === 'string' ? s.url : '/';
     // Fill server variables with their defaults so `{version}` templates compare by what clients use.
     if (isObject(s.variables)) {
-      for (const [name, v] of Object.entries(s.variables)) if (isObject(v) && v.default !== undefined) url = url.split(`{${name}}`).join(String(v.default));
+      for (const [name, v] of Object.entries(s.variables))
+        if (isObject(v) && v.default !== undefined) url = url.split(`{${name}}`).join(String(v.default));
     }
     url = url.replace(/\/+$/, '') || '/';
     const m = /^([a-z][a-z0-9+.-]*:\/\/[^/]*)(.*)$/i.exec(url);
@@ -26,7 +27,14 @@ function servers(list: unknown, ptr: string): Server[] {
 }
 
 /** Compares the `servers` of one level; `owner*Ptr` point at the object holding them. */
-export function diffServers(ctx: DiffContext, op: OpRef, bOwner: Record<string, unknown>, bOwnerPtr: string, hOwner: Record<string, unknown>, hOwnerPtr: string): void {
+export function diffServers(
+  ctx: DiffContext,
+  op: OpRef,
+  bOwner: Record<string, unknown>,
+  bOwnerPtr: string,
+  hOwner: Record<string, unknown>,
+  hOwnerPtr: string,
+): void {
   if (bOwner.servers === undefined && hOwner.servers === undefined) return;
   const b = servers(bOwner.servers, join(bOwnerPtr, 'servers'));
   const h = servers(hOwner.servers, join(hOwnerPtr, 'servers'));
@@ -38,8 +46,15 @@ export function diffServers(ctx: DiffContext, op: OpRef, bOwner: Record<string, 
     const sameOrigin = h.find((x) => x.origin === s.origin && !bUrls.has(x.url));
     if (sameOrigin) {
       moved.add(sameOrigin.url);
-      ctx.out.add('server-base-path-changed', op, sameOrigin.ptr, 'head', `server ${s.origin || 'base path'} ${s.path} → ${sameOrigin.path}`);
+      ctx.out.add(
+        'server-base-path-changed',
+        op,
+        sameOrigin.ptr,
+        'head',
+        `server ${s.origin || 'base path'} ${s.path} → ${sameOrigin.path}`,
+      );
     } else ctx.out.add('server-removed', op, s.ptr, 'base', `server ${s.url} removed`);
   }
-  for (const s of h) if (!bUrls.has(s.url) && !moved.has(s.url)) ctx.out.add('server-added', op, s.ptr, 'head', `server ${s.url} added`);
+  for (const s of h)
+    if (!bUrls.has(s.url) && !moved.has(s.url)) ctx.out.add('server-added', op, s.ptr, 'head', `server ${s.url} added`);
 }

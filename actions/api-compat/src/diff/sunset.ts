@@ -52,7 +52,8 @@ export function daysUntil(date: Date, now: Date): number {
   return Math.round((day(date) - day(now)) / 86_400_000);
 }
 
-export const sunsetText = (sunset: Date | 'invalid'): string => (sunset === 'invalid' ? 'cannot be read' : sunset.toISOString().slice(0, 10));
+export const sunsetText = (sunset: Date | 'invalid'): string =>
+  sunset === 'invalid' ? 'cannot be read' : sunset.toISOString().slice(0, 10);
 
 // The `x-stability-level` convention: draft and alpha operations promise nothing, so changing them breaks no one.
 const LEVELS = ['draft', 'alpha', 'beta', 'stable'];
@@ -86,4 +87,5 @@ export interface DeprecationPolicy {
 }
 
 /** Draft and alpha need no notice; beta and stable need what the policy says. */
-export const noticeDays = (policy: DeprecationPolicy, level: number): number => (level < UNSTABLE_BELOW ? 0 : level === UNSTABLE_BELOW ? policy.beta : policy.stable);
+export const noticeDays = (policy: DeprecationPolicy, level: number): number =>
+  level < UNSTABLE_BELOW ? 0 : level === UNSTABLE_BELOW ? policy.beta : policy.stable;

@@ -5,7 +5,14 @@ export interface Bound {
   exclusive: boolean;
 }
 
-export const LENGTH_KEYWORDS = ['maxLength', 'minLength', 'maxItems', 'minItems', 'maxProperties', 'minProperties'] as const;
+export const LENGTH_KEYWORDS = [
+  'maxLength',
+  'minLength',
+  'maxItems',
+  'minItems',
+  'maxProperties',
+  'minProperties',
+] as const;
 export type LengthKeyword = (typeof LENGTH_KEYWORDS)[number];
 
 /** Is bound a strictly tighter than bound b? */

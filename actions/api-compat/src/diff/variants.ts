@@ -36,10 +36,24 @@ export function compareVariants(
   });
   const pairedBase = new Set(pairs.map(([b]) => b));
   bList.forEach((slot, i) => {
-    if (!pairedBase.has(i)) out.push({ kind: `${kind}-branch-removed`, path, detail: `${kw} alternative ${label(slot, i)} removed`, location: slot.ptr, document: 'base' });
+    if (!pairedBase.has(i))
+      out.push({
+        kind: `${kind}-branch-removed`,
+        path,
+        detail: `${kw} alternative ${label(slot, i)} removed`,
+        location: slot.ptr,
+        document: 'base',
+      });
   });
   hList.forEach((slot, i) => {
-    if (!pairedHead.has(i)) out.push({ kind: `${kind}-branch-added`, path, detail: `${kw} alternative ${label(slot, i)} added`, location: slot.ptr, document: 'head' });
+    if (!pairedHead.has(i))
+      out.push({
+        kind: `${kind}-branch-added`,
+        path,
+        detail: `${kw} alternative ${label(slot, i)} added`,
+        location: slot.ptr,
+        document: 'head',
+      });
   });
 }
 
@@ -92,12 +106,13 @@ function pairUp(cmp: VariantWalker, bList: Slot[], hList: Slot[]): [number, numb
   };
   while (freeB.size && freeH.size) {
     let best: [number, number, number] | undefined;
-    for (const bi of freeB) for (const hi of freeH) {
-      const s = score(bList[bi], hList[hi]);
-      // Two different named components are the same alternative only when they look nearly alike (a rename).
-      const needed = refOf(bList[bi]) && refOf(hList[hi]) ? 0.8 : 0.5;
-      if (s >= needed && (!best || s > best[2])) best = [bi, hi, s];
-    }
+    for (const bi of freeB)
+      for (const hi of freeH) {
+        const s = score(bList[bi], hList[hi]);
+        // Two different named components are the same alternative only when they look nearly alike (a rename).
+        const needed = refOf(bList[bi]) && refOf(hList[hi]) ? 0.8 : 0.5;
+        if (s >= needed && (!best || s > best[2])) best = [bi, hi, s];
+      }
     if (!best) break;
     take(best[0], best[1]);
   }

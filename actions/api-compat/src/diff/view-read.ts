@@ -25,7 +25,8 @@ export const APPLICATORS = [
 
 export function readOwn(view: SchemaView, node: Record<string, unknown>, ptr: string): void {
   const mark = (kw: string) => view.origin.set(kw, join(ptr, kw));
-  const types = typeof node.type === 'string' ? [node.type] : Array.isArray(node.type) ? node.type.map(String) : undefined;
+  const types =
+    typeof node.type === 'string' ? [node.type] : Array.isArray(node.type) ? node.type.map(String) : undefined;
   if (types) {
     mark('type');
     if (types.includes('null')) view.nullable = true;
@@ -51,7 +52,8 @@ export function readOwn(view: SchemaView, node: Record<string, unknown>, ptr: st
   }
   if (isObject(node.properties)) {
     mark('properties');
-    for (const [name, schema] of Object.entries(node.properties)) view.properties.set(name, { node: schema, ptr: join(ptr, 'properties', name) });
+    for (const [name, schema] of Object.entries(node.properties))
+      view.properties.set(name, { node: schema, ptr: join(ptr, 'properties', name) });
   }
   if (Array.isArray(node.required)) {
     for (const name of node.required) view.required.add(String(name));
@@ -130,7 +132,8 @@ export function readOwn(view: SchemaView, node: Record<string, unknown>, ptr: st
 }
 
 function bound(plain: unknown, exclusive: unknown, side: 'max' | 'min'): Bound | undefined {
-  let result: Bound | undefined = typeof plain === 'number' ? { value: plain, exclusive: exclusive === true } : undefined;
+  let result: Bound | undefined =
+    typeof plain === 'number' ? { value: plain, exclusive: exclusive === true } : undefined;
   if (typeof exclusive === 'number') {
     const candidate = { value: exclusive, exclusive: true };
     if (!result || tighter(candidate, result, side)) result = candidate;

@@ -12,8 +12,30 @@ export class MergeNode {
   constructor(readonly slots: Slot[]) {}
 }
 
-const ANNOTATIONS = new Set(['description', 'summary', 'title', 'example', 'examples', 'deprecated', '$comment', 'externalDocs', 'xml', '$id', '$schema']);
-const SHAPE_KEYWORDS = ['type', 'properties', 'items', 'additionalProperties', 'enum', 'const', 'allOf', 'format', 'required'];
+const ANNOTATIONS = new Set([
+  'description',
+  'summary',
+  'title',
+  'example',
+  'examples',
+  'deprecated',
+  '$comment',
+  'externalDocs',
+  'xml',
+  '$id',
+  '$schema',
+]);
+const SHAPE_KEYWORDS = [
+  'type',
+  'properties',
+  'items',
+  'additionalProperties',
+  'enum',
+  'const',
+  'allOf',
+  'format',
+  'required',
+];
 const MAX_DEPTH = 64;
 
 const emptyView = (ptr: string, synthetic: boolean): SchemaView => ({
@@ -29,7 +51,6 @@ const emptyView = (ptr: string, synthetic: boolean): SchemaView => ({
   applicators: new Map(),
   origin: new Map(),
 });
-
 
 /** The normalised view of the schema at `slot` in `doc` (cached per pointer for real document nodes). */
 export function viewOf(doc: Doc, slot: Slot, depth = 0): SchemaView {
@@ -66,7 +87,8 @@ export function viewOf(doc: Doc, slot: Slot, depth = 0): SchemaView {
 }
 
 function hasSchemaSiblings(node: Record<string, unknown>): boolean {
-  for (const key of Object.keys(node)) if (key !== '$ref' && !ANNOTATIONS.has(key) && !key.startsWith('x-')) return true;
+  for (const key of Object.keys(node))
+    if (key !== '$ref' && !ANNOTATIONS.has(key) && !key.startsWith('x-')) return true;
   return false;
 }
 
@@ -79,7 +101,9 @@ function build(doc: Doc, node: unknown, ptr: string, synthetic: boolean, depth: 
   if (!isObject(node) || depth > MAX_DEPTH) return view;
   readOwn(view, node, ptr);
   if (Array.isArray(node.allOf)) {
-    node.allOf.forEach((branch, i) => merge(view, viewOf(doc, { node: branch, ptr: join(ptr, 'allOf', i), synthetic }, depth + 1)));
+    node.allOf.forEach((branch, i) =>
+      merge(view, viewOf(doc, { node: branch, ptr: join(ptr, 'allOf', i), synthetic }, depth + 1)),
+    );
   }
   for (const key of ['oneOf', 'anyOf'] as const) {
     const list = view[key];
@@ -107,7 +131,9 @@ function merge(into: SchemaView, from: SchemaView): void {
   if (from.types) {
     if (!into.types) into.types = new Set(from.types);
     else {
-      const both = new Set([...into.types].filter((t) => from.types!.has(t) || (t === 'integer' && from.types!.has('number'))));
+      const both = new Set(
+        [...into.types].filter((t) => from.types!.has(t) || (t === 'integer' && from.types!.has('number'))),
+      );
       for (const t of from.types) if (t === 'integer' && into.types.has('number')) both.add('integer');
       if (both.size) into.types = both;
     }
@@ -147,7 +173,9 @@ function merge(into: SchemaView, from: SchemaView): void {
 }
 
 function mergedSlot(a: Slot, b: Slot): Slot {
-  const parts = [...(a.node instanceof MergeNode ? a.node.slots : [a]), ...(b.node instanceof MergeNode ? b.node.slots : [b])];
+  const parts = [
+    ...(a.node instanceof MergeNode ? a.node.slots : [a]),
+    ...(b.node instanceof MergeNode ? b.node.slots : [b]),
+  ];
   return { node: new MergeNode(parts), ptr: parts[0].ptr, synthetic: true };
 }
-

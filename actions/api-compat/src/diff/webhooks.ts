@@ -36,25 +36,53 @@ export function diffWebhooks(ctx: DiffContext): void {
         ctx.out.add('webhook-removed', op, join(b.ptr, method), 'base', `webhook '${name}' (${op.method}) removed`);
         continue;
       }
-      diffHookOperation(ctx, op, b.node[method] as Record<string, unknown>, join(b.ptr, method), hOp, join(h!.ptr, method));
+      diffHookOperation(
+        ctx,
+        op,
+        b.node[method] as Record<string, unknown>,
+        join(b.ptr, method),
+        hOp,
+        join(h!.ptr, method),
+      );
     }
   }
   for (const [name, h] of head) {
     for (const method of METHODS) {
       if (!isObject(h.node[method]) || isObject(base.get(name)?.node[method])) continue;
-      ctx.out.add('webhook-added', { method: method.toUpperCase(), path: `webhook:${name}` }, join(h.ptr, method), 'head', `webhook '${name}' (${method.toUpperCase()}) added`);
+      ctx.out.add(
+        'webhook-added',
+        { method: method.toUpperCase(), path: `webhook:${name}` },
+        join(h.ptr, method),
+        'head',
+        `webhook '${name}' (${method.toUpperCase()}) added`,
+      );
     }
   }
 }
 
-function diffHookOperation(ctx: DiffContext, op: OpRef, bOp: Record<string, unknown>, bPtr: string, hOp: Record<string, unknown>, hPtr: string): void {
+function diffHookOperation(
+  ctx: DiffContext,
+  op: OpRef,
+  bOp: Record<string, unknown>,
+  bPtr: string,
+  hOp: Record<string, unknown>,
+  hPtr: string,
+): void {
   const bBody = member(ctx.base, bOp, bPtr, 'requestBody');
   const hBody = member(ctx.head, hOp, hPtr, 'requestBody');
   if (bBody && hBody) {
-    diffContent(ctx, op, mediaTypes(bBody.node.content, bBody.ptr), mediaTypes(hBody.node.content, hBody.ptr), 'response-property', 'webhook payload', {
-      removed: 'response-media-type-removed',
-      added: 'response-media-type-added',
-    });
+    diffContent(
+      ctx,
+      op,
+      mediaTypes(bBody.node.content, bBody.ptr),
+      mediaTypes(hBody.node.content, hBody.ptr),
+      'response-property',
+      'webhook payload',
+      {
+        removed: 'response-media-type-removed',
+        added: 'response-media-type-added',
+      },
+    );
   }
   const bRes = member(ctx.base, bOp, bPtr, 'responses');
   const hRes = member(ctx.head, hOp, hPtr, 'responses');
@@ -63,9 +91,17 @@ function diffHookOperation(ctx: DiffContext, op: OpRef, bOp: Record<string, unkn
     const b = member(ctx.base, bRes.node, bRes.ptr, status);
     const h = member(ctx.head, hRes.node, hRes.ptr, status);
     if (!b || !h) continue;
-    diffContent(ctx, op, mediaTypes(b.node.content, b.ptr), mediaTypes(h.node.content, h.ptr), 'request-property', `webhook reply ${status}`, {
-      removed: 'request-body-media-type-removed',
-      added: 'request-body-media-type-added',
-    });
+    diffContent(
+      ctx,
+      op,
+      mediaTypes(b.node.content, b.ptr),
+      mediaTypes(h.node.content, h.ptr),
+      'request-property',
+      `webhook reply ${status}`,
+      {
+        removed: 'request-body-media-type-removed',
+        added: 'request-body-media-type-added',
+      },
+    );
   }
 }

@@ -68,9 +68,13 @@ export async function bundle(root: LoadedFile, opts: BundleOptions): Promise<Loa
             loaded = await opts.read(loc);
             // A redirect may lead elsewhere too: where the text really came from is held to the same rule.
             const moved = opts.allowRemote ? undefined : outsideReason(file.loc, loaded.loc, opts.roots);
-            if (moved) throw new ConfigError(`redirected: it ${moved}. Set the input 'allow-external-refs' to true to follow it.`);
+            if (moved)
+              throw new ConfigError(
+                `redirected: it ${moved}. Set the input 'allow-external-refs' to true to follow it.`,
+              );
           } catch (err) {
-            if (err instanceof ConfigError) throw new ConfigError(`${file.name}: $ref '${p.ref}': ${err.message}`, err.problems);
+            if (err instanceof ConfigError)
+              throw new ConfigError(`${file.name}: $ref '${p.ref}': ${err.message}`, err.problems);
             throw err;
           }
           target = files.length;
@@ -80,7 +84,9 @@ export async function bundle(root: LoadedFile, opts: BundleOptions): Promise<Loa
         }
         const value = target === -1 ? root.value : files[target].value;
         if (resolvePointer(value, pointerSegments(p.fragment)) === undefined) {
-          throw new ConfigError(`${file.name}: $ref '${p.ref}' points to nothing: ${p.target} has no ${p.fragment || '#'}.`);
+          throw new ConfigError(
+            `${file.name}: $ref '${p.ref}' points to nothing: ${p.target} has no ${p.fragment || '#'}.`,
+          );
         }
         p.holder.$ref = target === -1 ? p.fragment || '#' : `#/${EXTERNAL}/${target}${p.fragment.slice(1)}`;
       }

@@ -38,7 +38,8 @@ export interface LoadedDocument {
  */
 export async function loadDocument(input: string, spec: string, opts: LoadOptions): Promise<LoadedDocument> {
   const fail = (err: unknown): never => {
-    if (err instanceof ConfigError) throw new ConfigError(`Input '${input}' is '${spec}': ${err.message}`, err.problems);
+    if (err instanceof ConfigError)
+      throw new ConfigError(`Input '${input}' is '${spec}': ${err.message}`, err.problems);
     throw err;
   };
   const location = parseLocation(spec, opts.cwd);
@@ -47,14 +48,25 @@ export async function loadDocument(input: string, spec: string, opts: LoadOption
     const read = (loc: Location) => readFile(loc, opts);
     const root = await read(location);
     const version = detectVersion(root.value, root.name);
-    const externals = await bundle(root, { allowRemote: opts.allowExternalRefs, roots: localRoots(root.loc, opts.cwd), read });
+    const externals = await bundle(root, {
+      allowRemote: opts.allowExternalRefs,
+      roots: localRoots(root.loc, opts.cwd),
+      read,
+    });
     const value = root.value as Record<string, unknown>;
     const converted = version === '2.0' ? convertSwagger2(value) : value;
     return {
       // The source is what reports and comments show: never the credentials a URL may carry.
       doc: { version, root: converted, source: redactUrl(spec) },
       // The yaml package (positions) is a chunk of its own in the bundle: read only when a file needs it.
-      locator: new DocumentLocator(root, externals, version === '2.0', [root, ...externals].some((f) => f.format === 'yaml') ? (await import('../../../../shared/src/yaml/package.js')).yamlPackage : undefined),
+      locator: new DocumentLocator(
+        root,
+        externals,
+        version === '2.0',
+        [root, ...externals].some((f) => f.format === 'yaml')
+          ? (await import('../../../../shared/src/yaml/package.js')).yamlPackage
+          : undefined,
+      ),
       files: [root, ...externals],
       location,
     };
@@ -82,19 +94,29 @@ async function readFile(at: Location, opts: LoadOptions): Promise<LoadedFile> {
 /** '2.0', '3.0' or '3.1' from the version field, or a ConfigError saying which field is missing or unsupported. */
 export function detectVersion(value: unknown, name: string): OpenApiDoc['version'] {
   if (!isObject(value)) {
-    const what = Array.isArray(value) ? 'a list' : value === null || value === undefined ? 'nothing' : `a ${typeof value}`;
-    throw new ConfigError(`${name} is not an OpenAPI document: it holds ${what}, not a map with an 'openapi' (or 'swagger') field.`);
+    const what = Array.isArray(value)
+      ? 'a list'
+      : value === null || value === undefined
+        ? 'nothing'
+        : `a ${typeof value}`;
+    throw new ConfigError(
+      `${name} is not an OpenAPI document: it holds ${what}, not a map with an 'openapi' (or 'swagger') field.`,
+    );
   }
   if (value.openapi !== undefined) {
     const v = String(value.openapi);
     if (/^3\.0(\.\d+)?(-.*)?$/.test(v)) return '3.0';
     // 3.2 only adds to 3.1, so it is read as 3.1.
     if (/^3\.[12](\.\d+)?(-.*)?$/.test(v)) return '3.1';
-    throw new ConfigError(`${name}: the 'openapi' field is '${v}', which is not supported. Shipgate reads OpenAPI 3.0.x and 3.1.x, and Swagger 2.0.`);
+    throw new ConfigError(
+      `${name}: the 'openapi' field is '${v}', which is not supported. Shipgate reads OpenAPI 3.0.x and 3.1.x, and Swagger 2.0.`,
+    );
   }
   if (value.swagger !== undefined) {
     if (String(value.swagger) === '2.0' || value.swagger === 2) return '2.0';
-    throw new ConfigError(`${name}: the 'swagger' field is '${String(value.swagger)}', which is not supported: the only Swagger version is '2.0'.`);
+    throw new ConfigError(
+      `${name}: the 'swagger' field is '${String(value.swagger)}', which is not supported: the only Swagger version is '2.0'.`,
+    );
   }
   throw new ConfigError(
     `${name} is not an OpenAPI document: it has no 'openapi' field (OpenAPI 3.x, e.g. openapi: 3.0.3) and no 'swagger' field (Swagger 2.0).`,

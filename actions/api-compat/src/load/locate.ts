@@ -35,7 +35,10 @@ export class DocumentLocator {
     const byFile = new Map<LoadedFile, number[]>();
     targets.forEach((t, i) => byFile.set(t.file, [...(byFile.get(t.file) ?? []), i]));
     for (const [file, indexes] of byFile) {
-      const lines = this.lines(file, indexes.map((i) => targets[i].segments));
+      const lines = this.lines(
+        file,
+        indexes.map((i) => targets[i].segments),
+      );
       indexes.forEach((i, k) => (out[i] = { file: file.name, line: lines[k] }));
     }
     return out;
@@ -71,7 +74,8 @@ const SECTIONS: Record<string, string> = {
 
 /** The 2.0 place of a converted 3.0 pointer, as near as 2.0 has one (the rest falls back to the ancestor). */
 function toSwagger2(segments: string[]): string[] {
-  if (segments[0] === 'components' && segments[1] && SECTIONS[segments[1]]) return [SECTIONS[segments[1]], ...segments.slice(2)];
+  if (segments[0] === 'components' && segments[1] && SECTIONS[segments[1]])
+    return [SECTIONS[segments[1]], ...segments.slice(2)];
   if (segments[0] !== 'paths') return segments;
   const out: string[] = [];
   for (let i = 0; i < segments.length; i++) {

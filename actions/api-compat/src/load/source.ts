@@ -11,9 +11,7 @@ import { httpRequest, isRedirect, type HttpResponse } from '../../../../shared/s
 
 /** A place a document is read from. `path` of a file is absolute; of a git blob, relative to the repository root. */
 export type Location =
-  | { kind: 'file'; path: string }
-  | { kind: 'url'; url: string }
-  | { kind: 'git'; ref: string; path: string };
+  { kind: 'file'; path: string } | { kind: 'url'; url: string } | { kind: 'git'; ref: string; path: string };
 
 /** How sources are read: the directory relative paths and git run in, and the HTTP time limit. */
 export interface ReadOptions {
@@ -30,7 +28,8 @@ export function parseLocation(spec: string, cwd: string): Location | string {
     const colon = rest.indexOf(':');
     if (colon <= 0 || colon === rest.length - 1) return 'Expected git:<ref>:<path>, e.g. git:origin/main:openapi.yaml.';
     // git would read it as an option (`--output=FILE` writes a file); no branch or tag name starts with '-'.
-    if (rest.startsWith('-')) return `The ref '${rest.slice(0, colon)}' starts with '-', which no branch, tag or commit does. Expected git:<ref>:<path>, e.g. git:origin/main:openapi.yaml.`;
+    if (rest.startsWith('-'))
+      return `The ref '${rest.slice(0, colon)}' starts with '-', which no branch, tag or commit does. Expected git:<ref>:<path>, e.g. git:origin/main:openapi.yaml.`;
     return { kind: 'git', ref: rest.slice(0, colon), path: rest.slice(colon + 1).replace(/^\.\//, '') };
   }
   if (/^https?:\/\//i.test(s)) return URL.canParse(s) ? { kind: 'url', url: s } : 'It is not a valid URL.';
@@ -54,7 +53,11 @@ export function resolveLocation(from: Location, target: string): Location {
     case 'url':
       return { kind: 'url', url: new URL(target, from.url).href };
     case 'git':
-      return { kind: 'git', ref: from.ref, path: posix.normalize(posix.join(posix.dirname(from.path), path)).replace(/^\/+/, '') };
+      return {
+        kind: 'git',
+        ref: from.ref,
+        path: posix.normalize(posix.join(posix.dirname(from.path), path)).replace(/^\/+/, ''),
+      };
   }
 }
 
@@ -108,7 +111,10 @@ export async function readLocation(loc: Location, opts: ReadOptions): Promise<{ 
 }
 
 const REDIRECTS = 5;
-const HEADERS = { accept: 'application/json, application/yaml, text/yaml, */*;q=0.5', 'user-agent': 'shipgate-api-compat' };
+const HEADERS = {
+  accept: 'application/json, application/yaml, text/yaml, */*;q=0.5',
+  'user-agent': 'shipgate-api-compat',
+};
 
 /** GET with redirects followed; a 4xx or an unreachable host is bad input, a 5xx a failing system. */
 async function fetchText(url: string, timeoutMs: number): Promise<{ text: string; url: string }> {

@@ -10,21 +10,41 @@ type Obj = Record<string, unknown>;
 
 const METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch'];
 const SCHEMA_KEYS = [
-  'type', 'format', 'items', 'default', 'enum', 'maximum', 'exclusiveMaximum', 'minimum', 'exclusiveMinimum',
-  'maxLength', 'minLength', 'pattern', 'maxItems', 'minItems', 'uniqueItems', 'multipleOf',
+  'type',
+  'format',
+  'items',
+  'default',
+  'enum',
+  'maximum',
+  'exclusiveMaximum',
+  'minimum',
+  'exclusiveMinimum',
+  'maxLength',
+  'minLength',
+  'pattern',
+  'maxItems',
+  'minItems',
+  'uniqueItems',
+  'multipleOf',
 ];
 const FORM_TYPES = ['multipart/form-data', 'application/x-www-form-urlencoded'];
 
-const pick = (o: Obj, keys: string[]): Obj => Object.fromEntries(keys.filter((k) => o[k] !== undefined).map((k) => [k, o[k]]));
+const pick = (o: Obj, keys: string[]): Obj =>
+  Object.fromEntries(keys.filter((k) => o[k] !== undefined).map((k) => [k, o[k]]));
 const extensions = (o: Obj): Obj => Object.fromEntries(Object.entries(o).filter(([k]) => k.startsWith('x-')));
-const strings = (v: unknown): string[] | undefined => (Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : undefined);
+const strings = (v: unknown): string[] | undefined =>
+  Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : undefined;
 
 /** Converts a parsed Swagger 2.0 document (already bundled) into a new OpenAPI 3.0-shaped root. */
 export function convertSwagger2(src: Obj): Obj {
   const consumes = strings(src.consumes) ?? ['application/json'];
   const produces = strings(src.produces) ?? ['application/json'];
   const globalParams = isObject(src.parameters) ? src.parameters : {};
-  const bodyNames = new Set(Object.entries(globalParams).filter(([, p]) => isObject(p) && p.in === 'body').map(([n]) => n));
+  const bodyNames = new Set(
+    Object.entries(globalParams)
+      .filter(([, p]) => isObject(p) && p.in === 'body')
+      .map(([n]) => n),
+  );
   const resolve = (v: unknown): Obj | undefined => {
     if (!isObject(v)) return undefined;
     if (typeof v.$ref !== 'string' || !v.$ref.startsWith('#')) return v;
@@ -48,7 +68,8 @@ export function convertSwagger2(src: Obj): Obj {
     const shared = Array.isArray(item.parameters) ? item.parameters : [];
     const converted: Obj = {};
     for (const [k, v] of Object.entries(item)) {
-      if (METHODS.includes(k) && isObject(v)) converted[k] = convertOperation(v, shared, { consumes, produces, resolve, bodyNames });
+      if (METHODS.includes(k) && isObject(v))
+        converted[k] = convertOperation(v, shared, { consumes, produces, resolve, bodyNames });
       else if (k === 'parameters') {
         const own = shared.filter((p) => !isBodyOrForm(resolve(p)));
         if (own.length) converted.parameters = own.map((p) => convertParameterOrRef(inlineExternal(p, resolve)));
@@ -70,10 +91,14 @@ export function convertSwagger2(src: Obj): Obj {
   if (Object.keys(params).length) components.parameters = params;
   if (Object.keys(bodies).length) components.requestBodies = bodies;
   if (isObject(src.responses)) {
-    components.responses = Object.fromEntries(Object.entries(src.responses).map(([k, r]) => [k, convertResponse(r, produces)]));
+    components.responses = Object.fromEntries(
+      Object.entries(src.responses).map(([k, r]) => [k, convertResponse(r, produces)]),
+    );
   }
   if (isObject(src.securityDefinitions)) {
-    components.securitySchemes = Object.fromEntries(Object.entries(src.securityDefinitions).map(([k, s]) => [k, convertSecurity(s)]));
+    components.securitySchemes = Object.fromEntries(
+      Object.entries(src.securityDefinitions).map(([k, s]) => [k, convertSecurity(s)]),
+    );
   }
   if (Object.keys(components).length) out.components = components;
   fixSchemasAndRefs(out, bodyNames);
@@ -108,7 +133,9 @@ function convertOperation(op: Obj, shared: unknown[], ctx: OpContext): Obj {
     if (k === 'parameters' || k === 'consumes' || k === 'produces' || k === 'schemes' || k === 'responses') continue;
     out[k] = v;
   }
-  const parameters = own.filter((p) => !isBodyOrForm(ctx.resolve(p))).map((p) => convertParameterOrRef(inlineExternal(p, ctx.resolve)));
+  const parameters = own
+    .filter((p) => !isBodyOrForm(ctx.resolve(p)))
+    .map((p) => convertParameterOrRef(inlineExternal(p, ctx.resolve)));
   if (parameters.length) out.parameters = parameters;
 
   const body = all.find((p) => ctx.resolve(p)?.in === 'body');
@@ -117,11 +144,14 @@ function convertOperation(op: Obj, shared: unknown[], ctx: OpContext): Obj {
     const ref = isObject(body) && typeof body.$ref === 'string' ? body.$ref : undefined;
     const name = ref?.startsWith('#/parameters/') ? ref.slice('#/parameters/'.length) : undefined;
     // A body parameter component becomes a requestBody component, unless the operation's own media types differ.
-    out.requestBody = name && !op.consumes ? { $ref: `#/components/requestBodies/${name}` } : bodyOf(ctx.resolve(body)!, consumes);
+    out.requestBody =
+      name && !op.consumes ? { $ref: `#/components/requestBodies/${name}` } : bodyOf(ctx.resolve(body)!, consumes);
   } else if (form.length) out.requestBody = formBody(form, consumes);
   if (op.responses !== undefined) {
     out.responses = isObject(op.responses)
-      ? Object.fromEntries(Object.entries(op.responses).map(([k, r]) => [k, convertResponse(inlineExternal(r, ctx.resolve), produces)]))
+      ? Object.fromEntries(
+          Object.entries(op.responses).map(([k, r]) => [k, convertResponse(inlineExternal(r, ctx.resolve), produces)]),
+        )
       : op.responses;
   }
   return out;
@@ -142,7 +172,8 @@ function convertParameterOrRef(p: unknown): unknown {
 
 function convertParameter(p: Obj): Obj {
   const out: Obj = { ...extensions(p) };
-  for (const k of ['name', 'in', 'description', 'required', 'allowEmptyValue', 'deprecated']) if (p[k] !== undefined) out[k] = p[k];
+  for (const k of ['name', 'in', 'description', 'required', 'allowEmptyValue', 'deprecated'])
+    if (p[k] !== undefined) out[k] = p[k];
   out.schema = paramSchema(p);
   if (p.type === 'array') {
     const fmt = typeof p.collectionFormat === 'string' ? p.collectionFormat : 'csv';
@@ -182,8 +213,12 @@ function formBody(params: Obj[], consumes: string[]): Obj {
   }
   const schema: Obj = { type: 'object', properties, ...(required.length ? { required } : {}) };
   let types = consumes.filter((c) => FORM_TYPES.includes(c));
-  if (!types.length) types = [params.some((p) => p.type === 'file') ? 'multipart/form-data' : 'application/x-www-form-urlencoded'];
-  return { content: Object.fromEntries(types.map((mt) => [mt, { schema }])), ...(required.length ? { required: true } : {}) };
+  if (!types.length)
+    types = [params.some((p) => p.type === 'file') ? 'multipart/form-data' : 'application/x-www-form-urlencoded'];
+  return {
+    content: Object.fromEntries(types.map((mt) => [mt, { schema }])),
+    ...(required.length ? { required: true } : {}),
+  };
 }
 
 function convertResponse(r: unknown, produces: string[]): unknown {
@@ -193,7 +228,13 @@ function convertResponse(r: unknown, produces: string[]): unknown {
     out.headers = Object.fromEntries(
       Object.entries(r.headers).map(([name, h]) => [
         name,
-        isObject(h) ? { ...extensions(h), ...(h.description !== undefined ? { description: h.description } : {}), schema: paramSchema(h) } : h,
+        isObject(h)
+          ? {
+              ...extensions(h),
+              ...(h.description !== undefined ? { description: h.description } : {}),
+              schema: paramSchema(h),
+            }
+          : h,
       ]),
     );
   }
@@ -201,7 +242,12 @@ function convertResponse(r: unknown, produces: string[]): unknown {
   return out;
 }
 
-const FLOWS: Record<string, string> = { implicit: 'implicit', password: 'password', application: 'clientCredentials', accessCode: 'authorizationCode' };
+const FLOWS: Record<string, string> = {
+  implicit: 'implicit',
+  password: 'password',
+  application: 'clientCredentials',
+  accessCode: 'authorizationCode',
+};
 
 function convertSecurity(s: unknown): unknown {
   if (!isObject(s)) return s;

@@ -2,7 +2,16 @@
 import { isObject } from './pointer.js';
 
 /** Maps whose keys are names an author chose (a property may be called `example`), not keywords. */
-const NAMED = new Set(['properties', 'patternProperties', '$defs', 'definitions', 'schemas', 'parameters', 'responses', 'headers']);
+const NAMED = new Set([
+  'properties',
+  'patternProperties',
+  '$defs',
+  'definitions',
+  'schemas',
+  'parameters',
+  'responses',
+  'headers',
+]);
 
 /**
  * Calls `visit` on every object of the tree once (YAML aliases share objects; each is seen once, so an in-place

@@ -13,7 +13,19 @@ export interface Tick {
 }
 
 /** The part of the load one thread generates. */
-export type Share = Pick<LoadParams, 'url' | 'method' | 'headers' | 'body' | 'connections' | 'maxConnections' | 'durationMs' | 'warmupMs' | 'rate' | 'arrival'> & {
+export type Share = Pick<
+  LoadParams,
+  | 'url'
+  | 'method'
+  | 'headers'
+  | 'body'
+  | 'connections'
+  | 'maxConnections'
+  | 'durationMs'
+  | 'warmupMs'
+  | 'rate'
+  | 'arrival'
+> & {
   /** Open model: where this thread's even schedule starts, ms (threads interleave). */
   phaseMs?: number;
 };
@@ -141,7 +153,10 @@ function closeTracker() {
       watched.add(client);
       const c = client as Client;
       let closing: object | undefined;
-      c.on('headers', (h: { shouldKeepAlive?: boolean }) => (closing = h?.shouldKeepAlive === false ? c.conn : undefined));
+      c.on(
+        'headers',
+        (h: { shouldKeepAlive?: boolean }) => (closing = h?.shouldKeepAlive === false ? c.conn : undefined),
+      );
       // before autocannon's own listener, which reports the error as a reqError right away
       c.prependListener('connError', (err: NodeJS.ErrnoException) => {
         benign = closing !== undefined && closing === c.conn && (err?.code === 'ECONNRESET' || err?.code === 'EPIPE');

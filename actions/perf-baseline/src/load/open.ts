@@ -40,7 +40,8 @@ export function measureOpen(share: Share, onTick?: (t: Tick) => void): Promise<M
   const start = performance.now();
   const from = share.warmupMs;
   const to = share.warmupMs + share.durationMs;
-  const slot = (intended: number) => (intended >= from && intended < to ? m.seconds[Math.floor((intended - from) / 1000)] : undefined);
+  const slot = (intended: number) =>
+    intended >= from && intended < to ? m.seconds[Math.floor((intended - from) / 1000)] : undefined;
 
   return new Promise((resolve) => {
     const finishIfDone = () => {

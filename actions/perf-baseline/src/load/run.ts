@@ -27,7 +27,10 @@ export async function runLoad(p: LoadParams, log: (line: string) => void): Promi
   for (let run = 1; run <= p.runs; run++) {
     const progress = startProgress(p, p.runs > 1 ? `run ${run} of ${p.runs}: ` : '', log);
     try {
-      const m = p.workers > 1 ? await measureInWorkers(share, p.workers, progress.tick) : await measureShare(share, progress.tick);
+      const m =
+        p.workers > 1
+          ? await measureInWorkers(share, p.workers, progress.tick)
+          : await measureShare(share, progress.tick);
       if (!attempts(m)) {
         throw new ExternalError(
           `No request to ${p.url} finished during the ${formatDuration(p.durationMs)} of ${p.runs > 1 ? `run ${run}` : 'load'}: no answer and no socket error. The service stalls under load (requests time out after ${REQUEST_TIMEOUT_S}s).`,
@@ -58,7 +61,9 @@ function startProgress(p: LoadParams, prefix: string, log: (line: string) => voi
         ? `warm-up ${formatDuration(elapsed)} of ${formatDuration(p.warmupMs)}`
         : `${formatDuration(Math.min(elapsed - p.warmupMs, p.durationMs))} of ${formatDuration(p.durationMs)}`;
     const perSecond = Math.round(answers / ((now - last) / 1000));
-    log(`${prefix}${phase}: ${perSecond.toLocaleString('en-US')} answers/s, ${errors.toLocaleString('en-US')} errors in the last ${formatDuration(now - last)}`);
+    log(
+      `${prefix}${phase}: ${perSecond.toLocaleString('en-US')} answers/s, ${errors.toLocaleString('en-US')} errors in the last ${formatDuration(now - last)}`,
+    );
     [answers, errors, last] = [0, 0, now];
   }, PROGRESS_EVERY_MS);
   return {

@@ -1,6 +1,12 @@
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
 import { ExternalError, errorMessage } from '../../../../shared/src/errors.js';
-import { combineConcurrent, decodeMeasurement, encodeMeasurement, type Measurement, type MeasurementRecord } from '../measurement.js';
+import {
+  combineConcurrent,
+  decodeMeasurement,
+  encodeMeasurement,
+  type Measurement,
+  type MeasurementRecord,
+} from '../measurement.js';
 import { measureShare } from './engine.js';
 import { engineOf, loadGenerator, type Share, type Tick } from './measure.js';
 
@@ -58,7 +64,11 @@ export function splitShare(share: Share, workers: number): Share[] {
  * Runs one measurement spread over `workers` threads and combines what they measured. The threads start their load
  * together, once all of them are loaded, so that their seconds line up.
  */
-export async function measureInWorkers(share: Share, workers: number, onTick?: (t: Tick) => void): Promise<Measurement> {
+export async function measureInWorkers(
+  share: Share,
+  workers: number,
+  onTick?: (t: Tick) => void,
+): Promise<Measurement> {
   const threads = splitShare(share, workers).map((s) => loadThread(s, onTick));
   try {
     await Promise.all(threads.map((t) => t.ready));

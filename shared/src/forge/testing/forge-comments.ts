@@ -40,7 +40,8 @@ function linkHeader(base: string, req: ForgeRequest, page: number, last: number)
 }
 
 function bodyText(req: ForgeRequest): string | undefined {
-  if (req.body && typeof req.body === 'object' && typeof (req.body as { body?: unknown }).body === 'string') return (req.body as { body: string }).body;
+  if (req.body && typeof req.body === 'object' && typeof (req.body as { body?: unknown }).body === 'string')
+    return (req.body as { body: string }).body;
   // GitLab also takes form-encoded bodies.
   if (typeof req.body === 'string' && req.body) return new URLSearchParams(req.body).get('body') ?? undefined;
   return undefined;
@@ -61,9 +62,17 @@ function threadsStore() {
  * GitHub's REST API for issue comments (a PR's conversation comments are issue comments). Accepts
  * `authorization: token <t>` or `Bearer <t>`, and needs a User-Agent, as GitHub does.
  */
-export async function githubComments(opts: { token: string; owner: string; repo: string; pulls: number[] }): Promise<CommentServer> {
+export async function githubComments(opts: {
+  token: string;
+  owner: string;
+  repo: string;
+  pulls: number[];
+}): Promise<CommentServer> {
   const store = threadsStore();
-  const server = await forgeServer((h: IncomingMessage['headers']) => h.authorization === `token ${opts.token}` || h.authorization === `Bearer ${opts.token}`);
+  const server = await forgeServer(
+    (h: IncomingMessage['headers']) =>
+      h.authorization === `token ${opts.token}` || h.authorization === `Bearer ${opts.token}`,
+  );
   const url = (c: StoredComment, n: number) => ({
     id: c.id,
     node_id: `IC_${Buffer.from(String(c.id)).toString('base64')}`,
@@ -77,10 +86,27 @@ export async function githubComments(opts: { token: string; owner: string; repo:
     author_association: 'NONE',
   });
   const known = (p: Record<string, string>) => p.owner === opts.owner && p.repo === opts.repo;
-  const notFound: Reply = { status: 404, body: { message: 'Not Found', documentation_url: 'https://docs.github.com/rest' } };
-  const invalid: Reply = { status: 422, body: { message: 'Validation Failed', errors: [{ resource: 'IssueComment', code: 'missing_field', field: 'body' }] } };
+  const notFound: Reply = {
+    status: 404,
+    body: { message: 'Not Found', documentation_url: 'https://docs.github.com/rest' },
+  };
+  const invalid: Reply = {
+    status: 422,
+    body: {
+      message: 'Validation Failed',
+      errors: [{ resource: 'IssueComment', code: 'missing_field', field: 'body' }],
+    },
+  };
   const needsAgent = (req: ForgeRequest): Reply | undefined =>
-    req.headers['user-agent'] ? undefined : { status: 403, body: { message: 'Request forbidden by administrative rules. Please make sure your request has a User-Agent header.' } };
+    req.headers['user-agent']
+      ? undefined
+      : {
+          status: 403,
+          body: {
+            message:
+              'Request forbidden by administrative rules. Please make sure your request has a User-Agent header.',
+          },
+        };
 
   server.route('GET', '/repos/:owner/:repo/issues/:issue_number/comments', (req, p) => {
     const n = Number(p.issue_number);
@@ -90,7 +116,11 @@ export async function githubComments(opts: { token: string; owner: string; repo:
     const { page, per } = pageOf(req.query, 30);
     const last = Math.max(1, Math.ceil(all.length / per));
     const link = linkHeader(server.url, req, page, last);
-    return { status: 200, body: all.slice((page - 1) * per, page * per).map((c) => url(c, n)), headers: link ? { link } : {} };
+    return {
+      status: 200,
+      body: all.slice((page - 1) * per, page * per).map((c) => url(c, n)),
+      headers: link ? { link } : {},
+    };
   });
   server.route('POST', '/repos/:owner/:repo/issues/:issue_number/comments', (req, p) => {
     const n = Number(p.issue_number);
@@ -98,7 +128,13 @@ export async function githubComments(opts: { token: string; owner: string; repo:
     if (!known(p) || !opts.pulls.includes(n)) return notFound;
     const body = bodyText(req);
     if (body === undefined) return invalid;
-    return { status: 201, body: url(store.add(n, body), n), headers: { location: `${server.url}/repos/${opts.owner}/${opts.repo}/issues/comments/${store.threads.get(n)!.at(-1)!.id}` } };
+    return {
+      status: 201,
+      body: url(store.add(n, body), n),
+      headers: {
+        location: `${server.url}/repos/${opts.owner}/${opts.repo}/issues/comments/${store.threads.get(n)!.at(-1)!.id}`,
+      },
+    };
   });
   server.route('PATCH', '/repos/:owner/:repo/issues/comments/:comment_id', (req, p) => {
     if (needsAgent(req)) return needsAgent(req)!;
@@ -121,10 +157,15 @@ export async function githubComments(opts: { token: string; owner: string; repo:
  * GitLab's REST API v4 for merge request notes. Accepts `PRIVATE-TOKEN`, `JOB-TOKEN` or `Authorization: Bearer`.
  * The project id may be the number or the URL-encoded path.
  */
-export async function gitlabNotes(opts: { token: string; project: string; mergeRequests: number[] }): Promise<CommentServer> {
+export async function gitlabNotes(opts: {
+  token: string;
+  project: string;
+  mergeRequests: number[];
+}): Promise<CommentServer> {
   const store = threadsStore();
   const server = await forgeServer(
-    (h) => h['private-token'] === opts.token || h['job-token'] === opts.token || h.authorization === `Bearer ${opts.token}`,
+    (h) =>
+      h['private-token'] === opts.token || h['job-token'] === opts.token || h.authorization === `Bearer ${opts.token}`,
   );
   const note = (c: StoredComment, iid: number) => ({
     id: c.id,
@@ -144,7 +185,8 @@ export async function gitlabNotes(opts: { token: string; project: string; mergeR
     internal: false,
   });
   const base = '/api/v4/projects/:id/merge_requests/:iid/notes';
-  const known = (p: Record<string, string>) => (p.id === opts.project || p.id === '1') && opts.mergeRequests.includes(Number(p.iid));
+  const known = (p: Record<string, string>) =>
+    (p.id === opts.project || p.id === '1') && opts.mergeRequests.includes(Number(p.iid));
   const notFound: Reply = { status: 404, body: { message: '404 Not found' } };
   const missing: Reply = { status: 400, body: { error: 'body is missing' } };
 

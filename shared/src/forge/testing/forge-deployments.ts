@@ -48,46 +48,136 @@ export interface DeploymentForgeOptions {
   environments?: string[];
 }
 
-const body = (req: ForgeRequest) => (req.body && typeof req.body === 'object' ? (req.body as Record<string, unknown>) : {});
+const body = (req: ForgeRequest) =>
+  req.body && typeof req.body === 'object' ? (req.body as Record<string, unknown>) : {};
 const iso = () => new Date().toISOString().replace(/\.\d+Z$/, 'Z');
 
 const creator = {
-  login: 'github-actions[bot]', id: 41898282, node_id: 'MDM6Qm90NDE4OTgyODI=', avatar_url: 'https://avatars.githubusercontent.com/in/15368?v=4',
-  gravatar_id: '', url: 'https://api.github.com/users/github-actions%5Bbot%5D', html_url: 'https://github.com/apps/github-actions',
-  followers_url: '', following_url: '', gists_url: '', starred_url: '', subscriptions_url: '', organizations_url: '', repos_url: '',
-  events_url: '', received_events_url: '', type: 'Bot', site_admin: false,
+  login: 'github-actions[bot]',
+  id: 41898282,
+  node_id: 'MDM6Qm90NDE4OTgyODI=',
+  avatar_url: 'https://avatars.githubusercontent.com/in/15368?v=4',
+  gravatar_id: '',
+  url: 'https://api.github.com/users/github-actions%5Bbot%5D',
+  html_url: 'https://github.com/apps/github-actions',
+  followers_url: '',
+  following_url: '',
+  gists_url: '',
+  starred_url: '',
+  subscriptions_url: '',
+  organizations_url: '',
+  repos_url: '',
+  events_url: '',
+  received_events_url: '',
+  type: 'Bot',
+  site_admin: false,
 };
 
 const DEPLOYMENT_STATES = ['error', 'failure', 'inactive', 'in_progress', 'queued', 'pending', 'success'];
 
 /** A GitHub API server for `owner/repo` with the deployment routes. */
-export async function githubDeploymentServer(owner: string, repo: string, opts: DeploymentForgeOptions): Promise<DeploymentServer> {
+export async function githubDeploymentServer(
+  owner: string,
+  repo: string,
+  opts: DeploymentForgeOptions,
+): Promise<DeploymentServer> {
   const tokens = [opts.token, opts.readOnlyToken].filter(Boolean).map((t) => `token ${t}`);
   const server = await forgeServer((h: IncomingMessage['headers']) => tokens.includes(h.authorization ?? ''));
   const deployments: StoredDeployment[] = [];
   const api = `${server.url}/repos/${owner}/${repo}`;
-  const forbidden: Reply = { status: 403, body: { message: 'Resource not accessible by integration', documentation_url: 'https://docs.github.com/rest/deployments/deployments#create-a-deployment', status: '403' } };
+  const forbidden: Reply = {
+    status: 403,
+    body: {
+      message: 'Resource not accessible by integration',
+      documentation_url: 'https://docs.github.com/rest/deployments/deployments#create-a-deployment',
+      status: '403',
+    },
+  };
   const resolve = (ref: string) =>
-    opts.tags?.[ref] ?? opts.commits.find((c) => ref.length >= 7 && c.startsWith(ref)) ?? (ref === 'main' ? opts.commits[0] : undefined);
-  const validation = (errors: object[], doc: string): Reply => ({ status: 422, body: { message: 'Validation Failed', errors, documentation_url: `https://docs.github.com/rest/deployments/${doc}` } });
+    opts.tags?.[ref] ??
+    opts.commits.find((c) => ref.length >= 7 && c.startsWith(ref)) ??
+    (ref === 'main' ? opts.commits[0] : undefined);
+  const validation = (errors: object[], doc: string): Reply => ({
+    status: 422,
+    body: {
+      message: 'Validation Failed',
+      errors,
+      documentation_url: `https://docs.github.com/rest/deployments/${doc}`,
+    },
+  });
   const asJson = (d: StoredDeployment) => ({
-    url: `${api}/deployments/${d.id}`, id: d.id, node_id: `DE_${d.id}`, sha: d.sha, ref: d.ref, task: 'deploy', payload: d.payload ?? {},
-    original_environment: d.environment, environment: d.environment, description: d.description ?? null, creator, created_at: iso(), updated_at: iso(),
-    statuses_url: `${api}/deployments/${d.id}/statuses`, repository_url: api, transient_environment: false, production_environment: d.environment === 'production',
+    url: `${api}/deployments/${d.id}`,
+    id: d.id,
+    node_id: `DE_${d.id}`,
+    sha: d.sha,
+    ref: d.ref,
+    task: 'deploy',
+    payload: d.payload ?? {},
+    original_environment: d.environment,
+    environment: d.environment,
+    description: d.description ?? null,
+    creator,
+    created_at: iso(),
+    updated_at: iso(),
+    statuses_url: `${api}/deployments/${d.id}/statuses`,
+    repository_url: api,
+    transient_environment: false,
+    production_environment: d.environment === 'production',
   });
 
   server.route('POST', `/repos/${owner}/${repo}/deployments`, (req) => {
     if (req.headers.authorization !== `token ${opts.token}`) return forbidden;
-    const b = body(req) as { ref?: unknown; environment?: string; description?: string; required_contexts?: string[]; payload?: unknown; auto_merge?: boolean };
-    if (typeof b.ref !== 'string' || !b.ref) return validation([{ resource: 'Deployment', code: 'missing_field', field: 'ref' }], 'deployments#create-a-deployment');
+    const b = body(req) as {
+      ref?: unknown;
+      environment?: string;
+      description?: string;
+      required_contexts?: string[];
+      payload?: unknown;
+      auto_merge?: boolean;
+    };
+    if (typeof b.ref !== 'string' || !b.ref)
+      return validation(
+        [{ resource: 'Deployment', code: 'missing_field', field: 'ref' }],
+        'deployments#create-a-deployment',
+      );
     const sha = resolve(b.ref);
-    if (!sha) return { status: 422, body: { message: `No ref found for: ${b.ref}`, documentation_url: 'https://docs.github.com/rest/deployments/deployments#create-a-deployment' } };
+    if (!sha)
+      return {
+        status: 422,
+        body: {
+          message: `No ref found for: ${b.ref}`,
+          documentation_url: 'https://docs.github.com/rest/deployments/deployments#create-a-deployment',
+        },
+      };
     // Left out, required_contexts means "every context must have passed"; an empty array skips the check.
-    const failing = b.required_contexts ? opts.failingContexts?.filter((c) => b.required_contexts!.includes(c)) : opts.failingContexts;
+    const failing = b.required_contexts
+      ? opts.failingContexts?.filter((c) => b.required_contexts!.includes(c))
+      : opts.failingContexts;
     if (failing?.length) {
-      return { status: 409, body: { message: `Conflict: Commit status checks failed for ${b.ref}.`, errors: [{ contexts: failing.map((context) => ({ context, state: 'failure' })), resource: 'Deployment', field: 'required_contexts', code: 'invalid' }] } };
+      return {
+        status: 409,
+        body: {
+          message: `Conflict: Commit status checks failed for ${b.ref}.`,
+          errors: [
+            {
+              contexts: failing.map((context) => ({ context, state: 'failure' })),
+              resource: 'Deployment',
+              field: 'required_contexts',
+              code: 'invalid',
+            },
+          ],
+        },
+      };
     }
-    const d: StoredDeployment = { id: deployments.length + 1, ref: b.ref, sha, environment: b.environment ?? 'production', description: b.description ?? '', payload: b.payload, statuses: [] };
+    const d: StoredDeployment = {
+      id: deployments.length + 1,
+      ref: b.ref,
+      sha,
+      environment: b.environment ?? 'production',
+      description: b.description ?? '',
+      payload: b.payload,
+      statuses: [],
+    };
     deployments.push(d);
     return { status: 201, body: asJson(d) };
   });
@@ -95,21 +185,58 @@ export async function githubDeploymentServer(owner: string, repo: string, opts: 
   server.route('POST', `/repos/${owner}/${repo}/deployments/:id/statuses`, (req, p) => {
     if (req.headers.authorization !== `token ${opts.token}`) return forbidden;
     const d = deployments.find((x) => x.id === Number(p.id));
-    if (!d) return { status: 404, body: { message: 'Not Found', documentation_url: 'https://docs.github.com/rest/deployments/statuses#create-a-deployment-status' } };
+    if (!d)
+      return {
+        status: 404,
+        body: {
+          message: 'Not Found',
+          documentation_url: 'https://docs.github.com/rest/deployments/statuses#create-a-deployment-status',
+        },
+      };
     const b = body(req) as { state?: string; description?: string; log_url?: string; environment?: string };
-    if (!b.state || !DEPLOYMENT_STATES.includes(b.state)) return validation([{ resource: 'DeploymentStatus', code: 'invalid', field: 'state' }], 'statuses#create-a-deployment-status');
+    if (!b.state || !DEPLOYMENT_STATES.includes(b.state))
+      return validation(
+        [{ resource: 'DeploymentStatus', code: 'invalid', field: 'state' }],
+        'statuses#create-a-deployment-status',
+      );
     if ((b.description ?? '').length > 140) {
-      return validation([{ resource: 'DeploymentStatus', code: 'custom', field: 'description', message: 'description is too long (maximum is 140 characters)' }], 'statuses#create-a-deployment-status');
+      return validation(
+        [
+          {
+            resource: 'DeploymentStatus',
+            code: 'custom',
+            field: 'description',
+            message: 'description is too long (maximum is 140 characters)',
+          },
+        ],
+        'statuses#create-a-deployment-status',
+      );
     }
-    const n = d.statuses.push({ state: b.state, description: b.description, log_url: b.log_url, environment: b.environment });
+    const n = d.statuses.push({
+      state: b.state,
+      description: b.description,
+      log_url: b.log_url,
+      environment: b.environment,
+    });
     if (b.environment) d.environment = b.environment;
     return {
       status: 201,
       headers: { location: `${api}/deployments/${d.id}/statuses/${n}` },
       body: {
-        url: `${api}/deployments/${d.id}/statuses/${n}`, id: n, node_id: `DES_${d.id}_${n}`, state: b.state, creator, description: b.description ?? '',
-        environment: d.environment, target_url: b.log_url ?? '', log_url: b.log_url ?? '', environment_url: '', created_at: iso(), updated_at: iso(),
-        deployment_url: `${api}/deployments/${d.id}`, repository_url: api,
+        url: `${api}/deployments/${d.id}/statuses/${n}`,
+        id: n,
+        node_id: `DES_${d.id}_${n}`,
+        state: b.state,
+        creator,
+        description: b.description ?? '',
+        environment: d.environment,
+        target_url: b.log_url ?? '',
+        log_url: b.log_url ?? '',
+        environment_url: '',
+        created_at: iso(),
+        updated_at: iso(),
+        deployment_url: `${api}/deployments/${d.id}`,
+        repository_url: api,
       },
     };
   });
@@ -119,9 +246,15 @@ export async function githubDeploymentServer(owner: string, repo: string, opts: 
 const GITLAB_STATUSES = ['running', 'success', 'failed', 'canceled'];
 
 /** A GitLab API server for one project (numeric id) with the deployment and tag-list routes. */
-export async function gitlabDeploymentServer(projectId: string, projectPath: string, opts: DeploymentForgeOptions): Promise<DeploymentServer> {
+export async function gitlabDeploymentServer(
+  projectId: string,
+  projectPath: string,
+  opts: DeploymentForgeOptions,
+): Promise<DeploymentServer> {
   const isJob = (h: IncomingMessage['headers']) => !!opts.jobToken && h['job-token'] === opts.jobToken;
-  const server = await forgeServer((h) => [opts.token, opts.readOnlyToken].includes(h['private-token'] as string) || isJob(h));
+  const server = await forgeServer(
+    (h) => [opts.token, opts.readOnlyToken].includes(h['private-token'] as string) || isJob(h),
+  );
   const deployments: StoredDeployment[] = [];
   const environments = new Map<string, { id: number; name: string }>();
   const environment = (name: string) => {
@@ -130,28 +263,68 @@ export async function gitlabDeploymentServer(projectId: string, projectPath: str
   };
   for (const name of opts.environments ?? []) environment(name);
   const base = `/api/v4/projects/${encodeURIComponent(projectId)}`;
-  const commit = (sha: string) => ({ id: sha, short_id: sha.slice(0, 8), title: 'commit', message: 'commit', parent_ids: [], created_at: iso() });
-  const user = { id: 1, username: 'project_42_bot', name: 'Shipgate bot', state: 'active', avatar_url: null, web_url: `${server.url}/project_42_bot` };
+  const commit = (sha: string) => ({
+    id: sha,
+    short_id: sha.slice(0, 8),
+    title: 'commit',
+    message: 'commit',
+    parent_ids: [],
+    created_at: iso(),
+  });
+  const user = {
+    id: 1,
+    username: 'project_42_bot',
+    name: 'Shipgate bot',
+    state: 'active',
+    avatar_url: null,
+    web_url: `${server.url}/project_42_bot`,
+  };
 
   server.route('POST', `${base}/deployments`, (req) => {
     // Older GitLab ignores JOB-TOKEN on routes that do not allow it, so the request is anonymous: 401.
     if (isJob(req.headers) && !opts.jobTokenAllowed) return { status: 401, body: { message: '401 Unauthorized' } };
-    if (!isJob(req.headers) && req.headers['private-token'] !== opts.token) return { status: 403, body: { message: '403 Forbidden' } };
+    if (!isJob(req.headers) && req.headers['private-token'] !== opts.token)
+      return { status: 403, body: { message: '403 Forbidden' } };
     const p = gitlabParams(req);
-    for (const field of ['environment', 'sha', 'ref', 'tag', 'status']) if (p[field] === undefined || p[field] === '') return { status: 400, body: { error: `${field} is missing` } };
+    for (const field of ['environment', 'sha', 'ref', 'tag', 'status'])
+      if (p[field] === undefined || p[field] === '') return { status: 400, body: { error: `${field} is missing` } };
     // Grape coerces Boolean from JSON booleans and from the strings true/false.
     const tag = p.tag === true || p.tag === 'true' ? true : p.tag === false || p.tag === 'false' ? false : undefined;
     if (tag === undefined) return { status: 400, body: { error: 'tag is invalid' } };
-    if (!GITLAB_STATUSES.includes(String(p.status))) return { status: 400, body: { error: 'status does not have a valid value' } };
+    if (!GITLAB_STATUSES.includes(String(p.status)))
+      return { status: 400, body: { error: 'status does not have a valid value' } };
     const env = environment(String(p.environment));
-    const d: StoredDeployment = { id: 40 + deployments.length + 1, ref: String(p.ref), sha: String(p.sha), environment: env.name, tag, statuses: [{ state: String(p.status) }] };
+    const d: StoredDeployment = {
+      id: 40 + deployments.length + 1,
+      ref: String(p.ref),
+      sha: String(p.sha),
+      environment: env.name,
+      tag,
+      statuses: [{ state: String(p.status) }],
+    };
     deployments.push(d);
     const now = new Date().toISOString();
     return {
       status: 201,
       body: {
-        id: d.id, iid: deployments.length, ref: d.ref, sha: d.sha, created_at: now, updated_at: now, status: p.status, user,
-        environment: { id: env.id, name: env.name, slug: env.name.replace(/[^a-z0-9]+/gi, '-').toLowerCase(), external_url: null, state: 'available', tier: env.name === 'production' ? 'production' : 'other', created_at: now, updated_at: now },
+        id: d.id,
+        iid: deployments.length,
+        ref: d.ref,
+        sha: d.sha,
+        created_at: now,
+        updated_at: now,
+        status: p.status,
+        user,
+        environment: {
+          id: env.id,
+          name: env.name,
+          slug: env.name.replace(/[^a-z0-9]+/gi, '-').toLowerCase(),
+          external_url: null,
+          state: 'available',
+          tier: env.name === 'production' ? 'production' : 'other',
+          created_at: now,
+          updated_at: now,
+        },
         deployable: null,
       },
     };
@@ -159,12 +332,33 @@ export async function gitlabDeploymentServer(projectId: string, projectPath: str
 
   server.route('GET', `${base}/repository/tags`, (req) => {
     const search = req.query.get('search') ?? '';
-    const match = (name: string) => (search.startsWith('^') ? name.startsWith(search.slice(1)) : search.endsWith('$') ? name.endsWith(search.slice(0, -1)) : name.includes(search));
+    const match = (name: string) =>
+      search.startsWith('^')
+        ? name.startsWith(search.slice(1))
+        : search.endsWith('$')
+          ? name.endsWith(search.slice(0, -1))
+          : name.includes(search);
     const tags = Object.entries(opts.tags ?? {}).filter(([name]) => match(name));
     return {
       status: 200,
-      headers: { 'x-page': '1', 'x-per-page': '20', 'x-total': String(tags.length), 'x-total-pages': '1', 'x-next-page': '', 'x-prev-page': '' },
-      body: tags.map(([name, sha]) => ({ name, message: '', target: sha, commit: commit(sha), release: null, protected: false, created_at: null, commit_path: `/${projectPath}/-/commit/${sha}` })),
+      headers: {
+        'x-page': '1',
+        'x-per-page': '20',
+        'x-total': String(tags.length),
+        'x-total-pages': '1',
+        'x-next-page': '',
+        'x-prev-page': '',
+      },
+      body: tags.map(([name, sha]) => ({
+        name,
+        message: '',
+        target: sha,
+        commit: commit(sha),
+        release: null,
+        protected: false,
+        created_at: null,
+        commit_path: `/${projectPath}/-/commit/${sha}`,
+      })),
     };
   });
   return Object.assign(server, { deployments, environments });

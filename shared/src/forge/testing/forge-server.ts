@@ -47,7 +47,13 @@ export async function forgeServer(authorized: (headers: IncomingMessage['headers
           return send(res, { status: 400, body: { message: 'Problems parsing JSON' } });
         }
       }
-      const request: ForgeRequest = { method: req.method ?? 'GET', path: decodeURIComponent(url.pathname), query: url.searchParams, headers: req.headers, body };
+      const request: ForgeRequest = {
+        method: req.method ?? 'GET',
+        path: decodeURIComponent(url.pathname),
+        query: url.searchParams,
+        headers: req.headers,
+        body,
+      };
       requests.push(request);
       if (!authorized(req.headers)) return send(res, { status: 401, body: { message: 'Bad credentials' } });
       for (const r of routes) {

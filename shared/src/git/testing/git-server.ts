@@ -60,10 +60,16 @@ export async function gitServer(root: string): Promise<GitServer> {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
     const api = /^\/api\/v4\/projects\/([^/]+)\/repository\/files\/([^/]+)\/raw$/.exec(url.pathname);
     if (!api) return gitHttp(root, req, res, url);
-    const [project, file, ref] = [decodeURIComponent(api[1]), decodeURIComponent(api[2]), url.searchParams.get('ref') ?? 'HEAD'];
+    const [project, file, ref] = [
+      decodeURIComponent(api[1]),
+      decodeURIComponent(api[2]),
+      url.searchParams.get('ref') ?? 'HEAD',
+    ];
     requests.push(`${project} ${file} ${ref}`);
     try {
-      const body = execFileSync('git', ['--git-dir', `${root}/${project}.git`, 'show', `${ref}:${file}`], { stdio: ['ignore', 'pipe', 'ignore'] });
+      const body = execFileSync('git', ['--git-dir', `${root}/${project}.git`, 'show', `${ref}:${file}`], {
+        stdio: ['ignore', 'pipe', 'ignore'],
+      });
       res.writeHead(200, { 'content-type': 'text/plain' });
       res.end(tamper.has(file) ? Buffer.concat([body, Buffer.from('\nconsole.log("TAMPERED");\n')]) : body);
     } catch {

@@ -45,7 +45,13 @@ export class TempRepo {
 
   /** Runs git with `input` on stdin; each call is one second later on the repository's clock. */
   run(args: string[], input?: string): string {
-    return execFileSync('git', args, { cwd: this.dir, env: gitEnv(++this.tick), encoding: 'utf8', input, maxBuffer: 512 * 1024 * 1024 }).trim();
+    return execFileSync('git', args, {
+      cwd: this.dir,
+      env: gitEnv(++this.tick),
+      encoding: 'utf8',
+      input,
+      maxBuffer: 512 * 1024 * 1024,
+    }).trim();
   }
 
   /** Commits `message`, writing `files` first (none: an empty commit). Returns the new sha. */
@@ -102,6 +108,9 @@ export function withOrigin(): { origin: TempRepo; work: TempRepo } {
 /** `git clone --depth N` of `source` over file://, so the clone really is shallow. */
 export function shallowClone(source: TempRepo, depth: number): TempRepo {
   const dir = mkdtempSync(join(tmpdir(), 'shipgate-shallow-'));
-  execFileSync('git', ['clone', '--quiet', `--depth=${depth}`, '--no-single-branch', `file://${source.dir}`, dir], { env: gitEnv(0), stdio: 'ignore' });
+  execFileSync('git', ['clone', '--quiet', `--depth=${depth}`, '--no-single-branch', `file://${source.dir}`, dir], {
+    env: gitEnv(0),
+    stdio: 'ignore',
+  });
   return TempRepo.open(dir);
 }

@@ -33,7 +33,14 @@ export function startLoad(url: string, opts: { connections?: number; maxSeconds?
       instance.stop();
       const r = await done;
       const ok2xx = r['2xx'];
-      return { total: ok2xx + r.non2xx + r.errors, ok2xx, non2xx: r.non2xx, errors: r.errors, timeouts: r.timeouts, failed: r.non2xx + r.errors };
+      return {
+        total: ok2xx + r.non2xx + r.errors,
+        ok2xx,
+        non2xx: r.non2xx,
+        errors: r.errors,
+        timeouts: r.timeouts,
+        failed: r.non2xx + r.errors,
+      };
     },
   };
 }

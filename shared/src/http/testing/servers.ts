@@ -10,7 +10,9 @@ export interface TestServer {
 }
 
 /** A real HTTP server on 127.0.0.1 with a random port. */
-export async function httpServer(handler: (req: IncomingMessage, res: ServerResponse, hit: number) => void): Promise<TestServer> {
+export async function httpServer(
+  handler: (req: IncomingMessage, res: ServerResponse, hit: number) => void,
+): Promise<TestServer> {
   const state = { hits: 0 };
   const server: Server = createServer((req, res) => handler(req, res, ++state.hits));
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

@@ -13,7 +13,8 @@ function checkStrings(out: FieldError[], field: string, value: unknown, maxItems
   if (value === undefined) return;
   const list = arr(value);
   if (!list) return void out.push({ field, message: 'must be array' });
-  if (maxItems !== undefined && list.length > maxItems) out.push({ field, message: `must have at most ${maxItems} items` });
+  if (maxItems !== undefined && list.length > maxItems)
+    out.push({ field, message: `must have at most ${maxItems} items` });
   list.forEach((v, i) => isStr(v) || out.push({ field: `${field}[${i}]`, message: 'must be string' }));
 }
 
@@ -24,7 +25,8 @@ function checkVirtualService(obj: KubeObject): FieldError[] {
   checkStrings(out, 'spec.hosts', spec.hosts);
   checkStrings(out, 'spec.gateways', spec.gateways);
   // The webhook: a VirtualService that is not a delegate (it has gateways or is bound to the mesh) needs a host.
-  if (!arr(spec.hosts)?.length) out.push({ field: 'spec.hosts', message: 'virtual service must have at least one host' });
+  if (!arr(spec.hosts)?.length)
+    out.push({ field: 'spec.hosts', message: 'virtual service must have at least one host' });
   if (spec.http === undefined) return out;
   const http = arr(spec.http);
   if (!http) return [...out, { field: 'spec.http', message: 'must be array' }];
@@ -41,11 +43,15 @@ function checkVirtualService(obj: KubeObject): FieldError[] {
     let total = 0;
     dests.forEach((d: any, j) => {
       const dat = `${at}.route[${j}]`;
-      if (typeof d?.destination !== 'object' || d.destination === null) return void out.push({ field: `${dat}.destination`, message: 'Required value' });
-      if (!isStr(d.destination.host) || !d.destination.host) out.push({ field: `${dat}.destination.host`, message: 'Required value' });
-      if (d.destination.subset !== undefined && !isStr(d.destination.subset)) out.push({ field: `${dat}.destination.subset`, message: 'must be string' });
+      if (typeof d?.destination !== 'object' || d.destination === null)
+        return void out.push({ field: `${dat}.destination`, message: 'Required value' });
+      if (!isStr(d.destination.host) || !d.destination.host)
+        out.push({ field: `${dat}.destination.host`, message: 'Required value' });
+      if (d.destination.subset !== undefined && !isStr(d.destination.subset))
+        out.push({ field: `${dat}.destination.subset`, message: 'must be string' });
       const port = d.destination.port?.number;
-      if (port !== undefined && (!isInt(port) || port < 0 || port > 4294967295)) out.push({ field: `${dat}.destination.port.number`, message: 'must be uint32' });
+      if (port !== undefined && (!isInt(port) || port < 0 || port > 4294967295))
+        out.push({ field: `${dat}.destination.port.number`, message: 'must be uint32' });
       if (d.weight !== undefined && (!isInt(d.weight) || d.weight < 0 || d.weight > 2147483647)) {
         out.push({ field: `${dat}.weight`, message: `weight ${d.weight} must be a non-negative int32` });
       }
@@ -79,14 +85,20 @@ const NAMESPACE = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 function checkRef(out: FieldError[], at: string, ref: any, backend: boolean): void {
   if (typeof ref !== 'object' || ref === null) return void out.push({ field: at, message: 'must be object' });
   if (!NAME_253(ref.name)) out.push({ field: `${at}.name`, message: 'Required value: 1 to 253 characters' });
-  if (ref.group !== undefined && (!isStr(ref.group) || !GROUP.test(ref.group))) out.push({ field: `${at}.group`, message: 'must match a DNS subdomain or be empty' });
-  if (ref.kind !== undefined && (!isStr(ref.kind) || !KIND.test(ref.kind) || ref.kind.length > 63)) out.push({ field: `${at}.kind`, message: 'invalid kind' });
-  if (ref.namespace !== undefined && (!isStr(ref.namespace) || !NAMESPACE.test(ref.namespace))) out.push({ field: `${at}.namespace`, message: 'invalid namespace' });
-  if (ref.port !== undefined && (!isInt(ref.port) || ref.port < 1 || ref.port > 65535)) out.push({ field: `${at}.port`, message: 'must be an integer from 1 to 65535' });
+  if (ref.group !== undefined && (!isStr(ref.group) || !GROUP.test(ref.group)))
+    out.push({ field: `${at}.group`, message: 'must match a DNS subdomain or be empty' });
+  if (ref.kind !== undefined && (!isStr(ref.kind) || !KIND.test(ref.kind) || ref.kind.length > 63))
+    out.push({ field: `${at}.kind`, message: 'invalid kind' });
+  if (ref.namespace !== undefined && (!isStr(ref.namespace) || !NAMESPACE.test(ref.namespace)))
+    out.push({ field: `${at}.namespace`, message: 'invalid namespace' });
+  if (ref.port !== undefined && (!isInt(ref.port) || ref.port < 1 || ref.port > 65535))
+    out.push({ field: `${at}.port`, message: 'must be an integer from 1 to 65535' });
   if (!backend) return;
-  if (ref.weight !== undefined && (!isInt(ref.weight) || ref.weight < 0 || ref.weight > 1_000_000)) out.push({ field: `${at}.weight`, message: 'must be an integer from 0 to 1000000' });
+  if (ref.weight !== undefined && (!isInt(ref.weight) || ref.weight < 0 || ref.weight > 1_000_000))
+    out.push({ field: `${at}.weight`, message: 'must be an integer from 0 to 1000000' });
   // x-kubernetes-validations on BackendRef.
-  if ((ref.group ?? '') === '' && (ref.kind ?? 'Service') === 'Service' && ref.port === undefined) out.push({ field: at, message: 'Must have port for Service reference' });
+  if ((ref.group ?? '') === '' && (ref.kind ?? 'Service') === 'Service' && ref.port === undefined)
+    out.push({ field: at, message: 'Must have port for Service reference' });
 }
 
 function checkHttpRoute(obj: KubeObject): FieldError[] {

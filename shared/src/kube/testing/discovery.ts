@@ -13,8 +13,25 @@ function resourceList(types: ResourceType[], group: string, version: string) {
     apiVersion: 'v1',
     groupVersion: group ? `${group}/${version}` : version,
     resources: served.flatMap((t) => [
-      { name: t.plural, singularName: t.singular, namespaced: t.namespaced, kind: t.kind, verbs: VERBS, ...(t.shortNames ? { shortNames: t.shortNames } : {}) },
-      ...(t.statusSubresource ? [{ name: `${t.plural}/status`, singularName: '', namespaced: t.namespaced, kind: t.kind, verbs: ['get', 'patch', 'update'] }] : []),
+      {
+        name: t.plural,
+        singularName: t.singular,
+        namespaced: t.namespaced,
+        kind: t.kind,
+        verbs: VERBS,
+        ...(t.shortNames ? { shortNames: t.shortNames } : {}),
+      },
+      ...(t.statusSubresource
+        ? [
+            {
+              name: `${t.plural}/status`,
+              singularName: '',
+              namespaced: t.namespaced,
+              kind: t.kind,
+              verbs: ['get', 'patch', 'update'],
+            },
+          ]
+        : []),
     ]),
   };
 }
@@ -33,10 +50,23 @@ function apiGroup(types: ResourceType[], group: string) {
 /** The discovery document at `path`, or undefined when `path` is not a discovery endpoint. */
 export function discovery(path: string, types: ResourceType[], port: number): unknown {
   if (path === '/version') {
-    return { major: '1', minor: '32', gitVersion: 'v1.32.0', gitCommit: 'contract', gitTreeState: 'clean', goVersion: 'go1.23', compiler: 'gc', platform: 'linux/amd64' };
+    return {
+      major: '1',
+      minor: '32',
+      gitVersion: 'v1.32.0',
+      gitCommit: 'contract',
+      gitTreeState: 'clean',
+      goVersion: 'go1.23',
+      compiler: 'gc',
+      platform: 'linux/amd64',
+    };
   }
   if (path === '/api') {
-    return { kind: 'APIVersions', versions: ['v1'], serverAddressByClientCIDRs: [{ clientCIDR: '0.0.0.0/0', serverAddress: `127.0.0.1:${port}` }] };
+    return {
+      kind: 'APIVersions',
+      versions: ['v1'],
+      serverAddressByClientCIDRs: [{ clientCIDR: '0.0.0.0/0', serverAddress: `127.0.0.1:${port}` }],
+    };
   }
   if (path === '/api/v1') return resourceList(types, '', 'v1');
   if (path === '/apis') {

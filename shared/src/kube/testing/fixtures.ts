@@ -36,7 +36,12 @@ export function seedVirtualService(server: KubeServer, name = 'web', namespace =
 }
 
 /** An HTTPRoute with a rule to another Service and a rule to `<name>-blue` (weight defaulted to 1 by the CRD). */
-export function seedHttpRoute(server: KubeServer, name = 'web', namespace = 'default', blueRef = `${name}-blue`): KubeObject {
+export function seedHttpRoute(
+  server: KubeServer,
+  name = 'web',
+  namespace = 'default',
+  blueRef = `${name}-blue`,
+): KubeObject {
   return server.store.create(HTTP_ROUTES, {
     apiVersion: 'gateway.networking.k8s.io/v1',
     kind: 'HTTPRoute',
@@ -53,7 +58,11 @@ export function seedHttpRoute(server: KubeServer, name = 'web', namespace = 'def
 }
 
 /** A Deployment `name` with one container per entry of `containers` (name → image), as `kubectl create deployment` writes it. */
-export function deploymentObject(name: string, containers: Record<string, string>, opts: { namespace?: string; replicas?: number; progressDeadlineSeconds?: number; revisionHistoryLimit?: number } = {}): KubeObject {
+export function deploymentObject(
+  name: string,
+  containers: Record<string, string>,
+  opts: { namespace?: string; replicas?: number; progressDeadlineSeconds?: number; revisionHistoryLimit?: number } = {},
+): KubeObject {
   const labels = { app: name };
   return {
     apiVersion: 'apps/v1',
@@ -66,7 +75,13 @@ export function deploymentObject(name: string, containers: Record<string, string
       selector: { matchLabels: labels },
       template: {
         metadata: { labels },
-        spec: { containers: Object.entries(containers).map(([n, image]) => ({ name: n, image, ports: [{ containerPort: 8080 }] })) },
+        spec: {
+          containers: Object.entries(containers).map(([n, image]) => ({
+            name: n,
+            image,
+            ports: [{ containerPort: 8080 }],
+          })),
+        },
       },
     },
   };
@@ -81,7 +96,14 @@ export function seedDeployment(
   sim: { settle(): void },
   name: string,
   images: string[],
-  opts: { namespace?: string; replicas?: number; progressDeadlineSeconds?: number; revisionHistoryLimit?: number; container?: string; sidecars?: Record<string, string> } = {},
+  opts: {
+    namespace?: string;
+    replicas?: number;
+    progressDeadlineSeconds?: number;
+    revisionHistoryLimit?: number;
+    container?: string;
+    sidecars?: Record<string, string>;
+  } = {},
 ): KubeObject {
   const ns = opts.namespace ?? 'default';
   const container = opts.container ?? 'app';
@@ -103,7 +125,10 @@ const cacheDir = mkdtempSync(join(tmpdir(), 'shipgate-kubectl-cache-'));
 
 /** kubectl from PATH, else Debian's package kubernetes-client, installed on demand. */
 async function kubectlBin(): Promise<string> {
-  const found = (process.env.PATH ?? '').split(delimiter).map((d) => join(d, 'kubectl')).find((f) => existsSync(f));
+  const found = (process.env.PATH ?? '')
+    .split(delimiter)
+    .map((d) => join(d, 'kubectl'))
+    .find((f) => existsSync(f));
   return found ?? program('kubectl');
 }
 
@@ -121,5 +146,7 @@ export async function kubectlJson(kubeconfig: string, ...args: string[]): Promis
 
 /** The PATCH requests the server received for one object path suffix, with their answers. */
 export function patches(server: KubeServer, suffix: string): { contentType?: string; body: unknown; status: number }[] {
-  return server.requests.filter((r) => r.method === 'PATCH' && r.path.endsWith(suffix)).map(({ contentType, body, status }) => ({ contentType, body, status }));
+  return server.requests
+    .filter((r) => r.method === 'PATCH' && r.path.endsWith(suffix))
+    .map(({ contentType, body, status }) => ({ contentType, body, status }));
 }

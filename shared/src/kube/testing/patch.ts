@@ -88,7 +88,8 @@ export function jsonPatch(doc: unknown, ops: unknown): unknown {
   if (!Array.isArray(ops)) throw new PatchError('a JSON patch must be an array of operations');
   const out = clone(doc);
   for (const raw of ops as JsonPatchOp[]) {
-    if (!isObject(raw) || typeof raw.path !== 'string') throw new PatchError(`invalid operation ${JSON.stringify(raw)}`);
+    if (!isObject(raw) || typeof raw.path !== 'string')
+      throw new PatchError(`invalid operation ${JSON.stringify(raw)}`);
     switch (raw.op) {
       case 'add':
         add(out, raw.path, raw.value);
@@ -107,7 +108,8 @@ export function jsonPatch(doc: unknown, ops: unknown): unknown {
         add(out, raw.path, get(out, String(raw.from)));
         break;
       case 'test':
-        if (JSON.stringify(get(out, raw.path)) !== JSON.stringify(raw.value)) throw new PatchError(`testing value ${raw.path} failed`);
+        if (JSON.stringify(get(out, raw.path)) !== JSON.stringify(raw.value))
+          throw new PatchError(`testing value ${raw.path} failed`);
         break;
       default:
         throw new PatchError(`unknown operation '${String((raw as { op: unknown }).op)}'`);

@@ -10,7 +10,16 @@ import { Service } from 'kubernetes-models/v1/Service';
 export interface KubeObject {
   apiVersion: string;
   kind: string;
-  metadata: { name: string; namespace?: string; resourceVersion?: string; generation?: number; uid?: string; annotations?: Record<string, string>; labels?: Record<string, string>; [k: string]: unknown };
+  metadata: {
+    name: string;
+    namespace?: string;
+    resourceVersion?: string;
+    generation?: number;
+    uid?: string;
+    annotations?: Record<string, string>;
+    labels?: Record<string, string>;
+    [k: string]: unknown;
+  };
   spec?: any;
   status?: any;
   [k: string]: unknown;
@@ -54,7 +63,10 @@ function schemaCheck(make: (o: KubeObject) => { validate(): void }): (obj: KubeO
     } catch (err) {
       const errors = (err as { errors?: { instancePath: string; message?: string }[] }).errors;
       if (!errors) throw err;
-      return errors.map((e) => ({ field: e.instancePath.slice(1).replace(/\//g, '.'), message: e.message ?? 'invalid' }));
+      return errors.map((e) => ({
+        field: e.instancePath.slice(1).replace(/\//g, '.'),
+        message: e.message ?? 'invalid',
+      }));
     }
   };
 }
@@ -67,11 +79,23 @@ const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 function metadataCheck(obj: KubeObject): FieldError[] {
   const out: FieldError[] = [];
   for (const [k, v] of Object.entries(obj.metadata.labels ?? {})) {
-    if (!QUALIFIED_NAME.test(k)) out.push({ field: `metadata.labels`, message: `Invalid value: "${k}": name part must consist of alphanumeric characters, '-', '_' or '.'` });
-    if (typeof v !== 'string' || v.length > 63 || !LABEL_VALUE.test(v)) out.push({ field: `metadata.labels`, message: `Invalid value: "${v}": a valid label must be an empty string or consist of alphanumeric characters, '-', '_' or '.'` });
+    if (!QUALIFIED_NAME.test(k))
+      out.push({
+        field: `metadata.labels`,
+        message: `Invalid value: "${k}": name part must consist of alphanumeric characters, '-', '_' or '.'`,
+      });
+    if (typeof v !== 'string' || v.length > 63 || !LABEL_VALUE.test(v))
+      out.push({
+        field: `metadata.labels`,
+        message: `Invalid value: "${v}": a valid label must be an empty string or consist of alphanumeric characters, '-', '_' or '.'`,
+      });
   }
   for (const [k, v] of Object.entries(obj.metadata.annotations ?? {})) {
-    if (!QUALIFIED_NAME.test(k)) out.push({ field: `metadata.annotations`, message: `Invalid value: "${k}": name part must consist of alphanumeric characters, '-', '_' or '.'` });
+    if (!QUALIFIED_NAME.test(k))
+      out.push({
+        field: `metadata.annotations`,
+        message: `Invalid value: "${k}": name part must consist of alphanumeric characters, '-', '_' or '.'`,
+      });
     if (typeof v !== 'string') out.push({ field: `metadata.annotations.${k}`, message: 'must be string' });
   }
   return out;
@@ -101,10 +125,19 @@ export const SERVICES: ResourceType = {
   },
   validate(obj) {
     const out = [...serviceSchema(obj), ...metadataCheck(obj)];
-    if (!DNS_LABEL.test(obj.metadata.name)) out.push({ field: 'metadata.name', message: `Invalid value: "${obj.metadata.name}": a DNS-1035 label must consist of lower case alphanumeric characters or '-'` });
+    if (!DNS_LABEL.test(obj.metadata.name))
+      out.push({
+        field: 'metadata.name',
+        message: `Invalid value: "${obj.metadata.name}": a DNS-1035 label must consist of lower case alphanumeric characters or '-'`,
+      });
     for (const [k, v] of Object.entries((obj.spec?.selector ?? {}) as Record<string, unknown>)) {
-      if (!QUALIFIED_NAME.test(k)) out.push({ field: `spec.selector`, message: `Invalid value: "${k}": invalid label key` });
-      if (typeof v !== 'string' || v.length > 63 || !LABEL_VALUE.test(v)) out.push({ field: `spec.selector`, message: `Invalid value: "${String(v)}": a valid label must be an empty string or consist of alphanumeric characters, '-', '_' or '.'` });
+      if (!QUALIFIED_NAME.test(k))
+        out.push({ field: `spec.selector`, message: `Invalid value: "${k}": invalid label key` });
+      if (typeof v !== 'string' || v.length > 63 || !LABEL_VALUE.test(v))
+        out.push({
+          field: `spec.selector`,
+          message: `Invalid value: "${String(v)}": a valid label must be an empty string or consist of alphanumeric characters, '-', '_' or '.'`,
+        });
     }
     return out;
   },
@@ -116,11 +149,15 @@ function workloadCheck(obj: KubeObject): FieldError[] {
   const selector = (obj.spec?.selector?.matchLabels ?? {}) as Record<string, string>;
   const labels = (obj.spec?.template?.metadata?.labels ?? {}) as Record<string, string>;
   if (Object.entries(selector).some(([k, v]) => labels[k] !== v)) {
-    out.push({ field: 'spec.template.metadata.labels', message: `Invalid value: ${JSON.stringify(labels)}: \`selector\` does not match template \`labels\`` });
+    out.push({
+      field: 'spec.template.metadata.labels',
+      message: `Invalid value: ${JSON.stringify(labels)}: \`selector\` does not match template \`labels\``,
+    });
   }
   const names = ((obj.spec?.template?.spec?.containers ?? []) as { name?: string }[]).map((c) => c.name);
   names.forEach((n, i) => {
-    if (names.indexOf(n) !== i) out.push({ field: `spec.template.spec.containers[${i}].name`, message: `Duplicate value: "${n}"` });
+    if (names.indexOf(n) !== i)
+      out.push({ field: `spec.template.spec.containers[${i}].name`, message: `Duplicate value: "${n}"` });
   });
   return out;
 }
@@ -155,7 +192,8 @@ function deploymentDefaults(obj: KubeObject): void {
   obj.spec.progressDeadlineSeconds ??= 600;
   obj.spec.revisionHistoryLimit ??= 10;
   obj.spec.strategy ??= { type: 'RollingUpdate' };
-  if (obj.spec.strategy.type === 'RollingUpdate') obj.spec.strategy.rollingUpdate = { maxUnavailable: '25%', maxSurge: '25%', ...obj.spec.strategy.rollingUpdate };
+  if (obj.spec.strategy.type === 'RollingUpdate')
+    obj.spec.strategy.rollingUpdate = { maxUnavailable: '25%', maxSurge: '25%', ...obj.spec.strategy.rollingUpdate };
 }
 
 /** Rolled out by the simulated Deployment controller in kube-rollout.ts, when a test starts it. */
@@ -171,7 +209,11 @@ export const DEPLOYMENTS: ResourceType = {
   generation: true,
   statusSubresource: true,
   defaults: deploymentDefaults,
-  validate: (obj) => [...schemaCheck((o) => new Deployment(o as never))(obj), ...metadataCheck(obj), ...workloadCheck(obj)],
+  validate: (obj) => [
+    ...schemaCheck((o) => new Deployment(o as never))(obj),
+    ...metadataCheck(obj),
+    ...workloadCheck(obj),
+  ],
 };
 
 export const REPLICASETS: ResourceType = {
@@ -190,6 +232,9 @@ export const REPLICASETS: ResourceType = {
     obj.spec.replicas ??= 1;
     podTemplateDefaults(obj.spec.template);
   },
-  validate: (obj) => [...schemaCheck((o) => new ReplicaSet(o as never))(obj), ...metadataCheck(obj), ...workloadCheck(obj)],
+  validate: (obj) => [
+    ...schemaCheck((o) => new ReplicaSet(o as never))(obj),
+    ...metadataCheck(obj),
+    ...workloadCheck(obj),
+  ],
 };
-

@@ -17,11 +17,17 @@ export function withoutHash(template: any): any {
 }
 
 export const canonical = (v: unknown): string =>
-  JSON.stringify(v, (_k, x) => (x && typeof x === 'object' && !Array.isArray(x) ? Object.fromEntries(Object.entries(x).sort(([a], [b]) => (a < b ? -1 : 1))) : x));
+  JSON.stringify(v, (_k, x) =>
+    x && typeof x === 'object' && !Array.isArray(x)
+      ? Object.fromEntries(Object.entries(x).sort(([a], [b]) => (a < b ? -1 : 1)))
+      : x,
+  );
 
 /** A stable 10-character hash of a template, in the alphabet the controller's SafeEncodeString uses. */
 export function templateHash(template: unknown): string {
-  const digest = createHash('sha256').update(canonical(withoutHash(template))).digest();
+  const digest = createHash('sha256')
+    .update(canonical(withoutHash(template)))
+    .digest();
   return [...digest.subarray(0, 10)].map((b) => ALPHABET[b % ALPHABET.length]).join('');
 }
 
@@ -43,7 +49,10 @@ export interface PodCounts {
  * ready (never, for a broken image), old pods go while enough stay available, and new ones are created up to the
  * surge limit. A broken rollout therefore stalls with one surge pod, as on a cluster.
  */
-export function podsAt(r: PodCounts, steps: number): { updated: number; fresh: number; old: number; oldAvailable: number } {
+export function podsAt(
+  r: PodCounts,
+  steps: number,
+): { updated: number; fresh: number; old: number; oldAvailable: number } {
   const n = r.replicas;
   const surge = Math.ceil(n / 4);
   const unavailable = Math.floor(n / 4) || (surge ? 0 : 1);
@@ -65,4 +74,3 @@ export function podsAt(r: PodCounts, steps: number): { updated: number; fresh: n
   }
   return { updated, fresh, old, oldAvailable };
 }
-

@@ -15,7 +15,14 @@ import { canonical, HASH_LABEL, podsAt, REVISION, templateHash, withoutHash } fr
 export { HASH_LABEL, REVISION, templateHash, withoutHash } from './rollout-model.js';
 const HISTORY = 'deployment.kubernetes.io/revision-history';
 /** Annotations the controller never copies from a Deployment to its ReplicaSets (deployment/util SkipCopyAnnotation). */
-const SKIP_COPY = new Set(['kubectl.kubernetes.io/last-applied-configuration', REVISION, HISTORY, 'deployment.kubernetes.io/desired-replicas', 'deployment.kubernetes.io/max-replicas', 'deprecated.deployment.rollback.to']);
+const SKIP_COPY = new Set([
+  'kubectl.kubernetes.io/last-applied-configuration',
+  REVISION,
+  HISTORY,
+  'deployment.kubernetes.io/desired-replicas',
+  'deployment.kubernetes.io/max-replicas',
+  'deprecated.deployment.rollback.to',
+]);
 
 export interface RolloutOptions {
   /** Milliseconds on the scale the rollouts move on; pass a FakeClock's `now` so tests wait without sleeping. Default: performance.now. */
@@ -56,8 +63,10 @@ interface Rollout {
 }
 
 const revisionOf = (o: KubeObject) => Number(o.metadata.annotations?.[REVISION] ?? 0);
-const ownedBy = (rs: KubeObject, dep: KubeObject) => (rs.metadata.ownerReferences as { uid?: string }[] | undefined)?.some((r) => r.uid === dep.metadata.uid) ?? false;
-const imagesOf = (template: any): string[] => ((template?.spec?.containers ?? []) as { image?: string }[]).map((c) => c.image ?? '');
+const ownedBy = (rs: KubeObject, dep: KubeObject) =>
+  (rs.metadata.ownerReferences as { uid?: string }[] | undefined)?.some((r) => r.uid === dep.metadata.uid) ?? false;
+const imagesOf = (template: any): string[] =>
+  ((template?.spec?.containers ?? []) as { image?: string }[]).map((c) => c.image ?? '');
 
 export function simulateRollouts(server: KubeServer, opts: RolloutOptions = {}): RolloutSimulation {
   const store = server.store;
@@ -77,14 +86,25 @@ export function simulateRollouts(server: KubeServer, opts: RolloutOptions = {}):
     const all = replicaSets(dep);
     const template = withoutHash(dep.spec.template);
     const max = Math.max(0, ...all.map(revisionOf));
-    const annotations = Object.fromEntries(Object.entries(dep.metadata.annotations ?? {}).filter(([k]) => !SKIP_COPY.has(k)));
-    const sizes = { 'deployment.kubernetes.io/desired-replicas': String(dep.spec.replicas), 'deployment.kubernetes.io/max-replicas': String(dep.spec.replicas + 1) };
+    const annotations = Object.fromEntries(
+      Object.entries(dep.metadata.annotations ?? {}).filter(([k]) => !SKIP_COPY.has(k)),
+    );
+    const sizes = {
+      'deployment.kubernetes.io/desired-replicas': String(dep.spec.replicas),
+      'deployment.kubernetes.io/max-replicas': String(dep.spec.replicas + 1),
+    };
     const found = all.find((rs) => canonical(withoutHash(rs.spec.template)) === canonical(template));
     if (found) {
       const old = revisionOf(found);
       if (old === max) return found;
       const history = [found.metadata.annotations?.[HISTORY], String(old)].filter(Boolean).join(',');
-      found.metadata.annotations = { ...found.metadata.annotations, ...annotations, ...sizes, [REVISION]: String(max + 1), [HISTORY]: history };
+      found.metadata.annotations = {
+        ...found.metadata.annotations,
+        ...annotations,
+        ...sizes,
+        [REVISION]: String(max + 1),
+        [HISTORY]: history,
+      };
       return store.update(REPLICASETS, ns, found.metadata.name, found);
     }
     const hash = templateHash(template);
@@ -97,7 +117,16 @@ export function simulateRollouts(server: KubeServer, opts: RolloutOptions = {}):
         namespace: ns,
         labels,
         annotations: { ...annotations, ...sizes, [REVISION]: String(max + 1) },
-        ownerReferences: [{ apiVersion: 'apps/v1', kind: 'Deployment', name: dep.metadata.name, uid: dep.metadata.uid!, controller: true, blockOwnerDeletion: true }],
+        ownerReferences: [
+          {
+            apiVersion: 'apps/v1',
+            kind: 'Deployment',
+            name: dep.metadata.name,
+            uid: dep.metadata.uid!,
+            controller: true,
+            blockOwnerDeletion: true,
+          },
+        ],
       },
       spec: {
         replicas: 0,
@@ -112,7 +141,13 @@ export function simulateRollouts(server: KubeServer, opts: RolloutOptions = {}):
   function reconcile(dep: KubeObject): void {
     sync();
     const key = `${dep.metadata.namespace}/${dep.metadata.name}`;
-    const base = { ns: dep.metadata.namespace!, name: dep.metadata.name, start: now(), replicas: dep.spec.replicas ?? 1, deadlineMs: (dep.spec.progressDeadlineSeconds ?? 600) * 1000 };
+    const base = {
+      ns: dep.metadata.namespace!,
+      name: dep.metadata.name,
+      start: now(),
+      replicas: dep.spec.replicas ?? 1,
+      deadlineMs: (dep.spec.progressDeadlineSeconds ?? 600) * 1000,
+    };
     const idle = { startAvailable: 0, oldReplicas: 0, oldAvailable: 0, others: [], broken: false };
     const newest = replicaSets(dep).sort((a, b) => revisionOf(b) - revisionOf(a))[0];
     if (dep.spec.paused) {
@@ -158,8 +193,15 @@ export function simulateRollouts(server: KubeServer, opts: RolloutOptions = {}):
       store.update(REPLICASETS, ns, name, rs);
     }
     const fresh = store.get(REPLICASETS, ns, name)!;
-    const status = { replicas, fullyLabeledReplicas: replicas, readyReplicas: available, availableReplicas: available, observedGeneration: fresh.metadata.generation };
-    if (canonical(fresh.status) !== canonical(status)) store.update(REPLICASETS, ns, name, { ...fresh, status }, { subresource: 'status' });
+    const status = {
+      replicas,
+      fullyLabeledReplicas: replicas,
+      readyReplicas: available,
+      availableReplicas: available,
+      observedGeneration: fresh.metadata.generation,
+    };
+    if (canonical(fresh.status) !== canonical(status))
+      store.update(REPLICASETS, ns, name, { ...fresh, status }, { subresource: 'status' });
   }
 
   /** Writes the status `r` has at `elapsed`; true when the rollout is over (complete or past its deadline). */
@@ -175,12 +217,25 @@ export function simulateRollouts(server: KubeServer, opts: RolloutOptions = {}):
     if (r.observeOnly) {
       const paused = Boolean(dep.spec.paused);
       setReplicaSet(r.ns, r.newRs, n, n);
-      status = { observedGeneration: dep.metadata.generation, replicas: n, updatedReplicas: n, readyReplicas: n, availableReplicas: n, unavailableReplicas: 0 };
+      status = {
+        observedGeneration: dep.metadata.generation,
+        replicas: n,
+        updatedReplicas: n,
+        readyReplicas: n,
+        availableReplicas: n,
+        unavailableReplicas: 0,
+      };
       status.conditions = [
         condition('Available', 'True', 'MinimumReplicasAvailable', 'Deployment has minimum availability.', before),
         paused
           ? condition('Progressing', 'Unknown', 'DeploymentPaused', 'Deployment is paused', before)
-          : condition('Progressing', 'True', 'NewReplicaSetAvailable', `ReplicaSet "${r.newRs}" has successfully progressed.`, before),
+          : condition(
+              'Progressing',
+              'True',
+              'NewReplicaSetAvailable',
+              `ReplicaSet "${r.newRs}" has successfully progressed.`,
+              before,
+            ),
       ];
       over = !paused;
     } else {
@@ -192,9 +247,21 @@ export function simulateRollouts(server: KubeServer, opts: RolloutOptions = {}):
       const complete = fresh === n && updated === n && old === 0;
       const late = !complete && elapsed > r.deadlineMs;
       const progressing = complete
-        ? condition('Progressing', 'True', 'NewReplicaSetAvailable', `ReplicaSet "${r.newRs}" has successfully progressed.`, before)
+        ? condition(
+            'Progressing',
+            'True',
+            'NewReplicaSetAvailable',
+            `ReplicaSet "${r.newRs}" has successfully progressed.`,
+            before,
+          )
         : late
-          ? condition('Progressing', 'False', 'ProgressDeadlineExceeded', `ReplicaSet "${r.newRs}" has timed out progressing.`, before)
+          ? condition(
+              'Progressing',
+              'False',
+              'ProgressDeadlineExceeded',
+              `ReplicaSet "${r.newRs}" has timed out progressing.`,
+              before,
+            )
           : condition('Progressing', 'True', 'ReplicaSetUpdated', `ReplicaSet "${r.newRs}" is progressing.`, before);
       const minimum = n - Math.floor(n / 4);
       status = {
@@ -207,14 +274,24 @@ export function simulateRollouts(server: KubeServer, opts: RolloutOptions = {}):
         conditions: [
           available >= minimum
             ? condition('Available', 'True', 'MinimumReplicasAvailable', 'Deployment has minimum availability.', before)
-            : condition('Available', 'False', 'MinimumReplicasUnavailable', 'Deployment does not have minimum availability.', before),
+            : condition(
+                'Available',
+                'False',
+                'MinimumReplicasUnavailable',
+                'Deployment does not have minimum availability.',
+                before,
+              ),
           progressing,
         ],
       };
       over = complete || late;
     }
-    const strip = (s: any) => ({ ...s, conditions: s?.conditions?.map(({ lastUpdateTime: _u, lastTransitionTime: _t, ...c }: any) => c) });
-    if (canonical(strip(dep.status)) !== canonical(strip(status))) store.update(DEPLOYMENTS, r.ns, r.name, { ...dep, status }, { subresource: 'status' });
+    const strip = (s: any) => ({
+      ...s,
+      conditions: s?.conditions?.map(({ lastUpdateTime: _u, lastTransitionTime: _t, ...c }: any) => c),
+    });
+    if (canonical(strip(dep.status)) !== canonical(strip(status)))
+      store.update(DEPLOYMENTS, r.ns, r.name, { ...dep, status }, { subresource: 'status' });
     return over;
   }
 

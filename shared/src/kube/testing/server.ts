@@ -75,22 +75,39 @@ interface Parsed {
 const WATCH = Symbol('watch');
 const WATCH_MS = 5000;
 
-const BUILTIN_PATCH = ['application/merge-patch+json', 'application/json-patch+json', 'application/strategic-merge-patch+json'];
+const BUILTIN_PATCH = [
+  'application/merge-patch+json',
+  'application/json-patch+json',
+  'application/strategic-merge-patch+json',
+];
 const CUSTOM_PATCH = ['application/merge-patch+json', 'application/json-patch+json'];
 
 /** Starts the server with `types`, by default Services, Deployments, ReplicaSets, Istio VirtualServices and Gateway API HTTPRoutes. */
-export async function kubeServer(opts: { token?: string; user?: string; types?: ResourceType[] } = {}): Promise<KubeServer> {
+export async function kubeServer(
+  opts: { token?: string; user?: string; types?: ResourceType[] } = {},
+): Promise<KubeServer> {
   const store = new KubeStore();
-  const types: ResourceType[] = [...(opts.types ?? [SERVICES, DEPLOYMENTS, REPLICASETS, VIRTUAL_SERVICES, HTTP_ROUTES])];
+  const types: ResourceType[] = [
+    ...(opts.types ?? [SERVICES, DEPLOYMENTS, REPLICASETS, VIRTUAL_SERVICES, HTTP_ROUTES]),
+  ];
   const denials: Denial[] = [];
-  const interferences: { type: ResourceType; ns: string; name: string; mutate: (o: KubeObject) => void; times: number }[] = [];
+  const interferences: {
+    type: ResourceType;
+    ns: string;
+    name: string;
+    mutate: (o: KubeObject) => void;
+    times: number;
+  }[] = [];
   const requests: KubeRequest[] = [];
   const hooks: (() => void)[] = [];
   const token = opts.token ?? 'shipgate-test-token';
   const user = opts.user ?? 'system:serviceaccount:ci:shipgate';
 
   function parse(path: string): Parsed | undefined {
-    const m = /^\/(?:api\/(v1)|apis\/([^/]+)\/([^/]+))(?:\/namespaces\/([^/]+))?\/([^/]+)(?:\/([^/]+))?(?:\/(status))?$/.exec(path);
+    const m =
+      /^\/(?:api\/(v1)|apis\/([^/]+)\/([^/]+))(?:\/namespaces\/([^/]+))?\/([^/]+)(?:\/([^/]+))?(?:\/(status))?$/.exec(
+        path,
+      );
     if (!m) return undefined;
     const [, coreVersion, group = '', groupVer, namespace, plural, name, sub] = m;
     const version = coreVersion ?? groupVer;
@@ -106,7 +123,10 @@ export async function kubeServer(opts: { token?: string; user?: string; types?: 
   }
 
   function authorize(verb: Denial['verb'], p: Parsed): void {
-    const hit = denials.find((d) => d.verb === verb && d.resource === p.type.plural && (d.namespace === undefined || d.namespace === p.namespace));
+    const hit = denials.find(
+      (d) =>
+        d.verb === verb && d.resource === p.type.plural && (d.namespace === undefined || d.namespace === p.namespace),
+    );
     if (!hit) return;
     const scope = p.namespace ? ` in the namespace "${p.namespace}"` : ' at the cluster scope';
     throw new KubeStatusError(
@@ -128,7 +148,14 @@ export async function kubeServer(opts: { token?: string; user?: string; types?: 
     store.update(p.type, p.namespace, p.name!, current);
   }
 
-  function handle(method: string, path: string, query: URLSearchParams, contentType: string, body: unknown, port: number): { status: number; body: unknown } {
+  function handle(
+    method: string,
+    path: string,
+    query: URLSearchParams,
+    contentType: string,
+    body: unknown,
+    port: number,
+  ): { status: number; body: unknown } {
     const d = discovery(path, types, port);
     if (d !== undefined && method === 'GET') return { status: 200, body: d };
     const p = parse(path);
@@ -143,15 +170,41 @@ export async function kubeServer(opts: { token?: string; user?: string; types?: 
         const items = store
           .list(p.type, ns)
           .filter((o) => matchesSelector(selector, o.metadata.labels ?? {}))
-          .filter((o) => matchesSelector(fields, { 'metadata.name': o.metadata.name, 'metadata.namespace': o.metadata.namespace ?? '' }))
+          .filter((o) =>
+            matchesSelector(fields, {
+              'metadata.name': o.metadata.name,
+              'metadata.namespace': o.metadata.namespace ?? '',
+            }),
+          )
           .map((o) => outward(o, p));
-        return { status: 200, body: { kind: `${p.type.kind}List`, apiVersion: groupVersion(p.type, p.version), metadata: { resourceVersion: store.resourceVersion }, items } };
+        return {
+          status: 200,
+          body: {
+            kind: `${p.type.kind}List`,
+            apiVersion: groupVersion(p.type, p.version),
+            metadata: { resourceVersion: store.resourceVersion },
+            items,
+          },
+        };
       }
       if (method === 'POST') {
         authorize('create', p);
-        return { status: 201, body: outward(store.create(p.type, { ...(body as KubeObject), metadata: { ...(body as KubeObject).metadata, namespace: ns } }), p) };
+        return {
+          status: 201,
+          body: outward(
+            store.create(p.type, {
+              ...(body as KubeObject),
+              metadata: { ...(body as KubeObject).metadata, namespace: ns },
+            }),
+            p,
+          ),
+        };
       }
-      throw new KubeStatusError(405, 'MethodNotAllowed', `the server does not allow this method on the requested resource`);
+      throw new KubeStatusError(
+        405,
+        'MethodNotAllowed',
+        `the server does not allow this method on the requested resource`,
+      );
     }
     const name = p.name;
     const current = () => {
@@ -171,20 +224,29 @@ export async function kubeServer(opts: { token?: string; user?: string; types?: 
         current();
         beforeWrite(p);
         const next = { ...(body as KubeObject), apiVersion: groupVersion(p.type) };
-        return { status: 200, body: outward(store.update(p.type, ns, name, next, { subresource: p.subresource, requireVersion: true }), p) };
+        return {
+          status: 200,
+          body: outward(store.update(p.type, ns, name, next, { subresource: p.subresource, requireVersion: true }), p),
+        };
       }
       case 'PATCH': {
         authorize('patch', p);
         const accepted = p.type.builtin ? BUILTIN_PATCH : CUSTOM_PATCH;
         if (!accepted.includes(contentType)) {
-          throw new KubeStatusError(415, 'UnsupportedMediaType', `the body of the request was in an unknown format - accepted media types include: ${accepted.join(', ')}`);
+          throw new KubeStatusError(
+            415,
+            'UnsupportedMediaType',
+            `the body of the request was in an unknown format - accepted media types include: ${accepted.join(', ')}`,
+          );
         }
         beforeWrite(p);
         const base = current();
         let next: KubeObject;
         try {
           // Strategic merge differs from merge only for lists with merge keys; the selector and annotations are maps.
-          next = (contentType === 'application/json-patch+json' ? jsonPatch(base, body) : mergePatch(base, body)) as KubeObject;
+          next = (
+            contentType === 'application/json-patch+json' ? jsonPatch(base, body) : mergePatch(base, body)
+          ) as KubeObject;
         } catch (err) {
           if (err instanceof PatchError) throw new KubeStatusError(422, 'Invalid', err.message);
           throw err;
@@ -193,7 +255,11 @@ export async function kubeServer(opts: { token?: string; user?: string; types?: 
         return { status: 200, body: outward(store.update(p.type, ns, name, next, { subresource: p.subresource }), p) };
       }
       default:
-        throw new KubeStatusError(405, 'MethodNotAllowed', `the server does not allow this method on the requested resource`);
+        throw new KubeStatusError(
+          405,
+          'MethodNotAllowed',
+          `the server does not allow this method on the requested resource`,
+        );
     }
   }
 
@@ -206,11 +272,18 @@ export async function kubeServer(opts: { token?: string; user?: string; types?: 
       const url = new URL(req.url ?? '/', 'http://x');
       const path = decodeURIComponent(url.pathname).replace(/\/$/, '') || '/';
       const contentType = (req.headers['content-type'] ?? '').split(';')[0].trim();
-      const entry: KubeRequest = { method: req.method ?? 'GET', path, contentType: contentType || undefined, body: undefined, status: 0 };
+      const entry: KubeRequest = {
+        method: req.method ?? 'GET',
+        path,
+        contentType: contentType || undefined,
+        body: undefined,
+        status: 0,
+      };
       requests.push(entry);
       let reply: { status: number; body: unknown };
       try {
-        if (req.headers.authorization !== `Bearer ${token}`) throw new KubeStatusError(401, 'Unauthorized', 'Unauthorized');
+        if (req.headers.authorization !== `Bearer ${token}`)
+          throw new KubeStatusError(401, 'Unauthorized', 'Unauthorized');
         if (raw) {
           try {
             entry.body = JSON.parse(raw);
@@ -222,8 +295,23 @@ export async function kubeServer(opts: { token?: string; user?: string; types?: 
         reply = handle(entry.method, path, url.searchParams, contentType, entry.body, port);
       } catch (caught) {
         // A bug in the server answers 500 like an API server would, instead of ending the test process.
-        const err = caught instanceof KubeStatusError ? caught : new KubeStatusError(500, 'InternalError', `Internal error occurred: ${String(caught)}`);
-        reply = { status: err.code, body: { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message: err.message, reason: err.reason, details: err.details, code: err.code } };
+        const err =
+          caught instanceof KubeStatusError
+            ? caught
+            : new KubeStatusError(500, 'InternalError', `Internal error occurred: ${String(caught)}`);
+        reply = {
+          status: err.code,
+          body: {
+            kind: 'Status',
+            apiVersion: 'v1',
+            metadata: {},
+            status: 'Failure',
+            message: err.message,
+            reason: err.reason,
+            details: err.details,
+            code: err.code,
+          },
+        };
       }
       entry.status = reply.status;
       res.writeHead(reply.status, { 'content-type': 'application/json', 'audit-id': String(requests.length) });

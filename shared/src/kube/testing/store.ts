@@ -33,7 +33,11 @@ export type Controller = (change: Change, store: KubeStore) => void;
 const copy = <T>(v: T): T => (v === undefined ? v : JSON.parse(JSON.stringify(v)));
 /** JSON with sorted keys, so key order (which patches may change) does not count as a change. */
 const canonical = (v: unknown): string =>
-  JSON.stringify(v, (_k, x) => (x && typeof x === 'object' && !Array.isArray(x) ? Object.fromEntries(Object.entries(x).sort(([a], [b]) => (a < b ? -1 : 1))) : x));
+  JSON.stringify(v, (_k, x) =>
+    x && typeof x === 'object' && !Array.isArray(x)
+      ? Object.fromEntries(Object.entries(x).sort(([a], [b]) => (a < b ? -1 : 1)))
+      : x,
+  );
 const same = (a: unknown, b: unknown) => canonical(a) === canonical(b);
 const key = (t: ResourceType, ns: string | undefined, name: string) => `${t.plural}.${t.group}/${ns ?? ''}/${name}`;
 export const groupVersion = (t: ResourceType, version = t.versions[0]) => (t.group ? `${t.group}/${version}` : version);
@@ -74,10 +78,25 @@ export class KubeStore {
   create(t: ResourceType, obj: KubeObject): KubeObject {
     const ns = t.namespaced ? (obj.metadata?.namespace ?? 'default') : undefined;
     const name = obj.metadata?.name;
-    if (!name) throw new KubeStatusError(422, 'Invalid', `${t.kind} "" is invalid: metadata.name: Required value: name or generateName is required`);
-    if (this.objects.has(key(t, ns, name))) throw new KubeStatusError(409, 'AlreadyExists', `${resourceName(t, name)} already exists`, { name, group: t.group, kind: t.plural });
+    if (!name)
+      throw new KubeStatusError(
+        422,
+        'Invalid',
+        `${t.kind} "" is invalid: metadata.name: Required value: name or generateName is required`,
+      );
+    if (this.objects.has(key(t, ns, name)))
+      throw new KubeStatusError(409, 'AlreadyExists', `${resourceName(t, name)} already exists`, {
+        name,
+        group: t.group,
+        kind: t.plural,
+      });
     const next = copy(obj);
-    next.metadata = { ...next.metadata, namespace: ns, uid: randomUUID(), creationTimestamp: new Date().toISOString().replace(/\.\d+Z$/, 'Z') };
+    next.metadata = {
+      ...next.metadata,
+      namespace: ns,
+      uid: randomUUID(),
+      creationTimestamp: new Date().toISOString().replace(/\.\d+Z$/, 'Z'),
+    };
     delete next.metadata.resourceVersion;
     return this.commit(t, next, undefined);
   }
@@ -86,28 +105,53 @@ export class KubeStore {
    * Replaces a stored object with `next` (a full object, as after a PUT or an applied patch). A resourceVersion in
    * `next` that is not the stored one is a 409 Conflict; `requireVersion` (PUT) makes a missing one a 422.
    */
-  update(t: ResourceType, ns: string | undefined, name: string, next: KubeObject, opts: { subresource?: 'status'; requireVersion?: boolean } = {}): KubeObject {
+  update(
+    t: ResourceType,
+    ns: string | undefined,
+    name: string,
+    next: KubeObject,
+    opts: { subresource?: 'status'; requireVersion?: boolean } = {},
+  ): KubeObject {
     const current = this.objects.get(key(t, ns, name));
     if (!current) throw notFound(t, name);
     const rv = next.metadata?.resourceVersion;
     if (opts.requireVersion && !rv) {
-      throw invalid(t, name, [{ field: 'metadata.resourceVersion', message: 'Invalid value: 0x0: must be specified for an update' }]);
+      throw invalid(t, name, [
+        { field: 'metadata.resourceVersion', message: 'Invalid value: 0x0: must be specified for an update' },
+      ]);
     }
     if (rv !== undefined && rv !== current.metadata.resourceVersion) {
-      throw new KubeStatusError(409, 'Conflict', `Operation cannot be fulfilled on ${resourceName(t, name)}: the object has been modified; please apply your changes to the latest version and try again`, {
-        name,
-        group: t.group,
-        kind: t.plural,
-      });
+      throw new KubeStatusError(
+        409,
+        'Conflict',
+        `Operation cannot be fulfilled on ${resourceName(t, name)}: the object has been modified; please apply your changes to the latest version and try again`,
+        {
+          name,
+          group: t.group,
+          kind: t.plural,
+        },
+      );
     }
     if (next.metadata?.name !== name || (t.namespaced && (next.metadata.namespace ?? ns) !== ns)) {
-      throw new KubeStatusError(400, 'BadRequest', `the name of the object (${next.metadata?.name} in ${next.metadata?.namespace}) does not match the name on the URL (${name} in ${ns})`);
+      throw new KubeStatusError(
+        400,
+        'BadRequest',
+        `the name of the object (${next.metadata?.name} in ${next.metadata?.namespace}) does not match the name on the URL (${name} in ${ns})`,
+      );
     }
-    if (next.kind !== t.kind) throw new KubeStatusError(400, 'BadRequest', `kind ${next.kind} does not match ${t.kind}`);
+    if (next.kind !== t.kind)
+      throw new KubeStatusError(400, 'BadRequest', `kind ${next.kind} does not match ${t.kind}`);
     let out: KubeObject = copy(next);
     if (opts.subresource === 'status') out = { ...copy(current), status: out.status };
     else if (t.statusSubresource) out.status = copy(current.status);
-    out.metadata = { ...out.metadata, namespace: ns, uid: current.metadata.uid, creationTimestamp: current.metadata.creationTimestamp, resourceVersion: current.metadata.resourceVersion, generation: current.metadata.generation };
+    out.metadata = {
+      ...out.metadata,
+      namespace: ns,
+      uid: current.metadata.uid,
+      creationTimestamp: current.metadata.creationTimestamp,
+      resourceVersion: current.metadata.resourceVersion,
+      generation: current.metadata.generation,
+    };
     return this.commit(t, out, current);
   }
 
@@ -126,7 +170,10 @@ export class KubeStore {
     if (problems.length) throw invalid(t, next.metadata.name, problems);
     // A write that changes nothing is not a new revision, as on a real API server.
     if (current && same(next, current)) return copy(current);
-    if (t.generation) next.metadata.generation = current ? (current.metadata.generation ?? 1) + (same(next.spec, current.spec) ? 0 : 1) : 1;
+    if (t.generation)
+      next.metadata.generation = current
+        ? (current.metadata.generation ?? 1) + (same(next.spec, current.spec) ? 0 : 1)
+        : 1;
     else delete next.metadata.generation;
     next.metadata.resourceVersion = String(++this.revision);
     this.objects.set(key(t, next.metadata.namespace, next.metadata.name), next);
@@ -146,7 +193,11 @@ export class KubeStore {
 }
 
 export function notFound(t: ResourceType, name: string): KubeStatusError {
-  return new KubeStatusError(404, 'NotFound', `${resourceName(t, name)} not found`, { name, group: t.group, kind: t.plural });
+  return new KubeStatusError(404, 'NotFound', `${resourceName(t, name)} not found`, {
+    name,
+    group: t.group,
+    kind: t.plural,
+  });
 }
 
 function invalid(t: ResourceType, name: string, problems: FieldError[]): KubeStatusError {

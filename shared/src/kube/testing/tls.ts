@@ -16,7 +16,9 @@ export function kubeconfigYaml(url: string, ca: string, token: string, namespace
   return stringify({
     apiVersion: 'v1',
     kind: 'Config',
-    clusters: [{ name: 'contract', cluster: { server: url, 'certificate-authority-data': Buffer.from(ca).toString('base64') } }],
+    clusters: [
+      { name: 'contract', cluster: { server: url, 'certificate-authority-data': Buffer.from(ca).toString('base64') } },
+    ],
     users: [{ name: 'ci', user: { token } }],
     contexts: [{ name: 'contract', context: { cluster: 'contract', user: 'ci', namespace } }],
     'current-context': 'contract',
@@ -31,9 +33,23 @@ export function certificate(): Promise<{ key: string; cert: string }> {
     const dir = mkdtempSync(join(tmpdir(), 'shipgate-kube-tls-'));
     try {
       await promisify(execFile)(await program('openssl'), [
-        'req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-days', '2',
-        '-subj', '/CN=kube-contract-server', '-addext', 'subjectAltName=IP:127.0.0.1,DNS:localhost',
-        '-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem'),
+        'req',
+        '-x509',
+        '-newkey',
+        'ec',
+        '-pkeyopt',
+        'ec_paramgen_curve:prime256v1',
+        '-nodes',
+        '-days',
+        '2',
+        '-subj',
+        '/CN=kube-contract-server',
+        '-addext',
+        'subjectAltName=IP:127.0.0.1,DNS:localhost',
+        '-keyout',
+        join(dir, 'key.pem'),
+        '-out',
+        join(dir, 'cert.pem'),
       ]);
       return { key: readFileSync(join(dir, 'key.pem'), 'utf8'), cert: readFileSync(join(dir, 'cert.pem'), 'utf8') };
     } finally {

@@ -29,7 +29,12 @@ export async function startPrometheus(targets: string[]): Promise<Prometheus> {
   };
   const daemon = await startDaemon(
     bin,
-    [`--config.file=${conf}`, `--storage.tsdb.path=${join(dir, 'data')}`, `--web.listen-address=127.0.0.1:${port}`, '--log.level=warn'],
+    [
+      `--config.file=${conf}`,
+      `--storage.tsdb.path=${join(dir, 'data')}`,
+      `--web.listen-address=127.0.0.1:${port}`,
+      '--log.level=warn',
+    ],
     { ready, cwd: dir, timeoutMs: 30_000 },
   );
   const query = async (promql: string) => {
@@ -38,7 +43,12 @@ export async function startPrometheus(targets: string[]): Promise<Prometheus> {
     return body.data?.result ?? [];
   };
   try {
-    await waitFor('the first scrape of every target', async () => (await query('up == 1')).length === targets.length, 30_000, 250);
+    await waitFor(
+      'the first scrape of every target',
+      async () => (await query('up == 1')).length === targets.length,
+      30_000,
+      250,
+    );
   } catch (err) {
     await daemon.stop();
     throw err;

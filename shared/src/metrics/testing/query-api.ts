@@ -21,10 +21,12 @@ export async function startQueryApi(answer: (query: string) => QueryAnswer): Pro
     const url = new URL(req.url ?? '/', 'http://x');
     const query = url.searchParams.get('query') ?? '';
     if (url.pathname === '/api/v1/format_query') return json(res, 200, { status: 'success', data: query });
-    if (url.pathname !== '/api/v1/query') return json(res, 404, { status: 'error', errorType: 'not_found', error: 'not found' });
+    if (url.pathname !== '/api/v1/query')
+      return json(res, 404, { status: 'error', errorType: 'not_found', error: 'not found' });
     queries.push(query);
     const a = answer(query);
-    if (a === 'error') return json(res, 400, { status: 'error', errorType: 'bad_data', error: 'parse error at char 5' });
+    if (a === 'error')
+      return json(res, 400, { status: 'error', errorType: 'bad_data', error: 'parse error at char 5' });
     const result = a === 'empty' ? [] : [{ metric: {}, value: [Date.now() / 1000, String(a)] }];
     json(res, 200, { status: 'success', data: { resultType: 'vector', result } });
   });

@@ -86,7 +86,7 @@ function word(bytes: Uint8Array, cursor: { pos: number }): number {
 
 function encode(bytes: Uint8Array, chars: number): string {
   let out = '';
-  for (let i = 0, bits = 0, acc = 0; out.length < chars; ) {
+  for (let i = 0, bits = 0, acc = 0; out.length < chars;) {
     if (bits < 6) {
       acc = (acc << 8) | (bytes[i++] ?? 0);
       bits += 8;

@@ -31,10 +31,22 @@ export interface PushedImage {
 
 const digestOf = (bytes: Uint8Array) => `sha256:${createHash('sha256').update(bytes).digest('hex')}`;
 
-async function call(reg: TestRegistry, repository: string, method: string, pathOrUrl: string, headers: Record<string, string> = {}, body?: Buffer): Promise<HttpResponse> {
+async function call(
+  reg: TestRegistry,
+  repository: string,
+  method: string,
+  pathOrUrl: string,
+  headers: Record<string, string> = {},
+  body?: Buffer,
+): Promise<HttpResponse> {
   const url = pathOrUrl.startsWith('http') ? pathOrUrl : `${reg.url}${pathOrUrl}`;
   const authorization = reg.authorization(repository);
-  const res = await httpRequest(url, { method, headers: { ...headers, ...(authorization && { authorization }) }, body, timeoutMs: 15_000 });
+  const res = await httpRequest(url, {
+    method,
+    headers: { ...headers, ...(authorization && { authorization }) },
+    body,
+    timeoutMs: 15_000,
+  });
   if (res.status >= 300) throw new Error(`${method} ${url} answered ${res.status}: ${res.body.toString('utf8')}`);
   return res;
 }
@@ -50,9 +62,22 @@ export async function pushBlob(reg: TestRegistry, repository: string, bytes: Buf
 }
 
 /** PUTs manifest bytes under a tag, or under their digest when `tag` is undefined. */
-export async function pushManifest(reg: TestRegistry, repository: string, tag: string | undefined, mediaType: string, body: Buffer): Promise<PushedImage> {
+export async function pushManifest(
+  reg: TestRegistry,
+  repository: string,
+  tag: string | undefined,
+  mediaType: string,
+  body: Buffer,
+): Promise<PushedImage> {
   const digest = digestOf(body);
-  await call(reg, repository, 'PUT', `/v2/${repository}/manifests/${tag ?? digest}`, { 'content-type': mediaType }, body);
+  await call(
+    reg,
+    repository,
+    'PUT',
+    `/v2/${repository}/manifests/${tag ?? digest}`,
+    { 'content-type': mediaType },
+    body,
+  );
   return { digest, mediaType, size: body.length, body };
 }
 
@@ -60,12 +85,19 @@ export async function pushManifest(reg: TestRegistry, repository: string, tag: s
  * Pushes a small single-platform image: a config blob, one gzipped layer with random content (so every image is
  * distinct) and the manifest, in OCI or Docker v2 schema 2 format. Without `tag` it is stored by digest only.
  */
-export async function pushImage(reg: TestRegistry, repository: string, tag: string | undefined, opts: { format?: ImageFormat; architecture?: string; os?: string } = {}): Promise<PushedImage> {
+export async function pushImage(
+  reg: TestRegistry,
+  repository: string,
+  tag: string | undefined,
+  opts: { format?: ImageFormat; architecture?: string; os?: string } = {},
+): Promise<PushedImage> {
   const types = opts.format === 'docker' ? DOCKER : OCI;
   const platform = { architecture: opts.architecture ?? 'amd64', os: opts.os ?? 'linux' };
   const content = randomBytes(64);
   const layer = gzipSync(content);
-  const config = Buffer.from(JSON.stringify({ ...platform, config: {}, rootfs: { type: 'layers', diff_ids: [digestOf(content)] } }));
+  const config = Buffer.from(
+    JSON.stringify({ ...platform, config: {}, rootfs: { type: 'layers', diff_ids: [digestOf(content)] } }),
+  );
   const [configDigest, layerDigest] = [await pushBlob(reg, repository, config), await pushBlob(reg, repository, layer)];
   // pretty-printed on purpose: a client that re-serialises the JSON would change the digest, and the tests would see it
   const manifest = Buffer.from(
@@ -84,7 +116,12 @@ export async function pushImage(reg: TestRegistry, repository: string, tag: stri
 }
 
 /** Pushes one image per platform by digest, then the index (OCI) or manifest list (Docker) naming them under `tag`. */
-export async function pushIndex(reg: TestRegistry, repository: string, tag: string, opts: { format?: ImageFormat; platforms?: string[] } = {}): Promise<PushedImage & { images: PushedImage[] }> {
+export async function pushIndex(
+  reg: TestRegistry,
+  repository: string,
+  tag: string,
+  opts: { format?: ImageFormat; platforms?: string[] } = {},
+): Promise<PushedImage & { images: PushedImage[] }> {
   const types = opts.format === 'docker' ? DOCKER : OCI;
   const images: PushedImage[] = [];
   for (const p of opts.platforms ?? ['linux/amd64', 'linux/arm64']) {

@@ -59,7 +59,12 @@ export async function startRegistry(opts: RegistryOptions = {}): Promise<TestReg
   let tokens: TokenService | undefined;
   let authBlock = '';
   if (auth === 'basic') {
-    writeFileSync(join(dir, 'htpasswd'), Object.entries(users).map(([u, p]) => htpasswdLine(u, p)).join('\n') + '\n');
+    writeFileSync(
+      join(dir, 'htpasswd'),
+      Object.entries(users)
+        .map(([u, p]) => htpasswdLine(u, p))
+        .join('\n') + '\n',
+    );
     authBlock = `auth:\n  htpasswd:\n    realm: shipgate-test\n    path: ${dir}/htpasswd\n`;
   } else if (auth === 'token') {
     tokens = await startTokenService(dir, users, opts, tokenRequests);
@@ -105,7 +110,8 @@ ${authBlock}`,
     authorization(repository) {
       const [user, password] = Object.entries(users)[0] ?? [];
       if (auth === 'basic') return `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`;
-      if (auth === 'token') return `Bearer ${tokens!.mint(user, [{ type: 'repository', name: repository, actions: ['pull', 'push'] }])}`;
+      if (auth === 'token')
+        return `Bearer ${tokens!.mint(user, [{ type: 'repository', name: repository, actions: ['pull', 'push'] }])}`;
       return undefined;
     },
     async stop() {
@@ -127,10 +133,33 @@ interface TokenService {
   mint(subject: string | undefined, access: Access[]): string;
 }
 
-async function startTokenService(dir: string, users: Record<string, string>, opts: RegistryOptions, log: TestRegistry['tokenRequests']): Promise<TokenService> {
+async function startTokenService(
+  dir: string,
+  users: Record<string, string>,
+  opts: RegistryOptions,
+  log: TestRegistry['tokenRequests'],
+): Promise<TokenService> {
   const openssl = await program('openssl');
   try {
-    execFileSync(openssl, ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', join(dir, 'token.key'), '-out', join(dir, 'token.crt'), '-days', '2', '-subj', '/CN=shipgate-test-token'], { stdio: 'pipe' });
+    execFileSync(
+      openssl,
+      [
+        'req',
+        '-x509',
+        '-newkey',
+        'rsa:2048',
+        '-nodes',
+        '-keyout',
+        join(dir, 'token.key'),
+        '-out',
+        join(dir, 'token.crt'),
+        '-days',
+        '2',
+        '-subj',
+        '/CN=shipgate-test-token',
+      ],
+      { stdio: 'pipe' },
+    );
   } catch (err) {
     // node can make the key but not an X.509 certificate, which the registry's rootcertbundle needs
     throw new Error(`openssl could not make the token signing certificate: ${String(err)}`);
@@ -142,11 +171,22 @@ async function startTokenService(dir: string, users: Record<string, string>, opt
     const url = new URL(req.url ?? '/', 'http://x');
     const scope = url.searchParams.getAll('scope');
     const user = basicUser(req.headers.authorization, users);
-    log.push({ scope, account: url.searchParams.get('account') ?? undefined, service: url.searchParams.get('service') ?? undefined });
-    if (url.pathname !== '/token') return json(res, 404, { errors: [{ code: 'NOT_FOUND', message: 'no such endpoint' }] });
-    if (user === null) return json(res, 401, { errors: [{ code: 'UNAUTHORIZED', message: 'incorrect username or password' }] });
+    log.push({
+      scope,
+      account: url.searchParams.get('account') ?? undefined,
+      service: url.searchParams.get('service') ?? undefined,
+    });
+    if (url.pathname !== '/token')
+      return json(res, 404, { errors: [{ code: 'NOT_FOUND', message: 'no such endpoint' }] });
+    if (user === null)
+      return json(res, 401, { errors: [{ code: 'UNAUTHORIZED', message: 'incorrect username or password' }] });
     const access = scope.flatMap((s) => grant(s, user, opts));
-    json(res, 200, { token: mint(user, access), access_token: mint(user, access), expires_in: 300, issued_at: new Date().toISOString() });
+    json(res, 200, {
+      token: mint(user, access),
+      access_token: mint(user, access),
+      expires_in: 300,
+      issued_at: new Date().toISOString(),
+    });
   });
   return { server, mint };
 }
@@ -155,7 +195,12 @@ async function startTokenService(dir: string, users: Record<string, string>, opt
 function grant(scope: string, user: string | undefined, opts: RegistryOptions): Access[] {
   const m = /^([a-z]+):(.+):([a-z,*]+)$/.exec(scope);
   if (!m) return [];
-  const allowed = user === undefined ? (opts.anonymous ?? []) : opts.readOnlyUsers?.includes(user) ? ['pull'] : ['pull', 'push', 'delete', '*'];
+  const allowed =
+    user === undefined
+      ? (opts.anonymous ?? [])
+      : opts.readOnlyUsers?.includes(user)
+        ? ['pull']
+        : ['pull', 'push', 'delete', '*'];
   const actions = m[3].split(',').filter((a) => (allowed as string[]).includes(a));
   return actions.length ? [{ type: m[1], name: m[2], actions }] : [];
 }
@@ -181,7 +226,18 @@ const b64url = (data: string | Buffer) => Buffer.from(data).toString('base64url'
 function jwt(key: KeyObject, kid: string, subject: string | undefined, access: Access[]): string {
   const now = Math.floor(Date.now() / 1000);
   const header = b64url(JSON.stringify({ typ: 'JWT', alg: 'RS256', kid }));
-  const claims = b64url(JSON.stringify({ iss: ISSUER, sub: subject ?? '', aud: SERVICE, exp: now + 300, nbf: now - 10, iat: now, jti: randomUUID(), access }));
+  const claims = b64url(
+    JSON.stringify({
+      iss: ISSUER,
+      sub: subject ?? '',
+      aud: SERVICE,
+      exp: now + 300,
+      nbf: now - 10,
+      iat: now,
+      jti: randomUUID(),
+      access,
+    }),
+  );
   return `${header}.${claims}.${b64url(sign('sha256', Buffer.from(`${header}.${claims}`), key))}`;
 }
 
@@ -190,11 +246,16 @@ function jwt(key: KeyObject, kid: string, subject: string | undefined, access: A
  * first 240 bits of SHA-256 over the DER public key, base32 without padding, in colon-separated groups of four.
  */
 export function libtrustKeyId(pub: KeyObject): string {
-  const digest = createHash('sha256').update(pub.export({ type: 'spki', format: 'der' })).digest().subarray(0, 30);
+  const digest = createHash('sha256')
+    .update(pub.export({ type: 'spki', format: 'der' }))
+    .digest()
+    .subarray(0, 30);
   const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
   let bits = '';
   for (const byte of digest) bits += byte.toString(2).padStart(8, '0');
-  const b32 = bits.match(/.{5}/g)!.map((b) => alphabet[parseInt(b, 2)]).join('');
+  const b32 = bits
+    .match(/.{5}/g)!
+    .map((b) => alphabet[parseInt(b, 2)])
+    .join('');
   return b32.match(/.{4}/g)!.join(':');
 }
-

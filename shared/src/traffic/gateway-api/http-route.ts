@@ -5,7 +5,12 @@ import { ConfigError } from '../../errors.js';
 import type { KubeClient, KubeObject, KubeRef, KubeResource } from '../../kube/client.js';
 import { WeightedKubeBackend, type WeightedList } from '../kube-common/weighted.js';
 
-export const HTTP_ROUTE: KubeResource = { group: 'gateway.networking.k8s.io', versions: ['v1'], plural: 'httproutes', kind: 'HTTPRoute' };
+export const HTTP_ROUTE: KubeResource = {
+  group: 'gateway.networking.k8s.io',
+  versions: ['v1'],
+  plural: 'httproutes',
+  kind: 'HTTPRoute',
+};
 
 export class GatewayApiBackend extends WeightedKubeBackend {
   readonly provider = 'gateway-api';
@@ -42,10 +47,16 @@ export class GatewayApiBackend extends WeightedKubeBackend {
       }
       for (const c of this.colours) {
         if (refs.filter((r) => this.colourOf(r) === c).length > 1) {
-          throw new ConfigError(`${this.client.describe(this.ref)} ${label} names backendRef '${this.refs[c]}' more than once; Shipgate needs one per colour.`);
+          throw new ConfigError(
+            `${this.client.describe(this.ref)} ${label} names backendRef '${this.refs[c]}' more than once; Shipgate needs one per colour.`,
+          );
         }
       }
-      lists.push({ label, pointer: `/spec/rules/${i}/backendRefs`, entries: refs.map((r) => ({ colour: this.colourOf(r)!, weight: r.weight, raw: r })) });
+      lists.push({
+        label,
+        pointer: `/spec/rules/${i}/backendRefs`,
+        entries: refs.map((r) => ({ colour: this.colourOf(r)!, weight: r.weight, raw: r })),
+      });
     });
     if (!lists.length) {
       throw new ConfigError(

@@ -28,9 +28,15 @@ interface Settings extends KubeTarget {
 /** `a=b,c=d` → { a: 'b', c: 'd' }; a ConfigError names the input when a pair is malformed. */
 function pairs(input: string, text: string): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const part of text.split(',').map((p) => p.trim()).filter(Boolean)) {
+  for (const part of text
+    .split(',')
+    .map((p) => p.trim())
+    .filter(Boolean)) {
     const m = /^([^=\s]+)=(\S+)$/.exec(part);
-    if (!m) throw new ConfigError(`Input '${input}' has '${part}'. Expected colour=name pairs, e.g. blue=web-blue,green=web-green.`);
+    if (!m)
+      throw new ConfigError(
+        `Input '${input}' has '${part}'. Expected colour=name pairs, e.g. blue=web-blue,green=web-green.`,
+      );
     out[m[1]] = m[2];
   }
   return out;
@@ -42,9 +48,12 @@ export const gatewayApi: BackendModule<typeof inputs, Settings> = {
   parse(values, { colors, env }) {
     const given = pairs('backend-refs', values['backend-refs']);
     for (const colour of Object.keys(given)) {
-      if (!colors.includes(colour)) throw new ConfigError(`Input 'backend-refs' names colour '${colour}'. Expected one of: ${colors.join(', ')}.`);
+      if (!colors.includes(colour))
+        throw new ConfigError(`Input 'backend-refs' names colour '${colour}'. Expected one of: ${colors.join(', ')}.`);
     }
-    const refs = Object.fromEntries(colors.map((c) => [c, given[c] ?? (values.service ? `${values.service}-${c}` : undefined)]));
+    const refs = Object.fromEntries(
+      colors.map((c) => [c, given[c] ?? (values.service ? `${values.service}-${c}` : undefined)]),
+    );
     requireInputs('gateway-api', emptyInputs({ 'http-route': values['http-route'] }));
     checkName('dns-subdomain', 'http-route', values['http-route']);
     checkName('dns-label', 'namespace', values.namespace);
@@ -55,10 +64,25 @@ export const gatewayApi: BackendModule<typeof inputs, Settings> = {
         `Provider 'gateway-api' needs the backendRef name of ${missing.join(' and ')}: set input 'service' (refs are named <service>-<colour>) or input 'backend-refs' (e.g. ${colors.map((c) => `${c}=web-${c}`).join(',')}).`,
       );
     }
-    return { colors, httpRoute: values['http-route'], backendRefs: refs as Record<string, string>, ...kubeTarget(values, env) };
+    return {
+      colors,
+      httpRoute: values['http-route'],
+      backendRefs: refs as Record<string, string>,
+      ...kubeTarget(values, env),
+    };
   },
   create(settings, deps) {
-    const ref: KubeRef = { resource: HTTP_ROUTE, namespace: settings.namespace, name: settings.httpRoute, input: 'http-route' };
-    return new GatewayApiBackend(KubeClient.connect(settings.kubeconfig, deps), ref, settings.colors, settings.backendRefs);
+    const ref: KubeRef = {
+      resource: HTTP_ROUTE,
+      namespace: settings.namespace,
+      name: settings.httpRoute,
+      input: 'http-route',
+    };
+    return new GatewayApiBackend(
+      KubeClient.connect(settings.kubeconfig, deps),
+      ref,
+      settings.colors,
+      settings.backendRefs,
+    );
   },
 };

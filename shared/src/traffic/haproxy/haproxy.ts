@@ -40,7 +40,9 @@ export function socketAddress(text: string): net.NetConnectOpts {
  */
 export function checkCommandLine(command: string): void {
   if (/[;\x00-\x1f\x7f]/.test(command) || /\s\s/.test(command) || command !== command.trim()) {
-    throw new Error(`Refused to send HAProxy runtime command ${shown(command)}: it holds a ';', a control character or a stray blank, so it could carry a second command.`);
+    throw new Error(
+      `Refused to send HAProxy runtime command ${shown(command)}: it holds a ';', a control character or a stray blank, so it could carry a second command.`,
+    );
   }
 }
 
@@ -60,14 +62,25 @@ export function runtimeCommand(socket: string, command: string, timeoutMs = COMM
       conn.destroy();
       const code = (err as { code?: string }).code;
       const message = `HAProxy runtime API at '${socket}' (input 'haproxy-socket') failed on '${command}': ${code ?? errorMessage(err)}`;
-      reject(new ExternalError(withHint(message, err, { input: "input 'haproxy-socket'", value: socket, kind: 'path' in socketAddress(socket) ? 'socket' : 'url' })));
+      reject(
+        new ExternalError(
+          withHint(message, err, {
+            input: "input 'haproxy-socket'",
+            value: socket,
+            kind: 'path' in socketAddress(socket) ? 'socket' : 'url',
+          }),
+        ),
+      );
     });
   });
 }
 
 /** Parses `show servers state <backend>` (format version 1). */
 export function parseServersState(text: string): ServerState[] {
-  const lines = text.split('\n').map((l) => l.trim()).filter(Boolean);
+  const lines = text
+    .split('\n')
+    .map((l) => l.trim())
+    .filter(Boolean);
   const header = lines.find((l) => l.startsWith('# '));
   if (lines[0] !== '1' || !header) throw new Error(`unexpected answer: ${text.trim().slice(0, 200) || '(empty)'}`);
   const cols = header.slice(2).split(/\s+/);
@@ -75,7 +88,12 @@ export function parseServersState(text: string): ServerState[] {
   return lines
     .filter((l) => !l.startsWith('#') && l !== '1')
     .map((l) => l.split(/\s+/))
-    .map((f) => ({ name: f[at('srv_name')], op: Number(f[at('srv_op_state')]), admin: Number(f[at('srv_admin_state')]), weight: Number(f[at('srv_uweight')]) }));
+    .map((f) => ({
+      name: f[at('srv_name')],
+      op: Number(f[at('srv_op_state')]),
+      admin: Number(f[at('srv_admin_state')]),
+      weight: Number(f[at('srv_uweight')]),
+    }));
 }
 
 /** The share a server really gets: none in maintenance, drained, or stopped by its health check. */
@@ -105,7 +123,10 @@ export class HaproxyBackend implements TrafficBackend {
   private readonly backend: string;
   private readonly colors: [string, string];
 
-  constructor(settings: HaproxySettings, private readonly deps: BackendDeps) {
+  constructor(
+    settings: HaproxySettings,
+    private readonly deps: BackendDeps,
+  ) {
     this.socket = settings.socket;
     this.backend = settings.backend;
     this.colors = settings.colors;
@@ -128,13 +149,17 @@ export class HaproxyBackend implements TrafficBackend {
   private async servers(): Promise<ServerState[]> {
     const answer = await this.command(`show servers state ${this.backend}`);
     if (/can't find backend/i.test(answer)) {
-      throw new ConfigError(`Input 'haproxy-backend' is '${this.backend}', but HAProxy at '${this.socket}' has no such backend. Set it to the backend in haproxy.cfg that holds one server per colour.`);
+      throw new ConfigError(
+        `Input 'haproxy-backend' is '${this.backend}', but HAProxy at '${this.socket}' has no such backend. Set it to the backend in haproxy.cfg that holds one server per colour.`,
+      );
     }
     let all: ServerState[];
     try {
       all = parseServersState(answer);
     } catch (err) {
-      throw new ExternalError(`HAProxy at '${this.socket}' answered 'show servers state ${this.backend}' with an ${errorMessage(err)}`);
+      throw new ExternalError(
+        `HAProxy at '${this.socket}' answered 'show servers state ${this.backend}' with an ${errorMessage(err)}`,
+      );
     }
     const missing = this.colors.filter((c) => !all.some((s) => s.name === c));
     if (missing.length) {
@@ -148,7 +173,11 @@ export class HaproxyBackend implements TrafficBackend {
   async active(): Promise<TrafficState> {
     const servers = await this.servers();
     const weights = percentages(Object.fromEntries(servers.map((s) => [s.name, effectiveWeight(s)])), this.colors);
-    return { active: leader(weights, this.colors), weights, details: [`backend ${this.backend}`, ...servers.map(describeServer)] };
+    return {
+      active: leader(weights, this.colors),
+      weights,
+      details: [`backend ${this.backend}`, ...servers.map(describeServer)],
+    };
   }
 
   /**
@@ -172,7 +201,12 @@ export class HaproxyBackend implements TrafficBackend {
 
   async plan(target: Weights): Promise<string[]> {
     const { now, afterDrain } = this.commands(target);
-    return [...now, ...afterDrain.map((d) => `${d.command}   # once its in-flight requests have finished (at most ${DRAIN_TIMEOUT_MS / 1000}s)`)];
+    return [
+      ...now,
+      ...afterDrain.map(
+        (d) => `${d.command}   # once its in-flight requests have finished (at most ${DRAIN_TIMEOUT_MS / 1000}s)`,
+      ),
+    ];
   }
 
   async apply(target: Weights): Promise<void> {
@@ -192,7 +226,9 @@ export class HaproxyBackend implements TrafficBackend {
       const current = await this.currentSessions(server);
       if (current === 0) return;
       if (clock.now() >= deadline) {
-        platform.warning(`HAProxy server ${this.backend}/${server} still had ${current} sessions after ${DRAIN_TIMEOUT_MS / 1000}s of draining.`);
+        platform.warning(
+          `HAProxy server ${this.backend}/${server} still had ${current} sessions after ${DRAIN_TIMEOUT_MS / 1000}s of draining.`,
+        );
         return;
       }
       await clock.sleep(DRAIN_POLL_MS);
@@ -206,7 +242,8 @@ export class HaproxyBackend implements TrafficBackend {
     const cols = (lines[0] ?? '').replace(/^# /, '').split(',');
     const row = lines.map((l) => l.split(',')).find((f) => f[0] === this.backend && f[1] === server);
     const n = Number(row?.[cols.indexOf('scur')]);
-    if (!row || !Number.isFinite(n)) throw new ExternalError(`HAProxy at '${this.socket}' did not list ${this.backend}/${server} in 'show stat'.`);
+    if (!row || !Number.isFinite(n))
+      throw new ExternalError(`HAProxy at '${this.socket}' did not list ${this.backend}/${server} in 'show stat'.`);
     return n;
   }
 

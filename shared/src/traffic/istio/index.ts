@@ -8,7 +8,10 @@ import { IstioBackend, VIRTUAL_SERVICE } from './virtual-service.js';
 
 const inputs = {
   namespace: namespaceInput,
-  'virtual-service': { type: 'string', description: 'istio: VirtualService whose route weights move between subsets named after the colours.' },
+  'virtual-service': {
+    type: 'string',
+    description: 'istio: VirtualService whose route weights move between subsets named after the colours.',
+  },
   kubeconfig: kubeconfigInput,
 } as const satisfies Record<string, InputSpec>;
 
@@ -27,7 +30,12 @@ export const istio: BackendModule<typeof inputs, Settings> = {
     return { colors, virtualService: values['virtual-service'], ...kubeTarget(values, env) };
   },
   create(settings, deps) {
-    const ref: KubeRef = { resource: VIRTUAL_SERVICE, namespace: settings.namespace, name: settings.virtualService, input: 'virtual-service' };
+    const ref: KubeRef = {
+      resource: VIRTUAL_SERVICE,
+      namespace: settings.namespace,
+      name: settings.virtualService,
+      input: 'virtual-service',
+    };
     return new IstioBackend(KubeClient.connect(settings.kubeconfig, deps), ref, settings.colors);
   },
 };

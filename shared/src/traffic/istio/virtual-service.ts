@@ -5,7 +5,12 @@ import type { KubeObject, KubeResource } from '../../kube/client.js';
 import { WeightedKubeBackend, type WeightedList } from '../kube-common/weighted.js';
 
 /** networking.istio.io serves VirtualService as v1 since Istio 1.22; older control planes only as v1beta1. */
-export const VIRTUAL_SERVICE: KubeResource = { group: 'networking.istio.io', versions: ['v1', 'v1beta1'], plural: 'virtualservices', kind: 'VirtualService' };
+export const VIRTUAL_SERVICE: KubeResource = {
+  group: 'networking.istio.io',
+  versions: ['v1', 'v1beta1'],
+  plural: 'virtualservices',
+  kind: 'VirtualService',
+};
 
 export class IstioBackend extends WeightedKubeBackend {
   readonly provider = 'istio';
@@ -26,10 +31,16 @@ export class IstioBackend extends WeightedKubeBackend {
       }
       for (const c of this.colours) {
         if (dests.filter((d) => d.destination.subset === c).length > 1) {
-          throw new ConfigError(`${this.client.describe(this.ref)} ${label} has more than one destination with subset '${c}'; Shipgate needs one per colour.`);
+          throw new ConfigError(
+            `${this.client.describe(this.ref)} ${label} has more than one destination with subset '${c}'; Shipgate needs one per colour.`,
+          );
         }
       }
-      lists.push({ label, pointer: `/spec/http/${i}/route`, entries: dests.map((d) => ({ colour: d.destination.subset, weight: d.weight, raw: d })) });
+      lists.push({
+        label,
+        pointer: `/spec/http/${i}/route`,
+        entries: dests.map((d) => ({ colour: d.destination.subset, weight: d.weight, raw: d })),
+      });
     });
     if (!lists.length) {
       throw new ConfigError(

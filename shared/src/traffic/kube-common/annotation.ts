@@ -32,7 +32,9 @@ export class AnnotationRecordStore implements SwitchRecordStore {
   /** Stores `record.previous` (merge patch, guarded by resourceVersion); the rest of the record has no place here. */
   async write({ previous }: SwitchRecord): Promise<string> {
     await this.client.modify(this.ref, (current) =>
-      current.metadata?.annotations?.[PREVIOUS_ANNOTATION] === previous ? undefined : { type: 'merge', body: { metadata: { annotations: { [PREVIOUS_ANNOTATION]: previous } } } },
+      current.metadata?.annotations?.[PREVIOUS_ANNOTATION] === previous
+        ? undefined
+        : { type: 'merge', body: { metadata: { annotations: { [PREVIOUS_ANNOTATION]: previous } } } },
     );
     return `${PREVIOUS_ANNOTATION}=${previous} on the ${this.provider} object`;
   }

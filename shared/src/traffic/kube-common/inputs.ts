@@ -3,14 +3,19 @@
 import type { InputSpec } from '../../inputs.js';
 import { kubeconfigPath } from '../../kube/config.js';
 
-export const namespaceInput = { type: 'string', default: 'default', description: 'kubernetes, istio, gateway-api: namespace of the routed object.' } as const satisfies InputSpec;
+export const namespaceInput = {
+  type: 'string',
+  default: 'default',
+  description: 'kubernetes, istio, gateway-api: namespace of the routed object.',
+} as const satisfies InputSpec;
 export const kubeconfigInput = {
   type: 'string',
   description: 'kubernetes, istio, gateway-api: path of a kubeconfig; default `KUBECONFIG`, then in-cluster.',
 } as const satisfies InputSpec;
 export const serviceInput = {
   type: 'string',
-  description: 'kubernetes: the Service whose selector is switched. gateway-api: prefix of backendRef names (`<service>-<colour>`).',
+  description:
+    'kubernetes: the Service whose selector is switched. gateway-api: prefix of backendRef names (`<service>-<colour>`).',
 } as const satisfies InputSpec;
 
 /** The routed object's namespace and the kubeconfig path(s), from the inputs and the job environment. */
@@ -19,6 +24,9 @@ export interface KubeTarget {
   kubeconfig?: string;
 }
 
-export function kubeTarget(inputs: { namespace: string; kubeconfig: string }, env: (name: string) => string | undefined): KubeTarget {
+export function kubeTarget(
+  inputs: { namespace: string; kubeconfig: string },
+  env: (name: string) => string | undefined,
+): KubeTarget {
   return { namespace: inputs.namespace, kubeconfig: kubeconfigPath(inputs.kubeconfig, env) };
 }

@@ -6,7 +6,14 @@ import { ExternalError } from '../../errors.js';
 import type { TrafficBackend, TrafficState, Weights } from '../backend.js';
 import { leader, percentages } from '../weights.js';
 import { AnnotationRecordStore } from './annotation.js';
-import { guarded, type JsonPatchOp, type KubeClient, type KubeObject, type KubePatch, type KubeRef } from '../../kube/client.js';
+import {
+  guarded,
+  type JsonPatchOp,
+  type KubeClient,
+  type KubeObject,
+  type KubePatch,
+  type KubeRef,
+} from '../../kube/client.js';
 
 /** One list of weighted destinations in the routed object. */
 export interface WeightedList {
@@ -24,9 +31,13 @@ const show = (w: Weights, colours: string[]) => colours.map((c) => `${c} ${w[c] 
 /** A bug in the caller, not the user's input: targets are built by the step from validated `steps`. */
 export function checkTarget(target: Weights, colours: string[]): void {
   const keys = Object.keys(target);
-  const ok = keys.every((k) => colours.includes(k)) && colours.every((c) => Number.isInteger(target[c] ?? 0) && (target[c] ?? 0) >= 0);
+  const ok =
+    keys.every((k) => colours.includes(k)) &&
+    colours.every((c) => Number.isInteger(target[c] ?? 0) && (target[c] ?? 0) >= 0);
   if (!ok || colours.reduce((s, c) => s + (target[c] ?? 0), 0) !== 100) {
-    throw new Error(`Target weights ${JSON.stringify(target)} must give ${colours.join(' and ')} whole percentages that sum to 100.`);
+    throw new Error(
+      `Target weights ${JSON.stringify(target)} must give ${colours.join(' and ')} whole percentages that sum to 100.`,
+    );
   }
 }
 
@@ -65,7 +76,8 @@ export abstract class WeightedKubeBackend implements TrafficBackend {
     const per = lists.map((l) => this.percent(l));
     const weights = per[0];
     const details = lists.map((l, i) => `${this.client.describe(this.ref)} ${l.label}: ${show(per[i], this.colours)}`);
-    if (per.some((w) => !sameWeights(w, weights, this.colours))) details.push(`The routes disagree; the first one (${lists[0].label}) is reported.`);
+    if (per.some((w) => !sameWeights(w, weights, this.colours)))
+      details.push(`The routes disagree; the first one (${lists[0].label}) is reported.`);
     return { active: leader(weights, this.colours), weights, details };
   }
 
@@ -80,8 +92,11 @@ export abstract class WeightedKubeBackend implements TrafficBackend {
       const missing = this.colours.filter((c) => !list.entries.some((e) => e.colour === c) && (target[c] ?? 0) > 0);
       if (!missing.length && sameWeights(this.percent(list), target, this.colours)) continue;
       // Every colour entry gets an explicit weight: an implicit one would change meaning once the list grows.
-      list.entries.forEach((e, i) => ops.push({ op: 'add', path: `${list.pointer}/${i}/weight`, value: target[e.colour] ?? 0 }));
-      for (const c of missing) ops.push({ op: 'add', path: `${list.pointer}/-`, value: this.entry(list.entries[0].raw, c, target[c]) });
+      list.entries.forEach((e, i) =>
+        ops.push({ op: 'add', path: `${list.pointer}/${i}/weight`, value: target[e.colour] ?? 0 }),
+      );
+      for (const c of missing)
+        ops.push({ op: 'add', path: `${list.pointer}/-`, value: this.entry(list.entries[0].raw, c, target[c]) });
     }
     return ops.length ? { type: 'json', ops } : undefined;
   }
@@ -92,7 +107,10 @@ export abstract class WeightedKubeBackend implements TrafficBackend {
     const before = this.state(obj);
     const patch = this.change(obj, target);
     if (!patch) return [`${this.client.describe(this.ref)} already routes ${show(target, this.colours)}: no change.`];
-    return [`${this.client.describe(this.ref)}: ${show(before.weights, this.colours)} → ${show(target, this.colours)}`, this.client.command(this.ref, guarded(patch, obj))];
+    return [
+      `${this.client.describe(this.ref)}: ${show(before.weights, this.colours)} → ${show(target, this.colours)}`,
+      this.client.command(this.ref, guarded(patch, obj)),
+    ];
   }
 
   async apply(target: Weights): Promise<void> {
@@ -105,7 +123,9 @@ export abstract class WeightedKubeBackend implements TrafficBackend {
     const state = this.state(obj);
     const wrong = this.lists(obj).filter((l) => !sameWeights(this.percent(l), target, this.colours));
     if (wrong.length) {
-      throw new ExternalError(`${this.client.describe(this.ref)} does not route ${show(target, this.colours)} after the change: ${wrong.map((l) => `${l.label} has ${show(this.percent(l), this.colours)}`).join('; ')}.`);
+      throw new ExternalError(
+        `${this.client.describe(this.ref)} does not route ${show(target, this.colours)} after the change: ${wrong.map((l) => `${l.label} has ${show(this.percent(l), this.colours)}`).join('; ')}.`,
+      );
     }
     return state;
   }

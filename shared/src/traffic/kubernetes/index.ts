@@ -9,7 +9,11 @@ import { ServiceSelectorBackend } from './selector.js';
 const inputs = {
   service: serviceInput,
   namespace: namespaceInput,
-  'selector-key': { type: 'string', default: 'color', description: 'kubernetes: the selector label that names the colour.' },
+  'selector-key': {
+    type: 'string',
+    default: 'color',
+    description: 'kubernetes: the selector label that names the colour.',
+  },
   kubeconfig: kubeconfigInput,
 } as const satisfies Record<string, InputSpec>;
 
@@ -31,6 +35,11 @@ export const kubernetes: BackendModule<typeof inputs, Settings> = {
   },
   create(settings, deps) {
     const ref: KubeRef = { resource: SERVICE, namespace: settings.namespace, name: settings.service, input: 'service' };
-    return new ServiceSelectorBackend(KubeClient.connect(settings.kubeconfig, deps), ref, settings.colors, settings.selectorKey);
+    return new ServiceSelectorBackend(
+      KubeClient.connect(settings.kubeconfig, deps),
+      ref,
+      settings.colors,
+      settings.selectorKey,
+    );
   },
 };

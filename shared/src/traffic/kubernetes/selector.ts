@@ -27,9 +27,16 @@ export class ServiceSelectorBackend implements TrafficBackend {
   private state(obj: KubeObject): TrafficState {
     const value = this.selected(obj);
     const active = this.colours.find((c) => c === value);
-    const selector = Object.entries((obj.spec?.selector ?? {}) as Record<string, string>).map(([k, v]) => `${k}=${v}`).join(',');
+    const selector = Object.entries((obj.spec?.selector ?? {}) as Record<string, string>)
+      .map(([k, v]) => `${k}=${v}`)
+      .join(',');
     const details = [`${this.client.describe(this.ref)} selector: ${selector || '(none)'}`];
-    if (!active) details.push(value === undefined ? `The selector has no '${this.key}' key (input 'selector-key').` : `'${this.key}=${value}' is not one of ${this.colours.join(', ')} (input 'colors').`);
+    if (!active)
+      details.push(
+        value === undefined
+          ? `The selector has no '${this.key}' key (input 'selector-key').`
+          : `'${this.key}=${value}' is not one of ${this.colours.join(', ')} (input 'colors').`,
+      );
     return { active, weights: Object.fromEntries(this.colours.map((c) => [c, c === active ? 100 : 0])), details };
   }
 
@@ -46,7 +53,9 @@ export class ServiceSelectorBackend implements TrafficBackend {
   }
 
   private change(obj: KubeObject, colour: string): KubePatch | undefined {
-    return this.selected(obj) === colour ? undefined : { type: 'merge', body: { spec: { selector: { [this.key]: colour } } } };
+    return this.selected(obj) === colour
+      ? undefined
+      : { type: 'merge', body: { spec: { selector: { [this.key]: colour } } } };
   }
 
   async active(): Promise<TrafficState> {
@@ -58,7 +67,10 @@ export class ServiceSelectorBackend implements TrafficBackend {
     const obj = await this.client.get(this.ref);
     const patch = this.change(obj, colour);
     if (!patch) return [`${this.client.describe(this.ref)} already selects ${this.key}=${colour}: no change.`];
-    return [`${this.client.describe(this.ref)} selector ${this.key}: ${this.selected(obj) ?? '(absent)'} → ${colour}`, this.client.command(this.ref, guarded(patch, obj))];
+    return [
+      `${this.client.describe(this.ref)} selector ${this.key}: ${this.selected(obj) ?? '(absent)'} → ${colour}`,
+      this.client.command(this.ref, guarded(patch, obj)),
+    ];
   }
 
   async apply(target: Weights): Promise<void> {
@@ -70,7 +82,9 @@ export class ServiceSelectorBackend implements TrafficBackend {
     const colour = this.only(target);
     const state = this.state(await this.client.get(this.ref));
     if (state.active !== colour) {
-      throw new ExternalError(`${this.client.describe(this.ref)} does not select ${this.key}=${colour} after the switch: ${state.details.join(' ')}`);
+      throw new ExternalError(
+        `${this.client.describe(this.ref)} does not select ${this.key}=${colour} after the switch: ${state.details.join(' ')}`,
+      );
     }
     return state;
   }

@@ -21,7 +21,9 @@ interface ServerLine {
 
 /** The `server` lines and the other directives (keepalive, hash…) of `upstream <name> { … }`; undefined when absent. */
 export function parseUpstream(text: string, name: string): { servers: ServerLine[]; others: string[] } | undefined {
-  const block = new RegExp(`(?:^|\\n)\\s*upstream\\s+${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\s*\\{([^}]*)\\}`).exec(text);
+  const block = new RegExp(
+    `(?:^|\\n)\\s*upstream\\s+${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\s*\\{([^}]*)\\}`,
+  ).exec(text);
   if (!block) return undefined;
   const statements = block[1]
     .split('\n')
@@ -39,7 +41,11 @@ export function parseUpstream(text: string, name: string): { servers: ServerLine
       continue;
     }
     const weight = words.find((w) => w.startsWith('weight='));
-    servers.push({ address: words[1], weight: weight ? Number(weight.slice(7)) : 1, down: words.includes('down') || words.includes('backup') });
+    servers.push({
+      address: words[1],
+      weight: weight ? Number(weight.slice(7)) : 1,
+      down: words.includes('down') || words.includes('backup'),
+    });
   }
   return { servers, others };
 }
@@ -47,7 +53,9 @@ export function parseUpstream(text: string, name: string): { servers: ServerLine
 /** The whole file for `target`: the colour at 0 % stays listed as `down` so the file always shows both colours. */
 export function renderUpstream(name: string, addresses: [string, string][], target: Weights, others: string[]): string {
   const lines = addresses.map(([colour, address]) =>
-    target[colour] > 0 ? `    server ${address} weight=${target[colour]};  # ${colour}` : `    server ${address} down;  # ${colour}`,
+    target[colour] > 0
+      ? `    server ${address} weight=${target[colour]};  # ${colour}`
+      : `    server ${address} down;  # ${colour}`,
   );
   return [HEADER, `upstream ${name} {`, ...others.map((o) => `    ${o}`), ...lines, '}', ''].join('\n');
 }
@@ -58,7 +66,11 @@ function runCommand(argv: string[]): Promise<void> {
     execFile(argv[0], argv.slice(1), { timeout: RELOAD_TIMEOUT_MS }, (err, stdout, stderr) => {
       if (!err) return resolve();
       const { code, killed } = err as { code?: unknown; killed?: boolean };
-      const how = killed ? `no end after ${RELOAD_TIMEOUT_MS / 1000}s` : code === 'ENOENT' ? `'${argv[0]}' not found` : `exit code ${String(code)}`;
+      const how = killed
+        ? `no end after ${RELOAD_TIMEOUT_MS / 1000}s`
+        : code === 'ENOENT'
+          ? `'${argv[0]}' not found`
+          : `exit code ${String(code)}`;
       const said = (stderr || stdout).trim().replace(/\s*\n\s*/g, ' ');
       reject(new Error(said ? `${said} (${how})` : how));
     }),
@@ -89,7 +101,10 @@ export class NginxBackend implements TrafficBackend {
   private readonly addresses: [string, string][];
   private readonly reload: string[];
 
-  constructor(settings: NginxSettings, private readonly deps: BackendDeps) {
+  constructor(
+    settings: NginxSettings,
+    private readonly deps: BackendDeps,
+  ) {
     this.file = settings.file;
     this.upstream = settings.upstream;
     this.colors = settings.colors;
@@ -99,14 +114,19 @@ export class NginxBackend implements TrafficBackend {
       const address = settings.addresses[c];
       // The address lands in the config file: nothing that could end the directive or open a block.
       if (!/^(unix:\/[^\s;{}#]+|[^\s;{}#/]+:\d+)$/.test(address)) {
-        throw new ConfigError(`Input '${ADDRESS_INPUTS[i]}' is '${address}'. Expected host:port (e.g. 127.0.0.1:8081) or unix:/path.`);
+        throw new ConfigError(
+          `Input '${ADDRESS_INPUTS[i]}' is '${address}'. Expected host:port (e.g. 127.0.0.1:8081) or unix:/path.`,
+        );
       }
       return [c, address] as [string, string];
     });
     if (this.addresses[0][1] === this.addresses[1][1]) {
-      throw new ConfigError(`Inputs 'blue-address' and 'green-address' are both '${this.addresses[0][1]}'. Each colour needs its own servers.`);
+      throw new ConfigError(
+        `Inputs 'blue-address' and 'green-address' are both '${this.addresses[0][1]}'. Each colour needs its own servers.`,
+      );
     }
-    if (!this.reload.length) throw new ConfigError(`Input 'nginx-reload-command' is empty. Expected a command such as 'nginx -s reload'.`);
+    if (!this.reload.length)
+      throw new ConfigError(`Input 'nginx-reload-command' is empty. Expected a command such as 'nginx -s reload'.`);
   }
 
   private async read(): Promise<{ text: string; servers: ServerLine[]; others: string[] }> {
@@ -119,7 +139,10 @@ export class NginxBackend implements TrafficBackend {
       );
     }
     const parsed = parseUpstream(text, this.upstream);
-    if (!parsed) throw new ExternalError(`'${this.file}' (input 'nginx-upstream-file') has no 'upstream ${this.upstream} { … }' block (input 'nginx-upstream').`);
+    if (!parsed)
+      throw new ExternalError(
+        `'${this.file}' (input 'nginx-upstream-file') has no 'upstream ${this.upstream} { … }' block (input 'nginx-upstream').`,
+      );
     return { text, ...parsed };
   }
 
@@ -129,7 +152,9 @@ export class NginxBackend implements TrafficBackend {
     const details = [`upstream ${this.upstream} in ${this.file}`];
     for (const s of servers) {
       const colour = this.addresses.find(([, a]) => a === s.address)?.[0];
-      details.push(`server ${s.address}${colour ? ` (${colour})` : ' (no colour)'}: ${s.down ? 'down' : `weight ${s.weight}`}`);
+      details.push(
+        `server ${s.address}${colour ? ` (${colour})` : ' (no colour)'}: ${s.down ? 'down' : `weight ${s.weight}`}`,
+      );
       if (colour && !s.down) raw[colour] = (raw[colour] ?? 0) + s.weight;
     }
     const weights = percentages(raw, this.colors);
@@ -145,7 +170,16 @@ export class NginxBackend implements TrafficBackend {
     const { before, after } = await this.next(target);
     const old = new Set(before.split('\n'));
     const now = new Set(after.split('\n'));
-    const diff = [...before.split('\n').filter((l) => l.trim() && !now.has(l)).map((l) => `- ${l}`), ...after.split('\n').filter((l) => l.trim() && !old.has(l)).map((l) => `+ ${l}`)];
+    const diff = [
+      ...before
+        .split('\n')
+        .filter((l) => l.trim() && !now.has(l))
+        .map((l) => `- ${l}`),
+      ...after
+        .split('\n')
+        .filter((l) => l.trim() && !old.has(l))
+        .map((l) => `+ ${l}`),
+    ];
     if (!diff.length) return [`${this.file}: unchanged, no reload`];
     return [`write ${this.file} (temp file + rename):`, ...diff, `run: ${this.reload.join(' ')}`];
   }
@@ -163,7 +197,9 @@ export class NginxBackend implements TrafficBackend {
         () => 'and reloaded NGINX',
         (e) => `but reloading again failed too: ${errorMessage(e)}`,
       );
-      throw new ExternalError(`Input 'nginx-reload-command' ('${this.reload.join(' ')}') failed: ${why}. Restored the previous ${this.file} ${again}.`);
+      throw new ExternalError(
+        `Input 'nginx-reload-command' ('${this.reload.join(' ')}') failed: ${why}. Restored the previous ${this.file} ${again}.`,
+      );
     }
   }
 
@@ -172,14 +208,18 @@ export class NginxBackend implements TrafficBackend {
     try {
       await writeFileAtomic(this.file, text);
     } catch (err) {
-      throw new ExternalError(`Cannot write input 'nginx-upstream-file' '${this.file}': ${(err as { code?: string }).code ?? errorMessage(err)}.`);
+      throw new ExternalError(
+        `Cannot write input 'nginx-upstream-file' '${this.file}': ${(err as { code?: string }).code ?? errorMessage(err)}.`,
+      );
     }
   }
 
   async verify(target: Weights): Promise<TrafficState> {
     const state = await this.active();
     if (this.colors.some((c) => state.weights[c] !== target[c])) {
-      throw new ExternalError(`${this.file} routes ${describeWeights(state.weights)} after the change, not ${describeWeights(target)}.`);
+      throw new ExternalError(
+        `${this.file} routes ${describeWeights(state.weights)} after the change, not ${describeWeights(target)}.`,
+      );
     }
     return state;
   }

@@ -16,7 +16,11 @@ export interface Built {
 }
 
 /** Parses the inputs as a step does and creates the backend; `env` is the job environment (KUBECONFIG, HOME …). */
-export function backendFor(module: BackendModule, inputs: Record<string, string>, env: Record<string, string> = {}): Built {
+export function backendFor(
+  module: BackendModule,
+  inputs: Record<string, string>,
+  env: Record<string, string> = {},
+): Built {
   const parsed = parseInputs(trafficInputs, (n) => inputs[n]);
   const settings = module.parse(parsed, { colors: parseColors(parsed.colors), env: (n) => env[n] });
   const log: string[] = [];

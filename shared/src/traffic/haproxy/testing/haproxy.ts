@@ -64,7 +64,15 @@ export async function startHaproxy(opts: HaproxyOptions): Promise<Haproxy> {
     ].join('\n'),
   );
   const daemon = await startDaemon(bin, ['-db', '-f', conf], { ready: () => listening(port) });
-  return { ...daemon, port, url: `http://127.0.0.1:${port}`, dir, socket, tcpSocket: apiPort ? `127.0.0.1:${apiPort}` : undefined, backend };
+  return {
+    ...daemon,
+    port,
+    url: `http://127.0.0.1:${port}`,
+    dir,
+    socket,
+    tcpSocket: apiPort ? `127.0.0.1:${apiPort}` : undefined,
+    backend,
+  };
 }
 
 /**

@@ -57,7 +57,9 @@ http {
     reloadCommand,
     reload: () =>
       new Promise((resolve, reject) =>
-        execFile(reloadCommand[0], reloadCommand.slice(1), (err, _o, stderr) => (err ? reject(new Error(stderr || String(err))) : resolve())),
+        execFile(reloadCommand[0], reloadCommand.slice(1), (err, _o, stderr) =>
+          err ? reject(new Error(stderr || String(err))) : resolve(),
+        ),
       ),
   };
 }
