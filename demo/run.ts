@@ -6,20 +6,14 @@ import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { steps } from '../actions/index.js';
 import type { DemoContext, DemoPart, ShipgateRun } from './context.js';
 
 const root = new URL('..', import.meta.url).pathname;
 const cli = join(root, 'bin', 'shipgate.js');
-const MODULES: Record<string, () => Promise<{ demo: DemoPart }>> = {
-  'check-dependencies': () => import('./check-dependencies.js'),
-  'api-compat': () => import('./api-compat.js'),
-  'perf-baseline': () => import('./perf-baseline.js'),
-  'version-tag': () => import('./version-tag.js'),
-  'blue-green-switch': () => import('./blue-green-switch.js'),
-  rollback: () => import('./rollback.js'),
-  'multi-service': () => import('./multi-service.js'),
-};
-const PARTS = Object.keys(MODULES);
+// One part per step, from the one list of steps, then the whole delivery of several services.
+const PARTS = [...steps.map((s) => s.schema.name), 'multi-service'];
+const load = (part: string): Promise<{ demo: DemoPart }> => import(`./${part}.js`);
 const onlyIdx = process.argv.indexOf('--only');
 const only = onlyIdx === -1 ? null : process.argv[onlyIdx + 1];
 if (only && !PARTS.includes(only)) {
@@ -64,7 +58,7 @@ for (const part of PARTS.filter((p) => (only ? p === only : true))) {
   };
   console.log(`\n${bold(`═══ ${part} ═══`)}  (workspace ${work})`);
   try {
-    const { demo } = await MODULES[part]();
+    const { demo } = await load(part);
     await demo(ctx);
     console.log(bold(`✔ ${part}: as expected`));
   } catch (err) {
