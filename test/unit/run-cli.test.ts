@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { cli, helpText, parseArgs } from '../../shared/src/cli.js';
+import { cli, helpText, parseArgs, runWithArgs } from '../../shared/src/cli.js';
 import { ConfigError, ExternalError } from '../../shared/src/errors.js';
 import { LocalPlatform } from '../../shared/src/platform/index.js';
 import { run } from '../../shared/src/run.js';
@@ -214,5 +214,35 @@ describe('cli', () => {
     const h = io();
     expect(await cli([step], ['demo-step', '--help'], h.io)).toBe(0);
     expect(h.c.out).toContain('shipgate demo-step');
+  });
+
+  it('answers help, bad flags and bad inputs from the schema; the step code loads once the inputs parsed', async () => {
+    const made = makeStep(() => ({ outputs: { done: 'true' } }));
+    let loads = 0;
+    const schema = { ...made.schema, cliListings: { 'list-things': 'Print the things.' } };
+    const entry = {
+      schema,
+      load: async () => {
+        loads++;
+        return { ...made, listings: { 'list-things': (json: boolean) => (json ? '["a"]\n' : 'a\n') } };
+      },
+    };
+    const h = io();
+    expect(await runWithArgs(entry, ['--help'], h.io)).toBe(0);
+    expect(h.c.out).toContain('--list-things');
+    expect(h.c.out).toContain('Print the things.');
+    expect(await runWithArgs(entry, ['--target'], io().io)).toBe(2);
+    const missing = io();
+    expect(await runWithArgs(entry, ['--json'], missing.io)).toBe(2);
+    expect(missing.c.err).toContain("'target'");
+    expect(loads).toBe(0);
+    const listed = io();
+    expect(await runWithArgs(entry, ['--list-things', '--json'], listed.io)).toBe(0);
+    expect(listed.c.out).toBe('["a"]\n');
+    expect(loads).toBe(1);
+    const ran = io();
+    expect(await runWithArgs(entry, ['--target', 'x', '--json'], ran.io)).toBe(0);
+    expect(JSON.parse(ran.c.out)).toEqual({ done: 'true' });
+    expect(loads).toBe(2);
   });
 });
