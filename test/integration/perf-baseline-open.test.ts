@@ -67,7 +67,7 @@ describe('perf-baseline open model (rate) against real servers', { timeout: 60_0
     expect(file.summary.service.p95).toBe(service.getValueAtPercentile(95) / 1000);
   });
 
-  it('holds 200/s against a fast server: rps 190–210, p99 < 50 ms, nothing late', async () => {
+  it('holds 200/s against a fast server: rps 190–210, p99 < 50 ms beyond its own event-loop delay, nothing late', async () => {
     const before = fast.hits;
     // how long this process itself was kept from running: on a saturated machine that, not the correction, is the tail
     const delay = monitorEventLoopDelay({ resolution: 10 });
@@ -78,7 +78,9 @@ describe('perf-baseline open model (rate) against real servers', { timeout: 60_0
     expect(r.code, r.log).toBe(0);
     expect(Number(r.outputs.rps)).toBeGreaterThanOrEqual(190);
     expect(Number(r.outputs.rps)).toBeLessThanOrEqual(210);
-    expect(Number(r.outputs['p99-ms']), starved).toBeLessThan(50);
+    // Latency is counted from each request's intended time, so the time this process was kept from running shows in
+    // it: the bound is 50 ms over the p99 of that delay (a few ms on an idle machine), not over the machine's load.
+    expect(Number(r.outputs['p99-ms']), starved).toBeLessThan(50 + delay.percentile(99) / 1e6);
     expect(r.outputs).toMatchObject({ late: '0', dropped: '0' });
     // what the report counts is what the server received: the pre-flight plus the 1,600 of the schedule
     expect(fast.hits - before).toBe(1 + 1600);
