@@ -4,7 +4,7 @@ import type { InputSpec, StepSchema } from './inputs.js';
 import { detectPlatform, type Env } from './platform/index.js';
 import { run } from './run.js';
 import { closest } from './text.js';
-import { loadStep, type Step, type StepEntry } from './step.js';
+import type { Step, StepEntry } from './step.js';
 
 export interface ParsedArgs {
   flags: Record<string, string>;
@@ -122,14 +122,14 @@ const processIo = (): Io => ({
  * inputs and outputs may appear as SHIPGATE_* variables in the same job.
  */
 export async function runWithArgs(
-  step: Step<any, any> | StepEntry,
+  step: StepEntry,
   argv: string[],
   io: Io = processIo(),
   all: Pick<Step, 'schema'>[] = [step],
 ): Promise<number> {
   const listing = Object.keys(step.schema.cliListings ?? {}).find((flag) => argv.includes(`--${flag}`));
   if (listing) {
-    const render = (await loadStep(step)).listings?.[listing];
+    const render = (await step.load()).listings?.[listing];
     if (!render) throw new Error(`step ${step.schema.name} declares --${listing} but has no listing for it`);
     io.stdout(render(argv.includes('--json')));
     return EXIT.ok;

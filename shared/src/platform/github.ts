@@ -24,8 +24,7 @@ export class GitHubPlatform extends BasePlatform {
   }
 
   protected buildJob(): Job {
-    const job = githubJob(this.envVars, this.cwd);
-    return { ...job, actor: job.actor ?? (this.envVars.USER || undefined) };
+    return githubJob(this.envVars, this.cwd);
   }
 
   forgeToken(): ForgeToken | undefined {

@@ -42,8 +42,7 @@ export class GitLabPlatform extends BasePlatform {
   }
 
   protected buildJob(): Job {
-    const job = gitlabJob(this.envVars, this.cwd);
-    return { ...job, actor: job.actor ?? (this.envVars.USER || undefined) };
+    return gitlabJob(this.envVars, this.cwd);
   }
 
   forgeToken(): ForgeToken | undefined {

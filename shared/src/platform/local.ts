@@ -88,7 +88,7 @@ export class LocalPlatform extends BasePlatform {
       ref: pick('ref'),
       branch: pick('branch'),
       runUrl: pick('runUrl'),
-      actor: pick('actor') ?? (env.USER || undefined),
+      actor: pick('actor'),
     };
   }
 

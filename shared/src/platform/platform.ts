@@ -144,7 +144,12 @@ export abstract class BasePlatform implements Platform {
   abstract readonly vocabulary: Vocabulary;
 
   get job(): Job {
-    return (this.builtJob ??= this.buildJob());
+    return (this.builtJob ??= this.withLogin(this.buildJob()));
+  }
+
+  /** Whoever the CI system does not name as the actor (a terminal, a bare runner) is the login running the job. */
+  private withLogin(job: Job): Job {
+    return job.actor ? job : { ...job, actor: this.envVars.USER || undefined };
   }
 
   registryCredentials(home?: string): CredentialsFor {

@@ -1,5 +1,6 @@
-// The registry of traffic backends: provider name → module. A new backend is one folder and one line in `modules`;
-// its inputs reach blue-green-switch's and rollback's schemas (and so action.yml, the components, the CLI) from here.
+// The registry of traffic backends: provider name → module. A new backend is one folder, imported and listed in
+// `modules`; its inputs reach blue-green-switch's and rollback's schemas (and so action.yml, the components, the
+// CLI) from here.
 import type { Inputs, InputSpec } from '../inputs.js';
 import { notOneOf } from '../inputs.js';
 import type { BackendDeps, BackendModule, TrafficBackend } from './backend.js';
